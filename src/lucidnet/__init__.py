@@ -1,0 +1,60 @@
+"""lucidnet: dense feed-forward networks with explicit backpropagation, in NumPy.
+
+The engine (:class:`Network`, :class:`Dense`) is imported eagerly and is light: it
+needs NumPy only.  The front doors that need heavier libraries -- the scikit-learn
+estimators, plots, model files -- are imported the first time one of their names is
+used, so ``import lucidnet`` stays fast.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from . import activations, initializers, losses
+from .errors import DataError, DivergenceError, LucidnetError, ModelFileError
+from .explain import Explanation, explain
+from .gradcheck import GradCheckResult, gradcheck
+from .layers import Dense, LayerCache
+from .network import LayerGradients, Network, Workspace
+
+__version__ = "0.1.0"
+
+# name -> module that defines it; imported on first use (PEP 562).
+_LAZY = {
+    "train": "training",
+    "gradient_descent": "training",
+}
+
+__all__ = [
+    "Network",
+    "Dense",
+    "LayerCache",
+    "LayerGradients",
+    "Workspace",
+    "activations",
+    "losses",
+    "initializers",
+    "gradcheck",
+    "GradCheckResult",
+    "explain",
+    "Explanation",
+    "LucidnetError",
+    "DataError",
+    "ModelFileError",
+    "DivergenceError",
+    "__version__",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'lucidnet' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

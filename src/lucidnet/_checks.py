@@ -1,0 +1,99 @@
+"""Argument checks shared by the engine's public methods.
+
+They run once per public call (never per mini-batch) and raise ``ValueError`` or
+``TypeError`` whose message names the argument, what was expected and what was
+received.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
+
+
+def as_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:
+    """``float32`` or ``float64`` as an ``np.dtype``; anything else is an error."""
+    try:
+        resolved = np.dtype(dtype)
+    except TypeError:
+        resolved = None
+    if resolved not in FLOAT_DTYPES:
+        raise ValueError(f"{name} must be float32 or float64; got {dtype!r}")
+    return resolved
+
+
+def as_matrix(
+    value: Any,
+    name: str,
+    *,
+    dtype: np.dtype,
+    n_columns: int | None = None,
+    n_rows: int | None = None,
+    allow_vector: bool = False,
+) -> np.ndarray:
+    """``value`` as a finite, C-contiguous 2-D array of ``dtype``, or a clear error.
+
+    Parameters
+    ----------
+    value : array-like of shape (m, n), or (m,) when ``allow_vector``
+        A vector is read as one column.
+    name : str
+        The argument's name, for messages.
+    n_columns, n_rows : int, optional
+        Required sizes.
+    """
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}") from exc
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold real numbers; got an array of dtype {array.dtype}")
+    if allow_vector and array.ndim == 1:
+        array = array.reshape(-1, 1)
+    if array.ndim != 2:
+        expected = "(m, n)" if n_columns is None else f"(m, {n_columns})"
+        raise ValueError(
+            f"{name} must be a 2-D array of shape {expected}, examples as rows; "
+            f"got an array of shape {array.shape}"
+        )
+    if n_columns is not None and array.shape[1] != n_columns:
+        raise ValueError(
+            f"{name} must have {n_columns} columns (shape (m, {n_columns})); "
+            f"got shape {array.shape}"
+        )
+    if n_rows is not None and array.shape[0] != n_rows:
+        raise ValueError(
+            f"{name} must have {n_rows} rows, one per example of X; got shape {array.shape}"
+        )
+    array = np.ascontiguousarray(array, dtype=dtype)
+    check_finite(array, name)
+    return array
+
+
+def check_finite(array: np.ndarray, name: str) -> None:
+    """Raise ``ValueError`` naming the first NaN or infinite entry of ``array``."""
+    if not np.isfinite(array).all():
+        position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise ValueError(
+            f"{name} must be finite; {name}[{', '.join(map(str, position))}] is "
+            f"{array[position]!r}"
+        )
+
+
+def as_sample_weight(value: Any, n_rows: int, dtype: np.dtype) -> np.ndarray | None:
+    """``sample_weight`` as a finite, non-negative vector of shape (m,), or None."""
+    if value is None:
+        return None
+    weights = np.asarray(value, dtype=dtype)
+    if weights.shape != (n_rows,):
+        raise ValueError(
+            f"sample_weight must have shape ({n_rows},), one weight per example; "
+            f"got shape {weights.shape}"
+        )
+    check_finite(weights, "sample_weight")
+    if (weights < 0).any():
+        raise ValueError("sample_weight must be non-negative")
+    return weights

@@ -1,0 +1,323 @@
+"""Activation functions g(z), each with its derivative written right beside it.
+
+Every activation is one object that knows
+
+* ``forward(Z)``: ``A = g(Z)``;
+* ``derivative(Z, A)``: the elementwise ``g'(Z)``, written in terms of the forward
+  output ``A`` wherever that is cheaper (``sigmoid' = A (1 - A)``, ``tanh' = 1 - A^2``);
+* ``backward(dA, Z, A)``: ``dZ = dA * g'(Z)`` -- the step of backpropagation through
+  the activation.  Softmax is not elementwise, so it overrides ``backward`` with the
+  Jacobian-vector product ``dZ = A * (dA - sum(dA * A))`` instead.
+
+All of them are numerically stable for ``|z|`` up to 1e4 in float32 and float64 (no
+overflow warnings), keep the dtype of their input, and accept ``out=`` so the
+training loop can reuse buffers.  Arrays have examples as rows: ``Z`` and ``A`` are
+``ndarray of shape (m, n)``.
+
+Activations are resolved by name through one registry (:func:`get`); the estimator's
+allowed values, the command line's choices and the model file's names all come from
+it.  Register your own with :func:`register`.
+
+This module is pure functions of arrays: no layers, no parameters, no state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Activation",
+    "Sigmoid",
+    "ReLU",
+    "LeakyReLU",
+    "Tanh",
+    "Softmax",
+    "Identity",
+    "get",
+    "register",
+    "names",
+    "sigmoid",
+    "relu",
+    "tanh",
+    "softmax",
+]
+
+
+class Activation:
+    """Base class: an activation ``A = g(Z)`` and its derivative.
+
+    Subclasses set ``name`` and write ``forward`` and ``derivative``; elementwise
+    activations inherit ``backward``.
+    """
+
+    name: str = ""
+    #: True when ``g`` acts on each entry alone, so ``g'(Z)`` is a matrix of the
+    #: same shape as ``Z`` (softmax is the exception).
+    elementwise: bool = True
+
+    def forward(self, Z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """``A = g(Z)``.  ``Z``: ndarray of shape (m, n); returns the same shape."""
+        raise NotImplementedError
+
+    def derivative(self, Z: np.ndarray, A: np.ndarray) -> np.ndarray:
+        """Elementwise ``g'(Z)``, given ``Z`` and ``A = g(Z)``, both of shape (m, n)."""
+        raise NotImplementedError
+
+    def backward(
+        self, dA: np.ndarray, Z: np.ndarray, A: np.ndarray, out: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``dZ = dA * g'(Z)`` (Hadamard product); all arrays of shape (m, n).
+
+        ``out`` may be ``dA`` itself (the network updates the delta in place), so an
+        override must read all of ``dA`` it needs before writing to ``out``.
+        """
+        return np.multiply(dA, self.derivative(Z, A), out=out)
+
+    def get_config(self) -> dict[str, Any]:
+        """JSON-ready description; ``get(activation.get_config())`` rebuilds it."""
+        return {"name": self.name}
+
+    def __call__(self, Z: np.ndarray) -> np.ndarray:
+        return self.forward(np.asarray(Z))
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items() if k != "name")
+        return f"{type(self).__name__}({args})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Activation) and self.get_config() == other.get_config()
+
+    def __hash__(self) -> int:
+        return hash(tuple(sorted(self.get_config().items())))
+
+
+class Sigmoid(Activation):
+    """``g(z) = 1 / (1 + exp(-z))``, ``g'(z) = g(z) (1 - g(z))``.
+
+    Computed as ``0.5 + 0.5 tanh(z / 2)``, the same function, because ``exp(-z)``
+    overflows for large negative ``z`` (float32 already at z = -89) and tanh does not.
+    """
+
+    name = "sigmoid"
+
+    def forward(self, Z, out=None):
+        out = np.multiply(Z, 0.5, out=out)
+        np.tanh(out, out=out)
+        out *= 0.5
+        out += 0.5
+        return out
+
+    def derivative(self, Z, A):
+        return A * (1.0 - A)
+
+    def backward(self, dA, Z, A, out=None):
+        # dZ = dA * A * (1 - A); `out` may be dA itself, so dA is read before it is written.
+        slope = np.subtract(1.0, A)
+        slope *= A
+        return np.multiply(dA, slope, out=out)
+
+
+class ReLU(Activation):
+    """``g(z) = max(z, 0)``; ``g'(z) = 1`` where ``z > 0`` else 0 (0 at z = 0, by convention)."""
+
+    name = "relu"
+
+    def forward(self, Z, out=None):
+        return np.maximum(Z, 0, out=out)
+
+    def derivative(self, Z, A):
+        return (Z > 0).astype(Z.dtype)
+
+    def backward(self, dA, Z, A, out=None):
+        # Multiplying by a boolean mask avoids building a float g'(Z).
+        return np.multiply(dA, Z > 0, out=out)
+
+
+class LeakyReLU(Activation):
+    """``g(z) = z`` for ``z > 0`` else ``slope * z``; ``g'(z) = 1`` or ``slope``.
+
+    Parameters
+    ----------
+    slope : float, default 0.01
+        The slope for negative inputs; must satisfy ``0 <= slope < 1``.
+    """
+
+    name = "leaky_relu"
+
+    def __init__(self, slope: float = 0.01) -> None:
+        slope = float(slope)
+        if not 0.0 <= slope < 1.0:
+            raise ValueError(f"leaky_relu slope must be in [0, 1); got {slope!r}")
+        self.slope = slope
+
+    def forward(self, Z, out=None):
+        # With 0 <= slope < 1, max(z, slope * z) is z for z > 0 and slope * z otherwise.
+        out = np.multiply(Z, self.slope, out=out)
+        return np.maximum(out, Z, out=out)
+
+    def derivative(self, Z, A):
+        return np.where(Z > 0, Z.dtype.type(1.0), Z.dtype.type(self.slope))
+
+    def get_config(self):
+        return {"name": self.name, "slope": self.slope}
+
+
+class Tanh(Activation):
+    """``g(z) = tanh(z)``; ``g'(z) = 1 - g(z)^2``."""
+
+    name = "tanh"
+
+    def forward(self, Z, out=None):
+        return np.tanh(Z, out=out)
+
+    def derivative(self, Z, A):
+        return 1.0 - A * A
+
+    def backward(self, dA, Z, A, out=None):
+        # dZ = dA * (1 - A^2); `out` may be dA itself, so dA is read before it is written.
+        slope = np.multiply(A, A)
+        np.subtract(1.0, slope, out=slope)
+        return np.multiply(dA, slope, out=out)
+
+
+class Softmax(Activation):
+    """``g(z)_k = exp(z_k) / sum_j exp(z_j)`` over each row.
+
+    Shifted by the row maximum first, which leaves the result unchanged and keeps
+    ``exp`` from overflowing.  Not elementwise: the backward pass is the
+    Jacobian-vector product ``dZ = A * (dA - sum_k(dA_k A_k))`` row by row.
+    """
+
+    name = "softmax"
+    elementwise = False
+
+    def forward(self, Z, out=None):
+        out = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+        np.exp(out, out=out)
+        out /= out.sum(axis=1, keepdims=True)
+        return out
+
+    def derivative(self, Z, A):
+        raise TypeError(
+            "softmax has no elementwise derivative (its Jacobian is A_i (delta_ij - A_j)); "
+            "use backward(dA, Z, A) instead"
+        )
+
+    def backward(self, dA, Z, A, out=None):
+        inner = np.einsum("ij,ij->i", dA, A)[:, None]
+        out = np.subtract(dA, inner, out=out)
+        out *= A
+        return out
+
+
+class Identity(Activation):
+    """``g(z) = z``; ``g'(z) = 1``.  The output activation for regression."""
+
+    name = "identity"
+
+    def forward(self, Z, out=None):
+        if out is None:
+            return Z.copy()
+        if out is not Z:
+            np.copyto(out, Z)
+        return out
+
+    def derivative(self, Z, A):
+        return np.ones_like(Z)
+
+    def backward(self, dA, Z, A, out=None):
+        if out is None:
+            return dA.copy()
+        if out is not dA:
+            np.copyto(out, dA)
+        return out
+
+
+_REGISTRY: dict[str, Callable[..., Activation]] = {}
+
+
+def register(name: str, factory: Callable[..., Activation]) -> None:
+    """Make ``factory(**params)`` available under ``name`` everywhere names are accepted."""
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"activation name must be a non-empty str; got {name!r}")
+    _REGISTRY[name] = factory
+
+
+for _cls in (Sigmoid, ReLU, LeakyReLU, Tanh, Softmax, Identity):
+    register(_cls.name, _cls)
+# Common aliases: scikit-learn calls the sigmoid "logistic".
+register("logistic", Sigmoid)
+register("linear", Identity)
+
+
+def names() -> tuple[str, ...]:
+    """The registered activation names, aliases included."""
+    return tuple(_REGISTRY)
+
+
+def get(identifier: str | dict | Activation) -> Activation:
+    """Resolve an activation from a name, a config dict, or an instance.
+
+    Parameters
+    ----------
+    identifier : str, dict or Activation
+        ``"relu"``; ``{"name": "leaky_relu", "slope": 0.1}``; or an ``Activation``,
+        returned as is.
+
+    Raises
+    ------
+    ValueError
+        For an unknown name (the message lists the known ones).
+    TypeError
+        For anything else.
+    """
+    if isinstance(identifier, Activation):
+        return identifier
+    if isinstance(identifier, str):
+        config: dict[str, Any] = {"name": identifier}
+    elif isinstance(identifier, dict) and isinstance(identifier.get("name"), str):
+        config = dict(identifier)
+    else:
+        raise TypeError(
+            "activation must be a name, a config dict with a 'name', or an Activation; "
+            f"got {identifier!r} of type {type(identifier).__name__}"
+        )
+    name = config.pop("name")
+    if name not in _REGISTRY:
+        raise ValueError(
+            f"unknown activation {name!r}; expected one of {', '.join(sorted(_REGISTRY))}"
+        )
+    try:
+        return _REGISTRY[name](**config)
+    except TypeError as exc:
+        raise ValueError(f"bad parameters for activation {name!r}: {exc}") from None
+
+
+# Plain functions for readers who want ``sigmoid(z)`` as in the reference material.
+def sigmoid(Z: np.ndarray) -> np.ndarray:
+    """``1 / (1 + exp(-Z))`` elementwise, stable for any real ``Z``."""
+    return Sigmoid().forward(_as_float(Z))
+
+
+def relu(Z: np.ndarray) -> np.ndarray:
+    """``max(Z, 0)`` elementwise."""
+    return np.maximum(Z, 0)
+
+
+def tanh(Z: np.ndarray) -> np.ndarray:
+    """``tanh(Z)`` elementwise."""
+    return np.tanh(Z)
+
+
+def softmax(Z: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of ``Z`` of shape (m, n)."""
+    return Softmax().forward(np.atleast_2d(_as_float(Z)))
+
+
+def _as_float(Z: Any) -> np.ndarray:
+    """``Z`` as an array, keeping float32/float64 and turning anything else into float64."""
+    Z = np.asarray(Z)
+    return Z if Z.dtype in (np.float32, np.float64) else Z.astype(np.float64)

@@ -1,0 +1,874 @@
+"""Reading tabular data from files, writing predictions, and validating arrays.
+
+This module is the boundary between the outside world and the engine. Rows are
+examples everywhere: a table of ``m`` examples with ``n`` features is an array of
+shape ``(m, n)``.
+
+What it is for
+--------------
+* :func:`read_table` reads ``.csv`` / ``.tsv`` / ``.txt`` (delimited text),
+  ``.npy``, ``.npz`` and ``.parquet`` files into a :class:`Table`. A bad cell is
+  reported with the file, the 1-based line (the header is line 1) and the column
+  name, so a user can open the file and fix it.
+* :func:`write_predictions` writes a CSV atomically: a failure never leaves a
+  half-written file in place of a good one.
+* :func:`check_array` and :func:`check_targets` validate in-memory arrays for the
+  engine and return C-contiguous floating arrays, without copying when the input
+  is already fine.
+
+What it is not for
+------------------
+It does no scaling, imputation, one-hot encoding or label encoding: a missing or
+non-numeric feature is an error, not something to guess about. It reads whole files
+into memory; there is no streaming. It never uses pandas (errors must name the exact
+line) and imports pyarrow only when a Parquet file is read.
+
+Delimited text
+--------------
+The first non-blank line is the header. If every field of that line parses as a
+number the file is taken to have *no* header, and the columns are named ``"0"``,
+``"1"``, ... (0-based, the same numbers an integer ``target`` uses). Blank lines are
+skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
+order mark is ignored. The delimiter is ``,`` for ``.csv`` and tab for ``.tsv``
+unless the first lines are consistently split by another of ``, ; TAB |``; a ``.txt``
+file may also be separated by runs of whitespace (as :func:`numpy.savetxt` writes).
+
+Cells that count as missing (compared case-insensitively, after stripping
+whitespace): the empty string, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` and
+``?``. A missing cell is an error in feature and target columns alike.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from lucidnet.errors import DataError
+
+__all__ = [
+    "MISSING_TOKENS",
+    "Table",
+    "check_array",
+    "check_targets",
+    "read_table",
+    "write_predictions",
+]
+
+#: Cell texts (lower-cased, stripped) that mean "no value here".
+MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "+nan", "null", "none", "?"})
+
+PathLike = str | os.PathLike[str]
+
+# Candidate delimiters per suffix, most likely first. ``None`` means runs of
+# whitespace, which only a ``.txt`` file may use (np.savetxt's default).
+_DELIMITERS: dict[str, tuple[str | None, ...]] = {
+    ".csv": (",", ";", "\t", "|"),
+    ".tsv": ("\t", ",", ";", "|"),
+    ".txt": (",", "\t", ";", "|", None),
+}
+
+
+@dataclass(repr=False)
+class Table:
+    """A table of examples read from a file.
+
+    Attributes
+    ----------
+    features : ndarray of shape (n_samples, n_features), float64
+        The feature columns, in file order, without the target column.
+    target : ndarray of shape (n_samples,) or None
+        The target column: float64 when every cell is a number, otherwise an array
+        of ``str`` class labels. ``None`` when no target was asked for.
+    feature_names : list of str
+        Names of the feature columns, ``len(feature_names) == n_features``.
+    target_name : str or None
+        Name of the target column.
+    source : str
+        The path the table was read from.
+    """
+
+    features: np.ndarray
+    target: np.ndarray | None
+    feature_names: list[str]
+    target_name: str | None
+    source: str
+
+    @property
+    def n_samples(self) -> int:
+        """Number of examples (rows)."""
+        return int(self.features.shape[0])
+
+    @property
+    def n_features(self) -> int:
+        """Number of feature columns."""
+        return int(self.features.shape[1])
+
+    def __repr__(self) -> str:
+        target = (
+            "None"
+            if self.target is None
+            else f"{self.target_name!r} ({self.target.dtype}, shape {self.target.shape})"
+        )
+        return (
+            f"Table(source={self.source!r}, features=shape {self.features.shape}, "
+            f"target={target})"
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_table(
+    path: PathLike, target: str | int | None = None, *, require_target: bool = False
+) -> Table:
+    """Read a table of examples (one per row) from a file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A ``.csv``, ``.tsv``, ``.txt``, ``.npy``, ``.npz`` or ``.parquet`` file.
+
+        * ``.npy``: one 2-D numeric array; ``target`` is a column index.
+        * ``.npz``: arrays ``X`` of shape (n_samples, n_features) and optionally
+          ``y`` of shape (n_samples,) or (n_samples, 1) (other arrays are ignored),
+          or a single 2-D array treated like a ``.npy`` file.
+        * ``.parquet``: needs pyarrow (``pip install "lucidnet[parquet]"``).
+    target : str or int, optional
+        The target column: its name, or its 0-based index (negative counts from the
+        end). A string of digits that is not a column name is an index. ``None``
+        reads every column as a feature (e.g. for prediction).
+    require_target : bool, default False
+        Raise if the table ends up without a target.
+
+    Returns
+    -------
+    Table
+        ``features`` of shape (n_samples, n_features) float64, ``target`` of shape
+        (n_samples,) or None.
+
+    Raises
+    ------
+    DataError
+        For anything wrong with the file, naming the file and, where there is one,
+        the line and column.
+    """
+    source = os.fspath(path)
+    if isinstance(target, bool) or not (target is None or isinstance(target, (str, int))):
+        raise TypeError(
+            f"target must be a column name (str), a column index (int) or None; "
+            f"got {type(target).__name__}"
+        )
+    suffix = Path(source).suffix.lower()
+    readers: dict[str, Callable[[str, str | int | None], Table]] = {
+        ".csv": _read_delimited,
+        ".tsv": _read_delimited,
+        ".txt": _read_delimited,
+        ".npy": _read_npy,
+        ".npz": _read_npz,
+        ".parquet": _read_parquet,
+        ".pq": _read_parquet,
+    }
+    if suffix not in readers:
+        raise DataError(
+            f"unsupported file type {suffix or '(no suffix)'!r}; expected one of "
+            f"{', '.join(sorted(readers))}",
+            path=source,
+        )
+    if not os.path.isfile(source):
+        raise DataError("no such file", path=source)
+    table = readers[suffix](source, target)
+    if require_target and table.target is None:
+        raise DataError(
+            "a target column is required; pass the target column's name or index",
+            path=source,
+        )
+    if table.features.shape[1] == 0:
+        raise DataError("the table has no feature columns besides the target", path=source)
+    return table
+
+
+def _resolve_target(target: str | int | None, names: Sequence[str], path: str) -> int | None:
+    """Turn a target name or index into a 0-based column index (or None)."""
+    if target is None:
+        return None
+    if isinstance(target, str):
+        if target in names:
+            return list(names).index(target)
+        text = target.strip()
+        if not text.lstrip("-").isdigit():
+            raise DataError(
+                f"no target column {target!r}; available columns: {_list_names(names)}",
+                path=path,
+            )
+        target = int(text)
+    n = len(names)
+    if not -n <= target < n:
+        raise DataError(
+            f"target column index {target} is out of range for {n} columns "
+            f"(valid: {-n} to {n - 1}); available columns: {_list_names(names)}",
+            path=path,
+        )
+    return target % n
+
+
+def _list_names(names: Sequence[str], limit: int = 30) -> str:
+    shown = ", ".join(repr(name) for name in names[:limit])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
+
+
+# ---------------------------------------------------------------- delimited text
+
+
+def _read_delimited(path: str, target: str | int | None) -> Table:
+    text = _read_text(path)
+    delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
+    # The fast path hands whole columns to NumPy's C parser; it cannot point at a
+    # bad cell, so any failure there re-reads the text carefully to find it.
+    # Quotes need the csv module's rules, so quoted files take the careful path.
+    if '"' not in text:
+        table = _read_delimited_fast(text, path, delimiter, target)
+        if table is not None:
+            return table
+    return _read_delimited_careful(text, path, delimiter, target)
+
+
+def _read_text(path: str) -> str:
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise DataError(
+            f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})",
+            path=path,
+            line=line,
+        ) from None
+    if "\r" in text:
+        # Old Mac line endings would otherwise be one long line to str.split("\n").
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def _split_fields(lines: Sequence[str], delimiter: str | None) -> list[list[str]]:
+    if delimiter is None:
+        return [line.split() for line in lines]
+    return list(csv.reader(lines, delimiter=delimiter))
+
+
+def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | None:
+    """The first candidate that splits the first lines into equal, >1 field counts."""
+    sample = text[:65536].split("\n")
+    if len(text) > 65536:
+        sample = sample[:-1]  # the last line of a cut sample is incomplete
+    sample = [line for line in sample if line.strip()][:20]
+    for delimiter in candidates:
+        try:
+            counts = {len(row) for row in _split_fields(sample, delimiter)}
+        except csv.Error:
+            continue
+        if len(counts) == 1 and counts.pop() > 1:
+            return delimiter
+    return candidates[0]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _header(
+    first: list[str], first_line: int, path: str
+) -> tuple[list[str], bool]:
+    """Column names from the first non-blank row, and whether that row is a header."""
+    if all(_is_number(field) for field in first):
+        return [str(j) for j in range(len(first))], False
+    names = [field.strip() for field in first]
+    seen: dict[str, int] = {}
+    for j, name in enumerate(names):
+        if not name:
+            raise DataError(
+                f"header field {j + 1} is empty; every column needs a name",
+                path=path,
+                line=first_line,
+            )
+        if name in seen:
+            raise DataError(
+                f"duplicate column name {name!r} (fields {seen[name] + 1} and {j + 1})",
+                path=path,
+                line=first_line,
+            )
+        seen[name] = j
+    return names, True
+
+
+def _read_delimited_fast(
+    text: str, path: str, delimiter: str | None, target: str | int | None
+) -> Table | None:
+    """Parse with ``np.loadtxt``; return None when the careful reader must take over."""
+    lines = text.split("\n")
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    if not nonblank:
+        return None  # the careful reader words the "empty file" error
+    first = _split_fields([lines[nonblank[0]]], delimiter)[0]
+    names, has_header = _header(first, nonblank[0] + 1, path)
+    data_index = nonblank[1:] if has_header else nonblank
+    if not data_index:
+        return None
+    n_cols = len(names)
+    # np.loadtxt with usecols ignores extra fields, so check every row's width here.
+    if delimiter is None:
+        if any(len(lines[i].split()) != n_cols for i in data_index):
+            return None
+    elif any(lines[i].count(delimiter) != n_cols - 1 for i in data_index):
+        return None
+    t = _resolve_target(target, names, path)
+    feature_cols = [j for j in range(n_cols) if j != t]
+    data = [lines[i] for i in data_index]
+    try:
+        if feature_cols:
+            X = np.loadtxt(
+                data, delimiter=delimiter, usecols=feature_cols, dtype=np.float64,
+                comments=None, ndmin=2,
+            )
+        else:
+            X = np.empty((len(data), 0))
+        cells = None
+        if t is not None:
+            cells = np.loadtxt(
+                data, delimiter=delimiter, usecols=[t], dtype=str, comments=None, ndmin=1
+            ).tolist()
+    except ValueError:
+        return None
+    if not _all_finite(X):
+        return None
+    y = None
+    if t is not None:
+        y = _target_from_cells(cells, [i + 1 for i in data_index], path, names[t])
+    return Table(
+        features=X,
+        target=y,
+        feature_names=[names[j] for j in feature_cols],
+        target_name=None if t is None else names[t],
+        source=path,
+    )
+
+
+def _read_delimited_careful(
+    text: str, path: str, delimiter: str | None, target: str | int | None
+) -> Table:
+    """Parse row by row, raising DataError at the first bad line or cell."""
+    rows: list[list[str]] = []
+    line_numbers: list[int] = []
+    names: list[str] | None = None
+    for start, row in _rows_with_lines(text, delimiter, path):
+        if names is None:
+            names, has_header = _header(row, start, path)
+            if has_header:
+                continue
+        if len(row) != len(names):
+            raise DataError(
+                f"expected {len(names)} fields, got {len(row)}", path=path, line=start
+            )
+        rows.append(row)
+        line_numbers.append(start)
+    if names is None:
+        raise DataError("the file is empty; expected a header row and data rows", path=path)
+    if not rows:
+        raise DataError("the file has a header but no data rows", path=path)
+
+    t = _resolve_target(target, names, path)
+    feature_cols = [j for j in range(len(names)) if j != t]
+    if t is None:
+        cells = rows
+    else:
+        cells = [[row[j] for j in feature_cols] for row in rows]
+    feature_names = [names[j] for j in feature_cols]
+    X = _features_from_cells(cells, line_numbers, path, feature_names)
+    y = None
+    if t is not None:
+        y = _target_from_cells([row[t] for row in rows], line_numbers, path, names[t])
+    return Table(
+        features=X,
+        target=y,
+        feature_names=feature_names,
+        target_name=None if t is None else names[t],
+        source=path,
+    )
+
+
+def _rows_with_lines(text: str, delimiter: str | None, path: str):
+    """Yield ``(first line number, fields)`` for every non-blank record."""
+    if delimiter is None:
+        for number, line in enumerate(text.split("\n"), start=1):
+            fields = line.split()
+            if fields:
+                yield number, fields
+        return
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    previous = 0  # a quoted field may span lines: a record starts after the last one
+    try:
+        for row in reader:
+            start, previous = previous + 1, reader.line_num
+            if not row or (len(row) == 1 and not row[0].strip()):
+                continue
+            yield start, row
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
+
+
+def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
+    """The DataError describing why ``cell`` is not a usable finite number."""
+    text = cell.strip()
+    if text.lower() in MISSING_TOKENS:
+        got = "" if not text else f" (got {cell!r})"
+        return DataError(f"missing value{got}", path=path, line=line, column=column)
+    if _is_number(text):
+        return DataError(
+            f"expected a finite number, got {cell!r}", path=path, line=line, column=column
+        )
+    return DataError(f"expected a number, got {cell!r}", path=path, line=line, column=column)
+
+
+def _features_from_cells(
+    cells: list[list[str]], line_numbers: list[int], path: str, names: list[str]
+) -> np.ndarray:
+    if not names:
+        return np.empty((len(cells), 0))
+    try:
+        X = np.array(cells, dtype=np.float64)
+    except ValueError:
+        for i, row in enumerate(cells):
+            for k, cell in enumerate(row):
+                if not _is_number(cell):
+                    raise _cell_error(cell, path, line_numbers[i], names[k]) from None
+        # NumPy's parser refused something Python's float() accepts; use float().
+        X = np.array([[float(cell) for cell in row] for row in cells], dtype=np.float64)
+    if not _all_finite(X):
+        i, k = np.argwhere(~np.isfinite(X))[0]
+        raise _cell_error(cells[i][k], path, line_numbers[i], names[k])
+    return X
+
+
+def _target_from_cells(
+    cells: list[str], line_numbers: list[int], path: str, name: str
+) -> np.ndarray:
+    """float64 if every cell is a number, else an array of str labels."""
+    stripped = [cell.strip() for cell in cells]
+    for i, cell in enumerate(stripped):
+        if cell.lower() in MISSING_TOKENS:
+            raise _cell_error(cells[i], path, line_numbers[i], name)
+    try:
+        y = np.array(stripped, dtype=np.float64)
+    except ValueError:
+        return np.array(stripped, dtype=str)
+    if not _all_finite(y):
+        i = int(np.flatnonzero(~np.isfinite(y))[0])
+        raise _cell_error(cells[i], path, line_numbers[i], name)
+    return y
+
+
+# ------------------------------------------------------------------- binary files
+
+
+def _read_npy(path: str, target: str | int | None) -> Table:
+    try:
+        array = np.load(path, allow_pickle=False)
+    except (ValueError, OSError, EOFError) as exc:
+        raise DataError(f"cannot read as a NumPy .npy file: {exc}", path=path) from None
+    return _table_from_array(array, target, path)
+
+
+def _read_npz(path: str, target: str | int | None) -> Table:
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            keys = list(archive.files)
+            if "X" in keys:
+                X = archive["X"]
+                y = archive["y"] if "y" in keys else None
+            elif len(keys) == 1:
+                X, y = archive[keys[0]], None
+            else:
+                raise DataError(
+                    f"expected arrays 'X' and optionally 'y', or a single 2-D array; "
+                    f"found {keys}",
+                    path=path,
+                )
+    except (ValueError, OSError, EOFError) as exc:
+        if isinstance(exc, DataError):
+            raise
+        raise DataError(f"cannot read as a NumPy .npz file: {exc}", path=path) from None
+    if y is None:
+        return _table_from_array(X, target, path)
+    if target is not None:
+        raise DataError(
+            f"the file holds its target as array 'y'; do not also pass target={target!r}",
+            path=path,
+        )
+    table = _table_from_array(X, None, path)
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.ndim != 1 or y.shape[0] != table.n_samples:
+        raise DataError(
+            f"array 'y' must have shape ({table.n_samples},) to match 'X' of shape "
+            f"{table.features.shape}; got shape {y.shape}",
+            path=path,
+        )
+    if y.dtype.kind in "US":
+        labels = y.astype(str)
+        for i, label in enumerate(labels.tolist()):
+            if label.strip().lower() in MISSING_TOKENS:
+                raise DataError(f"array 'y' has a missing value at index {i}", path=path)
+        table.target = labels
+    else:
+        table.target = _numeric_file_array(y, path, "array 'y'")
+    table.target_name = "y"
+    return table
+
+
+def _numeric_file_array(array: np.ndarray, path: str, what: str) -> np.ndarray:
+    """``array`` as float64, or DataError naming its first non-finite element."""
+    if array.dtype.kind not in "biuf":
+        raise DataError(f"{what} must hold real numbers; got dtype {array.dtype}", path=path)
+    array = np.ascontiguousarray(array, dtype=np.float64)
+    if not _all_finite(array):
+        index = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        raise DataError(
+            f"{what} must be finite; element {list(index)} is {array[index]}", path=path
+        )
+    return array
+
+
+def _table_from_array(array: np.ndarray, target: str | int | None, path: str) -> Table:
+    if array.ndim != 2:
+        raise DataError(
+            f"expected a 2-D array of shape (n_samples, n_columns); got shape {array.shape}",
+            path=path,
+        )
+    if array.shape[0] == 0:
+        raise DataError("the array has no rows", path=path)
+    array = _numeric_file_array(array, path, "the array")
+    names = [str(j) for j in range(array.shape[1])]
+    t = _resolve_target(target, names, path)
+    feature_cols = [j for j in range(array.shape[1]) if j != t]
+    return Table(
+        features=np.ascontiguousarray(array[:, feature_cols]),
+        target=None if t is None else array[:, t].copy(),
+        feature_names=[names[j] for j in feature_cols],
+        target_name=None if t is None else names[t],
+        source=path,
+    )
+
+
+def _read_parquet(path: str, target: str | int | None) -> Table:
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise DataError(
+            'reading Parquet files needs pyarrow; install it with: pip install "lucidnet[parquet]"',
+            path=path,
+        ) from None
+    try:
+        data = pq.read_table(path)
+    except (OSError, pa.ArrowException) as exc:
+        raise DataError(f"cannot read as a Parquet file: {exc}", path=path) from None
+    names = [str(name) for name in data.column_names]
+    if not names:
+        raise DataError("the file has no columns", path=path)
+    if data.num_rows == 0:
+        raise DataError("the file has no rows", path=path)
+    t = _resolve_target(target, names, path)
+
+    def numeric(column: Any) -> bool:
+        kind = column.type
+        return bool(
+            pa.types.is_integer(kind) or pa.types.is_floating(kind)
+            or pa.types.is_boolean(kind) or pa.types.is_decimal(kind)
+        )
+
+    def first_null(column: Any, name: str) -> None:
+        if column.null_count:
+            row = int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
+            raise DataError(f"missing value in row {row} (0-based)", path=path, column=name)
+
+    def as_float(column: Any, name: str) -> np.ndarray:
+        values = np.asarray(column.to_numpy(zero_copy_only=False), dtype=np.float64)
+        if not _all_finite(values):
+            row = int(np.flatnonzero(~np.isfinite(values))[0])
+            raise DataError(
+                f"expected a finite number in row {row} (0-based), got {values[row]}",
+                path=path,
+                column=name,
+            )
+        return values
+
+    columns = []
+    feature_names = []
+    for j, name in enumerate(names):
+        if j == t:
+            continue
+        column = data.column(j)
+        if not numeric(column):
+            raise DataError(
+                f"expected a numeric column, got type {column.type}", path=path, column=name
+            )
+        first_null(column, name)
+        columns.append(as_float(column, name))
+        feature_names.append(name)
+    X = np.column_stack(columns) if columns else np.empty((data.num_rows, 0))
+    y = None
+    if t is not None:
+        column = data.column(t)
+        first_null(column, names[t])
+        if numeric(column):
+            y = as_float(column, names[t])
+        else:
+            y = np.array([str(value) for value in column.to_pylist()], dtype=str)
+    return Table(
+        features=np.ascontiguousarray(X),
+        target=y,
+        feature_names=feature_names,
+        target_name=None if t is None else names[t],
+        source=path,
+    )
+
+
+# ----------------------------------------------------------------------- writing
+
+
+def write_predictions(
+    path: PathLike, predictions: Any, *, header: str | Sequence[str]
+) -> None:
+    """Write predictions to a CSV file atomically.
+
+    The rows go to a temporary file in the same directory, which then replaces
+    ``path`` in one ``os.replace``; if anything fails on the way, an existing file
+    at ``path`` is left untouched and the temporary file is removed.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Destination CSV file.
+    predictions : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Numbers (written in shortest round-trip form) or labels.
+    header : str or sequence of str
+        Column name(s): one per output column.
+    """
+    destination = os.fspath(path)
+    values = np.asarray(predictions)
+    if values.ndim == 1:
+        rows = [[value] for value in values.tolist()]
+        n_cols = 1
+    elif values.ndim == 2:
+        rows = values.tolist()
+        n_cols = values.shape[1]
+    else:
+        raise DataError(
+            f"predictions must be a 1-D array of shape (n_samples,) or a 2-D array of "
+            f"shape (n_samples, n_outputs); got an array of shape {values.shape}"
+        )
+    names = [header] if isinstance(header, str) else [str(name) for name in header]
+    if len(names) != n_cols:
+        raise DataError(
+            f"header must name each of the {n_cols} prediction column(s); "
+            f"got {len(names)} name(s): {names}"
+        )
+
+    directory = os.path.dirname(os.path.abspath(destination))
+    temporary = os.path.join(
+        directory, f".{os.path.basename(destination)}.{uuid.uuid4().hex[:12]}.tmp"
+    )
+    # os.open with 0o666 lets the umask decide the final permissions, as a plain
+    # open() would (tempfile's 0o600 would silently make the output private).
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n")
+            writer.writerow(names)
+            writer.writerows(rows)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(temporary, destination)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+
+
+# -------------------------------------------------------------------- validation
+
+_SHAPES = {
+    "features": {1: "(n_samples,)", 2: "(n_samples, n_features)"},
+    "targets": {1: "(n_samples,)", 2: "(n_samples, n_outputs)"},
+}
+
+
+def _all_finite(array: np.ndarray) -> bool:
+    """True when no element is NaN or infinite.
+
+    Summing first is cheap and catches almost every bad array without allocating a
+    boolean mask; a non-finite sum can also mean overflow of huge finite values,
+    so only then is every element checked.
+    """
+    if array.size == 0:
+        return True
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = array.sum()
+    return bool(np.isfinite(total)) or bool(np.isfinite(array).all())
+
+
+def _describe_ndim(ndims: tuple[int, ...], shapes: dict[int, str]) -> str:
+    parts = []
+    for ndim in ndims:
+        shape = shapes.get(ndim)
+        parts.append(f"a {ndim}-D array" + (f" of shape {shape}" if shape else ""))
+    return " or ".join(parts)
+
+
+def _check(
+    X: Any,
+    *,
+    name: str,
+    ndim: int | tuple[int, ...],
+    dtype: Any,
+    min_samples: int,
+    shapes: dict[int, str],
+) -> np.ndarray:
+    try:
+        array = np.asarray(X)
+    except (ValueError, TypeError) as exc:
+        raise DataError(f"{name} could not be converted to an array: {exc}") from None
+    if array.dtype.kind == "O":
+        try:
+            array = array.astype(np.float64)
+        except (ValueError, TypeError):
+            raise DataError(
+                f"{name} must hold real numbers; got an object array that is not numeric"
+            ) from None
+    if array.dtype.kind not in "biuf":
+        raise DataError(
+            f"{name} must hold real numbers; got dtype {array.dtype}"
+            + (" (encode class labels as numbers first)" if array.dtype.kind in "US" else "")
+        )
+    ndims = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+    if array.ndim not in ndims:
+        got = "a scalar" if array.ndim == 0 else f"an array of shape {array.shape}"
+        raise DataError(f"{name} must be {_describe_ndim(ndims, shapes)}; got {got}")
+    if array.shape[0] < min_samples:
+        raise DataError(
+            f"{name} must have at least {min_samples} sample(s) (rows); "
+            f"got an array of shape {array.shape}"
+        )
+    if dtype is None:
+        target_dtype = array.dtype if array.dtype.kind == "f" else np.dtype(np.float64)
+    else:
+        target_dtype = np.dtype(dtype)
+        if target_dtype.kind != "f":
+            raise TypeError(f"dtype must be a floating dtype or None; got {target_dtype}")
+    # Casting down (float64 -> float32) can overflow to inf; that is reported below
+    # as a non-finite element rather than as a NumPy warning.
+    with np.errstate(over="ignore"):
+        array = np.ascontiguousarray(array, dtype=target_dtype)
+    if not _all_finite(array):
+        index = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+        where = ", ".join(str(i) for i in index)
+        raise DataError(
+            f"{name} must not contain NaN or infinity; {name}[{where}] is {array[index]}"
+        )
+    return array
+
+
+def check_array(
+    X: Any,
+    *,
+    name: str = "X",
+    ndim: int | tuple[int, ...] = 2,
+    dtype: Any = None,
+    min_samples: int = 1,
+) -> np.ndarray:
+    """Validate an in-memory array of features (rows are examples).
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+        Real numbers (bool, integer or floating); no NaN or infinity.
+    name : str, default "X"
+        The argument's name, used in error messages.
+    ndim : int or tuple of int, default 2
+        Allowed number(s) of dimensions.
+    dtype : floating dtype, optional
+        Dtype of the result. ``None`` keeps a floating input's dtype and turns
+        bool and integer input into float64.
+    min_samples : int, default 1
+        Fewest rows allowed; pass 0 to accept an empty batch.
+
+    Returns
+    -------
+    ndarray of the same shape
+        C-contiguous, of the requested dtype; ``X`` itself when it already was.
+
+    Raises
+    ------
+    DataError
+        (a ``ValueError``) naming ``name``, what was expected and what was received,
+        e.g. ``"X must not contain NaN or infinity; X[3, 1] is nan"``.
+    """
+    return _check(
+        X, name=name, ndim=ndim, dtype=dtype, min_samples=min_samples,
+        shapes=_SHAPES["features"],
+    )
+
+
+def check_targets(
+    y: Any,
+    *,
+    name: str = "y",
+    n_samples: int | None = None,
+    ndim: int | tuple[int, ...] = (1, 2),
+    dtype: Any = None,
+) -> np.ndarray:
+    """Validate an in-memory array of numeric targets (rows are examples).
+
+    Parameters
+    ----------
+    y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        Real numbers, no NaN or infinity. Class labels that are strings must be
+        encoded as numbers first.
+    name : str, default "y"
+        The argument's name, used in error messages.
+    n_samples : int, optional
+        The number of rows the features have; ``y`` must match it.
+    ndim : int or tuple of int, default (1, 2)
+        Allowed number(s) of dimensions.
+    dtype : floating dtype, optional
+        As in :func:`check_array`.
+
+    Returns
+    -------
+    ndarray of the same shape
+        C-contiguous, of the requested dtype; ``y`` itself when it already was.
+    """
+    array = _check(
+        y, name=name, ndim=ndim, dtype=dtype, min_samples=0, shapes=_SHAPES["targets"]
+    )
+    if n_samples is not None and array.shape[0] != n_samples:
+        raise DataError(
+            f"{name} must have one row per example ({n_samples}, as in X); "
+            f"got an array of shape {array.shape}"
+        )
+    return array

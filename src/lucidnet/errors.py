@@ -1,0 +1,55 @@
+"""The exceptions a user of lucidnet can cause.
+
+Every error subclasses :class:`LucidnetError` and also the built-in type a caller
+would naturally catch (``ValueError``), so ``except ValueError`` keeps working.
+Messages name the argument (or file, line and column), what was expected and what
+was received; the command line prints them as one line and exits with status 2.
+"""
+
+from __future__ import annotations
+
+
+class LucidnetError(Exception):
+    """Base class of every error lucidnet raises on purpose."""
+
+
+class DataError(LucidnetError, ValueError):
+    """Input data that cannot be used: a bad cell, a ragged row, a missing column.
+
+    Attributes
+    ----------
+    path : str or None
+        The file the data came from, when it came from a file.
+    line : int or None
+        1-based line number in that file (the header is line 1).
+    column : str or None
+        The column's name (or 1-based index when the file has no header).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        column: str | None = None,
+    ) -> None:
+        self.path = path
+        self.line = line
+        self.column = column
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if line is not None:
+            where.append(f"line {line}")
+        if column is not None:
+            where.append(f"column {column!r}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+
+
+class ModelFileError(LucidnetError, ValueError):
+    """A model or checkpoint file that is missing, damaged, or not a lucidnet file."""
+
+
+class DivergenceError(LucidnetError, FloatingPointError):
+    """Training produced a non-finite cost; the network keeps its last finite parameters."""

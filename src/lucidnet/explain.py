@@ -1,0 +1,135 @@
+"""The variable table of backpropagation: every quantity, its symbol, meaning and shape.
+
+``explain(network_or_sizes, m)`` lists, in the order they are computed, the
+quantities of one forward and one backward pass: ``X``, then per layer ``W``, ``b``,
+``Z``, ``A``; the cost; then from the output back ``dZ``, ``dW``, ``db`` and ``dA``.
+Shapes are given in the library's row convention (examples as rows) and, with
+``columns=True``, in the reference material's column convention (examples as
+columns, ``b`` a column vector), so a learner can line the code up with the
+derivation.  The result prints as a text table and is also plain data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+from .network import Network
+
+__all__ = ["explain", "Explanation", "Quantity"]
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One row of the table."""
+
+    code: str
+    symbol: str
+    meaning: str
+    shape: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """The table: ``rows`` plus the convention its shapes are written in."""
+
+    rows: tuple[Quantity, ...]
+    layer_sizes: tuple[int, ...]
+    examples: int
+    convention: str  # "rows" (library) or "columns" (reference material)
+
+    def to_dicts(self) -> list[dict]:
+        """The rows as dicts (``code``, ``symbol``, ``meaning``, ``shape``), e.g. for JSON."""
+        return [asdict(row) for row in self.rows]
+
+    def __str__(self) -> str:
+        header = ("code", "symbol", "meaning", "shape")
+        cells = [header] + [
+            (q.code, q.symbol, q.meaning, _format_shape(q.shape))
+            for q in self.rows
+        ]
+        widths = [max(len(row[i]) for row in cells) for i in range(4)]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+        lines.insert(1, "  ".join("-" * w for w in widths))
+        sizes = "-".join(map(str, self.layer_sizes))
+        where = (
+            "examples as columns, as in the reference material"
+            if self.convention == "columns"
+            else "examples as rows, as in lucidnet"
+        )
+        return f"network {sizes}, m = {self.examples} examples ({where})\n" + "\n".join(lines)
+
+
+def explain(
+    network: Network | Sequence[int], examples: int = 1, *, columns: bool = False
+) -> Explanation:
+    """Tabulate forward and backward propagation for a network on ``examples`` inputs.
+
+    Parameters
+    ----------
+    network : Network or sequence of int
+        A network, or its layer sizes ``[n[0], ..., n[L]]``.
+    examples : int, default 1
+        ``m``, the number of examples in the batch.
+    columns : bool, default False
+        Give shapes in the reference's column convention (``X`` is ``(n[0], m)``,
+        ``b[l]`` is ``(n[l], 1)``) instead of the library's rows (``X`` is
+        ``(m, n[0])``, ``b[l]`` is ``(n[l],)``).
+
+    Returns
+    -------
+    Explanation
+    """
+    if isinstance(network, Network):
+        sizes = network.layer_sizes
+        activations = [layer.activation.name for layer in network.layers]
+        loss = network.loss.name
+        biases = [layer.use_bias for layer in network.layers]
+    else:
+        sizes = [int(n) for n in network]
+        if len(sizes) < 2 or min(sizes) < 1:
+            raise ValueError(f"layer sizes must be at least two positive ints; got {network!r}")
+        activations = ["g"] * (len(sizes) - 2) + ["output activation"]
+        loss = "the loss"
+        biases = [True] * (len(sizes) - 1)
+    if isinstance(examples, bool) or not isinstance(examples, int) or examples < 1:
+        raise ValueError(f"examples must be a positive int; got {examples!r}")
+    m, L = examples, len(sizes) - 1
+
+    def batch(n: int) -> tuple[int, int]:
+        return (n, m) if columns else (m, n)
+
+    def bias(n: int) -> tuple[int, ...]:
+        return (n, 1) if columns else (n,)
+
+    rows = [Quantity("X", "A[0] = X", f"the inputs, {sizes[0]} features per example", batch(sizes[0]))]
+    for l in range(1, L + 1):
+        n, n_prev, g = sizes[l], sizes[l - 1], activations[l - 1]
+        rows.append(Quantity(f"W{l}", f"W[{l}]", f"weights of layer {l}", (n, n_prev)))
+        if biases[l - 1]:
+            rows.append(Quantity(f"b{l}", f"b[{l}]", f"biases of layer {l}", bias(n)))
+        linear = f"W[{l}] A[{l - 1}] + b[{l}]" if columns else f"A[{l - 1}] W[{l}]^T + b[{l}]"
+        rows.append(Quantity(f"Z{l}", f"Z[{l}]", f"pre-activation {linear}", batch(n)))
+        rows.append(Quantity(f"A{l}", f"A[{l}]", f"activation {g}(Z[{l}])", batch(n)))
+    rows.append(Quantity("Y", "Y", "the targets", batch(sizes[-1])))
+    rows.append(Quantity("cost", "J", f"{loss}, one number for the batch", ()))
+    for l in range(L, 0, -1):
+        n, n_prev = sizes[l], sizes[l - 1]
+        if l == L:
+            meaning = "dJ/dZ[L]; A[L] - Y (over m) for the fused output pairings"
+        else:
+            meaning = f"dJ/dZ[{l}] = dA[{l}] * {activations[l - 1]}'(Z[{l}])"
+        rows.append(Quantity(f"dZ{l}", f"dZ[{l}]", meaning, batch(n)))
+        dw = f"dZ[{l}] A[{l - 1}]^T / m" if columns else f"dZ[{l}]^T A[{l - 1}]"
+        rows.append(Quantity(f"dW{l}", f"dW[{l}]", f"dJ/dW[{l}] = {dw}", (n, n_prev)))
+        if biases[l - 1]:
+            rows.append(Quantity(f"db{l}", f"db[{l}]", f"dJ/db[{l}], dZ[{l}] summed over examples", bias(n)))
+        if l > 1:
+            da = f"W[{l}]^T dZ[{l}]" if columns else f"dZ[{l}] W[{l}]"
+            rows.append(Quantity(f"dA{l - 1}", f"dA[{l - 1}]", f"dJ/dA[{l - 1}] = {da}", batch(n_prev)))
+    return Explanation(tuple(rows), tuple(sizes), m, "columns" if columns else "rows")
+
+
+def _format_shape(shape: tuple[int, ...]) -> str:
+    """``(3, 2)``, ``(5,)`` or ``()``, as Python prints a tuple."""
+    return str(tuple(shape))

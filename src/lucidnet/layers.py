@@ -1,0 +1,209 @@
+"""The dense layer: ``Z = A_prev W^T + b``, ``A = g(Z)``, and its backward step.
+
+A pure functional core (:func:`linear_forward`, :func:`linear_backward`) sits under a
+thin :class:`Dense` that holds a layer's sizes, activation and views of its
+parameters.  The network owns the memory: ``W`` and ``b`` are views into its one flat
+parameter buffer, ``dW`` and ``db`` views into its flat gradient buffer.
+
+Shapes (rows are examples; ``m`` examples, ``n[l-1]`` inputs, ``n[l]`` units)::
+
+    A_prev  (m, n[l-1])     W  (n[l], n[l-1])     b  (n[l],)
+    Z, A    (m, n[l])       dW (n[l], n[l-1])     db (n[l],)
+
+Index map to the reference's column notation, where ``Z = W A_prev + b`` with
+``A_prev`` of shape ``(n[l-1], m)``: our ``Z`` is the transpose of theirs, ``W`` is
+the same matrix, and ``b`` is their column ``b`` flattened.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from . import activations
+from .activations import Activation
+
+__all__ = ["Dense", "LayerCache", "linear_forward", "linear_backward"]
+
+
+class LayerCache(NamedTuple):
+    """What one layer's forward pass keeps for its backward pass.
+
+    Attributes
+    ----------
+    A_prev : ndarray of shape (m, n[l-1])
+        The layer's input (after the previous layer's dropout, if any).
+    Z : ndarray of shape (m, n[l])
+        The pre-activation ``A_prev W^T + b``.
+    A : ndarray of shape (m, n[l])
+        ``g(Z)``, before this layer's dropout.
+    mask : ndarray of shape (m, n[l]) or None
+        The inverted-dropout mask (0 or ``1/keep_prob``) applied to ``A``; None
+        when the layer did not drop anything.
+    """
+
+    A_prev: np.ndarray
+    Z: np.ndarray
+    A: np.ndarray
+    mask: np.ndarray | None = None
+
+
+def linear_forward(
+    A_prev: np.ndarray, W: np.ndarray, b: np.ndarray | None, out: np.ndarray | None = None
+) -> np.ndarray:
+    """``Z = A_prev @ W.T + b``.
+
+    Parameters
+    ----------
+    A_prev : ndarray of shape (m, n_in)
+    W : ndarray of shape (n_out, n_in)
+    b : ndarray of shape (n_out,) or None
+    out : ndarray of shape (m, n_out), optional
+        Where to write ``Z`` (the training loop reuses buffers).
+
+    Returns
+    -------
+    Z : ndarray of shape (m, n_out)
+    """
+    Z = np.matmul(A_prev, W.T, out=out)
+    if b is not None:
+        Z += b
+    return Z
+
+
+def linear_backward(
+    dZ: np.ndarray,
+    A_prev: np.ndarray,
+    W: np.ndarray,
+    *,
+    dW_out: np.ndarray | None = None,
+    db_out: np.ndarray | None = None,
+    with_bias: bool = True,
+    with_dA_prev: bool = True,
+    dA_prev_out: np.ndarray | None = None,
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray | None]:
+    """Backward step through ``Z = A_prev W^T + b``.
+
+    ``dZ`` already carries the cost's reduction (the ``1/m`` of a mean), so::
+
+        dW = dZ^T A_prev        db = sum over examples of dZ        dA_prev = dZ W
+
+    Parameters
+    ----------
+    dZ : ndarray of shape (m, n_out)
+    A_prev : ndarray of shape (m, n_in)
+    W : ndarray of shape (n_out, n_in)
+    dW_out, db_out, dA_prev_out : optional buffers for the results.
+    with_bias : bool
+        False for a layer without bias: ``db`` is then None.
+    with_dA_prev : bool
+        False for the first layer, whose input is the data: nobody needs ``dX``,
+        and skipping it saves one matrix product.
+
+    Returns
+    -------
+    dA_prev : ndarray of shape (m, n_in) or None
+    dW : ndarray of shape (n_out, n_in)
+    db : ndarray of shape (n_out,) or None
+    """
+    dW = np.matmul(dZ.T, A_prev, out=dW_out)
+    db = np.sum(dZ, axis=0, out=db_out) if with_bias else None
+    dA_prev = np.matmul(dZ, W, out=dA_prev_out) if with_dA_prev else None
+    return dA_prev, dW, db
+
+
+class Dense:
+    """A fully connected layer ``A = g(A_prev W^T + b)``.
+
+    Parameters
+    ----------
+    n_in : int
+        Inputs per example, ``n[l-1]``.
+    n_out : int
+        Units, ``n[l]``.
+    activation : str, dict or Activation, default "relu"
+        Resolved through :func:`lucidnet.activations.get`.
+    use_bias : bool, default True
+        The reference's system 4 has no biases.
+    initializer : str or callable, optional
+        Name from :mod:`lucidnet.initializers`; by default He for the ReLU family and
+        Glorot-uniform otherwise.
+    dropout : float, default 0.0
+        Probability of dropping each unit of this layer's output during training
+        (inverted dropout: kept units are scaled by ``1 / (1 - dropout)``, so nothing
+        changes at prediction time).
+
+    Attributes
+    ----------
+    W : ndarray of shape (n_out, n_in)
+    b : ndarray of shape (n_out,) or None
+    dW, db : gradients of the same shapes, filled by the network's backward pass.
+    """
+
+    def __init__(
+        self,
+        n_in: int,
+        n_out: int,
+        activation: str | dict | Activation = "relu",
+        *,
+        use_bias: bool = True,
+        initializer: str | None = None,
+        dropout: float = 0.0,
+    ) -> None:
+        for arg, value in (("n_in", n_in), ("n_out", n_out)):
+            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+                raise ValueError(f"Dense {arg} must be a positive int; got {value!r}")
+        if not 0.0 <= float(dropout) < 1.0:
+            raise ValueError(f"Dense dropout must be in [0, 1); got {dropout!r}")
+        self.n_in = int(n_in)
+        self.n_out = int(n_out)
+        self.activation = activations.get(activation)
+        self.use_bias = bool(use_bias)
+        self.initializer = initializer
+        self.dropout = float(dropout)
+        self.W: np.ndarray = np.empty((0, 0))
+        self.b: np.ndarray | None = None
+        self.dW: np.ndarray = np.empty((0, 0))
+        self.db: np.ndarray | None = None
+
+    @property
+    def n_params(self) -> int:
+        """``n_out * n_in`` weights plus ``n_out`` biases when the layer has them."""
+        return self.n_out * self.n_in + (self.n_out if self.use_bias else 0)
+
+    def forward(
+        self,
+        A_prev: np.ndarray,
+        *,
+        Z_out: np.ndarray | None = None,
+        A_out: np.ndarray | None = None,
+    ) -> LayerCache:
+        """``Z = A_prev W^T + b``, ``A = g(Z)``; returns the layer's cache (no dropout here)."""
+        Z = linear_forward(A_prev, self.W, self.b, out=Z_out)
+        A = self.activation.forward(Z, out=A_out)
+        return LayerCache(A_prev, Z, A)
+
+    def get_config(self) -> dict:
+        """JSON-ready description of the layer (not its weights)."""
+        config = {
+            "n_in": self.n_in,
+            "n_out": self.n_out,
+            "activation": self.activation.get_config(),
+            "use_bias": self.use_bias,
+            "dropout": self.dropout,
+        }
+        if isinstance(self.initializer, str):
+            config["initializer"] = self.initializer
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict) -> Dense:
+        """Rebuild a layer from :meth:`get_config`'s output."""
+        return cls(**config)
+
+    def __repr__(self) -> str:
+        extras = "" if self.use_bias else ", use_bias=False"
+        if self.dropout:
+            extras += f", dropout={self.dropout}"
+        return f"Dense({self.n_in}, {self.n_out}, {self.activation.name!r}{extras})"

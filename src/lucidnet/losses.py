@@ -1,0 +1,281 @@
+"""Loss functions J(A, Y), with one signature for all of them.
+
+Every loss is one object with
+
+* ``cost(A, Y, sample_weight=None) -> float``: the cost of output ``A`` against
+  targets ``Y``;
+* ``gradient(A, Y, sample_weight=None) -> dA``: ``dJ/dA``, the start of
+  backpropagation on the generic path ``dZ = dA * g'(Z)``;
+* ``cost_from_logits(Z, Y, sample_weight=None)`` and
+  ``delta(A, Y, sample_weight=None)`` for its *natural* output activation (below).
+
+``A``, ``Y`` and ``Z`` are ``ndarray of shape (m, n_outputs)``; ``sample_weight`` is
+``ndarray of shape (m,)`` or None (every weight 1).
+
+Reduction.  The cost is the mean over the ``m`` examples, ``J = (1/m) sum_i w_i L_i``,
+as in the reference material, except for ``sum_squared_error``, the reference's
+``J = 0.5 * sum((y - yhat)^2)`` (system 4), which sums.  ``scale(m)`` is that factor
+(``1/m`` or 1), and every gradient here already includes it.
+
+Fused output deltas
+-------------------
+For three pairings of output activation and loss the chain rule collapses:
+
+* sigmoid + binary cross-entropy:   dJ/dA = (A - Y) / (A (1 - A)),   g' = A (1 - A)
+* softmax + categorical cross-entropy (with each row of Y summing to 1):
+  dJ/dA = -Y / A,  and the softmax Jacobian turns it into A - Y
+* identity + squared error:         dJ/dA = A - Y,                   g' = 1
+
+so in each case ``dZ = scale(m) * w * (A - Y)`` exactly.  The network uses this fused
+delta for those pairings: it is cheaper, and it stays exact when ``A`` saturates at 0
+or 1, where the generic ``dA * g'(Z)`` would divide 0 by 0.  The costs of those
+pairings are computed from the logits ``Z`` (``softplus(z) - y z`` and
+``logsumexp(z) - y.z``), which stay finite for any ``z``.  Every other pairing (for
+example the sigmoid output with squared error of system 4) goes through ``gradient``
+and the activation's ``backward``.  Which pairs are fused is stated once:
+:data:`FUSED_PAIRS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "Loss",
+    "BinaryCrossEntropy",
+    "CategoricalCrossEntropy",
+    "SquaredError",
+    "SumSquaredError",
+    "FUSED_PAIRS",
+    "is_fused",
+    "get",
+    "register",
+    "names",
+]
+
+
+def _clip_probabilities(A: np.ndarray) -> np.ndarray:
+    """``A`` kept inside ``[eps, 1 - eps]`` so that ``log`` stays finite (eps = dtype's resolution)."""
+    eps = np.finfo(A.dtype).eps if A.dtype.kind == "f" else np.finfo(np.float64).eps
+    return np.clip(A, eps, 1.0 - eps)
+
+
+def _weighted_sum(per_example: np.ndarray, sample_weight: np.ndarray | None) -> float:
+    """``sum_i w_i L_i`` for per-example losses ``L`` of shape (m,)."""
+    if sample_weight is None:
+        return float(per_example.sum(dtype=np.float64))
+    return float(np.dot(per_example.astype(np.float64), sample_weight))
+
+
+class Loss:
+    """Base class: a cost ``J(A, Y)`` averaged (or summed) over examples."""
+
+    name: str = ""
+    #: The output activation whose pairing with this loss gives ``dZ = A - Y``.
+    natural_activation: str = ""
+    #: True for the reference's summed costs, False for the mean over examples.
+    sums: bool = False
+
+    def scale(self, m: int) -> float:
+        """The reduction factor: ``1/m`` for a mean, ``1`` for a sum."""
+        return 1.0 if self.sums else 1.0 / m
+
+    def per_example(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """``L_i``, the loss of each example: ndarray of shape (m,)."""
+        raise NotImplementedError
+
+    def per_example_from_logits(self, Z: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """``L_i`` computed stably from the logits of the natural activation."""
+        raise NotImplementedError
+
+    def cost(self, A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
+        """``J = scale(m) * sum_i w_i L_i(A_i, Y_i)``; a Python float."""
+        return self.scale(len(A)) * _weighted_sum(self.per_example(A, Y), sample_weight)
+
+    def cost_from_logits(
+        self, Z: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> float:
+        """The same cost computed from ``Z`` when ``A = natural_activation(Z)``; finite for any Z."""
+        return self.scale(len(Z)) * _weighted_sum(
+            self.per_example_from_logits(Z, Y), sample_weight
+        )
+
+    def gradient(
+        self, A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None
+    ) -> np.ndarray:
+        """``dJ/dA``, of shape (m, n_outputs), reduction and weights included."""
+        dA = self._unscaled_gradient(A, Y)
+        return _apply_weights(dA, self.scale(len(A)), sample_weight)
+
+    def _unscaled_gradient(self, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def delta(
+        self,
+        A: np.ndarray,
+        Y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """The fused output delta ``dZ = scale(m) * w * (A - Y)`` (see the module docstring).
+
+        Valid only when ``A`` came from :attr:`natural_activation`.
+        """
+        out = np.subtract(A, Y, out=out)
+        return _apply_weights(out, self.scale(len(A)), sample_weight)
+
+    def get_config(self) -> dict[str, Any]:
+        """JSON-ready description; ``get(loss.get_config())`` rebuilds it."""
+        return {"name": self.name}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Loss) and self.get_config() == other.get_config()
+
+    def __hash__(self) -> int:
+        return hash(self.name)
+
+
+def _apply_weights(
+    G: np.ndarray, scale: float, sample_weight: np.ndarray | None
+) -> np.ndarray:
+    """Multiply ``G`` (m, n) in place by ``scale`` and by each row's weight."""
+    if sample_weight is None:
+        G *= G.dtype.type(scale)
+    else:
+        G *= (sample_weight * scale).astype(G.dtype, copy=False)[:, None]
+    return G
+
+
+class BinaryCrossEntropy(Loss):
+    """``L = -sum_k [y_k log a_k + (1 - y_k) log(1 - a_k)]`` (one term per sigmoid output).
+
+    Accepts any real ``y`` (not only 0 and 1).  From the logits,
+    ``L = sum_k softplus(z_k) - y_k z_k``.
+    """
+
+    name = "binary_cross_entropy"
+    natural_activation = "sigmoid"
+
+    def per_example(self, A, Y):
+        A = _clip_probabilities(A)
+        return -(Y * np.log(A) + (1.0 - Y) * np.log1p(-A)).sum(axis=1)
+
+    def per_example_from_logits(self, Z, Y):
+        return (np.logaddexp(0.0, Z) - Y * Z).sum(axis=1)
+
+    def _unscaled_gradient(self, A, Y):
+        # -(Y/A - (1-Y)/(1-A)) = (A - Y) / (A (1 - A)), the reference's dAL.
+        A = _clip_probabilities(A)
+        return (A - Y) / (A * (1.0 - A))
+
+
+class CategoricalCrossEntropy(Loss):
+    """``L = -sum_k y_k log a_k`` over the classes; from logits, ``logsumexp(z) - y.z``
+    when each row of ``Y`` sums to one (``sum_k y_k (logsumexp(z) - z_k)`` in general).
+    """
+
+    name = "categorical_cross_entropy"
+    natural_activation = "softmax"
+
+    def per_example(self, A, Y):
+        return -(Y * np.log(_clip_probabilities(A))).sum(axis=1)
+
+    def per_example_from_logits(self, Z, Y):
+        shift = Z.max(axis=1, keepdims=True)
+        log_norm = np.log(np.exp(Z - shift).sum(axis=1, keepdims=True)) + shift
+        return (Y * (log_norm - Z)).sum(axis=1)
+
+    def _unscaled_gradient(self, A, Y):
+        return -Y / _clip_probabilities(A)
+
+
+class SquaredError(Loss):
+    """``L = 0.5 * sum_k (a_k - y_k)^2``, averaged over examples: ``J = (1/2m) sum (A - Y)^2``.
+
+    The 1/2 makes ``dJ/dA = (A - Y)/m``.
+    """
+
+    name = "squared_error"
+    natural_activation = "identity"
+
+    def per_example(self, A, Y):
+        diff = A - Y
+        return 0.5 * np.einsum("ij,ij->i", diff, diff)
+
+    per_example_from_logits = per_example  # identity: the logits are the outputs
+
+    def _unscaled_gradient(self, A, Y):
+        return A - Y
+
+
+class SumSquaredError(SquaredError):
+    """The reference's ``J = 0.5 * sum((y - yhat)^2)`` over all examples (system 4): not averaged."""
+
+    name = "sum_squared_error"
+    sums = True
+
+
+#: (output activation, loss) pairs for which ``dZ = scale * w * (A - Y)`` is exact.
+#: See the module docstring for the algebra.
+FUSED_PAIRS: frozenset[tuple[str, str]] = frozenset(
+    {
+        ("sigmoid", "binary_cross_entropy"),
+        ("softmax", "categorical_cross_entropy"),
+        ("identity", "squared_error"),
+        ("identity", "sum_squared_error"),
+    }
+)
+
+
+def is_fused(activation_name: str, loss: Loss) -> bool:
+    """True when the pairing of this output activation with ``loss`` has the fused delta."""
+    return (activation_name, loss.name) in FUSED_PAIRS
+
+
+_REGISTRY: dict[str, Callable[..., Loss]] = {}
+
+
+def register(name: str, factory: Callable[..., Loss]) -> None:
+    """Make ``factory()`` available under ``name`` everywhere loss names are accepted."""
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"loss name must be a non-empty str; got {name!r}")
+    _REGISTRY[name] = factory
+
+
+for _cls in (BinaryCrossEntropy, CategoricalCrossEntropy, SquaredError, SumSquaredError):
+    register(_cls.name, _cls)
+register("log_loss", BinaryCrossEntropy)
+register("mse", SquaredError)
+
+
+def names() -> tuple[str, ...]:
+    """The registered loss names, aliases included."""
+    return tuple(_REGISTRY)
+
+
+def get(identifier: str | dict | Loss) -> Loss:
+    """Resolve a loss from a name, a config dict with a ``name``, or an instance.
+
+    Raises ``ValueError`` for an unknown name (listing the known ones) and
+    ``TypeError`` for anything else.
+    """
+    if isinstance(identifier, Loss):
+        return identifier
+    if isinstance(identifier, dict) and isinstance(identifier.get("name"), str):
+        identifier = identifier["name"]
+    if not isinstance(identifier, str):
+        raise TypeError(
+            "loss must be a name, a config dict with a 'name', or a Loss; "
+            f"got {identifier!r} of type {type(identifier).__name__}"
+        )
+    if identifier not in _REGISTRY:
+        raise ValueError(
+            f"unknown loss {identifier!r}; expected one of {', '.join(sorted(_REGISTRY))}"
+        )
+    return _REGISTRY[identifier]()

@@ -1,0 +1,646 @@
+"""The network: dense layers plus a loss, with forward and backward propagation.
+
+Backpropagation, as the code below writes it (rows are examples, layer ``l`` of
+``L``; ``*`` is the Hadamard product; ``dZ`` already carries the cost's ``1/m``)::
+
+    forward     Z[l] = A[l-1] W[l]^T + b[l]          A[l] = g[l](Z[l])        A[0] = X
+    output      dZ[L] = (A[L] - Y) / m               (fused pairings, see losses)
+                dZ[L] = dJ/dA[L] * g[L]'(Z[L])       (every other pairing)
+    each layer  dW[l] = dZ[l]^T A[l-1]               db[l] = sum over rows of dZ[l]
+                dA[l-1] = dZ[l] W[l]                 dZ[l-1] = dA[l-1] * g[l-1]'(Z[l-1])
+    update      W := W - alpha dW                    (optimizers, on the flat buffer)
+
+Memory.  All parameters live in one flat buffer :attr:`Network.params`, each layer's
+``W`` and ``b`` being views into it, and all gradients likewise in
+:attr:`Network.grads`.  Optimizers, gradient checking, L-BFGS and model files all use
+the flat form; nothing is copied between the two.
+
+A :class:`Workspace` holds preallocated per-layer buffers for a given batch size, so
+the training loop allocates nothing per batch.  Without one, every call allocates
+fresh arrays and the caches it returns are the caller's to keep.
+
+This module is the engine only: training loops, optimizers and front doors live
+elsewhere and call :meth:`Network.loss_and_gradient`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import activations, initializers, losses
+from ._checks import as_float_dtype, as_matrix, as_sample_weight
+from ._random import check_random_state
+from .layers import Dense, LayerCache, linear_backward, linear_forward
+from .losses import Loss
+
+__all__ = ["Network", "LayerGradients", "Workspace"]
+
+# The loss that goes with each output activation when only one of them is given.
+_DEFAULT_LOSS = {
+    "sigmoid": "binary_cross_entropy",
+    "softmax": "categorical_cross_entropy",
+    "identity": "squared_error",
+}
+
+
+class LayerGradients(NamedTuple):
+    """``dW`` of shape (n[l], n[l-1]) and ``db`` of shape (n[l],) (None without bias)."""
+
+    dW: np.ndarray
+    db: np.ndarray | None
+
+
+class Workspace:
+    """Preallocated buffers for forward and backward passes on ``m`` examples.
+
+    Per layer ``l``: ``Z[l]``, ``A[l]`` and ``delta[l]`` (which holds ``dA[l]`` and is
+    then overwritten in place by ``dZ[l]``), each of shape (m, n[l]); and
+    ``dropped[l]``, the output after dropout, for layers that drop units.
+    """
+
+    def __init__(self, network: Network, m: int) -> None:
+        dtype = network.dtype
+        self.m = m
+        self.Z = [np.empty((m, layer.n_out), dtype) for layer in network.layers]
+        self.A = [np.empty((m, layer.n_out), dtype) for layer in network.layers]
+        self.delta = [np.empty((m, layer.n_out), dtype) for layer in network.layers]
+        self.dropped = [
+            np.empty((m, layer.n_out), dtype) if layer.dropout else None
+            for layer in network.layers
+        ]
+
+
+class Network:
+    """A feed-forward network of :class:`~lucidnet.layers.Dense` layers and a loss.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``[n[0], n[1], ..., n[L]]``: inputs, hidden units per layer, outputs.
+    activation : str, Activation, or sequence of them, default "relu"
+        The hidden layers' activation, one for all or one per hidden layer.
+    output_activation : str or Activation, optional
+        Defaults to the natural activation of ``loss`` (sigmoid for binary
+        cross-entropy, softmax for categorical, identity for squared error), or to
+        sigmoid when neither is given.
+    loss : str or Loss, optional
+        Defaults to the natural loss of ``output_activation`` (see
+        :mod:`lucidnet.losses`).
+    use_bias : bool, default True
+    dropout : float or sequence of float, default 0.0
+        Dropout rate of each hidden layer's output during training.
+    initializer : str, optional
+        Weight initializer name for every layer (see :mod:`lucidnet.initializers`);
+        by default He for ReLU-family layers and Glorot-uniform for the others.
+    dtype : {"float64", "float32"}, default "float64"
+    random_state : int, np.random.Generator or None
+        Seeds the initial weights.
+
+    Attributes
+    ----------
+    layers : list of Dense
+    loss : Loss
+    params : ndarray of shape (n_params,)
+        Every ``W[l]`` and ``b[l]``, flattened in layer order: W1, b1, W2, b2, ...
+    grads : ndarray of shape (n_params,)
+        The gradient of the cost with respect to ``params``, same layout.
+
+    Examples
+    --------
+    >>> net = Network([2, 3, 1], activation="sigmoid", loss="sum_squared_error",
+    ...               use_bias=False, random_state=0)
+    >>> net.n_params
+    9
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activation: Any = "relu",
+        output_activation: Any = None,
+        loss: str | Loss | None = None,
+        *,
+        use_bias: bool = True,
+        dropout: float | Sequence[float] = 0.0,
+        initializer: str | None = None,
+        dtype: Any = "float64",
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        sizes = _check_layer_sizes(layer_sizes)
+        n_hidden = len(sizes) - 2
+        hidden_activations = _per_hidden_layer(activation, n_hidden, "activation")
+        dropouts = _per_hidden_layer(dropout, n_hidden, "dropout")
+        loss_obj, output = _resolve_output(output_activation, loss)
+        layers = [
+            Dense(
+                sizes[i],
+                sizes[i + 1],
+                hidden_activations[i] if i < n_hidden else output,
+                use_bias=use_bias,
+                initializer=initializer,
+                dropout=dropouts[i] if i < n_hidden else 0.0,
+            )
+            for i in range(len(sizes) - 1)
+        ]
+        self._build(layers, loss_obj, dtype)
+        self.initialize(random_state)
+
+    @classmethod
+    def from_layers(
+        cls,
+        layers: Sequence[Dense],
+        loss: str | Loss,
+        *,
+        dtype: Any = "float64",
+        random_state: int | np.random.Generator | None = None,
+    ) -> Network:
+        """A network from explicit :class:`Dense` layers (each with its own settings)."""
+        layers = list(layers)
+        if not layers or not all(isinstance(layer, Dense) for layer in layers):
+            raise TypeError("layers must be a non-empty sequence of Dense layers")
+        for i in range(1, len(layers)):
+            if layers[i].n_in != layers[i - 1].n_out:
+                raise ValueError(
+                    f"layers[{i}].n_in must equal layers[{i - 1}].n_out = "
+                    f"{layers[i - 1].n_out}; got {layers[i].n_in}"
+                )
+        network = cls.__new__(cls)
+        network._build(layers, losses.get(loss), dtype)
+        network.initialize(random_state)
+        return network
+
+    def _build(self, layers: list[Dense], loss: Loss, dtype: Any) -> None:
+        self.layers = layers
+        self.loss = loss
+        self.dtype = as_float_dtype(dtype)
+        self.params = np.zeros(sum(layer.n_params for layer in layers), self.dtype)
+        self.grads = np.zeros_like(self.params)
+        self._bind_views()
+        self._fused = losses.is_fused(layers[-1].activation.name, loss)
+        self._workspaces: dict[int, Workspace] = {}
+
+    def _bind_views(self) -> None:
+        """Point every layer's W, b, dW, db at its slice of the flat buffers."""
+        offset = 0
+        for layer in self.layers:
+            n_w = layer.n_out * layer.n_in
+            layer.W = self.params[offset : offset + n_w].reshape(layer.n_out, layer.n_in)
+            layer.dW = self.grads[offset : offset + n_w].reshape(layer.n_out, layer.n_in)
+            offset += n_w
+            if layer.use_bias:
+                layer.b = self.params[offset : offset + layer.n_out]
+                layer.db = self.grads[offset : offset + layer.n_out]
+                offset += layer.n_out
+            else:
+                layer.b = layer.db = None
+
+    def initialize(self, random_state: int | np.random.Generator | None = None) -> None:
+        """Draw every ``W[l]`` from its initializer; set every ``b[l]`` to zero."""
+        rng = check_random_state(random_state)
+        for layer in self.layers:
+            name = layer.initializer or initializers.default_for(layer.activation.name)
+            init = initializers.get(name)
+            layer.W[...] = init((layer.n_out, layer.n_in), rng, self.dtype)
+            if layer.b is not None:
+                layer.b[...] = 0.0
+
+    # ------------------------------------------------------------------ sizes
+    @property
+    def layer_sizes(self) -> list[int]:
+        """``[n[0], n[1], ..., n[L]]``."""
+        return [self.layers[0].n_in] + [layer.n_out for layer in self.layers]
+
+    @property
+    def n_params(self) -> int:
+        """Number of trainable parameters (weights and biases)."""
+        return self.params.size
+
+    def parameter_slices(self) -> list[tuple[str, slice, tuple[int, ...]]]:
+        """``(name, slice of params, shape)`` for W1, b1, W2, ... in buffer order."""
+        out, offset = [], 0
+        for index, layer in enumerate(self.layers, start=1):
+            n_w = layer.n_out * layer.n_in
+            out.append((f"W{index}", slice(offset, offset + n_w), (layer.n_out, layer.n_in)))
+            offset += n_w
+            if layer.use_bias:
+                out.append((f"b{index}", slice(offset, offset + layer.n_out), (layer.n_out,)))
+                offset += layer.n_out
+        return out
+
+    def weight_mask(self) -> np.ndarray:
+        """Boolean vector over ``params``: True for weights, False for biases (L2 skips biases)."""
+        mask = np.zeros(self.n_params, dtype=bool)
+        for name, part, _ in self.parameter_slices():
+            mask[part] = name.startswith("W")
+        return mask
+
+    def set_params(self, flat: np.ndarray) -> None:
+        """Copy ``flat`` (shape (n_params,)) into the parameter buffer; the views stay valid."""
+        flat = np.asarray(flat)
+        if flat.shape != self.params.shape:
+            raise ValueError(
+                f"params must have shape ({self.n_params},); got shape {flat.shape}"
+            )
+        self.params[...] = flat
+
+    def workspace(self, m: int) -> Workspace:
+        """Buffers for batches of ``m`` examples, kept for reuse (at most a few sizes)."""
+        workspace = self._workspaces.get(m)
+        if workspace is None:
+            if len(self._workspaces) >= 4:  # a full batch and a last partial one, mostly
+                self._workspaces.clear()
+            workspace = self._workspaces[m] = Workspace(self, m)
+        return workspace
+
+    # --------------------------------------------------------------- forward
+    def forward(
+        self,
+        X: np.ndarray,
+        *,
+        training: bool = False,
+        rng: np.random.Generator | None = None,
+        masks: Sequence[np.ndarray | None] | None = None,
+        workspace: Workspace | None = None,
+    ) -> tuple[np.ndarray, list[LayerCache]]:
+        """Forward propagation.
+
+        Parameters
+        ----------
+        X : ndarray of shape (m, n[0])
+            Converted to the network's dtype when it differs (a copy).
+        training : bool, default False
+            Apply dropout (with ``rng``, or the given ``masks``).
+        rng : np.random.Generator, optional
+            Draws the dropout masks when ``training`` and no ``masks`` are given.
+        masks : sequence of (ndarray of shape (m, n[l]) or None), optional
+            Fixed inverted-dropout masks per layer (for gradient checking).
+        workspace : Workspace, optional
+            Write into its buffers instead of allocating; the caches then live only
+            until the next call with the same workspace.
+
+        Returns
+        -------
+        AL : ndarray of shape (m, n[L])
+            The network's output.
+        caches : list of LayerCache
+            One per layer, for :meth:`backward`.
+        """
+        X = self._as_input(X)
+        caches: list[LayerCache] = []
+        A = X
+        last = len(self.layers) - 1
+        for l, layer in enumerate(self.layers):
+            Z = linear_forward(A, layer.W, layer.b, out=workspace and workspace.Z[l])
+            A_l = layer.activation.forward(Z, out=workspace and workspace.A[l])
+            mask = None
+            if training and layer.dropout and l < last:
+                mask = masks[l] if masks is not None else _dropout_mask(rng, A_l, layer.dropout)
+            if mask is not None:
+                A_next = np.multiply(A_l, mask, out=workspace and workspace.dropped[l])
+            else:
+                A_next = A_l
+            caches.append(LayerCache(A, Z, A_l, mask))
+            A = A_next
+        return A, caches
+
+    # -------------------------------------------------------------- backward
+    def backward(
+        self,
+        Y: np.ndarray,
+        caches: Sequence[LayerCache],
+        *,
+        sample_weight: np.ndarray | None = None,
+        l2: float = 0.0,
+        workspace: Workspace | None = None,
+    ) -> list[LayerGradients]:
+        """Backpropagation: fill :attr:`grads` (every ``dW[l]``, ``db[l]``) and return them.
+
+        Parameters
+        ----------
+        Y : ndarray of shape (m, n[L])
+            Targets, in the network's dtype.
+        caches : list of LayerCache
+            From :meth:`forward` on the same examples.
+        sample_weight : ndarray of shape (m,), optional
+        l2 : float, default 0.0
+            L2 penalty ``(l2 / 2) * scale(m) * sum ||W[l]||^2`` (biases excluded),
+            whose gradient ``l2 * scale(m) * W[l]`` is added to each ``dW[l]``.
+        workspace : Workspace, optional
+            Reuse its buffers for the deltas.
+
+        Returns
+        -------
+        list of LayerGradients
+            Views of ``dW[l]`` and ``db[l]`` inside :attr:`grads`, one per layer.
+        """
+        L = len(self.layers)
+        output = caches[-1]
+        delta_out = workspace and workspace.delta[L - 1]
+        if self._fused:
+            dZ = self.loss.delta(output.A, Y, sample_weight, out=delta_out)
+        else:
+            dA = self.loss.gradient(output.A, Y, sample_weight)
+            dZ = self.layers[-1].activation.backward(dA, output.Z, output.A, out=dA)
+        for l in range(L - 1, -1, -1):
+            layer, cache = self.layers[l], caches[l]
+            dA_prev, _, _ = linear_backward(
+                dZ,
+                cache.A_prev,
+                layer.W,
+                dW_out=layer.dW,
+                db_out=layer.db,
+                with_bias=layer.use_bias,
+                with_dA_prev=l > 0,
+                dA_prev_out=workspace and workspace.delta[l - 1] if l > 0 else None,
+            )
+            if l > 0:
+                below = caches[l - 1]
+                if below.mask is not None:
+                    dA_prev *= below.mask
+                # dZ[l-1] = dA[l-1] * g'(Z[l-1]), overwriting dA[l-1] in place.
+                dZ = self.layers[l - 1].activation.backward(dA_prev, below.Z, below.A, out=dA_prev)
+        if l2:
+            factor = l2 * self.loss.scale(len(Y))
+            for layer in self.layers:
+                layer.dW += factor * layer.W
+        return self.gradients()
+
+    def gradients(self) -> list[LayerGradients]:
+        """The current ``(dW[l], db[l])`` of every layer (views of :attr:`grads`)."""
+        return [LayerGradients(layer.dW, layer.db) for layer in self.layers]
+
+    # ------------------------------------------------------------------ cost
+    def _cost_of_output(
+        self, cache: LayerCache, Y: np.ndarray, sample_weight: np.ndarray | None, l2: float
+    ) -> float:
+        """The cost of the last layer's cache, from its logits when the pairing is fused."""
+        if self._fused:
+            cost = self.loss.cost_from_logits(cache.Z, Y, sample_weight)
+        else:
+            cost = self.loss.cost(cache.A, Y, sample_weight)
+        if l2:
+            squares = sum(float(np.vdot(layer.W, layer.W)) for layer in self.layers)
+            cost += 0.5 * l2 * self.loss.scale(len(Y)) * squares
+        return cost
+
+    def loss_and_gradient(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        *,
+        l2: float = 0.0,
+        training: bool = True,
+        rng: np.random.Generator | None = None,
+        masks: Sequence[np.ndarray | None] | None = None,
+        workspace: Workspace | None = None,
+    ) -> float:
+        """One forward and one backward pass: return the cost and fill :attr:`grads`.
+
+        This is what every training loop calls once per batch.  It checks only the
+        shapes; the caller validates values once, before the loop.
+
+        Parameters
+        ----------
+        X : ndarray of shape (m, n[0])
+        Y : ndarray of shape (m, n[L])
+        sample_weight : ndarray of shape (m,), optional
+        l2, training, rng, masks, workspace
+            As in :meth:`forward` and :meth:`backward`.
+
+        Returns
+        -------
+        float
+            The cost, penalty included, at the current parameters.
+        """
+        Y = self._as_target(Y, len(X))
+        _, caches = self.forward(X, training=training, rng=rng, masks=masks, workspace=workspace)
+        cost = self._cost_of_output(caches[-1], Y, sample_weight, l2)
+        self.backward(Y, caches, sample_weight=sample_weight, l2=l2, workspace=workspace)
+        return cost
+
+    def cost(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        *,
+        l2: float = 0.0,
+        masks: Sequence[np.ndarray | None] | None = None,
+    ) -> float:
+        """The cost ``J`` on ``X`` (m, n[0]) against ``Y`` (m, n[L]); no dropout unless ``masks``."""
+        X, Y, sample_weight = self.check_data(X, Y, sample_weight)
+        _, caches = self.forward(X, training=masks is not None, masks=masks)
+        return self._cost_of_output(caches[-1], Y, sample_weight, l2)
+
+    # ------------------------------------------------------------ prediction
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """The output layer's probabilities, ndarray of shape (m, n[L]).
+
+        Only for sigmoid or softmax outputs; a regression network has no probabilities.
+        """
+        name = self.layers[-1].activation.name
+        if name not in ("sigmoid", "softmax"):
+            raise TypeError(f"predict_proba needs a sigmoid or softmax output layer; this one is {name}")
+        return self.forward(self._check_X(X))[0]
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Predictions for ``X`` of shape (m, n[0]).
+
+        Returns
+        -------
+        ndarray
+            sigmoid output: 0/1 ints of shape (m, n[L]) (threshold 0.5);
+            softmax output: class indices of shape (m,);
+            any other output: the output values, shape (m, n[L]).
+        """
+        A = self.forward(self._check_X(X))[0]
+        name = self.layers[-1].activation.name
+        if name == "sigmoid":
+            return (A > 0.5).astype(np.int64)
+        if name == "softmax":
+            return A.argmax(axis=1)
+        return A
+
+    # ------------------------------------------------------------ input checks
+    def _check_X(self, X: Any) -> np.ndarray:
+        return as_matrix(X, "X", dtype=self.dtype, n_columns=self.layers[0].n_in)
+
+    def check_data(
+        self, X: Any, Y: Any, sample_weight: Any = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Validate and convert ``X`` (m, n[0]), ``Y`` (m, n[L]) or (m,), and weights (m,).
+
+        Returns C-contiguous finite arrays in the network's dtype, ``Y`` as a matrix.
+        Raises ``ValueError``/``TypeError`` naming the argument that is wrong.
+        """
+        X = self._check_X(X)
+        Y = as_matrix(
+            Y,
+            "Y",
+            dtype=self.dtype,
+            n_columns=self.layers[-1].n_out,
+            n_rows=len(X),
+            allow_vector=self.layers[-1].n_out == 1,
+        )
+        return X, Y, as_sample_weight(sample_weight, len(X), self.dtype)
+
+    def _as_input(self, X: np.ndarray) -> np.ndarray:
+        """Cheap checks for the hot path: shape and dtype only."""
+        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[1] != self.layers[0].n_in:
+            return self._check_X(X)
+        return X if X.dtype == self.dtype else X.astype(self.dtype)
+
+    def _as_target(self, Y: np.ndarray, m: int) -> np.ndarray:
+        n_out = self.layers[-1].n_out
+        if not isinstance(Y, np.ndarray) or Y.shape != (m, n_out) or Y.dtype != self.dtype:
+            Y = as_matrix(Y, "Y", dtype=self.dtype, n_columns=n_out, n_rows=m, allow_vector=n_out == 1)
+        return Y
+
+    # ------------------------------------------------------------- training
+    def fit(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        *,
+        learning_rate: float = 0.0075,
+        num_iterations: int = 3000,
+        print_cost: bool = False,
+        cost_every: int = 100,
+        sample_weight: np.ndarray | None = None,
+    ) -> list[float]:
+        """Batch gradient descent, as the reference models train: ``params -= alpha * grads``.
+
+        Records (and with ``print_cost`` prints) the cost every ``cost_every``
+        iterations and at the last one; returns those costs.  For mini-batches,
+        other optimizers, validation and callbacks use :func:`lucidnet.train`.
+        """
+        from .training import gradient_descent
+
+        return gradient_descent(
+            self,
+            X,
+            Y,
+            learning_rate=learning_rate,
+            num_iterations=num_iterations,
+            print_cost=print_cost,
+            cost_every=cost_every,
+            sample_weight=sample_weight,
+        )
+
+    # ------------------------------------------------------- config and copies
+    def get_config(self) -> dict[str, Any]:
+        """JSON-ready architecture: layers, loss and dtype (not the weights)."""
+        return {
+            "layers": [layer.get_config() for layer in self.layers],
+            "loss": self.loss.get_config(),
+            "dtype": self.dtype.name,
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Network:
+        """Rebuild an (initialized, untrained) network from :meth:`get_config`."""
+        layers = [Dense.from_config(dict(layer)) for layer in config["layers"]]
+        return cls.from_layers(layers, losses.get(config["loss"]), dtype=config["dtype"])
+
+    def copy(self) -> Network:
+        """An independent network with the same architecture and parameters."""
+        return self.astype(self.dtype)
+
+    def astype(self, dtype: Any) -> Network:
+        """A copy of this network whose parameters are of ``dtype`` (float32 or float64)."""
+        config = self.get_config()
+        config["dtype"] = as_float_dtype(dtype).name
+        clone = Network.from_config(config)
+        clone.params[...] = self.params
+        return clone
+
+    def summary(self) -> str:
+        """A table of the layers: output shape, activation, parameter count."""
+        rows = [("layer", "W shape", "b shape", "activation", "params")]
+        rows.append(("input", "", "", "", f"n[0] = {self.layers[0].n_in}"))
+        for index, layer in enumerate(self.layers, start=1):
+            rows.append(
+                (
+                    f"Dense {index}",
+                    f"({layer.n_out}, {layer.n_in})",
+                    f"({layer.n_out},)" if layer.use_bias else "-",
+                    layer.activation.name + (f", dropout {layer.dropout}" if layer.dropout else ""),
+                    f"{layer.n_params:,}",
+                )
+            )
+        widths = [max(len(row[i]) for row in rows) for i in range(5)]
+        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows]
+        lines.insert(1, "  ".join("-" * width for width in widths))
+        lines.append(
+            f"loss: {self.loss.name}   parameters: {self.n_params:,}   dtype: {self.dtype.name}"
+        )
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        sizes = "-".join(map(str, self.layer_sizes))
+        acts = ", ".join(layer.activation.name for layer in self.layers)
+        return (
+            f"Network({sizes}; activations: {acts}; loss: {self.loss.name}; "
+            f"{self.n_params:,} parameters; {self.dtype.name})"
+        )
+
+
+# ---------------------------------------------------------------- helpers
+def _check_layer_sizes(layer_sizes: Any) -> list[int]:
+    try:
+        sizes = list(layer_sizes)
+    except TypeError:
+        raise TypeError(
+            f"layer_sizes must be a sequence of ints like [n_x, n_h, n_y]; got {layer_sizes!r}"
+        ) from None
+    if len(sizes) < 2 or not all(
+        isinstance(n, (int, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes
+    ):
+        raise ValueError(
+            "layer_sizes must list at least two positive ints (inputs and outputs); "
+            f"got {layer_sizes!r}"
+        )
+    return [int(n) for n in sizes]
+
+
+def _per_hidden_layer(value: Any, n_hidden: int, name: str) -> list[Any]:
+    """One value for every hidden layer, from a single value or a sequence of them."""
+    if isinstance(value, (str, dict, activations.Activation, int, float)):
+        return [value] * n_hidden
+    values = list(value)
+    if len(values) != n_hidden:
+        raise ValueError(
+            f"{name} must be one value or one per hidden layer ({n_hidden}); "
+            f"got {len(values)} values"
+        )
+    return values
+
+
+def _resolve_output(output_activation: Any, loss: Any) -> tuple[Loss, activations.Activation]:
+    """Fill in whichever of output activation and loss is missing from the other."""
+    if loss is None and output_activation is None:
+        output_activation = "sigmoid"
+    if output_activation is None:
+        loss_obj = losses.get(loss)
+        return loss_obj, activations.get(loss_obj.natural_activation)
+    output = activations.get(output_activation)
+    if loss is None:
+        if output.name not in _DEFAULT_LOSS:
+            raise ValueError(
+                f"loss must be given for an output activation of {output.name!r}; "
+                f"expected one of {', '.join(losses.names())}"
+            )
+        loss = _DEFAULT_LOSS[output.name]
+    return losses.get(loss), output
+
+
+def _dropout_mask(rng: np.random.Generator | None, A: np.ndarray, rate: float) -> np.ndarray:
+    """Inverted dropout: 0 with probability ``rate``, else ``1 / (1 - rate)``."""
+    if rng is None:
+        raise ValueError("forward(training=True) on a network with dropout needs rng= or masks=")
+    keep = rng.random(A.shape, dtype=A.dtype) >= rate
+    return keep * A.dtype.type(1.0 / (1.0 - rate))
