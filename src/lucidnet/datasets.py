@@ -1,0 +1,268 @@
+"""Small built-in data sets for examples, tests and teaching; nothing is downloaded.
+
+:func:`load` returns a :class:`Dataset` with rows as examples. Five sets are the
+tables that ship inside scikit-learn (``digits``, ``breast_cancer``, ``iris``,
+``wine``, ``diabetes``); three are generated: ``moons``, ``circles`` and ``planar``
+(the two-class "flower" of the classic shallow-network lesson).
+
+Two functions mirror the course notebooks exactly and are the exceptions to the
+rows-are-examples rule and to the no-global-seeding rule, on purpose, so course
+results can be reproduced number for number:
+
+* :func:`load_planar_dataset` seeds NumPy's *global* generator with
+  ``np.random.seed(1)`` and returns the course's column layout, ``X`` of shape
+  (2, 400) and ``Y`` of shape (1, 400).
+* :func:`load_hours_scores` returns the tiny "hours slept, hours studied -> test
+  score" set, unscaled.
+
+This module is not a data-loading framework: no caching, no downloading, no
+pandas frames, no train/test splitting. scikit-learn is imported only when one of
+its sets is asked for, so ``import lucidnet`` stays light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+__all__ = ["NAMES", "Dataset", "load", "load_hours_scores", "load_planar_dataset"]
+
+Task = Literal["binary", "multiclass", "regression"]
+
+
+@dataclass(repr=False)
+class Dataset:
+    """A built-in data set, rows are examples.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features), float64
+        Features, unscaled.
+    y : ndarray of shape (n_samples,)
+        int64 class indices for ``"binary"`` and ``"multiclass"`` tasks, float64
+        values for ``"regression"``.
+    feature_names : list of str
+        One name per column of ``X``.
+    target_names : list of str or None
+        ``target_names[k]`` names class ``k``; None for regression.
+    task : {"binary", "multiclass", "regression"}
+        What ``y`` asks for.
+    description : str
+        One line saying where the data come from.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: list[str]
+    target_names: list[str] | None
+    task: Task
+    description: str
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset(task={self.task!r}, X=shape {self.X.shape}, y=shape {self.y.shape}, "
+            f"description={self.description!r})"
+        )
+
+
+def _from_sklearn(loader_name: str, task: Task, description: str) -> Dataset:
+    from sklearn import datasets as skd  # lazy: scikit-learn is heavy to import
+
+    bunch = getattr(skd, f"load_{loader_name}")()
+    y_dtype = np.float64 if task == "regression" else np.int64
+    target_names = None if task == "regression" else [str(n) for n in bunch.target_names]
+    return Dataset(
+        X=np.ascontiguousarray(bunch.data, dtype=np.float64),
+        y=np.ascontiguousarray(bunch.target, dtype=y_dtype),
+        feature_names=[str(n) for n in bunch.feature_names],
+        target_names=target_names,
+        task=task,
+        description=description,
+    )
+
+
+def _digits(random_state: int) -> Dataset:
+    return _from_sklearn(
+        "digits", "multiclass",
+        "UCI handwritten digits: 1797 8x8 images, pixel values 0-16, classes 0-9 "
+        "(scikit-learn copy).",
+    )
+
+
+def _breast_cancer(random_state: int) -> Dataset:
+    return _from_sklearn(
+        "breast_cancer", "binary",
+        "Wisconsin diagnostic breast cancer: 569 tumours, 30 cell-nucleus measurements, "
+        "malignant (0) or benign (1).",
+    )
+
+
+def _iris(random_state: int) -> Dataset:
+    return _from_sklearn(
+        "iris", "multiclass",
+        "Fisher's iris: 150 flowers, 4 sepal/petal measurements in cm, 3 species.",
+    )
+
+
+def _wine(random_state: int) -> Dataset:
+    return _from_sklearn(
+        "wine", "multiclass",
+        "UCI wine recognition: 178 wines, 13 chemical measurements, 3 cultivars.",
+    )
+
+
+def _diabetes(random_state: int) -> Dataset:
+    return _from_sklearn(
+        "diabetes", "regression",
+        "Efron et al. diabetes: 442 patients, 10 baseline variables (mean-centred and "
+        "scaled by scikit-learn), disease progression after one year.",
+    )
+
+
+def _moons(random_state: int) -> Dataset:
+    from sklearn.datasets import make_moons
+
+    X, y = make_moons(n_samples=400, noise=0.2, random_state=random_state)
+    return Dataset(
+        X=np.ascontiguousarray(X, dtype=np.float64),
+        y=y.astype(np.int64),
+        feature_names=["x1", "x2"],
+        target_names=["0", "1"],
+        task="binary",
+        description="Two interleaving half circles: 400 points in 2-D, Gaussian noise 0.2.",
+    )
+
+
+def _circles(random_state: int) -> Dataset:
+    from sklearn.datasets import make_circles
+
+    X, y = make_circles(n_samples=400, noise=0.1, factor=0.5, random_state=random_state)
+    return Dataset(
+        X=np.ascontiguousarray(X, dtype=np.float64),
+        y=y.astype(np.int64),
+        feature_names=["x1", "x2"],
+        target_names=["outer", "inner"],
+        task="binary",
+        description="Two concentric circles (radius ratio 0.5): 400 points in 2-D, noise 0.1.",
+    )
+
+
+def _flower(standard_normal: Callable[[int], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The lesson's planar "flower", rows as examples, drawing noise from ``standard_normal``.
+
+    Returns ``X`` of shape (400, 2) and ``y`` of shape (400,) uint8. The draws are
+    made in the lesson's order (theta noise, then radius noise, class 0 then class 1)
+    so that the global-generator version reproduces the course's numbers.
+    """
+    m = 400  # number of examples
+    N = m // 2  # points per class
+    a = 4  # maximum radius ("ray") of the flower; sin(4 t) shapes the petals
+    X = np.zeros((m, 2))
+    y = np.zeros(m, dtype=np.uint8)
+    for j in range(2):
+        ix = slice(N * j, N * (j + 1))
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + standard_normal(N) * 0.2  # theta
+        r = a * np.sin(4 * t) + standard_normal(N) * 0.2  # radius
+        X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
+        y[ix] = j
+    return X, y
+
+
+def _planar(random_state: int) -> Dataset:
+    rng = np.random.default_rng(random_state)
+    X, y = _flower(rng.standard_normal)
+    return Dataset(
+        X=X,
+        y=y.astype(np.int64),
+        feature_names=["x1", "x2"],
+        target_names=["red", "blue"],
+        task="binary",
+        description="Planar 'flower' of the shallow-network lesson: 400 points in 2-D, "
+        "2 classes of 200 points, not linearly separable.",
+    )
+
+
+_LOADERS: dict[str, Callable[[int], Dataset]] = {
+    "digits": _digits,
+    "breast_cancer": _breast_cancer,
+    "iris": _iris,
+    "wine": _wine,
+    "diabetes": _diabetes,
+    "moons": _moons,
+    "circles": _circles,
+    "planar": _planar,
+}
+
+#: Every name :func:`load` accepts.
+NAMES: tuple[str, ...] = tuple(_LOADERS)
+
+
+def load(name: str, *, random_state: int = 0) -> Dataset:
+    """Load a built-in data set by name.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`NAMES`: ``"digits"``, ``"breast_cancer"``, ``"iris"``,
+        ``"wine"``, ``"diabetes"``, ``"moons"``, ``"circles"``, ``"planar"``.
+    random_state : int, default 0
+        Seed for the generated sets (``moons``, ``circles``, ``planar``); the same
+        seed gives the same data. Ignored by the fixed tables.
+
+    Returns
+    -------
+    Dataset
+        ``X`` of shape (n_samples, n_features) float64 and ``y`` of shape
+        (n_samples,).
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not one of :data:`NAMES`.
+    """
+    loader = _LOADERS.get(name) if isinstance(name, str) else None
+    if loader is None:
+        raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}")
+    return loader(random_state)
+
+
+def load_planar_dataset() -> tuple[np.ndarray, np.ndarray]:
+    """The course's ``load_planar_dataset()``, number for number.
+
+    Mirrors the lesson on purpose: it calls ``np.random.seed(1)`` (resetting
+    NumPy's *global* generator, a side effect the rest of lucidnet avoids) and
+    draws with ``np.random.randn``, and it returns the course's column layout.
+    Use ``load("planar", random_state=...)`` for rows-as-examples data without
+    touching global state.
+
+    Returns
+    -------
+    X : ndarray of shape (2, 400), float64
+        One example per column.
+    Y : ndarray of shape (1, 400), uint8
+        Labels 0 (red) and 1 (blue), 200 of each.
+    """
+    np.random.seed(1)  # noqa: NPY002 - the course seeds the global generator
+    X, y = _flower(np.random.randn)  # noqa: NPY002
+    return X.T, y.reshape(1, -1)
+
+
+def load_hours_scores() -> tuple[np.ndarray, np.ndarray]:
+    """The tiny "hours slept, hours studied -> test score" set, unscaled.
+
+    Callers usually scale each by its maximum (``X / X.max(axis=0)``,
+    ``y / 100``) as the lesson does.
+
+    Returns
+    -------
+    X : ndarray of shape (3, 2), float64
+        Rows are examples: (hours slept, hours studied).
+    y : ndarray of shape (3, 1), float64
+        Test scores.
+    """
+    X = np.array([[3, 5], [5, 1], [10, 2]], dtype=np.float64)
+    y = np.array([[75], [82], [93]], dtype=np.float64)
+    return X, y

@@ -1,0 +1,495 @@
+"""Tests for lucidnet.data: file readers, atomic writing and array validation."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+import numpy as np
+import pytest
+
+from lucidnet import data
+from lucidnet.data import Table, check_array, check_targets, read_table, write_predictions
+from lucidnet.errors import DataError
+
+
+def write(tmp_path, name: str, text: str, encoding: str = "utf-8") -> str:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return str(path)
+
+
+def raises(match: str):
+    return pytest.raises(DataError, match=re.escape(match))
+
+
+# ------------------------------------------------------------------ CSV happy paths
+
+CSV = "a,b,label\n1,2,0\n3,4.5,1\n-1e3,0,1\n"
+
+
+def test_csv_target_by_name(tmp_path):
+    table = read_table(write(tmp_path, "t.csv", CSV), "label")
+    assert isinstance(table, Table)
+    np.testing.assert_array_equal(table.features, [[1, 2], [3, 4.5], [-1000, 0]])
+    assert table.features.dtype == np.float64
+    assert table.features.flags.c_contiguous
+    np.testing.assert_array_equal(table.target, [0.0, 1.0, 1.0])
+    assert table.target.dtype == np.float64
+    assert table.feature_names == ["a", "b"]
+    assert table.target_name == "label"
+    assert table.source.endswith("t.csv")
+    assert "t.csv" in repr(table)
+
+
+@pytest.mark.parametrize("target", [2, -1, "2", "-1"])
+def test_csv_target_by_index(tmp_path, target):
+    table = read_table(write(tmp_path, "t.csv", CSV), target)
+    assert table.target_name == "label"
+    assert table.feature_names == ["a", "b"]
+
+
+def test_csv_target_in_the_middle(tmp_path):
+    table = read_table(write(tmp_path, "t.csv", CSV), "a")
+    np.testing.assert_array_equal(table.features, [[2, 0], [4.5, 1], [0, 1]])
+    np.testing.assert_array_equal(table.target, [1, 3, -1000])
+
+
+def test_csv_without_target(tmp_path):
+    table = read_table(write(tmp_path, "t.csv", CSV))
+    assert table.target is None and table.target_name is None
+    assert table.features.shape == (3, 3)
+
+
+def test_require_target(tmp_path):
+    path = write(tmp_path, "t.csv", CSV)
+    with raises("t.csv: a target column is required"):
+        read_table(path, require_target=True)
+
+
+def test_string_labels(tmp_path):
+    path = write(tmp_path, "t.csv", "x,species\n1,setosa\n2, virginica \n3,setosa\n")
+    table = read_table(path, "species")
+    assert table.target.dtype.kind == "U"
+    assert table.target.tolist() == ["setosa", "virginica", "setosa"]
+
+
+def test_digit_labels_are_numbers(tmp_path):
+    table = read_table(write(tmp_path, "t.csv", "x,y\n1,0\n2,1\n"), "y")
+    assert table.target.dtype == np.float64
+
+
+def test_quoted_fields_and_labels(tmp_path):
+    text = 'x,"the, label"\n1.5,"a, b"\n"2",c\n'
+    table = read_table(write(tmp_path, "t.csv", text), "the, label")
+    np.testing.assert_array_equal(table.features, [[1.5], [2.0]])
+    assert table.target.tolist() == ["a, b", "c"]
+
+
+def test_bom_and_crlf(tmp_path):
+    path = write(tmp_path, "t.csv", "\ufeffa,b\r\n1,2\r\n3,4\r\n")
+    table = read_table(path, "b")
+    assert table.feature_names == ["a"]
+    np.testing.assert_array_equal(table.target, [2, 4])
+
+
+def test_headerless_numeric_file(tmp_path):
+    path = write(tmp_path, "t.csv", "1,2,3\n4,5,6\n")
+    table = read_table(path, 0)
+    assert table.feature_names == ["1", "2"]
+    assert table.target_name == "0"
+    np.testing.assert_array_equal(table.features, [[2, 3], [5, 6]])
+    np.testing.assert_array_equal(table.target, [1, 4])
+
+
+def test_headerless_error_names_first_line(tmp_path):
+    path = write(tmp_path, "t.csv", "1,2,3\n4,x,6\n")
+    with raises("t.csv, line 2, column '1': expected a number, got 'x'"):
+        read_table(path)
+
+
+def test_blank_lines_skipped_but_counted(tmp_path):
+    path = write(tmp_path, "t.csv", "\na,b\n\n1,2\n   \n3,oops\n")
+    with raises("t.csv, line 6, column 'b': expected a number, got 'oops'"):
+        read_table(path)
+    table = read_table(write(tmp_path, "u.csv", "\na,b\n\n1,2\n\n3,4\n\n"))
+    np.testing.assert_array_equal(table.features, [[1, 2], [3, 4]])
+
+
+def test_tsv_and_semicolon_and_whitespace_txt(tmp_path):
+    for name, text in [
+        ("t.tsv", "a\tb\n1\t2\n"),
+        ("t.csv", "a;b\n1;2\n"),
+        ("t.txt", "a|b\n1|2\n"),
+        ("w.txt", "1.0 2.0\n  3.0   4.0\n"),
+    ]:
+        table = read_table(write(tmp_path, name, text))
+        assert table.features.shape[1] == 2, name
+    table = read_table(str(tmp_path / "w.txt"))
+    np.testing.assert_array_equal(table.features, [[1, 2], [3, 4]])
+
+
+def test_savetxt_round_trip(tmp_path):
+    X = np.random.default_rng(0).standard_normal((7, 3))
+    path = tmp_path / "x.txt"
+    np.savetxt(path, X)
+    np.testing.assert_array_equal(read_table(path).features, X)
+
+
+# ----------------------------------------------------------------- CSV error cases
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a,b,y\n1,2,3\n4,abc,6\n", "line 3, column 'b': expected a number, got 'abc'"),
+        ("a,b,y\n1,,3\n", "line 2, column 'b': missing value"),
+        ("a,b,y\n1,NA,3\n", "line 2, column 'b': missing value (got 'NA')"),
+        ("a,b,y\n1,nan,3\n", "line 2, column 'b': missing value (got 'nan')"),
+        ("a,b,y\n1,2,3\ninf,2,3\n", "line 3, column 'a': expected a finite number, got 'inf'"),
+        (
+            "a,b,y\n1,2,3\n1,-Infinity,3\n",
+            "line 3, column 'b': expected a finite number, got '-Infinity'",
+        ),
+        ("a,b,y\n1,2,3\n1,2\n", "line 3: expected 3 fields, got 2"),
+        ("a,b,y\n1,2,3\n1,2,3,4\n", "line 3: expected 3 fields, got 4"),
+        ("a,b,y\n1,2,\n", "line 2, column 'y': missing value"),
+        ("a,b,y\n1,2,3\n1,2,inf\n", "line 3, column 'y': expected a finite number, got 'inf'"),
+        ("a,b,y\n1,2,cat\n1,2,?\n", "line 3, column 'y': missing value (got '?')"),
+        ('a,b,y\n1,2,"x\ny"\n1,q,3\n', "line 4, column 'b': expected a number, got 'q'"),
+        ("a,,y\n1,2,3\n", "line 1: header field 2 is empty"),
+        ("a,b,a\n1,2,3\n", "line 1: duplicate column name 'a' (fields 1 and 3)"),
+    ],
+)
+def test_csv_errors_name_file_line_and_column(tmp_path, text, message):
+    path = write(tmp_path, "bad.csv", text)
+    with raises(f"bad.csv, {message}"):
+        read_table(path, "y" if "y" in text.split("\n")[0] else None)
+
+
+def test_error_attributes(tmp_path):
+    path = write(tmp_path, "bad.csv", "a,b\n1,2\n3,x\n")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert (info.value.path, info.value.line, info.value.column) == (path, 3, "b")
+    assert isinstance(info.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "the file is empty"),
+        ("\n\n  \n", "the file is empty"),
+        ("a,b,c\n", "the file has a header but no data rows"),
+        ("a,b,c\n\n\n", "the file has a header but no data rows"),
+    ],
+)
+def test_empty_and_header_only(tmp_path, text, message):
+    with raises(f"e.csv: {message}"):
+        read_table(write(tmp_path, "e.csv", text))
+
+
+def test_unknown_target_lists_columns(tmp_path):
+    path = write(tmp_path, "t.csv", CSV)
+    with raises("t.csv: no target column 'lable'; available columns: 'a', 'b', 'label'"):
+        read_table(path, "lable")
+    with raises("target column index 3 is out of range for 3 columns (valid: -3 to 2)"):
+        read_table(path, 3)
+    with pytest.raises(TypeError, match="target must be"):
+        read_table(path, 1.5)  # type: ignore[arg-type]
+
+
+def test_only_target_column(tmp_path):
+    with raises("no feature columns"):
+        read_table(write(tmp_path, "t.csv", "y\n1\n2\n"), "y")
+
+
+def test_not_utf8(tmp_path):
+    path = write(tmp_path, "t.csv", "a,b\n1,2\n3,\xe9\n", encoding="latin-1")
+    with raises("t.csv, line 3: the file is not UTF-8 text"):
+        read_table(path)
+
+
+def test_missing_and_unsupported_files(tmp_path):
+    with raises("nope.csv: no such file"):
+        read_table(tmp_path / "nope.csv")
+    with raises("unsupported file type '.xlsx'"):
+        read_table(write(tmp_path, "t.xlsx", "x"))
+
+
+def test_fast_and_careful_paths_agree(tmp_path):
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((50, 4))
+    labels = rng.choice(["cat", "dog"], size=50)
+    lines = ["a,b,c,d,y"] + [
+        ",".join(repr(v) for v in row) + f",{lab}"
+        for row, lab in zip(X.tolist(), labels.tolist(), strict=True)
+    ]
+    plain = read_table(write(tmp_path, "p.csv", "\n".join(lines)), "y")
+    # A quote anywhere sends the file down the csv-module path.
+    quoted = read_table(write(tmp_path, "q.csv", "\n".join(lines).replace("a,", '"a",', 1)), "y")
+    for table in (plain, quoted):
+        np.testing.assert_array_equal(table.features, X)
+        assert table.target.tolist() == labels.tolist()
+
+
+def test_large_file(tmp_path):
+    rng = np.random.default_rng(2)
+    m, n = 20_000, 50
+    X = rng.standard_normal((m, n))
+    y = rng.integers(0, 3, size=m)
+    path = tmp_path / "big.csv"
+    header = ",".join(f"f{j}" for j in range(n)) + ",target"
+    body = np.column_stack([X, y])
+    np.savetxt(path, body, delimiter=",", header=header, comments="", fmt="%.17g")
+    table = read_table(path, "target")
+    np.testing.assert_array_equal(table.features, X)
+    np.testing.assert_array_equal(table.target, y)
+
+    # A bad cell near the end is still located exactly (header is line 1).
+    lines = path.read_text().split("\n")
+    fields = lines[15_001].split(",")
+    fields[7] = "oops"
+    lines[15_001] = ",".join(fields)
+    path.write_text("\n".join(lines))
+    with raises("big.csv, line 15002, column 'f7': expected a number, got 'oops'"):
+        read_table(path, "target")
+
+
+# ------------------------------------------------------------------ binary formats
+
+
+def test_npy_round_trip(tmp_path):
+    A = np.arange(12, dtype=np.int32).reshape(4, 3)
+    np.save(tmp_path / "a.npy", A)
+    table = read_table(tmp_path / "a.npy", -1)
+    np.testing.assert_array_equal(table.features, A[:, :2])
+    np.testing.assert_array_equal(table.target, A[:, 2])
+    assert table.features.dtype == np.float64
+    assert table.feature_names == ["0", "1"] and table.target_name == "2"
+    assert read_table(tmp_path / "a.npy", "0").target_name == "0"
+
+
+def test_npy_errors(tmp_path):
+    np.save(tmp_path / "v.npy", np.arange(3.0))
+    with raises("v.npy: expected a 2-D array of shape (n_samples, n_columns); got shape (3,)"):
+        read_table(tmp_path / "v.npy")
+    np.save(tmp_path / "n.npy", np.array([[1.0, 2.0], [3.0, np.nan]]))
+    with raises("n.npy: the array must be finite; element [1, 1] is nan"):
+        read_table(tmp_path / "n.npy")
+    np.save(tmp_path / "o.npy", np.array([[1, "a"]], dtype=object), allow_pickle=True)
+    with raises("o.npy: cannot read as a NumPy .npy file"):
+        read_table(tmp_path / "o.npy")
+    np.save(tmp_path / "s.npy", np.array([["1", "a"]]))
+    with raises("s.npy: the array must hold real numbers; got dtype <U1"):
+        read_table(tmp_path / "s.npy")
+    np.save(tmp_path / "ok.npy", np.ones((2, 2)))
+    with raises("ok.npy: a target column is required"):
+        read_table(tmp_path / "ok.npy", require_target=True)
+    (tmp_path / "junk.npy").write_bytes(b"not numpy")
+    with raises("junk.npy: cannot read"):
+        read_table(tmp_path / "junk.npy")
+
+
+def test_npz_round_trip(tmp_path):
+    X = np.random.default_rng(3).standard_normal((5, 3))
+    y = np.array([0, 1, 1, 0, 1])
+    np.savez(tmp_path / "d.npz", X=X, y=y.reshape(-1, 1), extra=np.zeros(2))
+    table = read_table(tmp_path / "d.npz", require_target=True)
+    np.testing.assert_array_equal(table.features, X)
+    np.testing.assert_array_equal(table.target, y)
+    assert table.target_name == "y"
+
+    np.savez(tmp_path / "labels.npz", X=X, y=np.array(list("abcab")))
+    assert read_table(tmp_path / "labels.npz").target.tolist() == list("abcab")
+
+    np.savez(tmp_path / "single.npz", data=np.column_stack([X, y]))
+    table = read_table(tmp_path / "single.npz", 3)
+    np.testing.assert_array_equal(table.target, y)
+
+
+def test_npz_errors(tmp_path):
+    X = np.ones((4, 2))
+    np.savez(tmp_path / "d.npz", X=X, y=np.ones(4))
+    with raises("d.npz: the file holds its target as array 'y'; do not also pass target=0"):
+        read_table(tmp_path / "d.npz", 0)
+    np.savez(tmp_path / "short.npz", X=X, y=np.ones(3))
+    with raises("array 'y' must have shape (4,) to match 'X' of shape (4, 2); got shape (3,)"):
+        read_table(tmp_path / "short.npz")
+    np.savez(tmp_path / "two.npz", A=X, B=X)
+    with raises("expected arrays 'X' and optionally 'y', or a single 2-D array; found"):
+        read_table(tmp_path / "two.npz")
+    np.savez(tmp_path / "inf.npz", X=X, y=np.array([1, 2, np.inf, 3]))
+    with raises("array 'y' must be finite; element [2] is inf"):
+        read_table(tmp_path / "inf.npz")
+
+
+def test_parquet_round_trip(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    frame = pa.table(
+        {"a": [1.0, 2.0, 3.0], "b": [1, 2, 3], "c": [True, False, True], "y": ["x", "y", "x"]}
+    )
+    pq.write_table(frame, tmp_path / "t.parquet")
+    table = read_table(tmp_path / "t.parquet", "y")
+    np.testing.assert_array_equal(table.features, [[1, 1, 1], [2, 2, 0], [3, 3, 1]])
+    assert table.target.tolist() == ["x", "y", "x"]
+    assert table.feature_names == ["a", "b", "c"]
+    with raises("t.parquet, column 'y': expected a numeric column, got type string"):
+        read_table(tmp_path / "t.parquet", 1)
+    pq.write_table(frame.drop_columns(["y"]), tmp_path / "num.parquet")
+    table = read_table(tmp_path / "num.parquet", 1)
+    assert table.target.dtype == np.float64 and table.target_name == "b"
+
+    pq.write_table(pa.table({"a": [1.0, None], "y": [1, 2]}), tmp_path / "null.parquet")
+    with raises("null.parquet, column 'a': missing value in row 1 (0-based)"):
+        read_table(tmp_path / "null.parquet", "y")
+    pq.write_table(pa.table({"a": ["p", "q"], "y": [1, 2]}), tmp_path / "str.parquet")
+    with raises("str.parquet, column 'a': expected a numeric column, got type string"):
+        read_table(tmp_path / "str.parquet", "y")
+    with raises("no target column 'z'; available columns: 'a', 'y'"):
+        read_table(tmp_path / "str.parquet", "z")
+
+
+def test_parquet_without_pyarrow(tmp_path, monkeypatch):
+    path = write(tmp_path, "t.parquet", "not really parquet")
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    with raises('t.parquet: reading Parquet files needs pyarrow; install it with: '
+                'pip install "lucidnet[parquet]"'):
+        read_table(path)
+
+
+# ------------------------------------------------------------------------ writing
+
+
+def test_write_predictions_round_trip(tmp_path):
+    path = tmp_path / "pred.csv"
+    values = np.array([0.1, 1 / 3, -2.5e-300])
+    write_predictions(path, values, header="score")
+    text = path.read_text()
+    assert text.splitlines()[0] == "score"
+    np.testing.assert_array_equal(read_table(path).features[:, 0], values)  # exact
+
+    write_predictions(path, np.array(["cat", "dog, big"]), header=["label"])
+    assert path.read_text() == 'label\ncat\n"dog, big"\n'
+
+    write_predictions(path, np.eye(2), header=["p0", "p1"])
+    assert path.read_text() == "p0,p1\n1.0,0.0\n0.0,1.0\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["pred.csv"]
+
+
+def test_write_predictions_checks_header(tmp_path):
+    with raises("header must name each of the 2 prediction column(s); got 1 name(s)"):
+        write_predictions(tmp_path / "p.csv", np.ones((3, 2)), header="p")
+    with raises("predictions must be a 1-D array"):
+        write_predictions(tmp_path / "p.csv", np.ones((3, 2, 1)), header="p")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_predictions_is_atomic(tmp_path, monkeypatch):
+    path = tmp_path / "pred.csv"
+    path.write_text("old,contents\n")
+
+    class Explodes:
+        """A value whose str() fails, halfway through the rows."""
+
+        def __str__(self) -> str:
+            raise RuntimeError("disk on fire")
+
+    values = np.array([1.0] * 500 + [Explodes()] + [2.0] * 10, dtype=object)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        write_predictions(path, values, header="p")
+    assert path.read_text() == "old,contents\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["pred.csv"]
+
+    def failing_replace(src, dst):
+        raise OSError("replace failed")
+
+    monkeypatch.setattr(data.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="replace failed"):
+        write_predictions(path, np.ones(3), header="p")
+    assert path.read_text() == "old,contents\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["pred.csv"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_write_predictions_respects_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_predictions(tmp_path / "p.csv", np.ones(2), header="p")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "p.csv").stat().st_mode & 0o777 == 0o644
+
+
+# --------------------------------------------------------------------- validation
+
+
+def test_check_array_no_copy_when_fine():
+    X = np.ones((3, 2))
+    assert check_array(X) is X
+    X32 = np.ones((3, 2), dtype=np.float32)
+    assert check_array(X32) is X32
+    assert check_array(X32, dtype=np.float64).dtype == np.float64
+
+
+def test_check_array_converts():
+    out = check_array([[1, 2], [3, 4]])
+    assert out.dtype == np.float64 and out.flags.c_contiguous
+    F = np.asfortranarray(np.ones((3, 2)))
+    assert check_array(F).flags.c_contiguous
+    assert check_array(np.array([[True, False]])).dtype == np.float64
+    assert check_array(np.zeros((0, 3)), min_samples=0).shape == (0, 3)
+
+
+@pytest.mark.parametrize(
+    ("X", "kwargs", "message"),
+    [
+        (np.ones(5), {}, "X must be a 2-D array of shape (n_samples, n_features); "
+                         "got an array of shape (5,)"),
+        (3.0, {}, "X must be a 2-D array of shape (n_samples, n_features); got a scalar"),
+        (np.ones((2, 2, 2)), {"name": "A"}, "A must be a 2-D array"),
+        (np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [0.0, np.nan]]), {},
+         "X must not contain NaN or infinity; X[3, 1] is nan"),
+        (np.array([[1.0, -np.inf]]), {}, "X[0, 1] is -inf"),
+        (np.array([["a", "b"]]), {}, "X must hold real numbers; got dtype <U1 "
+                                     "(encode class labels as numbers first)"),
+        (np.ones((2, 2), dtype=complex), {}, "X must hold real numbers; got dtype complex128"),
+        (np.array([[1, "a"]], dtype=object), {}, "X must hold real numbers; got an object"),
+        ([[1, 2], [3]], {}, "X could not be converted to an array"),
+        (np.zeros((0, 3)), {}, "X must have at least 1 sample(s) (rows); "
+                               "got an array of shape (0, 3)"),
+        (np.array([[1e300]]), {"dtype": np.float32}, "X[0, 0] is inf"),
+    ],
+)
+def test_check_array_messages(X, kwargs, message):
+    with raises(message):
+        check_array(X, **kwargs)
+
+
+def test_check_array_huge_finite_values_pass():
+    # The sum overflows to inf, but every element is finite.
+    X = np.full((4, 1), 1e308)
+    assert check_array(X) is X
+
+
+def test_check_array_dtype_must_be_floating():
+    with pytest.raises(TypeError, match="dtype must be a floating dtype or None; got int64"):
+        check_array(np.ones((2, 2)), dtype=np.int64)
+
+
+def test_check_targets():
+    y = np.array([0.0, 1.0, 1.0])
+    assert check_targets(y, n_samples=3) is y
+    assert check_targets([[1], [0]], n_samples=2).shape == (2, 1)
+    with raises("y must have one row per example (4, as in X); got an array of shape (3,)"):
+        check_targets(y, n_samples=4)
+    with raises("y must be a 1-D array of shape (n_samples,) or a 2-D array of shape "
+                "(n_samples, n_outputs); got an array of shape (1, 1, 3)"):
+        check_targets(y.reshape(1, 1, 3))
+    with raises("Y must not contain NaN or infinity; Y[1] is nan"):
+        check_targets([1.0, np.nan], name="Y")
+    with raises("y must hold real numbers; got dtype <U3"):
+        check_targets(np.array(["cat", "dog"]))

@@ -1,0 +1,201 @@
+"""Activations, losses and initializers, checked against closed forms and differences."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from lucidnet import activations, initializers, losses
+
+ELEMENTWISE = ["sigmoid", "relu", "tanh", "leaky_relu", "identity"]
+ALL = ELEMENTWISE + ["softmax"]
+REFERENCE = {
+    "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
+    "relu": lambda z: np.where(z > 0, z, 0.0),
+    "tanh": np.tanh,
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
+    "identity": lambda z: z,
+}
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_forward_matches_the_textbook_formula(name, rng):
+    Z = rng.uniform(-6, 6, (5, 4))
+    np.testing.assert_allclose(activations.get(name).forward(Z), REFERENCE[name](Z), rtol=1e-14, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ELEMENTWISE)
+def test_derivative_matches_central_differences(name, rng):
+    g = activations.get(name)
+    Z = rng.uniform(-4, 4, (6, 3))
+    Z[np.abs(Z) < 1e-3] = 0.5  # keep away from ReLU's kink
+    h = 1e-6
+    numeric = (g.forward(Z + h) - g.forward(Z - h)) / (2 * h)
+    np.testing.assert_allclose(g.derivative(Z, g.forward(Z)), numeric, rtol=1e-7, atol=1e-9)
+    dA = rng.standard_normal(Z.shape)
+    np.testing.assert_allclose(g.backward(dA, Z, g.forward(Z)), dA * numeric, rtol=1e-7, atol=1e-9)
+
+
+def test_softmax_backward_is_the_jacobian_vector_product(rng):
+    g = activations.get("softmax")
+    Z = rng.standard_normal((4, 5))
+    A = g.forward(Z)
+    dA = rng.standard_normal(Z.shape)
+    for i in range(4):
+        jacobian = np.diag(A[i]) - np.outer(A[i], A[i])  # dA_i/dZ_j = A_i (delta_ij - A_j)
+        np.testing.assert_allclose(g.backward(dA, Z, A)[i], jacobian.T @ dA[i], rtol=1e-12)
+    np.testing.assert_allclose(A.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_backward_may_write_over_its_own_input(name, rng):
+    """The network overwrites dA with dZ in place; every activation must allow it."""
+    g = activations.get(name)
+    Z = rng.standard_normal((4, 3))
+    A = g.forward(Z)
+    dA = rng.standard_normal(Z.shape)
+    expected = g.backward(dA.copy(), Z, A)
+    in_place = dA.copy()
+    result = g.backward(in_place, Z, A, out=in_place)
+    np.testing.assert_allclose(result, expected, rtol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name", ALL)
+def test_stable_and_dtype_preserving_for_huge_inputs(name, dtype):
+    Z = np.array([[-1e4, -100.0, 0.0, 100.0, 1e4]], dtype=dtype)
+    g = activations.get(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        A = g.forward(Z)
+        dZ = g.backward(np.ones_like(Z), Z, A)
+    assert A.dtype == dtype and dZ.dtype == dtype
+    assert np.isfinite(A).all() and np.isfinite(dZ).all()
+
+
+def test_sigmoid_saturates_exactly():
+    A = activations.get("sigmoid").forward(np.array([[-1e4, 1e4]]))
+    assert A[0, 0] == 0.0 and A[0, 1] == 1.0
+
+
+def test_leaky_relu_slope_and_config_round_trip():
+    g = activations.get({"name": "leaky_relu", "slope": 0.2})
+    np.testing.assert_allclose(g.forward(np.array([[-1.0, 2.0]])), [[-0.2, 2.0]])
+    assert activations.get(g.get_config()) == g
+    with pytest.raises(ValueError, match=r"slope must be in \[0, 1\); got 1.5"):
+        activations.get({"name": "leaky_relu", "slope": 1.5})
+
+
+def test_registry_errors_name_the_problem():
+    with pytest.raises(ValueError, match="unknown activation 'relux'; expected one of .*relu"):
+        activations.get("relux")
+    with pytest.raises(TypeError, match="activation must be a name.*got 3 of type int"):
+        activations.get(3)
+    assert activations.get("logistic").name == "sigmoid"
+
+
+# ------------------------------------------------------------------ losses
+def _numeric_gradient(f, A, h=1e-6):
+    grad = np.zeros_like(A)
+    for index in np.ndindex(A.shape):
+        A_plus, A_minus = A.copy(), A.copy()
+        A_plus[index] += h
+        A_minus[index] -= h
+        grad[index] = (f(A_plus) - f(A_minus)) / (2 * h)
+    return grad
+
+
+def test_binary_cross_entropy_closed_form():
+    A = np.array([[0.8], [0.3], [0.6]])
+    Y = np.array([[1.0], [0.0], [1.0]])
+    # J = -(1/3) [log 0.8 + log 0.7 + log 0.6]
+    expected = -(np.log(0.8) + np.log(0.7) + np.log(0.6)) / 3
+    assert losses.get("binary_cross_entropy").cost(A, Y) == pytest.approx(expected, rel=1e-14)
+
+
+def test_sum_squared_error_is_the_references_half_sum():
+    A = np.array([[0.5], [0.25]])
+    Y = np.array([[1.0], [0.0]])
+    assert losses.get("sum_squared_error").cost(A, Y) == pytest.approx(0.5 * (0.25 + 0.0625))
+    assert losses.get("squared_error").cost(A, Y) == pytest.approx(0.5 * (0.25 + 0.0625) / 2)
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "categorical_cross_entropy", "squared_error", "sum_squared_error"])
+def test_loss_gradient_matches_central_differences(name, rng):
+    loss = losses.get(name)
+    A = rng.uniform(0.1, 0.9, (4, 3))
+    Y = rng.uniform(0, 1, (4, 3))
+    weights = rng.uniform(0.5, 2, 4)
+    numeric = _numeric_gradient(lambda a: loss.cost(a, Y, weights), A)
+    np.testing.assert_allclose(loss.gradient(A, Y, weights), numeric, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", ["binary_cross_entropy", "categorical_cross_entropy", "squared_error"])
+def test_cost_from_logits_equals_cost_from_outputs(name, rng):
+    loss = losses.get(name)
+    g = activations.get(loss.natural_activation)
+    Z = rng.standard_normal((5, 3))
+    Y = np.eye(3)[rng.integers(0, 3, 5)]
+    assert loss.cost_from_logits(Z, Y) == pytest.approx(loss.cost(g.forward(Z), Y), rel=1e-12)
+
+
+def test_costs_stay_finite_for_saturated_outputs():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        bce = losses.get("binary_cross_entropy")
+        Z = np.array([[800.0], [-800.0]])
+        Y = np.array([[0.0], [1.0]])
+        assert bce.cost_from_logits(Z, Y) == pytest.approx(800.0)  # softplus(800) = 800
+        assert np.isfinite(bce.cost(np.array([[1.0], [0.0]]), Y))
+        cce = losses.get("categorical_cross_entropy")
+        assert cce.cost_from_logits(np.array([[1000.0, -1000.0]]), np.array([[0.0, 1.0]])) == pytest.approx(2000.0)
+
+
+def test_fused_delta_is_exactly_what_the_chain_rule_gives(rng):
+    """dJ/dA * g'(Z) equals (A - Y)/m for each fused pair, as the losses docstring derives."""
+    for activation_name, loss_name in losses.FUSED_PAIRS:
+        loss = losses.get(loss_name)
+        g = activations.get(activation_name)
+        Z = rng.standard_normal((6, 3))
+        A = g.forward(Z)
+        Y = np.eye(3)[rng.integers(0, 3, 6)]
+        generic = g.backward(loss.gradient(A, Y), Z, A)
+        np.testing.assert_allclose(loss.delta(A, Y), generic, rtol=1e-10, atol=1e-14)
+
+
+def test_loss_registry_errors():
+    with pytest.raises(ValueError, match="unknown loss 'hinge'; expected one of"):
+        losses.get("hinge")
+    with pytest.raises(TypeError, match="loss must be a name"):
+        losses.get(1.0)
+
+
+# ------------------------------------------------------------ initializers
+def test_reference_initializers_reproduce_randn_from_the_global_generator():
+    np.random.seed(1)
+    expected = np.random.randn(4, 3) * 0.01
+    np.random.seed(1)
+    np.testing.assert_array_equal(initializers.get("small")((4, 3), np.random), expected)
+    np.random.seed(1)
+    expected = np.random.randn(4, 3) / np.sqrt(3)
+    np.random.seed(1)
+    np.testing.assert_array_equal(initializers.get("lecun_normal")((4, 3), np.random), expected)
+
+
+@pytest.mark.parametrize(
+    "name,std",
+    [
+        ("he_normal", np.sqrt(2 / 400)),
+        ("glorot_normal", np.sqrt(2 / 600)),
+        ("he_uniform", np.sqrt(6 / 400) / np.sqrt(3)),  # U(-l, l) has std l / sqrt(3)
+        ("glorot_uniform", np.sqrt(6 / 600) / np.sqrt(3)),
+        ("lecun_normal", np.sqrt(1 / 400)),
+    ],
+)
+def test_initializer_scales(name, std):
+    W = initializers.get(name)((200, 400), np.random.default_rng(0), np.float32)
+    assert W.dtype == np.float32 and W.shape == (200, 400)
+    assert W.std() == pytest.approx(std, rel=0.02)
+    assert abs(W.mean()) < 0.05 * std

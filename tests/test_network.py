@@ -1,0 +1,252 @@
+"""The Network engine: buffers, shapes, dtypes, errors, and learning on real data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import lucidnet
+from lucidnet import Dense, DivergenceError, Network, explain
+
+
+def test_parameters_are_views_of_one_flat_buffer(rng):
+    net = Network([4, 5, 2], random_state=rng)
+    assert net.n_params == 4 * 5 + 5 + 5 * 2 + 2
+    for layer in net.layers:
+        assert np.shares_memory(layer.W, net.params) and np.shares_memory(layer.dW, net.grads)
+    net.params[:] = 0.0  # an optimizer's in-place update is seen by every layer
+    assert not net.layers[1].W.any()
+    net.set_params(np.arange(net.n_params, dtype=float))
+    assert net.layers[0].W[0, 1] == 1.0 and net.layers[0].b[0] == 20.0
+
+
+def test_forward_shapes_and_caches(rng):
+    net = Network([3, 4, 2], activation="tanh", output_activation="softmax", random_state=rng)
+    X = rng.standard_normal((6, 3))
+    AL, caches = net.forward(X)
+    assert AL.shape == (6, 2)
+    assert [c.Z.shape for c in caches] == [(6, 4), (6, 2)]
+    np.testing.assert_array_equal(caches[1].A_prev, caches[0].A)
+    # Z = A_prev W^T + b, by hand for one entry.
+    W, b = net.layers[0].W, net.layers[0].b
+    assert caches[0].Z[2, 1] == pytest.approx(X[2] @ W[1] + b[1])
+
+
+def test_backward_by_hand_for_one_sigmoid_unit():
+    """One example, one weight: dJ/dw = (a - y) x for sigmoid + cross-entropy."""
+    net = Network([1, 1], output_activation="sigmoid")
+    net.set_params([0.5, -0.25])  # w, b
+    x, y = 2.0, 1.0
+    a = 1 / (1 + np.exp(-(0.5 * x - 0.25)))
+    net.loss_and_gradient(np.array([[x]]), np.array([[y]]))
+    np.testing.assert_allclose(net.grads, [(a - y) * x, a - y], rtol=1e-14)
+
+
+def test_workspace_gives_the_same_gradients(rng):
+    net = Network([5, 8, 3], output_activation="softmax", random_state=rng)
+    X = rng.standard_normal((16, 5))
+    Y = np.eye(3)[rng.integers(0, 3, 16)]
+    cost = net.loss_and_gradient(X, Y)
+    expected = net.grads.copy()
+    workspace = net.workspace(16)
+    for _ in range(2):  # reusing the buffers twice changes nothing
+        assert net.loss_and_gradient(X, Y, workspace=workspace) == cost
+        np.testing.assert_array_equal(net.grads, expected)
+
+
+@pytest.mark.parametrize("loss", ["binary_cross_entropy", "categorical_cross_entropy", "squared_error"])
+def test_float32_end_to_end(loss, rng):
+    net = Network([4, 6, 3], loss=loss, dtype="float32", random_state=rng)
+    X = rng.standard_normal((10, 4)).astype(np.float32)
+    Y = np.eye(3, dtype=np.float32)[rng.integers(0, 3, 10)]
+    workspace = net.workspace(10)
+    net.loss_and_gradient(X, Y, workspace=workspace)
+    AL, caches = net.forward(X, workspace=workspace)
+    assert net.params.dtype == net.grads.dtype == AL.dtype == np.float32
+    assert all(c.Z.dtype == np.float32 and c.A.dtype == np.float32 for c in caches)
+    twin = net.astype("float64")
+    twin.loss_and_gradient(X.astype(float), Y.astype(float))
+    np.testing.assert_allclose(net.grads, twin.grads, rtol=2e-3, atol=1e-5)
+
+
+def test_predict_and_predict_proba(rng):
+    net = Network([2, 3], output_activation="softmax", random_state=rng)
+    X = rng.standard_normal((5, 2))
+    proba = net.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(net.predict(X), proba.argmax(axis=1))
+    regression = Network([2, 1], loss="squared_error", random_state=rng)
+    with pytest.raises(TypeError, match="predict_proba needs a sigmoid or softmax output"):
+        regression.predict_proba(X)
+
+
+def test_config_round_trip_and_copy(rng):
+    net = Network(
+        [3, 4, 4, 2],
+        activation=["tanh", {"name": "leaky_relu", "slope": 0.3}],
+        loss="squared_error",
+        use_bias=False,
+        dropout=[0.1, 0.0],
+        random_state=rng,
+    )
+    import json
+
+    config = json.loads(json.dumps(net.get_config()))
+    clone = Network.from_config(config)
+    assert clone.get_config() == net.get_config()
+    copy = net.copy()
+    np.testing.assert_array_equal(copy.params, net.params)
+    copy.params[0] += 1
+    assert copy.params[0] != net.params[0]
+
+
+def test_repr_and_summary_show_shapes_and_counts(rng):
+    net = Network([12288, 20, 7, 5, 1], random_state=rng)
+    assert "12288-20-7-5-1" in repr(net) and "245,973 parameters" in repr(net)
+    summary = net.summary()
+    assert "(20, 12288)" in summary and "245,780" in summary and "binary_cross_entropy" in summary
+
+
+def test_same_seed_same_weights():
+    a = Network([5, 4, 1], random_state=7)
+    b = Network([5, 4, 1], random_state=7)
+    c = Network([5, 4, 1], random_state=8)
+    np.testing.assert_array_equal(a.params, b.params)
+    assert not np.array_equal(a.params, c.params)
+
+
+# ------------------------------------------------------------------ errors
+@pytest.mark.parametrize(
+    "kwargs,error,message",
+    [
+        ({"layer_sizes": [3]}, ValueError, "layer_sizes must list at least two positive ints"),
+        ({"layer_sizes": [3, 0, 1]}, ValueError, r"got \[3, 0, 1\]"),
+        ({"layer_sizes": 5}, TypeError, "layer_sizes must be a sequence"),
+        ({"layer_sizes": [3, 2, 1], "activation": "sigmoidal"}, ValueError, "unknown activation 'sigmoidal'"),
+        ({"layer_sizes": [3, 2, 1], "loss": "mae"}, ValueError, "unknown loss 'mae'"),
+        ({"layer_sizes": [3, 2, 1], "dtype": "int32"}, ValueError, "dtype must be float32 or float64; got 'int32'"),
+        ({"layer_sizes": [3, 2, 2, 1], "activation": ["relu"]}, ValueError, r"one per hidden layer \(2\); got 1"),
+        ({"layer_sizes": [3, 1], "output_activation": "relu"}, ValueError, "loss must be given for an output activation of 'relu'"),
+        ({"layer_sizes": [3, 2, 1], "random_state": "seed"}, TypeError, "random_state must be None, an int"),
+    ],
+)
+def test_bad_construction_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        Network(**kwargs)
+
+
+def test_bad_data_is_named(rng):
+    net = Network([3, 2, 1], random_state=rng)
+    X = rng.standard_normal((4, 3))
+    with pytest.raises(ValueError, match=r"X must have 3 columns \(shape \(m, 3\)\); got shape \(4, 2\)"):
+        net.cost(X[:, :2], np.ones(4))
+    with pytest.raises(ValueError, match=r"Y must have 4 rows, one per example of X; got shape \(3, 1\)"):
+        net.cost(X, np.ones((3, 1)))
+    with pytest.raises(ValueError, match=r"Y must have 1 columns"):
+        net.cost(X, np.ones((4, 2)))
+    bad = X.copy()
+    bad[2, 1] = np.nan
+    with pytest.raises(ValueError, match=r"X must be finite; X\[2, 1\] is .*nan"):
+        net.cost(bad, np.ones(4))
+    with pytest.raises(ValueError, match=r"X must be a 2-D array of shape \(m, 3\).*got an array of shape \(3,\)"):
+        net.predict(X[0])
+    with pytest.raises(TypeError, match="X must hold real numbers; got an array of dtype <U1"):
+        net.predict([["a", "b", "c"]])
+    with pytest.raises(ValueError, match=r"sample_weight must have shape \(4,\)"):
+        net.cost(X, np.ones(4), sample_weight=np.ones(3))
+    with pytest.raises(ValueError, match=r"layers\[1\].n_in must equal layers\[0\].n_out = 4; got 3"):
+        Network.from_layers([Dense(2, 4), Dense(3, 1, "sigmoid")], "binary_cross_entropy")
+
+
+# ---------------------------------------------------------------- training
+def test_fit_records_and_prints_the_cost_every_n_iterations(rng, capsys):
+    net = Network([2, 3, 1], activation="tanh", random_state=rng)
+    X = rng.standard_normal((20, 2))
+    Y = (X[:, :1] * X[:, 1:] > 0).astype(float)
+    costs = net.fit(X, Y, learning_rate=0.5, num_iterations=250, print_cost=True)
+    assert len(costs) == 4  # iterations 0, 100, 200 and the last (249)
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0].startswith("Cost after iteration 0: ") and printed[-1].startswith("Cost after iteration 249")
+    assert costs[-1] < costs[0]
+
+
+def test_gradient_descent_step_is_w_minus_alpha_dw(rng):
+    net = Network([3, 2, 1], random_state=rng)
+    X = rng.standard_normal((5, 3))
+    Y = rng.integers(0, 2, (5, 1)).astype(float)
+    before = net.params.copy()
+    net.loss_and_gradient(X, Y)
+    expected = before - 0.1 * net.grads
+    net.fit(X, Y, learning_rate=0.1, num_iterations=1)
+    np.testing.assert_allclose(net.params, expected, rtol=1e-15)
+
+
+def test_divergence_stops_with_the_last_finite_parameters(rng):
+    net = Network([2, 8, 1], activation="identity", loss="squared_error", random_state=rng)
+    X = rng.standard_normal((10, 2)) * 100
+    Y = rng.standard_normal((10, 1))
+    with pytest.raises(DivergenceError, match=r"at iteration \d+ \(learning_rate=10.0\)"):
+        net.fit(X, Y, learning_rate=10.0, num_iterations=500)
+    assert np.isfinite(net.params).all()
+
+
+def test_l_layer_network_learns_breast_cancer():
+    """Issue 2's convergence bar: >= 95% held-out accuracy with batch gradient descent."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    scaler = StandardScaler().fit(X_train)
+    net = Network([30, 20, 7, 5, 1], activation="relu", initializer="lecun_normal", random_state=1)
+    costs = net.fit(scaler.transform(X_train), y_train, learning_rate=0.05, num_iterations=1500)
+    assert costs[-1] < 0.1
+    accuracy = (net.predict(scaler.transform(X_test))[:, 0] == y_test).mean()
+    assert accuracy >= 0.95
+
+
+# ----------------------------------------------------------------- explain
+def test_explain_rows_follow_the_network_shapes(rng):
+    table = explain(Network([2, 3, 1], random_state=rng), 4)
+    shapes = {row.code: row.shape for row in table.rows}
+    assert shapes["X"] == (4, 2) and shapes["W1"] == (3, 2) and shapes["b1"] == (3,)
+    assert shapes["Z1"] == shapes["A1"] == shapes["dZ1"] == (4, 3)
+    assert shapes["dW2"] == (1, 3) and shapes["cost"] == ()
+    columns = explain([2, 3, 1], 4, columns=True)
+    shapes = {row.code: row.shape for row in columns.rows}
+    assert shapes["X"] == (2, 4) and shapes["b1"] == (3, 1) and shapes["dA1"] == (3, 4)
+    assert "dA0" not in shapes  # nobody needs the gradient of the data
+    text = str(columns)
+    assert "examples as columns" in text and "W[1] A[0] + b[1]" in text
+    assert table.to_dicts()[0] == {"code": "X", "symbol": "A[0] = X", "meaning": "the inputs, 2 features per example", "shape": (4, 2)}
+
+
+def test_explain_matches_the_actual_arrays(rng):
+    """Every row's shape is the shape of the array the engine really computes."""
+    net = Network([3, 5, 2], output_activation="softmax", random_state=rng)
+    X = rng.standard_normal((7, 3))
+    AL, caches = net.forward(X)
+    actual = {"X": X.shape, "Z1": caches[0].Z.shape, "A1": caches[0].A.shape, "Z2": caches[1].Z.shape,
+              "A2": AL.shape, "W1": net.layers[0].W.shape, "b2": net.layers[1].b.shape,
+              "dW1": net.layers[0].dW.shape}
+    rows = {row.code: row.shape for row in explain(net, 7).rows}
+    for code, shape in actual.items():
+        assert rows[code] == shape, code
+
+
+def test_explain_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="examples must be a positive int; got 0"):
+        explain([2, 1], 0)
+    with pytest.raises(ValueError, match="layer sizes must be at least two positive ints"):
+        explain([2], 3)
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, lucidnet; print(sorted(m for m in ('sklearn', 'scipy', 'matplotlib', 'tqdm', 'click') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+    assert lucidnet.__version__
