@@ -23,7 +23,12 @@ __version__ = "0.1.0"
 # name -> module that defines it; imported on first use (PEP 562).
 _LAZY = {
     "train": "training",
+    "Trainer": "training",
     "gradient_descent": "training",
+    "NeuralNetClassifier": "estimators",
+    "NeuralNetRegressor": "estimators",
+    "save": "io",
+    "load": "io",
 }
 
 __all__ = [

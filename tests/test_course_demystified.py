@@ -1,0 +1,146 @@
+"""lucidnet.course.demystified against the tutorial's formulas (written out here in
+NumPy), its numerical gradient check, SciPy's BFGS fit, and the hours/score data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from lucidnet.course.demystified import Neural_Network, computeNumericalGradient, trainer
+
+
+@pytest.fixture
+def hours():
+    X = np.array([[3, 5], [5, 1], [10, 2]], dtype=float)
+    y = np.array([[75], [82], [93]], dtype=float)
+    return X / np.amax(X, axis=0), y / 100
+
+
+def _tutorial(W1, W2, X, y, Lambda=None):
+    """The tutorial's cost and gradients, written out from its formulas."""
+    f = lambda z: 1 / (1 + np.exp(-z))  # noqa: E731
+    fp = lambda z: np.exp(-z) / (1 + np.exp(-z)) ** 2  # noqa: E731
+    z2 = X @ W1
+    a2 = f(z2)
+    z3 = a2 @ W2
+    yHat = f(z3)
+    delta3 = -(y - yHat) * fp(z3)
+    delta2 = delta3 @ W2.T * fp(z2)
+    if Lambda is None:
+        J = 0.5 * np.sum((y - yHat) ** 2)
+        return J, X.T @ delta2, a2.T @ delta3
+    m = X.shape[0]
+    J = 0.5 * np.sum((y - yHat) ** 2) / m + Lambda / 2 * (np.sum(W1**2) + np.sum(W2**2))
+    return J, X.T @ delta2 / m + Lambda * W1, a2.T @ delta3 / m + Lambda * W2
+
+
+def test_weights_are_the_tutorials_draws_from_the_global_generator():
+    np.random.seed(0)
+    N = Neural_Network()
+    np.random.seed(0)
+    W1 = np.random.randn(2, 3)
+    W2 = np.random.randn(3, 1)
+    np.testing.assert_array_equal(N.W1, W1)
+    np.testing.assert_array_equal(N.W2, W2)
+    # W1, W2 are views of the engine's weights (transposed).
+    np.testing.assert_array_equal(N.network.layers[0].W, W1.T)
+    assert N.network.layers[0].b is None
+
+
+@pytest.mark.parametrize("Lambda", [None, 0.0, 1e-3])
+def test_forward_cost_and_gradients_equal_the_tutorials_formulas(hours, Lambda):
+    X, y = hours
+    np.random.seed(5)
+    N = Neural_Network(Lambda)
+    J, dJdW1, dJdW2 = _tutorial(N.W1.copy(), N.W2.copy(), X, y, Lambda)
+    cost = N.costFunction(X, y)
+    assert type(cost) is float
+    assert cost == pytest.approx(J, rel=1e-12)
+    g1, g2 = N.costFunctionPrime(X, y)
+    np.testing.assert_allclose(g1, dJdW1, rtol=1e-10)
+    np.testing.assert_allclose(g2, dJdW2, rtol=1e-10)
+    np.testing.assert_allclose(N.yHat, 1 / (1 + np.exp(-(1 / (1 + np.exp(-X @ N.W1))) @ N.W2)),
+                               rtol=1e-12)
+    assert N.z2.shape == N.a2.shape == (3, 3) and N.z3.shape == (3, 1)
+
+
+def test_sigmoid_and_its_derivative():
+    N = Neural_Network()
+    z = np.array([-2.0, 0.0, 1.0, 3.0])
+    np.testing.assert_allclose(N.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-14)
+    np.testing.assert_allclose(N.sigmoidPrime(z), np.exp(-z) / (1 + np.exp(-z)) ** 2, rtol=1e-13)
+    assert float(N.sigmoid(0.0)) == 0.5 and float(N.sigmoidPrime(0.0)) == 0.25
+
+
+def test_get_and_set_params_round_trip_in_the_tutorials_order():
+    N = Neural_Network()
+    params = np.arange(9.0)
+    N.setParams(params)
+    np.testing.assert_array_equal(N.W1, params[:6].reshape(2, 3))
+    np.testing.assert_array_equal(N.W2, params[6:].reshape(3, 1))
+    np.testing.assert_array_equal(N.getParams(), params)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("Lambda", [None, 1e-4, 0.5])
+def test_numerical_gradient_check_below_1e_8(hours, seed, Lambda):
+    X, y = hours
+    np.random.seed(seed)
+    N = Neural_Network(Lambda)
+    before = N.getParams()
+    numgrad = computeNumericalGradient(N, X, y)
+    grad = N.computeGradients(X, y)
+    assert np.linalg.norm(grad - numgrad) / np.linalg.norm(grad + numgrad) < 1e-8
+    np.testing.assert_array_equal(N.getParams(), before)
+    # And the numerical gradient is the tutorial's own loop with e = 1e-4.
+    e, expected = 1e-4, np.zeros(9)
+    for p in range(9):
+        shift = np.zeros(9)
+        shift[p] = e
+        N.setParams(before + shift)
+        plus = N.costFunction(X, y)
+        N.setParams(before - shift)
+        expected[p] = (plus - N.costFunction(X, y)) / (2 * e)
+    np.testing.assert_allclose(numgrad, expected, rtol=1e-8, atol=1e-12)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_bfgs_fits_the_scores_to_3_decimals(hours, seed):
+    X, y = hours
+    np.random.seed(seed)
+    N = Neural_Network()
+    T = trainer(N)
+    T.train(X, y)
+    np.testing.assert_allclose(N.forward(X), y, atol=5e-4)
+    assert len(T.J) == T.optimizationResults.nit
+    assert all(isinstance(j, float) for j in T.J)
+    assert T.J[-1] < T.J[0]
+    assert T.J[-1] == pytest.approx(N.costFunction(X, y))
+
+
+def test_trainer_records_test_cost(hours):
+    X, y = hours
+    np.random.seed(1)
+    N = Neural_Network(Lambda=1e-4)
+    T = trainer(N)
+    T.train(X[:2], y[:2], X[2:], y[2:])
+    assert len(T.testJ) == len(T.J) > 0
+
+
+def test_wrong_inputs_are_clear_errors(hours):
+    X, y = hours
+    N = Neural_Network()
+    with pytest.raises(ValueError, match=r"X must have 2 columns .*; got shape \(3, 3\)"):
+        N.forward(np.ones((3, 3)))
+    with pytest.raises(ValueError, match=r"Y must have 3 rows, one per example of X; got shape"):
+        N.costFunction(X, y[:2])
+    with pytest.raises(ValueError, match=r"params must have shape \(9,\); got shape \(8,\)"):
+        N.setParams(np.zeros(8))
+    with pytest.raises(ValueError, match=r"W1 must have shape \(2, 3\); got shape \(3, 2\)"):
+        N.W1 = np.zeros((3, 2))
+    with pytest.raises(ValueError, match="Lambda must be None or a non-negative number; got -1"):
+        Neural_Network(Lambda=-1)
+    with pytest.raises(TypeError, match="N must be a Neural_Network; got list"):
+        trainer([])
+    with pytest.raises(ValueError, match="testX and testY must be given together"):
+        trainer(N).train(X, y, X)
