@@ -66,22 +66,22 @@ def test_planar_class_balance_and_geometry():
 
 
 def test_planar_uses_no_global_state():
-    np.random.seed(123)  # noqa: NPY002
-    before = np.random.get_state()[1].copy()  # noqa: NPY002
+    np.random.seed(123)
+    before = np.random.get_state()[1].copy()
     load("planar", random_state=0)
-    np.testing.assert_array_equal(np.random.get_state()[1], before)  # noqa: NPY002
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
 
 
 def _course_planar():
     """The lesson's load_planar_dataset, transcribed independently."""
-    np.random.seed(1)  # noqa: NPY002
+    np.random.seed(1)
     m, N, D, a = 400, 200, 2, 4
     X = np.zeros((m, D))
     Y = np.zeros((m, 1), dtype="uint8")
     for j in range(2):
         ix = range(N * j, N * (j + 1))
-        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + np.random.randn(N) * 0.2  # noqa: NPY002
-        r = a * np.sin(4 * t) + np.random.randn(N) * 0.2  # noqa: NPY002
+        t = np.linspace(j * 3.12, (j + 1) * 3.12, N) + np.random.randn(N) * 0.2
+        r = a * np.sin(4 * t) + np.random.randn(N) * 0.2
         X[ix] = np.c_[r * np.sin(t), r * np.cos(t)]
         Y[ix] = j
     return X.T, Y.T

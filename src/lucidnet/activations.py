@@ -299,7 +299,7 @@ def get(identifier: str | dict | Activation) -> Activation:
 # Plain functions for readers who want ``sigmoid(z)`` as in the reference material.
 def sigmoid(Z: np.ndarray) -> np.ndarray:
     """``1 / (1 + exp(-Z))`` elementwise, stable for any real ``Z``."""
-    return Sigmoid().forward(_as_float(Z))
+    return _elementwise_of_any_shape(Sigmoid(), Z)
 
 
 def relu(Z: np.ndarray) -> np.ndarray:
@@ -315,6 +315,13 @@ def tanh(Z: np.ndarray) -> np.ndarray:
 def softmax(Z: np.ndarray) -> np.ndarray:
     """Row-wise softmax of ``Z`` of shape (m, n)."""
     return Softmax().forward(np.atleast_2d(_as_float(Z)))
+
+
+def _elementwise_of_any_shape(activation: Activation, Z: Any) -> np.ndarray:
+    """``activation`` applied to a scalar or an array of any shape (the layers use 2-D)."""
+    Z = _as_float(Z)
+    # ufuncs return a scalar, not a 0-d array, for 0-d input; work on a 1-D view instead.
+    return activation.forward(Z.reshape(-1)).reshape(Z.shape)
 
 
 def _as_float(Z: Any) -> np.ndarray:

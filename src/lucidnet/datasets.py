@@ -246,7 +246,7 @@ def load_planar_dataset() -> tuple[np.ndarray, np.ndarray]:
         Labels 0 (red) and 1 (blue), 200 of each.
     """
     np.random.seed(1)  # noqa: NPY002 - the course seeds the global generator
-    X, y = _flower(np.random.randn)  # noqa: NPY002
+    X, y = _flower(np.random.randn)
     return X.T, y.reshape(1, -1)
 
 
