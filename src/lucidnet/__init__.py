@@ -29,7 +29,18 @@ _LAZY = {
     "NeuralNetRegressor": "estimators",
     "save": "io",
     "load": "io",
+    "History": "callbacks",
+    "Callback": "callbacks",
+    "EarlyStopping": "callbacks",
+    "Checkpoint": "callbacks",
+    "ProgressBar": "callbacks",
+    "CostPrinter": "callbacks",
 }
+# Submodules reachable as attributes (``lucidnet.datasets``) without importing them up front.
+_LAZY_MODULES = frozenset(
+    {"optimizers", "schedules", "callbacks", "training", "checkpoints", "data", "datasets",
+     "io", "estimators", "plots", "course"}
+)
 
 __all__ = [
     "Network",
@@ -54,6 +65,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES:
+        return import_module(f".{name}", __name__)
     if name in _LAZY:
         value = getattr(import_module(f".{_LAZY[name]}", __name__), name)
         globals()[name] = value

@@ -1,19 +1,55 @@
 """Training loops over :meth:`Network.loss_and_gradient`.
 
-:func:`gradient_descent` is the reference material's batch gradient descent: one
-forward and backward pass over all examples, then ``params -= alpha * grads``, with
-the cost recorded every N iterations.
+Two doors:
+
+* :func:`gradient_descent`, the reference material's batch gradient descent: one
+  forward and backward pass over all examples, then ``params -= alpha * grads``,
+  with the cost recorded every N iterations (``Network.fit`` calls it);
+* :class:`Trainer` (and :func:`train`, its one-call form), the practitioner's loop:
+  mini-batches reshuffled each epoch from a seeded generator, any optimizer of
+  :mod:`lucidnet.optimizers`, a per-epoch schedule of :mod:`lucidnet.schedules`,
+  L2, dropout, gradient-norm clipping, validation with metrics, early stopping,
+  callbacks, and checkpoints from which a killed run resumes bit for bit.
+
+One epoch costs one ``np.take`` per array into buffers allocated once per fit, then
+contiguous slices of them as batches; each batch is one call of
+``loss_and_gradient`` into a reused workspace and one in-place optimizer step.
+Nothing is done per example in Python.
+
+Targets arrive encoded as the network expects (one-hot for softmax, 0/1 columns for
+sigmoid, values for regression): label encoding, class weights and input scaling
+belong to the callers (estimators, command line), as does warning about
+non-convergence.
 """
 
 from __future__ import annotations
 
+import inspect
+import json
+import math
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 import numpy as np
 
-from .errors import DivergenceError
+from . import optimizers, schedules
+from ._random import check_random_state
+from .callbacks import (
+    Callback,
+    Checkpoint,
+    EarlyStopping,
+    History,
+    ProgressBar,
+    overrides_batch_end,
+)
+from .errors import DivergenceError, ModelFileError
 from .network import Network
 
-__all__ = ["gradient_descent"]
+__all__ = ["gradient_descent", "Trainer", "train", "METRICS"]
 
+#: Validation metrics by name; each is ``metric(A, Y, sample_weight) -> float``.
+METRICS = ("accuracy", "r2", "rmse")
 
 def gradient_descent(
     network: Network,
@@ -37,9 +73,10 @@ def gradient_descent(
         ``alpha``.
     num_iterations : int
     print_cost : bool
-        Print ``Cost after iteration i: J`` whenever a cost is recorded.
+        Print ``Cost after iteration i: J`` whenever a cost is recorded, and at the
+        last iteration, as the reference models do.
     cost_every : int
-        Record the cost at iterations 0, N, 2N, ... and at the last one.
+        Record the cost at iterations 0, N, 2N, ... (the reference's rule).
     sample_weight : ndarray of shape (m,), optional
 
     Returns
@@ -59,19 +96,22 @@ def gradient_descent(
     workspace = network.workspace(len(X))
     step = network.dtype.type(learning_rate)
     costs: list[float] = []
-    for i in range(num_iterations):
-        cost = network.loss_and_gradient(X, Y, sample_weight, workspace=workspace)
-        if not np.isfinite(cost):
-            # The parameters that produced this cost are still the last finite ones.
-            raise DivergenceError(
-                f"the cost became {cost} at iteration {i} (learning_rate={learning_rate}); "
-                "try a smaller learning rate"
-            )
-        if i % cost_every == 0 or i == num_iterations - 1:
-            costs.append(cost)
-            if print_cost:
+    last = num_iterations - 1
+    # Overflow on the way to a non-finite cost is expected; the check below reports it.
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for i in range(num_iterations):
+            cost = network.loss_and_gradient(X, Y, sample_weight, workspace=workspace)
+            if not np.isfinite(cost):
+                # The parameters that produced this cost are still the last finite ones.
+                raise DivergenceError(
+                    f"the cost became {cost} at iteration {i} (learning_rate={learning_rate}); "
+                    "try a smaller learning rate"
+                )
+            if i % cost_every == 0:
+                costs.append(cost)
+            if print_cost and (i % cost_every == 0 or i == last):
                 print(f"Cost after iteration {i}: {cost:.6f}")
-        network.params -= step * network.grads
+            network.params -= step * network.grads
     return costs
 
 
@@ -80,3 +120,647 @@ def _check_positive(value, name: str, kind: type) -> None:
         raise ValueError(f"{name} must be a positive {kind.__name__}; got {value!r}")
     if kind is int and int(value) != value:
         raise ValueError(f"{name} must be a positive int; got {value!r}")
+
+
+# ---------------------------------------------------------------- metrics
+def _weighted_mean(values: np.ndarray, sample_weight: np.ndarray | None) -> float:
+    if sample_weight is None:
+        return float(np.mean(values))
+    return float(np.dot(values, sample_weight) / sample_weight.sum())
+
+
+def accuracy(A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
+    """Share of rows whose every output is right (scikit-learn's subset accuracy).
+
+    ``A``, ``Y``: ndarray of shape (m, n[L]).  A softmax output (several columns
+    summing to one) is right when its argmax is the target's; sigmoid outputs when
+    each thresholded at 0.5 equals the 0/1 target.
+    """
+    if A.shape[1] > 1 and np.allclose(A[:1].sum(), 1.0) and np.allclose(Y.sum(axis=1), 1.0):
+        right = A.argmax(axis=1) == Y.argmax(axis=1)
+    else:
+        right = ((A > 0.5) == (Y > 0.5)).all(axis=1)
+    return _weighted_mean(right.astype(np.float64), sample_weight)
+
+
+def r2(A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
+    """Coefficient of determination, averaged over outputs (as scikit-learn's ``r2_score``).
+
+    ``1 - sum w (y - a)^2 / sum w (y - ybar_w)^2`` per column; a constant target
+    column scores 1.0 when predicted exactly and 0.0 otherwise.
+    """
+    w = np.ones(len(Y)) if sample_weight is None else sample_weight.astype(np.float64)
+    mean = (w @ Y) / w.sum()
+    residual = w @ (Y - A) ** 2
+    total = w @ (Y - mean) ** 2
+    scores = np.where(total > 0, 1.0 - residual / np.where(total > 0, total, 1.0),
+                      np.where(residual > 0, 0.0, 1.0))
+    return float(scores.mean())
+
+
+def rmse(A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
+    """Root of the (weighted) mean squared error over all outputs."""
+    return math.sqrt(_weighted_mean(((A - Y) ** 2).mean(axis=1), sample_weight))
+
+
+_METRIC_FUNCTIONS = {"accuracy": accuracy, "r2": r2, "rmse": rmse}
+
+
+def _infer_metric(network: Network, metric: str | None) -> str | None:
+    if metric is not None:
+        if metric not in _METRIC_FUNCTIONS:
+            raise ValueError(f"metric must be one of {', '.join(METRICS)} or None; got {metric!r}")
+        return metric
+    output = network.layers[-1].activation.name
+    return {"sigmoid": "accuracy", "softmax": "accuracy", "identity": "r2"}.get(output)
+
+
+# ---------------------------------------------------------------- batches
+class _Batches:
+    """The data of one fit, reshuffled each epoch into buffers allocated once.
+
+    Each epoch gathers ``X``, ``Y`` (and weights) in a fresh random order with one
+    ``np.take(..., out=buffer)`` per array, so that every mini-batch is then a
+    contiguous slice (a view).  A single full batch is not shuffled: its gradient
+    does not depend on the order.
+    """
+
+    def __init__(self, X, Y, sample_weight, batch_size: int | None, shuffle: bool) -> None:
+        self.source = (X, Y, sample_weight)
+        self.m = len(X)
+        self.batch_size = self.m if batch_size is None else min(int(batch_size), self.m)
+        self.shuffle = shuffle and self.batch_size < self.m
+        self.buffers = (
+            tuple(None if a is None else np.empty_like(a) for a in self.source)
+            if self.shuffle
+            else self.source
+        )
+
+    def epoch(self, rng: np.random.Generator):
+        """``(X, Y, sample_weight)`` in this epoch's order."""
+        if not self.shuffle:
+            return self.source
+        perm = rng.permutation(self.m)
+        for source, buffer in zip(self.source, self.buffers, strict=True):
+            if source is not None:
+                np.take(source, perm, axis=0, out=buffer)
+        return self.buffers
+
+
+# ---------------------------------------------------------------- trainer
+class Trainer:
+    """Owns a network's optimizer, schedule, random generator and history across calls.
+
+    ``fit`` trains for a number of epochs (continuing the epoch count of earlier
+    calls), ``partial_fit`` runs one epoch on the data given, and
+    ``fit(..., resume=True)`` continues from a checkpoint.
+
+    Parameters
+    ----------
+    network : Network
+        Trained in place.
+    optimizer : str or Optimizer, default "adam"
+        A name from :func:`lucidnet.optimizers.names`.
+    learning_rate : float, default 0.001
+        The initial rate; the schedule sets the rate of each epoch from it.
+    optimizer_params : dict, optional
+        The rule's hyperparameters, e.g. ``{"beta_1": 0.9}``, ``{"momentum": 0.9}``,
+        ``{"weight_decay": 0.01}`` (adamw).
+    schedule : str or Schedule, default "constant"
+        A name from :func:`lucidnet.schedules.names`; applied per epoch.
+    schedule_params : dict, optional
+        E.g. ``{"gamma": 0.9}``, ``{"step_size": 20}``, ``{"patience": 3}``.
+    batch_size : int or None, default 200
+        Rows per mini-batch; None, or any value >= m, means full batch.  The last
+        batch of an epoch holds the remaining ``m mod batch_size`` rows.
+    shuffle : bool, default True
+        Reshuffle the rows each epoch.
+    l2 : float, default 0.0
+        L2 penalty strength (``(l2/2) * scale(m) * sum W^2``; biases excluded).
+    clip_norm : float, optional
+        Rescale the flat gradient to this Euclidean norm when it is longer.
+    random_state : int, np.random.Generator or None
+        Seeds shuffling, dropout masks and the validation split.  The same seed
+        gives bit-identical weights on the same machine and thread count.
+    callbacks : iterable of Callback
+        Called after the trainer's own History, before early stopping and checkpoints.
+    verbose : bool or "always", default False
+        A progress bar when True and stderr is a terminal, or always with "always".
+    metric : {"accuracy", "r2", "rmse"} or None
+        Validation metric, logged as ``"val_<metric>"``; None infers accuracy for
+        sigmoid and softmax outputs and R^2 for identity outputs.
+
+    Attributes
+    ----------
+    history : History
+    optimizer : Optimizer
+    schedule : Schedule
+    rng : np.random.Generator
+    stop_training : bool
+        Set by a callback to end the fit after the current epoch.
+    iterations : int
+        Optimizer steps taken.
+    """
+
+    def __init__(
+        self,
+        network: Network,
+        *,
+        optimizer: str | optimizers.Optimizer = "adam",
+        learning_rate: float = 0.001,
+        optimizer_params: Mapping[str, Any] | None = None,
+        schedule: str | schedules.Schedule = "constant",
+        schedule_params: Mapping[str, Any] | None = None,
+        batch_size: int | None = 200,
+        shuffle: bool = True,
+        l2: float = 0.0,
+        clip_norm: float | None = None,
+        random_state: int | np.random.Generator | None = None,
+        callbacks: Iterable[Callback] = (),
+        verbose: bool | str = False,
+        metric: str | None = None,
+    ) -> None:
+        if not isinstance(network, Network):
+            raise TypeError(f"network must be a lucidnet Network; got {type(network).__name__}")
+        self.network = network
+        self.optimizer = optimizers.get(optimizer, learning_rate, **dict(optimizer_params or {}))
+        if isinstance(self.optimizer, optimizers.AdamW):
+            self.optimizer.set_decay_mask(network.weight_mask())  # biases do not decay
+        self.schedule = schedules.get(schedule, learning_rate, **dict(schedule_params or {}))
+        if batch_size is not None and (
+            isinstance(batch_size, bool) or not isinstance(batch_size, (int, np.integer))
+            or batch_size < 1
+        ):
+            raise ValueError(f"batch_size must be None or an int >= 1; got {batch_size!r}")
+        self.batch_size = batch_size
+        self.shuffle = bool(shuffle)
+        if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not l2 >= 0:
+            raise ValueError(f"l2 must be a number >= 0; got {l2!r}")
+        self.l2 = float(l2)
+        if clip_norm is not None and (
+            isinstance(clip_norm, bool) or not isinstance(clip_norm, (int, float))
+            or not clip_norm > 0
+        ):
+            raise ValueError(f"clip_norm must be None or a number > 0; got {clip_norm!r}")
+        if clip_norm is not None and self.optimizer.full_batch:
+            raise ValueError("clip_norm must be None with optimizer='lbfgs' (it takes no steps)")
+        self.clip_norm = None if clip_norm is None else float(clip_norm)
+        self.rng = check_random_state(random_state)
+        self.callbacks = list(callbacks)
+        for callback in self.callbacks:
+            if not isinstance(callback, Callback):
+                raise TypeError(
+                    f"callbacks must be Callback instances; got {type(callback).__name__}"
+                )
+        if verbose not in (True, False, "always"):
+            raise ValueError(f"verbose must be True, False or 'always'; got {verbose!r}")
+        self.verbose = verbose
+        self.metric = _infer_metric(network, metric)
+        self.history = History()
+        self.history.set_trainer(self)
+        self.stop_training = False
+        self.iterations = 0
+        self.target_epochs = 0
+        self._has_dropout = any(layer.dropout for layer in network.layers)
+
+    # ------------------------------------------------------------ fitting
+    def fit(
+        self,
+        X: np.ndarray,
+        Y: np.ndarray,
+        *,
+        epochs: int = 200,
+        sample_weight: np.ndarray | None = None,
+        validation_data: tuple | None = None,
+        validation_fraction: float | None = None,
+        early_stopping: bool = False,
+        patience: int = 10,
+        min_delta: float = 1e-4,
+        monitor: str = "val_loss",
+        restore_best_weights: bool = True,
+        checkpoint_dir: str | os.PathLike | None = None,
+        checkpoint_every: int = 1,
+        resume: bool = False,
+    ) -> History:
+        """Train for ``epochs`` more epochs (fewer if stopped early).
+
+        Parameters
+        ----------
+        X : ndarray of shape (m, n[0])
+        Y : ndarray of shape (m, n[L]), or (m,) for one output
+            Encoded as the network expects.
+        epochs : int, default 200
+            Epochs to run in this call; with ``resume``, counted from the start of
+            the interrupted run, so a resumed run ends where the original would have.
+        sample_weight : ndarray of shape (m,), optional
+        validation_data : (X_val, Y_val) or (X_val, Y_val, w_val), optional
+        validation_fraction : float in (0, 1), optional
+            Hold out this share of ``X`` (stratified by class for sigmoid with one
+            output and for softmax).  With ``early_stopping`` on a "val_" monitor and
+            no validation given, 0.1 is held out.
+        early_stopping : bool, default False
+            Stop when ``monitor`` has not improved by ``min_delta`` for ``patience``
+            epochs; with ``restore_best_weights`` end at the best epoch's parameters.
+        monitor : str, default "val_loss"
+            "loss", "val_loss", "val_accuracy", "val_r2" or "val_rmse".
+        checkpoint_dir : path, optional
+            Save ``checkpoint.npz`` there every ``checkpoint_every`` epochs.
+        resume : bool, default False
+            Continue from ``checkpoint_dir``'s checkpoint when there is one (a fresh
+            start otherwise).
+
+        Returns
+        -------
+        History
+            :attr:`history`, which keeps accumulating across calls.
+
+        Raises
+        ------
+        DivergenceError
+            When the loss or an update stops being finite; the network keeps its last
+            finite parameters.
+        """
+        _check_positive(epochs, "epochs", int)
+        X, Y, sample_weight = self.network.check_data(X, Y, sample_weight)
+        if resume and checkpoint_dir is None:
+            raise ValueError("resume=True needs checkpoint_dir (where the checkpoint is)")
+        needs_validation = early_stopping and monitor.startswith("val_")
+        X, Y, sample_weight, validation = self._validation(
+            X, Y, sample_weight, validation_data, validation_fraction, needs_validation
+        )
+        callbacks = [self.history, *self.callbacks]
+        if early_stopping:
+            callbacks.append(EarlyStopping(monitor, patience, min_delta, restore_best_weights))
+        if checkpoint_dir is not None:
+            callbacks.append(Checkpoint(checkpoint_dir, checkpoint_every))
+        if self.verbose:
+            callbacks.append(ProgressBar(self.verbose))
+        for callback in callbacks:
+            callback.set_trainer(self)
+        self._active_callbacks = callbacks
+        self.target_epochs = self.history.epochs + int(epochs)
+        self.schedule.begin(self.target_epochs)
+        self.stop_training = False
+        for callback in callbacks:
+            callback.on_train_begin()
+        if resume:
+            from .checkpoints import checkpoint_path
+
+            path = checkpoint_path(checkpoint_dir)
+            if path.is_file():
+                self.load_checkpoint(path)
+        try:
+            if self.optimizer.full_batch:
+                self._fit_full_batch(X, Y, sample_weight, validation, callbacks)
+            else:
+                self._fit_batches(X, Y, sample_weight, validation, callbacks)
+        finally:
+            self.history.stopped_early = self.stop_training
+        for callback in callbacks:
+            callback.on_train_end()
+        return self.history
+
+    def _fit_batches(self, X, Y, sample_weight, validation, callbacks) -> None:
+        batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
+        per_batch = [callback for callback in callbacks if overrides_batch_end(callback)]
+        for epoch in range(self.history.epochs, self.target_epochs):
+            for callback in callbacks:
+                callback.on_epoch_begin(epoch)
+            rate = self._set_rate(epoch)
+            logs = {"loss": self._run_epoch(batches, epoch, per_batch), "lr": rate}
+            self._end_epoch(epoch, logs, validation, callbacks)
+            if self.stop_training:
+                break
+
+    def partial_fit(
+        self, X: np.ndarray, Y: np.ndarray, *, sample_weight: np.ndarray | None = None
+    ) -> float:
+        """One epoch over ``X``, ``Y`` (m rows), keeping the optimizer's state.
+
+        Returns the epoch's mean training loss and records it (and the rate) in
+        :attr:`history`.  Only for step-wise optimizers (not "lbfgs").
+        """
+        if self.optimizer.full_batch:
+            raise ValueError(
+                f"partial_fit needs a step-wise optimizer; {self.optimizer.name!r} "
+                "works on the full batch (use fit)"
+            )
+        X, Y, sample_weight = self.network.check_data(X, Y, sample_weight)
+        epoch = self.history.epochs
+        rate = self._set_rate(epoch)
+        batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
+        logs = {"loss": self._run_epoch(batches, epoch, []), "lr": rate}
+        self.schedule.update(epoch, logs)
+        self.history.on_epoch_end(epoch, logs)
+        return logs["loss"]
+
+    def _set_rate(self, epoch: int) -> float:
+        rate = float(self.schedule.rate(epoch))
+        self.optimizer.learning_rate = rate
+        return rate
+
+    def _run_epoch(self, batches: _Batches, epoch: int, per_batch: list[Callback]) -> float:
+        """One pass over the data; returns the mean loss over its rows."""
+        X, Y, weights = batches.epoch(self.rng)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            # Overflow on the way to a non-finite loss is expected; it is checked below.
+            return self._run_batches(X, Y, weights, batches.batch_size, epoch, per_batch)
+
+    def _run_batches(self, X, Y, weights, size: int, epoch: int, per_batch) -> float:
+        """The batches of one epoch over the already shuffled ``X`` (m, n), ``Y`` (m, k)."""
+        m = len(X)
+        network, optimizer = self.network, self.optimizer
+        params, grads = network.params, network.grads
+        total = 0.0
+        for batch, start in enumerate(range(0, m, size)):
+            stop = min(start + size, m)
+            cost = network.loss_and_gradient(
+                X[start:stop],
+                Y[start:stop],
+                None if weights is None else weights[start:stop],
+                l2=self.l2,
+                training=True,
+                rng=self.rng,
+                workspace=network.workspace(stop - start),
+            )
+            if not math.isfinite(cost):
+                raise self._divergence(epoch, batch, f"the loss became {cost}")
+            if self.clip_norm is not None:
+                self._clip(grads, epoch, batch)
+            if not optimizer.step(params, grads):
+                raise self._divergence(epoch, batch, "the update became non-finite")
+            total += cost * (stop - start)
+            self.iterations += 1
+            if per_batch:
+                logs = {"loss": cost, "size": stop - start, "iteration": self.iterations - 1}
+                for callback in per_batch:
+                    callback.on_batch_end(batch, logs)
+        return total / m
+
+    def _clip(self, grads: np.ndarray, epoch: int, batch: int) -> None:
+        norm = math.sqrt(float(np.dot(grads, grads)))
+        if not math.isfinite(norm):
+            raise self._divergence(epoch, batch, "the gradient became non-finite")
+        if norm > self.clip_norm:
+            grads *= self.clip_norm / norm
+
+    def _divergence(self, epoch: int, batch: int, what: str) -> DivergenceError:
+        return DivergenceError(
+            f"training diverged: {what} at epoch {epoch}, batch {batch} "
+            f"(learning_rate={self.optimizer.learning_rate:g}); the network keeps its last "
+            "finite parameters; try a smaller learning_rate, clip_norm or scaled inputs"
+        )
+
+    def _end_epoch(self, epoch, logs, validation, callbacks) -> None:
+        if validation is not None:
+            logs.update(self.evaluate(*validation, prefix="val_"))
+        self.schedule.update(epoch, logs)
+        for callback in callbacks:
+            callback.on_epoch_end(epoch, logs)
+
+    def _fit_full_batch(self, X, Y, sample_weight, validation, callbacks) -> None:
+        """L-BFGS: each of its iterations is one epoch for history and callbacks."""
+        if self._has_dropout:
+            raise ValueError(
+                "optimizer='lbfgs' needs a deterministic cost; this network has dropout "
+                "(use a step-wise optimizer such as 'adam')"
+            )
+        start = self.history.epochs
+        if start >= self.target_epochs:
+            return
+        network = self.network
+        params, workspace = network.params, network.workspace(len(X))
+
+        def cost_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
+            params[...] = theta
+            cost = network.loss_and_gradient(
+                X, Y, sample_weight, l2=self.l2, training=False, workspace=workspace
+            )
+            return cost, network.grads.astype(np.float64)  # SciPy keeps it: a copy
+
+        epoch = start
+
+        def after_iteration(intermediate_result) -> None:
+            nonlocal epoch
+            for callback in callbacks:
+                callback.on_epoch_begin(epoch)
+            params[...] = intermediate_result.x
+            self.iterations += 1
+            logs = {"loss": float(intermediate_result.fun)}
+            self._end_epoch(epoch, logs, validation, callbacks)
+            epoch += 1
+            if self.stop_training:
+                raise StopIteration
+
+        before = params.copy()
+        result = self.optimizer.minimize(
+            cost_and_gradient, params, max_iter=self.target_epochs - start,
+            callback=after_iteration,
+        )
+        if not (math.isfinite(float(result.fun)) and np.isfinite(result.x).all()):
+            params[...] = before
+            raise DivergenceError(
+                f"training diverged: L-BFGS reached a non-finite loss at epoch {epoch}, "
+                "batch 0 (learning_rate=n/a: the line search sets the step); the network "
+                "keeps its initial parameters of this fit"
+            )
+        params[...] = result.x
+
+    # ------------------------------------------------------------ validation
+    def evaluate(
+        self, X: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None, *,
+        prefix: str = "",
+    ) -> dict[str, float]:
+        """Loss (without the L2 penalty) and metric on ``X`` (m, n[0]) against ``Y``.
+
+        Returns ``{prefix + "loss": ..., prefix + metric: ...}``.
+        """
+        X, Y, sample_weight = self.network.check_data(X, Y, sample_weight)
+        return self._evaluate(X, Y, sample_weight, prefix)
+
+    def _evaluate(self, X, Y, sample_weight, prefix) -> dict[str, float]:
+        network = self.network
+        A, caches = network.forward(X, workspace=network.workspace(len(X)))
+        # The engine's own cost of a forward pass (fused pairs from the logits).
+        out = {prefix + "loss": network._cost_of_output(caches[-1], Y, sample_weight, 0.0)}
+        if self.metric is not None:
+            out[prefix + self.metric] = _METRIC_FUNCTIONS[self.metric](A, Y, sample_weight)
+        return out
+
+    def _validation(self, X, Y, sample_weight, validation_data, fraction, needed):
+        """Split or check the validation data; returns (X, Y, w, (Xv, Yv, wv) or None)."""
+        if validation_data is not None and fraction is not None:
+            raise ValueError(
+                "give validation_data or validation_fraction, not both; got both"
+            )
+        if validation_data is not None:
+            if not isinstance(validation_data, (tuple, list)) or len(validation_data) not in (2, 3):
+                raise TypeError(
+                    "validation_data must be a tuple (X_val, Y_val) or (X_val, Y_val, w_val); "
+                    f"got {type(validation_data).__name__}"
+                    + (f" of length {len(validation_data)}"
+                       if isinstance(validation_data, (tuple, list)) else "")
+                )
+            return X, Y, sample_weight, self.network.check_data(*validation_data)
+        if fraction is None:
+            if not needed:
+                return X, Y, sample_weight, None
+            fraction = 0.1
+        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not (
+            0.0 < fraction < 1.0
+        ):
+            raise ValueError(f"validation_fraction must be a float in (0, 1); got {fraction!r}")
+        train_rows, val_rows = _split_rows(Y, fraction, self.rng, self._strata(Y))
+        validation = tuple(_rows(a, val_rows) for a in (X, Y, sample_weight))
+        training = tuple(_rows(a, train_rows) for a in (X, Y, sample_weight))
+        return (*training, validation)
+
+    def _strata(self, Y: np.ndarray) -> np.ndarray | None:
+        output = self.network.layers[-1].activation.name
+        if output == "softmax":
+            return Y.argmax(axis=1)
+        if output == "sigmoid" and Y.shape[1] == 1:
+            return (Y[:, 0] > 0.5).astype(np.int64)
+        return None
+
+    # ------------------------------------------------------------ checkpoints
+    def save_checkpoint(self, path: str | os.PathLike) -> os.PathLike:
+        """Write the full training state to ``path``, atomically (see :mod:`.checkpoints`)."""
+        from .checkpoints import save_checkpoint
+
+        network = self.network
+        optimizer_state = self.optimizer.state_dict()
+        arrays = {"params": network.params}
+        arrays.update({f"optimizer.{k}": v for k, v in optimizer_state.pop("arrays").items()})
+        callback_states = {}
+        for callback in getattr(self, "_active_callbacks", ()):
+            key = getattr(callback, "state_key", None)
+            if key is not None:
+                state = callback.state_dict()
+                for name, array in state.pop("arrays", {}).items():
+                    arrays[f"callback.{key}.{name}"] = array
+                callback_states[key] = state
+        header = {
+            "epoch": self.history.epochs,
+            "iterations": self.iterations,
+            "n_params": network.n_params,
+            "dtype": network.dtype.name,
+            "network": network.get_config(),
+            "optimizer": optimizer_state,
+            "schedule": self.schedule.state_dict(),
+            "rng": _jsonable(self.rng.bit_generator.state),
+            "history": self.history.state_dict(),
+            "callbacks": callback_states,
+            "trainer": {"batch_size": self.batch_size, "shuffle": self.shuffle, "l2": self.l2,
+                        "clip_norm": self.clip_norm, "metric": self.metric},
+        }
+        return save_checkpoint(path, header, arrays)
+
+    def load_checkpoint(self, path: str | os.PathLike) -> None:
+        """Restore the state :meth:`save_checkpoint` wrote, after validating it.
+
+        Raises
+        ------
+        ModelFileError
+            The file is missing, damaged, or for another network, optimizer or schedule.
+        """
+        from .checkpoints import load_checkpoint
+
+        network = self.network
+        header, arrays = load_checkpoint(path, n_params=network.n_params, dtype=network.dtype)
+        where = f"checkpoint {os.fspath(path)!r}"
+        saved_network = json.loads(json.dumps(network.get_config()))
+        if header.get("network") != saved_network:
+            raise ModelFileError(f"{where} was written for a different network architecture")
+        for part, mine in (("optimizer", self.optimizer.name), ("schedule", self.schedule.name)):
+            theirs = header[part].get("name") if isinstance(header[part], dict) else None
+            if theirs != mine:
+                raise ModelFileError(f"{where} used {part} {theirs!r}; this trainer uses {mine!r}")
+        optimizer_arrays = {
+            k.removeprefix("optimizer."): v for k, v in arrays.items() if k.startswith("optimizer.")
+        }
+        try:
+            self.optimizer.load_state_dict({**header["optimizer"], "arrays": optimizer_arrays})
+            self.schedule.load_state_dict(header["schedule"])
+            self.rng.bit_generator.state = header["rng"]
+            self.history.load_state_dict(header["history"])
+            for callback in getattr(self, "_active_callbacks", ()):
+                key = getattr(callback, "state_key", None)
+                if key is not None and key in header.get("callbacks", {}):
+                    prefix = f"callback.{key}."
+                    own = {k.removeprefix(prefix): v for k, v in arrays.items()
+                           if k.startswith(prefix)}
+                    callback.load_state_dict({**header["callbacks"][key], "arrays": own})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ModelFileError(f"{where} has an unusable training state: {exc}") from None
+        self.iterations = int(header.get("iterations", 0))
+        network.params[...] = arrays["params"]
+
+    def __repr__(self) -> str:
+        return (
+            f"Trainer({self.optimizer!r}, schedule={self.schedule.name!r}, "
+            f"batch_size={self.batch_size}, epochs done={self.history.epochs})"
+        )
+
+
+def _split_rows(
+    Y: np.ndarray, fraction: float, rng: np.random.Generator, strata: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted training and validation row indices; ``fraction`` of each stratum held out."""
+    m = len(Y)
+    groups = [np.arange(m)] if strata is None else [
+        np.flatnonzero(strata == value) for value in np.unique(strata)
+    ]
+    held = []
+    for rows in groups:
+        n_val = int(round(fraction * len(rows)))
+        held.append(rng.permutation(rows)[:n_val])
+    val_rows = np.sort(np.concatenate(held))
+    if len(val_rows) == 0 or len(val_rows) == m:
+        raise ValueError(
+            f"validation_fraction={fraction} of {m} examples leaves an empty "
+            "training or validation set"
+        )
+    train_mask = np.ones(m, dtype=bool)
+    train_mask[val_rows] = False
+    return np.flatnonzero(train_mask), val_rows
+
+
+def _rows(array: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
+    return None if array is None else np.ascontiguousarray(array[rows])
+
+
+def _jsonable(value: Any) -> Any:
+    """Bit-generator state with arrays (MT19937's key) turned into lists."""
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.integer):
+        return int(value)
+    return value
+
+
+_TRAINER_ARGS = frozenset(inspect.signature(Trainer.__init__).parameters) - {"self", "network"}
+_FIT_ARGS = frozenset(inspect.signature(Trainer.fit).parameters) - {"self", "X", "Y"}
+
+
+def train(network: Network, X: np.ndarray, Y: np.ndarray, **kwargs: Any) -> History:
+    """``Trainer(network, **trainer_kwargs).fit(X, Y, **fit_kwargs)`` in one call.
+
+    Keyword arguments are split between :class:`Trainer` (optimizer, learning_rate,
+    batch_size, ...) and :meth:`Trainer.fit` (epochs, validation_data, ...).
+
+    Returns
+    -------
+    History
+    """
+    unknown = sorted(set(kwargs) - _TRAINER_ARGS - _FIT_ARGS)
+    if unknown:
+        raise TypeError(
+            f"train() got unexpected keyword arguments {', '.join(unknown)}; expected "
+            f"Trainer arguments ({', '.join(sorted(_TRAINER_ARGS))}) or fit arguments "
+            f"({', '.join(sorted(_FIT_ARGS))})"
+        )
+    trainer = Trainer(network, **{k: v for k, v in kwargs.items() if k in _TRAINER_ARGS})
+    return trainer.fit(X, Y, **{k: v for k, v in kwargs.items() if k in _FIT_ARGS})

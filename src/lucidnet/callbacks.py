@@ -1,0 +1,305 @@
+"""Callbacks: small objects the training loop calls at fixed points.
+
+The protocol (every method optional, :class:`Callback` provides no-ops)::
+
+    on_train_begin(logs)          once, before the first epoch of a fit
+    on_epoch_begin(epoch, logs)   epoch is 0-based and counts across fits and resumes
+    on_batch_end(batch, logs)     logs: {"loss": batch cost, "size": rows, "iteration": i}
+    on_epoch_end(epoch, logs)     logs: {"loss", "lr", and "val_loss", "val_<metric>"
+                                  when there is validation data}
+    on_train_end(logs)            once, after the last epoch (also after an early stop)
+
+A callback sees the trainer as ``self.trainer`` (set by :meth:`Callback.set_trainer`)
+and stops training by setting ``self.trainer.stop_training = True``; the loop
+finishes the current epoch and ends.  ``on_batch_end`` is only called for callbacks
+that override it, so the others cost nothing per batch.
+
+Provided: :class:`History` (every trainer has one), :class:`EarlyStopping`,
+:class:`Checkpoint`, :class:`ProgressBar` (tqdm) and :class:`CostPrinter` (the
+reference material's ``print_cost``).  This module does not run training; see
+:mod:`lucidnet.training`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from typing import IO, Any
+
+import numpy as np
+
+from .schedules import higher_is_better
+
+__all__ = ["Callback", "History", "EarlyStopping", "Checkpoint", "ProgressBar", "CostPrinter"]
+
+
+class Callback:
+    """Base class of the callback protocol; every hook is a no-op."""
+
+    trainer: Any = None
+
+    def set_trainer(self, trainer: Any) -> None:
+        """Called by the trainer before training starts."""
+        self.trainer = trainer
+
+    def on_train_begin(self, logs: Mapping[str, Any] | None = None) -> None:
+        """Before the first epoch of a fit."""
+
+    def on_train_end(self, logs: Mapping[str, Any] | None = None) -> None:
+        """After the last epoch of a fit."""
+
+    def on_epoch_begin(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
+        """Before epoch ``epoch`` (0-based)."""
+
+    def on_epoch_end(self, epoch: int, logs: Mapping[str, Any]) -> None:
+        """After epoch ``epoch`` with its logs."""
+
+    def on_batch_end(self, batch: int, logs: Mapping[str, Any]) -> None:
+        """After mini-batch ``batch`` (0-based within the epoch)."""
+
+
+def overrides_batch_end(callback: Callback) -> bool:
+    """True when ``callback`` does something per batch (so the loop must call it).
+
+    A callback can say so itself with a ``per_batch`` attribute.
+    """
+    default = type(callback).on_batch_end is not Callback.on_batch_end
+    return bool(getattr(callback, "per_batch", default))
+
+
+class History(Callback):
+    """Per-epoch logs of a trainer, across fits, partial fits and resumes.
+
+    Attributes
+    ----------
+    history : dict of str to list of float
+        ``"loss"`` (training loss, L2 penalty included), ``"lr"``, and with
+        validation data ``"val_loss"`` (no penalty) and ``"val_<metric>"``.
+    epochs : int
+        Epochs done.
+    stopped_early : bool
+        True when the last fit ended because a callback stopped it.
+    best_epoch : int or None
+        The 0-based epoch whose weights early stopping kept, when it ran.
+    """
+
+    def __init__(self) -> None:
+        self.history: dict[str, list[float]] = {}
+        self.epochs = 0
+        self.stopped_early = False
+        self.best_epoch: int | None = None
+
+    def on_train_begin(self, logs=None):
+        self.stopped_early = False
+
+    def on_epoch_end(self, epoch, logs):
+        for key, value in logs.items():
+            self.history.setdefault(key, []).append(float(value))
+        self.epochs = epoch + 1
+
+    def state_dict(self) -> dict[str, Any]:
+        """JSON-able copy of the attributes."""
+        return {
+            "history": {key: list(values) for key, values in self.history.items()},
+            "epochs": self.epochs,
+            "stopped_early": self.stopped_early,
+            "best_epoch": self.best_epoch,
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        self.history = {key: [float(v) for v in values] for key, values in state["history"].items()}
+        self.epochs = int(state["epochs"])
+        self.stopped_early = bool(state["stopped_early"])
+        self.best_epoch = state["best_epoch"]
+
+    def __repr__(self) -> str:
+        return f"History(epochs={self.epochs}, keys={sorted(self.history)})"
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved for ``patience`` epochs.
+
+    An improvement is ``value < best - min_delta`` for losses and RMSE, and
+    ``value > best + min_delta`` for accuracy and R^2.  With
+    ``restore_best_weights`` the network ends the fit with the parameters of its
+    best epoch (recorded in ``trainer.history.best_epoch``).
+
+    Parameters
+    ----------
+    monitor : str, default "val_loss"
+        A key of the epoch logs: "loss", "val_loss", "val_accuracy", "val_r2", ...
+    patience : int, default 10
+    min_delta : float, default 1e-4
+    restore_best_weights : bool, default True
+    """
+
+    state_key = "early_stopping"
+
+    def __init__(
+        self,
+        monitor: str = "val_loss",
+        patience: int = 10,
+        min_delta: float = 1e-4,
+        restore_best_weights: bool = True,
+    ) -> None:
+        if not isinstance(monitor, str) or not monitor:
+            raise ValueError(f"monitor must be a log name like 'val_loss'; got {monitor!r}")
+        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or (
+            patience < 0
+        ):
+            raise ValueError(f"patience must be an int >= 0; got {patience!r}")
+        if not isinstance(min_delta, (int, float)) or not min_delta >= 0:
+            raise ValueError(f"min_delta must be a number >= 0; got {min_delta!r}")
+        self.monitor = monitor
+        self.patience = int(patience)
+        self.min_delta = float(min_delta)
+        self.restore_best_weights = bool(restore_best_weights)
+        self._sign = -1.0 if higher_is_better(monitor) else 1.0
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the best value (a new fit starts counting afresh)."""
+        self.best: float | None = None
+        self.best_epoch: int | None = None
+        self.wait = 0
+        self.best_params: np.ndarray | None = None
+
+    def on_train_begin(self, logs=None):
+        self.reset()
+
+    def on_epoch_end(self, epoch, logs):
+        if self.monitor not in logs:
+            raise ValueError(
+                f"EarlyStopping monitors {self.monitor!r}, which the epoch logs do not have "
+                f"(they have {', '.join(sorted(logs))}); give validation data or monitor 'loss'"
+            )
+        value = float(logs[self.monitor])
+        if self.best is None or self._sign * value < self._sign * self.best - self.min_delta:
+            self.best, self.best_epoch, self.wait = value, epoch, 0
+            if self.restore_best_weights:
+                params = self.trainer.network.params
+                if self.best_params is None or self.best_params.shape != params.shape:
+                    self.best_params = params.copy()
+                else:
+                    np.copyto(self.best_params, params)
+            return
+        self.wait += 1
+        if self.wait >= self.patience:
+            self.trainer.stop_training = True
+
+    def on_train_end(self, logs=None):
+        self.trainer.history.best_epoch = self.best_epoch
+        if self.restore_best_weights and self.best_params is not None:
+            self.trainer.network.params[...] = self.best_params
+
+    def state_dict(self) -> dict[str, Any]:
+        """JSON-able values plus the best parameters (under ``"arrays"``)."""
+        arrays = {} if self.best_params is None else {"best_params": self.best_params.copy()}
+        return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait,
+                "arrays": arrays}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        self.best = None if state["best"] is None else float(state["best"])
+        self.best_epoch = state["best_epoch"]
+        self.wait = int(state["wait"])
+        best = state.get("arrays", {}).get("best_params")
+        self.best_params = None if best is None else np.array(best)
+
+
+class Checkpoint(Callback):
+    """Save the trainer's full state to ``directory`` every ``every`` epochs, atomically.
+
+    The file is ``directory/checkpoint.npz`` (see :mod:`lucidnet.checkpoints`);
+    ``Trainer.fit(..., resume=True)`` continues from it.  Put it after the other
+    callbacks so that their state at the end of the epoch is included.
+    """
+
+    def __init__(self, directory: str | os.PathLike, every: int = 1) -> None:
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+            raise ValueError(f"checkpoint_every must be an int >= 1; got {every!r}")
+        self.directory = os.fspath(directory)
+        self.every = int(every)
+
+    def on_epoch_end(self, epoch, logs):
+        if (epoch + 1) % self.every == 0:
+            from .checkpoints import checkpoint_path
+
+            self.trainer.save_checkpoint(checkpoint_path(self.directory))
+
+
+class ProgressBar(Callback):
+    """A tqdm bar over epochs showing the loss and validation loss.
+
+    Silent unless ``enabled`` and standard error is a terminal, or ``enabled="always"``.
+    """
+
+    def __init__(self, enabled: bool | str = True, file: IO[str] | None = None) -> None:
+        if enabled not in (True, False, "always"):
+            raise ValueError(f"verbose must be True, False or 'always'; got {enabled!r}")
+        self.enabled = enabled
+        self.file = file
+        self._bar = None
+
+    def _active(self) -> bool:
+        stream = self.file or sys.stderr
+        if self.enabled == "always":
+            return True
+        return bool(self.enabled) and hasattr(stream, "isatty") and stream.isatty()
+
+    def on_train_begin(self, logs=None):
+        if not self._active():
+            return
+        from tqdm.auto import tqdm
+
+        self._bar = tqdm(
+            total=self.trainer.target_epochs,
+            initial=self.trainer.history.epochs,
+            unit="epoch",
+            file=self.file or sys.stderr,
+            leave=True,
+        )
+
+    def on_epoch_end(self, epoch, logs):
+        if self._bar is None:
+            return
+        shown = {key: f"{logs[key]:.4g}" for key in ("loss", "val_loss") if key in logs}
+        self._bar.set_postfix(shown, refresh=False)
+        self._bar.update(1)
+
+    def on_train_end(self, logs=None):
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
+class CostPrinter(Callback):
+    """Print the cost every ``every`` epochs or iterations, as the reference material does.
+
+    ``unit="epoch"`` prints ``Cost after epoch 100: 0.693147`` from the epoch loss;
+    ``unit="iteration"`` prints ``Cost after iteration 100: 0.693147`` from each
+    mini-batch's cost (an iteration is one update; with full batches they coincide).
+    """
+
+    def __init__(self, every: int = 100, unit: str = "epoch", file: IO[str] | None = None) -> None:
+        if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
+            raise ValueError(f"every must be an int >= 1; got {every!r}")
+        if unit not in ("epoch", "iteration"):
+            raise ValueError(f"unit must be 'epoch' or 'iteration'; got {unit!r}")
+        self.every = int(every)
+        self.unit = unit
+        self.file = file
+        self.per_batch = unit == "iteration"
+
+    def _print(self, index: int, cost: float) -> None:
+        print(f"Cost after {self.unit} {index}: {cost:.6f}", file=self.file or sys.stdout)
+
+    def on_epoch_end(self, epoch, logs):
+        if self.unit == "epoch" and epoch % self.every == 0:
+            self._print(epoch, logs["loss"])
+
+    def on_batch_end(self, batch, logs):
+        if self.unit == "iteration" and logs["iteration"] % self.every == 0:
+            self._print(logs["iteration"], logs["loss"])

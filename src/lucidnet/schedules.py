@@ -1,0 +1,306 @@
+"""Learning-rate schedules, applied once per epoch.
+
+A schedule turns the initial learning rate ``alpha_0`` into the rate used during
+epoch ``e`` (``e = 0, 1, 2, ...``): the trainer asks :meth:`Schedule.rate` at the
+start of every epoch and hands the answer to the optimizer, and calls
+:meth:`Schedule.update` at the end of every epoch with that epoch's logs (only
+reduce-on-plateau uses them).  Nothing changes inside an epoch.
+
+=================  ===========================================================
+``constant``       ``alpha_0``
+``step``           ``alpha_0 * gamma ** floor(e / step_size)``
+``exponential``    ``alpha_0 * gamma ** e``
+``invscaling``     ``alpha_0 / (e + 1) ** power_t``  (scikit-learn's rule, but
+                   counting epochs; scikit-learn counts samples seen)
+``cosine``         ``alpha_min + (alpha_0 - alpha_min) (1 + cos(pi e / t_max)) / 2``
+                   for ``e < t_max``, then ``alpha_min``
+``plateau``        multiply by ``factor`` when ``monitor`` has not improved by
+                   ``min_delta`` for ``patience`` epochs (never below ``min_lr``)
+=================  ===========================================================
+
+State (:meth:`Schedule.state_dict`) is JSON-able, for checkpoints.  This module
+holds no optimizer logic (see :mod:`lucidnet.optimizers`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+__all__ = [
+    "Schedule",
+    "Constant",
+    "StepDecay",
+    "ExponentialDecay",
+    "InverseScaling",
+    "Cosine",
+    "ReduceOnPlateau",
+    "get",
+    "names",
+    "register",
+]
+
+
+def _number(value: Any, name: str, *, low: float, high: float | None = None,
+            integer: bool = False, open_low: bool = False) -> float:
+    """``value`` checked to lie in its range, or a ValueError naming ``name``."""
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    if ok and integer:
+        ok = float(value).is_integer()
+    if ok:
+        ok = (value > low if open_low else value >= low) and (high is None or value <= high)
+    if not ok:
+        bound = f"> {low}" if open_low else f">= {low}"
+        if high is not None:
+            bound += f" and <= {high}"
+        kind = "an int" if integer else "a number"
+        raise ValueError(f"{name} must be {kind} {bound}; got {value!r}")
+    return int(value) if integer else float(value)
+
+
+class Schedule:
+    """Base class: the learning rate of each epoch from the initial one.
+
+    Parameters
+    ----------
+    learning_rate : float
+        ``alpha_0``, the rate of epoch 0.
+    **params
+        The schedule's settings (see each class).
+    """
+
+    name: str = ""
+    defaults: dict[str, Any] = {}
+
+    def __init__(self, learning_rate: float, **params: Any) -> None:
+        unknown = sorted(set(params) - set(self.defaults))
+        if unknown:
+            expected = ", ".join(sorted(self.defaults)) or "none"
+            raise ValueError(
+                f"unknown schedule_params for {self.name!r}: {', '.join(unknown)}; "
+                f"expected some of: {expected}"
+            )
+        self.initial_rate = _number(learning_rate, "learning_rate", low=0.0, open_low=True)
+        self.params = {**self.defaults, **params}
+        self._check()
+
+    def _check(self) -> None:
+        """Validate :attr:`params`; subclasses add their ranges."""
+
+    def begin(self, epochs: int) -> None:
+        """Called when a fit of ``epochs`` total epochs starts (cosine uses it)."""
+
+    def rate(self, epoch: int) -> float:
+        """The learning rate for ``epoch`` (0-based)."""
+        raise NotImplementedError
+
+    def update(self, epoch: int, logs: Mapping[str, float]) -> None:
+        """Called after ``epoch`` with its logs (``"loss"``, ``"val_loss"``, ...)."""
+
+    def state_dict(self) -> dict[str, Any]:
+        """JSON-able state: name, initial rate, settings and running values."""
+        return {"name": self.name, "learning_rate": self.initial_rate, "params": dict(self.params)}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        if state.get("name") != self.name:
+            raise ValueError(
+                f"schedule state is for {state.get('name')!r}; this schedule is {self.name!r}"
+            )
+        self.initial_rate = float(state["learning_rate"])
+        self.params = {**self.defaults, **state.get("params", {})}
+
+    def __repr__(self) -> str:
+        settings = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
+        return f"{type(self).__name__}(learning_rate={self.initial_rate!r}, {settings})"
+
+
+class Constant(Schedule):
+    """``alpha_e = alpha_0``."""
+
+    name = "constant"
+
+    def rate(self, epoch):
+        return self.initial_rate
+
+
+class StepDecay(Schedule):
+    """``alpha_e = alpha_0 * gamma ** floor(e / step_size)`` (defaults: 10 epochs, 0.5)."""
+
+    name = "step"
+    defaults = {"step_size": 10, "gamma": 0.5}
+
+    def _check(self):
+        _number(self.params["step_size"], "step_size", low=1, integer=True)
+        _number(self.params["gamma"], "gamma", low=0.0, high=1.0, open_low=True)
+
+    def rate(self, epoch):
+        return self.initial_rate * self.params["gamma"] ** (epoch // self.params["step_size"])
+
+
+class ExponentialDecay(Schedule):
+    """``alpha_e = alpha_0 * gamma ** e`` (default gamma 0.95)."""
+
+    name = "exponential"
+    defaults = {"gamma": 0.95}
+
+    def _check(self):
+        _number(self.params["gamma"], "gamma", low=0.0, high=1.0, open_low=True)
+
+    def rate(self, epoch):
+        return self.initial_rate * self.params["gamma"] ** epoch
+
+
+class InverseScaling(Schedule):
+    """``alpha_e = alpha_0 / t ** power_t`` with ``t = e + 1`` (default power_t 0.5).
+
+    scikit-learn's ``learning_rate="invscaling"`` counts ``t`` in samples seen; this
+    one counts epochs, because every schedule here acts per epoch.
+    """
+
+    name = "invscaling"
+    defaults = {"power_t": 0.5}
+
+    def _check(self):
+        _number(self.params["power_t"], "power_t", low=0.0)
+
+    def rate(self, epoch):
+        return self.initial_rate / (epoch + 1) ** self.params["power_t"]
+
+
+class Cosine(Schedule):
+    """Cosine annealing (Loshchilov & Hutter, 2017, without restarts)::
+
+        alpha_e = alpha_min + (alpha_0 - alpha_min) * (1 + cos(pi * e / t_max)) / 2
+
+    for ``e < t_max`` and ``alpha_min`` afterwards.  ``t_max`` defaults to the
+    number of epochs of the fit; ``min_lr`` (``alpha_min``) to 0.
+    """
+
+    name = "cosine"
+    defaults = {"t_max": None, "min_lr": 0.0}
+
+    def _check(self):
+        if self.params["t_max"] is not None:
+            _number(self.params["t_max"], "t_max", low=1, integer=True)
+        _number(self.params["min_lr"], "min_lr", low=0.0)
+
+    def begin(self, epochs):
+        if self.params["t_max"] is None:
+            self.params["t_max"] = max(int(epochs), 1)
+
+    def rate(self, epoch):
+        t_max = self.params["t_max"] or 1
+        low = self.params["min_lr"]
+        if epoch >= t_max:
+            return low
+        return low + (self.initial_rate - low) * 0.5 * (1.0 + math.cos(math.pi * epoch / t_max))
+
+
+class ReduceOnPlateau(Schedule):
+    """Multiply the rate by ``factor`` when ``monitor`` stalls.
+
+    After each epoch, an improvement means ``value < best - min_delta`` (or
+    ``value > best + min_delta`` for accuracy and R^2).  After ``patience`` epochs
+    without one the rate becomes ``max(rate * factor, min_lr)`` and the count
+    restarts.  Defaults: ``monitor=None`` ("val_loss" when the logs have it, else
+    "loss"), ``factor=0.5``, ``patience=5``, ``min_delta=1e-4``, ``min_lr=0``.
+    """
+
+    name = "plateau"
+    defaults = {"monitor": None, "factor": 0.5, "patience": 5, "min_delta": 1e-4, "min_lr": 0.0}
+
+    def __init__(self, learning_rate: float, **params: Any) -> None:
+        super().__init__(learning_rate, **params)
+        self.current = self.initial_rate
+        self.best: float | None = None
+        self.wait = 0
+
+    def _check(self):
+        monitor = self.params["monitor"]
+        if monitor is not None and not isinstance(monitor, str):
+            raise ValueError(f"monitor must be a log name like 'val_loss'; got {monitor!r}")
+        _number(self.params["factor"], "factor", low=0.0, high=1.0, open_low=True)
+        _number(self.params["patience"], "patience", low=0, integer=True)
+        _number(self.params["min_delta"], "min_delta", low=0.0)
+        _number(self.params["min_lr"], "min_lr", low=0.0)
+
+    def rate(self, epoch):
+        return self.current
+
+    def update(self, epoch, logs):
+        monitor = self.params["monitor"] or ("val_loss" if "val_loss" in logs else "loss")
+        if monitor not in logs:
+            raise ValueError(
+                f"schedule 'plateau' monitors {monitor!r}, which the logs do not have; "
+                f"they have {', '.join(sorted(logs))}"
+            )
+        value = float(logs[monitor])
+        sign = -1.0 if higher_is_better(monitor) else 1.0
+        if self.best is None or sign * value < sign * self.best - self.params["min_delta"]:
+            self.best, self.wait = value, 0
+            return
+        self.wait += 1
+        if self.wait >= self.params["patience"]:
+            self.current = max(self.current * self.params["factor"], self.params["min_lr"])
+            self.wait = 0
+
+    def state_dict(self):
+        return {**super().state_dict(), "current": self.current, "best": self.best,
+                "wait": self.wait}
+
+    def load_state_dict(self, state):
+        super().load_state_dict(state)
+        self.current = float(state["current"])
+        self.best = None if state["best"] is None else float(state["best"])
+        self.wait = int(state["wait"])
+
+
+def higher_is_better(monitor: str) -> bool:
+    """True for logs where larger is better (accuracy, R^2); False for losses and RMSE."""
+    return monitor.removeprefix("val_") in ("accuracy", "r2")
+
+
+_REGISTRY: dict[str, Callable[..., Schedule]] = {}
+
+
+def register(name: str, factory: Callable[..., Schedule]) -> None:
+    """Make ``factory(learning_rate, **params)`` available under ``name``."""
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"schedule name must be a non-empty str; got {name!r}")
+    _REGISTRY[name] = factory
+
+
+for _cls in (Constant, StepDecay, ExponentialDecay, InverseScaling, Cosine, ReduceOnPlateau):
+    register(_cls.name, _cls)
+
+
+def names() -> tuple[str, ...]:
+    """The registered schedule names."""
+    return tuple(_REGISTRY)
+
+
+def get(identifier: str | dict | Schedule, learning_rate: float = 0.001, **params: Any) -> Schedule:
+    """Resolve a schedule from a name, a config dict with a ``name``, or an instance.
+
+    Raises ``ValueError`` for an unknown name (listing the known ones) or a bad
+    setting, ``TypeError`` for anything else.
+    """
+    if isinstance(identifier, Schedule):
+        return identifier
+    if isinstance(identifier, dict) and isinstance(identifier.get("name"), str):
+        config = dict(identifier)
+        identifier = config.pop("name")
+        learning_rate = config.pop("learning_rate", learning_rate)
+        params = {**config, **params}
+    if not isinstance(identifier, str):
+        raise TypeError(
+            "schedule must be a name, a config dict with a 'name', or a Schedule; "
+            f"got {identifier!r} of type {type(identifier).__name__}"
+        )
+    if identifier not in _REGISTRY:
+        raise ValueError(
+            f"unknown schedule {identifier!r}; expected one of {', '.join(sorted(_REGISTRY))}"
+        )
+    return _REGISTRY[identifier](learning_rate, **params)

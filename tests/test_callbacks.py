@@ -1,0 +1,135 @@
+"""The callback protocol and the provided callbacks."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+from lucidnet import Network
+from lucidnet.callbacks import Callback, CostPrinter, EarlyStopping, History, ProgressBar
+from lucidnet.training import Trainer
+
+
+def problem(m=24):
+    data = np.random.default_rng(0)
+    X = data.standard_normal((m, 2))
+    return X, (X[:, 0] > X[:, 1]).astype(float)
+
+
+def trainer(**kwargs):
+    net = Network([2, 4, 1], "tanh", "sigmoid", random_state=0)
+    return Trainer(net, **{"learning_rate": 0.05, "batch_size": 10, "random_state": 0, **kwargs})
+
+
+class Log(Callback):
+    def __init__(self):
+        self.events = []
+
+    def on_train_begin(self, logs=None):
+        self.events.append("train_begin")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.events.append(f"epoch_begin {epoch}")
+
+    def on_batch_end(self, batch, logs):
+        self.events.append(f"batch {batch} size {logs['size']}")
+
+    def on_epoch_end(self, epoch, logs):
+        self.events.append(f"epoch_end {epoch} {sorted(logs)}")
+
+    def on_train_end(self, logs=None):
+        self.events.append("train_end")
+
+
+def test_hooks_are_called_in_order():
+    log = Log()
+    X, Y = problem()
+    trainer(callbacks=[log]).fit(X, Y, epochs=2)
+    batches = ["batch 0 size 10", "batch 1 size 10", "batch 2 size 4"]
+    assert log.events == [
+        "train_begin",
+        "epoch_begin 0", *batches, "epoch_end 0 ['loss', 'lr']",
+        "epoch_begin 1", *batches, "epoch_end 1 ['loss', 'lr']",
+        "train_end",
+    ]
+
+
+def test_a_user_callback_stops_training():
+    class StopAfterTwo(Callback):
+        def on_epoch_end(self, epoch, logs):
+            if epoch == 1:
+                self.trainer.stop_training = True
+
+    X, Y = problem()
+    history = trainer(callbacks=[StopAfterTwo()]).fit(X, Y, epochs=10)
+    assert history.epochs == 2 and history.stopped_early
+    assert len(history.history["loss"]) == 2
+
+
+def test_history_accumulates_across_fits_and_round_trips():
+    X, Y = problem()
+    t = trainer()
+    t.fit(X, Y, epochs=2)
+    history = t.fit(X, Y, epochs=3)
+    assert history.epochs == 5 and len(history.history["loss"]) == 5
+    again = History()
+    again.load_state_dict(history.state_dict())
+    assert again.history == history.history and again.epochs == 5
+
+
+def test_cost_printer_epochs_and_iterations():
+    X, Y = problem(m=20)
+    out = io.StringIO()
+    t = trainer(batch_size=None, callbacks=[CostPrinter(every=2, file=out)])
+    history = t.fit(X, Y, epochs=5)
+    lines = out.getvalue().splitlines()
+    assert lines == [f"Cost after epoch {e}: {history.history['loss'][e]:.6f}" for e in (0, 2, 4)]
+    assert lines[0].startswith("Cost after epoch 0: 0.")
+    iterations = io.StringIO()
+    trainer(batch_size=10, callbacks=[CostPrinter(3, "iteration", iterations)]).fit(
+        X, Y, epochs=3)  # 6 iterations: 0 and 3 are printed
+    assert [line.split(":")[0] for line in iterations.getvalue().splitlines()] == [
+        "Cost after iteration 0", "Cost after iteration 3"]
+    with pytest.raises(ValueError, match="unit must be 'epoch' or 'iteration'; got 'batch'"):
+        CostPrinter(unit="batch")
+
+
+def test_progress_bar_is_silent_off_a_terminal_and_shows_when_forced():
+    X, Y = problem()
+    quiet = io.StringIO()  # not a terminal
+    trainer(callbacks=[ProgressBar(True, file=quiet)]).fit(X, Y, epochs=2)
+    assert quiet.getvalue() == ""
+    shown = io.StringIO()
+    trainer(callbacks=[ProgressBar("always", file=shown)]).fit(X, Y, epochs=2,
+                                                              validation_data=(X, Y))
+    text = shown.getvalue()
+    assert "2/2" in text and "loss=" in text and "val_loss=" in text
+    with pytest.raises(ValueError, match="verbose must be True, False or 'always'; got 2"):
+        ProgressBar(2)
+
+
+def test_early_stopping_on_training_loss_with_patience():
+    class Losses(Callback):
+        """Feeds a made-up monitored value: improves twice, then stalls."""
+
+        def on_epoch_end(self, epoch, logs):
+            logs["made_up"] = [3.0, 2.0, 1.0, 1.5, 1.2, 1.1, 0.5][epoch]
+
+    X, Y = problem()
+    stopper = EarlyStopping(monitor="made_up", patience=3, min_delta=0.0)
+    t = trainer(callbacks=[Losses(), stopper])
+    history = t.fit(X, Y, epochs=7)
+    # best 1.0 at epoch 2; epochs 3, 4, 5 do not improve: stop after epoch 5
+    assert history.epochs == 6 and history.best_epoch == 2 and history.stopped_early
+
+
+def test_early_stopping_needs_its_monitor():
+    X, Y = problem()
+    with pytest.raises(ValueError, match="monitors 'val_accuracy', which the epoch logs do not"):
+        trainer(callbacks=[EarlyStopping("val_accuracy")]).fit(X, Y, epochs=2)
+    with pytest.raises(ValueError, match="patience must be an int >= 0; got -1"):
+        EarlyStopping(patience=-1)
+    with pytest.raises(TypeError, match="callbacks must be Callback instances; got function"):
+        trainer(callbacks=[lambda: None])

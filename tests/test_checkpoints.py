@@ -1,0 +1,185 @@
+"""Checkpoint files: atomic writes, validation on load, and exact resumption."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lucidnet import Network
+from lucidnet.callbacks import Callback
+from lucidnet.checkpoints import checkpoint_path, load_checkpoint, save_checkpoint
+from lucidnet.errors import ModelFileError
+from lucidnet.training import Trainer
+
+WORKER = Path(__file__).with_name("_train_worker.py")
+
+
+def problem():
+    data = np.random.default_rng(0)
+    X = data.standard_normal((50, 4))
+    Y = np.eye(3)[(X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5).astype(int)]
+    return X, Y
+
+
+def make_trainer(**kwargs):
+    net = Network([4, 8, 3], "tanh", "softmax", dropout=0.1, random_state=1)
+    options = {"optimizer": "adam", "learning_rate": 0.01, "batch_size": 8, "random_state": 5,
+               "schedule": "step", "schedule_params": {"step_size": 2, "gamma": 0.5}}
+    return Trainer(net, **{**options, **kwargs})
+
+
+class Interrupt(Exception):
+    pass
+
+
+class InterruptAt(Callback):
+    def __init__(self, epoch, batch):
+        self.epoch, self.batch = epoch, batch
+
+    def on_batch_end(self, batch, logs):
+        if self.trainer.history.epochs == self.epoch and batch == self.batch:
+            raise Interrupt
+
+
+def test_resume_in_process_is_identical(tmp_path):
+    X, Y = problem()
+    straight = make_trainer()
+    straight.fit(X, Y, epochs=7, validation_fraction=0.2)
+
+    interrupted = make_trainer(callbacks=[InterruptAt(epoch=5, batch=1)])
+    with pytest.raises(Interrupt):
+        interrupted.fit(X, Y, epochs=7, validation_fraction=0.2, checkpoint_dir=tmp_path,
+                        checkpoint_every=2)
+    header, _ = load_checkpoint(checkpoint_path(tmp_path))
+    assert header["epoch"] == 4
+
+    resumed = make_trainer()
+    history = resumed.fit(X, Y, epochs=7, validation_fraction=0.2, checkpoint_dir=tmp_path,
+                          resume=True)
+    np.testing.assert_array_equal(resumed.network.params, straight.network.params)
+    assert history.history == straight.history.history
+    assert resumed.optimizer.t == straight.optimizer.t
+    assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.npz"]  # no temp files left
+
+
+def test_kill_with_sigkill_mid_epoch_and_resume(tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
+           "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+    def run(mode):
+        out = tmp_path / f"{mode}.npy"
+        done = subprocess.run([sys.executable, str(WORKER), mode, str(tmp_path / "ckpt"),
+                               str(out)], env=env, capture_output=True, text=True, timeout=120)
+        return done, out
+
+    killed, _ = run("kill")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    header, _ = load_checkpoint(checkpoint_path(tmp_path / "ckpt"))
+    assert header["epoch"] == 4  # checkpoints every 2 epochs; killed during epoch 5
+
+    resumed, resumed_out = run("resume")
+    assert resumed.returncode == 0, resumed.stderr
+    full, full_out = run("full")
+    assert full.returncode == 0, full.stderr
+    np.testing.assert_array_equal(np.load(resumed_out), np.load(full_out))
+
+
+def test_resume_without_a_checkpoint_starts_fresh(tmp_path):
+    X, Y = problem()
+    fresh, resumed = make_trainer(), make_trainer()
+    fresh.fit(X, Y, epochs=2)
+    resumed.fit(X, Y, epochs=2, checkpoint_dir=tmp_path / "new", resume=True)
+    np.testing.assert_array_equal(fresh.network.params, resumed.network.params)
+    with pytest.raises(ValueError, match="resume=True needs checkpoint_dir"):
+        make_trainer().fit(X, Y, epochs=1, resume=True)
+
+
+def test_file_layout_is_json_header_and_plain_arrays(tmp_path):
+    X, Y = problem()
+    trainer = make_trainer()
+    trainer.fit(X, Y, epochs=1, checkpoint_dir=tmp_path)
+    with np.load(checkpoint_path(tmp_path), allow_pickle=False) as data:
+        header = json.loads(data["header"].tobytes().decode("utf-8"))
+        assert data["header"].dtype == np.uint8
+        np.testing.assert_array_equal(data["params"], trainer.network.params)
+        assert {"optimizer.m", "optimizer.v"} <= set(data.files)
+    assert header["format"] == "lucidnet-checkpoint" and header["epoch"] == 1
+    assert header["rng"] == json.loads(json.dumps(trainer.rng.bit_generator.state))
+
+
+def write(path, header=None, **arrays):
+    base = {"epoch": 1, "n_params": 3, "dtype": "float64", "optimizer": {}, "schedule": {},
+            "rng": {}, "history": {}}
+    arrays.setdefault("params", np.zeros(3))
+    return save_checkpoint(path, {**base, **(header or {})}, arrays)
+
+
+def test_load_validates(tmp_path):
+    path = write(tmp_path / "c.npz")
+    load_checkpoint(path, n_params=3, dtype=np.float64)
+    with pytest.raises(ModelFileError, match="holds 3 parameters .* the network has 4"):
+        load_checkpoint(path, n_params=4)
+    with pytest.raises(ModelFileError, match="dtype float64; the network's dtype is float32"):
+        load_checkpoint(path, dtype=np.float32)
+    with pytest.raises(ModelFileError, match="does not exist"):
+        load_checkpoint(tmp_path / "missing.npz")
+    bad_state = write(tmp_path / "o.npz", **{"optimizer.m": np.zeros(5)})
+    with pytest.raises(ModelFileError, match=r"'optimizer.m' has shape \(5,\); expected \(3,\)"):
+        load_checkpoint(bad_state)
+
+
+def test_load_refuses_damaged_and_foreign_files(tmp_path):
+    garbage = tmp_path / "g.npz"
+    garbage.write_bytes(b"not a zip file")
+    with pytest.raises(ModelFileError, match="not a readable .npz file"):
+        load_checkpoint(garbage)
+    no_header = tmp_path / "n.npz"
+    np.savez(no_header, params=np.zeros(3))
+    with pytest.raises(ModelFileError, match="has no header"):
+        load_checkpoint(no_header)
+    pickled = tmp_path / "p.npz"
+    np.savez(pickled, header=np.array([{"a": 1}], dtype=object), params=np.zeros(3))
+    with pytest.raises(ModelFileError, match="not a readable .npz file"):
+        load_checkpoint(pickled)
+    foreign = tmp_path / "f.npz"
+    np.savez(foreign, header=np.frombuffer(b'{"format": "other"}', np.uint8), params=np.zeros(3))
+    with pytest.raises(ModelFileError, match="is not a lucidnet checkpoint"):
+        load_checkpoint(foreign)
+    with np.load(write(tmp_path / "k.npz")) as data:
+        header = json.loads(data["header"].tobytes())
+    del header["rng"]
+    partial = tmp_path / "k2.npz"
+    np.savez(partial, header=np.frombuffer(json.dumps(header).encode(), np.uint8),
+             params=np.zeros(3))
+    with pytest.raises(ModelFileError, match="header lacks the keys rng"):
+        load_checkpoint(partial)
+
+
+def test_trainer_refuses_a_checkpoint_of_another_setup(tmp_path):
+    X, Y = problem()
+    make_trainer().fit(X, Y, epochs=1, checkpoint_dir=tmp_path)
+    other_net = Trainer(Network([4, 9, 3], "tanh", "softmax", random_state=1))
+    with pytest.raises(ModelFileError, match="holds 67 parameters .* the network has 75"):
+        other_net.fit(X, Y, epochs=2, checkpoint_dir=tmp_path, resume=True)
+    same_size = Trainer(Network([4, 8, 3], "relu", "softmax", random_state=1))
+    with pytest.raises(ModelFileError, match="different network architecture"):
+        same_size.fit(X, Y, epochs=2, checkpoint_dir=tmp_path, resume=True)
+    other_opt = make_trainer(optimizer="sgd")
+    with pytest.raises(ModelFileError, match="used optimizer 'adam'; this trainer uses 'sgd'"):
+        other_opt.fit(X, Y, epochs=2, checkpoint_dir=tmp_path, resume=True)
+
+
+def test_failed_write_keeps_the_previous_checkpoint(tmp_path):
+    path = write(tmp_path / "c.npz", header={"epoch": 1})
+    with pytest.raises(TypeError):
+        write(path, header={"epoch": object()})  # not JSON-able: fails before the rename
+    header, _ = load_checkpoint(path)
+    assert header["epoch"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.npz"]

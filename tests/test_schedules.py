@@ -1,0 +1,100 @@
+"""Learning-rate schedules against their closed forms, epoch by epoch."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from lucidnet import schedules
+
+
+def rates(schedule, n):
+    return [schedule.rate(e) for e in range(n)]
+
+
+def test_constant():
+    assert rates(schedules.get("constant", 0.3), 3) == [0.3, 0.3, 0.3]
+
+
+def test_step_decay():
+    # 0.8 * 0.5 ** floor(e / 2): epochs 0,1 -> 0.8; 2,3 -> 0.4; 4 -> 0.2
+    s = schedules.get("step", 0.8, step_size=2, gamma=0.5)
+    assert rates(s, 5) == [0.8, 0.8, 0.4, 0.4, 0.2]
+
+
+def test_exponential_decay():
+    # 1.0 * 0.9 ** e
+    s = schedules.get("exponential", 1.0, gamma=0.9)
+    assert rates(s, 3) == pytest.approx([1.0, 0.9, 0.81], rel=1e-15)
+
+
+def test_invscaling_matches_sklearn_formula_per_epoch():
+    # scikit-learn: lr / t ** power_t, here with t = epoch + 1: 0.1/1, 0.1/2, 0.1/4 for 0.5
+    s = schedules.get("invscaling", 0.1, power_t=0.5)
+    assert [s.rate(0), s.rate(3), s.rate(15)] == pytest.approx([0.1, 0.05, 0.025], rel=1e-15)
+
+
+def test_cosine():
+    # t_max = 4: cos(0)=1 -> 1.0; cos(pi/4) -> (1 + sqrt(2)/2)/2; cos(pi/2)=0 -> 0.5;
+    # then min_lr from t_max on.
+    s = schedules.get("cosine", 1.0, t_max=4)
+    assert rates(s, 6) == pytest.approx(
+        [1.0, (1 + math.sqrt(2) / 2) / 2, 0.5, (1 - math.sqrt(2) / 2) / 2, 0.0, 0.0], abs=1e-15
+    )
+    unset = schedules.get("cosine", 1.0, min_lr=0.1)
+    unset.begin(2)  # the trainer passes the fit's number of epochs
+    assert rates(unset, 3) == pytest.approx([1.0, 0.55, 0.1])
+
+
+def test_plateau_by_hand():
+    s = schedules.get("plateau", 1.0, patience=2, factor=0.5, min_delta=0.1, min_lr=0.2)
+    trace = []
+    # losses: 1.0 (best), 0.95 (not better by 0.1: wait 1), 0.92 (wait 2 -> halve),
+    # 0.5 (better: best, wait 0), 0.5, 0.5 (halve to 0.25), 0.5, 0.5 (would be 0.125: min 0.2)
+    for epoch, loss in enumerate([1.0, 0.95, 0.92, 0.5, 0.5, 0.5, 0.5, 0.5]):
+        trace.append(s.rate(epoch))
+        s.update(epoch, {"loss": loss})
+    trace.append(s.rate(8))
+    assert trace == [1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.2]
+
+
+def test_plateau_prefers_val_loss_and_maximizes_accuracy():
+    s = schedules.get("plateau", 1.0, patience=1)
+    s.update(0, {"loss": 1.0, "val_loss": 2.0})
+    s.update(1, {"loss": 0.1, "val_loss": 3.0})  # training improved, validation did not
+    assert s.rate(2) == 0.5
+    acc = schedules.get("plateau", 1.0, patience=1, monitor="val_accuracy")
+    acc.update(0, {"val_accuracy": 0.5})
+    acc.update(1, {"val_accuracy": 0.9})  # higher is better: an improvement
+    assert acc.rate(2) == 1.0
+    with pytest.raises(ValueError, match="monitors 'val_accuracy', which the logs do not have"):
+        acc.update(2, {"loss": 1.0})
+
+
+def test_state_round_trip_through_json():
+    s = schedules.get("plateau", 1.0, patience=1)
+    for epoch, loss in enumerate([1.0, 1.0, 1.0]):
+        s.update(epoch, {"loss": loss})
+    again = schedules.get("plateau", 1.0, patience=1)
+    again.load_state_dict(json.loads(json.dumps(s.state_dict())))
+    assert (again.rate(3), again.best, again.wait) == (s.rate(3), s.best, s.wait)
+    with pytest.raises(ValueError, match="schedule state is for 'plateau'"):
+        schedules.get("constant", 1.0).load_state_dict(s.state_dict())
+
+
+def test_errors_name_the_argument():
+    with pytest.raises(ValueError, match="unknown schedule 'linear'; expected one of"):
+        schedules.get("linear")
+    with pytest.raises(ValueError, match=r"gamma must be a number > 0.0 and <= 1.0; got 1.5"):
+        schedules.get("exponential", 0.1, gamma=1.5)
+    with pytest.raises(ValueError, match="unknown schedule_params for 'step': power_t"):
+        schedules.get("step", 0.1, power_t=0.5)
+    with pytest.raises(ValueError, match="step_size must be an int >= 1; got 0"):
+        schedules.get("step", 0.1, step_size=0)
+    with pytest.raises(TypeError, match="schedule must be a name"):
+        schedules.get(None)
+    assert set(schedules.names()) == {
+        "constant", "step", "exponential", "invscaling", "cosine", "plateau"
+    }
