@@ -336,6 +336,18 @@ class Network:
         list of LayerGradients
             Views of ``dW[l]`` and ``db[l]`` inside :attr:`grads`, one per layer.
         """
+        self._backpropagate(Y, caches, sample_weight, l2, workspace)
+        return self.gradients()
+
+    def _backpropagate(
+        self,
+        Y: np.ndarray,
+        caches: Sequence[LayerCache],
+        sample_weight: np.ndarray | None,
+        l2: float,
+        workspace: Workspace | None,
+    ) -> None:
+        """:meth:`backward` without building its return value (the training loop's path)."""
         L = len(self.layers)
         output = caches[-1]
         delta_out = workspace and workspace.delta[L - 1]
@@ -366,7 +378,6 @@ class Network:
             factor = l2 * self.loss.scale(len(Y))
             for layer in self.layers:
                 layer.dW += factor * layer.W
-        return self.gradients()
 
     def gradients(self) -> list[LayerGradients]:
         """The current ``(dW[l], db[l])`` of every layer (views of :attr:`grads`)."""
@@ -419,7 +430,7 @@ class Network:
         Y = self._as_target(Y, len(X))
         _, caches = self.forward(X, training=training, rng=rng, masks=masks, workspace=workspace)
         cost = self._cost_of_output(caches[-1], Y, sample_weight, l2)
-        self.backward(Y, caches, sample_weight=sample_weight, l2=l2, workspace=workspace)
+        self._backpropagate(Y, caches, sample_weight, l2, workspace)
         return cost
 
     def cost(

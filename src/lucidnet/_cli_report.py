@@ -1,0 +1,116 @@
+"""What the command line prints: metrics, text tables and JSON.
+
+The metrics come from scikit-learn (imported inside the functions, so the CLI starts
+fast); this module only chooses which ones to report and lays them out.  It does no
+training and reads no files.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "classification_metrics",
+    "regression_metrics",
+    "format_table",
+    "format_confusion",
+    "to_json",
+]
+
+
+def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: Sequence) -> dict:
+    """Accuracy, macro precision / recall / F1 and the confusion matrix.
+
+    Parameters
+    ----------
+    y_true, y_pred : ndarray of shape (n_samples,)
+        Class labels (numbers or strings), as the user wrote them.
+    labels : sequence
+        Every class, in the order of the confusion matrix's rows and columns.
+
+    Returns
+    -------
+    dict
+        ``accuracy``, ``precision``, ``recall``, ``f1`` (floats; macro averages over
+        ``labels``), ``confusion_matrix`` (list of lists of int, rows are true
+        classes) and ``labels``.
+    """
+    from sklearn import metrics
+
+    labels = list(labels)
+    precision, recall, f1, _ = metrics.precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, average="macro", zero_division=0
+    )
+    return {
+        "accuracy": float(metrics.accuracy_score(y_true, y_pred)),
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "confusion_matrix": metrics.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
+        "labels": [_plain(label) for label in labels],
+    }
+
+
+def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
+    """R^2, root mean squared error and mean absolute error of ``y_pred`` (n_samples,)."""
+    from sklearn import metrics
+
+    return {
+        "r2": float(metrics.r2_score(y_true, y_pred)),
+        "rmse": math.sqrt(float(metrics.mean_squared_error(y_true, y_pred))),
+        "mae": float(metrics.mean_absolute_error(y_true, y_pred)),
+    }
+
+
+def format_table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None) -> str:
+    """Left-aligned columns separated by two spaces, with a rule under the header."""
+    cells = [[_cell(value) for value in row] for row in rows]
+    if header is not None:
+        cells.insert(0, list(header))
+    if not cells:
+        return ""
+    widths = [max(len(row[i]) for row in cells if i < len(row)) for i in range(len(cells[0]))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip()
+        for row in cells
+    ]
+    if header is not None:
+        lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def format_confusion(matrix: Sequence[Sequence[int]], labels: Sequence) -> str:
+    """The confusion matrix as a table: rows are true classes, columns predictions."""
+    names = [str(label) for label in labels]
+    rows = [[f"true {name}", *counts] for name, counts in zip(names, matrix, strict=True)]
+    return format_table(rows, header=["", *(f"pred {name}" for name in names)])
+
+
+def to_json(value: Any) -> str:
+    """``value`` as indented JSON, with NumPy scalars and arrays turned into plain values."""
+    return json.dumps(value, indent=2, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    plain = _plain(value)
+    return str(value) if plain is value else plain
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly form of NumPy scalars and arrays (other values unchanged)."""
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.4g}" if abs(value) >= 1e-3 or value == 0 else f"{float(value):.3e}"
+    return str(value)

@@ -1,0 +1,647 @@
+"""The command line's work behind the options: data in, model files, predictions out.
+
+:mod:`lucidnet.cli` parses options and prints; this module turns them into calls of
+the public API -- :func:`lucidnet.data.read_table`, :func:`lucidnet.datasets.load`,
+the scikit-learn estimators, :func:`lucidnet.io.save` / :func:`lucidnet.io.load_file`,
+:func:`lucidnet.gradcheck` -- and returns plain dicts for the CLI to print.
+
+The CLI's own decisions live here and nowhere else: how the task is inferred from a
+target column, that features are standardized (mean 0, standard deviation 1, stored
+in the model file as its input scaling), which rows are held out, and the metadata
+a CLI model file carries.  It is private: import the public modules instead.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import os
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .errors import DataError, LucidnetError
+
+#: Integer-valued numeric targets with at most this many distinct values (and fewer
+#: than half as many as there are rows) are taken to be class labels.
+MAX_INFERRED_CLASSES = 20
+
+
+# ==================================================================== the data
+@dataclass
+class Labelled:
+    """Features and targets read for training or scoring.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features), float64
+    y : ndarray of shape (n_samples,)
+        Class labels (int64 or str) or regression values (float64).
+    feature_names : list of str
+    source : str
+        The file or ``dataset:<name>`` the rows came from.
+    target_name : str or None
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: list[str]
+    source: str
+    target_name: str | None = None
+    class_names: list[str] | None = None
+
+
+def read_labelled(path: str, target: str | None) -> Labelled:
+    """The rows of a data file with their target column (DataError when there is none)."""
+    from .data import read_table
+
+    if target is None and not str(path).lower().endswith(".npz"):
+        # Only an .npz file can carry its target (array 'y'); say which option is missing.
+        raise DataError("--target COL is required: the target column's name or 0-based index",
+                        path=path)
+    table = read_table(path, _target_argument(target), require_target=True)
+    return Labelled(table.features, table.target, table.feature_names, path, table.target_name)
+
+
+def load_dataset(name: str, seed: int) -> Labelled:
+    """A built-in data set, its labels as class indices with their names kept aside."""
+    from .datasets import load
+
+    data = load(name, random_state=seed)
+    return Labelled(data.X, data.y, list(data.feature_names), f"dataset:{name}", "target",
+                    data.target_names)
+
+
+def _target_argument(target: str | None) -> str | None:
+    # read_table resolves names first, then digit strings as 0-based indices.
+    return None if target is None else str(target)
+
+
+def infer_task(y: np.ndarray, requested: str, source: str) -> str:
+    """``"binary"``, ``"multiclass"`` or ``"regression"`` for the target ``y`` (n_samples,).
+
+    Text labels, or integers with few distinct values, mean classification (binary
+    with two classes); other numbers mean regression.  ``requested`` (the
+    ``--output`` option) wins unless it contradicts the data.
+    """
+    n_classes = len(np.unique(y))
+    numeric = y.dtype.kind in "biuf"
+    if requested == "auto":
+        few = n_classes <= MAX_INFERRED_CLASSES and n_classes < max(len(y) / 2, 3)
+        if not numeric or (few and np.array_equal(y, np.round(y))):
+            return "binary" if n_classes == 2 else "multiclass"
+        return "regression"
+    if requested == "regression" and not numeric:
+        raise DataError(
+            f"--output regression needs a numeric target; the target of {source} holds "
+            f"text labels such as {str(y[0])!r}"
+        )
+    if requested in ("binary", "multiclass") and n_classes < 2:
+        raise DataError(
+            f"--output {requested} needs at least 2 classes in the target of {source}; "
+            f"got {n_classes}"
+        )
+    if requested == "binary" and n_classes != 2:
+        raise DataError(
+            f"--output binary needs exactly 2 classes in the target of {source}; "
+            f"got {n_classes} (use --output multiclass)"
+        )
+    return requested
+
+
+def as_labels(y: np.ndarray) -> np.ndarray:
+    """Class labels as the user wrote them: whole-number floats become int64."""
+    if y.dtype.kind == "f" and np.array_equal(y, np.round(y)):
+        return y.astype(np.int64)
+    return y
+
+
+def standardization(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-feature mean and scale of ``X`` (n_samples, n_features); constant columns get 1."""
+    mean = X.mean(axis=0)
+    scale = X.std(axis=0)
+    # A constant feature carries no information; dividing by 1 keeps it at 0.
+    scale[scale == 0] = 1.0
+    return mean, scale
+
+
+def split(
+    X: np.ndarray, y: np.ndarray, fraction: float, seed: int, stratify: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Hold out ``fraction`` of the rows (stratified by class for classification)."""
+    from sklearn.model_selection import train_test_split
+
+    try:
+        return train_test_split(
+            X, y, test_size=fraction, random_state=seed, stratify=y if stratify else None
+        )
+    except ValueError:
+        if not stratify:
+            raise
+        # Too few examples of some class to stratify: an unstratified split still works.
+        return train_test_split(X, y, test_size=fraction, random_state=seed)
+
+
+# ================================================================ the model file
+@dataclass
+class Bundle:
+    """A loaded model file: the model plus what the CLI needs to use it on raw rows.
+
+    Attributes
+    ----------
+    model : NeuralNetClassifier, NeuralNetRegressor or Network
+    task : {"binary", "multiclass", "regression"}
+    classes : ndarray of shape (n_classes,) or None
+    input_scaling : lucidnet.io.InputScaling or None
+    feature_names : list of str or None
+    """
+
+    path: str
+    model: Any
+    kind: str
+    task: str
+    classes: np.ndarray | None
+    input_scaling: Any
+    feature_names: list[str] | None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    training: dict[str, Any] = field(default_factory=dict)
+    library_version: str = ""
+    format_version: int | None = None
+
+    @property
+    def n_features(self) -> int:
+        return self.network.layer_sizes[0]
+
+    @property
+    def network(self) -> Any:
+        return self.model if self.kind == "network" else self.model.network_
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Apply the stored input scaling (if any) to raw features (m, n_features)."""
+        return X if self.input_scaling is None else self.input_scaling.transform(X)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Labels (classification) or values (regression) of shape (m,) for raw features."""
+        predicted = np.asarray(self.model.predict(self.transform(X)))
+        if predicted.ndim == 2 and predicted.shape[1] == 1:  # one output unit
+            predicted = predicted[:, 0]
+        return predicted
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities of shape (m, n_classes), columns in the order of ``classes``."""
+        if self.task == "regression":
+            raise ValueError(
+                f"--proba needs a classifier; {self.path} holds a regression model"
+            )
+        proba = np.asarray(self.model.predict_proba(self.transform(X)))
+        if self.kind == "network" and proba.shape[1] == 1:  # a sigmoid unit: P(class 1)
+            proba = np.column_stack([1.0 - proba[:, 0], proba[:, 0]])
+        return proba
+
+    def predict_columns(self, X: np.ndarray, *, proba: bool) -> tuple[list[str], np.ndarray]:
+        """Header and values of the prediction CSV."""
+        if proba:
+            return [f"proba_{label}" for label in self.class_labels()], self.predict_proba(X)
+        name = self.metadata.get("target_name") or "prediction"
+        return [str(name)], self.predict(X)
+
+    def class_labels(self) -> list:
+        if self.classes is not None:
+            return list(self.classes.tolist())
+        n_out = self.network.layer_sizes[-1]
+        return [0, 1] if n_out == 1 else list(range(n_out))
+
+    def evaluate(self, X: np.ndarray, y: np.ndarray, *, source: str) -> dict[str, Any]:
+        """Metrics of the predictions for raw features ``X`` against targets ``y`` (m,)."""
+        from ._cli_report import classification_metrics, regression_metrics
+
+        predicted = self.predict(X)
+        if self.task == "regression":
+            if y.dtype.kind not in "biuf":
+                raise DataError(
+                    f"the target column of {source} must hold numbers for a regression "
+                    f"model; got text such as {str(y[0])!r}"
+                )
+            return regression_metrics(y, predicted)
+        y = _match_label_type(as_labels(y), self.class_labels(), source)
+        labels = list(dict.fromkeys([*self.class_labels(), *np.unique(y).tolist()]))
+        return classification_metrics(y, predicted, labels)
+
+    def describe(self) -> dict[str, Any]:
+        """Everything ``lucidnet info`` shows, as plain data."""
+        network = self.network
+        return {
+            "file": self.path,
+            "kind": self.kind,
+            "task": self.task,
+            "layer_sizes": network.layer_sizes,
+            "activations": [layer.activation.name for layer in network.layers],
+            "loss": network.loss.name,
+            "parameters": int(network.n_params),
+            "dtype": network.dtype.name,
+            "classes": None if self.classes is None else self.classes.tolist(),
+            "features": self.feature_names,
+            "input_scaling": "standardized" if self.input_scaling is not None else "none",
+            "target": self.metadata.get("target_name"),
+            "format_version": self.format_version,
+            "library_version": self.library_version,
+            "training": self.training,
+            "summary": network.summary(),
+        }
+
+
+def _match_label_type(y: np.ndarray, classes: list, source: str) -> np.ndarray:
+    """Compare text labels with a model's numeric classes (and back) by their text."""
+    if not classes:
+        return y
+    text_model = isinstance(classes[0], str)
+    if text_model and y.dtype.kind != "U":
+        return y.astype(str)
+    if not text_model and y.dtype.kind == "U":
+        raise DataError(
+            f"the target column of {source} holds text labels such as {str(y[0])!r}, "
+            f"but the model's classes are numbers {classes[:5]}"
+        )
+    return y
+
+
+def _task_of(kind: str, network: Any, metadata: dict) -> str:
+    if metadata.get("task") in ("binary", "multiclass", "regression"):
+        return metadata["task"]
+    output = network.layers[-1].activation.name
+    if kind == "regressor" or output not in ("sigmoid", "softmax"):
+        return "regression"
+    return "binary" if network.layer_sizes[-1] == 1 or output == "sigmoid" else "multiclass"
+
+
+def _names(value: Any) -> list[str] | None:
+    """Feature names from a file's metadata, when they are a list of str."""
+    if isinstance(value, list) and all(isinstance(name, str) for name in value):
+        return value
+    return None
+
+
+def load_bundle(path: str) -> Bundle:
+    """Read a model file (any the library writes) for the CLI; ModelFileError if bad."""
+    from .io import load_file
+
+    loaded = load_file(path)
+    network = loaded.model if loaded.kind == "network" else loaded.model.network_
+    classes = None if loaded.classes is None else np.asarray(loaded.classes)
+    return Bundle(
+        path=path,
+        model=loaded.model,
+        kind=loaded.kind,
+        task=_task_of(loaded.kind, network, loaded.metadata),
+        classes=classes,
+        input_scaling=loaded.input_scaling,
+        feature_names=loaded.feature_names or _names(loaded.metadata.get("feature_names")),
+        metadata=loaded.metadata,
+        training=loaded.training,
+        library_version=loaded.library_version,
+        format_version=loaded.header.get("format_version"),
+    )
+
+
+def read_features(bundle: Bundle, path: str, target: str | None, *,
+                  require_target: bool = False) -> Any:
+    """Read DATA for ``bundle``, checking it has the model's feature columns."""
+    from .data import read_table
+
+    table = read_table(path, _target_argument(target), require_target=require_target)
+    if table.n_features != bundle.n_features:
+        hint = "" if target is not None else "; pass --target COL if DATA also holds the labels"
+        raise DataError(
+            f"the model expects {bundle.n_features} feature columns; the file has "
+            f"{table.n_features}{hint}",
+            path=path,
+        )
+    names = bundle.feature_names
+    default = [str(j) for j in range(table.n_features + (table.target is not None))]
+    if names and not set(table.feature_names) <= set(default) and table.feature_names != names:
+        k = next(k for k, (a, b) in enumerate(zip(table.feature_names, names, strict=True))
+                 if a != b)
+        raise DataError(
+            f"feature column {k + 1} is {table.feature_names[k]!r}; the model was trained "
+            f"with {names[k]!r} there (columns must come in the training order)",
+            path=path,
+        )
+    return table
+
+
+def write_csv(path: str | None, values: Any, header: Sequence[str]) -> None:
+    """A CSV with ``header``: atomically to ``path``, or to stdout when ``path`` is None."""
+    from .data import write_predictions
+
+    values = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    if path is not None:
+        write_predictions(path, values, header=list(header))
+        return
+    rows = values.tolist()
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(list(header))
+    writer.writerows(row if isinstance(row, list) else [row] for row in rows)
+
+
+def dataset_rows(name: str, seed: int) -> tuple[list[str], np.ndarray]:
+    """Header and rows (features, then the label's name or value) of a built-in set."""
+    from .datasets import load
+
+    data = load(name, random_state=seed)
+    if data.target_names is not None:
+        target = np.asarray(data.target_names, dtype=object)[data.y]
+    else:
+        target = data.y.astype(object)
+    rows = np.empty((len(data.X), data.X.shape[1] + 1), dtype=object)
+    rows[:, :-1] = data.X
+    rows[:, -1] = target
+    return [*data.feature_names, "target"], rows
+
+
+# ================================================================= gradient check
+def gradcheck_report(options: dict[str, Any]) -> dict[str, Any]:
+    """Build the small random network and data the options describe, and check it."""
+    from .gradcheck import gradcheck
+    from .network import Network
+
+    rng = np.random.default_rng(options["seed"])
+    sizes = [options["inputs"], *options["hidden"], options["outputs"]]
+    network = Network(
+        sizes,
+        activation=options["activation"],
+        output_activation=options["output_activation"],
+        loss=options["loss"],
+        use_bias=not options["no_bias"],
+        dtype=options["dtype"],
+        random_state=rng,
+    )
+    m = options["examples"]
+    X = rng.standard_normal((m, sizes[0]))
+    Y = _random_targets(rng, network.loss.name, m, sizes[-1])
+    result = gradcheck(network, X, Y, epsilon=options["epsilon"], l2=options["l2"])
+    shapes = {name: shape for name, _, shape in network.parameter_slices()}
+    return {
+        "network": "-".join(map(str, sizes)),
+        "activations": [layer.activation.name for layer in network.layers],
+        "loss": network.loss.name,
+        "examples": m,
+        "epsilon": options["epsilon"],
+        "threshold": options["threshold"],
+        "relative_difference": result.relative_difference,
+        "passed": result.passed(options["threshold"]),
+        "parameters": [
+            {"name": name, "shape": list(shapes[name]), "relative_difference": value}
+            for name, value in result.per_parameter.items()
+        ],
+        "worst": [
+            {"parameter": e.parameter, "index": list(e.index), "backprop": e.analytic,
+             "numeric": e.numeric}
+            for e in result.worst
+        ],
+    }
+
+
+def _random_targets(rng: np.random.Generator, loss: str, m: int, n_out: int) -> np.ndarray:
+    """Targets of shape (m, n_out) of the kind ``loss`` expects."""
+    if loss == "categorical_cross_entropy":
+        return np.eye(n_out)[rng.integers(0, n_out, m)]
+    if loss == "binary_cross_entropy":
+        return rng.integers(0, 2, (m, n_out)).astype(np.float64)
+    return rng.standard_normal((m, n_out))
+
+
+# ======================================================================= training
+def run(options: dict[str, Any]) -> dict[str, Any]:
+    """Train as ``lucidnet train`` / ``lucidnet demo`` describe; return the summary.
+
+    Everything that can be checked is checked before training starts (the data,
+    the task, the output path, matplotlib for ``--plot``), and the model file is
+    written only after training succeeded.
+    """
+    start = time.perf_counter()
+    _check_writable(options["out"], "--out")
+    if options["plot_dir"] is not None:
+        from .plots import require_matplotlib
+
+        try:
+            require_matplotlib()
+        except ImportError as exc:
+            raise LucidnetError(f"--plot: {exc}") from None
+    if options["dataset"] is not None:
+        data = load_dataset(options["dataset"], options["seed"])
+    else:
+        data = read_labelled(options["data"], options["target"])
+    task = infer_task(data.y, options["output"], data.source)
+    y = data.y
+    if task != "regression":
+        y = as_labels(y)
+        if data.class_names is not None:  # built-in sets: show class names, not indices
+            y = np.asarray(data.class_names)[y]
+    return _train(data, y, task, options, start)
+
+
+def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
+           start: float) -> dict[str, Any]:
+    """Split, standardize, fit, score, save and plot; return the summary dict."""
+    classify = task != "regression"
+    X = data.X
+    held_out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    if options["dataset"] is not None:
+        X, X_test, y, y_test = split(X, y, options["test_size"], options["seed"], classify)
+        held_out["test"] = (X_test, y_test)
+    # With early stopping the estimator holds out (and reports) its own validation
+    # rows; without it the CLI holds them out, only to report on them.
+    if options["validation"] > 0 and not options["early_stopping"]:
+        X, X_val, y, y_val = split(X, y, options["validation"], options["seed"], classify)
+        held_out = {"validation": (X_val, y_val), **held_out}
+    mean, scale = standardization(X) if options["standardize"] else (None, None)
+    estimator = _estimator(task, options, n_train=len(X))
+    X_fit = X if mean is None else (X - mean) / scale
+    converged = _fit(estimator, X_fit, y, options)
+
+    from .io import InputScaling
+
+    bundle = Bundle(
+        path=options["out"] or "",
+        model=estimator,
+        kind="classifier" if classify else "regressor",
+        task=task,
+        classes=getattr(estimator, "classes_", None),
+        input_scaling=None if mean is None else InputScaling(mean, scale),
+        feature_names=data.feature_names,
+        metadata={"target_name": data.target_name},
+    )
+    # The estimator's own validation rows are among X, so the name says so.
+    fitted = "train+validation" if estimator.early_stopping else "train"
+    metrics = {fitted: _headline(bundle.evaluate(X, y, source=data.source))}
+    if estimator.early_stopping and estimator.best_validation_score_ is not None:
+        name = "accuracy" if classify else "r2"
+        metrics["validation"] = {f"{name} (best epoch)": estimator.best_validation_score_}
+    for name, (X_part, y_part) in held_out.items():
+        metrics[name] = bundle.evaluate(X_part, y_part, source=data.source)
+    n_epochs = int(estimator.n_iter_)
+    summary = {
+        "data": data.source,
+        "target": data.target_name,
+        "task": task,
+        "classes": None if bundle.classes is None else bundle.classes.tolist(),
+        "network": "-".join(map(str, estimator.network_.layer_sizes)) + " ("
+        + ", ".join(layer.activation.name for layer in estimator.network_.layers) + ")",
+        "examples": _example_counts(len(X), held_out, estimator),
+        "epochs": n_epochs,
+        "stopped_early": n_epochs < options["epochs"],
+        "converged": converged,
+        "metrics": metrics,
+        "seconds": 0.0,
+        "model": None,
+        "plots": {},
+    }
+    if options["plot_dir"] is not None:
+        summary["plots"] = _plots(bundle, estimator, data, X, y, held_out, options["plot_dir"])
+    summary["seconds"] = time.perf_counter() - start
+    if options["out"] is not None:
+        _save(bundle, estimator, data, options, summary)
+        summary["model"] = options["out"]
+    return summary
+
+
+def _example_counts(n_fit: int, held_out: dict, estimator: Any) -> dict[str, int]:
+    """Rows used for training, validation (the estimator's own split too) and test."""
+    counts = {"train": n_fit, **{name: len(part[1]) for name, part in held_out.items()}}
+    if estimator.early_stopping:
+        # scikit-learn's train_test_split rounds the held-out share up.
+        n_val = math.ceil(estimator.validation_fraction * n_fit)
+        counts = {"train": n_fit - n_val, "validation": n_val,
+                  **{k: v for k, v in counts.items() if k != "train"}}
+    return counts
+
+
+def _headline(metrics: dict[str, Any]) -> dict[str, Any]:
+    """The training rows' metrics without the confusion matrix (shown for held-out rows)."""
+    return {k: v for k, v in metrics.items() if k not in ("confusion_matrix", "labels")}
+
+
+def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
+    """A NeuralNetClassifier or NeuralNetRegressor configured from the CLI options."""
+    from .estimators import NeuralNetClassifier, NeuralNetRegressor
+
+    optimizer = options["optimizer"]
+    params: dict[str, Any] = {
+        "hidden_layer_sizes": tuple(options["hidden"]),
+        "activation": options["activation"],
+        # scikit-learn's "sgd" means momentum; the CLI's names are the registry's.
+        "solver": "sgd" if optimizer in ("sgd", "gd") else optimizer,
+        "momentum": 0.0 if optimizer in ("sgd", "gd") else 0.9,
+        "learning_rate_init": options["learning_rate"],
+        "max_iter": options["epochs"],
+        "batch_size": min(options["batch_size"], n_train),
+        "alpha": options["alpha"],
+        "early_stopping": bool(options["early_stopping"] and options["validation"] > 0),
+        "validation_fraction": options["validation"] or 0.1,
+        # Without early stopping every epoch runs (scikit-learn's default would still
+        # stop on a training-loss plateau).
+        "n_iter_no_change": options["patience"] if options["early_stopping"]
+        else options["epochs"],
+        "random_state": options["seed"],
+        "dtype": options["dtype"],
+        "verbose": not (options["quiet"] or options["as_json"]),
+    }
+    cls = NeuralNetRegressor if task == "regression" else NeuralNetClassifier
+    return cls(**params)
+
+
+def _fit(estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any]) -> bool:
+    """Fit; return False when training hit --epochs before converging."""
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    fit_params = _checkpoint_params(estimator, options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        estimator.fit(X, y, **fit_params)
+    converged = True
+    for warning in caught:
+        if issubclass(warning.category, ConvergenceWarning):
+            converged = False
+        else:
+            print(f"warning: {warning.message}", file=sys.stderr)
+    return converged
+
+
+def _checkpoint_params(estimator: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """``checkpoint_dir`` / ``resume`` for the estimator's fit, when asked for."""
+    directory = options.get("resume_dir") or options.get("checkpoint_dir")
+    if directory is None:
+        return {}
+    import inspect
+
+    accepted = inspect.signature(estimator.fit).parameters
+    if "checkpoint_dir" not in accepted:
+        raise LucidnetError(
+            "--checkpoint-dir/--resume: this version of lucidnet's estimators cannot "
+            "checkpoint yet (their fit takes no checkpoint_dir)"
+        )
+    os.makedirs(directory, exist_ok=True)
+    return {"checkpoint_dir": directory, "resume": options.get("resume_dir") is not None}
+
+
+def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any],
+          summary: dict[str, Any]) -> None:
+    from . import io
+
+    metadata = {
+        "task": bundle.task,
+        "target_name": data.target_name,
+        # Kept here rather than as io's feature_names: those would make scikit-learn
+        # expect a DataFrame with these column names at predict time.
+        "feature_names": data.feature_names,
+        "source": data.source,
+        "written_by": "lucidnet train",
+    }
+    training = {
+        "standardize": bool(options["standardize"]),
+        "validation": options["validation"],
+        "epochs_run": summary["epochs"],
+        "stopped_early": summary["stopped_early"],
+        "seconds": round(summary["seconds"], 3),
+    }
+    io.save(estimator, options["out"], metadata=metadata, input_scaling=bundle.input_scaling,
+            training=training)
+
+
+def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.ndarray,
+           held_out: dict, directory: str) -> dict[str, str]:
+    """loss.png, and for classification confusion_matrix.png (+ decision_boundary.png)."""
+    from . import plots
+
+    os.makedirs(directory, exist_ok=True)
+    written = {"loss": os.path.join(directory, "loss.png")}
+    plots.plot_history(estimator, written["loss"])
+    if bundle.task != "regression":
+        # The confusion matrix of the most honest rows available: test, else validation.
+        X_cm, y_cm = held_out.get("test") or held_out.get("validation") or (X, y)
+        written["confusion_matrix"] = os.path.join(directory, "confusion_matrix.png")
+        plots.plot_confusion_matrix(y_cm, bundle.predict(X_cm), bundle.class_labels(),
+                                    written["confusion_matrix"])
+        if X.shape[1] == 2:
+            written["decision_boundary"] = os.path.join(directory, "decision_boundary.png")
+            plots.plot_decision_boundary(bundle.model, X, y, written["decision_boundary"],
+                                         transform=bundle.transform,
+                                         feature_names=data.feature_names)
+    return written
+
+
+def _check_writable(path: str | None, what: str) -> None:
+    """Fail before training, not after, when ``path``'s directory does not exist."""
+    if path is None:
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise DataError(f"{what}: the directory {directory!r} does not exist")
+    if os.path.isdir(path):
+        raise DataError(f"{what}: {path!r} is a directory; give a file name")

@@ -1,0 +1,509 @@
+"""The ``lucidnet`` command-line tool (also ``python -m lucidnet``).
+
+Commands: ``train``, ``demo``, ``predict``, ``evaluate``, ``info``, ``dataset``,
+``gradcheck`` and ``explain``; ``lucidnet COMMAND --help`` shows each one's options
+with examples.
+
+This module only parses options and prints results.  Training, model files and
+metrics live in :mod:`lucidnet._cli_train` and :mod:`lucidnet._cli_report`, which
+call the library's public API; NumPy-heavy and optional libraries (scikit-learn,
+matplotlib, tqdm) are imported inside the commands so that ``lucidnet --help``
+starts fast.
+
+Errors a user can cause -- a bad cell in a data file, an unknown column, a damaged
+model file, a bad option value -- are printed as one line ``error: <message>`` on
+stderr with exit status 2 and no traceback.  Anything else is a bug and keeps its
+traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+
+from . import __version__, activations, losses
+from .errors import DivergenceError, LucidnetError
+
+__all__ = ["cli", "main"]
+
+#: Exit status for errors the user can fix (bad data, bad options, bad model file).
+USAGE_ERROR = 2
+#: Exit status when the command ran but failed (training diverged, gradients disagree).
+FAILURE = 1
+
+
+# ------------------------------------------------------------------ option types
+class IntList(click.ParamType):
+    """Comma-separated positive integers such as ``64,32``; ``""`` or ``none`` is empty."""
+
+    name = "N,N,..."
+
+    def __init__(self, allow_empty: bool = True) -> None:
+        self.allow_empty = allow_empty
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        text = str(value).strip()
+        if text.lower() in ("", "none") and self.allow_empty:
+            return ()
+        parts = [part.strip() for part in text.split(",")]
+        if not all(part.isdigit() and int(part) > 0 for part in parts):
+            self.fail(
+                f"expected comma-separated positive integers such as 64,32; got {value!r}",
+                param,
+                ctx,
+            )
+        return tuple(int(part) for part in parts)
+
+
+class RegistryChoice(click.Choice):
+    """A choice among a registry's names, looked up when first needed.
+
+    The names come from the registry itself (never a copy kept here), so a name
+    registered by the user is accepted too.
+    """
+
+    def __init__(self, names: Callable[[], Sequence[str]]) -> None:
+        self._names = names
+        super().__init__((), case_sensitive=True)
+
+    @property  # type: ignore[override]
+    def choices(self) -> tuple[str, ...]:
+        return tuple(self._names())
+
+    @choices.setter
+    def choices(self, value: Any) -> None:  # click.Choice.__init__ assigns it
+        pass
+
+
+def _optimizer_names() -> tuple[str, ...]:
+    from . import optimizers  # the training layer's registry; light (NumPy only)
+
+    return tuple(optimizers.names())
+
+
+def _dataset_names() -> tuple[str, ...]:
+    from . import datasets
+
+    return tuple(datasets.NAMES)
+
+
+# ---------------------------------------------------------------- error handling
+def _fail(message: str, status: int = USAGE_ERROR) -> None:
+    """Print ``error: message`` as one line on stderr and exit with ``status``."""
+    one_line = " ".join(str(message).split())
+    click.echo(f"error: {one_line}", err=True)
+    sys.exit(status)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``) and exit."""
+    try:
+        status = cli.main(args=argv, prog_name="lucidnet", standalone_mode=False)
+    except click.UsageError as exc:
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        _fail(exc.format_message() + hint, exc.exit_code)
+    except click.ClickException as exc:
+        _fail(exc.format_message(), exc.exit_code)
+    except click.Abort:
+        _fail("interrupted", 130)
+    except DivergenceError as exc:
+        _fail(f"{exc}; no model was written", FAILURE)
+    except (LucidnetError, ValueError) as exc:
+        # LucidnetError covers DataError and ModelFileError; ValueError is what the
+        # library's argument checks raise for values a user passed on the command line.
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(_describe_os_error(exc))
+    sys.exit(status if isinstance(status, int) else 0)
+
+
+def _describe_os_error(exc: OSError) -> str:
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"{where}{exc.strerror or exc}"
+
+
+# ------------------------------------------------------------------------- app
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(version=__version__, prog_name="lucidnet", message="%(prog)s %(version)s")
+def cli() -> None:
+    """lucidnet: train dense neural networks on tables, from the shell.
+
+    \b
+    Examples:
+      lucidnet demo                                  # train on breast_cancer, ~2 s
+      lucidnet dataset breast_cancer --out bc.csv    # a real CSV to play with
+      lucidnet train bc.csv --target target --out bc.npz --plot plots/
+      lucidnet predict bc.npz bc.csv --proba --out proba.csv
+      lucidnet evaluate bc.npz bc.csv --target target
+      lucidnet info bc.npz
+      lucidnet gradcheck --hidden 5,3 --activation tanh
+      lucidnet explain --layers 2,3,1 --examples 3 --columns
+
+    Errors print one line 'error: ...' and exit with status 2.
+    """
+
+
+# Options shared by `train` and `demo`.
+def _training_options(function: Callable) -> Callable:
+    options = [
+        click.option("--hidden", type=IntList(), default="64,32", show_default=True,
+                     help="Hidden layer sizes, comma-separated ('' for none)."),
+        click.option("--activation", type=RegistryChoice(activations.names), default="relu",
+                     show_default=True, help="Hidden layers' activation."),
+        click.option("--output", "output", default="auto", show_default=True,
+                     type=click.Choice(["auto", "binary", "multiclass", "regression"]),
+                     help="Task; 'auto' infers it from the target column."),
+        click.option("--optimizer", type=RegistryChoice(_optimizer_names), default="adam",
+                     show_default=True, help="Optimizer."),
+        click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True),
+                     default=1e-3, show_default=True, help="Learning rate."),
+        click.option("--epochs", type=click.IntRange(min=1), default=200, show_default=True,
+                     help="Most passes over the training data."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=32,
+                     show_default=True, help="Examples per mini-batch."),
+        click.option("--alpha", "--l2", "alpha", type=click.FloatRange(min=0), default=1e-4,
+                     show_default=True, help="L2 penalty on the weights."),
+        click.option("--validation", type=click.FloatRange(0, 1, max_open=True), default=0.2,
+                     show_default=True,
+                     help="Fraction of the training rows held out for validation (0: none)."),
+        click.option("--early-stopping/--no-early-stopping", default=True, show_default=True,
+                     help="Stop when the validation loss stops improving."),
+        click.option("--patience", type=click.IntRange(min=1), default=10, show_default=True,
+                     help="Epochs without improvement before stopping early."),
+        click.option("--standardize/--no-standardize", default=True, show_default=True,
+                     help="Scale each feature to mean 0, standard deviation 1 "
+                          "(the scaling is stored in the model file)."),
+        click.option("--seed", type=int, default=0, show_default=True,
+                     help="Random seed: same seed, same model."),
+        click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32",
+                     show_default=True, help="Floating-point precision."),
+        click.option("--out", "out", type=click.Path(dir_okay=False, writable=False),
+                     default=None, help="Write the trained model to this file (.npz)."),
+        click.option("--plot", "plot_dir", type=click.Path(file_okay=False), default=None,
+                     help="Write loss.png (and confusion_matrix.png, decision_boundary.png "
+                          "where they apply) into this directory."),
+        click.option("--quiet", "-q", is_flag=True, help="Print only the summary table."),
+        click.option("--json", "as_json", is_flag=True,
+                     help="Print the summary as JSON on stdout, nothing else."),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+@cli.command()
+@click.argument("data", required=False, type=click.Path(dir_okay=False))
+@click.option("--target", "-t", default=None,
+              help="Target column: its name, or its 0-based index.")
+@click.option("--dataset", type=RegistryChoice(_dataset_names), default=None,
+              help="Train on a built-in data set instead of DATA (a test split is held out).")
+@click.option("--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.2, show_default=True,
+              help="With --dataset: fraction of rows held out as a test set.")
+@_training_options
+@click.option("--checkpoint-dir", type=click.Path(file_okay=False), default=None,
+              help="Save a checkpoint into this directory after every epoch.")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, exists=True),
+              default=None, help="Resume training from the checkpoints in this directory.")
+def train(**options: Any) -> None:
+    """Train a network on DATA (CSV, .npy, .npz or Parquet) and save it.
+
+    The task is inferred from the target column unless --output is given: text
+    labels or a few distinct integers mean classification (binary with two
+    classes), other numbers mean regression.  Features are standardized by
+    default.  The model is written to --out only when training succeeded.
+
+    \b
+    Examples:
+      lucidnet train data.csv --target label --out model.npz
+      lucidnet train data.csv --target 0 --hidden 32 --epochs 50 --validation 0.1
+      lucidnet train prices.parquet --target price --output regression --out m.npz
+      lucidnet train --dataset digits --hidden 64 --plot plots/ --json
+    """
+    from . import _cli_train
+
+    if options["dataset"] is None and options["data"] is None:
+        raise click.UsageError("give a DATA file (with --target) or --dataset NAME")
+    if options["dataset"] is not None and options["data"] is not None:
+        raise click.UsageError("give either a DATA file or --dataset NAME, not both")
+    summary = _cli_train.run(options)
+    _print_training_summary(summary, options)
+
+
+@cli.command()
+@click.option("--dataset", type=RegistryChoice(_dataset_names), default="breast_cancer",
+              show_default=True, help="Built-in data set to train on.")
+@click.option("--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.2, show_default=True, help="Fraction of rows held out as a test set.")
+@_training_options
+def demo(**options: Any) -> None:
+    """Train on a built-in data set and report test accuracy, in a few seconds.
+
+    Writes nothing unless --out or --plot is given.
+
+    \b
+    Examples:
+      lucidnet demo
+      lucidnet demo --dataset digits --hidden 64 --epochs 50
+      lucidnet demo --dataset moons --hidden 16,16 --plot plots/
+    """
+    from . import _cli_train
+
+    options.update(data=None, target=None, checkpoint_dir=None, resume_dir=None)
+    summary = _cli_train.run(options)
+    _print_training_summary(summary, options)
+
+
+def _print_training_summary(summary: dict, options: dict) -> None:
+    from ._cli_report import format_table, to_json
+
+    if options["as_json"]:
+        click.echo(to_json(summary))
+        return
+    rows = [
+        ("data", summary["data"]),
+        ("task", summary["task"] + (f" ({len(summary['classes'])} classes)"
+                                    if summary.get("classes") else "")),
+        ("network", summary["network"]),
+        ("examples", ", ".join(f"{k} {v}" for k, v in summary["examples"].items())),
+        ("epochs", f"{summary['epochs']}" + (" (stopped early)" if summary["stopped_early"]
+                                             else "")),
+        ("time", f"{summary['seconds']:.2f} s"),
+    ]
+    for split, metrics in summary["metrics"].items():
+        for name, value in metrics.items():
+            if name not in ("confusion_matrix", "labels"):
+                rows.append((f"{split} {name}", value))
+    rows.append(("model", summary["model"] or "not saved (pass --out FILE to keep it)"))
+    for name, path in summary.get("plots", {}).items():
+        rows.append((f"plot {name}", path))
+    click.echo(format_table(rows))
+
+
+@cli.command()
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write the CSV here instead of to stdout.")
+@click.option("--proba", is_flag=True,
+              help="One column of probabilities per class instead of the predicted label.")
+@click.option("--target", "-t", default=None,
+              help="A column of DATA to leave out (e.g. the labels of a labelled file).")
+def predict(model: str, data: str, out: str | None, proba: bool, target: str | None) -> None:
+    """Predict with MODEL for every row of DATA; write a CSV with a header.
+
+    DATA must have the model's feature columns in the same order (pass --target to
+    ignore a label column it also holds).
+
+    \b
+    Examples:
+      lucidnet predict model.npz new.csv > predictions.csv
+      lucidnet predict model.npz new.csv --proba --out proba.csv
+      lucidnet predict model.npz labelled.csv --target label
+    """
+    from . import _cli_train
+
+    bundle = _cli_train.load_bundle(model)
+    table = _cli_train.read_features(bundle, data, target)
+    header, values = bundle.predict_columns(table.features, proba=proba)
+    _cli_train.write_csv(out, values, header)
+
+
+@cli.command()
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.argument("data", type=click.Path(dir_okay=False))
+@click.option("--target", "-t", default=None,
+              help="The column with the true values (not needed for .npz files with 'y').")
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+def evaluate(model: str, data: str, target: str | None, as_json: bool) -> None:
+    """Score MODEL on the labelled rows of DATA.
+
+    Classification: accuracy, macro precision / recall / F1 and the confusion
+    matrix.  Regression: R^2, RMSE and MAE.
+
+    \b
+    Examples:
+      lucidnet evaluate model.npz test.csv --target label
+      lucidnet evaluate model.npz test.csv --target 4 --json
+    """
+    from . import _cli_train
+    from ._cli_report import format_confusion, format_table, to_json
+
+    bundle = _cli_train.load_bundle(model)
+    table = _cli_train.read_features(bundle, data, target, require_target=True)
+    metrics = bundle.evaluate(table.features, table.target, source=data)
+    if as_json:
+        click.echo(to_json({"model": model, "data": data, "n_samples": table.n_samples,
+                            "task": bundle.task, **metrics}))
+        return
+    rows = [(name, value) for name, value in metrics.items()
+            if name not in ("confusion_matrix", "labels")]
+    click.echo(format_table([("examples", table.n_samples), *rows]))
+    if "confusion_matrix" in metrics:
+        click.echo("\nconfusion matrix (rows: true class, columns: predicted)")
+        click.echo(format_confusion(metrics["confusion_matrix"], metrics["labels"]))
+
+
+@cli.command()
+@click.argument("model", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the description as JSON.")
+def info(model: str, as_json: bool) -> None:
+    """Describe a model file: architecture, classes, features, training settings.
+
+    \b
+    Examples:
+      lucidnet info model.npz
+      lucidnet info model.npz --json
+    """
+    from . import _cli_train
+    from ._cli_report import format_table, to_json
+
+    bundle = _cli_train.load_bundle(model)
+    description = bundle.describe()
+    if as_json:
+        click.echo(to_json(description))
+        return
+    rows = [(key, _short(value)) for key, value in description.items()
+            if key not in ("summary", "training")]
+    click.echo(format_table(rows))
+    if description.get("training"):
+        click.echo("\ntraining settings")
+        click.echo(format_table([(k, _short(v)) for k, v in description["training"].items()]))
+    click.echo("\n" + description["summary"])
+
+
+def _short(value: Any, limit: int = 12) -> str:
+    """Lists shortened to their first ``limit`` items, for one-line table cells."""
+    if isinstance(value, (list, tuple)):
+        shown = ", ".join(map(str, value[:limit]))
+        return shown + (f", ... ({len(value)} in all)" if len(value) > limit else "")
+    return str(value)
+
+
+@cli.command()
+@click.argument("name", type=RegistryChoice(_dataset_names))
+@click.option("--out", type=click.Path(dir_okay=False), default=None,
+              help="Write the CSV here instead of to stdout.")
+@click.option("--seed", type=int, default=0, show_default=True,
+              help="Seed of the generated sets (moons, circles, planar).")
+def dataset(name: str, out: str | None, seed: int) -> None:
+    """Write a built-in data set as CSV: the features, then a 'target' column.
+
+    Class labels are written as their names (e.g. malignant / benign), so the file
+    also shows how text labels work.
+
+    \b
+    Examples:
+      lucidnet dataset breast_cancer --out breast_cancer.csv
+      lucidnet dataset moons --seed 1 > moons.csv
+    """
+    from . import _cli_train
+
+    header, rows = _cli_train.dataset_rows(name, seed)
+    _cli_train.write_csv(out, rows, header)
+
+
+@cli.command()
+@click.option("--hidden", type=IntList(), default="5,3", show_default=True,
+              help="Hidden layer sizes, comma-separated ('' for none).")
+@click.option("--inputs", type=click.IntRange(min=1), default=4, show_default=True,
+              help="Number of input features.")
+@click.option("--outputs", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Number of output units.")
+@click.option("--examples", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Number of random examples.")
+@click.option("--activation", type=RegistryChoice(activations.names), default="tanh",
+              show_default=True, help="Hidden layers' activation.")
+@click.option("--output-activation", type=RegistryChoice(activations.names), default=None,
+              help="Output activation [default: the loss's natural one].")
+@click.option("--loss", type=RegistryChoice(losses.names), default=None,
+              help="Loss [default: the output activation's natural one, else "
+                   "binary_cross_entropy].")
+@click.option("--no-bias", is_flag=True, help="Layers without biases.")
+@click.option("--l2", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Check the L2-penalized cost's gradient.")
+@click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float64",
+              show_default=True, help="The network's dtype (the check itself runs in float64).")
+@click.option("--epsilon", type=click.FloatRange(min=0, min_open=True), default=1e-7,
+              show_default=True, help="Step of the central differences.")
+@click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=1e-7,
+              show_default=True, help="Pass when the relative difference is below this.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+def gradcheck(**options: Any) -> None:
+    """Check backpropagation against central differences on a small random network.
+
+    Prints the relative difference ||g - g_num|| / (||g|| + ||g_num||) for every
+    parameter array; exits 0 when the overall one is below --threshold, else 1.
+
+    \b
+    Examples:
+      lucidnet gradcheck --hidden 5,3
+      lucidnet gradcheck --hidden 4 --activation sigmoid --loss sum_squared_error --no-bias
+      lucidnet gradcheck --hidden 5 --output-activation softmax --outputs 4 --json
+    """
+    from . import _cli_train
+    from ._cli_report import format_table, to_json
+
+    report = _cli_train.gradcheck_report(options)
+    if options["as_json"]:
+        click.echo(to_json(report))
+    else:
+        click.echo(f"network {report['network']}, {report['examples']} random examples, "
+                   f"epsilon {report['epsilon']:g}")
+        rows = [(p["name"], p["shape"], f"{p['relative_difference']:.3e}",
+                 "ok" if p["relative_difference"] < report["threshold"] else "FAIL")
+                for p in report["parameters"]]
+        click.echo(format_table(rows, header=["array", "shape", "relative difference", ""]))
+        verdict = "passed" if report["passed"] else "FAILED"
+        click.echo(f"overall {report['relative_difference']:.3e}: {verdict} "
+                   f"(threshold {report['threshold']:g})")
+    if not report["passed"]:
+        sys.exit(FAILURE)
+
+
+@cli.command()
+@click.option("--layers", type=IntList(allow_empty=False), default="2,3,1", show_default=True,
+              help="Layer sizes n[0],...,n[L], inputs first.")
+@click.option("--examples", "-m", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Number of examples m in the batch.")
+@click.option("--columns", is_flag=True,
+              help="Shapes with examples as columns, as in the reference material.")
+@click.option("--activation", type=RegistryChoice(activations.names), default=None,
+              help="Name the hidden activation (default: g).")
+@click.option("--loss", type=RegistryChoice(losses.names), default=None,
+              help="Name the loss (needs --activation; the output activation follows it).")
+@click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
+def explain(layers: tuple[int, ...], examples: int, columns: bool, activation: str | None,
+            loss: str | None, as_json: bool) -> None:
+    """Print the variable table of backpropagation: every quantity and its shape.
+
+    \b
+    Examples:
+      lucidnet explain --layers 2,3,1 --examples 3
+      lucidnet explain --layers 4,5,3 --columns --activation tanh --loss categorical_cross_entropy
+    """
+    from .explain import explain as explain_table
+    from .network import Network
+
+    if len(layers) < 2:
+        raise click.BadParameter("give at least two sizes, inputs and outputs",
+                                 param_hint="--layers")
+    if loss is not None and activation is None:
+        raise click.UsageError("--loss needs --activation")
+    target: Any = layers
+    if activation is not None:
+        target = Network(list(layers), activation=activation, loss=loss)
+    table = explain_table(target, examples, columns=columns)
+    if as_json:
+        from ._cli_report import to_json
+
+        click.echo(to_json({"layer_sizes": list(table.layer_sizes), "examples": table.examples,
+                            "convention": table.convention, "rows": table.to_dicts()}))
+    else:
+        click.echo(str(table))

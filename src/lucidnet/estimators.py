@@ -1,0 +1,1221 @@
+"""scikit-learn estimators: :class:`NeuralNetClassifier` and :class:`NeuralNetRegressor`.
+
+They follow scikit-learn's conventions (``__init__`` only stores its arguments, ``fit``
+validates and returns ``self``, learned attributes end in ``_``) and take the
+parameter names of :class:`sklearn.neural_network.MLPClassifier` and
+:class:`~sklearn.neural_network.MLPRegressor` wherever the concept is the same, so
+switching is a one-line change::
+
+    from sklearn.neural_network import MLPClassifier        # before
+    from lucidnet import NeuralNetClassifier as MLPClassifier   # after
+
+On top of those they expose lucidnet's own options: ``dropout``, ``dtype`` (float32
+by default), ``class_weight``, per-layer activations (``activation`` may be a list),
+the optimizers ``momentum``, ``nesterov``, ``rmsprop`` and ``adamw`` as ``solver``
+names, the schedules ``step``, ``exponential`` and ``cosine`` as ``learning_rate``
+names (with ``schedule_params``), ``weight_decay``, ``clip_norm``, ``use_bias`` and
+``initializer``.
+
+How the scikit-learn names map onto the engine:
+
+=========================  ==================================================
+scikit-learn               lucidnet
+=========================  ==================================================
+``solver="sgd"``           optimizer ``sgd`` when ``momentum == 0``, else
+                           ``nesterov`` (``nesterovs_momentum=True``) or
+                           ``momentum``
+``alpha``                  the trainer's ``l2``: penalty
+                           ``alpha / (2 m) * sum ||W||^2``, as scikit-learn
+``learning_rate``          schedule ``constant``, ``invscaling`` (with
+                           ``power_t``) or ``plateau`` for ``"adaptive"``
+                           (divide by 5 after ``n_iter_no_change`` epochs
+                           without improvement)
+``tol``, ``n_iter_no_change``  training stops once the training loss (or, with
+                           ``early_stopping``, the validation score) has not
+                           improved by ``tol`` for ``n_iter_no_change``
+                           consecutive epochs; otherwise ``max_iter`` epochs
+                           run and a ``ConvergenceWarning`` is issued
+=========================  ==================================================
+
+The fit loop itself (mini-batches, optimizers, schedules, validation) is
+:class:`lucidnet.training.Trainer`; this module only translates between
+scikit-learn's world (labels, parameters, validation, tags) and the engine's
+(encoded targets, one flat parameter buffer).  It does not read files or plot.
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state as sklearn_check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets, type_of_target
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from . import training
+from ._checks import as_float_dtype
+from .callbacks import EarlyStopping
+from .network import Network
+
+__all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
+
+#: scikit-learn's ``batch_size="auto"``.
+_AUTO_BATCH = 200
+#: ``learning_rate`` names that are schedules of the trainer under the same name.
+_SCHEDULES = {"constant", "invscaling", "step", "exponential", "cosine", "plateau"}
+_SOLVERS = {"sgd", "gd", "adam", "lbfgs", "momentum", "nesterov", "rmsprop", "adamw"}
+#: Parameters each optimizer takes from the estimator (others would be ignored or refused).
+_OPTIMIZER_PARAMS = {
+    "sgd": (),
+    "momentum": ("momentum",),
+    "nesterov": ("momentum",),
+    "rmsprop": ("epsilon",),
+    "adam": ("beta_1", "beta_2", "epsilon"),
+    "adamw": ("beta_1", "beta_2", "epsilon", "weight_decay"),
+    "lbfgs": ("max_fun", "gtol"),
+}
+#: scikit-learn's "adaptive" rate stops dividing by 5 (and training stops) below this.
+_MIN_ADAPTIVE_RATE = 1e-6
+
+
+class _BaseNeuralNet(BaseEstimator):
+    """What the classifier and the regressor share: parameters, the network, the fit loop."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        # Names or per-layer lists are checked by the activation registry in fit.
+        "activation": "no_validation",
+        "solver": [StrOptions(_SOLVERS)],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate": [StrOptions(_SCHEDULES | {"adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "dtype": "no_validation",  # float32/float64 or their names: see _checks
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "clip_norm": [None, Interval(Real, 0, None, closed="neither")],
+        "schedule_params": [None, dict],
+        "use_bias": ["boolean"],
+        "initializer": [None, str],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        dtype="float32",
+        weight_decay=0.01,
+        clip_norm=None,
+        schedule_params=None,
+        use_bias=True,
+        initializer=None,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.dropout = dropout
+        self.dtype = dtype
+        self.weight_decay = weight_decay
+        self.clip_norm = clip_norm
+        self.schedule_params = schedule_params
+        self.use_bias = use_bias
+        self.initializer = initializer
+
+    # ------------------------------------------------------------ subclass hooks
+    def _encode_targets(self, y: np.ndarray, *, first: bool, classes=None) -> np.ndarray:
+        """Targets as the network expects them, ndarray of shape (m, n_outputs)."""
+        raise NotImplementedError
+
+    def _output_layer(self) -> tuple[Any, Any]:
+        """``(output_activation, loss)`` of the network."""
+        raise NotImplementedError
+
+    def _metric(self) -> str:
+        raise NotImplementedError
+
+    def _validate_y(self, X: Any, y: Any, *, reset: bool) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ fitting
+    def _fit(
+        self, X, y, sample_weight, *, incremental: bool, classes=None, checkpoint=(None, False)
+    ):
+        first = not (incremental or self.warm_start) or not hasattr(self, "network_")
+        dtype = as_float_dtype(self.dtype)
+        X, y = self._validate_y(X, y, reset=first)
+        # One conversion to the training dtype, C-contiguous: the trainer slices rows.
+        X = np.ascontiguousarray(X, dtype=dtype)
+        Y = np.ascontiguousarray(self._encode_targets(y, first=first, classes=classes), dtype)
+        weights = self._sample_weights(X, y, sample_weight, dtype)
+        # One RandomState per call: initial weights, split and shuffling draw from it
+        # in turn, so an int random_state makes every fit identical.
+        random = sklearn_check_random_state(self.random_state)
+        if first:
+            self._initialize(X.shape[1], Y.shape[1], dtype, random)
+        elif Y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y must have {self.n_outputs_} output(s) as in the previous call to fit; "
+                f"got {Y.shape[1]}"
+            )
+        if incremental:
+            self._partial_epoch(X, Y, weights, random)
+        else:
+            self._fit_epochs(X, Y, y, weights, random, checkpoint)
+        return self
+
+    def _sample_weights(self, X, y, sample_weight, dtype) -> np.ndarray | None:
+        """``sample_weight`` times the class weights, or None when every weight is 1."""
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
+        return sample_weight
+
+    def _initialize(self, n_features: int, n_outputs: int, dtype: np.dtype, random) -> None:
+        output_activation, loss = self._output_layer()
+        sizes = [n_features, *_hidden_sizes(self.hidden_layer_sizes), n_outputs]
+        try:
+            self.network_ = Network(
+                sizes,
+                activation=_activation_argument(self.activation),
+                output_activation=output_activation,
+                loss=loss,
+                use_bias=self.use_bias,
+                dropout=self.dropout,
+                initializer=self.initializer,
+                dtype=dtype,
+                random_state=_generator(random),
+            )
+        except (ValueError, TypeError) as exc:
+            raise ValueError(f"invalid network settings: {exc}") from None
+        self.n_outputs_ = n_outputs
+        self.out_activation_ = self.network_.layers[-1].activation.name
+        self.n_iter_ = 0
+        self.t_ = 0
+        self.loss_curve_ = []
+        self.best_loss_ = np.inf
+        self.validation_scores_ = None
+        self.best_validation_score_ = None
+        self._trainer = None
+
+    def _make_trainer(self, n_samples: int, random, l2: float, callbacks=()) -> training.Trainer:
+        """A Trainer configured from the estimator's parameters."""
+        optimizer = self._optimizer_name()
+        schedule, schedule_params = self._schedule()
+        values = {**self.get_params(), "gtol": self.tol}
+        return training.Trainer(
+            self.network_,
+            optimizer=optimizer,
+            learning_rate=self.learning_rate_init,
+            optimizer_params={name: values[name] for name in _OPTIMIZER_PARAMS[optimizer]},
+            schedule=schedule,
+            schedule_params=schedule_params,
+            batch_size=None if optimizer == "lbfgs" else self._batch_size(n_samples),
+            shuffle=self.shuffle,
+            l2=l2,
+            clip_norm=self.clip_norm,
+            random_state=_generator(random),
+            callbacks=callbacks,
+            verbose=self.verbose if self.verbose == "always" else bool(self.verbose),
+            metric=self._metric(),
+        )
+
+    def _optimizer_name(self) -> str:
+        if self.solver in ("sgd", "gd"):
+            if self.momentum == 0:
+                return "sgd"
+            return "nesterov" if self.nesterovs_momentum else "momentum"
+        return self.solver
+
+    def _schedule(self) -> tuple[str, dict[str, Any]]:
+        params = dict(self.schedule_params or {})
+        if self.learning_rate == "adaptive":
+            # scikit-learn's rule: divide by 5 after n_iter_no_change epochs without
+            # an improvement of tol.
+            defaults = {
+                "factor": 0.2,
+                "patience": self.n_iter_no_change + 1,
+                "min_delta": self.tol,
+                "monitor": self._monitor(),
+            }
+            return "plateau", {**defaults, **params}
+        if self.learning_rate == "invscaling":
+            return "invscaling", {"power_t": self.power_t, **params}
+        return self.learning_rate, params
+
+    def _batch_size(self, n_samples: int) -> int:
+        if self.batch_size == "auto":
+            return min(_AUTO_BATCH, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"batch_size={self.batch_size} is larger than the {n_samples} training "
+                "examples; using full-batch training",
+                UserWarning,
+                stacklevel=4,
+            )
+            return n_samples
+        return self.batch_size
+
+    def _monitor(self) -> str:
+        """What the stopping rule watches: the validation score, or the training loss."""
+        return f"val_{self._metric()}" if self.early_stopping else "loss"
+
+    def _fit_epochs(self, X, Y, y, weights, random, checkpoint) -> None:
+        """Run up to ``max_iter`` epochs with scikit-learn's stopping rule."""
+        stepwise = self.solver != "lbfgs"
+        stopper = None
+        if stepwise:
+            # scikit-learn stops once the count of epochs without an improvement of tol
+            # exceeds n_iter_no_change, i.e. after n_iter_no_change + 1 such epochs.
+            rule = _AdaptiveStopping if self.learning_rate == "adaptive" else EarlyStopping
+            stopper = rule(
+                self._monitor(),
+                patience=self.n_iter_no_change + 1,
+                min_delta=self.tol,
+                restore_best_weights=self.early_stopping,
+            )
+        validation = None
+        if self.early_stopping and stepwise:
+            X, Y, weights, validation = self._split_validation(X, Y, y, weights, random)
+        weights, l2 = _normalize_weights(weights, self.alpha)
+        callbacks = () if stopper is None else (stopper,)
+        trainer = self._trainer = self._make_trainer(len(X), random, l2, callbacks)
+        checkpoint_dir, resume = checkpoint
+        history = trainer.fit(
+            X,
+            Y,
+            epochs=self.max_iter,
+            sample_weight=weights,
+            validation_data=validation,
+            checkpoint_dir=checkpoint_dir,
+            resume=resume,
+        )
+        logs = history.history
+        epochs = logs.get("loss", [])
+        self._record(epochs, len(X))
+        if not self.loss_curve_:  # lbfgs found the start already converged
+            self.loss_ = self.best_loss_ = self.network_.cost(X, Y, weights, l2=l2)
+        if validation is not None:
+            self.validation_scores_ = [float(v) for v in logs[self._monitor()]]
+            self.best_validation_score_ = max(self.validation_scores_)
+            self.best_loss_ = None
+        if not history.stopped_early and len(epochs) >= self.max_iter:
+            warnings.warn(
+                f"{type(self).__name__}: max_iter={self.max_iter} epochs were reached and "
+                "the optimization has not converged yet (raise max_iter, or tol)",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+
+    def _split_validation(self, X, Y, y, weights, random):
+        """Hold out ``validation_fraction`` of the rows, stratified as scikit-learn's MLP does."""
+        stratify = y if self._stratify() else None
+        train_rows, val_rows = train_test_split(
+            np.arange(len(X)),
+            test_size=self.validation_fraction,
+            random_state=random.randint(np.iinfo(np.int32).max),
+            stratify=stratify,
+        )
+        validation = (X[val_rows], Y[val_rows])
+        if weights is not None:
+            validation += (weights[val_rows],)
+            weights = weights[train_rows]
+        return X[train_rows], Y[train_rows], weights, validation
+
+    def _stratify(self) -> bool:
+        return False
+
+    def _partial_epoch(self, X, Y, weights, random) -> None:
+        weights, l2 = _normalize_weights(weights, self.alpha)
+        if self._trainer is None:
+            self._trainer = self._make_trainer(len(X), random, l2)
+        self._trainer.l2 = l2
+        loss = self._trainer.partial_fit(X, Y, sample_weight=weights)
+        self._record([loss], len(X))
+
+    def _record(self, losses: list[float], n_samples: int) -> None:
+        """Append one epoch's loss per entry and update the counters scikit-learn keeps."""
+        losses = [float(value) for value in losses]
+        if not losses:
+            return
+        self.loss_curve_.extend(losses)
+        self.n_iter_ += len(losses)
+        self.t_ += n_samples * len(losses)
+        self.loss_ = self.loss_curve_[-1]
+        self.best_loss_ = min(self.loss_curve_)
+
+    # --------------------------------------------------------------- prediction
+    def _forward(self, X) -> np.ndarray:
+        """The network's output for validated ``X``, float64 ndarray of shape (m, n_outputs)."""
+        check_is_fitted(self, "network_")
+        X = validate_data(self, X, reset=False, dtype=self.network_.dtype, order="C")
+        # float64 out, whatever the training dtype: what scikit-learn's metrics expect.
+        return self.network_.forward(X)[0].astype(np.float64, copy=False)
+
+    @property
+    def coefs_(self) -> list[np.ndarray]:
+        """Weight matrices as scikit-learn orients them, each of shape (n_in, n_out).
+
+        Transposed views of the network's ``W[l]``: writing to them writes the network.
+        """
+        check_is_fitted(self, "network_")
+        return [layer.W.T for layer in self.network_.layers]
+
+    @property
+    def intercepts_(self) -> list[np.ndarray]:
+        """Bias vectors of shape (n_out,) (views; zeros when ``use_bias=False``)."""
+        check_is_fitted(self, "network_")
+        return [
+            layer.b if layer.b is not None else np.zeros(layer.n_out, self.network_.dtype)
+            for layer in self.network_.layers
+        ]
+
+    # ------------------------------------------------------------------ pickling
+    def __getstate__(self) -> dict[str, Any]:
+        """Replace the network (whose W, b are views into one buffer) by config + params.
+
+        The trainer (optimizer state for ``partial_fit``) is not kept: after unpickling,
+        ``partial_fit`` starts a fresh optimizer from the saved weights.
+        """
+        state = super().__getstate__()
+        state = dict(state)
+        state.pop("_trainer", None)
+        network = state.pop("network_", None)
+        if network is not None:
+            state["_network_state"] = (network.get_config(), network.params.copy())
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        saved = state.pop("_network_state", None)
+        if saved is not None:
+            config, params = saved
+            network = Network.from_config(config)
+            network.set_params(params)
+            state["network_"] = network
+            state["_trainer"] = None
+        super().__setstate__(state)
+
+    # --------------------------------------------------------------- model files
+    def _lucidnet_export_state(self) -> tuple[Network, str, dict[str, Any], np.ndarray | None]:
+        """For :func:`lucidnet.io.save`: network, kind, JSON-able state, classes."""
+        check_is_fitted(self, "network_")
+        params = {name: _jsonable_param(value) for name, value in self.get_params().items()}
+        fitted = {
+            "n_features_in_": int(self.n_features_in_),
+            "n_outputs_": int(self.n_outputs_),
+            "n_iter_": int(self.n_iter_),
+            "t_": int(self.t_),
+            "loss_": float(self.loss_),
+            "loss_curve_": [float(v) for v in self.loss_curve_],
+            "best_loss_": None if self.best_loss_ is None else float(self.best_loss_),
+            "validation_scores_": self.validation_scores_,
+            "best_validation_score_": self.best_validation_score_,
+            "feature_names_in_": (
+                self.feature_names_in_.tolist() if hasattr(self, "feature_names_in_") else None
+            ),
+        }
+        fitted.update(self._extra_fitted_state())
+        kind = "classifier" if isinstance(self, ClassifierMixin) else "regressor"
+        state = {"class": type(self).__name__, "params": params, "fitted": fitted}
+        return self.network_, kind, state, getattr(self, "classes_", None)
+
+    def _extra_fitted_state(self) -> dict[str, Any]:
+        return {}
+
+
+class _AdaptiveStopping(EarlyStopping):
+    """scikit-learn's ``learning_rate="adaptive"`` stopping rule.
+
+    A plateau of the monitored value divides the rate by 5 (the "plateau" schedule
+    does that); training stops at a plateau only once the rate is already at most
+    1e-6, instead of at the first plateau.
+    """
+
+    def on_epoch_end(self, epoch, logs):
+        super().on_epoch_end(epoch, logs)
+        if self.trainer.stop_training and self.trainer.optimizer.learning_rate > _MIN_ADAPTIVE_RATE:
+            self.trainer.stop_training = False
+            self.wait = 0
+
+
+class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
+    """A feed-forward network classifier with scikit-learn's API.
+
+    Binary targets get one sigmoid output, multiclass targets a softmax output, and
+    multilabel targets (a 2-D indicator ``y``) one independent sigmoid per label; the
+    loss is the matching cross-entropy.  Labels may be any values scikit-learn accepts
+    (ints, strings, ...); they are encoded in the order of :attr:`classes_`.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int, default (100,)
+        Units of each hidden layer.
+    activation : str, dict or list of them, default "relu"
+        Hidden layers' activation from :mod:`lucidnet.activations` ("relu", "tanh",
+        "logistic"/"sigmoid", "identity", "leaky_relu", ...), or one per hidden layer.
+    solver : {"adam", "sgd", "lbfgs", "momentum", "nesterov", "rmsprop", "adamw", "gd"}
+        The optimizer (``"sgd"`` uses ``momentum`` and ``nesterovs_momentum`` as
+        scikit-learn does).
+    alpha : float, default 1e-4
+        L2 penalty ``alpha / (2 m) * sum ||W||^2`` on the weights (not the biases).
+    batch_size : int or "auto", default "auto"
+        ``min(200, n_samples)`` for "auto"; ignored by lbfgs (full batch).
+    learning_rate : {"constant", "invscaling", "adaptive", "step", "exponential", \
+"cosine", "plateau"}, default "constant"
+        The learning-rate schedule (see :mod:`lucidnet.schedules`).
+    learning_rate_init : float, default 1e-3
+    power_t : float, default 0.5
+        Exponent of "invscaling".
+    max_iter : int, default 200
+        Epochs (or lbfgs iterations).
+    shuffle : bool, default True
+        Reshuffle the examples every epoch.
+    random_state : int, RandomState or None
+        Seeds the initial weights, the shuffling, dropout and the validation split.
+    tol : float, default 1e-4
+    verbose : bool, default False
+        Show the trainer's progress bar.
+    warm_start : bool, default False
+        Continue from the previous fit's weights.
+    momentum : float, default 0.9
+    nesterovs_momentum : bool, default True
+    early_stopping : bool, default False
+        Hold out ``validation_fraction`` of the data (stratified), stop when the
+        validation accuracy stops improving, and keep the best weights.  Ignored by
+        lbfgs, as in scikit-learn.
+    validation_fraction : float, default 0.1
+    beta_1, beta_2, epsilon : float
+        Adam's (and AdamW's) parameters.
+    n_iter_no_change : int, default 10
+    max_fun : int, default 15000
+        Most loss evaluations of lbfgs (whose iterations ``max_iter`` also bounds;
+        its gradient tolerance is ``tol``).
+    dropout : float or list of float, default 0.0
+        Dropout rate of each hidden layer during training.
+    dtype : {"float32", "float64"}, default "float32"
+        Precision of the weights and of the training arithmetic.
+    weight_decay : float, default 0.0
+        Decoupled weight decay of ``solver="adamw"``.
+    clip_norm : float, optional
+        Clip the gradient's global norm to this value.
+    schedule_params : dict, optional
+        Extra parameters of the ``learning_rate`` schedule.
+    use_bias : bool, default True
+    initializer : str, optional
+        Weight initializer from :mod:`lucidnet.initializers` (default: He for
+        ReLU-family layers, Glorot otherwise).
+    class_weight : dict, "balanced" or None
+        Weights per class, multiplied into ``sample_weight``; "balanced" uses
+        ``n_samples / (n_classes * count(class))``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+    network_ : lucidnet.Network
+    n_features_in_ : int
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Only when ``X`` had string column names.
+    n_outputs_ : int
+        Units of the output layer (1 for binary targets).
+    out_activation_ : str
+    loss_ : float
+    loss_curve_ : list of float
+        Training loss (penalty included) of each epoch.
+    best_loss_ : float or None
+    validation_scores_ : list of float or None
+        Validation accuracy of each epoch with ``early_stopping``.
+    best_validation_score_ : float or None
+    n_iter_ : int
+    t_ : int
+        Training examples seen.
+    coefs_ : list of ndarray of shape (n_in, n_out)
+    intercepts_ : list of ndarray of shape (n_out,)
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseNeuralNet._parameter_constraints,
+        "class_weight": [None, dict, StrOptions({"balanced"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        dropout=0.0,
+        dtype="float32",
+        weight_decay=0.01,
+        clip_norm=None,
+        schedule_params=None,
+        use_bias=True,
+        initializer=None,
+        class_weight=None,
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            dropout=dropout,
+            dtype=dtype,
+            weight_decay=weight_decay,
+            clip_norm=clip_norm,
+            schedule_params=schedule_params,
+            use_bias=use_bias,
+            initializer=initializer,
+        )
+        self.class_weight = class_weight
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, *, checkpoint_dir=None, resume=False):
+        """Train on ``X`` of shape (n_samples, n_features) and labels ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+            Class labels, or a 0/1 indicator matrix for multilabel classification.
+        sample_weight : array-like of shape (n_samples,), optional
+        checkpoint_dir : path, optional
+            Save the full training state there after every epoch (see
+            :class:`lucidnet.training.Trainer`).
+        resume : bool, default False
+            Continue from ``checkpoint_dir``'s checkpoint (same data and parameters):
+            the run ends exactly where the uninterrupted one would have.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(
+            X, y, sample_weight, incremental=False, checkpoint=(checkpoint_dir, resume)
+        )
+
+    @available_if(lambda est: est.solver != "lbfgs")
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, classes=None, sample_weight=None):
+        """One epoch over ``X``, ``y``, keeping the optimizer's state between calls.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_labels)
+        classes : array-like of shape (n_classes,)
+            Every class that will ever appear; required on the first call.
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        if self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported by partial_fit (one batch does not "
+                "show the class frequencies); compute the weights on all the data with "
+                "sklearn.utils.class_weight.compute_class_weight and pass them as a dict"
+            )
+        if not hasattr(self, "network_"):
+            if classes is None:
+                raise ValueError("classes must be passed on the first call to partial_fit")
+        elif classes is not None and not np.array_equal(np.unique(classes), self.classes_):
+            raise ValueError(
+                f"classes must equal the classes of the first call to partial_fit "
+                f"({self.classes_.tolist()}); got {np.unique(classes).tolist()}"
+            )
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
+
+    def _validate_y(self, X, y, *, reset):
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=(np.float64, np.float32),
+            multi_output=True,
+            order="C",
+        )
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        return X, y
+
+    def _encode_targets(self, y, *, first, classes=None):
+        target_type = type_of_target(y)
+        if first:
+            binarizer = LabelBinarizer()
+            if target_type.startswith("multilabel"):
+                binarizer.fit(y)
+            elif target_type in ("binary", "multiclass"):
+                binarizer.fit(y if classes is None else classes)
+            else:
+                raise ValueError(
+                    f"y must hold class labels (binary, multiclass or a multilabel indicator "
+                    f"matrix); got {target_type} targets"
+                )
+            if len(binarizer.classes_) < 2:
+                raise ValueError(
+                    "y must contain at least 2 classes to train a classifier; got 1 class: "
+                    f"{binarizer.classes_[0]!r}"
+                )
+            self._label_binarizer = binarizer
+            self.classes_ = binarizer.classes_
+        else:
+            self._check_known_labels(y, target_type)
+        return self._label_binarizer.transform(y)
+
+    def _check_known_labels(self, y, target_type) -> None:
+        multilabel = self._label_binarizer.y_type_.startswith("multilabel")
+        if multilabel != target_type.startswith("multilabel"):
+            raise ValueError(
+                "y must be of the same kind as in the first fit "
+                f"({self._label_binarizer.y_type_}); got {target_type}"
+            )
+        if not multilabel:
+            unknown = np.setdiff1d(np.unique(y), self.classes_)
+            if unknown.size:
+                raise ValueError(
+                    f"y holds labels not seen in the first fit: {unknown.tolist()}; "
+                    f"expected a subset of {self.classes_.tolist()} (warm_start and "
+                    "partial_fit keep the first fit's classes)"
+                )
+
+    def _sample_weights(self, X, y, sample_weight, dtype):
+        weights = super()._sample_weights(X, y, sample_weight, dtype)
+        if self.class_weight is None:
+            return weights
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            raise ValueError(
+                "class_weight is not supported for multilabel y; got "
+                f"class_weight={self.class_weight!r}"
+            )
+        per_class = compute_sample_weight(self._class_weight_for(y), y).astype(dtype)
+        return per_class if weights is None else weights * per_class
+
+    def _class_weight_for(self, y):
+        """``class_weight`` with every class present (dict entries may be partial)."""
+        if isinstance(self.class_weight, dict):
+            unknown = set(self.class_weight) - set(self.classes_.tolist())
+            if unknown:
+                raise ValueError(
+                    f"class_weight has labels that are not classes: {sorted(map(str, unknown))}; "
+                    f"classes are {self.classes_.tolist()}"
+                )
+        return self.class_weight
+
+    def _output_layer(self):
+        if self._label_binarizer.y_type_ == "multiclass":
+            return "softmax", "categorical_cross_entropy"
+        return "sigmoid", "binary_cross_entropy"
+
+    def _metric(self) -> str:
+        return "accuracy"
+
+    def _stratify(self) -> bool:
+        return self._label_binarizer.y_type_ != "multilabel-indicator"
+
+    # --------------------------------------------------------------- prediction
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, ndarray of shape (n_samples, n_classes), columns as ``classes_``.
+
+        Binary problems give ``[1 - p, p]``; multilabel problems give each label's
+        independent probability.
+        """
+        A = self._forward(X)
+        if self._label_binarizer.y_type_ == "binary":
+            return np.hstack([1.0 - A, A])
+        return A
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """``log(predict_proba(X))``, ndarray of shape (n_samples, n_classes)."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X) -> np.ndarray:
+        """Labels of shape (n_samples,), or a 0/1 matrix (n_samples, n_labels) for multilabel."""
+        A = self._forward(X)
+        kind = self._label_binarizer.y_type_
+        if kind == "multiclass":
+            return self.classes_[A.argmax(axis=1)]
+        if kind == "binary":
+            return self.classes_[(A[:, 0] > 0.5).astype(np.intp)]
+        return (A > 0.5).astype(self._label_binarizer.classes_.dtype)
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Mean accuracy (subset accuracy for multilabel) of ``predict(X)`` against ``y``."""
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+    def _extra_fitted_state(self):
+        return {"y_type_": self._label_binarizer.y_type_}
+
+
+class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
+    """A feed-forward network regressor with scikit-learn's API.
+
+    The output layer has one unit per target with ``output_activation`` (identity by
+    default) and the loss is the squared error ``(1/2m) sum ||a - y||^2``.
+
+    Parameters
+    ----------
+    All of :class:`NeuralNetClassifier`'s except ``class_weight``, plus:
+
+    loss : {"squared_error"}, default "squared_error"
+        As :class:`~sklearn.neural_network.MLPRegressor` (which also offers
+        "poisson", not available here).
+    output_activation : str or dict, default "identity"
+        From :mod:`lucidnet.activations`; e.g. "sigmoid" for targets in (0, 1).
+
+    Attributes
+    ----------
+    network_, n_features_in_, feature_names_in_, n_outputs_, out_activation_, loss_,
+    loss_curve_, best_loss_, validation_scores_ (R^2 per epoch with early_stopping),
+    best_validation_score_, n_iter_, t_, coefs_, intercepts_
+        As in :class:`NeuralNetClassifier`.
+    """
+
+    _parameter_constraints: dict = {
+        **_BaseNeuralNet._parameter_constraints,
+        "loss": [StrOptions({"squared_error"})],
+        "output_activation": [str, dict],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        loss="squared_error",
+        dropout=0.0,
+        dtype="float32",
+        weight_decay=0.01,
+        clip_norm=None,
+        schedule_params=None,
+        use_bias=True,
+        initializer=None,
+        output_activation="identity",
+    ):
+        super().__init__(
+            hidden_layer_sizes,
+            activation,
+            solver=solver,
+            alpha=alpha,
+            batch_size=batch_size,
+            learning_rate=learning_rate,
+            learning_rate_init=learning_rate_init,
+            power_t=power_t,
+            max_iter=max_iter,
+            shuffle=shuffle,
+            random_state=random_state,
+            tol=tol,
+            verbose=verbose,
+            warm_start=warm_start,
+            momentum=momentum,
+            nesterovs_momentum=nesterovs_momentum,
+            early_stopping=early_stopping,
+            validation_fraction=validation_fraction,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            n_iter_no_change=n_iter_no_change,
+            max_fun=max_fun,
+            dropout=dropout,
+            dtype=dtype,
+            weight_decay=weight_decay,
+            clip_norm=clip_norm,
+            schedule_params=schedule_params,
+            use_bias=use_bias,
+            initializer=initializer,
+        )
+        self.loss = loss
+        self.output_activation = output_activation
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None, *, checkpoint_dir=None, resume=False):
+        """Train on ``X`` of shape (n_samples, n_features) and targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, n_targets)
+        sample_weight : array-like of shape (n_samples,), optional
+        checkpoint_dir, resume
+            As in :meth:`NeuralNetClassifier.fit`.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(
+            X, y, sample_weight, incremental=False, checkpoint=(checkpoint_dir, resume)
+        )
+
+    @available_if(lambda est: est.solver != "lbfgs")
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None):
+        """One epoch over ``X``, ``y``, keeping the optimizer's state between calls.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, sample_weight, incremental=True)
+
+    def _validate_y(self, X, y, *, reset):
+        return validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=(np.float64, np.float32),
+            multi_output=True,
+            y_numeric=True,
+            order="C",
+        )
+
+    def _encode_targets(self, y, *, first, classes=None):
+        return y.reshape(len(y), -1)
+
+    def _output_layer(self):
+        return self.output_activation, self.loss
+
+    def _metric(self) -> str:
+        return "r2"
+
+    def predict(self, X) -> np.ndarray:
+        """Predictions of shape (n_samples,) for one target, else (n_samples, n_targets)."""
+        A = self._forward(X)
+        return A.ravel() if A.shape[1] == 1 else A
+
+    def score(self, X, y, sample_weight=None) -> float:
+        """Coefficient of determination R^2 of ``predict(X)`` (uniform average over targets)."""
+        return r2_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+
+# ---------------------------------------------------------------- helpers
+def _generator(random: np.random.RandomState) -> np.random.Generator:
+    """An engine Generator seeded from scikit-learn's RandomState."""
+    return np.random.default_rng(random.randint(np.iinfo(np.int32).max))
+
+
+def _normalize_weights(weights: np.ndarray | None, alpha: float) -> tuple[np.ndarray | None, float]:
+    """Weights and L2 strength that make the engine's cost scikit-learn's.
+
+    The engine averages over rows, ``(1/m) sum w_i L_i + alpha/(2m) ||W||^2``;
+    scikit-learn divides by the weights' sum ``S`` instead, so that a weight of 2
+    equals a repeated row and a weight of 0 a dropped one.  Scaling the weights and
+    ``alpha`` by ``m / S`` turns the first into the second.
+    """
+    if weights is None:
+        return None, alpha
+    total = float(weights.sum(dtype=np.float64))
+    if not total > 0:
+        raise ValueError(f"sample_weight must have a positive sum; got sum {total}")
+    factor = len(weights) / total
+    return weights * weights.dtype.type(factor), alpha * factor
+
+
+def _hidden_sizes(value: Any) -> list[int]:
+    sizes = [value] if isinstance(value, (Integral, np.integer)) else list(value)
+    if not all(
+        isinstance(n, (Integral, np.integer)) and not isinstance(n, bool) and n >= 1 for n in sizes
+    ):
+        raise ValueError(f"hidden_layer_sizes must hold positive ints; got {value!r}")
+    return [int(n) for n in sizes]
+
+
+def _activation_argument(value: Any) -> Any:
+    """A tuple (one per hidden layer) stays a list; names and dicts pass through."""
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _jsonable_param(value: Any) -> Any:
+    """A parameter value as JSON (tuples become lists; RandomState and others become None)."""
+    if isinstance(value, (bool, str)) or value is None:
+        return value
+    if isinstance(value, (Integral, np.integer)):
+        return int(value)
+    if isinstance(value, (Real, np.floating)):
+        return float(value)
+    if isinstance(value, (list, tuple)):
+        return [_jsonable_param(v) for v in value]
+    if isinstance(value, dict):
+        if all(isinstance(k, str) for k in value):
+            return {k: _jsonable_param(v) for k, v in value.items()}
+        # class_weight keyed by class labels: keep the label type as [key, value] pairs.
+        return {"__pairs__": [[_jsonable_param(k), _jsonable_param(v)] for k, v in value.items()]}
+    if isinstance(value, np.dtype) or isinstance(value, type):
+        return np.dtype(value).name
+    return None
+
+
+def _from_jsonable_param(value: Any) -> Any:
+    if isinstance(value, dict):
+        if set(value) == {"__pairs__"}:
+            return {_hashable(k): v for k, v in value["__pairs__"]}
+        return {k: _from_jsonable_param(v) for k, v in value.items()}
+    if isinstance(value, list):  # JSON has no tuples; scikit-learn's defaults are tuples
+        return tuple(_from_jsonable_param(v) for v in value)
+    return value
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+_ESTIMATORS = {"classifier": NeuralNetClassifier, "regressor": NeuralNetRegressor}
+
+
+def _import_estimator_state(
+    kind: str,
+    state: dict[str, Any],
+    network: Network,
+    classes: np.ndarray | None,
+) -> _BaseNeuralNet:
+    """Rebuild a fitted estimator from :meth:`_lucidnet_export_state` (for lucidnet.io).
+
+    Raises ``ValueError``/``TypeError`` when anything does not fit together.
+    """
+    cls = _ESTIMATORS[kind]
+    if state.get("class") != cls.__name__:
+        raise ValueError(f"class must be {cls.__name__} for a {kind}; got {state.get('class')!r}")
+    params, fitted = state.get("params"), state.get("fitted")
+    if not isinstance(params, dict) or not isinstance(fitted, dict):
+        raise TypeError("params and fitted must be JSON objects")
+    known = cls().get_params()
+    unknown = set(params) - set(known)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
+    estimator = cls(**{name: _from_jsonable_param(value) for name, value in params.items()})
+    estimator._validate_params()
+    n_features, n_outputs = network.layer_sizes[0], network.layer_sizes[-1]
+    if fitted.get("n_features_in_") != n_features or fitted.get("n_outputs_") != n_outputs:
+        raise ValueError(
+            f"n_features_in_ and n_outputs_ must match the network's {n_features} inputs and "
+            f"{n_outputs} outputs; got {fitted.get('n_features_in_')!r} and "
+            f"{fitted.get('n_outputs_')!r}"
+        )
+    estimator.network_ = network
+    estimator._trainer = None
+    estimator.n_features_in_ = n_features
+    estimator.n_outputs_ = n_outputs
+    estimator.out_activation_ = network.layers[-1].activation.name
+    estimator.n_iter_ = _int(fitted, "n_iter_")
+    estimator.t_ = _int(fitted, "t_")
+    estimator.loss_curve_ = _floats(fitted, "loss_curve_")
+    estimator.loss_ = _float(fitted, "loss_")
+    estimator.best_loss_ = _float(fitted, "best_loss_", optional=True)
+    scores = fitted.get("validation_scores_")
+    estimator.validation_scores_ = None if scores is None else _floats(fitted, "validation_scores_")
+    estimator.best_validation_score_ = _float(fitted, "best_validation_score_", optional=True)
+    # Only names the estimator was fitted with: the file's informational feature_names
+    # would make scikit-learn expect a DataFrame at predict time.
+    feature_names = fitted.get("feature_names_in_")
+    if feature_names is not None:
+        if not isinstance(feature_names, list) or not all(
+            isinstance(name, str) for name in feature_names
+        ):
+            raise ValueError("feature_names_in_ must be a list of str")
+        if len(feature_names) != n_features:
+            raise ValueError(
+                f"feature_names must list the {n_features} features; got {len(feature_names)}"
+            )
+        estimator.feature_names_in_ = np.asarray(feature_names, dtype=object)
+    if kind == "classifier":
+        _restore_classes(estimator, fitted, classes, network)
+    return estimator
+
+
+def _restore_classes(estimator, fitted, classes, network) -> None:
+    y_type = fitted.get("y_type_")
+    expected = {
+        "binary": ("sigmoid", 1),
+        "multiclass": ("softmax", None),
+        "multilabel-indicator": ("sigmoid", None),
+    }
+    if classes is None or y_type not in expected:
+        raise ValueError(f"a classifier needs classes and a y_type_ in {sorted(expected)}")
+    activation, n_out = expected[y_type]
+    n_out = n_out or len(classes)
+    if network.layers[-1].activation.name != activation or network.layer_sizes[-1] != n_out:
+        raise ValueError(
+            f"a {y_type} classifier with {len(classes)} classes needs {n_out} {activation} "
+            f"output(s); the network has {network.layer_sizes[-1]} "
+            f"{network.layers[-1].activation.name}"
+        )
+    binarizer = LabelBinarizer()
+    if y_type == "multilabel-indicator":
+        binarizer.fit(np.eye(len(classes), dtype=int))
+    else:
+        binarizer.fit(classes)
+    if binarizer.y_type_ != y_type or not np.array_equal(binarizer.classes_, classes):
+        raise ValueError(f"classes {classes.tolist()} do not describe a {y_type} target")
+    estimator._label_binarizer = binarizer
+    estimator.classes_ = classes
+
+
+def _int(fitted: dict, key: str) -> int:
+    value = fitted.get(key)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError(f"{key} must be a non-negative int; got {value!r}")
+    return value
+
+
+def _float(fitted: dict, key: str, *, optional: bool = False) -> float | None:
+    value = fitted.get(key)
+    if value is None and optional:
+        return None
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise ValueError(f"{key} must be a number; got {value!r}")
+    return float(value)
+
+
+def _floats(fitted: dict, key: str) -> list[float]:
+    value = fitted.get(key)
+    if not isinstance(value, list) or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
+    ):
+        raise ValueError(f"{key} must be a list of numbers; got {type(value).__name__}")
+    return [float(v) for v in value]

@@ -1,0 +1,102 @@
+"""The speed benchmark must keep running: ``python -m benchmarks --quick`` end to end.
+
+No timing is asserted (the machine is shared and noisy); the test checks that every
+scenario ran for every installed contender, that the numbers are finite and
+consistent with one another, and that the arguments are validated.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = {
+    "1-float32",
+    "1-float64",
+    "2-b32",
+    "2-b512",
+    "2-b2048",
+    "3-hours",
+    "4-float64",
+    "4-float32",
+    "5-digits",
+    "6-predict",
+}
+
+
+def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
+    return subprocess.run(
+        [sys.executable, "-m", "benchmarks", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory) -> dict:
+    path = tmp_path_factory.mktemp("bench") / "quick.json"
+    done = _run("--quick", "--json", str(path))
+    assert done.returncode == 0, done.stderr
+    assert "lucidnet time / other time" in done.stdout
+    return json.loads(path.read_text())
+
+
+def test_every_scenario_ran_for_every_contender(quick):
+    expected = {"lucidnet", "scikit-learn", "matmul"}
+    if importlib.util.find_spec("torch"):
+        expected.add("pytorch")
+    assert set(quick["contenders"]) == expected
+    assert set(quick["scenarios"]) == SCENARIOS
+    ran = {(row["scenario"], row["contender"]) for row in quick["results"]}
+    assert ran == {(s, c) for s in SCENARIOS for c in expected}
+
+
+def test_numbers_are_finite_and_consistent(quick):
+    for row in quick["results"]:
+        seconds = row["seconds_per_unit"]
+        assert math.isfinite(seconds) and seconds > 0
+        # The reported columns are derived from the same median, not measured apart.
+        assert row["samples_per_second"] * seconds == pytest.approx(
+            {"1": 2000, "2": 2000, "6": 2000, "3": 3, "4": 209, "5": 1797}[row["scenario"][0]]
+        )
+        if row["contender"] == "matmul":
+            assert row["x_matmul"] == pytest.approx(1.0)
+
+
+def test_gflop_count_matches_the_issue_rule(quick):
+    # 784-256-128-10 training: forward 1 product per layer, backward 2 (1 for layer 1).
+    per_example = 2 * (784 * 256 * 2 + 256 * 128 * 3 + 128 * 10 * 3)
+    row = next(r for r in quick["results"] if r["scenario"] == "1-float32")
+    assert row["gflops"] * 1e9 * row["seconds_per_unit"] == pytest.approx(per_example * 2000)
+
+
+def test_ratios_and_memory_are_reported(quick):
+    ratio = {(r["scenario"], r["versus"]): r["ratio"] for r in quick["ratios"]}
+    by = {(r["scenario"], r["contender"]): r["seconds_per_unit"] for r in quick["results"]}
+    assert ratio["3-hours", "scikit-learn"] == pytest.approx(
+        by["3-hours", "lucidnet"] / by["3-hours", "scikit-learn"]
+    )
+    peaks = [r["peak_mb"] for r in quick["results"] if r["scenario"].startswith("1-")]
+    assert all(p is not None and p >= 0 for p in peaks)
+    env = quick["environment"]
+    assert env["blas"] and all(pool["num_threads"] >= 1 for pool in env["blas"])
+
+
+def test_bad_arguments_are_rejected():
+    done = _run("--scenarios", "7", timeout=60)
+    assert done.returncode != 0
+    assert "--scenarios must be numbers 1-6; got '7'" in done.stderr
+    done = _run("--repeats", "0", timeout=60)
+    assert "--repeats must be a positive int; got 0" in done.stderr

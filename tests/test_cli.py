@@ -1,0 +1,464 @@
+"""The ``lucidnet`` command line, run as a real process on real files.
+
+Every test starts ``python -m lucidnet`` in a subprocess (with the repository's
+``src`` on PYTHONPATH, so it works installed or not), writes its input files to
+``tmp_path`` and checks the exit status, stdout/stderr and the files produced.
+The truth comes from elsewhere: scikit-learn's bundled data and metrics, shapes
+worked out by hand from the layer sizes, and the Python API on the same files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+
+def run(*args: str, cwd: Path | None = None, python_prefix: list[str] | None = None,
+        expect: int | None = 0) -> subprocess.CompletedProcess:
+    """Run ``python -m lucidnet ARGS``; check the exit status unless ``expect`` is None."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
+    env.pop("COLUMNS", None)
+    command = [sys.executable, *(python_prefix or ["-m", "lucidnet"]), *args]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd,
+                          timeout=120, check=False)
+    if expect is not None:
+        assert done.returncode == expect, (
+            f"exit {done.returncode}, expected {expect}\nstdout:\n{done.stdout}\n"
+            f"stderr:\n{done.stderr}"
+        )
+    return done
+
+
+def assert_usage_error(done: subprocess.CompletedProcess, *fragments: str) -> None:
+    """Status 2, one line 'error: ...' naming every fragment, no traceback."""
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], f"{fragment!r} not in {lines[0]!r}"
+
+
+def read_csv(text_or_path: str | Path) -> tuple[list[str], list[list[str]]]:
+    text = Path(text_or_path).read_text() if isinstance(text_or_path, Path) else text_or_path
+    rows = list(csv.reader(io.StringIO(text)))
+    return rows[0], rows[1:]
+
+
+# ------------------------------------------------------------------- help
+def test_help_lists_every_command_with_examples() -> None:
+    from click.testing import CliRunner
+
+    from lucidnet.cli import cli
+
+    out = run("--help").stdout
+    for command in ("train", "demo", "predict", "evaluate", "info", "gradcheck", "explain",
+                    "dataset"):
+        assert command in out
+        # In-process (the same click app) to keep the file fast; `--help` above ran it for real.
+        sub = CliRunner().invoke(cli, [command, "--help"]).output
+        assert "Examples:" in sub and f"lucidnet {command}" in sub
+
+
+def test_choices_come_from_the_registries() -> None:
+    from lucidnet import activations, optimizers
+
+    out = run("train", "--help").stdout.replace("\n", " ")
+    for name in (*activations.names(), *optimizers.names()):
+        assert name in out
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys; from lucidnet.cli import main\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('sklearn', 'matplotlib', 'scipy', 'tqdm', 'lucidnet.estimators')"
+        " if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = run(python_prefix=["-c", code]).stdout
+    assert "HEAVY []" in out
+
+
+# ---------------------------------------------------------------- explain
+def test_explain_shapes_match_the_layer_sizes() -> None:
+    rows = json.loads(run("explain", "--layers", "2,3,1", "--examples", "3", "--json").stdout)
+    shapes = {row["code"]: tuple(row["shape"]) for row in rows["rows"]}
+    # rows convention: X (m, n0), W[l] (n[l], n[l-1]), b[l] (n[l],), Z/A (m, n[l])
+    assert shapes["X"] == (3, 2)
+    assert shapes["W1"] == (3, 2) and shapes["b1"] == (3,)
+    assert shapes["Z1"] == (3, 3) and shapes["A2"] == (3, 1)
+    assert shapes["dW1"] == shapes["W1"] and shapes["dA1"] == (3, 3)
+    assert shapes["cost"] == ()
+
+
+def test_explain_columns_convention_and_text() -> None:
+    rows = json.loads(
+        run("explain", "--layers", "2,3,1", "--examples", "3", "--columns", "--json").stdout
+    )
+    shapes = {row["code"]: tuple(row["shape"]) for row in rows["rows"]}
+    assert shapes["X"] == (2, 3) and shapes["b1"] == (3, 1) and shapes["Z2"] == (1, 3)
+    text = run("explain", "--layers", "4,5,3", "--activation", "tanh").stdout
+    assert "network 4-5-3" in text and "tanh" in text
+
+
+def test_explain_rejects_a_single_size() -> None:
+    assert_usage_error(run("explain", "--layers", "3", expect=None), "--layers")
+
+
+# -------------------------------------------------------------- gradcheck
+def test_gradcheck_passes_and_reports_every_array() -> None:
+    report = json.loads(run("gradcheck", "--hidden", "5,3", "--json").stdout)
+    assert report["passed"] and report["relative_difference"] < 1e-7
+    names = [p["name"] for p in report["parameters"]]
+    assert names == ["W1", "b1", "W2", "b2", "W3", "b3"]
+    assert [p["shape"] for p in report["parameters"]][::2] == [[5, 4], [3, 5], [3, 3]]
+
+
+def test_gradcheck_without_bias_and_with_a_named_loss() -> None:
+    text = run("gradcheck", "--hidden", "3", "--inputs", "2", "--outputs", "1",
+               "--activation", "sigmoid", "--loss", "sum_squared_error",
+               "--output-activation", "sigmoid", "--no-bias").stdout
+    assert "W1" in text and "b1" not in text and "passed" in text
+
+
+def test_gradcheck_exits_1_when_the_threshold_is_not_met() -> None:
+    done = run("gradcheck", "--hidden", "4", "--threshold", "1e-30", expect=1)
+    assert "FAILED" in done.stdout
+
+
+def test_gradcheck_bad_hidden_is_a_one_line_error() -> None:
+    assert_usage_error(run("gradcheck", "--hidden", "64,x", expect=None), "--hidden", "64,x")
+
+
+# ---------------------------------------------------------------- dataset
+def test_dataset_writes_the_real_iris_table(tmp_path: Path) -> None:
+    from sklearn.datasets import load_iris
+
+    out = tmp_path / "iris.csv"
+    run("dataset", "iris", "--out", str(out))
+    header, rows = read_csv(out)
+    iris = load_iris()
+    assert header == [*iris.feature_names, "target"]
+    np.testing.assert_array_equal(np.array([r[:-1] for r in rows], dtype=float), iris.data)
+    assert [r[-1] for r in rows] == [str(iris.target_names[k]) for k in iris.target]
+
+
+# ------------------------------------------------------------ data errors
+@pytest.fixture
+def bad_files(tmp_path: Path) -> dict[str, Path]:
+    files = {
+        "non_numeric": "a,b,label\n1,2,x\n3,oops,y\n",
+        "missing": "a,b,label\n1,2,x\n3,,y\n",
+        "ragged": "a,b,label\n1,2,x\n3,4,5,y\n",
+    }
+    paths = {}
+    for name, text in files.items():
+        path = tmp_path / f"{name}.csv"
+        path.write_text(text)
+        paths[name] = path
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("name", "fragments"),
+    [
+        ("non_numeric", ["non_numeric.csv", "line 3", "column 'b'", "oops"]),
+        ("missing", ["missing.csv", "line 3", "column 'b'", "missing value"]),
+        ("ragged", ["ragged.csv", "line 3", "expected 3 fields"]),
+    ],
+)
+def test_bad_cells_name_file_line_and_column(bad_files: dict[str, Path], tmp_path: Path,
+                                             name: str, fragments: list[str]) -> None:
+    out = tmp_path / "model.npz"
+    done = run("train", str(bad_files[name]), "--target", "label", "--out", str(out),
+               expect=None)
+    assert_usage_error(done, *fragments)
+    assert not out.exists()
+    assert list(tmp_path.glob(".*tmp")) == []
+
+
+def test_unknown_target_column(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,label\n1,2,x\n3,4,y\n")
+    done = run("train", str(data), "--target", "nope", expect=None)
+    assert_usage_error(done, "d.csv", "no target column 'nope'", "'label'")
+
+
+def test_missing_target_option(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,label\n1,2,x\n3,4,y\n")
+    assert_usage_error(run("train", str(data), expect=None), "d.csv", "--target COL is required")
+
+
+def test_missing_data_file(tmp_path: Path) -> None:
+    done = run("train", str(tmp_path / "absent.csv"), "--target", "y", expect=None)
+    assert_usage_error(done, "absent.csv", "no such file")
+
+
+def test_bad_option_values(tmp_path: Path) -> None:
+    assert_usage_error(run("train", "--dataset", "iris", "--hidden", "64,x", expect=None),
+                       "--hidden", "64,x")
+    assert_usage_error(run("train", "--dataset", "iris", "--lr", "-1", expect=None), "--lr")
+    assert_usage_error(run("train", "--dataset", "iris", "--optimizer", "nope", expect=None),
+                       "--optimizer", "adam")
+    assert_usage_error(run("train", expect=None), "--dataset")
+
+
+def test_failed_run_keeps_the_existing_model(bad_files: dict[str, Path], tmp_path: Path) -> None:
+    out = tmp_path / "model.npz"
+    out.write_bytes(b"previous model")
+    done = run("train", str(bad_files["missing"]), "--target", "label", "--out", str(out),
+               expect=None)
+    assert_usage_error(done, "missing value")
+    assert out.read_bytes() == b"previous model"
+
+
+def test_divergence_exits_1_and_keeps_the_existing_model(tmp_path: Path) -> None:
+    data = tmp_path / "big.csv"
+    data.write_text("a,y\n" + "".join(f"{i * 1000},{i * 1e6}\n" for i in range(20)))
+    out = tmp_path / "model.npz"
+    out.write_bytes(b"previous model")
+    done = run("train", str(data), "--target", "y", "--output", "regression", "--no-standardize",
+               "--optimizer", "sgd", "--lr", "10", "--out", str(out), expect=1)
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("error: ") and "no model was written" in done.stderr
+    assert out.read_bytes() == b"previous model"
+
+
+def test_out_directory_must_exist(tmp_path: Path) -> None:
+    done = run("demo", "--out", str(tmp_path / "no" / "such" / "m.npz"), expect=None)
+    assert_usage_error(done, "--out", "does not exist")
+
+
+def test_bad_model_files(tmp_path: Path) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text("a,b\n1,2\n")
+    garbage = tmp_path / "garbage.npz"
+    garbage.write_bytes(b"this is not a model")
+    for command in (["predict", str(garbage), str(data)], ["info", str(garbage)],
+                    ["evaluate", str(garbage), str(data), "--target", "b"]):
+        assert_usage_error(run(*command, expect=None), "garbage.npz")
+    assert_usage_error(run("info", str(tmp_path / "absent.npz"), expect=None), "absent.npz")
+
+
+# ------------------------------------------------------- train / predict / evaluate
+@pytest.fixture(scope="module")
+def cancer_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """scikit-learn's breast-cancer table as a CSV with text labels (written by numpy)."""
+    from sklearn.datasets import load_breast_cancer
+
+    data = load_breast_cancer()
+    path = tmp_path_factory.mktemp("cancer") / "cancer.csv"
+    labels = np.asarray(data.target_names)[data.target]
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([*data.feature_names, "diagnosis"])
+        writer.writerows([*map(repr, row.tolist()), label] for row, label in zip(data.data, labels,
+                                                                                 strict=True))
+    return path
+
+
+@pytest.fixture(scope="module")
+def cancer_model(cancer_csv: Path) -> tuple[Path, dict]:
+    """A model trained by the CLI (every row used: no validation split, fixed epochs)."""
+    out = cancer_csv.parent / "cancer.model"  # any suffix: written to exactly this path
+    done = run("train", str(cancer_csv), "--target", "diagnosis", "--hidden", "16",
+               "--epochs", "15", "--validation", "0", "--no-early-stopping",
+               "--out", str(out), "--json")
+    return out, json.loads(done.stdout)
+
+
+def load_cancer_features(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    header, rows = read_csv(path)
+    return np.array([r[:-1] for r in rows], dtype=float), np.array([r[-1] for r in rows])
+
+
+def test_cli_model_predicts_in_python_exactly_as_the_cli(cancer_csv: Path,
+                                                         cancer_model: tuple[Path, dict]) -> None:
+    from lucidnet import io
+
+    model_path, summary = cancer_model
+    assert summary["task"] == "binary" and summary["classes"] == ["benign", "malignant"]
+    assert summary["model"] == str(model_path) and summary["epochs"] == 15
+    X, y = load_cancer_features(cancer_csv)
+    loaded = io.load_file(model_path)
+    # The stored scaling is the plain standardization of the training columns.
+    np.testing.assert_allclose(loaded.input_scaling.mean, X.mean(axis=0), rtol=1e-12)
+    np.testing.assert_allclose(loaded.input_scaling.scale, X.std(axis=0), rtol=1e-12)
+    expected = loaded.model.predict(loaded.input_scaling.transform(X))
+    proba = loaded.model.predict_proba(loaded.input_scaling.transform(X))
+
+    header, rows = read_csv(run("predict", str(model_path), str(cancer_csv),
+                                "--target", "diagnosis").stdout)
+    assert header == ["diagnosis"]
+    np.testing.assert_array_equal([r[0] for r in rows], expected)
+    out = cancer_csv.parent / "proba.csv"
+    run("predict", str(model_path), str(cancer_csv), "--target", "diagnosis", "--proba",
+        "--out", str(out))
+    header, rows = read_csv(out)
+    assert header == ["proba_benign", "proba_malignant"]
+    np.testing.assert_array_equal(np.array(rows, dtype=float), proba)  # exact round trip
+    # Training on all rows for 15 epochs fits this easy table well.
+    assert np.mean(expected == y) > 0.9
+
+
+def test_evaluate_and_info_on_a_cli_model(cancer_csv: Path,
+                                          cancer_model: tuple[Path, dict]) -> None:
+    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+
+    from lucidnet import io
+
+    model_path, _ = cancer_model
+    X, y = load_cancer_features(cancer_csv)
+    loaded = io.load_file(model_path)  # predicts as `lucidnet predict` (tested above)
+    predicted = loaded.model.predict(loaded.input_scaling.transform(X))
+    report = json.loads(run("evaluate", str(model_path), str(cancer_csv), "--target",
+                            "diagnosis", "--json").stdout)
+    assert report["accuracy"] == pytest.approx(accuracy_score(y, predicted))
+    assert report["f1"] == pytest.approx(f1_score(y, predicted, average="macro"))
+    assert report["confusion_matrix"] == confusion_matrix(
+        y, predicted, labels=["benign", "malignant"]).tolist()
+
+    info = json.loads(run("info", str(model_path), "--json").stdout)
+    assert info["layer_sizes"] == [30, 16, 1] and info["classes"] == ["benign", "malignant"]
+    assert info["features"][0] == "mean radius" and info["input_scaling"] == "standardized"
+    assert info["format_version"] == 1 and info["training"]["max_iter"] == 15
+    assert "Dense 2" in run("info", str(model_path)).stdout
+
+
+def test_python_models_are_usable_by_the_cli(tmp_path: Path) -> None:
+    import warnings
+
+    from sklearn.datasets import load_iris
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.metrics import accuracy_score
+
+    from lucidnet import Network, io
+    from lucidnet.estimators import NeuralNetClassifier
+
+    iris = load_iris()
+    X, y = iris.data, np.asarray(iris.target_names)[iris.target]
+    data = tmp_path / "iris.npz"
+    np.savez(data, X=X, y=y)
+    classifier = NeuralNetClassifier((8,), max_iter=20, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        classifier.fit(X, y)
+    io.save(classifier, tmp_path / "clf.npz")
+    _, rows = read_csv(run("predict", str(tmp_path / "clf.npz"), str(data)).stdout)
+    np.testing.assert_array_equal([r[0] for r in rows], classifier.predict(X))
+    report = json.loads(run("evaluate", str(tmp_path / "clf.npz"), str(data), "--json").stdout)
+    assert report["accuracy"] == pytest.approx(accuracy_score(y, classifier.predict(X)))
+    assert report["labels"] == ["setosa", "versicolor", "virginica"]
+
+    network = Network([4, 5, 3], output_activation="softmax", random_state=0)
+    io.save(network, tmp_path / "net.npz")
+    _, rows = read_csv(run("predict", str(tmp_path / "net.npz"), str(data)).stdout)
+    np.testing.assert_array_equal(np.array(rows, dtype=int)[:, 0], network.predict(X))
+    regression = Network([4, 2], output_activation="identity", random_state=0)
+    io.save(regression, tmp_path / "reg.npz")
+    assert_usage_error(run("predict", str(tmp_path / "reg.npz"), str(data), "--proba",
+                           expect=None), "--proba needs a classifier", "reg.npz")
+    small = tmp_path / "small.csv"
+    small.write_text("a,b\n1,2\n")
+    assert_usage_error(run("predict", str(tmp_path / "net.npz"), str(small), expect=None),
+                       "small.csv", "expects 4 feature columns")
+    text = run("evaluate", str(tmp_path / "clf.npz"), str(data)).stdout
+    assert "accuracy" in text and "true virginica" in text
+
+
+def test_regression_is_inferred_from_float_targets(tmp_path: Path) -> None:
+    from sklearn.datasets import load_diabetes
+    from sklearn.metrics import r2_score
+
+    X, y = load_diabetes(return_X_y=True)
+    data = tmp_path / "diabetes.csv"
+    np.savetxt(data, np.column_stack([X, y]), delimiter=",", comments="",
+               header=",".join([f"x{i}" for i in range(10)] + ["progression"]))
+    model = tmp_path / "reg.npz"
+    summary = json.loads(run("train", str(data), "--target", "progression", "--epochs", "5",
+                             "--out", str(model), "--json").stdout)
+    assert summary["task"] == "regression" and summary["classes"] is None
+    from lucidnet import io
+
+    loaded = io.load_file(model)
+    predicted = loaded.model.predict(loaded.input_scaling.transform(X))
+    report = json.loads(run("evaluate", str(model), str(data), "--target", "-1",
+                            "--json").stdout)
+    assert report["r2"] == pytest.approx(r2_score(y, predicted))
+    assert report["rmse"] == pytest.approx(np.sqrt(np.mean((y - predicted) ** 2)))
+    assert report["mae"] == pytest.approx(np.mean(np.abs(y - predicted)))
+
+
+def test_task_inference_and_output_override(tmp_path: Path) -> None:
+    data = tmp_path / "labels.csv"
+    data.write_text("a,b,label\n" + "".join(f"{i},{i % 3},{i % 3}\n" for i in range(30)))
+    summary = json.loads(run("train", str(data), "--target", "label", "--epochs", "2",
+                             "--json").stdout)
+    assert summary["task"] == "multiclass" and summary["classes"] == [0, 1, 2]
+    assert summary["model"] is None  # nothing is written without --out
+    assert_usage_error(run("train", str(data), "--target", "label", "--output", "binary",
+                           expect=None), "--output binary", "3")
+    text = tmp_path / "text.csv"
+    text.write_text("a,label\n1,x\n2,y\n3,x\n4,y\n")
+    assert_usage_error(run("train", str(text), "--target", "1", "--output", "regression",
+                           expect=None), "--output regression", "text labels")
+
+
+def test_demo_reports_test_accuracy_and_writes_nothing(tmp_path: Path) -> None:
+    summary = json.loads(run("demo", "--epochs", "40", "--json", cwd=tmp_path).stdout)
+    assert summary["data"] == "dataset:breast_cancer"
+    assert set(summary["examples"]) == {"train", "validation", "test"}
+    # 37% of the test rows are malignant: always guessing "benign" would score 0.63.
+    assert summary["metrics"]["test"]["accuracy"] > 0.85
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_train_dataset_with_plots(tmp_path: Path) -> None:
+    plots = tmp_path / "plots"
+    text = run("train", "--dataset", "moons", "--hidden", "8", "--epochs", "5",
+               "--plot", str(plots), "--quiet").stdout
+    assert "test accuracy" in text and "not saved" in text
+    for name in ("loss", "confusion_matrix", "decision_boundary"):
+        path = plots / f"{name}.png"
+        assert f"plot {name}" in text and str(path) in text
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_plot_without_matplotlib_is_a_clear_error(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['matplotlib'] = None\n"
+            "from lucidnet.cli import main; main(sys.argv[1:])")
+    out = tmp_path / "m.npz"
+    done = run("train", "--dataset", "moons", "--plot", str(tmp_path / "p"), "--out", str(out),
+               python_prefix=["-c", code], expect=None)
+    assert_usage_error(done, "--plot", 'pip install "lucidnet[plot]"')
+    assert not out.exists()
+
+
+def test_checkpoint_and_resume(tmp_path: Path) -> None:
+    import inspect
+
+    from lucidnet.estimators import NeuralNetClassifier
+
+    if "checkpoint_dir" not in inspect.signature(NeuralNetClassifier.fit).parameters:
+        pytest.skip("the estimators' fit does not take checkpoint_dir yet (see the CLI report)")
+    checkpoints = tmp_path / "ck"
+    first = json.loads(run("train", "--dataset", "iris", "--epochs", "3", "--no-early-stopping",
+                           "--checkpoint-dir", str(checkpoints), "--json").stdout)
+    assert first["epochs"] == 3 and any(checkpoints.iterdir())
+    resumed = json.loads(run("train", "--dataset", "iris", "--epochs", "6", "--no-early-stopping",
+                             "--resume", str(checkpoints), "--json").stdout)
+    assert resumed["epochs"] == 6

@@ -1,0 +1,610 @@
+"""NeuralNetClassifier and NeuralNetRegressor: scikit-learn behaviour on real data.
+
+Truth comes from outside the estimators: scikit-learn's own MLP (parameter names,
+stopping rule), scikit-learn's metrics and ``log_loss``, hand-computed class weights,
+a forward pass recomputed with NumPy from ``coefs_``/``intercepts_``, and the bundled
+breast-cancer, iris and diabetes data sets.
+"""
+
+from __future__ import annotations
+
+import pickle
+import warnings
+
+import numpy as np
+import pytest
+from scipy.special import expit, softmax
+from sklearn.base import clone
+from sklearn.compose import TransformedTargetRegressor
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_iris,
+    make_classification,
+    make_multilabel_classification,
+)
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.metrics import accuracy_score, log_loss
+from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from lucidnet import training
+from lucidnet.estimators import NeuralNetClassifier, NeuralNetRegressor
+
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+
+@pytest.fixture(scope="module")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def cancer():
+    return load_breast_cancer(return_X_y=True)
+
+
+class TrainerSpy(training.Trainer):
+    """Records the arguments the estimator hands to the Trainer."""
+
+    calls: list[dict] = []
+
+    def __init__(self, network, **kwargs):
+        TrainerSpy.calls.append({"init": kwargs})
+        super().__init__(network, **kwargs)
+
+    def fit(self, X, Y, **kwargs):
+        TrainerSpy.calls[-1].update(X=X, Y=Y, fit=kwargs, trainer=self)
+        return super().fit(X, Y, **kwargs)
+
+
+@pytest.fixture
+def spy(monkeypatch):
+    TrainerSpy.calls = []
+    monkeypatch.setattr(training, "Trainer", TrainerSpy)
+    return TrainerSpy.calls
+
+
+def _gd(n_samples, **params):
+    """Deterministic full-batch gradient descent in float64 on ``n_samples`` rows."""
+    base = dict(
+        solver="sgd",
+        momentum=0.0,
+        batch_size=n_samples,
+        shuffle=False,
+        dtype="float64",
+        learning_rate_init=0.1,
+        random_state=0,
+        tol=0.0,
+        max_iter=25,
+    )
+    return {**base, **params}
+
+
+# ====================================================== scikit-learn tooling
+def test_pipeline_grid_search_on_breast_cancer(cancer):
+    X, y = cancer
+    X_train, X_test, y_train, y_test = train_test_split(X, y, random_state=0, stratify=y)
+    pipe = make_pipeline(
+        StandardScaler(),
+        NeuralNetClassifier(learning_rate_init=0.01, max_iter=60, random_state=0),
+    )
+    grid = GridSearchCV(
+        pipe,
+        {
+            "neuralnetclassifier__hidden_layer_sizes": [(8,), (16, 8)],
+            "neuralnetclassifier__alpha": [1e-4, 1e-2],
+        },
+        cv=3,
+    )
+    grid.fit(X_train, y_train)
+    assert grid.score(X_test, y_test) > 0.95
+    assert set(grid.best_params_) == {
+        "neuralnetclassifier__hidden_layer_sizes",
+        "neuralnetclassifier__alpha",
+    }
+
+
+def test_cross_val_score_on_iris_in_parallel_workers(iris):
+    # n_jobs=2 ships the estimator to joblib's worker processes by pickling it.
+    X, y = iris
+    scores = cross_val_score(
+        NeuralNetClassifier((16,), learning_rate_init=0.02, max_iter=150, random_state=0),
+        X,
+        y,
+        cv=3,
+        n_jobs=2,
+    )
+    assert scores.mean() > 0.9
+
+
+def test_regressor_on_diabetes():
+    X, y = load_diabetes(return_X_y=True)
+    model = TransformedTargetRegressor(
+        make_pipeline(
+            StandardScaler(),
+            NeuralNetRegressor((16,), solver="lbfgs", alpha=10.0, max_iter=100, random_state=0),
+        ),
+        transformer=StandardScaler(),
+    )
+    # Ordinary least squares scores about 0.48 here.
+    assert cross_val_score(model, X, y, cv=3, scoring="r2").mean() > 0.45
+
+
+def test_switching_from_mlp_is_one_line():
+    for ours, theirs in ((NeuralNetClassifier, MLPClassifier), (NeuralNetRegressor, MLPRegressor)):
+        mlp_params = theirs().get_params()
+        estimator = ours(**mlp_params)
+        mine = estimator.get_params()
+        assert {name: mine[name] for name in mlp_params} == mlp_params
+
+
+def test_mlp_parameters_are_accepted_by_a_fit(iris):
+    X, y = iris
+    params = {**MLPClassifier().get_params(), "max_iter": 3, "hidden_layer_sizes": (4,)}
+    NeuralNetClassifier(**params).fit(X, y)
+
+
+def test_clone_and_pickle(iris):
+    X, y = iris
+    fitted = NeuralNetClassifier((6,), max_iter=20, random_state=0).fit(X, y)
+    copy = clone(fitted)
+    assert not hasattr(copy, "network_")
+    assert copy.get_params() == fitted.get_params()
+    back = pickle.loads(pickle.dumps(fitted))
+    assert np.array_equal(back.predict_proba(X), fitted.predict_proba(X))
+    assert np.array_equal(back.network_.params, fitted.network_.params)
+    # The unpickled layers are views into the flat buffer again, not copies.
+    back.network_.params[0] = 42.0
+    assert back.network_.layers[0].W.flat[0] == 42.0
+    back.partial_fit(X, y)  # a fresh optimizer continues from the unpickled weights
+
+
+# ============================================================= the classifier
+def test_predict_proba_is_the_forward_pass_of_coefs_and_intercepts(iris):
+    X, y = iris
+    clf = NeuralNetClassifier((5, 4), activation="tanh", max_iter=10, random_state=0).fit(X, y)
+    assert [c.shape for c in clf.coefs_] == [(4, 5), (5, 4), (4, 3)]
+    assert [b.shape for b in clf.intercepts_] == [(5,), (4,), (3,)]
+    A = X
+    for W, b in zip(clf.coefs_[:-1], clf.intercepts_[:-1], strict=True):
+        A = np.tanh(A @ W.astype(np.float64) + b)
+    expected = softmax(A @ clf.coefs_[-1].astype(np.float64) + clf.intercepts_[-1], axis=1)
+    assert clf.predict_proba(X).dtype == np.float64
+    np.testing.assert_allclose(clf.predict_proba(X), expected, rtol=1e-5, atol=1e-6)
+    assert np.array_equal(clf.predict(X), clf.classes_[expected.argmax(axis=1)])
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(expected), rtol=1e-4, atol=1e-5)
+
+
+def test_binary_string_labels_and_probability_columns(cancer):
+    X, y = cancer
+    X = StandardScaler().fit_transform(X)
+    labels = np.where(y == 1, "benign", "malignant")
+    clf = NeuralNetClassifier((8,), learning_rate_init=0.01, max_iter=60, random_state=0)
+    clf.fit(X, labels)
+    assert clf.classes_.tolist() == ["benign", "malignant"]
+    assert clf.n_outputs_ == 1 and clf.out_activation_ == "sigmoid"
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    # Column j is the probability of classes_[j]: one sigmoid p = P(classes_[1]).
+    hidden = np.maximum(X @ clf.coefs_[0].astype(np.float64) + clf.intercepts_[0], 0.0)
+    p = expit(hidden @ clf.coefs_[1] + clf.intercepts_[1])[:, 0]
+    np.testing.assert_allclose(proba[:, 1], p, rtol=1e-4, atol=1e-6)
+    assert set(clf.predict(X)) <= {"benign", "malignant"}
+    assert clf.score(X, labels) == accuracy_score(labels, clf.predict(X)) > 0.95
+
+
+def test_multilabel_indicator_targets():
+    X, Y = make_multilabel_classification(n_samples=200, n_features=6, n_classes=3, random_state=0)
+    X = StandardScaler().fit_transform(X)
+    clf = NeuralNetClassifier((16,), learning_rate_init=0.02, max_iter=150, random_state=0).fit(
+        X, Y
+    )
+    assert clf.classes_.tolist() == [0, 1, 2]
+    assert clf.out_activation_ == "sigmoid" and clf.n_outputs_ == 3
+    assert clf.predict_proba(X).shape == (200, 3)
+    predicted = clf.predict(X)
+    assert predicted.shape == (200, 3) and set(np.unique(predicted)) <= {0, 1}
+    # Subset accuracy well above always predicting the most frequent label set.
+    assert clf.score(X, Y) == accuracy_score(Y, predicted) > 0.6
+
+
+def test_class_weight_balanced_is_the_closed_form(spy):
+    X, y = make_classification(n_samples=120, n_features=4, weights=[0.75, 0.25], random_state=0)
+    NeuralNetClassifier((4,), max_iter=2, class_weight="balanced", random_state=0).fit(X, y)
+    counts = np.bincount(y)
+    expected = len(y) / (2 * counts[y])  # n_samples / (n_classes * count of the row's class)
+    np.testing.assert_allclose(spy[-1]["fit"]["sample_weight"], expected, rtol=1e-6)
+
+
+def test_class_weight_equals_the_matching_sample_weight(iris):
+    X, y = iris
+    weights = {0: 1.0, 1: 3.0, 2: 0.5}
+    a = NeuralNetClassifier((5,), class_weight=weights, **_gd(150)).fit(X, y)
+    b = NeuralNetClassifier((5,), **_gd(150)).fit(X, y, sample_weight=np.vectorize(weights.get)(y))
+    c = NeuralNetClassifier((5,), **_gd(150)).fit(X, y)
+    np.testing.assert_allclose(a.network_.params, b.network_.params, rtol=1e-12)
+    assert not np.allclose(a.network_.params, c.network_.params)
+
+
+def test_zero_sample_weight_equals_dropping_the_row(iris):
+    X, y = iris
+    weights = np.ones(len(y))
+    weights[[3, 60, 120]] = 0.0
+    keep = weights > 0
+    weighted = NeuralNetClassifier((5,), alpha=0.01, **_gd(150)).fit(X, y, sample_weight=weights)
+    dropped = NeuralNetClassifier((5,), alpha=0.01, **_gd(147)).fit(X[keep], y[keep])
+    np.testing.assert_allclose(
+        weighted.network_.params, dropped.network_.params, rtol=1e-9, atol=1e-12
+    )
+
+
+def test_integer_sample_weight_equals_repeating_the_row(iris):
+    X, y = iris
+    weights = np.ones(len(y), dtype=int)
+    weights[[0, 70, 140]] = 3
+    weighted = NeuralNetClassifier((5,), alpha=0.01, **_gd(150)).fit(X, y, sample_weight=weights)
+    repeated = NeuralNetClassifier((5,), alpha=0.01, **_gd(156)).fit(
+        np.repeat(X, weights, axis=0), np.repeat(y, weights)
+    )
+    np.testing.assert_allclose(
+        weighted.network_.params, repeated.network_.params, rtol=1e-9, atol=1e-12
+    )
+
+
+def test_loss_is_log_loss_plus_alpha_over_2m_times_the_squared_weights(iris):
+    # scikit-learn's objective: mean log-loss + alpha / (2 m) * sum ||W||^2.
+    X, y = iris
+    clf = NeuralNetClassifier((5,), alpha=0.7, warm_start=True, **_gd(150, max_iter=1)).fit(X, y)
+    proba = clf.predict_proba(X)
+    squares = sum(float((W.astype(np.float64) ** 2).sum()) for W in clf.coefs_)
+    clf.fit(X, y)  # the first (full-batch) cost of this fit is at the parameters above
+    expected = log_loss(y, proba) + 0.7 / (2 * len(y)) * squares
+    assert clf.loss_curve_[1] == pytest.approx(expected, rel=1e-10)
+
+
+def test_tol_stopping_matches_scikit_learn(iris):
+    X, y = iris
+    params = dict(hidden_layer_sizes=(4,), tol=10.0, n_iter_no_change=3, random_state=0)
+    ours = NeuralNetClassifier(**params).fit(X, y)
+    theirs = MLPClassifier(**params).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ == 5  # 1 epoch, then n_iter_no_change + 1 without
+    assert ours.t_ == 5 * len(X)
+    assert len(ours.loss_curve_) == 5 and ours.best_loss_ == min(ours.loss_curve_)
+
+
+@pytest.mark.parametrize("n_iter_no_change", [1, 3])
+def test_adaptive_learning_rate_matches_scikit_learn(spy, iris, n_iter_no_change):
+    # Every epoch after the first fails to improve by tol: the rate is divided by 5 at
+    # each plateau, and training stops at the first plateau with a rate <= 1e-6.
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(4,),
+        solver="sgd",
+        learning_rate="adaptive",
+        tol=10.0,
+        n_iter_no_change=n_iter_no_change,
+        max_iter=500,
+        random_state=0,
+    )
+    ours = NeuralNetClassifier(**params).fit(X, y)
+    theirs = MLPClassifier(**params).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ == 6 * (n_iter_no_change + 1) + 1
+    rates = [1e-3 / 5**k for k in range(6)]  # 1e-3 ... 3.2e-7, five divisions
+    assert sorted(set(np.round(ours_rates(spy), 12)), reverse=True) == pytest.approx(rates)
+
+
+def ours_rates(spy) -> list[float]:
+    """The learning rate of each epoch of the spied trainer's last fit."""
+    return spy[-1]["trainer"].history.history["lr"]
+
+
+def test_convergence_warning_only_when_max_iter_is_reached(iris):
+    X, y = iris
+    with pytest.warns(ConvergenceWarning, match="max_iter=3"):
+        NeuralNetClassifier((4,), max_iter=3, random_state=0).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)
+        NeuralNetClassifier((4,), max_iter=50, tol=10.0, random_state=0).fit(X, y)
+
+
+def test_early_stopping_records_validation_scores(iris):
+    X, y = iris
+    clf = NeuralNetClassifier(
+        (8,),
+        early_stopping=True,
+        n_iter_no_change=4,
+        max_iter=200,
+        learning_rate_init=0.02,
+        random_state=0,
+    ).fit(X, y)
+    assert len(clf.validation_scores_) == clf.n_iter_ < 200
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+    assert clf.best_loss_ is None
+    assert all(0.0 <= s <= 1.0 for s in clf.validation_scores_)
+    assert clf.t_ == clf.n_iter_ * (len(X) - 15)  # 10% held out
+
+
+def test_partial_fit_needs_classes_first(iris):
+    X, y = iris
+    clf = NeuralNetClassifier((4,), random_state=0)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        clf.partial_fit(X, y)
+    clf.partial_fit(X[:50], y[:50], classes=[0, 1, 2])  # only class 0 in this batch
+    assert clf.classes_.tolist() == [0, 1, 2] and clf.n_outputs_ == 3
+    with pytest.raises(ValueError, match=r"labels not seen in the first fit: \[7\]"):
+        clf.partial_fit(X[:2], [0, 7])
+    with pytest.raises(ValueError, match="classes must equal the classes of the first call"):
+        clf.partial_fit(X, y, classes=[0, 1])
+
+
+def test_partial_fit_refuses_balanced_class_weight(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="class_weight='balanced' is not supported by partial"):
+        NeuralNetClassifier(class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2])
+
+
+def test_partial_fit_continues_the_optimizer(iris):
+    # Two partial_fit epochs are exactly a two-epoch fit: same seed, same optimizer state.
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(5,),
+        shuffle=False,
+        batch_size=32,
+        random_state=3,
+        learning_rate_init=0.01,
+        dtype="float64",
+    )
+    step = NeuralNetClassifier(**params)
+    losses = []
+    for _ in range(2):
+        step.partial_fit(X, y, classes=np.unique(y))
+        losses.append(step.loss_)
+    whole = NeuralNetClassifier(max_iter=2, **params).fit(X, y)
+    assert np.array_equal(step.network_.params, whole.network_.params)
+    assert step.loss_curve_ == losses == whole.loss_curve_
+    assert step.n_iter_ == 2 and step.t_ == 2 * len(X)
+
+
+def test_checkpointed_fit_resumes_bit_for_bit(tmp_path, iris):
+    X, y = iris
+    params = dict(
+        hidden_layer_sizes=(5,),
+        learning_rate_init=0.01,
+        batch_size=32,
+        early_stopping=True,
+        random_state=0,
+    )
+    whole = NeuralNetClassifier(max_iter=8, **params).fit(X, y, checkpoint_dir=tmp_path / "a")
+    # An "interrupted" run: 3 epochs checkpointed, then a new estimator resumes to 8.
+    NeuralNetClassifier(max_iter=3, **params).fit(X, y, checkpoint_dir=tmp_path / "b")
+    resumed = NeuralNetClassifier(max_iter=8, **params).fit(
+        X, y, checkpoint_dir=tmp_path / "b", resume=True
+    )
+    assert np.array_equal(resumed.network_.params, whole.network_.params)
+    assert resumed.loss_curve_ == whole.loss_curve_ and resumed.n_iter_ == 8
+    assert resumed.validation_scores_ == whole.validation_scores_
+
+
+def test_partial_fit_is_not_offered_with_lbfgs():
+    assert not hasattr(NeuralNetClassifier(solver="lbfgs"), "partial_fit")
+    assert not hasattr(NeuralNetRegressor(solver="lbfgs"), "partial_fit")
+    assert hasattr(NeuralNetRegressor(), "partial_fit")
+
+
+def test_warm_start_continues_and_cold_start_repeats(iris):
+    X, y = iris
+    clf = NeuralNetClassifier((5,), max_iter=5, warm_start=True, random_state=0).fit(X, y)
+    first = list(clf.loss_curve_)
+    clf.fit(X, y)
+    assert clf.n_iter_ == 10 and clf.loss_curve_[:5] == first
+    assert clf.loss_curve_[5] < first[0]
+    cold = NeuralNetClassifier((5,), max_iter=5, random_state=0)
+    assert cold.fit(X, y).loss_curve_ == first
+    assert cold.fit(X, y).loss_curve_ == first  # a new fit starts over, identically
+    with pytest.raises(ValueError, match=r"labels not seen in the first fit: \[3\]"):
+        clf.fit(X, np.where(y == 2, 3, y))
+
+
+# ============================================================== engine options
+@pytest.mark.parametrize(
+    ("params", "optimizer", "optimizer_params"),
+    [
+        ({"solver": "sgd"}, "nesterov", {"momentum": 0.9}),
+        (
+            {"solver": "sgd", "nesterovs_momentum": False, "momentum": 0.5},
+            "momentum",
+            {"momentum": 0.5},
+        ),
+        ({"solver": "sgd", "momentum": 0.0}, "sgd", {}),
+        (
+            {"solver": "adam", "beta_1": 0.8},
+            "adam",
+            {"beta_1": 0.8, "beta_2": 0.999, "epsilon": 1e-8},
+        ),
+        (
+            {"solver": "adamw", "weight_decay": 0.1},
+            "adamw",
+            {"beta_1": 0.9, "beta_2": 0.999, "epsilon": 1e-8, "weight_decay": 0.1},
+        ),
+        ({"solver": "rmsprop"}, "rmsprop", {"epsilon": 1e-8}),
+        ({"solver": "lbfgs", "max_fun": 99}, "lbfgs", {"max_fun": 99, "gtol": 1e-4}),
+    ],
+)
+def test_solver_names_map_to_optimizers(spy, iris, params, optimizer, optimizer_params):
+    X, y = iris
+    NeuralNetClassifier((3,), max_iter=2, random_state=0, **params).fit(X, y)
+    init = spy[-1]["init"]
+    assert init["optimizer"] == optimizer
+    assert init["optimizer_params"] == optimizer_params
+
+
+@pytest.mark.parametrize(
+    ("params", "schedule", "schedule_params"),
+    [
+        ({}, "constant", {}),
+        ({"learning_rate": "invscaling", "power_t": 0.25}, "invscaling", {"power_t": 0.25}),
+        (
+            {"learning_rate": "adaptive", "n_iter_no_change": 4, "tol": 0.01},
+            "plateau",
+            {"factor": 0.2, "patience": 5, "min_delta": 0.01, "monitor": "loss"},
+        ),
+        ({"learning_rate": "step", "schedule_params": {"step_size": 3}}, "step", {"step_size": 3}),
+    ],
+)
+def test_learning_rate_names_map_to_schedules(spy, iris, params, schedule, schedule_params):
+    X, y = iris
+    NeuralNetClassifier((3,), max_iter=2, random_state=0, **params).fit(X, y)
+    assert spy[-1]["init"]["schedule"] == schedule
+    assert spy[-1]["init"]["schedule_params"] == schedule_params
+
+
+def test_fit_hands_the_trainer_contiguous_arrays_of_the_dtype(spy, iris):
+    X, y = iris
+    NeuralNetClassifier(
+        (3,), max_iter=2, batch_size=16, alpha=0.3, clip_norm=5.0, random_state=0
+    ).fit(np.asfortranarray(X), y)
+    call = spy[-1]
+    assert call["X"].dtype == np.float32 and call["X"].flags.c_contiguous
+    assert call["Y"].dtype == np.float32 and call["Y"].shape == (150, 3)
+    np.testing.assert_array_equal(call["Y"], np.eye(3)[y])
+    assert call["init"]["batch_size"] == 16 and call["init"]["l2"] == 0.3
+    assert call["init"]["clip_norm"] == 5.0
+
+
+def test_batch_size_auto_and_too_large(spy, iris):
+    X, y = iris
+    NeuralNetClassifier((3,), max_iter=1, random_state=0).fit(X, y)
+    assert spy[-1]["init"]["batch_size"] == 150  # min(200, n_samples)
+    with pytest.warns(UserWarning, match="batch_size=500 is larger than the 150 training"):
+        NeuralNetClassifier((3,), max_iter=1, batch_size=500, random_state=0).fit(X, y)
+
+
+def test_network_options(iris):
+    X, y = iris
+    clf = NeuralNetClassifier(
+        (4, 3),
+        activation=["tanh", {"name": "leaky_relu", "slope": 0.2}],
+        dropout=0.1,
+        use_bias=False,
+        initializer="lecun_normal",
+        dtype="float64",
+        max_iter=3,
+        random_state=0,
+    ).fit(X, y)
+    layers = clf.network_.layers
+    assert [layer.activation.name for layer in layers] == ["tanh", "leaky_relu", "softmax"]
+    assert layers[1].activation.slope == 0.2
+    assert [layer.dropout for layer in layers] == [0.1, 0.1, 0.0]
+    assert all(layer.b is None for layer in layers)
+    assert all(not b.any() for b in clf.intercepts_)
+    assert clf.network_.dtype == np.float64
+
+
+def test_default_dtype_is_float32(iris):
+    X, y = iris
+    clf = NeuralNetClassifier((3,), max_iter=1, random_state=0).fit(X, y)
+    assert clf.network_.dtype == np.float32
+    assert clf.coefs_[0].dtype == np.float32
+
+
+def test_dataframe_feature_names(iris):
+    pd = pytest.importorskip("pandas")
+    X, y = iris
+    frame = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    clf = NeuralNetClassifier((3,), max_iter=2, random_state=0).fit(frame, y)
+    assert clf.feature_names_in_.tolist() == ["sl", "sw", "pl", "pw"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a frame with the same columns: no warning
+        from_frame = clf.predict(frame)
+    assert np.array_equal(from_frame, clf.network_.predict(X))
+    with pytest.raises(ValueError, match="feature names should match"):
+        clf.predict(frame.rename(columns={"pw": "petal"}))
+    with (
+        pytest.warns(UserWarning, match="does not have valid feature names"),
+        pytest.raises(ValueError, match="X has 3 features, but NeuralNetClassifier is expecting 4"),
+    ):
+        clf.predict(X[:, :3])
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "message"),
+    [
+        ({"activation": "swish"}, ValueError, "unknown activation 'swish'"),
+        ({"dtype": "float16"}, ValueError, "dtype must be float32 or float64; got 'float16'"),
+        ({"hidden_layer_sizes": (4, 0)}, ValueError, "hidden_layer_sizes must hold positive"),
+        ({"solver": "newton"}, ValueError, "The 'solver' parameter"),
+        ({"alpha": -1.0}, ValueError, "The 'alpha' parameter"),
+        ({"class_weight": "auto"}, ValueError, "The 'class_weight' parameter"),
+        ({"class_weight": {5: 2.0}}, ValueError, "class_weight has labels that are not classes"),
+        (
+            {"activation": ["relu"], "hidden_layer_sizes": (3, 3)},
+            ValueError,
+            "one per hidden layer",
+        ),
+        ({"solver": "lbfgs", "dropout": 0.2}, ValueError, "lbfgs.*dropout"),
+    ],
+)
+def test_bad_parameters_name_themselves(iris, params, error, message):
+    X, y = iris
+    with pytest.raises(error, match=message):
+        NeuralNetClassifier(max_iter=1, **params).fit(X, y)
+
+
+def test_one_class_is_refused(iris):
+    X, _ = iris
+    with pytest.raises(ValueError, match="at least 2 classes.*got 1 class"):
+        NeuralNetClassifier(max_iter=1).fit(X, np.zeros(len(X)))
+
+
+def test_all_zero_sample_weight_is_refused(iris):
+    X, y = iris
+    with pytest.raises(ValueError, match="Sample weights must contain at least one non-zero"):
+        NeuralNetClassifier(max_iter=1).fit(X, y, sample_weight=np.zeros(len(y)))
+
+
+# ============================================================== the regressor
+def test_regressor_shapes_and_forward_pass():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((80, 3))
+    y = X @ [1.0, -2.0, 0.5] + 0.1 * rng.standard_normal(80)
+    reg = NeuralNetRegressor((6,), solver="lbfgs", max_iter=200, random_state=0).fit(X, y)
+    assert reg.out_activation_ == "identity" and reg.n_outputs_ == 1
+    predicted = reg.predict(X)
+    assert predicted.shape == (80,) and predicted.dtype == np.float64
+    hidden = np.maximum(X @ reg.coefs_[0] + reg.intercepts_[0], 0)
+    np.testing.assert_allclose(
+        predicted, (hidden @ reg.coefs_[1] + reg.intercepts_[1])[:, 0], rtol=1e-4, atol=1e-4
+    )
+    assert reg.score(X, y) > 0.95
+    two = NeuralNetRegressor((6,), max_iter=5, random_state=0).fit(X, np.c_[y, -y])
+    assert two.predict(X).shape == (80, 2) and two.n_outputs_ == 2
+
+
+def test_regressor_output_activation_and_loss():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((60, 2))
+    y = expit(X[:, 0] - X[:, 1])
+    reg = NeuralNetRegressor(
+        (5,), output_activation="sigmoid", solver="lbfgs", max_iter=100, random_state=0
+    ).fit(X, y)
+    assert reg.out_activation_ == "sigmoid"
+    assert ((reg.predict(X) > 0) & (reg.predict(X) < 1)).all()
+    with pytest.raises(ValueError, match="The 'loss' parameter"):
+        NeuralNetRegressor(loss="poisson").fit(X, y)
+
+
+def test_regressor_partial_fit_and_pickle():
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((50, 2))
+    y = X.sum(axis=1)
+    reg = NeuralNetRegressor((4,), learning_rate_init=0.05, random_state=0)
+    for _ in range(30):
+        reg.partial_fit(X, y)
+    assert reg.n_iter_ == 30 and reg.loss_curve_[-1] < reg.loss_curve_[0]
+    back = pickle.loads(pickle.dumps(reg))
+    assert np.array_equal(back.predict(X), reg.predict(X))

@@ -1,0 +1,633 @@
+"""Model files: exact round trips, atomic saves, and clear refusals of bad files.
+
+The truth here is the object that was saved: parameters compared with
+``np.array_equal``, predictions compared exactly, configs compared as dicts.  Damaged
+files are built by hand (rewriting the archive's members with ``np.savez``), so each
+refusal test says exactly what is wrong with the file it loads.
+"""
+
+from __future__ import annotations
+
+import io as _bytes_io
+import json
+import os
+import pickle
+import zipfile
+
+import numpy as np
+import pytest
+
+import lucidnet
+from lucidnet import Network, activations
+from lucidnet import io as model_io
+from lucidnet.errors import ModelFileError
+
+HIDDEN_ACTIVATIONS = [
+    "sigmoid",
+    "relu",
+    "tanh",
+    {"name": "leaky_relu", "slope": 0.2},
+    "identity",
+    "softmax",
+]
+OUTPUTS = [
+    ("sigmoid", "binary_cross_entropy"),
+    ("softmax", "categorical_cross_entropy"),
+    ("identity", "squared_error"),
+    ("sigmoid", "sum_squared_error"),
+]
+
+
+def _network(dtype="float64", use_bias=True, activation="relu", output=OUTPUTS[0], seed=0):
+    return Network(
+        [4, 5, 3, 2],
+        activation=activation,
+        output_activation=output[0],
+        loss=output[1],
+        use_bias=use_bias,
+        dtype=dtype,
+        random_state=seed,
+    )
+
+
+def _members(path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as archive:
+        return {name: archive[name] for name in archive.files}
+
+
+def _rewrite(path, header=None, **members) -> None:
+    """Rewrite the archive at ``path``: a new JSON ``header`` and/or members replaced
+    (a member given as None is deleted; ``header_member`` replaces the raw member)."""
+    current = _members(path)
+    if header is not None:
+        current["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    if "header_member" in members:
+        members["header"] = members.pop("header_member")
+    for name, value in members.items():
+        if value is None:
+            current.pop(name, None)
+        else:
+            current[name] = value
+    with open(path, "wb") as stream:
+        np.savez(stream, **current)
+
+
+def _header(path) -> dict:
+    return json.loads(_members(path)["header"].tobytes().decode())
+
+
+@pytest.fixture
+def saved(tmp_path):
+    path = tmp_path / "net.lucid"
+    model_io.save(_network(), path)
+    return path
+
+
+# ============================================================== round trips
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("use_bias", [True, False])
+@pytest.mark.parametrize("activation", HIDDEN_ACTIVATIONS, ids=str)
+def test_network_round_trip_is_exact(tmp_path, rng, dtype, use_bias, activation):
+    net = _network(dtype, use_bias, activation)
+    path = tmp_path / "model.npz"
+    model_io.save(net, path)
+    back = model_io.load(path)
+    assert isinstance(back, Network)
+    assert back.params.dtype == np.dtype(dtype)
+    assert np.array_equal(back.params, net.params)
+    assert back.get_config() == net.get_config()
+    X = rng.standard_normal((7, 4))
+    assert np.array_equal(back.forward(X)[0], net.forward(X)[0])
+    # The views still point into the flat buffer after loading.
+    back.params[0] += 1.0
+    assert back.layers[0].W.flat[0] == back.params[0]
+
+
+@pytest.mark.parametrize("output", OUTPUTS, ids=lambda o: f"{o[0]}+{o[1]}")
+def test_each_output_and_loss_round_trips(tmp_path, output):
+    net = _network(output=output)
+    model_io.save(net, tmp_path / "m")
+    back = model_io.load(tmp_path / "m")
+    assert back.loss.name == output[1]
+    assert back.layers[-1].activation.name == output[0]
+    assert np.array_equal(back.params, net.params)
+
+
+def test_dropout_and_initializer_settings_survive(tmp_path):
+    net = Network([3, 4, 4, 1], dropout=[0.25, 0.5], initializer="lecun_normal", random_state=1)
+    model_io.save(net, tmp_path / "m")
+    assert model_io.load(tmp_path / "m").get_config() == net.get_config()
+
+
+@pytest.mark.parametrize("name", ["model", "model.lucidnet", "model.npz", "model.bin.gz"])
+def test_writes_exactly_the_path_given(tmp_path, name):
+    model_io.save(_network(), tmp_path / name)
+    assert sorted(os.listdir(tmp_path)) == [name]
+    assert zipfile.is_zipfile(tmp_path / name)
+
+
+def test_str_and_pathlike_paths(tmp_path):
+    model_io.save(_network(), str(tmp_path / "a"))
+    assert np.array_equal(model_io.load(str(tmp_path / "a")).params, _network().params)
+
+
+def test_header_records_the_documented_fields(saved):
+    header = _header(saved)
+    assert header["format"] == "lucidnet-model"
+    assert header["format_version"] == 1
+    assert header["library_version"] == lucidnet.__version__
+    assert header["kind"] == "network"
+    assert header["dtype"] == "float64"
+    assert header["network"] == _network().get_config()
+    assert header["n_params"] == _network().n_params
+    assert header["classes"] is None and header["input_scaling"] is None
+
+
+def test_metadata_scaling_names_and_arrays_round_trip(tmp_path):
+    mean, scale = np.array([1.5, -2.0, 0.1, 3.0]), np.array([2.0, 0.5, 1.0, 4.0])
+    extra = {"confusion": np.arange(6, dtype=np.int64).reshape(2, 3), "w": np.ones(3, np.float32)}
+    metadata = {"task": "binary", "target": "label", "nested": {"a": [1, 2.5, None]}}
+    model_io.save(
+        _network(),
+        tmp_path / "m",
+        metadata=metadata,
+        input_scaling=(mean, scale),
+        feature_names=["a", "b", "c", "d"],
+        training={"epochs": 12},
+        arrays=extra,
+    )
+    loaded = model_io.load_file(tmp_path / "m")
+    assert loaded.kind == "network"
+    assert loaded.metadata == metadata
+    assert loaded.training == {"epochs": 12}
+    assert loaded.feature_names == ["a", "b", "c", "d"]
+    assert np.array_equal(loaded.input_scaling.mean, mean)
+    assert np.array_equal(loaded.input_scaling.scale, scale)
+    X = np.array([[2.0, 0.0, 0.0, 7.0]])
+    assert np.array_equal(loaded.input_scaling.transform(X), [[0.25, 4.0, -0.1, 1.0]])
+    assert set(loaded.arrays) == set(extra)
+    for name, array in extra.items():
+        assert loaded.arrays[name].dtype == array.dtype
+        assert np.array_equal(loaded.arrays[name], array)
+    assert loaded.library_version == lucidnet.__version__
+
+
+# ================================================================== saving
+def test_save_refuses_what_is_not_a_model(tmp_path):
+    with pytest.raises(TypeError, match="model must be a lucidnet Network.*got dict"):
+        model_io.save({"W": 1}, tmp_path / "m")
+    assert not os.listdir(tmp_path)
+
+
+def test_save_refuses_metadata_that_is_not_json(tmp_path):
+    with pytest.raises(TypeError, match="metadata must hold only JSON values"):
+        model_io.save(_network(), tmp_path / "m", metadata={"f": object()})
+    with pytest.raises(TypeError, match="metadata must hold only JSON values"):
+        model_io.save(_network(), tmp_path / "m", metadata={"x": float("nan")})
+    with pytest.raises(TypeError, match="metadata must be a dict or None; got list"):
+        model_io.save(_network(), tmp_path / "m", metadata=[1])
+
+
+def test_save_checks_scaling_and_arrays(tmp_path):
+    with pytest.raises(
+        ValueError, match=r"input_scaling mean must be a finite array of shape \(4,\)"
+    ):
+        model_io.save(_network(), tmp_path / "m", input_scaling=(np.zeros(3), np.ones(4)))
+    with pytest.raises(ValueError, match="input_scaling scale must be non-zero"):
+        model_io.save(_network(), tmp_path / "m", input_scaling=(np.zeros(4), np.zeros(4)))
+    with pytest.raises(ValueError, match=r"arrays\['o'\] must hold numbers .*got dtype object"):
+        model_io.save(_network(), tmp_path / "m", arrays={"o": np.array([{}], dtype=object)})
+    with pytest.raises(ValueError, match="arrays names must be non-empty"):
+        model_io.save(_network(), tmp_path / "m", arrays={"../x": np.ones(2)})
+    assert not os.listdir(tmp_path)
+
+
+def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    model_io.save(_network(seed=1), path)
+    before = path.read_bytes()
+
+    def half_then_fail(stream, **arrays):
+        stream.write(b"PK\x03\x04 half a zip")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(model_io.np, "savez", half_then_fail)
+    with pytest.raises(OSError, match="disk full"):
+        model_io.save(_network(seed=2), path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.npz"]
+
+
+def test_interrupted_rename_leaves_no_temporary(tmp_path, monkeypatch):
+    path = tmp_path / "model"
+
+    def no_rename(src, dst):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(model_io.os, "replace", no_rename)
+    with pytest.raises(KeyboardInterrupt):
+        model_io.save(_network(), path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_save_over_an_existing_file_replaces_it(tmp_path):
+    path = tmp_path / "m"
+    model_io.save(_network(seed=1), path)
+    model_io.save(_network(seed=2), path)
+    assert np.array_equal(model_io.load(path).params, _network(seed=2).params)
+    assert os.listdir(tmp_path) == ["m"]
+
+
+# ================================================================= refusals
+class _Payload:
+    """Unpickling this would create a file: evidence of code execution."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_a_pickle_file_is_refused_without_running_it(tmp_path):
+    marker = tmp_path / "executed"
+    path = tmp_path / "evil.model"
+    path.write_bytes(pickle.dumps(_Payload(marker)))
+    with pytest.raises(ModelFileError, match=r"evil\.model: holds a pickled object"):
+        model_io.load(path)
+    assert not marker.exists()
+
+
+def test_an_archive_member_holding_a_pickle_is_refused(tmp_path, saved):
+    marker = tmp_path / "executed"
+    payload = np.empty(1, dtype=object)
+    payload[0] = _Payload(marker)
+    members = _members(saved)
+    members["params"] = payload
+    with open(saved, "wb") as stream:
+        np.savez(stream, **members)
+    with pytest.raises(ModelFileError, match="member 'params' holds a pickled object"):
+        model_io.load(saved)
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("keep", [0, 10, 100, 0.5, 0.9, -1])
+def test_a_truncated_file_is_refused(saved, keep):
+    data = saved.read_bytes()
+    size = (
+        keep
+        if isinstance(keep, int) and keep >= 0
+        else int(len(data) * keep)
+        if keep > 0
+        else len(data) - 1
+    )
+    saved.write_bytes(data[:size])
+    with pytest.raises(ModelFileError, match=str(saved)):
+        model_io.load(saved)
+
+
+def test_params_of_the_wrong_length_are_refused(saved):
+    params = _members(saved)["params"]
+    _rewrite(saved, params=params[:-1])
+    with pytest.raises(
+        ModelFileError, match=r"params must be a 1-D array of 51 values .*\[4, 5, 3, 2\].*\(50,\)"
+    ):
+        model_io.load(saved)
+
+
+def test_params_of_the_wrong_shape_are_refused(saved):
+    params = _members(saved)["params"]
+    _rewrite(saved, params=np.stack([params, params]))
+    with pytest.raises(ModelFileError, match=r"params must be a 1-D array .*\(2, 51\)"):
+        model_io.load(saved)
+
+
+def test_layers_that_do_not_chain_are_refused(saved):
+    header = _header(saved)
+    header["network"]["layers"][1]["n_in"] = 6
+    _rewrite(saved, header=header)
+    with pytest.raises(ModelFileError, match="layer 1 has n_in=6 but the layer before has n_out=5"):
+        model_io.load(saved)
+
+
+def test_an_unknown_activation_is_refused(saved):
+    header = _header(saved)
+    header["network"]["layers"][0]["activation"] = {"name": "swish"}
+    _rewrite(saved, header=header)
+    with pytest.raises(ModelFileError, match=r"layer 0 activation: unknown activation 'swish'"):
+        model_io.load(saved)
+
+
+def test_bad_activation_parameters_are_refused(saved):
+    header = _header(saved)
+    header["network"]["layers"][0]["activation"] = {"name": "leaky_relu", "slope": 7}
+    _rewrite(saved, header=header)
+    with pytest.raises(ModelFileError, match="slope must be in"):
+        model_io.load(saved)
+
+
+def test_an_unknown_loss_is_refused(saved):
+    header = _header(saved)
+    header["network"]["loss"] = {"name": "hinge"}
+    _rewrite(saved, header=header)
+    with pytest.raises(ModelFileError, match="network loss: unknown loss 'hinge'"):
+        model_io.load(saved)
+
+
+def test_a_newer_format_is_refused_with_advice(saved):
+    header = _header(saved)
+    header["format_version"] = 2
+    _rewrite(saved, header=header)
+    with pytest.raises(ModelFileError, match="format version 2 .* upgrade lucidnet"):
+        model_io.load(saved)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda h: h.update(format="keras"), "not a lucidnet model file .format 'keras'"),
+        (lambda h: h.pop("kind"), "header has no 'kind'"),
+        (lambda h: h.update(kind="pickle"), "kind must be one of network, classifier, regressor"),
+        (lambda h: h.update(dtype="float16"), "dtype must be float32 or float64"),
+        (lambda h: h.update(n_params=True), "'n_params' must be int; got bool"),
+        (lambda h: h.update(n_params=50), "n_params is 50 but the layers need 51"),
+        (lambda h: h.update(metadata=[]), "'metadata' must be dict; got list"),
+        (lambda h: h["network"]["layers"][0].update(n_out=0), "sizes must be positive"),
+        (lambda h: h["network"]["layers"][0].update(evil="x"), "unknown key.s. evil"),
+        (
+            lambda h: h["network"]["layers"][0].update(dropout=1.5),
+            r"dropout must be a number in \[0, 1\)",
+        ),
+        (
+            lambda h: h["network"]["layers"][0].update(initializer="os.system"),
+            "unknown initializer",
+        ),
+        (lambda h: h["network"].update(layers=[]), "network has no layers"),
+        (lambda h: h.update(arrays=["x"]), r"missing array\(s\) extra.x"),
+        (lambda h: h.update(classes=[0, 1]), r"missing array\(s\) classes"),
+    ],
+)
+def test_inconsistent_headers_are_refused(saved, edit, message):
+    header = _header(saved)
+    edit(header)
+    _rewrite(saved, header=header)
+    with pytest.raises(ModelFileError, match=message):
+        model_io.load(saved)
+
+
+def test_header_that_is_not_json_is_refused(saved):
+    _rewrite(saved, header_member=np.frombuffer(b"{not json", dtype=np.uint8))
+    with pytest.raises(ModelFileError, match="header is not valid UTF-8 JSON"):
+        model_io.load(saved)
+
+
+def test_header_of_the_wrong_dtype_is_refused(saved):
+    _rewrite(saved, header_member=np.arange(3.0))
+    with pytest.raises(ModelFileError, match="header must be a 1-D uint8 array; got dtype float64"):
+        model_io.load(saved)
+
+
+def test_nonfinite_or_mistyped_params_are_refused(saved):
+    params = _members(saved)["params"]
+    _rewrite(saved, params=params.astype(np.float32))
+    with pytest.raises(ModelFileError, match="params must be float64; got float32"):
+        model_io.load(saved)
+    bad = params.copy()
+    bad[3] = np.nan
+    _rewrite(saved, params=bad)
+    with pytest.raises(ModelFileError, match="params hold NaN or infinite values"):
+        model_io.load(saved)
+
+
+def test_unexpected_or_missing_members_are_refused(saved):
+    _rewrite(saved, surprise=np.ones(2))
+    with pytest.raises(ModelFileError, match=r"unexpected array\(s\) surprise"):
+        model_io.load(saved)
+    _rewrite(saved, surprise=None, params=None)
+    with pytest.raises(ModelFileError, match=r"missing array\(s\) params"):
+        model_io.load(saved)
+    _rewrite(saved, header_member=None)
+    with pytest.raises(ModelFileError, match="no 'header' member"):
+        model_io.load(saved)
+
+
+def test_other_files_are_refused_clearly(tmp_path):
+    with pytest.raises(ModelFileError, match=r"missing\.model: no such file"):
+        model_io.load(tmp_path / "missing.model")
+    with pytest.raises(ModelFileError, match="is a directory"):
+        model_io.load(tmp_path)
+    np.save(tmp_path / "plain.npy", np.ones(3))
+    with pytest.raises(ModelFileError, match="a single .npy array"):
+        model_io.load(tmp_path / "plain.npy")
+    (tmp_path / "text.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(ModelFileError, match=r"text\.csv: not a lucidnet model file"):
+        model_io.load(tmp_path / "text.csv")
+    buffer = _bytes_io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    (tmp_path / "other.zip").write_bytes(buffer.getvalue())
+    with pytest.raises(ModelFileError, match="no 'header' member"):
+        model_io.load(tmp_path / "other.zip")
+
+
+def test_model_file_error_is_a_value_error(saved):
+    saved.write_bytes(b"")
+    with pytest.raises(ValueError, match="not a lucidnet model file"):
+        model_io.load(saved)
+
+
+def test_registry_names_are_the_ones_written(saved):
+    # Every activation name in a saved file resolves through the registry as saved.
+    for layer in _header(saved)["network"]["layers"]:
+        assert activations.get(layer["activation"]).get_config() == layer["activation"]
+
+
+# ============================================================== estimators
+def _iris():
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    return (X - X.mean(axis=0)) / X.std(axis=0), y
+
+
+def _fitted_estimators():
+    from sklearn.datasets import make_multilabel_classification
+
+    from lucidnet.estimators import NeuralNetClassifier, NeuralNetRegressor
+
+    X, y = _iris()
+    names = np.array(["setosa", "versicolor", "virginica"])[y]
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(X, columns=["sl", "sw", "pl", "pw"])
+    X_ml, Y_ml = make_multilabel_classification(n_samples=60, n_features=4, random_state=0)
+    small = dict(hidden_layer_sizes=(5,), max_iter=5, random_state=0)
+    return {
+        "multiclass-strings": (NeuralNetClassifier(**small).fit(X, names), X),
+        "binary-bool": (NeuralNetClassifier(class_weight={False: 2.0}, **small).fit(X, y == 1), X),
+        "binary-float64-early": (
+            NeuralNetClassifier(dtype="float64", early_stopping=True, **small).fit(X, y == 2),
+            X,
+        ),
+        "dataframe": (
+            NeuralNetClassifier(
+                activation=("tanh", "relu"), hidden_layer_sizes=(4, 3), max_iter=5, random_state=0
+            ).fit(frame, y),
+            frame,
+        ),
+        "multilabel": (NeuralNetClassifier(**small).fit(X_ml, Y_ml), X_ml),
+        "regressor-1d": (NeuralNetRegressor(**small).fit(X[:, :3], X[:, 3]), X[:, :3]),
+        "regressor-2d": (
+            NeuralNetRegressor(
+                solver="lbfgs", hidden_layer_sizes=(5,), max_iter=5, random_state=0
+            ).fit(X[:, :2], X[:, 2:]),
+            X[:, :2],
+        ),
+    }
+
+
+@pytest.fixture(scope="module")
+def fitted_estimators():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # five epochs do not converge, on purpose
+        return _fitted_estimators()
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "multiclass-strings",
+        "binary-bool",
+        "binary-float64-early",
+        "dataframe",
+        "multilabel",
+        "regressor-1d",
+        "regressor-2d",
+    ],
+)
+def test_fitted_estimator_round_trip_is_exact(tmp_path, fitted_estimators, case):
+    estimator, X = fitted_estimators[case]
+    path = tmp_path / "estimator.model"
+    model_io.save(estimator, path)
+    back = model_io.load(path)
+    assert type(back) is type(estimator)
+    assert back.get_params() == estimator.get_params()
+    assert np.array_equal(back.network_.params, estimator.network_.params)
+    assert back.network_.dtype == estimator.network_.dtype
+    assert np.array_equal(back.predict(X), estimator.predict(X))
+    for name in (
+        "n_features_in_",
+        "n_outputs_",
+        "n_iter_",
+        "t_",
+        "loss_",
+        "loss_curve_",
+        "best_loss_",
+        "validation_scores_",
+        "best_validation_score_",
+        "out_activation_",
+    ):
+        assert getattr(back, name) == getattr(estimator, name), name
+    if hasattr(estimator, "classes_"):
+        assert back.classes_.dtype == estimator.classes_.dtype
+        assert np.array_equal(back.classes_, estimator.classes_)
+        assert np.array_equal(back.predict_proba(X), estimator.predict_proba(X))
+        assert back.score(X, estimator.predict(X)) == 1.0
+    if hasattr(estimator, "feature_names_in_"):
+        assert back.feature_names_in_.tolist() == estimator.feature_names_in_.tolist()
+    else:
+        assert not hasattr(back, "feature_names_in_")
+
+
+def test_loaded_estimator_keeps_training(tmp_path, fitted_estimators):
+    import warnings
+
+    estimator, X = fitted_estimators["regressor-1d"]
+    model_io.save(estimator, tmp_path / "m")
+    back = model_io.load(tmp_path / "m")
+    back.partial_fit(X, estimator.predict(X))
+    assert back.n_iter_ == estimator.n_iter_ + 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        back.set_params(warm_start=True, max_iter=2).fit(X, estimator.predict(X))
+    assert back.n_iter_ == estimator.n_iter_ + 3
+
+
+def test_estimator_file_records_kind_classes_and_settings(tmp_path, fitted_estimators):
+    estimator, _ = fitted_estimators["multiclass-strings"]
+    model_io.save(estimator, tmp_path / "m", metadata={"target": "species"})
+    loaded = model_io.load_file(tmp_path / "m")
+    assert loaded.kind == "classifier"
+    assert loaded.classes.tolist() == ["setosa", "versicolor", "virginica"]
+    assert loaded.training["hidden_layer_sizes"] == [5]
+    assert loaded.training["solver"] == "adam"
+    assert loaded.metadata == {"target": "species"}
+    assert "classes" not in _members(tmp_path / "m")  # strings live in the JSON header
+    model_io.save(fitted_estimators["multilabel"][0], tmp_path / "n")
+    assert _members(tmp_path / "n")["classes"].tolist() == [0, 1, 2, 3, 4]
+
+
+def test_file_feature_names_do_not_become_feature_names_in(tmp_path, fitted_estimators):
+    # The command line records column names for people; the estimator was fitted on an
+    # array, and must not start expecting a DataFrame after loading.
+    estimator, X = fitted_estimators["regressor-1d"]
+    model_io.save(estimator, tmp_path / "m", feature_names=["a", "b", "c"])
+    loaded = model_io.load_file(tmp_path / "m")
+    assert loaded.feature_names == ["a", "b", "c"]
+    assert not hasattr(loaded.model, "feature_names_in_")
+    assert np.array_equal(loaded.model.predict(X), estimator.predict(X))
+
+
+def test_unfitted_estimator_is_refused(tmp_path):
+    from sklearn.exceptions import NotFittedError
+
+    from lucidnet.estimators import NeuralNetClassifier
+
+    with pytest.raises(NotFittedError, match="not fitted yet"):
+        model_io.save(NeuralNetClassifier(), tmp_path / "m")
+    assert not os.listdir(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda h: h["estimator"].update({"class": "Pickle"}), "class must be NeuralNetClassifier"),
+        (lambda h: h["estimator"]["params"].update(solver="newton"), "'solver' parameter"),
+        (lambda h: h["estimator"]["params"].update(evil=1), r"unknown parameter\(s\) evil"),
+        (lambda h: h["estimator"]["fitted"].update(n_features_in_=7), "must match the network"),
+        (lambda h: h["estimator"]["fitted"].update(y_type_="binary"), "binary classifier"),
+        (lambda h: h["estimator"]["fitted"].update(loss_curve_="x"), "loss_curve_ must be a list"),
+        (
+            lambda h: h.update(classes=["a", "b"]),
+            "2 classes needs 2 softmax output.s.; the network has 3",
+        ),
+        (
+            lambda h: h["estimator"]["fitted"].update(feature_names_in_=["x"]),
+            "feature_names must list the 4 features",
+        ),
+        (lambda h: h.pop("estimator"), "header has no 'estimator'"),
+    ],
+)
+def test_inconsistent_estimator_files_are_refused(tmp_path, fitted_estimators, edit, message):
+    path = tmp_path / "m"
+    model_io.save(fitted_estimators["multiclass-strings"][0], path)
+    header = _header(path)
+    edit(header)
+    _rewrite(path, header=header)
+    with pytest.raises(ModelFileError, match=message):
+        model_io.load(path)
+
+
+def test_deeply_nested_estimator_parameters_are_refused(tmp_path, fitted_estimators):
+    path = tmp_path / "m"
+    model_io.save(fitted_estimators["multiclass-strings"][0], path)
+    header = _header(path)
+    nested = "x"
+    for _ in range(900):
+        nested = [nested]
+    header["estimator"]["params"]["class_weight"] = nested
+    raw = json.dumps(header).encode()
+    _rewrite(path, header_member=np.frombuffer(raw, dtype=np.uint8))
+    with pytest.raises(ModelFileError, match="estimator"):
+        model_io.load(path)

@@ -1,0 +1,124 @@
+"""lucidnet.plots: the figures hold the data given, and PNG files are written.
+
+Truth comes from the inputs themselves (the plotted lines must be the curves
+passed in), from scikit-learn's confusion_matrix, and from a hand-written
+classifier whose decision rule is known exactly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+pytest.importorskip("matplotlib")
+
+from lucidnet import plots  # noqa: E402
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def is_png(path: Path) -> bool:
+    return path.is_file() and path.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_history_from_a_dict_draws_every_series(tmp_path: Path) -> None:
+    curves = {"loss": [0.9, 0.5, 0.3], "val_loss": [1.0, 0.7, 0.6],
+              "val_accuracy": [0.5, 0.7, 0.8], "lr": [0.1, 0.1, 0.1]}
+    figure = plots.plot_history(curves, tmp_path / "loss.png")
+    assert is_png(tmp_path / "loss.png")
+    cost, metric = figure.axes[:2]
+    assert [list(line.get_ydata()) for line in cost.lines] == [curves["loss"], curves["val_loss"]]
+    assert list(cost.lines[0].get_xdata()) == [1, 2, 3]  # epochs count from 1
+    assert [list(line.get_ydata()) for line in metric.lines] == [curves["val_accuracy"]]
+    assert cost.get_xlabel() == "epoch"
+
+
+def test_history_from_a_history_object_and_an_estimator() -> None:
+    from lucidnet.callbacks import History
+
+    history = History()
+    history.history = {"loss": [2.0, 1.0]}
+    figure = plots.plot_history(history)
+    assert len(figure.axes) == 1 and list(figure.axes[0].lines[0].get_ydata()) == [2.0, 1.0]
+
+    fitted = SimpleNamespace(loss_curve_=[0.7, 0.4, 0.2], validation_scores_=[0.6, 0.8, 0.9])
+    figure = plots.plot_history(fitted)
+    assert list(figure.axes[0].lines[0].get_ydata()) == [0.7, 0.4, 0.2]
+    assert list(figure.axes[1].lines[0].get_ydata()) == [0.6, 0.8, 0.9]
+
+
+def test_history_errors_name_the_argument() -> None:
+    with pytest.raises(TypeError, match="history must be a History"):
+        plots.plot_history(42)
+    with pytest.raises(ValueError, match="non-empty 'loss' series"):
+        plots.plot_history({"val_loss": [1.0]})
+
+
+class RightHalf:
+    """A classifier with a known rule: "right" where x > 0.5, else "left"."""
+
+    def __init__(self) -> None:
+        self.seen: np.ndarray | None = None
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        self.seen = np.asarray(X)
+        return np.where(self.seen[:, 0] > 0.5, "right", "left")
+
+
+def test_decision_boundary_predicts_on_a_grid_around_the_data(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.uniform(0, 1, (40, 2))
+    y = np.where(X[:, 0] > 0.5, "right", "left")
+    model = RightHalf()
+    figure = plots.plot_decision_boundary(model, X, y, tmp_path / "db.png", resolution=30,
+                                          feature_names=["hours slept", "hours studied"])
+    assert is_png(tmp_path / "db.png")
+    # The grid covers the data with a 10% margin on each side.
+    assert model.seen.shape == (30 * 30, 2)
+    span = X.max(axis=0) - X.min(axis=0)
+    np.testing.assert_allclose(model.seen.min(axis=0), X.min(axis=0) - 0.1 * span)
+    np.testing.assert_allclose(model.seen.max(axis=0), X.max(axis=0) + 0.1 * span)
+    axes = figure.axes[0]
+    assert (axes.get_xlabel(), axes.get_ylabel()) == ("hours slept", "hours studied")
+    points = axes.collections[-1]
+    np.testing.assert_array_equal(points.get_offsets(), X)
+    # Both classes get their own colour: "left" -> 0, "right" -> 1.
+    np.testing.assert_array_equal(points.get_array(), (y == "right").astype(int))
+
+
+def test_decision_boundary_applies_the_transform_and_checks_shapes() -> None:
+    X = np.array([[0.0, 0.0], [10.0, 10.0]])
+    model = RightHalf()
+    plots.plot_decision_boundary(model, X, [0, 1], resolution=5, transform=lambda g: g / 10)
+    assert model.seen.max() <= 1.2  # the grid reached predict already scaled
+    with pytest.raises(ValueError, match=r"X must have shape \(n_samples, 2\)"):
+        plots.plot_decision_boundary(model, np.zeros((3, 3)), [0, 1, 0])
+    with pytest.raises(ValueError, match="y must have shape"):
+        plots.plot_decision_boundary(model, X, [0, 1, 1])
+
+
+def test_confusion_matrix_matches_scikit_learn(tmp_path: Path) -> None:
+    from sklearn.metrics import confusion_matrix
+
+    y_true = ["cat", "dog", "dog", "bird", "cat", "dog"]
+    y_pred = ["cat", "cat", "dog", "bird", "bird", "dog"]
+    labels = ["bird", "cat", "dog"]
+    figure = plots.plot_confusion_matrix(y_true, y_pred, labels, tmp_path / "cm.png")
+    assert is_png(tmp_path / "cm.png")
+    expected = confusion_matrix(y_true, y_pred, labels=labels)
+    axes = figure.axes[0]
+    np.testing.assert_array_equal(axes.images[0].get_array(), expected)
+    assert [int(t.get_text()) for t in axes.texts] == expected.ravel().tolist()
+    assert [t.get_text() for t in axes.get_xticklabels()] == labels
+    with pytest.raises(ValueError, match="labels must name at least one class"):
+        plots.plot_confusion_matrix(y_true, y_pred, [])
+
+
+def test_missing_matplotlib_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ImportError, match=r'pip install "lucidnet\[plot\]"'):
+        plots.plot_history({"loss": [1.0]})
