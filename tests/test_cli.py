@@ -462,3 +462,16 @@ def test_checkpoint_and_resume(tmp_path: Path) -> None:
     resumed = json.loads(run("train", "--dataset", "iris", "--epochs", "6", "--no-early-stopping",
                              "--resume", str(checkpoints), "--json").stdout)
     assert resumed["epochs"] == 6
+
+
+def test_predict_leaves_out_the_trained_target_column_by_itself(tmp_path):
+    """A file that still holds the label column predicts without --target."""
+    data = tmp_path / "iris.csv"
+    model = tmp_path / "iris.npz"
+    assert run("dataset", "iris", "--out", str(data)).returncode == 0
+    assert run("train", str(data), "--target", "target", "--epochs", "5", "--quiet",
+                   "--out", str(model)).returncode == 0
+    explicit = run("predict", str(model), str(data), "--target", "target")
+    implicit = run("predict", str(model), str(data))
+    assert implicit.returncode == 0, implicit.stderr
+    assert implicit.stdout == explicit.stdout and len(implicit.stdout.splitlines()) == 151

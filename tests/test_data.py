@@ -493,3 +493,14 @@ def test_check_targets():
         check_targets([1.0, np.nan], name="Y")
     with raises("y must hold real numbers; got dtype <U3"):
         check_targets(np.array(["cat", "dog"]))
+
+
+def test_column_names_reads_the_header_only(tmp_path):
+    from lucidnet.data import column_names
+
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,label\n1,2,x\n3,oops,y\n")  # a bad cell past the header is not read
+    assert column_names(path) == ["a", "b", "label"]
+    numeric = tmp_path / "n.csv"
+    numeric.write_text("1,2\n3,4\n")
+    assert column_names(numeric) == ["0", "1"]

@@ -310,8 +310,12 @@ def load_bundle(path: str) -> Bundle:
 def read_features(bundle: Bundle, path: str, target: str | None, *,
                   require_target: bool = False) -> Any:
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
-    from .data import read_table
+    from .data import column_names, read_table
 
+    trained_on = bundle.metadata.get("target_name")
+    if target is None and trained_on and trained_on in column_names(path):
+        # DATA still holds the column the model was trained to predict: leave it out.
+        target = trained_on
     table = read_table(path, _target_argument(target), require_target=require_target)
     if table.n_features != bundle.n_features:
         hint = "" if target is not None else "; pass --target COL if DATA also holds the labels"

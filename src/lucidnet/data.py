@@ -195,6 +195,23 @@ def read_table(
     return table
 
 
+def column_names(path: PathLike) -> list[str]:
+    """The names of a file's columns, target included, in file order.
+
+    For delimited text only the first 64 KiB are read, so this is cheap on large
+    files; other formats are read whole.  Raises ``DataError`` like :func:`read_table`.
+    """
+    source = os.fspath(path)
+    if Path(source).suffix.lower() in _DELIMITERS and os.path.isfile(source):
+        with open(source, encoding="utf-8-sig", errors="replace", newline="") as fh:
+            text = fh.read(65536).replace("\r\n", "\n").replace("\r", "\n")
+        delimiter = _choose_delimiter(text, _DELIMITERS[Path(source).suffix.lower()])
+        first = next((line for line in text.split("\n") if line.strip()), "")
+        return _header(_split_fields([first], delimiter)[0], 1, source)[0] if first else []
+    table = read_table(source)
+    return list(table.feature_names)
+
+
 def _resolve_target(target: str | int | None, names: Sequence[str], path: str) -> int | None:
     """Turn a target name or index into a 0-based column index (or None)."""
     if target is None:
