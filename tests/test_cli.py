@@ -311,6 +311,8 @@ def test_cli_model_predicts_in_python_exactly_as_the_cli(cancer_csv: Path,
     header, rows = read_csv(out)
     assert header == ["proba_benign", "proba_malignant"]
     np.testing.assert_array_equal(np.array(rows, dtype=float), proba)  # exact round trip
+    # lucidnet.load gives a Pipeline that standardizes raw features itself.
+    np.testing.assert_array_equal(io.load(model_path).predict_proba(X), proba)
     # Training on all rows for 15 epochs fits this easy table well.
     assert np.mean(expected == y) > 0.9
 

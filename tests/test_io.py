@@ -631,3 +631,29 @@ def test_deeply_nested_estimator_parameters_are_refused(tmp_path, fitted_estimat
     _rewrite(path, header_member=np.frombuffer(raw, dtype=np.uint8))
     with pytest.raises(ModelFileError, match="estimator"):
         model_io.load(path)
+
+
+def test_a_standardizing_pipeline_round_trips_and_predicts_raw_features(tmp_path):
+    """Pipeline([StandardScaler, estimator]) saves without pickle and loads as the same pipeline."""
+    from sklearn.datasets import load_iris
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from lucidnet import NeuralNetClassifier
+
+    X, y = load_iris(return_X_y=True)
+    pipeline = make_pipeline(
+        StandardScaler(), NeuralNetClassifier(hidden_layer_sizes=(8,), max_iter=30, random_state=0)
+    )
+    with pytest.warns(Warning):  # 30 epochs do not converge: ConvergenceWarning
+        pipeline.fit(X, y)
+    path = tmp_path / "pipeline.npz"
+    model_io.save(pipeline, path)
+    back = model_io.load(path)
+    assert type(back).__name__ == "Pipeline" and len(back.steps) == 2
+    np.testing.assert_array_equal(back.predict(X), pipeline.predict(X))
+    np.testing.assert_array_equal(back.predict_proba(X), pipeline.predict_proba(X))
+    parts = model_io.load_file(path)
+    np.testing.assert_array_equal(parts.input_scaling.mean, pipeline[0].mean_)
+    with pytest.raises(TypeError, match=r"\[StandardScaler, lucidnet estimator\]"):
+        model_io.save(make_pipeline(NeuralNetClassifier()), tmp_path / "bad.npz")

@@ -143,7 +143,9 @@ def save(
 
     Parameters
     ----------
-    model : Network, or a fitted NeuralNetClassifier / NeuralNetRegressor
+    model : Network, a fitted NeuralNetClassifier / NeuralNetRegressor, or a fitted
+        ``Pipeline([StandardScaler, estimator])`` (saved as the estimator plus its
+        input scaling)
     path : str or path-like
         Written as given: no suffix is added.
     metadata : dict, optional
@@ -168,6 +170,7 @@ def save(
     OSError
         The file cannot be written; the previous file at ``path`` is then intact.
     """
+    model, input_scaling = _unwrap_standardizing_pipeline(model, input_scaling)
     network, kind, estimator_state, classes = _describe_model(model)
     if feature_names is None and kind != "network" and hasattr(model, "feature_names_in_"):
         feature_names = list(model.feature_names_in_)
@@ -204,6 +207,48 @@ def save(
     encoded = json.dumps(header, allow_nan=False).encode("utf-8")
     members["header"] = np.frombuffer(encoded, dtype=np.uint8)
     _write_atomically(os.fspath(path), members)
+
+
+def _unwrap_standardizing_pipeline(model: Any, input_scaling: Any) -> tuple[Any, Any]:
+    """``Pipeline([StandardScaler, estimator])`` -> (estimator, its scaling); others as given.
+
+    The scaler becomes the file's input scaling, which :func:`load` turns back into
+    the same two-step pipeline, so a pipeline round-trips without pickle.
+    """
+    steps = getattr(model, "steps", None)
+    if steps is None or type(model).__name__ != "Pipeline":
+        return model, input_scaling
+    from sklearn.preprocessing import StandardScaler
+
+    if len(steps) != 2 or not isinstance(steps[0][1], StandardScaler):
+        raise TypeError(
+            "a Pipeline can be saved when it is [StandardScaler, lucidnet estimator]; "
+            f"got steps {[type(step).__name__ for _, step in steps]}"
+        )
+    if input_scaling is not None:
+        raise ValueError("input_scaling must not be given with a Pipeline: its scaler is saved")
+    scaler = steps[0][1]
+    n_features = getattr(scaler, "n_features_in_", None)
+    if n_features is None:
+        raise TypeError("the Pipeline's StandardScaler is not fitted")
+    mean = scaler.mean_ if scaler.with_mean else np.zeros(n_features)
+    scale = scaler.scale_ if scaler.with_std else np.ones(n_features)
+    return steps[1][1], InputScaling(mean, scale)
+
+
+def _standardizing_pipeline(estimator: Any, scaling: InputScaling) -> Any:
+    """A fitted ``Pipeline([("standardize", StandardScaler), ("model", estimator)])``."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler()
+    # The fitted state StandardScaler.transform reads; set directly, as fit would.
+    scaler.mean_ = scaling.mean.copy()
+    scaler.scale_ = scaling.scale.copy()
+    scaler.var_ = scaling.scale**2
+    scaler.n_features_in_ = scaling.mean.size
+    scaler.n_samples_seen_ = 0
+    return Pipeline([("standardize", scaler), ("model", estimator)])
 
 
 def _describe_model(model: Any) -> tuple[Network, str, dict | None, np.ndarray | None]:
@@ -332,13 +377,22 @@ def _remove_quietly(path: str) -> None:
 def load(path: str | os.PathLike) -> Any:
     """Read a model file written by :func:`save`: a Network or a fitted estimator.
 
+    An estimator saved with an input scaling (a saved ``Pipeline([StandardScaler,
+    estimator])``, or a model trained by ``lucidnet train``, which standardizes
+    features) comes back as that fitted two-step ``Pipeline``, so that ``predict``
+    takes raw features, exactly like ``lucidnet predict``.  :func:`load_file` gives
+    the parts separately.
+
     Raises
     ------
     ModelFileError
         The file is missing, damaged, holds a pickle, comes from a newer lucidnet, or
         anything in it is inconsistent; the message starts with the path.
     """
-    return load_file(path).model
+    loaded = load_file(path)
+    if loaded.input_scaling is not None and loaded.kind != "network":
+        return _standardizing_pipeline(loaded.model, loaded.input_scaling)
+    return loaded.model
 
 
 def load_file(path: str | os.PathLike) -> LoadedModel:
