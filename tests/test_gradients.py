@@ -40,7 +40,9 @@ def _id(value):
 
 
 @pytest.mark.parametrize("use_bias", [True, False], ids=["bias", "nobias"])
-@pytest.mark.parametrize("output,loss", OUTPUT_PAIRS, ids=[f"{_id(a)}+{b}" for a, b in OUTPUT_PAIRS])
+@pytest.mark.parametrize(
+    "output,loss", OUTPUT_PAIRS, ids=[f"{_id(a)}+{b}" for a, b in OUTPUT_PAIRS]
+)
 @pytest.mark.parametrize("hidden", HIDDEN, ids=_id)
 def test_backprop_matches_central_differences(hidden, output, loss, use_bias, rng):
     net = Network(
@@ -106,7 +108,9 @@ def test_gradcheck_reports_a_wrong_gradient(rng, monkeypatch):
 
 
 def test_gradcheck_of_float32_network_runs_in_float64(rng):
-    net = Network([3, 4, 2], activation="relu", loss="squared_error", dtype="float32", random_state=rng)
+    net = Network(
+        [3, 4, 2], activation="relu", loss="squared_error", dtype="float32", random_state=rng
+    )
     result = gradcheck(net, rng.standard_normal((5, 3)), rng.standard_normal((5, 2)))
     assert result.relative_difference < 1e-7
     assert net.params.dtype == np.float32  # the network itself is untouched
@@ -121,8 +125,10 @@ _AUTOGRAD_ACTIVATIONS = {
     "relu": lambda z: anp.maximum(z, 0.0),
     "tanh": anp.tanh,
     "identity": lambda z: z,
-    "softmax": lambda z: anp.exp(z - anp.max(z, axis=1, keepdims=True))
-    / anp.sum(anp.exp(z - anp.max(z, axis=1, keepdims=True)), axis=1, keepdims=True),
+    "softmax": lambda z: (
+        anp.exp(z - anp.max(z, axis=1, keepdims=True))
+        / anp.sum(anp.exp(z - anp.max(z, axis=1, keepdims=True)), axis=1, keepdims=True)
+    ),
 }
 _AUTOGRAD_CASES = list(
     itertools.product(
@@ -155,7 +161,7 @@ def test_backprop_matches_autograd(hidden, pair, rng):
     def cost_of(flat):
         # An independent forward pass written with autograd.numpy on the flat vector.
         A, offset, penalty = X, 0, 0.0
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
             W = anp.reshape(flat[offset : offset + n_in * n_out], (n_out, n_in))
             offset += n_in * n_out
             b = flat[offset : offset + n_out]
@@ -169,7 +175,9 @@ def test_backprop_matches_autograd(hidden, pair, rng):
 
     expected = autograd.grad(cost_of)(net.params.copy())
     net.loss_and_gradient(X, Y, weights, l2=l2)
-    assert net.cost(X, Y, weights, l2=l2) == pytest.approx(float(cost_of(net.params.copy())), rel=1e-12)
+    assert net.cost(X, Y, weights, l2=l2) == pytest.approx(
+        float(cost_of(net.params.copy())), rel=1e-12
+    )
     np.testing.assert_allclose(net.grads, expected, rtol=1e-10, atol=1e-12)
 
 

@@ -23,7 +23,9 @@ REFERENCE = {
 @pytest.mark.parametrize("name", ELEMENTWISE)
 def test_forward_matches_the_textbook_formula(name, rng):
     Z = rng.uniform(-6, 6, (5, 4))
-    np.testing.assert_allclose(activations.get(name).forward(Z), REFERENCE[name](Z), rtol=1e-14, atol=1e-15)
+    np.testing.assert_allclose(
+        activations.get(name).forward(Z), REFERENCE[name](Z), rtol=1e-14, atol=1e-15
+    )
 
 
 @pytest.mark.parametrize("name", ELEMENTWISE)
@@ -122,7 +124,10 @@ def test_sum_squared_error_is_the_references_half_sum():
     assert losses.get("squared_error").cost(A, Y) == pytest.approx(0.5 * (0.25 + 0.0625) / 2)
 
 
-@pytest.mark.parametrize("name", ["binary_cross_entropy", "categorical_cross_entropy", "squared_error", "sum_squared_error"])
+@pytest.mark.parametrize(
+    "name",
+    ["binary_cross_entropy", "categorical_cross_entropy", "squared_error", "sum_squared_error"],
+)
 def test_loss_gradient_matches_central_differences(name, rng):
     loss = losses.get(name)
     A = rng.uniform(0.1, 0.9, (4, 3))
@@ -132,7 +137,9 @@ def test_loss_gradient_matches_central_differences(name, rng):
     np.testing.assert_allclose(loss.gradient(A, Y, weights), numeric, rtol=1e-6, atol=1e-9)
 
 
-@pytest.mark.parametrize("name", ["binary_cross_entropy", "categorical_cross_entropy", "squared_error"])
+@pytest.mark.parametrize(
+    "name", ["binary_cross_entropy", "categorical_cross_entropy", "squared_error"]
+)
 def test_cost_from_logits_equals_cost_from_outputs(name, rng):
     loss = losses.get(name)
     g = activations.get(loss.natural_activation)
@@ -150,7 +157,9 @@ def test_costs_stay_finite_for_saturated_outputs():
         assert bce.cost_from_logits(Z, Y) == pytest.approx(800.0)  # softplus(800) = 800
         assert np.isfinite(bce.cost(np.array([[1.0], [0.0]]), Y))
         cce = losses.get("categorical_cross_entropy")
-        assert cce.cost_from_logits(np.array([[1000.0, -1000.0]]), np.array([[0.0, 1.0]])) == pytest.approx(2000.0)
+        assert cce.cost_from_logits(
+            np.array([[1000.0, -1000.0]]), np.array([[0.0, 1.0]])
+        ) == pytest.approx(2000.0)
 
 
 def test_fused_delta_is_exactly_what_the_chain_rule_gives(rng):

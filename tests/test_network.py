@@ -54,7 +54,9 @@ def test_workspace_gives_the_same_gradients(rng):
         np.testing.assert_array_equal(net.grads, expected)
 
 
-@pytest.mark.parametrize("loss", ["binary_cross_entropy", "categorical_cross_entropy", "squared_error"])
+@pytest.mark.parametrize(
+    "loss", ["binary_cross_entropy", "categorical_cross_entropy", "squared_error"]
+)
 def test_float32_end_to_end(loss, rng):
     net = Network([4, 6, 3], loss=loss, dtype="float32", random_state=rng)
     X = rng.standard_normal((10, 4)).astype(np.float32)
@@ -122,12 +124,32 @@ def test_same_seed_same_weights():
         ({"layer_sizes": [3]}, ValueError, "layer_sizes must list at least two positive ints"),
         ({"layer_sizes": [3, 0, 1]}, ValueError, r"got \[3, 0, 1\]"),
         ({"layer_sizes": 5}, TypeError, "layer_sizes must be a sequence"),
-        ({"layer_sizes": [3, 2, 1], "activation": "sigmoidal"}, ValueError, "unknown activation 'sigmoidal'"),
+        (
+            {"layer_sizes": [3, 2, 1], "activation": "sigmoidal"},
+            ValueError,
+            "unknown activation 'sigmoidal'",
+        ),
         ({"layer_sizes": [3, 2, 1], "loss": "mae"}, ValueError, "unknown loss 'mae'"),
-        ({"layer_sizes": [3, 2, 1], "dtype": "int32"}, ValueError, "dtype must be float32 or float64; got 'int32'"),
-        ({"layer_sizes": [3, 2, 2, 1], "activation": ["relu"]}, ValueError, r"one per hidden layer \(2\); got 1"),
-        ({"layer_sizes": [3, 1], "output_activation": "relu"}, ValueError, "loss must be given for an output activation of 'relu'"),
-        ({"layer_sizes": [3, 2, 1], "random_state": "seed"}, TypeError, "random_state must be None, an int"),
+        (
+            {"layer_sizes": [3, 2, 1], "dtype": "int32"},
+            ValueError,
+            "dtype must be float32 or float64; got 'int32'",
+        ),
+        (
+            {"layer_sizes": [3, 2, 2, 1], "activation": ["relu"]},
+            ValueError,
+            r"one per hidden layer \(2\); got 1",
+        ),
+        (
+            {"layer_sizes": [3, 1], "output_activation": "relu"},
+            ValueError,
+            "loss must be given for an output activation of 'relu'",
+        ),
+        (
+            {"layer_sizes": [3, 2, 1], "random_state": "seed"},
+            TypeError,
+            "random_state must be None, an int",
+        ),
     ],
 )
 def test_bad_construction_arguments(kwargs, error, message):
@@ -138,9 +160,13 @@ def test_bad_construction_arguments(kwargs, error, message):
 def test_bad_data_is_named(rng):
     net = Network([3, 2, 1], random_state=rng)
     X = rng.standard_normal((4, 3))
-    with pytest.raises(ValueError, match=r"X must have 3 columns \(shape \(m, 3\)\); got shape \(4, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"X must have 3 columns \(shape \(m, 3\)\); got shape \(4, 2\)"
+    ):
         net.cost(X[:, :2], np.ones(4))
-    with pytest.raises(ValueError, match=r"Y must have 4 rows, one per example of X; got shape \(3, 1\)"):
+    with pytest.raises(
+        ValueError, match=r"Y must have 4 rows, one per example of X; got shape \(3, 1\)"
+    ):
         net.cost(X, np.ones((3, 1)))
     with pytest.raises(ValueError, match=r"Y must have 1 columns"):
         net.cost(X, np.ones((4, 2)))
@@ -148,13 +174,17 @@ def test_bad_data_is_named(rng):
     bad[2, 1] = np.nan
     with pytest.raises(ValueError, match=r"X must be finite; X\[2, 1\] is .*nan"):
         net.cost(bad, np.ones(4))
-    with pytest.raises(ValueError, match=r"X must be a 2-D array of shape \(m, 3\).*got an array of shape \(3,\)"):
+    with pytest.raises(
+        ValueError, match=r"X must be a 2-D array of shape \(m, 3\).*got an array of shape \(3,\)"
+    ):
         net.predict(X[0])
     with pytest.raises(TypeError, match="X must hold real numbers; got an array of dtype <U1"):
         net.predict([["a", "b", "c"]])
     with pytest.raises(ValueError, match=r"sample_weight must have shape \(4,\)"):
         net.cost(X, np.ones(4), sample_weight=np.ones(3))
-    with pytest.raises(ValueError, match=r"layers\[1\].n_in must equal layers\[0\].n_out = 4; got 3"):
+    with pytest.raises(
+        ValueError, match=r"layers\[1\].n_in must equal layers\[0\].n_out = 4; got 3"
+    ):
         Network.from_layers([Dense(2, 4), Dense(3, 1, "sigmoid")], "binary_cross_entropy")
 
 
@@ -166,7 +196,9 @@ def test_fit_records_and_prints_the_cost_every_n_iterations(rng, capsys):
     costs = net.fit(X, Y, learning_rate=0.5, num_iterations=250, print_cost=True)
     assert len(costs) == 3  # iterations 0, 100 and 200, the reference's rule
     printed = capsys.readouterr().out.splitlines()
-    assert printed[0].startswith("Cost after iteration 0: ") and printed[-1].startswith("Cost after iteration 249")
+    assert printed[0].startswith("Cost after iteration 0: ") and printed[-1].startswith(
+        "Cost after iteration 249"
+    )
     assert costs[-1] < costs[0]
 
 
@@ -197,7 +229,9 @@ def test_l_layer_network_learns_breast_cancer():
     from sklearn.preprocessing import StandardScaler
 
     X, y = load_breast_cancer(return_X_y=True)
-    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, stratify=y, random_state=0)
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=0.25, stratify=y, random_state=0
+    )
     scaler = StandardScaler().fit(X_train)
     net = Network([30, 20, 7, 5, 1], activation="relu", initializer="lecun_normal", random_state=1)
     costs = net.fit(scaler.transform(X_train), y_train, learning_rate=0.05, num_iterations=1500)
@@ -219,7 +253,12 @@ def test_explain_rows_follow_the_network_shapes(rng):
     assert "dA0" not in shapes  # nobody needs the gradient of the data
     text = str(columns)
     assert "examples as columns" in text and "W[1] A[0] + b[1]" in text
-    assert table.to_dicts()[0] == {"code": "X", "symbol": "A[0] = X", "meaning": "the inputs, 2 features per example", "shape": (4, 2)}
+    assert table.to_dicts()[0] == {
+        "code": "X",
+        "symbol": "A[0] = X",
+        "meaning": "the inputs, 2 features per example",
+        "shape": (4, 2),
+    }
 
 
 def test_explain_matches_the_actual_arrays(rng):
@@ -227,9 +266,16 @@ def test_explain_matches_the_actual_arrays(rng):
     net = Network([3, 5, 2], output_activation="softmax", random_state=rng)
     X = rng.standard_normal((7, 3))
     AL, caches = net.forward(X)
-    actual = {"X": X.shape, "Z1": caches[0].Z.shape, "A1": caches[0].A.shape, "Z2": caches[1].Z.shape,
-              "A2": AL.shape, "W1": net.layers[0].W.shape, "b2": net.layers[1].b.shape,
-              "dW1": net.layers[0].dW.shape}
+    actual = {
+        "X": X.shape,
+        "Z1": caches[0].Z.shape,
+        "A1": caches[0].A.shape,
+        "Z2": caches[1].Z.shape,
+        "A2": AL.shape,
+        "W1": net.layers[0].W.shape,
+        "b2": net.layers[1].b.shape,
+        "dW1": net.layers[0].dW.shape,
+    }
     rows = {row.code: row.shape for row in explain(net, 7).rows}
     for code, shape in actual.items():
         assert rows[code] == shape, code
@@ -246,7 +292,8 @@ def test_import_is_light():
     import subprocess
     import sys
 
-    code = "import sys, lucidnet; print(sorted(m for m in ('sklearn', 'scipy', 'matplotlib', 'tqdm', 'click') if m in sys.modules))"
+    heavy = "('sklearn', 'scipy', 'matplotlib', 'tqdm', 'click')"
+    code = f"import sys, lucidnet; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert lucidnet.__version__

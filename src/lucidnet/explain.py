@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from . import losses
 from .network import Network
 
 __all__ = ["explain", "Explanation", "Quantity"]
@@ -45,11 +46,13 @@ class Explanation:
     def __str__(self) -> str:
         header = ("code", "symbol", "meaning", "shape")
         cells = [header] + [
-            (q.code, q.symbol, q.meaning, _format_shape(q.shape))
-            for q in self.rows
+            (q.code, q.symbol, q.meaning, _format_shape(q.shape)) for q in self.rows
         ]
         widths = [max(len(row[i]) for row in cells) for i in range(4)]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in cells
+        ]
         lines.insert(1, "  ".join("-" * w for w in widths))
         sizes = "-".join(map(str, self.layer_sizes))
         where = (
@@ -85,6 +88,8 @@ def explain(
         activations = [layer.activation.name for layer in network.layers]
         loss = network.loss.name
         biases = [layer.use_bias for layer in network.layers]
+        fused: bool | None = losses.is_fused(activations[-1], network.loss)
+        per_example = "" if network.loss.sums else " / m"
     else:
         sizes = [int(n) for n in network]
         if len(sizes) < 2 or min(sizes) < 1:
@@ -92,6 +97,7 @@ def explain(
         activations = ["g"] * (len(sizes) - 2) + ["output activation"]
         loss = "the loss"
         biases = [True] * (len(sizes) - 1)
+        fused, per_example = None, " / m"  # unknown loss: say both
     if isinstance(examples, bool) or not isinstance(examples, int) or examples < 1:
         raise ValueError(f"examples must be a positive int; got {examples!r}")
     m, L = examples, len(sizes) - 1
@@ -102,7 +108,9 @@ def explain(
     def bias(n: int) -> tuple[int, ...]:
         return (n, 1) if columns else (n,)
 
-    rows = [Quantity("X", "A[0] = X", f"the inputs, {sizes[0]} features per example", batch(sizes[0]))]
+    rows = [
+        Quantity("X", "A[0] = X", f"the inputs, {sizes[0]} features per example", batch(sizes[0]))
+    ]
     for l in range(1, L + 1):
         n, n_prev, g = sizes[l], sizes[l - 1], activations[l - 1]
         rows.append(Quantity(f"W{l}", f"W[{l}]", f"weights of layer {l}", (n, n_prev)))
@@ -116,18 +124,31 @@ def explain(
     for l in range(L, 0, -1):
         n, n_prev = sizes[l], sizes[l - 1]
         if l == L:
-            meaning = "dJ/dZ[L]; A[L] - Y (over m) for the fused output pairings"
+            meaning = _output_delta(fused, activations[-1], loss, "" if columns else per_example)
         else:
             meaning = f"dJ/dZ[{l}] = dA[{l}] * {activations[l - 1]}'(Z[{l}])"
         rows.append(Quantity(f"dZ{l}", f"dZ[{l}]", meaning, batch(n)))
-        dw = f"dZ[{l}] A[{l - 1}]^T / m" if columns else f"dZ[{l}]^T A[{l - 1}]"
+        # The library's dZ already carries the cost's 1/m; the course divides at dW, db.
+        dw = f"dZ[{l}] A[{l - 1}]^T{per_example}" if columns else f"dZ[{l}]^T A[{l - 1}]"
+        db = f"dZ[{l}] summed over examples{per_example if columns else ''}"
         rows.append(Quantity(f"dW{l}", f"dW[{l}]", f"dJ/dW[{l}] = {dw}", (n, n_prev)))
         if biases[l - 1]:
-            rows.append(Quantity(f"db{l}", f"db[{l}]", f"dJ/db[{l}], dZ[{l}] summed over examples", bias(n)))
+            rows.append(Quantity(f"db{l}", f"db[{l}]", f"dJ/db[{l}] = {db}", bias(n)))
         if l > 1:
             da = f"W[{l}]^T dZ[{l}]" if columns else f"dZ[{l}] W[{l}]"
-            rows.append(Quantity(f"dA{l - 1}", f"dA[{l - 1}]", f"dJ/dA[{l - 1}] = {da}", batch(n_prev)))
+            rows.append(
+                Quantity(f"dA{l - 1}", f"dA[{l - 1}]", f"dJ/dA[{l - 1}] = {da}", batch(n_prev))
+            )
     return Explanation(tuple(rows), tuple(sizes), m, "columns" if columns else "rows")
+
+
+def _output_delta(fused: bool | None, activation: str, loss: str, scale: str) -> str:
+    """How the output layer's delta is formed, for this pairing of activation and loss."""
+    if fused is None:
+        return f"dJ/dZ[L] = (A[L] - Y){scale} for the fused pairings, else dA[L] * g'(Z[L])"
+    if fused:
+        return f"dJ/dZ[L] = (A[L] - Y){scale} (fused: {activation} + {loss})"
+    return f"dJ/dZ[L] = dJ/dA[L] * {activation}'(Z[L])"
 
 
 def _format_shape(shape: tuple[int, ...]) -> str:
