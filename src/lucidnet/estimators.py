@@ -93,6 +93,14 @@ _OPTIMIZER_PARAMS = {
 _MIN_ADAPTIVE_RATE = 1e-6
 
 
+def _is_stepwise(estimator: Any) -> bool:
+    """Whether the solver trains in epochs of steps: all but full-batch L-BFGS.
+
+    Only those have ``partial_fit`` and honour ``early_stopping`` (as in scikit-learn).
+    """
+    return estimator.solver != "lbfgs"
+
+
 class _BaseNeuralNet(BaseEstimator):
     """What the classifier and the regressor share: parameters, the network, the fit loop."""
 
@@ -129,6 +137,8 @@ class _BaseNeuralNet(BaseEstimator):
         "use_bias": ["boolean"],
         "initializer": [None, str],
     }
+    #: Whether ``y`` must be numeric (regression) rather than class labels.
+    _y_numeric = False
 
     def __init__(
         self,
@@ -208,7 +218,17 @@ class _BaseNeuralNet(BaseEstimator):
         raise NotImplementedError
 
     def _validate_y(self, X: Any, y: Any, *, reset: bool) -> tuple[np.ndarray, np.ndarray]:
-        raise NotImplementedError
+        """``X`` as a float ndarray of shape (m, n_features) and ``y`` of shape (m,) or (m, k)."""
+        return validate_data(
+            self,
+            X,
+            y,
+            reset=reset,
+            dtype=(np.float64, np.float32),
+            multi_output=True,
+            y_numeric=self._y_numeric,
+            order="C",
+        )
 
     # ------------------------------------------------------------------ fitting
     def _fit(
@@ -334,7 +354,7 @@ class _BaseNeuralNet(BaseEstimator):
 
     def _fit_epochs(self, X, Y, y, weights, random, checkpoint) -> None:
         """Run up to ``max_iter`` epochs with scikit-learn's stopping rule."""
-        stepwise = self.solver != "lbfgs"
+        stepwise = _is_stepwise(self)
         stopper = None
         if stepwise:
             # scikit-learn stops once the count of epochs without an improvement of tol
@@ -567,7 +587,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         Dropout rate of each hidden layer during training.
     dtype : {"float32", "float64"}, default "float32"
         Precision of the weights and of the training arithmetic.
-    weight_decay : float, default 0.0
+    weight_decay : float, default 0.01
         Decoupled weight decay of ``solver="adamw"``.
     clip_norm : float, optional
         Clip the gradient's global norm to this value.
@@ -610,6 +630,8 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         "class_weight": [None, dict, StrOptions({"balanced"})],
     }
 
+    # Written out in full, as scikit-learn estimators do: IDEs, type checkers and
+    # get_params all read this signature.
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -704,7 +726,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             X, y, sample_weight, incremental=False, checkpoint=(checkpoint_dir, resume)
         )
 
-    @available_if(lambda est: est.solver != "lbfgs")
+    @available_if(_is_stepwise)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, classes=None, sample_weight=None):
         """One epoch over ``X``, ``y``, keeping the optimizer's state between calls.
@@ -738,15 +760,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
     def _validate_y(self, X, y, *, reset):
-        X, y = validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            dtype=(np.float64, np.float32),
-            multi_output=True,
-            order="C",
-        )
+        X, y = super()._validate_y(X, y, reset=reset)
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
         check_classification_targets(y)
@@ -890,12 +904,15 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         As in :class:`NeuralNetClassifier`.
     """
 
+    _y_numeric = True
+
     _parameter_constraints: dict = {
         **_BaseNeuralNet._parameter_constraints,
         "loss": [StrOptions({"squared_error"})],
         "output_activation": [str, dict],
     }
 
+    # Written out in full, as scikit-learn estimators do (see NeuralNetClassifier).
     def __init__(
         self,
         hidden_layer_sizes=(100,),
@@ -987,7 +1004,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
             X, y, sample_weight, incremental=False, checkpoint=(checkpoint_dir, resume)
         )
 
-    @available_if(lambda est: est.solver != "lbfgs")
+    @available_if(_is_stepwise)
     @_fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
         """One epoch over ``X``, ``y``, keeping the optimizer's state between calls.
@@ -997,18 +1014,6 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         self
         """
         return self._fit(X, y, sample_weight, incremental=True)
-
-    def _validate_y(self, X, y, *, reset):
-        return validate_data(
-            self,
-            X,
-            y,
-            reset=reset,
-            dtype=(np.float64, np.float32),
-            multi_output=True,
-            y_numeric=True,
-            order="C",
-        )
 
     def _encode_targets(self, y, *, first, classes=None):
         return y.reshape(len(y), -1)
