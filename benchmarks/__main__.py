@@ -18,7 +18,8 @@ from .scenarios import make_data, scenarios
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m benchmarks", description=__doc__.splitlines()[2]
+        prog="python -m benchmarks",
+        description="Time lucidnet, scikit-learn, PyTorch and a matmul-only floor (issue 5).",
     )
     parser.add_argument(
         "--quick", action="store_true", help="tiny data, 1 repeat: a smoke run for CI"
@@ -30,13 +31,16 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         "--repeats", type=int, default=None, help="rounds per scenario (default 5; quick 1)"
     )
     parser.add_argument(
-        "--json", type=Path, default=Path(__file__).parent / "results" / "latest.json"
+        "--json",
+        type=Path,
+        default=Path(__file__).parent / "results" / "latest.json",
+        help="where to write the JSON (default benchmarks/results/latest.json)",
     )
     parser.add_argument(
         "--memory",
         choices=("all", "1", "none"),
         default=None,
-        help="which scenarios get a memory subprocess (default all; quick 1)",
+        help="which scenarios get a memory subprocess (default all; quick: 1-float32)",
     )
     args = parser.parse_args(argv)
     try:
@@ -65,7 +69,10 @@ def main(argv: list[str] | None = None) -> int:
         apis = {"lucidnet": lucidnet_api() if s.unit != "predict" else "predict_proba"}
         for row in summarize(s, times, apis):
             row["data_mb"] = make_data(s).nbytes / 2**20
-            if args.memory == "all" or (args.memory == "1" and s.group == 1):
+            # --quick probes one scenario only: each probe is a fresh interpreter.
+            if args.memory == "all" or (
+                args.memory == "1" and s.group == 1 and not (args.quick and s.key != "1-float32")
+            ):
                 probe = peak_memory(s.key, row["contender"], args.quick)
                 row.update(peak_mb=probe and probe["peak_mb"])
             rows.append(row)

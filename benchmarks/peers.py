@@ -25,6 +25,7 @@ This module runs work; it does not time it or report it (see :mod:`benchmarks.ru
 from __future__ import annotations
 
 import importlib.util
+import os
 import warnings
 
 import numpy as np
@@ -35,9 +36,15 @@ __all__ = ["CONTENDERS", "available", "lucidnet_api"]
 
 
 def lucidnet_api() -> str:
-    """``"Trainer"`` when :class:`lucidnet.training.Trainer` exists, else ``"engine loop"``."""
+    """``"Trainer"`` when :class:`lucidnet.training.Trainer` exists, else ``"engine loop"``.
+
+    ``LUCIDNET_BENCH_API=engine`` in the environment forces the engine loop, to
+    separate the Trainer's own cost from the engine's.
+    """
     from lucidnet import training
 
+    if os.environ.get("LUCIDNET_BENCH_API") == "engine":
+        return "engine loop"
     return "Trainer" if hasattr(training, "Trainer") else "engine loop"
 
 

@@ -1,8 +1,10 @@
 """Timing, memory and environment measurements of the benchmark.
 
 Timing.  Per scenario, every contender is built and warmed up once, then the
-contenders take turns, ``ABCDABCD...`` over ``repeats`` rounds, in this one process,
-so slow drifts of a shared machine hit all of them alike.  Each turn is
+contenders take turns over ``repeats`` rounds, in this one process, so slow drifts of
+a shared machine hit all of them alike.  Each round starts one contender later
+(``ABCD BCDA CDAB ...``): a contender that leaves thread pools spinning (PyTorch's
+OpenMP) or caches cold must not always slow down the same neighbour.  Each turn is
 ``reset()`` (untimed) then ``run()`` timed with ``time.perf_counter``; the reported
 time is the median over the rounds divided by the scenario's units.
 
@@ -45,8 +47,11 @@ def time_scenario(s: Scenario, contenders: list[str], repeats: int) -> dict[str,
         contender.reset()
         contender.run()
     times: dict[str, list[float]] = {name: [] for name in built}
-    for _ in range(repeats):
-        for name, contender in built.items():
+    names = list(built)
+    for round_ in range(repeats):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            contender = built[name]
             contender.reset()
             start = time.perf_counter()
             contender.run()
@@ -68,6 +73,7 @@ def summarize(s: Scenario, times: dict[str, list[float]], apis: dict[str, str]) 
                 "api": apis.get(name, ""),
                 "unit": s.unit,
                 "seconds_per_unit": seconds,
+                "min_seconds_per_unit": min(values),
                 "repeats": values,
                 "samples_per_second": s.m / seconds,
                 "gflops": flops / seconds / 1e9,

@@ -58,7 +58,10 @@ __all__ = [
 
 
 def _clip_probabilities(A: np.ndarray) -> np.ndarray:
-    """``A`` kept inside ``[eps, 1 - eps]`` so that ``log`` stays finite (eps = dtype's resolution)."""
+    """``A`` kept inside ``[eps, 1 - eps]`` so that ``log`` stays finite.
+
+    ``eps`` is the resolution of ``A``'s dtype.
+    """
     eps = np.finfo(A.dtype).eps if A.dtype.kind == "f" else np.finfo(np.float64).eps
     return np.clip(A, eps, 1.0 - eps)
 
@@ -98,7 +101,10 @@ class Loss:
     def cost_from_logits(
         self, Z: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None
     ) -> float:
-        """The same cost computed from ``Z`` when ``A = natural_activation(Z)``; finite for any Z."""
+        """The same cost computed from ``Z`` when ``A = natural_activation(Z)``.
+
+        Finite for any ``Z``.
+        """
         return self.scale(len(Z)) * _weighted_sum(
             self.per_example_from_logits(Z, Y), sample_weight
         )
@@ -218,7 +224,10 @@ class SquaredError(Loss):
 
 
 class SumSquaredError(SquaredError):
-    """The reference's ``J = 0.5 * sum((y - yhat)^2)`` over all examples (system 4): not averaged."""
+    """The reference's ``J = 0.5 * sum((y - yhat)^2)`` over all examples (system 4).
+
+    Summed, not averaged.
+    """
 
     name = "sum_squared_error"
     sums = True

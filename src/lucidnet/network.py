@@ -38,6 +38,10 @@ from .losses import Loss
 
 __all__ = ["Network", "LayerGradients", "Workspace"]
 
+#: Rows per forward pass in predict and predict_proba: enough for BLAS to run at full
+#: speed, few enough that a layer's output stays in cache for the next layer.
+PREDICT_CHUNK = 2048
+
 # The loss that goes with each output activation when only one of them is given.
 _DEFAULT_LOSS = {
     "sigmoid": "binary_cross_entropy",
@@ -442,7 +446,10 @@ class Network:
         l2: float = 0.0,
         masks: Sequence[np.ndarray | None] | None = None,
     ) -> float:
-        """The cost ``J`` on ``X`` (m, n[0]) against ``Y`` (m, n[L]); no dropout unless ``masks``."""
+        """The cost ``J`` on ``X`` (m, n[0]) against ``Y`` (m, n[L]).
+
+        No dropout unless ``masks`` are given.
+        """
         X, Y, sample_weight = self.check_data(X, Y, sample_weight)
         _, caches = self.forward(X, training=masks is not None, masks=masks)
         return self._cost_of_output(caches[-1], Y, sample_weight, l2)
@@ -455,8 +462,10 @@ class Network:
         """
         name = self.layers[-1].activation.name
         if name not in ("sigmoid", "softmax"):
-            raise TypeError(f"predict_proba needs a sigmoid or softmax output layer; this one is {name}")
-        return self.forward(self._check_X(X))[0]
+            raise TypeError(
+                f"predict_proba needs a sigmoid or softmax output layer; this one is {name}"
+            )
+        return self._output(self._check_X(X))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predictions for ``X`` of shape (m, n[0]).
@@ -468,13 +477,32 @@ class Network:
             softmax output: class indices of shape (m,);
             any other output: the output values, shape (m, n[L]).
         """
-        A = self.forward(self._check_X(X))[0]
+        A = self._output(self._check_X(X))
         name = self.layers[-1].activation.name
         if name == "sigmoid":
             return (A > 0.5).astype(np.int64)
         if name == "softmax":
             return A.argmax(axis=1)
         return A
+
+    def _output(self, X: np.ndarray) -> np.ndarray:
+        """The output layer's activations for checked ``X`` (m, n[0]), a chunk of rows at a time.
+
+        Chunks of :data:`PREDICT_CHUNK` rows reuse one workspace, so the hidden layers'
+        activations never exist for all ``m`` rows at once: memory stays bounded, and
+        they are still in cache when the next layer reads them.
+        """
+        if len(X) <= PREDICT_CHUNK:
+            return self.forward(X)[0]
+        out = np.empty((len(X), self.layers[-1].n_out), self.dtype)
+        workspace = self.workspace(PREDICT_CHUNK)
+        for start in range(0, len(X), PREDICT_CHUNK):
+            rows = slice(start, start + PREDICT_CHUNK)
+            chunk = X[rows]
+            out[rows] = self.forward(
+                chunk, workspace=workspace if len(chunk) == PREDICT_CHUNK else None
+            )[0]
+        return out
 
     # ------------------------------------------------------------ input checks
     def _check_X(self, X: Any) -> np.ndarray:
@@ -508,7 +536,9 @@ class Network:
     def _as_target(self, Y: np.ndarray, m: int) -> np.ndarray:
         n_out = self.layers[-1].n_out
         if not isinstance(Y, np.ndarray) or Y.shape != (m, n_out) or Y.dtype != self.dtype:
-            Y = as_matrix(Y, "Y", dtype=self.dtype, n_columns=n_out, n_rows=m, allow_vector=n_out == 1)
+            Y = as_matrix(
+                Y, "Y", dtype=self.dtype, n_columns=n_out, n_rows=m, allow_vector=n_out == 1
+            )
         return Y
 
     # ------------------------------------------------------------- training
@@ -584,7 +614,10 @@ class Network:
                 )
             )
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
-        lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) for row in rows]
+        lines = [
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+            for row in rows
+        ]
         lines.insert(1, "  ".join("-" * width for width in widths))
         lines.append(
             f"loss: {self.loss.name}   parameters: {self.n_params:,}   dtype: {self.dtype.name}"
