@@ -297,3 +297,18 @@ def test_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert lucidnet.__version__
+
+
+def test_pickling_keeps_the_layers_views_of_the_flat_buffer(rng):
+    import pickle
+
+    net = Network([3, 4, 2], output_activation="softmax", dtype="float32", random_state=rng)
+    back = pickle.loads(pickle.dumps(net))
+    np.testing.assert_array_equal(back.params, net.params)
+    assert back.params.dtype == np.float32
+    back.params[0] = 99.0  # an in-place update must reach the layer
+    assert back.layers[0].W.flat[0] == 99.0
+    X = rng.standard_normal((5, 3))
+    np.testing.assert_array_equal(
+        pickle.loads(pickle.dumps(net)).predict_proba(X), net.predict_proba(X)
+    )

@@ -75,6 +75,11 @@ def as_matrix(
 
 def check_finite(array: np.ndarray, name: str) -> None:
     """Raise ``ValueError`` naming the first NaN or infinite entry of ``array``."""
+    # A sum is finite only when every entry is: one pass and no (m, n) boolean mask
+    # for the common case; the exact search runs only when something is wrong (or the
+    # sum of finite entries overflowed).
+    if np.isfinite(np.add.reduce(array, axis=None)):
+        return
     if not np.isfinite(array).all():
         position = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
         raise ValueError(

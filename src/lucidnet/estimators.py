@@ -442,7 +442,7 @@ class _BaseNeuralNet(BaseEstimator):
         check_is_fitted(self, "network_")
         X = validate_data(self, X, reset=False, dtype=self.network_.dtype, order="C")
         # float64 out, whatever the training dtype: what scikit-learn's metrics expect.
-        return self.network_.forward(X)[0].astype(np.float64, copy=False)
+        return self.network_.output(X).astype(np.float64, copy=False)
 
     @property
     def coefs_(self) -> list[np.ndarray]:

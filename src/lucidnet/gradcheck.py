@@ -129,7 +129,7 @@ def gradcheck(
 
     def cost() -> float:
         _, caches = net.forward(X, training=training, masks=masks)
-        return net._cost_of_output(caches[-1], Y, sample_weight, l2)
+        return net.cost_of_output(caches[-1], Y, sample_weight, l2)
 
     numeric = np.empty_like(analytic)
     theta = net.params

@@ -388,10 +388,19 @@ class Network:
         return [LayerGradients(layer.dW, layer.db) for layer in self.layers]
 
     # ------------------------------------------------------------------ cost
-    def _cost_of_output(
-        self, cache: LayerCache, Y: np.ndarray, sample_weight: np.ndarray | None, l2: float
+    def cost_of_output(
+        self,
+        cache: LayerCache,
+        Y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        l2: float = 0.0,
     ) -> float:
-        """The cost of the last layer's cache, from its logits when the pairing is fused."""
+        """The cost ``J`` of the output layer's cache against ``Y`` (m, n[L]), penalty included.
+
+        Computed from the logits ``cache.Z`` when the pairing is fused (finite for any
+        ``Z``), else from ``cache.A``.  Lets a caller that already ran :meth:`forward`
+        (validation, gradient checking) get the cost without a second pass.
+        """
         if self._fused:
             cost = self.loss.cost_from_logits(cache.Z, Y, sample_weight)
         else:
@@ -433,7 +442,7 @@ class Network:
         """
         Y = self._as_target(Y, len(X))
         _, caches = self.forward(X, training=training, rng=rng, masks=masks, workspace=workspace)
-        cost = self._cost_of_output(caches[-1], Y, sample_weight, l2)
+        cost = self.cost_of_output(caches[-1], Y, sample_weight, l2)
         self._backpropagate(Y, caches, sample_weight, l2, workspace)
         return cost
 
@@ -452,7 +461,7 @@ class Network:
         """
         X, Y, sample_weight = self.check_data(X, Y, sample_weight)
         _, caches = self.forward(X, training=masks is not None, masks=masks)
-        return self._cost_of_output(caches[-1], Y, sample_weight, l2)
+        return self.cost_of_output(caches[-1], Y, sample_weight, l2)
 
     # ------------------------------------------------------------ prediction
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
@@ -484,6 +493,14 @@ class Network:
         if name == "softmax":
             return A.argmax(axis=1)
         return A
+
+    def output(self, X: np.ndarray) -> np.ndarray:
+        """The output layer's activations ``A[L]`` for ``X`` (m, n[0]): shape (m, n[L]).
+
+        Unlike :meth:`forward`, keeps no caches and runs in chunks of rows, so memory
+        stays bounded for any ``m``; :meth:`predict` and :meth:`predict_proba` use it.
+        """
+        return self._output(self._check_X(X))
 
     def _output(self, X: np.ndarray) -> np.ndarray:
         """The output layer's activations for checked ``X`` (m, n[0]), a chunk of rows at a time.
@@ -586,6 +603,17 @@ class Network:
         """Rebuild an (initialized, untrained) network from :meth:`get_config`."""
         layers = [Dense.from_config(dict(layer)) for layer in config["layers"]]
         return cls.from_layers(layers, losses.get(config["loss"]), dtype=config["dtype"])
+
+    def __getstate__(self) -> dict[str, Any]:
+        # W, b, dW, db are views into params/grads: pickling them one by one would
+        # cut them loose from the flat buffers, so keep the config and rebuild.
+        return {"config": self.get_config(), "params": self.params}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        config = state["config"]
+        layers = [Dense.from_config(dict(layer)) for layer in config["layers"]]
+        self._build(layers, losses.get(config["loss"]), config["dtype"])
+        self.params[...] = state["params"]
 
     def copy(self) -> Network:
         """An independent network with the same architecture and parameters."""

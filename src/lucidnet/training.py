@@ -582,7 +582,7 @@ class Trainer:
         network = self.network
         A, caches = network.forward(X, workspace=network.workspace(len(X)))
         # The engine's own cost of a forward pass (fused pairs from the logits).
-        out = {prefix + "loss": network._cost_of_output(caches[-1], Y, sample_weight, 0.0)}
+        out = {prefix + "loss": network.cost_of_output(caches[-1], Y, sample_weight, 0.0)}
         if self.metric is not None:
             out[prefix + self.metric] = _METRIC_FUNCTIONS[self.metric](A, Y, sample_weight)
         return out
