@@ -28,6 +28,8 @@ from typing import Any
 
 import numpy as np
 
+from ._registry import Registry
+
 __all__ = [
     "Activation",
     "Sigmoid",
@@ -236,14 +238,12 @@ class Identity(Activation):
         return out
 
 
-_REGISTRY: dict[str, Callable[..., Activation]] = {}
+_REGISTRY: Registry[Activation] = Registry("activation", Activation)
 
 
 def register(name: str, factory: Callable[..., Activation]) -> None:
     """Make ``factory(**params)`` available under ``name`` everywhere names are accepted."""
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"activation name must be a non-empty str; got {name!r}")
-    _REGISTRY[name] = factory
+    _REGISTRY.register(name, factory)
 
 
 for _cls in (Sigmoid, ReLU, LeakyReLU, Tanh, Softmax, Identity):
@@ -255,7 +255,7 @@ register("linear", Identity)
 
 def names() -> tuple[str, ...]:
     """The registered activation names, aliases included."""
-    return tuple(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def get(identifier: str | dict | Activation) -> Activation:
@@ -270,30 +270,11 @@ def get(identifier: str | dict | Activation) -> Activation:
     Raises
     ------
     ValueError
-        For an unknown name (the message lists the known ones).
+        For an unknown name (the message lists the known ones) or bad parameters.
     TypeError
         For anything else.
     """
-    if isinstance(identifier, Activation):
-        return identifier
-    if isinstance(identifier, str):
-        config: dict[str, Any] = {"name": identifier}
-    elif isinstance(identifier, dict) and isinstance(identifier.get("name"), str):
-        config = dict(identifier)
-    else:
-        raise TypeError(
-            "activation must be a name, a config dict with a 'name', or an Activation; "
-            f"got {identifier!r} of type {type(identifier).__name__}"
-        )
-    name = config.pop("name")
-    if name not in _REGISTRY:
-        raise ValueError(
-            f"unknown activation {name!r}; expected one of {', '.join(sorted(_REGISTRY))}"
-        )
-    try:
-        return _REGISTRY[name](**config)
-    except TypeError as exc:
-        raise ValueError(f"bad parameters for activation {name!r}: {exc}") from None
+    return _REGISTRY.resolve(identifier)
 
 
 # Plain functions for readers who want ``sigmoid(z)`` as in the reference material.

@@ -43,6 +43,8 @@ from typing import Any
 
 import numpy as np
 
+from ._registry import Registry
+
 __all__ = [
     "Loss",
     "BinaryCrossEntropy",
@@ -250,14 +252,12 @@ def is_fused(activation_name: str, loss: Loss) -> bool:
     return (activation_name, loss.name) in FUSED_PAIRS
 
 
-_REGISTRY: dict[str, Callable[..., Loss]] = {}
+_REGISTRY: Registry[Loss] = Registry("loss", Loss)
 
 
 def register(name: str, factory: Callable[..., Loss]) -> None:
     """Make ``factory()`` available under ``name`` everywhere loss names are accepted."""
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"loss name must be a non-empty str; got {name!r}")
-    _REGISTRY[name] = factory
+    _REGISTRY.register(name, factory)
 
 
 for _cls in (BinaryCrossEntropy, CategoricalCrossEntropy, SquaredError, SumSquaredError):
@@ -268,7 +268,7 @@ register("mse", SquaredError)
 
 def names() -> tuple[str, ...]:
     """The registered loss names, aliases included."""
-    return tuple(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def get(identifier: str | dict | Loss) -> Loss:
@@ -277,17 +277,4 @@ def get(identifier: str | dict | Loss) -> Loss:
     Raises ``ValueError`` for an unknown name (listing the known ones) and
     ``TypeError`` for anything else.
     """
-    if isinstance(identifier, Loss):
-        return identifier
-    if isinstance(identifier, dict) and isinstance(identifier.get("name"), str):
-        identifier = identifier["name"]
-    if not isinstance(identifier, str):
-        raise TypeError(
-            "loss must be a name, a config dict with a 'name', or a Loss; "
-            f"got {identifier!r} of type {type(identifier).__name__}"
-        )
-    if identifier not in _REGISTRY:
-        raise ValueError(
-            f"unknown loss {identifier!r}; expected one of {', '.join(sorted(_REGISTRY))}"
-        )
-    return _REGISTRY[identifier]()
+    return _REGISTRY.resolve(identifier)

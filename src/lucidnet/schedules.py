@@ -28,6 +28,8 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._registry import Registry
+
 __all__ = [
     "Schedule",
     "Constant",
@@ -42,8 +44,15 @@ __all__ = [
 ]
 
 
-def _number(value: Any, name: str, *, low: float, high: float | None = None,
-            integer: bool = False, open_low: bool = False) -> float:
+def _number(
+    value: Any,
+    name: str,
+    *,
+    low: float,
+    high: float | None = None,
+    integer: bool = False,
+    open_low: bool = False,
+) -> float:
     """``value`` checked to lie in its range, or a ValueError naming ``name``."""
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
     if ok and integer:
@@ -247,8 +256,12 @@ class ReduceOnPlateau(Schedule):
             self.wait = 0
 
     def state_dict(self):
-        return {**super().state_dict(), "current": self.current, "best": self.best,
-                "wait": self.wait}
+        return {
+            **super().state_dict(),
+            "current": self.current,
+            "best": self.best,
+            "wait": self.wait,
+        }
 
     def load_state_dict(self, state):
         super().load_state_dict(state)
@@ -262,14 +275,12 @@ def higher_is_better(monitor: str) -> bool:
     return monitor.removeprefix("val_") in ("accuracy", "r2")
 
 
-_REGISTRY: dict[str, Callable[..., Schedule]] = {}
+_REGISTRY: Registry[Schedule] = Registry("schedule", Schedule)
 
 
 def register(name: str, factory: Callable[..., Schedule]) -> None:
     """Make ``factory(learning_rate, **params)`` available under ``name``."""
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"schedule name must be a non-empty str; got {name!r}")
-    _REGISTRY[name] = factory
+    _REGISTRY.register(name, factory)
 
 
 for _cls in (Constant, StepDecay, ExponentialDecay, InverseScaling, Cosine, ReduceOnPlateau):
@@ -278,29 +289,14 @@ for _cls in (Constant, StepDecay, ExponentialDecay, InverseScaling, Cosine, Redu
 
 def names() -> tuple[str, ...]:
     """The registered schedule names."""
-    return tuple(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def get(identifier: str | dict | Schedule, learning_rate: float = 0.001, **params: Any) -> Schedule:
     """Resolve a schedule from a name, a config dict with a ``name``, or an instance.
 
-    Raises ``ValueError`` for an unknown name (listing the known ones) or a bad
-    setting, ``TypeError`` for anything else.
+    ``learning_rate`` applies unless the config dict gives one.  Raises
+    ``ValueError`` for an unknown name (listing the known ones) or a bad setting,
+    ``TypeError`` for anything else.
     """
-    if isinstance(identifier, Schedule):
-        return identifier
-    if isinstance(identifier, dict) and isinstance(identifier.get("name"), str):
-        config = dict(identifier)
-        identifier = config.pop("name")
-        learning_rate = config.pop("learning_rate", learning_rate)
-        params = {**config, **params}
-    if not isinstance(identifier, str):
-        raise TypeError(
-            "schedule must be a name, a config dict with a 'name', or a Schedule; "
-            f"got {identifier!r} of type {type(identifier).__name__}"
-        )
-    if identifier not in _REGISTRY:
-        raise ValueError(
-            f"unknown schedule {identifier!r}; expected one of {', '.join(sorted(_REGISTRY))}"
-        )
-    return _REGISTRY[identifier](learning_rate, **params)
+    return _REGISTRY.resolve(identifier, {"learning_rate": learning_rate}, **params)

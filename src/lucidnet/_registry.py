@@ -1,0 +1,86 @@
+"""One registry of names for each kind of component (activation, loss, schedule, optimizer).
+
+Every place that accepts a name -- the engine, the estimators' parameters, the command
+line's choices, the model files -- resolves it here, so a component registered once is
+accepted everywhere, and an unknown name gets the same clear error everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Names mapped to factories of one kind of component.
+
+    Parameters
+    ----------
+    kind : str
+        What the components are, for messages ("activation", "loss", ...).
+    base : type
+        Their base class: an instance of it is accepted as is by :meth:`resolve`.
+    """
+
+    def __init__(self, kind: str, base: type[T]) -> None:
+        self.kind = kind
+        self.base = base
+        self._factories: dict[str, Callable[..., T]] = {}
+
+    def register(self, name: str, factory: Callable[..., T]) -> None:
+        """Make ``factory(**params)`` available under ``name``."""
+        if not isinstance(name, str) or not name:
+            raise TypeError(f"{self.kind} name must be a non-empty str; got {name!r}")
+        self._factories[name] = factory
+
+    def names(self) -> tuple[str, ...]:
+        """The registered names, aliases included, in registration order."""
+        return tuple(self._factories)
+
+    def resolve(
+        self, identifier: Any, defaults: Mapping[str, Any] | None = None, **params: Any
+    ) -> T:
+        """The component named by ``identifier``.
+
+        Parameters
+        ----------
+        identifier : str, dict or instance of ``base``
+            A name; a config dict ``{"name": ..., **settings}`` (what ``get_config``
+            returns); or a component, returned as is.
+        defaults : mapping, optional
+            Settings used unless the config dict or ``params`` give them.
+        **params
+            Settings that override the config dict's.
+
+        Raises
+        ------
+        ValueError
+            An unknown name (the message lists the known ones), or settings the
+            component does not take.
+        TypeError
+            Anything else as ``identifier``.
+        """
+        if isinstance(identifier, self.base):
+            return identifier
+        if isinstance(identifier, dict) and isinstance(identifier.get("name"), str):
+            config = dict(identifier)
+            name = config.pop("name")
+        elif isinstance(identifier, str):
+            name, config = identifier, {}
+        else:
+            raise TypeError(
+                f"{self.kind} must be a name, a config dict with a 'name', or a "
+                f"{self.base.__name__}; got {identifier!r} of type {type(identifier).__name__}"
+            )
+        if name not in self._factories:
+            raise ValueError(
+                f"unknown {self.kind} {name!r}; expected one of "
+                f"{', '.join(sorted(self._factories))}"
+            )
+        settings = {**(defaults or {}), **config, **params}
+        try:
+            return self._factories[name](**settings)
+        except TypeError as exc:
+            raise ValueError(f"bad parameters for {self.kind} {name!r}: {exc}") from None
