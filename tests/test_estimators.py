@@ -608,3 +608,31 @@ def test_regressor_partial_fit_and_pickle():
     assert reg.n_iter_ == 30 and reg.loss_curve_[-1] < reg.loss_curve_[0]
     back = pickle.loads(pickle.dumps(reg))
     assert np.array_equal(back.predict(X), reg.predict(X))
+
+
+def test_early_stopping_can_watch_the_validation_loss():
+    """monitor "loss": stops on the validation loss, still reports validation accuracy."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.preprocessing import StandardScaler
+
+    from lucidnet import NeuralNetClassifier
+
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    model = NeuralNetClassifier(
+        hidden_layer_sizes=(32,),
+        early_stopping=True,
+        early_stopping_monitor="loss",
+        n_iter_no_change=5,
+        max_iter=300,
+        random_state=0,
+    ).fit(X, y)
+    history = model._trainer.history
+    val_loss = history.history["val_loss"]
+    # Stopped because n_iter_no_change + 1 epochs did not lower the best validation
+    # loss by more than tol (scikit-learn's rule, applied to the loss) ...
+    assert model.n_iter_ < 300
+    assert min(val_loss[-6:]) > min(val_loss[:-6]) - model.tol
+    # ... and the scores it reports are accuracies, one per epoch.
+    assert len(model.validation_scores_) == len(val_loss)
+    assert all(0.0 <= score <= 1.0 for score in model.validation_scores_)

@@ -545,6 +545,9 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
         "batch_size": min(options["batch_size"], n_train),
         "alpha": options["alpha"],
         "early_stopping": bool(options["early_stopping"] and options["validation"] > 0),
+        # The validation loss, not accuracy: on a small validation set accuracy moves
+        # in coarse steps and peaks within a few epochs, stopping far too soon.
+        "early_stopping_monitor": "loss",
         "validation_fraction": options["validation"] or 0.1,
         # Without early stopping every epoch runs (scikit-learn's default would still
         # stop on a training-loss plateau).

@@ -172,7 +172,8 @@ def _training_options(function: Callable) -> Callable:
                      show_default=True,
                      help="Fraction of the training rows held out for validation (0: none)."),
         click.option("--early-stopping/--no-early-stopping", default=True, show_default=True,
-                     help="Stop when the validation loss stops improving."),
+                     help="Stop when the validation loss stops improving (--patience "
+                          "epochs) and keep the best epoch's weights."),
         click.option("--patience", type=click.IntRange(min=1), default=10, show_default=True,
                      help="Epochs without improvement before stopping early."),
         click.option("--standardize/--no-standardize", default=True, show_default=True,

@@ -136,6 +136,7 @@ class _BaseNeuralNet(BaseEstimator):
         "schedule_params": [None, dict],
         "use_bias": ["boolean"],
         "initializer": [None, str],
+        "early_stopping_monitor": [StrOptions({"score", "loss"})],
     }
     #: Whether ``y`` must be numeric (regression) rather than class labels.
     _y_numeric = False
@@ -173,6 +174,7 @@ class _BaseNeuralNet(BaseEstimator):
         schedule_params=None,
         use_bias=True,
         initializer=None,
+        early_stopping_monitor="score",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -204,6 +206,7 @@ class _BaseNeuralNet(BaseEstimator):
         self.schedule_params = schedule_params
         self.use_bias = use_bias
         self.initializer = initializer
+        self.early_stopping_monitor = early_stopping_monitor
 
     # ------------------------------------------------------------ subclass hooks
     def _encode_targets(self, y: np.ndarray, *, first: bool, classes=None) -> np.ndarray:
@@ -349,8 +352,14 @@ class _BaseNeuralNet(BaseEstimator):
         return self.batch_size
 
     def _monitor(self) -> str:
-        """What the stopping rule watches: the validation score, or the training loss."""
-        return f"val_{self._metric()}" if self.early_stopping else "loss"
+        """What the stopping rule watches: the validation score (or loss), or the training loss."""
+        if not self.early_stopping:
+            return "loss"
+        return "val_loss" if self.early_stopping_monitor == "loss" else self._validation_score()
+
+    def _validation_score(self) -> str:
+        """The log name of the per-epoch validation score (accuracy, or R^2)."""
+        return f"val_{self._metric()}"
 
     def _fit_epochs(self, X, Y, y, weights, random, checkpoint) -> None:
         """Run up to ``max_iter`` epochs with scikit-learn's stopping rule."""
@@ -388,7 +397,7 @@ class _BaseNeuralNet(BaseEstimator):
         if not self.loss_curve_:  # lbfgs found the start already converged
             self.loss_ = self.best_loss_ = self.network_.cost(X, Y, weights, l2=l2)
         if validation is not None:
-            self.validation_scores_ = [float(v) for v in logs[self._monitor()]]
+            self.validation_scores_ = [float(v) for v in logs[self._validation_score()]]
             self.best_validation_score_ = max(self.validation_scores_)
             self.best_loss_ = None
         if not history.stopped_early and len(epochs) >= self.max_iter:
@@ -597,6 +606,11 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     initializer : str, optional
         Weight initializer from :mod:`lucidnet.initializers` (default: He for
         ReLU-family layers, Glorot otherwise).
+    early_stopping_monitor : {"score", "loss"}, default "score"
+        What ``early_stopping`` watches on the validation set: the score (accuracy,
+        scikit-learn's rule) or the loss, which is smoother on a small validation
+        set, where accuracy moves in coarse steps and peaks early.  Either way the
+        best epoch's weights are restored.
     class_weight : dict, "balanced" or None
         Weights per class, multiplied into ``sample_weight``; "balanced" uses
         ``n_samples / (n_classes * count(class))``.
@@ -665,6 +679,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         schedule_params=None,
         use_bias=True,
         initializer=None,
+        early_stopping_monitor="score",
         class_weight=None,
     ):
         super().__init__(
@@ -698,6 +713,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             schedule_params=schedule_params,
             use_bias=use_bias,
             initializer=initializer,
+            early_stopping_monitor=early_stopping_monitor,
         )
         self.class_weight = class_weight
 
@@ -947,6 +963,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         schedule_params=None,
         use_bias=True,
         initializer=None,
+        early_stopping_monitor="score",
         output_activation="identity",
     ):
         super().__init__(
@@ -980,6 +997,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
             schedule_params=schedule_params,
             use_bias=use_bias,
             initializer=initializer,
+            early_stopping_monitor=early_stopping_monitor,
         )
         self.loss = loss
         self.output_activation = output_activation
