@@ -477,3 +477,16 @@ def test_predict_leaves_out_the_trained_target_column_by_itself(tmp_path):
     implicit = run("predict", str(model), str(data))
     assert implicit.returncode == 0, implicit.stderr
     assert implicit.stdout == explicit.stdout and len(implicit.stdout.splitlines()) == 151
+
+
+def test_no_command_prints_the_help() -> None:
+    done = run()
+    assert done.returncode == 0 and "Commands:" in done.stdout and "\n" in done.stdout
+    assert not done.stderr
+
+
+def test_a_missing_output_directory_is_named(tmp_path: Path) -> None:
+    target = tmp_path / "nodir" / "iris.csv"
+    done = run("dataset", "iris", "--out", str(target), expect=2)
+    assert "no such directory to write into" in done.stderr and ".tmp" not in done.stderr
+    assert "Traceback" not in done.stderr and not target.parent.exists()

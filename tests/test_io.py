@@ -657,3 +657,9 @@ def test_a_standardizing_pipeline_round_trips_and_predicts_raw_features(tmp_path
     np.testing.assert_array_equal(parts.input_scaling.mean, pipeline[0].mean_)
     with pytest.raises(TypeError, match=r"\[StandardScaler, lucidnet estimator\]"):
         model_io.save(make_pipeline(NeuralNetClassifier()), tmp_path / "bad.npz")
+
+
+def test_saving_into_a_missing_directory_names_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no such directory to write into") as info:
+        model_io.save(_network(), tmp_path / "nodir" / "model.npz")
+    assert info.value.filename == str(tmp_path / "nodir")

@@ -24,24 +24,39 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from ._atomic import atomic_file
 from .errors import ModelFileError
 
-__all__ = ["FORMAT", "VERSION", "CHECKPOINT_NAME", "save_checkpoint", "load_checkpoint",
-           "checkpoint_path"]
+__all__ = [
+    "FORMAT",
+    "VERSION",
+    "CHECKPOINT_NAME",
+    "save_checkpoint",
+    "load_checkpoint",
+    "checkpoint_path",
+]
 
 FORMAT = "lucidnet-checkpoint"
 VERSION = 1
 #: The file name of the latest checkpoint inside a checkpoint directory.
 CHECKPOINT_NAME = "checkpoint.npz"
-_REQUIRED_KEYS = ("format", "version", "epoch", "n_params", "dtype", "optimizer", "schedule",
-                  "rng", "history")
+_REQUIRED_KEYS = (
+    "format",
+    "version",
+    "epoch",
+    "n_params",
+    "dtype",
+    "optimizer",
+    "schedule",
+    "rng",
+    "history",
+)
 
 
 def checkpoint_path(directory: str | os.PathLike) -> Path:
@@ -72,32 +87,9 @@ def save_checkpoint(
     path.parent.mkdir(parents=True, exist_ok=True)
     header = {"format": FORMAT, "version": VERSION, **header}
     encoded = np.frombuffer(json.dumps(header, allow_nan=True).encode("utf-8"), dtype=np.uint8)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, header=encoded, **arrays)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    _fsync_directory(path.parent)
+    with atomic_file(path) as handle:
+        np.savez(handle, header=encoded, **arrays)
     return path
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX); a no-op where directories cannot be opened."""
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def load_checkpoint(
@@ -165,14 +157,15 @@ def _read_header(path: Path, raw: np.ndarray | None) -> dict[str, Any]:
         )
     missing = [key for key in _REQUIRED_KEYS if key not in header]
     if missing:
-        raise ModelFileError(
-            f"checkpoint {str(path)!r} header lacks the keys {', '.join(missing)}"
-        )
+        raise ModelFileError(f"checkpoint {str(path)!r} header lacks the keys {', '.join(missing)}")
     return header
 
 
 def _check_arrays(
-    path: Path, header: dict[str, Any], arrays: dict[str, np.ndarray], n_params: int | None,
+    path: Path,
+    header: dict[str, Any],
+    arrays: dict[str, np.ndarray],
+    n_params: int | None,
     dtype: Any,
 ) -> None:
     where = f"checkpoint {str(path)!r}"

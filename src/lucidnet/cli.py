@@ -104,6 +104,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``) and exit."""
     try:
         status = cli.main(args=argv, prog_name="lucidnet", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        # `lucidnet` alone (or a group without a command): the help, as --help shows it.
+        click.echo(exc.ctx.get_help())
+        sys.exit(0)
     except click.UsageError as exc:
         hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
         _fail(exc.format_message() + hint, exc.exit_code)

@@ -43,7 +43,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +50,8 @@ from typing import Any
 
 import numpy as np
 
-from lucidnet.errors import DataError
+from ._atomic import atomic_file
+from .errors import DataError
 
 __all__ = [
     "MISSING_TOKENS",
@@ -704,27 +704,10 @@ def write_predictions(
             f"got {len(names)} name(s): {names}"
         )
 
-    directory = os.path.dirname(os.path.abspath(destination))
-    temporary = os.path.join(
-        directory, f".{os.path.basename(destination)}.{uuid.uuid4().hex[:12]}.tmp"
-    )
-    # os.open with 0o666 lets the umask decide the final permissions, as a plain
-    # open() would (tempfile's 0o600 would silently make the output private).
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n")
-            writer.writerow(names)
-            writer.writerows(rows)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(temporary, destination)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    with atomic_file(destination, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows(rows)
 
 
 # -------------------------------------------------------------------- validation

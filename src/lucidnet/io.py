@@ -48,7 +48,6 @@ from __future__ import annotations
 
 import json
 import os
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +55,7 @@ from typing import Any
 import numpy as np
 
 from . import activations, initializers, losses
+from ._atomic import atomic_file
 from .errors import ModelFileError
 from .network import Network
 
@@ -350,27 +350,9 @@ def _check_extra_arrays(arrays: Mapping[str, Any] | None) -> dict[str, np.ndarra
 
 def _write_atomically(path: str, members: dict[str, np.ndarray]) -> None:
     """np.savez into a temporary sibling of ``path``, then rename it over ``path``."""
-    directory, base = os.path.split(os.path.abspath(path))
-    temporary = os.path.join(directory, f".{base}.{secrets.token_hex(6)}.tmp")
-    # os.open with 0o666 lets the umask decide the permissions, as for a plain open().
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            # Through a file object: np.savez would append ".npz" to a bare name.
-            np.savez(stream, **members)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        _remove_quietly(temporary)
-        raise
-
-
-def _remove_quietly(path: str) -> None:
-    try:
-        os.remove(path)
-    except OSError:
-        pass
+    with atomic_file(path) as stream:
+        # Through a file object: np.savez would append ".npz" to a bare name.
+        np.savez(stream, **members)
 
 
 # ====================================================================== loading

@@ -1,0 +1,77 @@
+"""Writing a file so that it is either complete or not there at all.
+
+Model files, checkpoints and prediction files are all written the same way: into a
+temporary file beside the destination, flushed and fsync'ed, then renamed over the
+destination with :func:`os.replace` (atomic on POSIX and Windows), and the directory
+fsync'ed so the rename itself survives a crash.  If anything fails on the way, the
+temporary file is removed and whatever was at the destination is left untouched.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+__all__ = ["atomic_file"]
+
+
+@contextmanager
+def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -> Iterator[IO]:
+    """Open a stream whose content replaces ``path`` only when the block succeeds.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The destination, written exactly as given (no suffix added).
+    mode : {"wb", "w"}
+        Binary or text; ``open_kwargs`` (``encoding``, ``newline``) go to the stream.
+
+    Raises
+    ------
+    FileNotFoundError
+        The destination's directory does not exist (named in the error, rather
+        than the temporary file's name).
+    """
+    destination = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(destination))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(
+            errno.ENOENT, "no such directory to write into", os.path.dirname(destination)
+        )
+    temporary = os.path.join(
+        directory, f".{os.path.basename(destination)}.{secrets.token_hex(6)}.tmp"
+    )
+    # os.open with 0o666 lets the umask decide the permissions, as a plain open()
+    # would (tempfile's 0o600 would silently make the output private).
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(descriptor, mode, **open_kwargs) as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, destination)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: str) -> None:
+    """Make the rename durable (POSIX); a no-op where directories cannot be opened."""
+    try:
+        descriptor = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
