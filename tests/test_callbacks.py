@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from lucidnet import Network
-from lucidnet.callbacks import Callback, CostPrinter, EarlyStopping, History, ProgressBar
+from lucidnet.callbacks import (
+    Callback,
+    CostPrinter,
+    EarlyStopping,
+    History,
+    ProgressBar,
+    overrides,
+)
 from lucidnet.training import Trainer
 
 
@@ -133,3 +140,23 @@ def test_early_stopping_needs_its_monitor():
         EarlyStopping(patience=-1)
     with pytest.raises(TypeError, match="callbacks must be Callback instances; got function"):
         trainer(callbacks=[lambda: None])
+
+
+def test_only_overridden_hooks_are_called():
+    class EndOnly(Callback):
+        def on_epoch_end(self, epoch, logs):
+            self.trainer.ends = getattr(self.trainer, "ends", 0) + 1
+
+    end_only = EndOnly()
+    assert overrides(end_only, "on_epoch_end")
+    assert not overrides(end_only, "on_epoch_begin")
+    assert not overrides(end_only, "on_batch_end")
+    # A hook set on the instance counts, so it is still called.
+    begins = []
+    end_only.on_epoch_begin = lambda epoch, logs=None: begins.append(epoch)
+    assert overrides(end_only, "on_epoch_begin")
+    X, Y = problem()
+    fitted = trainer(callbacks=[end_only])
+    fitted.fit(X, Y, epochs=3)
+    assert begins == [0, 1, 2]
+    assert fitted.ends == 3

@@ -312,3 +312,18 @@ def test_pickling_keeps_the_layers_views_of_the_flat_buffer(rng):
     np.testing.assert_array_equal(
         pickle.loads(pickle.dumps(net)).predict_proba(X), net.predict_proba(X)
     )
+
+
+def test_backward_names_its_arguments_when_they_are_swapped(rng):
+    net = Network([3, 4, 1], random_state=rng)
+    X = rng.standard_normal((5, 3))
+    Y = rng.integers(0, 2, (5, 1)).astype(float)
+    _, caches = net.forward(X)
+    with pytest.raises(
+        TypeError, match=r"caches must be the list of 2 LayerCache.*backward\(Y, caches\)"
+    ):
+        net.backward(caches, Y)
+    with pytest.raises(ValueError, match=r"Y must have 5 rows"):
+        net.backward(Y[:4], caches)
+    grads = net.backward(Y.ravel(), caches)  # one output: a flat Y is read as a column
+    assert grads[0].dW.shape == (4, 3)

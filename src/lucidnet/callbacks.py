@@ -12,7 +12,10 @@ The protocol (every method optional, :class:`Callback` provides no-ops)::
 A callback sees the trainer as ``self.trainer`` (set by :meth:`Callback.set_trainer`)
 and stops training by setting ``self.trainer.stop_training = True``; the loop
 finishes the current epoch and ends.  ``on_batch_end`` is only called for callbacks
-that override it, so the others cost nothing per batch.
+that override it, so the others cost nothing per batch; likewise ``on_epoch_begin``
+and ``on_epoch_end`` (see :func:`overrides`).  The epoch hooks of a step-wise fit
+run inside the loop's ``np.errstate(over/invalid/divide="ignore")``, which the loop
+sets once per fit rather than once per epoch.
 
 Provided: :class:`History` (every trainer has one), :class:`EarlyStopping`,
 :class:`Checkpoint`, :class:`ProgressBar` (tqdm) and :class:`CostPrinter` (the
@@ -59,13 +62,23 @@ class Callback:
         """After mini-batch ``batch`` (0-based within the epoch)."""
 
 
+def overrides(callback: Callback, hook: str) -> bool:
+    """True when ``callback``'s ``hook`` (e.g. ``"on_epoch_begin"``) is not the base no-op.
+
+    The training loop calls a hook only on the callbacks for which this is true, so a
+    callback costs nothing at the points where it does nothing.  A hook set on the
+    instance (not a method of the class) counts as overridden.
+    """
+    method = getattr(callback, hook)
+    return getattr(method, "__func__", None) is not getattr(Callback, hook)
+
+
 def overrides_batch_end(callback: Callback) -> bool:
     """True when ``callback`` does something per batch (so the loop must call it).
 
     A callback can say so itself with a ``per_batch`` attribute.
     """
-    default = type(callback).on_batch_end is not Callback.on_batch_end
-    return bool(getattr(callback, "per_batch", default))
+    return bool(getattr(callback, "per_batch", overrides(callback, "on_batch_end")))
 
 
 class History(Callback):

@@ -80,6 +80,11 @@ class RegistryChoice(click.Choice):
         pass
 
 
+def _hidden_activation_names() -> tuple[str, ...]:
+    # Softmax couples a layer's units; as a hidden activation it only hurts training.
+    return tuple(name for name in activations.names() if activations.get(name).elementwise)
+
+
 def _optimizer_names() -> tuple[str, ...]:
     from . import optimizers  # the training layer's registry; light (NumPy only)
 
@@ -157,7 +162,7 @@ def _training_options(function: Callable) -> Callable:
     options = [
         click.option("--hidden", type=IntList(), default="64,32", show_default=True,
                      help="Hidden layer sizes, comma-separated ('' for none)."),
-        click.option("--activation", type=RegistryChoice(activations.names), default="relu",
+        click.option("--activation", type=RegistryChoice(_hidden_activation_names), default="relu",
                      show_default=True, help="Hidden layers' activation."),
         click.option("--output", "output", default="auto", show_default=True,
                      type=click.Choice(["auto", "binary", "multiclass", "regression"]),

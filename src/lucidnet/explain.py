@@ -94,7 +94,7 @@ def explain(
         sizes = [int(n) for n in network]
         if len(sizes) < 2 or min(sizes) < 1:
             raise ValueError(f"layer sizes must be at least two positive ints; got {network!r}")
-        activations = ["g"] * (len(sizes) - 2) + ["output activation"]
+        activations = ["g"] * (len(sizes) - 2) + ["g_out"]
         loss = "the loss"
         biases = [True] * (len(sizes) - 1)
         fused, per_example = None, " / m"  # unknown loss: say both
@@ -116,7 +116,8 @@ def explain(
         rows.append(Quantity(f"W{l}", f"W[{l}]", f"weights of layer {l}", (n, n_prev)))
         if biases[l - 1]:
             rows.append(Quantity(f"b{l}", f"b[{l}]", f"biases of layer {l}", bias(n)))
-        linear = f"W[{l}] A[{l - 1}] + b[{l}]" if columns else f"A[{l - 1}] W[{l}]^T + b[{l}]"
+        plus_b = f" + b[{l}]" if biases[l - 1] else ""
+        linear = f"W[{l}] A[{l - 1}]{plus_b}" if columns else f"A[{l - 1}] W[{l}]^T{plus_b}"
         rows.append(Quantity(f"Z{l}", f"Z[{l}]", f"pre-activation {linear}", batch(n)))
         rows.append(Quantity(f"A{l}", f"A[{l}]", f"activation {g}(Z[{l}])", batch(n)))
     rows.append(Quantity("Y", "Y", "the targets", batch(sizes[-1])))

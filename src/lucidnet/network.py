@@ -340,6 +340,16 @@ class Network:
         list of LayerGradients
             Views of ``dW[l]`` and ``db[l]`` inside :attr:`grads`, one per layer.
         """
+        if (
+            isinstance(caches, np.ndarray)
+            or len(caches) != len(self.layers)
+            or not all(isinstance(cache, LayerCache) for cache in caches)
+        ):
+            raise TypeError(
+                f"caches must be the list of {len(self.layers)} LayerCache that forward() "
+                f"returned; got {type(caches).__name__} (the call is backward(Y, caches))"
+            )
+        Y = self._as_target(Y, len(caches[-1].A))
         self._backpropagate(Y, caches, sample_weight, l2, workspace)
         return self.gradients()
 

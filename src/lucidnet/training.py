@@ -11,10 +11,12 @@ Two doors:
   L2, dropout, gradient-norm clipping, validation with metrics, early stopping,
   callbacks, and checkpoints from which a killed run resumes bit for bit.
 
-One epoch costs one ``np.take`` per array into buffers allocated once per fit, then
-contiguous slices of them as batches; each batch is one call of
-``loss_and_gradient`` into a reused workspace and one in-place optimizer step.
-Nothing is done per example in Python.
+Each mini-batch of a shuffled epoch is gathered with one ``np.take`` per array into
+a batch-sized buffer allocated once per fit (so memory stays at the data plus a few
+batches, never a permuted copy of the data); unshuffled batches are plain views.
+Each batch is then one call of ``loss_and_gradient`` into a reused workspace and one
+in-place optimizer step.  Nothing is done per example in Python, and per epoch only
+the callbacks that override a hook are called.
 
 Targets arrive encoded as the network expects (one-hot for softmax, 0/1 columns for
 sigmoid, values for regression): label encoding, class weights and input scaling
@@ -41,10 +43,11 @@ from .callbacks import (
     EarlyStopping,
     History,
     ProgressBar,
+    overrides,
     overrides_batch_end,
 )
 from .errors import DivergenceError, ModelFileError
-from .network import Network
+from .network import PREDICT_CHUNK, Network, Workspace
 
 __all__ = ["gradient_descent", "Trainer", "train", "METRICS"]
 
@@ -177,12 +180,16 @@ def _infer_metric(network: Network, metric: str | None) -> str | None:
 
 # ---------------------------------------------------------------- batches
 class _Batches:
-    """The data of one fit, reshuffled each epoch into buffers allocated once.
+    """The mini-batches of one fit, in a fresh random order each epoch.
 
-    Each epoch gathers ``X``, ``Y`` (and weights) in a fresh random order with one
-    ``np.take(..., out=buffer)`` per array, so that every mini-batch is then a
-    contiguous slice (a view).  A single full batch is not shuffled: its gradient
-    does not depend on the order.
+    A shuffled epoch draws one permutation of the rows and gathers each batch's rows
+    of ``X``, ``Y`` (and weights) with ``np.take(..., out=buffer)`` into buffers of
+    one batch, allocated once per fit.  That costs less than gathering a permuted
+    copy of the whole data per epoch (fewer bytes written, and the buffers stay in
+    cache) and keeps memory bounded.  ``mode="clip"`` because ``mode="raise"`` makes
+    NumPy gather into a temporary first; the indices are a permutation, always in
+    range.  Unshuffled batches are views, and a single full batch is never shuffled:
+    its gradient does not depend on the order.
     """
 
     def __init__(self, X, Y, sample_weight, batch_size: int | None, shuffle: bool) -> None:
@@ -190,21 +197,41 @@ class _Batches:
         self.m = len(X)
         self.batch_size = self.m if batch_size is None else min(int(batch_size), self.m)
         self.shuffle = shuffle and self.batch_size < self.m
-        self.buffers = (
-            tuple(None if a is None else np.empty_like(a) for a in self.source)
-            if self.shuffle
-            else self.source
+        self.buffers = tuple(
+            None if a is None or not self.shuffle
+            else np.empty((self.batch_size, *a.shape[1:]), a.dtype)
+            for a in self.source
         )
 
     def epoch(self, rng: np.random.Generator):
-        """``(X, Y, sample_weight)`` in this epoch's order."""
+        """The epoch's batches: an iterable of ``(X_b, Y_b, w_b)`` (``w_b`` may be None).
+
+        The arrays are views (of the data or of the gather buffers) that the next
+        batch may overwrite.  The permutation is drawn before the first batch, so the
+        random stream (and a resumed run) is the same as with a whole-epoch gather.
+        """
+        if self.batch_size == self.m:
+            return (self.source,)
         if not self.shuffle:
-            return self.source
-        perm = rng.permutation(self.m)
-        for source, buffer in zip(self.source, self.buffers, strict=True):
-            if source is not None:
-                np.take(source, perm, axis=0, out=buffer)
-        return self.buffers
+            return self._slices()
+        return self._gathered(rng.permutation(self.m))
+
+    def _ranges(self):
+        size = self.batch_size
+        return ((start, min(start + size, self.m)) for start in range(0, self.m, size))
+
+    def _slices(self):
+        for start, stop in self._ranges():
+            yield tuple(None if a is None else a[start:stop] for a in self.source)
+
+    def _gathered(self, perm: np.ndarray):
+        for start, stop in self._ranges():
+            rows = perm[start:stop]
+            yield tuple(
+                None if source is None
+                else np.take(source, rows, axis=0, out=buffer[: stop - start], mode="clip")
+                for source, buffer in zip(self.source, self.buffers, strict=True)
+            )
 
 
 # ---------------------------------------------------------------- trainer
@@ -322,6 +349,7 @@ class Trainer:
         self.iterations = 0
         self.target_epochs = 0
         self._has_dropout = any(layer.dropout for layer in network.layers)
+        self._eval_workspaces: dict[int, Workspace] = {}
 
     # ------------------------------------------------------------ fitting
     def fit(
@@ -422,15 +450,22 @@ class Trainer:
 
     def _fit_batches(self, X, Y, sample_weight, validation, callbacks) -> None:
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
+        # Only callbacks that do something per batch or at an epoch's start are called
+        # there: on a tiny network an epoch costs a few microseconds, calls included.
         per_batch = [callback for callback in callbacks if overrides_batch_end(callback)]
-        for epoch in range(self.history.epochs, self.target_epochs):
-            for callback in callbacks:
-                callback.on_epoch_begin(epoch)
-            rate = self._set_rate(epoch)
-            logs = {"loss": self._run_epoch(batches, epoch, per_batch), "lr": rate}
-            self._end_epoch(epoch, logs, validation, callbacks)
-            if self.stop_training:
-                break
+        at_begin = [callback for callback in callbacks
+                    if overrides(callback, "on_epoch_begin")]
+        at_end = [callback for callback in callbacks if overrides(callback, "on_epoch_end")]
+        # Overflow on the way to a non-finite loss is expected; the loop checks for it.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            for epoch in range(self.history.epochs, self.target_epochs):
+                for callback in at_begin:
+                    callback.on_epoch_begin(epoch)
+                rate = self._set_rate(epoch)
+                logs = {"loss": self._run_epoch(batches, epoch, per_batch), "lr": rate}
+                self._end_epoch(epoch, logs, validation, at_end)
+                if self.stop_training:
+                    break
 
     def partial_fit(
         self, X: np.ndarray, Y: np.ndarray, *, sample_weight: np.ndarray | None = None
@@ -449,7 +484,8 @@ class Trainer:
         epoch = self.history.epochs
         rate = self._set_rate(epoch)
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
-        logs = {"loss": self._run_epoch(batches, epoch, []), "lr": rate}
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            logs = {"loss": self._run_epoch(batches, epoch, []), "lr": rate}
         self.schedule.update(epoch, logs)
         self.history.on_epoch_end(epoch, logs)
         return logs["loss"]
@@ -460,28 +496,18 @@ class Trainer:
         return rate
 
     def _run_epoch(self, batches: _Batches, epoch: int, per_batch: list[Callback]) -> float:
-        """One pass over the data; returns the mean loss over its rows."""
-        X, Y, weights = batches.epoch(self.rng)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            # Overflow on the way to a non-finite loss is expected; it is checked below.
-            return self._run_batches(X, Y, weights, batches.batch_size, epoch, per_batch)
+        """One pass over the data, batch by batch; returns the mean loss over its rows.
 
-    def _run_batches(self, X, Y, weights, size: int, epoch: int, per_batch) -> float:
-        """The batches of one epoch over the already shuffled ``X`` (m, n), ``Y`` (m, k)."""
-        m = len(X)
-        network, optimizer = self.network, self.optimizer
+        The caller runs it under ``np.errstate(over/invalid/divide="ignore")``:
+        overflow on the way to a non-finite loss is expected, and checked here.
+        """
+        network, optimizer, rng, l2 = self.network, self.optimizer, self.rng, self.l2
         params, grads = network.params, network.grads
         total = 0.0
-        for batch, start in enumerate(range(0, m, size)):
-            stop = min(start + size, m)
+        for batch, (X, Y, weights) in enumerate(batches.epoch(rng)):
+            size = len(X)
             cost = network.loss_and_gradient(
-                X[start:stop],
-                Y[start:stop],
-                None if weights is None else weights[start:stop],
-                l2=self.l2,
-                training=True,
-                rng=self.rng,
-                workspace=network.workspace(stop - start),
+                X, Y, weights, l2=l2, training=True, rng=rng, workspace=network.workspace(size)
             )
             if not math.isfinite(cost):
                 raise self._divergence(epoch, batch, f"the loss became {cost}")
@@ -489,13 +515,13 @@ class Trainer:
                 self._clip(grads, epoch, batch)
             if not optimizer.step(params, grads):
                 raise self._divergence(epoch, batch, "the update became non-finite")
-            total += cost * (stop - start)
+            total += cost * size
             self.iterations += 1
             if per_batch:
-                logs = {"loss": cost, "size": stop - start, "iteration": self.iterations - 1}
+                logs = {"loss": cost, "size": size, "iteration": self.iterations - 1}
                 for callback in per_batch:
                     callback.on_batch_end(batch, logs)
-        return total / m
+        return total / batches.m
 
     def _clip(self, grads: np.ndarray, epoch: int, batch: int) -> None:
         norm = math.sqrt(float(np.dot(grads, grads)))
@@ -579,13 +605,53 @@ class Trainer:
         return self._evaluate(X, Y, sample_weight, prefix)
 
     def _evaluate(self, X, Y, sample_weight, prefix) -> dict[str, float]:
+        """Loss and metric of checked ``X`` (m, n[0]) against ``Y`` (m, n[L]).
+
+        Runs in the trainer's own workspaces, so validating never evicts the network's
+        cached training workspaces, and in chunks of ``PREDICT_CHUNK`` rows, so memory
+        stays bounded for a large validation set.
+        """
         network = self.network
-        A, caches = network.forward(X, workspace=network.workspace(len(X)))
-        # The engine's own cost of a forward pass (fused pairs from the logits).
-        out = {prefix + "loss": network.cost_of_output(caches[-1], Y, sample_weight, 0.0)}
+        if len(X) <= PREDICT_CHUNK:
+            A, caches = network.forward(X, workspace=self._eval_workspace(len(X)))
+            # The engine's own cost of a forward pass (fused pairs from the logits).
+            cost = network.cost_of_output(caches[-1], Y, sample_weight, 0.0)
+        else:
+            A, cost = self._evaluate_in_chunks(X, Y, sample_weight)
+        out = {prefix + "loss": cost}
         if self.metric is not None:
             out[prefix + self.metric] = _METRIC_FUNCTIONS[self.metric](A, Y, sample_weight)
         return out
+
+    def _evaluate_in_chunks(self, X, Y, sample_weight) -> tuple[np.ndarray, float]:
+        """Output ``A`` (m, n[L]) and cost, ``PREDICT_CHUNK`` rows at a time.
+
+        A chunk of ``k`` rows reports ``scale(k) * sum_i w_i L_i`` (a mean for mean
+        losses), so each chunk's sum is recovered with ``1 / scale(k)`` and the total
+        reduced once over all ``m`` rows.
+        """
+        network, scale = self.network, self.network.loss.scale
+        A = np.empty((len(X), network.layers[-1].n_out), network.dtype)
+        total = 0.0
+        for start in range(0, len(X), PREDICT_CHUNK):
+            rows = slice(start, start + PREDICT_CHUNK)
+            chunk, w = X[rows], None if sample_weight is None else sample_weight[rows]
+            A[rows], caches = network.forward(chunk, workspace=self._eval_workspace(len(chunk)))
+            total += network.cost_of_output(caches[-1], Y[rows], w, 0.0) / scale(len(chunk))
+        return A, total * scale(len(X))
+
+    def _eval_workspace(self, m: int) -> Workspace:
+        """The trainer's own workspace for validation chunks of ``m`` rows.
+
+        A validation set has at most two chunk sizes (full chunks and the rest), so two
+        are kept; the network's cache stays for the training batches.
+        """
+        workspaces = self._eval_workspaces
+        if m not in workspaces:
+            if len(workspaces) >= 2:
+                workspaces.clear()
+            workspaces[m] = Workspace(self.network, m)
+        return workspaces[m]
 
     def _validation(self, X, Y, sample_weight, validation_data, fraction, needed):
         """Split or check the validation data; returns (X, Y, w, (Xv, Yv, wv) or None)."""
