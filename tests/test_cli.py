@@ -76,8 +76,10 @@ def test_choices_come_from_the_registries() -> None:
     from lucidnet import activations, optimizers
 
     out = run("train", "--help").stdout.replace("\n", " ")
-    for name in (*activations.names(), *optimizers.names()):
+    hidden = [name for name in activations.names() if activations.get(name).elementwise]
+    for name in (*hidden, *optimizers.names()):
         assert name in out
+    assert "softmax" not in out  # couples a layer's units: not offered for hidden layers
 
 
 def test_help_does_not_import_heavy_libraries() -> None:
