@@ -492,3 +492,25 @@ def test_a_missing_output_directory_is_named(tmp_path: Path) -> None:
     done = run("dataset", "iris", "--out", str(target), expect=2)
     assert "no such directory to write into" in done.stderr and ".tmp" not in done.stderr
     assert "Traceback" not in done.stderr and not target.parent.exists()
+
+
+def test_regression_target_far_from_zero_is_learned_in_its_own_units(tmp_path: Path) -> None:
+    """The CLI standardizes the target and folds the scaling back into the output layer."""
+    from lucidnet import io
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((400, 3))
+    y = 1000.0 + 50.0 * X[:, 0] - 30.0 * np.tanh(X[:, 1]) + rng.normal(0, 1.0, 400)
+    data = tmp_path / "prices.csv"
+    np.savetxt(data, np.column_stack([X, y]), delimiter=",", header="a,b,c,price", comments="")
+    model = tmp_path / "prices.npz"
+    done = run("train", str(data), "--target", "price", "--out", str(model), "--json",
+               "--epochs", "100")
+    summary = json.loads(done.stdout)
+    assert summary["task"] == "regression"
+    assert summary["metrics"]["train+validation"]["r2"] > 0.95
+    header, rows = read_csv(run("predict", str(model), str(data)).stdout)
+    cli_predictions = np.array([float(r[0]) for r in rows])
+    assert abs(cli_predictions.mean() - 1000.0) < 5.0  # in the target's own units
+    python_predictions = io.load(model).predict(X)
+    np.testing.assert_allclose(python_predictions, cli_predictions, rtol=1e-6)

@@ -448,6 +448,21 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     return _train(data, y, task, options, start)
 
 
+def unscale_output_layer(network: Any, mean: np.ndarray, scale: np.ndarray) -> None:
+    """Make a linear output layer predict ``A * scale + mean`` instead of ``A``.
+
+    With ``A = A_prev W^T + b``: ``A * scale + mean = A_prev (W * scale)^T + (b * scale +
+    mean)``, an exact change of the last layer's ``W`` (n_out, n_prev) and ``b``.
+    ``mean`` and ``scale`` have shape (n_out,).
+    """
+    last = network.layers[-1]
+    if last.activation.name != "identity" or last.b is None:
+        raise ValueError("only an identity output layer with biases can absorb a target scaling")
+    last.W *= scale.astype(network.dtype)[:, None]
+    last.b *= scale.astype(network.dtype)
+    last.b += mean.astype(network.dtype)
+
+
 def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
            start: float) -> dict[str, Any]:
     """Split, standardize, fit, score, save and plot; return the summary dict."""
@@ -465,7 +480,16 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     mean, scale = standardization(X) if options["standardize"] else (None, None)
     estimator = _estimator(task, options, n_train=len(X))
     X_fit = X if mean is None else (X - mean) / scale
-    converged = _fit(estimator, X_fit, y, options)
+    if classify or not options["standardize"]:
+        converged = _fit(estimator, X_fit, y, options)
+    else:
+        # Train on a standardized target (a price of 1e5 would need a huge output bias
+        # and learning rate otherwise), then fold the inverse scaling into the output
+        # layer, so the saved model predicts in the target's own units.
+        y_mean, y_scale = standardization(np.asarray(y, dtype=np.float64).reshape(len(y), -1))
+        converged = _fit(estimator, X_fit, ((y.reshape(len(y), -1) - y_mean) / y_scale)
+                         .reshape(y.shape), options)
+        unscale_output_layer(estimator.network_, y_mean, y_scale)
 
     from .io import InputScaling
 

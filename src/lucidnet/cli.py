@@ -269,6 +269,14 @@ def demo(**options: Any) -> None:
     _print_training_summary(summary, options)
 
 
+def _epochs_note(summary: dict) -> str:
+    if summary["stopped_early"]:
+        return " (stopped early)"
+    if not summary.get("converged", True):
+        return " (the limit; still improving: raise --epochs)"
+    return ""
+
+
 def _print_training_summary(summary: dict, options: dict) -> None:
     from ._cli_report import format_table, to_json
 
@@ -281,8 +289,7 @@ def _print_training_summary(summary: dict, options: dict) -> None:
                                     if summary.get("classes") else "")),
         ("network", summary["network"]),
         ("examples", ", ".join(f"{k} {v}" for k, v in summary["examples"].items())),
-        ("epochs", f"{summary['epochs']}" + (" (stopped early)" if summary["stopped_early"]
-                                             else "")),
+        ("epochs", f"{summary['epochs']}" + _epochs_note(summary)),
         ("time", f"{summary['seconds']:.2f} s"),
     ]
     for split, metrics in summary["metrics"].items():
