@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -514,3 +515,18 @@ def test_regression_target_far_from_zero_is_learned_in_its_own_units(tmp_path: P
     assert abs(cli_predictions.mean() - 1000.0) < 5.0  # in the target's own units
     python_predictions = io.load(model).predict(X)
     np.testing.assert_allclose(python_predictions, cli_predictions, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "rows,message",
+    [
+        ("1,2,x\n3,4,x\n5,6,x\n", r"column 'label': the target has one class only \(x\)"),
+        ("1,2,x\n3,4,y\n5,6,x\n", r"3 rows in 2 classes \(class y has 1\) are too few"),
+    ],
+)
+def test_too_few_examples_per_class_is_a_data_error(tmp_path: Path, rows: str, message: str):
+    data = tmp_path / "tiny.csv"
+    data.write_text("a,b,label\n" + rows)
+    done = run("train", str(data), "--target", "label", expect=2)
+    assert re.search(message, done.stderr) and "tiny.csv" in done.stderr
+    assert "Traceback" not in done.stderr

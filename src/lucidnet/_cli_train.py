@@ -448,6 +448,29 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     return _train(data, y, task, options, start)
 
 
+def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any]) -> None:
+    """Refuse class counts that cannot be trained or split by class, naming the column."""
+    classes, counts = np.unique(y, return_counts=True)
+    where = {"path": data.source, "column": data.target_name}
+    if len(classes) < 2:
+        raise DataError(
+            f"the target has one class only ({classes[0]!s}); a classifier needs two or more",
+            **where,
+        )
+    # The split the CLI makes for built-in data (test), then the validation split.
+    fractions = [options["test_size"]] if options["dataset"] is not None else []
+    fractions += [options["validation"]] if options["validation"] > 0 else []
+    for fraction in fractions:
+        rarest = int(counts.argmin())
+        if counts[rarest] < 2 or int(fraction * len(y)) < len(classes):
+            raise DataError(
+                f"{len(y)} rows in {len(classes)} classes (class {classes[rarest]!s} has "
+                f"{counts[rarest]}) are too few to hold out {fraction:g} of them by class; "
+                "add rows or pass --validation 0",
+                **where,
+            )
+
+
 def unscale_output_layer(network: Any, mean: np.ndarray, scale: np.ndarray) -> None:
     """Make a linear output layer predict ``A * scale + mean`` instead of ``A``.
 
@@ -467,6 +490,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
            start: float) -> dict[str, Any]:
     """Split, standardize, fit, score, save and plot; return the summary dict."""
     classify = task != "regression"
+    if classify:
+        _check_classes(data, y, options)
     X = data.X
     held_out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if options["dataset"] is not None:
