@@ -403,7 +403,7 @@ def _short(value: Any, limit: int = 12) -> str:
 
 
 @cli.command()
-@click.argument("name", type=RegistryChoice(_dataset_names))
+@click.argument("name", type=RegistryChoice(_dataset_names), metavar="NAME")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the CSV here instead of to stdout.")
 @click.option("--seed", type=int, default=0, show_default=True,
