@@ -530,3 +530,17 @@ def test_too_few_examples_per_class_is_a_data_error(tmp_path: Path, rows: str, m
     done = run("train", str(data), "--target", "label", expect=2)
     assert re.search(message, done.stderr) and "tiny.csv" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_evaluate_names_labels_the_model_never_saw(tmp_path: Path) -> None:
+    data = tmp_path / "iris.csv"
+    model = tmp_path / "iris.npz"
+    run("dataset", "iris", "--out", str(data))
+    run("train", str(data), "--target", "target", "--epochs", "3", "--quiet", "--out", str(model))
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(data.read_text().replace(",setosa\n", ",lion\n"))
+    out = run("evaluate", str(model), str(renamed), "--target", "target").stdout
+    assert "labels the model was not trained on (every such row counts as an error): lion" in out
+    as_json = json.loads(run("evaluate", str(model), str(renamed), "--target", "target",
+                             "--json").stdout)
+    assert as_json["unseen_labels"] == ["lion"]

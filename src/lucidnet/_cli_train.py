@@ -229,7 +229,12 @@ class Bundle:
             return regression_metrics(y, predicted)
         y = _match_label_type(as_labels(y), self.class_labels(), source)
         labels = list(dict.fromkeys([*self.class_labels(), *np.unique(y).tolist()]))
-        return classification_metrics(y, predicted, labels)
+        metrics = classification_metrics(y, predicted, labels)
+        unseen = labels[len(self.class_labels()):]
+        if unseen:
+            # Rows of a class the model never saw are always wrong; say why.
+            metrics["unseen_labels"] = [str(label) for label in unseen]
+        return metrics
 
     def describe(self) -> dict[str, Any]:
         """Everything ``lucidnet info`` shows, as plain data."""

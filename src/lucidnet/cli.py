@@ -359,8 +359,13 @@ def evaluate(model: str, data: str, target: str | None, as_json: bool) -> None:
                             "task": bundle.task, **metrics}))
         return
     rows = [(name, value) for name, value in metrics.items()
-            if name not in ("confusion_matrix", "labels")]
+            if name not in ("confusion_matrix", "labels", "unseen_labels")]
     click.echo(format_table([("examples", table.n_samples), *rows]))
+    if metrics.get("unseen_labels"):
+        click.echo(
+            "note: labels the model was not trained on (every such row counts as an "
+            f"error): {', '.join(metrics['unseen_labels'])}"
+        )
     if "confusion_matrix" in metrics:
         click.echo("\nconfusion matrix (rows: true class, columns: predicted)")
         click.echo(format_confusion(metrics["confusion_matrix"], metrics["labels"]))
