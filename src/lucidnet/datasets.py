@@ -84,42 +84,32 @@ def _from_sklearn(loader_name: str, task: Task, description: str) -> Dataset:
     )
 
 
-def _digits(random_state: int) -> Dataset:
-    return _from_sklearn(
-        "digits", "multiclass",
+# The tables scikit-learn ships: (task, one-line description) by loader name.
+_BUNDLED: dict[str, tuple[Task, str]] = {
+    "digits": (
+        "multiclass",
         "UCI handwritten digits: 1797 8x8 images, pixel values 0-16, classes 0-9 "
         "(scikit-learn copy).",
-    )
-
-
-def _breast_cancer(random_state: int) -> Dataset:
-    return _from_sklearn(
-        "breast_cancer", "binary",
+    ),
+    "breast_cancer": (
+        "binary",
         "Wisconsin diagnostic breast cancer: 569 tumours, 30 cell-nucleus measurements, "
         "malignant (0) or benign (1).",
-    )
-
-
-def _iris(random_state: int) -> Dataset:
-    return _from_sklearn(
-        "iris", "multiclass",
+    ),
+    "iris": (
+        "multiclass",
         "Fisher's iris: 150 flowers, 4 sepal/petal measurements in cm, 3 species.",
-    )
-
-
-def _wine(random_state: int) -> Dataset:
-    return _from_sklearn(
-        "wine", "multiclass",
+    ),
+    "wine": (
+        "multiclass",
         "UCI wine recognition: 178 wines, 13 chemical measurements, 3 cultivars.",
-    )
-
-
-def _diabetes(random_state: int) -> Dataset:
-    return _from_sklearn(
-        "diabetes", "regression",
+    ),
+    "diabetes": (
+        "regression",
         "Efron et al. diabetes: 442 patients, 10 baseline variables (mean-centred and "
         "scaled by scikit-learn), disease progression after one year.",
-    )
+    ),
+}
 
 
 def _moons(random_state: int) -> Dataset:
@@ -185,19 +175,15 @@ def _planar(random_state: int) -> Dataset:
     )
 
 
-_LOADERS: dict[str, Callable[[int], Dataset]] = {
-    "digits": _digits,
-    "breast_cancer": _breast_cancer,
-    "iris": _iris,
-    "wine": _wine,
-    "diabetes": _diabetes,
+# The generated sets: a function of the seed each.
+_GENERATED: dict[str, Callable[[int], Dataset]] = {
     "moons": _moons,
     "circles": _circles,
     "planar": _planar,
 }
 
 #: Every name :func:`load` accepts.
-NAMES: tuple[str, ...] = tuple(_LOADERS)
+NAMES: tuple[str, ...] = (*_BUNDLED, *_GENERATED)
 
 
 def load(name: str, *, random_state: int = 0) -> Dataset:
@@ -223,10 +209,11 @@ def load(name: str, *, random_state: int = 0) -> Dataset:
     ValueError
         If ``name`` is not one of :data:`NAMES`.
     """
-    loader = _LOADERS.get(name) if isinstance(name, str) else None
-    if loader is None:
+    if not isinstance(name, str) or name not in NAMES:
         raise ValueError(f"name must be one of {', '.join(NAMES)}; got {name!r}")
-    return loader(random_state)
+    if name in _BUNDLED:
+        return _from_sklearn(name, *_BUNDLED[name])
+    return _GENERATED[name](random_state)
 
 
 def load_planar_dataset() -> tuple[np.ndarray, np.ndarray]:
