@@ -636,3 +636,15 @@ def test_early_stopping_can_watch_the_validation_loss():
     # ... and the scores it reports are accuracies, one per epoch.
     assert len(model.validation_scores_) == len(val_loss)
     assert all(0.0 <= score <= 1.0 for score in model.validation_scores_)
+
+
+def test_partial_fit_batch_size_follows_each_call():
+    from lucidnet import NeuralNetClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 4))
+    y = (X[:, 0] > 0).astype(int)
+    model = NeuralNetClassifier(hidden_layer_sizes=(4,), random_state=0)
+    model.partial_fit(X[:5], y[:5], classes=[0, 1])
+    model.partial_fit(X, y)
+    assert model._trainer.batch_size == 200  # "auto": min(200, 300), not the first call's 5

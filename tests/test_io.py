@@ -663,3 +663,11 @@ def test_saving_into_a_missing_directory_names_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such directory to write into") as info:
         model_io.save(_network(), tmp_path / "nodir" / "model.npz")
     assert info.value.filename == str(tmp_path / "nodir")
+
+
+def test_saving_non_finite_parameters_is_refused_and_writes_nothing(tmp_path):
+    net = _network()
+    net.params[0] = np.nan
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        model_io.save(net, tmp_path / "bad.npz")
+    assert not list(tmp_path.iterdir())

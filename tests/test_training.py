@@ -12,7 +12,15 @@ from threadpoolctl import threadpool_limits
 from lucidnet import Network, gradcheck
 from lucidnet.callbacks import Callback
 from lucidnet.errors import DivergenceError
-from lucidnet.training import Trainer, accuracy, gradient_descent, r2, rmse, train
+from lucidnet.training import (
+    Trainer,
+    accuracy,
+    gradient_descent,
+    r2,
+    rmse,
+    subset_accuracy,
+    train,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -141,7 +149,7 @@ def test_metrics_match_sklearn():
     assert rmse(A, Y) == pytest.approx(np.sqrt(mean_squared_error(Y, A)))
     labels = data.integers(0, 2, (30, 3)).astype(float)
     probs = data.uniform(size=(30, 3))
-    assert accuracy(probs, labels) == pytest.approx(accuracy_score(labels, probs > 0.5))
+    assert subset_accuracy(probs, labels) == pytest.approx(accuracy_score(labels, probs > 0.5))
     onehot, soft = np.eye(4)[data.integers(0, 4, 30)], data.dirichlet(np.ones(4), 30)
     assert accuracy(soft, onehot, w) == pytest.approx(
         accuracy_score(onehot.argmax(1), soft.argmax(1), sample_weight=w))
@@ -234,8 +242,10 @@ def test_validation_in_chunks_equals_one_pass(output, loss, metric):
     Y = np.eye(3)[data.integers(0, 3, m)] if output == "softmax" else data.standard_normal((m, 3))
     w = data.uniform(0.5, 2.0, m)
     net = Network([3, 6, 3], "tanh", output, loss, random_state=0)
-    trainer = Trainer(net, metric=metric)
+    trainer = Trainer(net, metric=metric, batch_size=32)
+    trainer.fit(X[:100], Y[:100], epochs=1)  # fills the training workspaces
     cached = set(net._workspaces)
+    assert cached
     logs = trainer.evaluate(X, Y, w, prefix="val_")
     assert set(net._workspaces) == cached  # the training workspaces were not evicted
     assert logs["val_loss"] == pytest.approx(net.cost(X, Y, w), rel=1e-12)
@@ -413,3 +423,32 @@ def test_argument_errors_name_the_argument():
         train(net, X, Y, epoch=3)
     with pytest.raises(ValueError, match="Y must have 1 columns"):
         Trainer(net).fit(X, np.ones((10, 2)), epochs=1)
+
+
+def test_multilabel_accuracy_is_subset_accuracy_even_when_rows_sum_to_one():
+    """Two sigmoid labels whose rows happen to sum to 1 are not a softmax."""
+    net = Network([2, 2], "relu", "sigmoid", random_state=0)
+    X = np.array([[1.0, 0.0], [0.0, 1.0]])
+    Y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    net.set_params([0.0, 0.0, 0.0, 0.0, 0.5, -0.5])  # every row's output: (0.62, 0.38)
+    logs = Trainer(net).evaluate(X, Y)
+    assert logs["accuracy"] == 0.5  # row 0 right on both labels, row 1 wrong on both
+
+
+def test_an_optimizer_instance_keeps_its_learning_rate():
+    from lucidnet.optimizers import SGD
+
+    net = Network([3, 2, 1], random_state=0)
+    X, Y = toy("binary", m=8)
+    history = Trainer(net, optimizer=SGD(0.5), batch_size=None).fit(X, Y, epochs=2)
+    assert history.history["lr"] == [0.5, 0.5]
+    with pytest.raises(ValueError, match="optimizer_params must be None"):
+        Trainer(net, optimizer=SGD(0.5), optimizer_params={"momentum": 0.9})
+
+
+def test_history_best_epoch_is_reset_by_the_next_fit():
+    X, Y = toy("binary", m=40)
+    trainer = Trainer(Network([3, 8, 1], random_state=0), batch_size=None, random_state=0)
+    trainer.fit(X, Y, epochs=30, early_stopping=True, patience=2, monitor="loss")
+    trainer.fit(X, Y, epochs=2)
+    assert trainer.history.best_epoch is None

@@ -280,7 +280,10 @@ def _task_of(kind: str, network: Any, metadata: dict) -> str:
     output = network.layers[-1].activation.name
     if kind == "regressor" or output not in ("sigmoid", "softmax"):
         return "regression"
-    return "binary" if network.layer_sizes[-1] == 1 or output == "sigmoid" else "multiclass"
+    if output == "sigmoid" and network.layer_sizes[-1] > 1:
+        raise DataError("multilabel models (several sigmoid outputs) are not supported by the "
+                        "command line; use the model from Python")
+    return "binary" if output == "sigmoid" else "multiclass"
 
 
 def _names(value: Any) -> list[str] | None:

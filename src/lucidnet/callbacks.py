@@ -50,7 +50,7 @@ class Callback:
         """Before the first epoch of a fit."""
 
     def on_train_end(self, logs: Mapping[str, Any] | None = None) -> None:
-        """After the last epoch of a fit."""
+        """After the last epoch of a fit, or when the fit stops on an error."""
 
     def on_epoch_begin(self, epoch: int, logs: Mapping[str, Any] | None = None) -> None:
         """Before epoch ``epoch`` (0-based)."""
@@ -105,6 +105,7 @@ class History(Callback):
 
     def on_train_begin(self, logs=None):
         self.stopped_early = False
+        self.best_epoch = None
 
     def on_epoch_end(self, epoch, logs):
         for key, value in logs.items():

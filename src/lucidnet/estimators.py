@@ -430,7 +430,9 @@ class _BaseNeuralNet(BaseEstimator):
         weights, l2 = _normalize_weights(weights, self.alpha)
         if self._trainer is None:
             self._trainer = self._make_trainer(len(X), random, l2)
+        # Each call's batch may differ in size: "auto" means min(200, this call's rows).
         self._trainer.l2 = l2
+        self._trainer.batch_size = self._batch_size(len(X))
         loss = self._trainer.partial_fit(X, Y, sample_weight=weights)
         self._record([loss], len(X))
 

@@ -189,6 +189,9 @@ def save(
         "metadata": _json_object(metadata, "metadata"),
         "arrays": [],
     }
+    if not np.isfinite(network.params).all():
+        # load() refuses such a file; say so now rather than when it is read back.
+        raise ValueError("model parameters hold NaN or infinite values; nothing was written")
     members: dict[str, np.ndarray] = {"params": network.params}
     if estimator_state is not None:
         header["estimator"] = estimator_state

@@ -582,8 +582,9 @@ class Network:
     ) -> list[float]:
         """Batch gradient descent, as the reference models train: ``params -= alpha * grads``.
 
-        Records (and with ``print_cost`` prints) the cost every ``cost_every``
-        iterations and at the last one; returns those costs.  For mini-batches,
+        Records the cost at iterations 0, ``cost_every``, 2 ``cost_every``, ... (the
+        reference's rule) and returns those costs; with ``print_cost`` it prints them,
+        and the last iteration's cost too.  For mini-batches,
         other optimizers, validation and callbacks use :func:`lucidnet.train`.
         """
         from .training import gradient_descent

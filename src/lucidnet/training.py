@@ -52,7 +52,6 @@ from .network import PREDICT_CHUNK, Network, Workspace
 __all__ = ["gradient_descent", "Trainer", "train", "METRICS"]
 
 #: Validation metrics by name; each is ``metric(A, Y, sample_weight) -> float``.
-METRICS = ("accuracy", "r2", "rmse")
 
 def gradient_descent(
     network: Network,
@@ -97,7 +96,8 @@ def gradient_descent(
     _check_positive(cost_every, "cost_every", int)
     X, Y, sample_weight = network.check_data(X, Y, sample_weight)
     workspace = network.workspace(len(X))
-    step = network.dtype.type(learning_rate)
+    # The reference's update W := W - alpha dW, on the flat buffer, checked for finiteness.
+    sgd = optimizers.SGD(learning_rate)
     costs: list[float] = []
     last = num_iterations - 1
     # Overflow on the way to a non-finite cost is expected; the check below reports it.
@@ -114,7 +114,11 @@ def gradient_descent(
                 costs.append(cost)
             if print_cost and (i % cost_every == 0 or i == last):
                 print(f"Cost after iteration {i}: {cost:.6f}")
-            network.params -= step * network.grads
+            if not sgd.step(network.params, network.grads):
+                raise DivergenceError(
+                    f"the update became non-finite at iteration {i} "
+                    f"(learning_rate={learning_rate}); try a smaller learning rate"
+                )
     return costs
 
 
@@ -133,16 +137,23 @@ def _weighted_mean(values: np.ndarray, sample_weight: np.ndarray | None) -> floa
 
 
 def accuracy(A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
-    """Share of rows whose every output is right (scikit-learn's subset accuracy).
+    """Share of rows whose class is right: argmax of the output against argmax of ``Y``.
 
-    ``A``, ``Y``: ndarray of shape (m, n[L]).  A softmax output (several columns
-    summing to one) is right when its argmax is the target's; sigmoid outputs when
-    each thresholded at 0.5 equals the 0/1 target.
+    For a softmax output; ``A``, ``Y``: ndarray of shape (m, n_classes).
     """
-    if A.shape[1] > 1 and np.allclose(A[:1].sum(), 1.0) and np.allclose(Y.sum(axis=1), 1.0):
-        right = A.argmax(axis=1) == Y.argmax(axis=1)
-    else:
-        right = ((A > 0.5) == (Y > 0.5)).all(axis=1)
+    right = A.argmax(axis=1) == Y.argmax(axis=1)
+    return _weighted_mean(right.astype(np.float64), sample_weight)
+
+
+def subset_accuracy(
+    A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None
+) -> float:
+    """Share of rows whose every output, thresholded at 0.5, equals its 0/1 target.
+
+    For sigmoid outputs (binary or multilabel), as scikit-learn's accuracy of a
+    multilabel indicator; ``A``, ``Y``: ndarray of shape (m, n_outputs).
+    """
+    right = ((A > 0.5) == (Y > 0.5)).all(axis=1)
     return _weighted_mean(right.astype(np.float64), sample_weight)
 
 
@@ -167,6 +178,8 @@ def rmse(A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) 
 
 
 _METRIC_FUNCTIONS = {"accuracy": accuracy, "r2": r2, "rmse": rmse}
+#: The metric names the Trainer accepts.
+METRICS = tuple(_METRIC_FUNCTIONS)
 
 
 def _infer_metric(network: Network, metric: str | None) -> str | None:
@@ -176,6 +189,13 @@ def _infer_metric(network: Network, metric: str | None) -> str | None:
         return metric
     output = network.layers[-1].activation.name
     return {"sigmoid": "accuracy", "softmax": "accuracy", "identity": "r2"}.get(output)
+
+
+def _metric_function(network: Network, metric: str):
+    """The function computing ``metric``; accuracy depends on the output activation."""
+    if metric == "accuracy" and network.layers[-1].activation.name != "softmax":
+        return subset_accuracy
+    return _METRIC_FUNCTIONS[metric]
 
 
 # ---------------------------------------------------------------- batches
@@ -310,6 +330,14 @@ class Trainer:
         if not isinstance(network, Network):
             raise TypeError(f"network must be a lucidnet Network; got {type(network).__name__}")
         self.network = network
+        if isinstance(optimizer, optimizers.Optimizer):
+            if optimizer_params:
+                raise ValueError(
+                    "optimizer_params must be None when optimizer is an Optimizer instance "
+                    "(its settings are already chosen)"
+                )
+            # The instance's own rate is the one to follow, not this call's default.
+            learning_rate = optimizer.learning_rate
         self.optimizer = optimizers.get(optimizer, learning_rate, **dict(optimizer_params or {}))
         if isinstance(self.optimizer, optimizers.AdamW):
             self.optimizer.set_decay_mask(network.weight_mask())  # biases do not decay
@@ -444,8 +472,9 @@ class Trainer:
                 self._fit_batches(X, Y, sample_weight, validation, callbacks)
         finally:
             self.history.stopped_early = self.stop_training
-        for callback in callbacks:
-            callback.on_train_end()
+            # Also after an error: a progress bar is closed, a history is complete.
+            for callback in callbacks:
+                callback.on_train_end()
         return self.history
 
     def _fit_batches(self, X, Y, sample_weight, validation, callbacks) -> None:
@@ -620,7 +649,9 @@ class Trainer:
             A, cost = self._evaluate_in_chunks(X, Y, sample_weight)
         out = {prefix + "loss": cost}
         if self.metric is not None:
-            out[prefix + self.metric] = _METRIC_FUNCTIONS[self.metric](A, Y, sample_weight)
+            out[prefix + self.metric] = _metric_function(self.network, self.metric)(
+                A, Y, sample_weight
+            )
         return out
 
     def _evaluate_in_chunks(self, X, Y, sample_weight) -> tuple[np.ndarray, float]:
