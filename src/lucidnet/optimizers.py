@@ -36,6 +36,8 @@ from typing import Any
 
 import numpy as np
 
+from ._registry import Registry
+
 __all__ = [
     "Optimizer",
     "SGD",
@@ -422,14 +424,12 @@ class LBFGS(Optimizer):
         return result
 
 
-_REGISTRY: dict[str, Callable[..., Optimizer]] = {}
+_REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer)
 
 
 def register(name: str, factory: Callable[..., Optimizer]) -> None:
     """Make ``factory(learning_rate, **params)`` available under ``name``."""
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"optimizer name must be a non-empty str; got {name!r}")
-    _REGISTRY[name] = factory
+    _REGISTRY.register(name, factory)
 
 
 for _cls in (SGD, Momentum, Nesterov, RMSProp, Adam, AdamW, LBFGS):
@@ -439,7 +439,7 @@ register("gd", SGD)
 
 def names() -> tuple[str, ...]:
     """The registered optimizer names, aliases included."""
-    return tuple(_REGISTRY)
+    return _REGISTRY.names()
 
 
 def get(
@@ -452,6 +452,7 @@ def get(
     identifier : str, dict or Optimizer
         ``"adam"``; ``{"name": "momentum", "momentum": 0.8}``; an instance is returned as is.
     learning_rate : float, default 0.001
+        Used unless the config dict gives one.
     **params
         Hyperparameters of the rule (e.g. ``beta_1``, ``momentum``, ``weight_decay``).
 
@@ -462,20 +463,4 @@ def get(
     TypeError
         For anything else.
     """
-    if isinstance(identifier, Optimizer):
-        return identifier
-    if isinstance(identifier, dict) and isinstance(identifier.get("name"), str):
-        config = dict(identifier)
-        identifier = config.pop("name")
-        learning_rate = config.pop("learning_rate", learning_rate)
-        params = {**config, **params}
-    if not isinstance(identifier, str):
-        raise TypeError(
-            "optimizer must be a name, a config dict with a 'name', or an Optimizer; "
-            f"got {identifier!r} of type {type(identifier).__name__}"
-        )
-    if identifier not in _REGISTRY:
-        raise ValueError(
-            f"unknown optimizer {identifier!r}; expected one of {', '.join(sorted(_REGISTRY))}"
-        )
-    return _REGISTRY[identifier](learning_rate, **params)
+    return _REGISTRY.resolve(identifier, {"learning_rate": learning_rate}, **params)
