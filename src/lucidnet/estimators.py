@@ -475,29 +475,15 @@ class _BaseNeuralNet(BaseEstimator):
 
     # ------------------------------------------------------------------ pickling
     def __getstate__(self) -> dict[str, Any]:
-        """Replace the network (whose W, b are views into one buffer) by config + params.
+        """The estimator's state without its trainer.
 
+        ``network_`` pickles itself (``Network.__getstate__`` keeps its views intact).
         The trainer (optimizer state for ``partial_fit``) is not kept: after unpickling,
         ``partial_fit`` starts a fresh optimizer from the saved weights.
         """
-        state = super().__getstate__()
-        state = dict(state)
-        state.pop("_trainer", None)
-        network = state.pop("network_", None)
-        if network is not None:
-            state["_network_state"] = (network.get_config(), network.params.copy())
+        state = dict(super().__getstate__())
+        state["_trainer"] = None
         return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        state = dict(state)
-        saved = state.pop("_network_state", None)
-        if saved is not None:
-            config, params = saved
-            network = Network.from_config(config)
-            network.set_params(params)
-            state["network_"] = network
-            state["_trainer"] = None
-        super().__setstate__(state)
 
     # --------------------------------------------------------------- model files
     def _lucidnet_export_state(self) -> tuple[Network, str, dict[str, Any], np.ndarray | None]:

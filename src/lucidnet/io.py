@@ -594,11 +594,9 @@ def _build_network(path: str, header: dict[str, Any], params: np.ndarray) -> Net
     if not np.isfinite(params).all():
         raise _fail(path, "params hold NaN or infinite values")
     try:
-        network = Network.from_config(config)
+        return Network.from_config(config, params)
     except (ValueError, TypeError, KeyError) as exc:  # belt and braces: checked above
         raise _fail(path, f"network: {exc}") from None
-    network.set_params(params)
-    return network
 
 
 def _check_layer(path: str, index: int, layer: Any, previous: dict | None) -> int:

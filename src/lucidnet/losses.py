@@ -271,6 +271,18 @@ def names() -> tuple[str, ...]:
     return _REGISTRY.names()
 
 
+def natural_loss(activation_name: str) -> str | None:
+    """The first registered loss whose fused pairing is with this output activation.
+
+    ``sigmoid`` -> binary cross-entropy, ``softmax`` -> categorical cross-entropy,
+    ``identity`` -> squared error; None for any other activation.
+    """
+    for name in names():
+        if get(name).natural_activation == activation_name:
+            return name
+    return None
+
+
 def get(identifier: str | dict | Loss) -> Loss:
     """Resolve a loss from a name, a config dict with a ``name``, or an instance.
 

@@ -42,14 +42,6 @@ __all__ = ["Network", "LayerGradients", "Workspace"]
 #: speed, few enough that a layer's output stays in cache for the next layer.
 PREDICT_CHUNK = 2048
 
-# The loss that goes with each output activation when only one of them is given.
-_DEFAULT_LOSS = {
-    "sigmoid": "binary_cross_entropy",
-    "softmax": "categorical_cross_entropy",
-    "identity": "squared_error",
-}
-
-
 class LayerGradients(NamedTuple):
     """``dW`` of shape (n[l], n[l-1]) and ``db`` of shape (n[l],) (None without bias)."""
 
@@ -162,17 +154,8 @@ class Network:
         random_state: int | np.random.Generator | None = None,
     ) -> Network:
         """A network from explicit :class:`Dense` layers (each with its own settings)."""
-        layers = list(layers)
-        if not layers or not all(isinstance(layer, Dense) for layer in layers):
-            raise TypeError("layers must be a non-empty sequence of Dense layers")
-        for i in range(1, len(layers)):
-            if layers[i].n_in != layers[i - 1].n_out:
-                raise ValueError(
-                    f"layers[{i}].n_in must equal layers[{i - 1}].n_out = "
-                    f"{layers[i - 1].n_out}; got {layers[i].n_in}"
-                )
         network = cls.__new__(cls)
-        network._build(layers, losses.get(loss), dtype)
+        network._build(_check_chain(layers), losses.get(loss), dtype)
         network.initialize(random_state)
         return network
 
@@ -610,10 +593,23 @@ class Network:
         }
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> Network:
-        """Rebuild an (initialized, untrained) network from :meth:`get_config`."""
+    def from_config(cls, config: dict[str, Any], params: np.ndarray | None = None) -> Network:
+        """Rebuild a network from :meth:`get_config`.
+
+        With ``params`` (shape (n_params,)) those are its parameters; without, it is
+        freshly initialized (unseeded).
+        """
+        network = cls.__new__(cls)
+        network._restore(config, params)
+        return network
+
+    def _restore(self, config: dict[str, Any], params: np.ndarray | None) -> None:
         layers = [Dense.from_config(dict(layer)) for layer in config["layers"]]
-        return cls.from_layers(layers, losses.get(config["loss"]), dtype=config["dtype"])
+        self._build(_check_chain(layers), losses.get(config["loss"]), config["dtype"])
+        if params is None:
+            self.initialize()
+        else:
+            self.set_params(params)
 
     def __getstate__(self) -> dict[str, Any]:
         # W, b, dW, db are views into params/grads: pickling them one by one would
@@ -621,10 +617,7 @@ class Network:
         return {"config": self.get_config(), "params": self.params}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
-        config = state["config"]
-        layers = [Dense.from_config(dict(layer)) for layer in config["layers"]]
-        self._build(layers, losses.get(config["loss"]), config["dtype"])
-        self.params[...] = state["params"]
+        self._restore(state["config"], state["params"])
 
     def copy(self) -> Network:
         """An independent network with the same architecture and parameters."""
@@ -634,9 +627,7 @@ class Network:
         """A copy of this network whose parameters are of ``dtype`` (float32 or float64)."""
         config = self.get_config()
         config["dtype"] = as_float_dtype(dtype).name
-        clone = Network.from_config(config)
-        clone.params[...] = self.params
-        return clone
+        return Network.from_config(config, self.params)
 
     def summary(self) -> str:
         """A table of the layers: output shape, activation, parameter count."""
@@ -690,6 +681,20 @@ def _check_layer_sizes(layer_sizes: Any) -> list[int]:
     return [int(n) for n in sizes]
 
 
+def _check_chain(layers: Sequence[Dense]) -> list[Dense]:
+    """``layers`` as a list, each taking the previous one's outputs as inputs."""
+    layers = list(layers)
+    if not layers or not all(isinstance(layer, Dense) for layer in layers):
+        raise TypeError("layers must be a non-empty sequence of Dense layers")
+    for i in range(1, len(layers)):
+        if layers[i].n_in != layers[i - 1].n_out:
+            raise ValueError(
+                f"layers[{i}].n_in must equal layers[{i - 1}].n_out = "
+                f"{layers[i - 1].n_out}; got {layers[i].n_in}"
+            )
+    return layers
+
+
 def _per_hidden_layer(value: Any, n_hidden: int, name: str) -> list[Any]:
     """One value for every hidden layer, from a single value or a sequence of them."""
     if isinstance(value, (str, dict, activations.Activation, int, float)):
@@ -712,12 +717,12 @@ def _resolve_output(output_activation: Any, loss: Any) -> tuple[Loss, activation
         return loss_obj, activations.get(loss_obj.natural_activation)
     output = activations.get(output_activation)
     if loss is None:
-        if output.name not in _DEFAULT_LOSS:
+        loss = losses.natural_loss(output.name)
+        if loss is None:
             raise ValueError(
                 f"loss must be given for an output activation of {output.name!r}; "
                 f"expected one of {', '.join(losses.names())}"
             )
-        loss = _DEFAULT_LOSS[output.name]
     return losses.get(loss), output
 
 
