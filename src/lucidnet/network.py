@@ -42,6 +42,7 @@ __all__ = ["Network", "LayerGradients", "Workspace"]
 #: speed, few enough that a layer's output stays in cache for the next layer.
 PREDICT_CHUNK = 2048
 
+
 class LayerGradients(NamedTuple):
     """``dW`` of shape (n[l], n[l-1]) and ``db`` of shape (n[l],) (None without bias)."""
 
@@ -64,8 +65,7 @@ class Workspace:
         self.A = [np.empty((m, layer.n_out), dtype) for layer in network.layers]
         self.delta = [np.empty((m, layer.n_out), dtype) for layer in network.layers]
         self.dropped = [
-            np.empty((m, layer.n_out), dtype) if layer.dropout else None
-            for layer in network.layers
+            np.empty((m, layer.n_out), dtype) if layer.dropout else None for layer in network.layers
         ]
 
 
@@ -171,18 +171,25 @@ class Network:
 
     def _bind_views(self) -> None:
         """Point every layer's W, b, dW, db at its slice of the flat buffers."""
+        for layer, w_part, b_part in self._layer_slices():
+            shape = (layer.n_out, layer.n_in)
+            layer.W, layer.dW = (
+                self.params[w_part].reshape(shape),
+                self.grads[w_part].reshape(shape),
+            )
+            if b_part is None:
+                layer.b = layer.db = None
+            else:
+                layer.b, layer.db = self.params[b_part], self.grads[b_part]
+
+    def _layer_slices(self):
+        """``(layer, slice of its W, slice of its b or None)`` in buffer order: W1, b1, W2, ..."""
         offset = 0
         for layer in self.layers:
-            n_w = layer.n_out * layer.n_in
-            layer.W = self.params[offset : offset + n_w].reshape(layer.n_out, layer.n_in)
-            layer.dW = self.grads[offset : offset + n_w].reshape(layer.n_out, layer.n_in)
-            offset += n_w
-            if layer.use_bias:
-                layer.b = self.params[offset : offset + layer.n_out]
-                layer.db = self.grads[offset : offset + layer.n_out]
-                offset += layer.n_out
-            else:
-                layer.b = layer.db = None
+            w_part = slice(offset, offset + layer.n_out * layer.n_in)
+            b_part = slice(w_part.stop, w_part.stop + layer.n_out) if layer.use_bias else None
+            offset = w_part.stop if b_part is None else b_part.stop
+            yield layer, w_part, b_part
 
     def initialize(self, random_state: int | np.random.Generator | None = None) -> None:
         """Draw every ``W[l]`` from its initializer; set every ``b[l]`` to zero."""
@@ -207,14 +214,11 @@ class Network:
 
     def parameter_slices(self) -> list[tuple[str, slice, tuple[int, ...]]]:
         """``(name, slice of params, shape)`` for W1, b1, W2, ... in buffer order."""
-        out, offset = [], 0
-        for index, layer in enumerate(self.layers, start=1):
-            n_w = layer.n_out * layer.n_in
-            out.append((f"W{index}", slice(offset, offset + n_w), (layer.n_out, layer.n_in)))
-            offset += n_w
-            if layer.use_bias:
-                out.append((f"b{index}", slice(offset, offset + layer.n_out), (layer.n_out,)))
-                offset += layer.n_out
+        out = []
+        for index, (layer, w_part, b_part) in enumerate(self._layer_slices(), start=1):
+            out.append((f"W{index}", w_part, (layer.n_out, layer.n_in)))
+            if b_part is not None:
+                out.append((f"b{index}", b_part, (layer.n_out,)))
         return out
 
     def weight_mask(self) -> np.ndarray:
@@ -228,9 +232,7 @@ class Network:
         """Copy ``flat`` (shape (n_params,)) into the parameter buffer; the views stay valid."""
         flat = np.asarray(flat)
         if flat.shape != self.params.shape:
-            raise ValueError(
-                f"params must have shape ({self.n_params},); got shape {flat.shape}"
-            )
+            raise ValueError(f"params must have shape ({self.n_params},); got shape {flat.shape}")
         self.params[...] = flat
 
     def workspace(self, m: int) -> Workspace:
