@@ -33,7 +33,7 @@ import numpy as np
 from . import activations, initializers, losses
 from ._checks import as_float_dtype, as_matrix, as_sample_weight
 from ._random import check_random_state
-from .layers import Dense, LayerCache, linear_backward, linear_forward
+from .layers import Dense, LayerCache, linear_backward
 from .losses import Loss
 
 __all__ = ["Network", "LayerGradients", "Workspace"]
@@ -282,17 +282,18 @@ class Network:
         A = X
         last = len(self.layers) - 1
         for l, layer in enumerate(self.layers):
-            Z = linear_forward(A, layer.W, layer.b, out=workspace and workspace.Z[l])
-            A_l = layer.activation.forward(Z, out=workspace and workspace.A[l])
+            cache = layer.forward(
+                A, Z_out=workspace and workspace.Z[l], A_out=workspace and workspace.A[l]
+            )
             mask = None
             if training and layer.dropout and l < last:
-                mask = masks[l] if masks is not None else _dropout_mask(rng, A_l, layer.dropout)
+                mask = masks[l] if masks is not None else _dropout_mask(rng, cache.A, layer.dropout)
             if mask is not None:
-                A_next = np.multiply(A_l, mask, out=workspace and workspace.dropped[l])
+                cache = cache._replace(mask=mask)
+                A = np.multiply(cache.A, mask, out=workspace and workspace.dropped[l])
             else:
-                A_next = A_l
-            caches.append(LayerCache(A, Z, A_l, mask))
-            A = A_next
+                A = cache.A
+            caches.append(cache)
         return A, caches
 
     # -------------------------------------------------------------- backward
