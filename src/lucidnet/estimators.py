@@ -311,7 +311,7 @@ class _BaseNeuralNet(BaseEstimator):
             clip_norm=self.clip_norm,
             random_state=_generator(random),
             callbacks=callbacks,
-            verbose=self.verbose if self.verbose == "always" else bool(self.verbose),
+            verbose=bool(self.verbose),
             metric=self._metric(),
         )
 
