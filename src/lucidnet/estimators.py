@@ -67,7 +67,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import training
+from . import optimizers, schedules, training
 from ._checks import as_float_dtype
 from .callbacks import EarlyStopping
 from .network import Network
@@ -76,10 +76,12 @@ __all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
 
 #: scikit-learn's ``batch_size="auto"``.
 _AUTO_BATCH = 200
-#: ``learning_rate`` names that are schedules of the trainer under the same name.
-_SCHEDULES = {"constant", "invscaling", "step", "exponential", "cosine", "plateau"}
-_SOLVERS = {"sgd", "gd", "adam", "lbfgs", "momentum", "nesterov", "rmsprop", "adamw"}
-#: Parameters each optimizer takes from the estimator (others would be ignored or refused).
+#: ``learning_rate`` names are the trainer's schedules (plus scikit-learn's "adaptive");
+#: ``solver`` names are the optimizers: both straight from their registries.
+_SCHEDULES = set(schedules.names())
+_SOLVERS = set(optimizers.names())
+#: Parameters each optimizer takes from the estimator (a registered optimizer not
+#: listed here takes none of them).
 _OPTIMIZER_PARAMS = {
     "sgd": (),
     "momentum": ("momentum",),
@@ -302,7 +304,7 @@ class _BaseNeuralNet(BaseEstimator):
             self.network_,
             optimizer=optimizer,
             learning_rate=self.learning_rate_init,
-            optimizer_params={name: values[name] for name in _OPTIMIZER_PARAMS[optimizer]},
+            optimizer_params={name: values[name] for name in _OPTIMIZER_PARAMS.get(optimizer, ())},
             schedule=schedule,
             schedule_params=schedule_params,
             batch_size=None if optimizer == "lbfgs" else self._batch_size(n_samples),
