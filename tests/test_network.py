@@ -327,3 +327,16 @@ def test_backward_names_its_arguments_when_they_are_swapped(rng):
         net.backward(Y[:4], caches)
     grads = net.backward(Y.ravel(), caches)  # one output: a flat Y is read as a column
     assert grads[0].dW.shape == (4, 3)
+
+
+def test_dropout_masks_are_the_same_with_and_without_a_workspace(rng):
+    net = Network([4, 8, 6, 1], dropout=0.5, random_state=rng)
+    X = rng.standard_normal((10, 4))
+    fresh, caches = net.forward(X, training=True, rng=np.random.default_rng(5))
+    reused, reused_caches = net.forward(
+        X, training=True, rng=np.random.default_rng(5), workspace=net.workspace(10)
+    )
+    np.testing.assert_array_equal(fresh, reused)
+    mask = caches[0].mask
+    assert set(np.unique(mask)) == {0.0, 2.0}  # dropped, or kept and scaled by 1 / 0.5
+    np.testing.assert_array_equal(mask, reused_caches[0].mask)

@@ -67,6 +67,9 @@ class Workspace:
         self.dropped = [
             np.empty((m, layer.n_out), dtype) if layer.dropout else None for layer in network.layers
         ]
+        self.masks = [
+            np.empty((m, layer.n_out), dtype) if layer.dropout else None for layer in network.layers
+        ]
 
 
 class Network:
@@ -287,7 +290,13 @@ class Network:
             )
             mask = None
             if training and layer.dropout and l < last:
-                mask = masks[l] if masks is not None else _dropout_mask(rng, cache.A, layer.dropout)
+                mask = (
+                    masks[l]
+                    if masks is not None
+                    else _dropout_mask(
+                        rng, cache.A, layer.dropout, out=workspace and workspace.masks[l]
+                    )
+                )
             if mask is not None:
                 cache = cache._replace(mask=mask)
                 A = np.multiply(cache.A, mask, out=workspace and workspace.dropped[l])
@@ -729,9 +738,16 @@ def _resolve_output(output_activation: Any, loss: Any) -> tuple[Loss, activation
     return losses.get(loss), output
 
 
-def _dropout_mask(rng: np.random.Generator | None, A: np.ndarray, rate: float) -> np.ndarray:
-    """Inverted dropout: 0 with probability ``rate``, else ``1 / (1 - rate)``."""
+def _dropout_mask(
+    rng: np.random.Generator | None, A: np.ndarray, rate: float, out: np.ndarray | None = None
+) -> np.ndarray:
+    """Inverted dropout: 0 with probability ``rate``, else ``1 / (1 - rate)``; shape of ``A``.
+
+    Written into ``out`` (a workspace buffer) when given: no allocation per batch.
+    """
     if rng is None:
         raise ValueError("forward(training=True) on a network with dropout needs rng= or masks=")
-    keep = rng.random(A.shape, dtype=A.dtype) >= rate
-    return keep * A.dtype.type(1.0 / (1.0 - rate))
+    out = rng.random(A.shape, dtype=A.dtype) if out is None else rng.random(dtype=A.dtype, out=out)
+    np.greater_equal(out, rate, out=out)  # 1.0 where kept, 0.0 where dropped
+    out *= A.dtype.type(1.0 / (1.0 - rate))
+    return out
