@@ -171,7 +171,7 @@ def environment() -> dict:
         "blas": [
             {
                 k: pool.get(k)
-                for k in ("internal_api", "num_threads", "version", "architecture", "filepath")
+                for k in ("internal_api", "num_threads", "version", "architecture")  # no file paths: results are shared
             }
             for pool in threadpool_info()
             if pool["user_api"] == "blas"
