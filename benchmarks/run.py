@@ -170,8 +170,9 @@ def environment() -> dict:
         "openblas_env": {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")},
         "blas": [
             {
+                # No file paths: the results are shared with people on other machines.
                 k: pool.get(k)
-                for k in ("internal_api", "num_threads", "version", "architecture")  # no file paths: results are shared
+                for k in ("internal_api", "num_threads", "version", "architecture")
             }
             for pool in threadpool_info()
             if pool["user_api"] == "blas"
