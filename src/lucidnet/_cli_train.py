@@ -624,7 +624,7 @@ def _fit(estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any]) 
 
     from sklearn.exceptions import ConvergenceWarning
 
-    fit_params = _checkpoint_params(estimator, options)
+    fit_params = _checkpoint_params(options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         estimator.fit(X, y, **fit_params)
@@ -637,7 +637,7 @@ def _fit(estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any]) 
     return converged
 
 
-def _checkpoint_params(estimator: Any, options: dict[str, Any]) -> dict[str, Any]:
+def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
     """``checkpoint_dir`` / ``resume`` for the estimator's fit, when asked for."""
     directory = options.get("resume_dir") or options.get("checkpoint_dir")
     if directory is None:

@@ -51,7 +51,7 @@ from .network import PREDICT_CHUNK, Network, Workspace
 
 __all__ = ["gradient_descent", "Trainer", "train", "METRICS"]
 
-#: Validation metrics by name; each is ``metric(A, Y, sample_weight) -> float``.
+
 
 def gradient_descent(
     network: Network,
@@ -177,6 +177,8 @@ def rmse(A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) 
     return math.sqrt(_weighted_mean(((A - Y) ** 2).mean(axis=1), sample_weight))
 
 
+#: Validation metrics by name; each is ``metric(A, Y, sample_weight) -> float``
+#: (for sigmoid outputs "accuracy" is computed by subset_accuracy).
 _METRIC_FUNCTIONS = {"accuracy": accuracy, "r2": r2, "rmse": rmse}
 #: The metric names the Trainer accepts.
 METRICS = tuple(_METRIC_FUNCTIONS)
@@ -568,7 +570,8 @@ class Trainer:
 
     def _end_epoch(self, epoch, logs, validation, callbacks) -> None:
         if validation is not None:
-            logs.update(self.evaluate(*validation, prefix="val_"))
+            # Checked once when the fit began (_validation): no re-check every epoch.
+            logs.update(self._evaluate(*validation, prefix="val_"))
         self.schedule.update(epoch, logs)
         for callback in callbacks:
             callback.on_epoch_end(epoch, logs)
