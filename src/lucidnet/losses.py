@@ -221,6 +221,18 @@ class SquaredError(Loss):
 
     per_example_from_logits = per_example  # identity: the logits are the outputs
 
+    def cost(self, A, Y, sample_weight=None):
+        if sample_weight is not None:
+            return super().cost(A, Y, sample_weight)
+        # Unweighted, J = scale/2 ||A - Y||^2 is one dot product: on a tiny network
+        # each NumPy call costs more than its arithmetic, and this saves three.
+        diff = np.subtract(A, Y)
+        if diff.dtype != np.float64:  # float32 sums are accumulated in float64
+            diff = diff.astype(np.float64)
+        return 0.5 * self.scale(len(A)) * float(np.vdot(diff, diff))
+
+    cost_from_logits = cost
+
     def _unscaled_gradient(self, A, Y):
         return A - Y
 

@@ -53,8 +53,9 @@ class LayerGradients(NamedTuple):
 class Workspace:
     """Preallocated buffers for forward and backward passes on ``m`` examples.
 
-    Per layer ``l``: ``Z[l]``, ``A[l]`` and ``delta[l]`` (which holds ``dA[l]`` and is
-    then overwritten in place by ``dZ[l]``), each of shape (m, n[l]); and
+    Per layer ``l``: ``Z[l]``, ``A[l]`` (the same buffer as ``Z[l]`` for an identity
+    layer) and ``delta[l]`` (which holds ``dA[l]`` and is then overwritten in place by
+    ``dZ[l]``), each of shape (m, n[l]); and
     ``dropped[l]``, the output after dropout, for layers that drop units.
     """
 
@@ -62,7 +63,11 @@ class Workspace:
         dtype = network.dtype
         self.m = m
         self.Z = [np.empty((m, layer.n_out), dtype) for layer in network.layers]
-        self.A = [np.empty((m, layer.n_out), dtype) for layer in network.layers]
+        # An identity layer's A is its Z: sharing the buffer saves a copy per batch.
+        self.A = [
+            Z if isinstance(layer.activation, activations.Identity) else np.empty_like(Z)
+            for Z, layer in zip(self.Z, network.layers, strict=True)
+        ]
         self.delta = [np.empty((m, layer.n_out), dtype) for layer in network.layers]
         self.dropped = [
             np.empty((m, layer.n_out), dtype) if layer.dropout else None for layer in network.layers
