@@ -124,6 +124,21 @@ def test_sum_squared_error_is_the_references_half_sum():
     assert losses.get("squared_error").cost(A, Y) == pytest.approx(0.5 * (0.25 + 0.0625) / 2)
 
 
+@pytest.mark.parametrize("name", ["squared_error", "sum_squared_error"])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_unweighted_squared_error_agrees_with_unit_weights(name, dtype, rng):
+    # The unweighted cost takes a one-dot-product shortcut; unit weights take the
+    # per-example path.  Both must give 0.5 * scale * sum((A - Y)^2) summed in float64.
+    loss = losses.get(name)
+    A = rng.standard_normal((50, 3)).astype(dtype)
+    Y = rng.standard_normal((50, 3)).astype(dtype)
+    scale = 1.0 if loss.sums else 1.0 / 50
+    expected = 0.5 * scale * float(((A.astype(np.float64) - Y) ** 2).sum())
+    assert loss.cost(A, Y) == pytest.approx(expected, rel=1e-6)
+    assert loss.cost_from_logits(A, Y) == pytest.approx(expected, rel=1e-6)
+    assert loss.cost(A, Y, np.ones(50)) == pytest.approx(expected, rel=1e-5)
+
+
 @pytest.mark.parametrize(
     "name",
     ["binary_cross_entropy", "categorical_cross_entropy", "squared_error", "sum_squared_error"],

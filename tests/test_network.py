@@ -42,8 +42,16 @@ def test_backward_by_hand_for_one_sigmoid_unit():
     np.testing.assert_allclose(net.grads, [(a - y) * x, a - y], rtol=1e-14)
 
 
-def test_workspace_gives_the_same_gradients(rng):
-    net = Network([5, 8, 3], output_activation="softmax", random_state=rng)
+@pytest.mark.parametrize(
+    "hidden, output, loss",
+    [
+        ("relu", "softmax", None),
+        ("tanh", "identity", "squared_error"),  # the identity output's A is its Z buffer
+        ("identity", "sigmoid", "squared_error"),  # an identity hidden layer, generic delta
+    ],
+)
+def test_workspace_gives_the_same_gradients(hidden, output, loss, rng):
+    net = Network([5, 8, 3], hidden, output, loss, random_state=rng)
     X = rng.standard_normal((16, 5))
     Y = np.eye(3)[rng.integers(0, 3, 16)]
     cost = net.loss_and_gradient(X, Y)
