@@ -223,3 +223,37 @@ def test_initializer_scales(name, std):
     assert W.dtype == np.float32 and W.shape == (200, 400)
     assert W.std() == pytest.approx(std, rel=0.02)
     assert abs(W.mean()) < 0.05 * std
+
+
+# ------------------------------------------------------------------ kernels
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(1, 1), (7, 3), (300, 10), (5, 257)])
+def test_row_kernels_equal_numpys_reductions(shape, dtype, rng):
+    from lucidnet._kernels import row_max, row_sum
+
+    Z = (rng.standard_normal(shape) * 50).astype(dtype)
+    np.testing.assert_array_equal(row_max(Z), Z.max(axis=1))
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(row_sum(Z), Z.sum(axis=1), rtol=tol, atol=tol * 50 * shape[1])
+
+
+def test_row_max_keeps_nan_and_infinity_like_max():
+    from lucidnet._kernels import row_max
+
+    Z = np.array([[1.0, np.nan, 3.0], [-np.inf, -np.inf, -np.inf], [2.0, np.inf, 5.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # max itself warns on NaN in some NumPy builds
+        expected = Z.max(axis=1)
+    np.testing.assert_array_equal(row_max(Z), expected)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_forward_equals_maximum_with_zero(dtype, rng):
+    relu = activations.get("relu")
+    Z = rng.standard_normal((64, 33)).astype(dtype)
+    Z[0, :3] = [np.nan, -np.inf, np.inf]
+    out = np.empty_like(Z)
+    assert relu.forward(Z, out=out) is out
+    np.testing.assert_array_equal(out, np.maximum(Z, 0))
+    assert out.dtype == dtype
+    np.testing.assert_array_equal(relu(Z[1]), np.maximum(Z[1], 0))  # 1-D: the scalar path

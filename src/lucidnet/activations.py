@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ._kernels import row_max, row_sum, zeros_row
 from ._registry import Registry
 
 __all__ = [
@@ -128,7 +129,10 @@ class ReLU(Activation):
     name = "relu"
 
     def forward(self, Z, out=None):
-        return np.maximum(Z, 0, out=out)
+        # Against a row of zeros rather than the scalar 0: the same values, and NumPy's
+        # loop for two arrays is about twice as fast (see lucidnet._kernels).
+        zero = zeros_row(Z.shape[-1], Z.dtype) if Z.ndim == 2 else 0
+        return np.maximum(Z, zero, out=out)
 
     def derivative(self, Z, A):
         return (Z > 0).astype(Z.dtype)
@@ -197,9 +201,11 @@ class Softmax(Activation):
     elementwise = False
 
     def forward(self, Z, out=None):
-        out = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+        # row_max and row_sum are Z.max(axis=1) and Z.sum(axis=1), faster on rows of
+        # a few classes (see lucidnet._kernels).
+        out = np.subtract(Z, row_max(Z)[:, None], out=out)
         np.exp(out, out=out)
-        out /= out.sum(axis=1, keepdims=True)
+        out /= row_sum(out)[:, None]
         return out
 
     def derivative(self, Z, A):

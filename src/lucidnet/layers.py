@@ -17,12 +17,12 @@ the same matrix, and ``b`` is their column ``b`` flattened.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import NamedTuple
 
 import numpy as np
 
 from . import activations
+from ._kernels import ones
 from .activations import Activation
 
 __all__ = ["Dense", "LayerCache", "linear_forward", "linear_backward"]
@@ -111,17 +111,9 @@ def linear_backward(
     dW = np.matmul(dZ.T, A_prev, out=dW_out)
     # db = 1^T dZ as a matrix-vector product: BLAS does it about 3x faster than a
     # column sum (and on every core), and it runs once per layer and batch.
-    db = np.matmul(_ones(len(dZ), dZ.dtype), dZ, out=db_out) if with_bias else None
+    db = np.matmul(ones(len(dZ), dZ.dtype), dZ, out=db_out) if with_bias else None
     dA_prev = np.matmul(dZ, W, out=dA_prev_out) if with_dA_prev else None
     return dA_prev, dW, db
-
-
-@lru_cache(maxsize=8)
-def _ones(m: int, dtype: np.dtype) -> np.ndarray:
-    """A read-only vector of ``m`` ones, kept for reuse (batch sizes repeat)."""
-    ones = np.ones(m, dtype)
-    ones.flags.writeable = False
-    return ones
 
 
 class Dense:
