@@ -32,10 +32,12 @@ SCENARIOS = {
 }
 
 
-def _run(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+def _run(
+    *args: str, timeout: float = 300, module: str = "benchmarks"
+) -> subprocess.CompletedProcess:
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(ROOT)]))
     return subprocess.run(
-        [sys.executable, "-m", "benchmarks", *args],
+        [sys.executable, "-m", module, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -101,3 +103,14 @@ def test_bad_arguments_are_rejected():
     assert "--scenarios must be numbers 1-6; got '7'" in done.stderr
     done = _run("--repeats", "0", timeout=60)
     assert "--repeats must be a positive int; got 0" in done.stderr
+
+
+def test_kernel_benchmark_times_every_operation_both_ways():
+    done = _run("--repeats", "1", module="benchmarks.kernels", timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = done.stdout.splitlines()[1:]
+    assert len(rows) == 12  # 3 operations x 2 dtypes x 2 sizes
+    for row in rows:
+        plain_us, lucidnet_us = (float(value) for value in row.split()[-2:])
+        assert math.isfinite(plain_us) and plain_us > 0
+        assert math.isfinite(lucidnet_us) and lucidnet_us > 0
