@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from . import optimizers, schedules
+from . import fused_sgd, optimizers, schedules
 from ._random import check_random_state
 from .callbacks import (
     Callback,
@@ -47,6 +47,7 @@ from .callbacks import (
     overrides_batch_end,
 )
 from .errors import DivergenceError, ModelFileError
+from .fused_sgd import FusedSGD
 from .network import PREDICT_CHUNK, Network, Workspace
 
 __all__ = ["gradient_descent", "Trainer", "train", "METRICS"]
@@ -481,6 +482,7 @@ class Trainer:
 
     def _fit_batches(self, X, Y, sample_weight, validation, callbacks) -> None:
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
+        fused = self._fused_sgd(X)
         # Only callbacks that do something per batch or at an epoch's start are called
         # there: on a tiny network an epoch costs a few microseconds, calls included.
         per_batch = [callback for callback in callbacks if overrides_batch_end(callback)]
@@ -493,7 +495,7 @@ class Trainer:
                 for callback in at_begin:
                     callback.on_epoch_begin(epoch)
                 rate = self._set_rate(epoch)
-                logs = {"loss": self._run_epoch(batches, epoch, per_batch), "lr": rate}
+                logs = {"loss": self._run_epoch(batches, epoch, per_batch, fused), "lr": rate}
                 self._end_epoch(epoch, logs, validation, at_end)
                 if self.stop_training:
                     break
@@ -515,8 +517,9 @@ class Trainer:
         epoch = self.history.epochs
         rate = self._set_rate(epoch)
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
+        fused = self._fused_sgd(X)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            logs = {"loss": self._run_epoch(batches, epoch, []), "lr": rate}
+            logs = {"loss": self._run_epoch(batches, epoch, [], fused), "lr": rate}
         self.schedule.update(epoch, logs)
         self.history.on_epoch_end(epoch, logs)
         return logs["loss"]
@@ -526,26 +529,41 @@ class Trainer:
         self.optimizer.learning_rate = rate
         return rate
 
-    def _run_epoch(self, batches: _Batches, epoch: int, per_batch: list[Callback]) -> float:
+    def _fused_sgd(self, X: np.ndarray) -> FusedSGD | None:
+        """The step that folds plain SGD into backpropagation, when it applies (else None)."""
+        if type(self.optimizer) is not optimizers.SGD or not fused_sgd.applies(
+            self.network, dropout=self._has_dropout, clip_norm=self.clip_norm
+        ):
+            return None
+        return FusedSGD(self.network, fused_sgd.max_row_norm(X), self.l2)
+
+    def _run_epoch(
+        self, batches: _Batches, epoch: int, per_batch: list[Callback], fused: FusedSGD | None
+    ) -> float:
         """One pass over the data, batch by batch; returns the mean loss over its rows.
 
-        The caller runs it under ``np.errstate(over/invalid/divide="ignore")``:
-        overflow on the way to a non-finite loss is expected, and checked here.
+        With ``fused`` (plain SGD), each batch is one :meth:`FusedSGD.step`; otherwise
+        the network's gradient, then the optimizer's step.  The caller runs it under
+        ``np.errstate(over/invalid/divide="ignore")``: overflow on the way to a
+        non-finite loss is expected, and checked here.
         """
-        network, optimizer, rng, l2 = self.network, self.optimizer, self.rng, self.l2
-        params, grads = network.params, network.grads
+        network, optimizer = self.network, self.optimizer
+        if fused is not None:
+            fused.start_epoch()
         total = 0.0
-        for batch, (X, Y, weights) in enumerate(batches.epoch(rng)):
+        for batch, (X, Y, weights) in enumerate(batches.epoch(self.rng)):
             size = len(X)
-            cost = network.loss_and_gradient(
-                X, Y, weights, l2=l2, training=True, rng=rng, workspace=network.workspace(size)
-            )
+            workspace = network.workspace(size)
+            if fused is not None:
+                cost, updated = fused.step(X, Y, weights, workspace, optimizer.learning_rate)
+                optimizer.t += updated
+            else:
+                cost, updated = self._step(X, Y, weights, workspace, epoch, batch)
             if not math.isfinite(cost):
                 raise self._divergence(epoch, batch, f"the loss became {cost}")
-            if self.clip_norm is not None:
-                self._clip(grads, epoch, batch)
-            if not optimizer.step(params, grads):
-                raise self._divergence(epoch, batch, "the update became non-finite")
+            if not updated:
+                what = "non-finite" if fused is None else "too large to stay finite"
+                raise self._divergence(epoch, batch, f"the update became {what}")
             total += cost * size
             self.iterations += 1
             if per_batch:
@@ -553,6 +571,22 @@ class Trainer:
                 for callback in per_batch:
                     callback.on_batch_end(batch, logs)
         return total / batches.m
+
+    def _step(self, X, Y, weights, workspace, epoch: int, batch: int) -> tuple[float, bool]:
+        """The general step: gradient, clipping, the optimizer's update.
+
+        Returns the cost and whether the parameters were updated (not when the cost
+        or the update is non-finite).
+        """
+        network = self.network
+        cost = network.loss_and_gradient(
+            X, Y, weights, l2=self.l2, training=True, rng=self.rng, workspace=workspace
+        )
+        if not math.isfinite(cost):
+            return cost, False
+        if self.clip_norm is not None:
+            self._clip(network.grads, epoch, batch)
+        return cost, self.optimizer.step(network.params, network.grads)
 
     def _clip(self, grads: np.ndarray, epoch: int, batch: int) -> None:
         norm = math.sqrt(float(np.dot(grads, grads)))

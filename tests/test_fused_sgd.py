@@ -1,0 +1,240 @@
+"""Plain SGD folded into backpropagation (lucidnet.fused_sgd): the same steps as the
+general path, against autograd and against the general Trainer step, and the
+divergence rule (no update that is not shown finite is applied)."""
+
+from __future__ import annotations
+
+import math
+
+import autograd.numpy as anp
+import numpy as np
+import pytest
+from autograd import grad
+
+from lucidnet import Network, fused_sgd
+from lucidnet.callbacks import Callback
+from lucidnet.errors import DivergenceError
+from lucidnet.fused_sgd import FusedSGD, max_row_norm
+from lucidnet.training import Trainer
+
+
+@pytest.fixture
+def always_fused(monkeypatch):
+    """Make every network big enough for the fused route."""
+    monkeypatch.setattr(fused_sgd, "MIN_PARAMS", 0)
+
+
+@pytest.fixture
+def never_fused(monkeypatch):
+    monkeypatch.setattr(fused_sgd, "MIN_PARAMS", 10**12)
+
+
+def classification(m=150, n=12, k=4, dtype="float64", seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((m, n)).astype(dtype)
+    teacher = rng.standard_normal((n, k))
+    Y = np.eye(k, dtype=dtype)[(X @ teacher).argmax(axis=1)]
+    return X, Y
+
+
+# ------------------------------------------------------------ one step vs autograd
+def test_one_step_matches_autograd_sgd_update():
+    """W := W - alpha dJ/dW with the gradient from autograd, L2 penalty included."""
+    X, Y = classification(m=40, n=6, k=3)
+    net = Network([6, 5, 4, 3], "tanh", "softmax", "categorical_cross_entropy")
+    net.initialize(1)
+    lr, l2 = 0.3, 0.05
+    shapes = [(layer.W.shape, layer.b.shape) for layer in net.layers]
+    before = net.params.copy()
+
+    def cost(theta):
+        offset, A, squares = 0, X, 0.0
+        for l, ((n_out, n_in), _) in enumerate(shapes):
+            W = theta[offset : offset + n_out * n_in].reshape(n_out, n_in)
+            offset += n_out * n_in
+            b = theta[offset : offset + n_out]
+            offset += n_out
+            squares = squares + anp.sum(W**2)
+            Z = anp.dot(A, W.T) + b
+            A = anp.tanh(Z) if l < len(shapes) - 1 else Z
+        log_softmax = A - anp.log(anp.sum(anp.exp(A), axis=1, keepdims=True))
+        m = len(X)
+        return -anp.sum(Y * log_softmax) / m + 0.5 * l2 / m * squares
+
+    expected = before - lr * grad(cost)(before)
+    step = FusedSGD(net, max_row_norm(X), l2=l2)
+    step.start_epoch()
+    J, updated = step.step(X, Y, None, net.workspace(len(X)), lr)
+    assert updated
+    assert J == pytest.approx(cost(before), rel=1e-12)
+    np.testing.assert_allclose(net.params, expected, rtol=1e-10, atol=1e-12)
+
+
+# --------------------------------------------------- whole fits vs the general step
+CASES = {
+    "softmax": dict(sizes=[12, 16, 8, 4], hidden="relu", output="softmax",
+                    loss="categorical_cross_entropy"),
+    "sigmoid-bce": dict(sizes=[12, 10, 4], hidden="tanh", output="sigmoid",
+                        loss="binary_cross_entropy"),
+    "regression": dict(sizes=[12, 10, 4], hidden="relu", output="identity",
+                       loss="squared_error"),
+    # Not a fused pairing: dJ/dA, then the output activation's backward.
+    "sigmoid-squared-error": dict(sizes=[12, 10, 4], hidden="sigmoid", output="sigmoid",
+                                  loss="squared_error"),
+}
+
+
+def fit_params(monkeypatch, min_params, case, dtype, **trainer_kwargs):
+    monkeypatch.setattr(fused_sgd, "MIN_PARAMS", min_params)
+    X, Y = classification(dtype=dtype)
+    spec = CASES[case]
+    net = Network(spec["sizes"], spec["hidden"], spec["output"], spec["loss"], dtype=dtype)
+    net.initialize(0)
+    fit_kwargs = trainer_kwargs.pop("fit_kwargs", {})
+    trainer = Trainer(net, optimizer="sgd", learning_rate=0.1, random_state=0, **trainer_kwargs)
+    history = trainer.fit(X, Y, epochs=3, **fit_kwargs)
+    return net.params.copy(), history.history["loss"], trainer
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize(
+    "settings",
+    [
+        dict(batch_size=32),  # 150 rows: a last batch of 22
+        dict(batch_size=None),
+        dict(batch_size=50, shuffle=False, l2=0.01),
+        dict(batch_size=40, fit_kwargs=dict(sample_weight=np.linspace(0.5, 2.0, 150))),
+    ],
+    ids=["batches", "full-batch", "unshuffled-l2", "sample-weight"],
+)
+def test_fused_fit_equals_general_fit(monkeypatch, case, dtype, settings):
+    fused, fused_losses, trainer = fit_params(monkeypatch, 0, case, dtype, **dict(settings))
+    general, general_losses, _ = fit_params(monkeypatch, 10**12, case, dtype, **dict(settings))
+    tol = 1e-11 if dtype == "float64" else 2e-5
+    np.testing.assert_allclose(fused, general, rtol=tol, atol=tol)
+    np.testing.assert_allclose(fused_losses, general_losses, rtol=tol)
+    assert not np.array_equal(fused, trainer.network.params * 0)  # it trained
+    assert trainer.optimizer.t == trainer.iterations
+
+
+def test_fused_route_is_taken_only_for_plain_sgd(always_fused):
+    X, Y = classification()
+    net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
+    for kwargs, expected in [
+        (dict(optimizer="sgd"), True),
+        (dict(optimizer="sgd", clip_norm=1.0), False),
+        (dict(optimizer="momentum"), False),
+        (dict(optimizer="adam"), False),
+    ]:
+        trainer = Trainer(net, batch_size=32, **kwargs)
+        assert (trainer._fused_sgd(X) is not None) is expected, kwargs
+    dropped = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy", dropout=0.2)
+    assert Trainer(dropped, optimizer="sgd")._fused_sgd(X) is None
+
+
+def test_small_networks_keep_the_general_step():
+    net = Network([2, 3, 1], "sigmoid", "identity", "squared_error")
+    assert net.n_params < fused_sgd.MIN_PARAMS
+    assert Trainer(net, optimizer="sgd")._fused_sgd(np.zeros((3, 2))) is None
+
+
+def test_fortran_ordered_unshuffled_data(monkeypatch):
+    """Non-contiguous batches reach BLAS as copies; the result is the same."""
+    X, Y = classification()
+    results = []
+    for min_params, data in [(0, np.asfortranarray(X)), (10**12, X)]:
+        monkeypatch.setattr(fused_sgd, "MIN_PARAMS", min_params)
+        net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
+        net.initialize(0)
+        Trainer(net, optimizer="sgd", learning_rate=0.1, batch_size=32, shuffle=False).fit(
+            data, Y, epochs=2
+        )
+        results.append(net.params.copy())
+    np.testing.assert_allclose(results[0], results[1], rtol=1e-12, atol=1e-14)
+
+
+def test_partial_fit_takes_the_fused_route(always_fused):
+    X, Y = classification()
+    net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
+    net.initialize(0)
+    trainer = Trainer(net, optimizer="sgd", learning_rate=0.1, batch_size=32)
+    first = trainer.partial_fit(X, Y)
+    for _ in range(20):
+        last = trainer.partial_fit(X, Y)
+    assert last < 0.5 * first
+    assert not net.grads.any()  # the fused step never writes the gradient
+
+
+# ------------------------------------------------------------------ divergence
+class Snapshots(Callback):
+    """Keeps the parameters after every batch."""
+
+    def __init__(self, net):
+        self.net = net
+        self.last = net.params.copy()
+
+    def on_batch_end(self, batch, logs=None):
+        self.last = self.net.params.copy()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize(
+    "rate, message",
+    [
+        # Parameters grow until the forward pass or the bound gives out, whichever first.
+        (1e3, "training diverged"),
+        ("huge", "the update became too large"),  # one step would overflow W itself
+    ],
+)
+def test_divergence_keeps_the_last_finite_parameters(always_fused, dtype, rate, message):
+    X, Y = classification(dtype=dtype)
+    X *= 1e3
+    if rate == "huge":
+        rate = float(np.finfo(dtype).max) / 1e3
+    net = Network([12, 16, 4], "relu", "identity", "squared_error", dtype=dtype)
+    net.initialize(0)
+    snapshots = Snapshots(net)
+    trainer = Trainer(net, optimizer="sgd", learning_rate=rate, batch_size=16,
+                      callbacks=[snapshots], random_state=0)
+    with pytest.raises(DivergenceError, match=message):
+        trainer.fit(X, Y, epochs=50)
+    assert np.isfinite(net.params).all()
+    np.testing.assert_array_equal(net.params, snapshots.last)
+
+
+def test_update_that_could_overflow_is_not_applied(always_fused):
+    """Near the dtype's limit, the norm bound refuses the step before touching W."""
+    X, Y = classification(dtype="float32")
+    net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy", dtype="float32")
+    net.initialize(0)
+    step = FusedSGD(net, max_row_norm(X))
+    step.start_epoch()
+    before = net.params.copy()
+    step.norm_bounds[1] = 0.3 * float(np.finfo(np.float32).max)  # as if W[2] were huge
+    cost, updated = step.step(X, Y, None, net.workspace(len(X)), learning_rate=1e37)
+    assert math.isfinite(cost) and not updated
+    np.testing.assert_array_equal(net.params, before)
+    step.start_epoch()  # exact norms again: an ordinary step goes through
+    assert step.step(X, Y, None, net.workspace(len(X)), learning_rate=0.1)[1]
+    assert not np.array_equal(net.params, before)
+
+
+def test_non_finite_cost_leaves_parameters(always_fused):
+    X, Y = classification()
+    net = Network([12, 8, 4], "relu", "identity", "squared_error")
+    net.initialize(0)
+    net.layers[0].W[0, 0] = np.inf
+    before = net.params.copy()
+    step = FusedSGD(net, max_row_norm(X))
+    cost, updated = step.step(X, Y, None, net.workspace(len(X)), 0.1)
+    assert not math.isfinite(cost) and not updated
+    np.testing.assert_array_equal(net.params, before)
+
+
+def test_max_row_norm_in_float64():
+    rng = np.random.default_rng(0)
+    X = (rng.standard_normal((9000, 5)) * 1e20).astype(np.float32)  # squares overflow f32
+    expected = np.linalg.norm(X.astype(np.float64), axis=1).max()
+    assert max_row_norm(X) == pytest.approx(expected, rel=1e-12)
+    assert max_row_norm(X[:0]) == 0.0
