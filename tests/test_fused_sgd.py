@@ -128,15 +128,17 @@ def test_fused_route_is_taken_only_for_plain_sgd(always_fused):
         (dict(optimizer="adam"), False),
     ]:
         trainer = Trainer(net, batch_size=32, **kwargs)
-        assert (trainer._fused_sgd(X) is not None) is expected, kwargs
+        assert (trainer._fused_sgd(X, 32) is not None) is expected, kwargs
+    big_batches = Trainer(net, optimizer="sgd")
+    assert big_batches._fused_sgd(X, fused_sgd.MAX_BATCH + 1) is None
     dropped = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy", dropout=0.2)
-    assert Trainer(dropped, optimizer="sgd")._fused_sgd(X) is None
+    assert Trainer(dropped, optimizer="sgd")._fused_sgd(X, 32) is None
 
 
 def test_small_networks_keep_the_general_step():
     net = Network([2, 3, 1], "sigmoid", "identity", "squared_error")
     assert net.n_params < fused_sgd.MIN_PARAMS
-    assert Trainer(net, optimizer="sgd")._fused_sgd(np.zeros((3, 2))) is None
+    assert Trainer(net, optimizer="sgd")._fused_sgd(np.zeros((3, 2)), 3) is None
 
 
 def test_fortran_ordered_unshuffled_data(monkeypatch):

@@ -39,10 +39,10 @@ the largest row norm found once per fit).  A non-finite ``dZ`` makes its norm Na
 infinite and so fails the test too.
 
 Use it through :class:`lucidnet.training.Trainer`, which takes this route on its own
-for ``optimizer="sgd"`` without dropout or ``clip_norm`` on networks of
+for ``optimizer="sgd"`` without dropout or ``clip_norm``, on networks of
 :data:`MIN_PARAMS` parameters or more (below that, the per-call cost of SciPy's
-wrappers outweighs the passes saved).  While it runs, :attr:`Network.grads` is not
-filled.
+wrappers outweighs the passes saved) and batches of at most :data:`MAX_BATCH` rows.
+While it runs, :attr:`Network.grads` is not filled.
 """
 
 from __future__ import annotations
@@ -54,15 +54,28 @@ import numpy as np
 from ._kernels import ones
 from .network import Network, Workspace
 
-__all__ = ["FusedSGD", "MIN_PARAMS", "applies", "max_row_norm"]
+__all__ = ["FusedSGD", "MAX_BATCH", "MIN_PARAMS", "applies", "max_row_norm"]
 
 #: Smallest network (in parameters) for which the fused step pays; see the module text.
 MIN_PARAMS = 20_000
+#: Largest batch (in rows) for which it pays: the passes it saves cost O(n_params) per
+#: step, the products O(batch * n_params).  Measured on the 784-256-128-10 network:
+#: faster at batch 32 and 128, 5-10% slower at 512 and 2048, where SciPy's OpenBLAS
+#: build ran the large-``k`` weight product slower than NumPy's.
+MAX_BATCH = 256
 
 
-def applies(network: Network, *, dropout: bool, clip_norm: float | None) -> bool:
-    """Whether the Trainer should train ``network`` with plain SGD through :class:`FusedSGD`."""
-    return not dropout and clip_norm is None and network.n_params >= MIN_PARAMS
+def applies(network: Network, *, batch_rows: int, dropout: bool, clip_norm: float | None) -> bool:
+    """Whether the Trainer should train ``network`` with plain SGD through :class:`FusedSGD`.
+
+    ``batch_rows`` is the number of rows in a full batch.
+    """
+    return (
+        not dropout
+        and clip_norm is None
+        and network.n_params >= MIN_PARAMS
+        and batch_rows <= MAX_BATCH
+    )
 
 
 def max_row_norm(X: np.ndarray, chunk: int = 4096) -> float:
@@ -104,10 +117,12 @@ class FusedSGD:
 
     def start_epoch(self) -> None:
         """Make every layer's norm bound exact again (parameters may have been set)."""
+        # SciPy's dot, not NumPy's: with one step per epoch (full batch) NumPy's BLAS
+        # threads would still be spinning when the step's products start.
         for l, layer in enumerate(self.network.layers):
-            squares = float(np.vdot(layer.W, layer.W))
+            squares = float(self.dot(layer.W.ravel(), layer.W.ravel()))
             if layer.b is not None:
-                squares += float(np.vdot(layer.b, layer.b))
+                squares += float(self.dot(layer.b, layer.b))
             self.norm_bounds[l] = math.sqrt(squares)
 
     def step(

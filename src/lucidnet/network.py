@@ -110,7 +110,8 @@ class Network:
     params : ndarray of shape (n_params,)
         Every ``W[l]`` and ``b[l]``, flattened in layer order: W1, b1, W2, b2, ...
     grads : ndarray of shape (n_params,)
-        The gradient of the cost with respect to ``params``, same layout.
+        The gradient of the cost with respect to ``params``, same layout, as of the
+        last :meth:`backward` (the Trainer's fused plain-SGD step does not fill it).
 
     Examples
     --------

@@ -270,7 +270,12 @@ class Trainer:
     network : Network
         Trained in place.
     optimizer : str or Optimizer, default "adam"
-        A name from :func:`lucidnet.optimizers.names`.
+        A name from :func:`lucidnet.optimizers.names`.  Plain ``"sgd"`` on a network
+        of :data:`lucidnet.fused_sgd.MIN_PARAMS` parameters or more, without dropout or
+        ``clip_norm``, in batches of at most :data:`lucidnet.fused_sgd.MAX_BATCH` rows,
+        runs as :class:`lucidnet.fused_sgd.FusedSGD`: the same steps up to rounding,
+        each layer's update accumulated by BLAS straight into ``W`` (``network.grads``
+        is then not filled).
     learning_rate : float, default 0.001
         The initial rate; the schedule sets the rate of each epoch from it.
     optimizer_params : dict, optional
@@ -482,7 +487,7 @@ class Trainer:
 
     def _fit_batches(self, X, Y, sample_weight, validation, callbacks) -> None:
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
-        fused = self._fused_sgd(X)
+        fused = self._fused_sgd(X, batches.batch_size)
         # Only callbacks that do something per batch or at an epoch's start are called
         # there: on a tiny network an epoch costs a few microseconds, calls included.
         per_batch = [callback for callback in callbacks if overrides_batch_end(callback)]
@@ -517,7 +522,7 @@ class Trainer:
         epoch = self.history.epochs
         rate = self._set_rate(epoch)
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
-        fused = self._fused_sgd(X)
+        fused = self._fused_sgd(X, batches.batch_size)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             logs = {"loss": self._run_epoch(batches, epoch, [], fused), "lr": rate}
         self.schedule.update(epoch, logs)
@@ -529,10 +534,11 @@ class Trainer:
         self.optimizer.learning_rate = rate
         return rate
 
-    def _fused_sgd(self, X: np.ndarray) -> FusedSGD | None:
+    def _fused_sgd(self, X: np.ndarray, batch_rows: int) -> FusedSGD | None:
         """The step that folds plain SGD into backpropagation, when it applies (else None)."""
         if type(self.optimizer) is not optimizers.SGD or not fused_sgd.applies(
-            self.network, dropout=self._has_dropout, clip_norm=self.clip_norm
+            self.network, batch_rows=batch_rows, dropout=self._has_dropout,
+            clip_norm=self.clip_norm,
         ):
             return None
         return FusedSGD(self.network, fused_sgd.max_row_norm(X), self.l2)
