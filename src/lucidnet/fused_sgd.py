@@ -194,6 +194,8 @@ class FusedSGD:
         return inputs
 
     def _cost(self, workspace: Workspace, Y: np.ndarray, sample_weight) -> float:
+        """:meth:`Network.cost_of_output`, with the penalty's sums on SciPy's BLAS (its
+        ``np.vdot`` over every ``W`` would wake NumPy's thread pool each batch)."""
         network = self.network
         if network._fused:
             cost = network.loss.cost_from_logits(workspace.Z[-1], Y, sample_weight)

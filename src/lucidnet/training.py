@@ -47,7 +47,6 @@ from .callbacks import (
     overrides_batch_end,
 )
 from .errors import DivergenceError, ModelFileError
-from .fused_sgd import FusedSGD
 from .network import PREDICT_CHUNK, Network, Workspace
 
 __all__ = ["gradient_descent", "Trainer", "train", "METRICS"]
@@ -534,17 +533,21 @@ class Trainer:
         self.optimizer.learning_rate = rate
         return rate
 
-    def _fused_sgd(self, X: np.ndarray, batch_rows: int) -> FusedSGD | None:
+    def _fused_sgd(self, X: np.ndarray, batch_rows: int) -> fused_sgd.FusedSGD | None:
         """The step that folds plain SGD into backpropagation, when it applies (else None)."""
         if type(self.optimizer) is not optimizers.SGD or not fused_sgd.applies(
             self.network, batch_rows=batch_rows, dropout=self._has_dropout,
             clip_norm=self.clip_norm,
         ):
             return None
-        return FusedSGD(self.network, fused_sgd.max_row_norm(X), self.l2)
+        return fused_sgd.FusedSGD(self.network, fused_sgd.max_row_norm(X), self.l2)
 
     def _run_epoch(
-        self, batches: _Batches, epoch: int, per_batch: list[Callback], fused: FusedSGD | None
+        self,
+        batches: _Batches,
+        epoch: int,
+        per_batch: list[Callback],
+        fused: fused_sgd.FusedSGD | None,
     ) -> float:
         """One pass over the data, batch by batch; returns the mean loss over its rows.
 
