@@ -14,7 +14,7 @@ from autograd import grad
 from lucidnet import Network, fused_sgd
 from lucidnet.callbacks import Callback
 from lucidnet.errors import DivergenceError
-from lucidnet.fused_sgd import FusedSGD, max_row_norm
+from lucidnet.fused_sgd import FusedSGD
 from lucidnet.training import Trainer
 
 
@@ -62,7 +62,7 @@ def test_one_step_matches_autograd_sgd_update():
         return -anp.sum(Y * log_softmax) / m + 0.5 * l2 / m * squares
 
     expected = before - lr * grad(cost)(before)
-    step = FusedSGD(net, max_row_norm(X), l2=l2)
+    step = FusedSGD(net, l2=l2)
     step.start_epoch()
     J, updated = step.step(X, Y, None, net.workspace(len(X)), lr)
     assert updated
@@ -119,7 +119,6 @@ def test_fused_fit_equals_general_fit(monkeypatch, case, dtype, settings):
 
 
 def test_fused_route_is_taken_only_for_plain_sgd(always_fused):
-    X, Y = classification()
     net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
     for kwargs, expected in [
         (dict(optimizer="sgd"), True),
@@ -128,17 +127,17 @@ def test_fused_route_is_taken_only_for_plain_sgd(always_fused):
         (dict(optimizer="adam"), False),
     ]:
         trainer = Trainer(net, batch_size=32, **kwargs)
-        assert (trainer._fused_sgd(X, 32) is not None) is expected, kwargs
+        assert (trainer._fused_sgd(32) is not None) is expected, kwargs
     big_batches = Trainer(net, optimizer="sgd")
-    assert big_batches._fused_sgd(X, fused_sgd.MAX_BATCH + 1) is None
+    assert big_batches._fused_sgd(fused_sgd.MAX_BATCH + 1) is None
     dropped = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy", dropout=0.2)
-    assert Trainer(dropped, optimizer="sgd")._fused_sgd(X, 32) is None
+    assert Trainer(dropped, optimizer="sgd")._fused_sgd(32) is None
 
 
 def test_small_networks_keep_the_general_step():
     net = Network([2, 3, 1], "sigmoid", "identity", "squared_error")
     assert net.n_params < fused_sgd.MIN_PARAMS
-    assert Trainer(net, optimizer="sgd")._fused_sgd(np.zeros((3, 2)), 3) is None
+    assert Trainer(net, optimizer="sgd")._fused_sgd(3) is None
 
 
 def test_fortran_ordered_unshuffled_data(monkeypatch):
@@ -210,7 +209,7 @@ def test_update_that_could_overflow_is_not_applied(always_fused):
     X, Y = classification(dtype="float32")
     net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy", dtype="float32")
     net.initialize(0)
-    step = FusedSGD(net, max_row_norm(X))
+    step = FusedSGD(net)
     step.start_epoch()
     before = net.params.copy()
     step.norm_bounds[1] = 0.3 * float(np.finfo(np.float32).max)  # as if W[2] were huge
@@ -228,15 +227,41 @@ def test_non_finite_cost_leaves_parameters(always_fused):
     net.initialize(0)
     net.layers[0].W[0, 0] = np.inf
     before = net.params.copy()
-    step = FusedSGD(net, max_row_norm(X))
+    step = FusedSGD(net)
     cost, updated = step.step(X, Y, None, net.workspace(len(X)), 0.1)
     assert not math.isfinite(cost) and not updated
     np.testing.assert_array_equal(net.params, before)
 
 
-def test_max_row_norm_in_float64():
+def test_inputs_whose_squares_overflow_float32_still_train(monkeypatch):
+    """Entries near 1e20: the batch's sum of squares overflows float32 (3.4e38), so the
+    bound takes the norm from nrm2; no false divergence, same steps as the general route."""
+    X, Y = classification(dtype="float32")
+    X *= np.float32(1e20)
+    results = []
+    for min_params in (0, 10**12):
+        monkeypatch.setattr(fused_sgd, "MIN_PARAMS", min_params)
+        net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy",
+                      dtype="float32")
+        net.initialize(0)
+        net.params *= np.float32(1e-20)  # keeps Z of order one
+        trainer = Trainer(net, optimizer="sgd", learning_rate=1e-40, batch_size=32,
+                          random_state=0)
+        trainer.fit(X, Y, epochs=2)
+        results.append(net.params.copy())
+    fused, general = results
+    np.testing.assert_allclose(fused, general, rtol=2e-5, atol=1e-30)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_norm_against_float64_and_non_finite(dtype):
+    net = Network([3, 2], "relu", "identity", "squared_error", dtype=dtype)
+    step = FusedSGD(net)
     rng = np.random.default_rng(0)
-    X = (rng.standard_normal((9000, 5)) * 1e20).astype(np.float32)  # squares overflow f32
-    expected = np.linalg.norm(X.astype(np.float64), axis=1).max()
-    assert max_row_norm(X) == pytest.approx(expected, rel=1e-12)
-    assert max_row_norm(X[:0]) == 0.0
+    ordinary = rng.standard_normal(1000).astype(dtype)
+    huge = (ordinary * 1e20).astype(dtype)  # squares overflow float32 only
+    for v in (ordinary, huge):
+        expected = np.linalg.norm(v.astype(np.float64))
+        assert step._norm(v) == pytest.approx(expected, rel=1e-5)
+    assert math.isnan(step._norm(np.array([1.0, np.nan], dtype)))
+    assert step._norm(np.array([1.0, np.inf], dtype)) == math.inf

@@ -33,10 +33,11 @@ so with ``N`` an upper bound of ``||(W, b)||``::
 
 The step keeps ``N`` per layer (exact at the start of each epoch, then raised by each
 step's increment) and applies an update only when every such bound, and the products'
-own sums, stay below a quarter of the dtype's largest value.  The norms of ``dZ`` and
-``A_prev`` cost one dot product each over arrays of a batch's size (for the data,
-the largest row norm found once per fit).  A non-finite ``dZ`` makes its norm NaN or
-infinite and so fails the test too.
+own sums, stay below a quarter of the dtype's largest value (the spare factor of four
+also covers the rounding of the norms themselves).  The norms of ``dZ`` and ``A_prev``
+cost one dot product each over arrays of a batch's size, the batch's ``X`` included:
+about 1% of an epoch, less than one float64 pass over the whole data per fit.  A
+non-finite ``dZ`` makes its norm NaN or infinite and so fails the test too.
 
 Use it through :class:`lucidnet.training.Trainer`, which takes this route on its own
 for ``optimizer="sgd"`` without dropout or ``clip_norm``, on networks of
@@ -54,7 +55,7 @@ import numpy as np
 from ._kernels import ones
 from .network import Network, Workspace
 
-__all__ = ["FusedSGD", "MAX_BATCH", "MIN_PARAMS", "applies", "max_row_norm"]
+__all__ = ["FusedSGD", "MAX_BATCH", "MIN_PARAMS", "applies"]
 
 #: Smallest network (in parameters) for which the fused step pays; see the module text.
 MIN_PARAMS = 20_000
@@ -78,17 +79,6 @@ def applies(network: Network, *, batch_rows: int, dropout: bool, clip_norm: floa
     )
 
 
-def max_row_norm(X: np.ndarray, chunk: int = 4096) -> float:
-    """``max_i ||X_i||`` for ``X`` of shape (m, n), summed in float64 (no overflow for
-    float32 data), a chunk of rows at a time (bounded memory)."""
-    largest = 0.0
-    for start in range(0, len(X), chunk):
-        rows = X[start : start + chunk]
-        squares = np.einsum("ij,ij->i", rows, rows, dtype=np.float64)
-        largest = max(largest, float(squares.max(initial=0.0)))
-    return math.sqrt(largest)
-
-
 class FusedSGD:
     """One SGD step per call: forward, backward to every ``dZ``, then in-place BLAS updates.
 
@@ -96,21 +86,17 @@ class FusedSGD:
     ----------
     network : Network
         Trained in place; its layers must not drop units.
-    X_max_row_norm : float
-        ``max_i ||X_i||`` over the training inputs (rows of the batches' ``X``): bounds
-        the first layer's ``||A_prev||`` by ``sqrt(m)`` times it without a pass per batch.
     l2 : float, default 0.0
         L2 penalty, as in :meth:`Network.loss_and_gradient`.
     """
 
-    def __init__(self, network: Network, X_max_row_norm: float, l2: float = 0.0) -> None:
+    def __init__(self, network: Network, l2: float = 0.0) -> None:
         from scipy.linalg import blas  # lazy: keeps ``import lucidnet`` light
 
         self.network = network
         self.l2 = float(l2)
-        self.X_max_row_norm = float(X_max_row_norm)
-        self.gemm, self.gemv, self.dot = blas.get_blas_funcs(
-            ("gemm", "gemv", "dot"), dtype=network.dtype
+        self.gemm, self.gemv, self.dot, self.nrm2 = blas.get_blas_funcs(
+            ("gemm", "gemv", "dot", "nrm2"), dtype=network.dtype
         )
         self.limit = float(np.finfo(network.dtype).max) / 4
         self.norm_bounds = [0.0] * len(network.layers)
@@ -120,10 +106,10 @@ class FusedSGD:
         # SciPy's dot, not NumPy's: with one step per epoch (full batch) NumPy's BLAS
         # threads would still be spinning when the step's products start.
         for l, layer in enumerate(self.network.layers):
-            squares = float(self.dot(layer.W.ravel(), layer.W.ravel()))
+            norm = self._norm(layer.W.ravel())
             if layer.b is not None:
-                squares += float(self.dot(layer.b, layer.b))
-            self.norm_bounds[l] = math.sqrt(squares)
+                norm = math.hypot(norm, self._norm(layer.b))
+            self.norm_bounds[l] = norm
 
     def step(
         self,
@@ -233,15 +219,19 @@ class FusedSGD:
         growth = max(abs(beta), 1.0)
         new_bounds = []
         for l, (A_prev, dZ) in enumerate(zip(inputs, deltas, strict=True)):
-            if l == 0:
-                A_norm = root_m * self.X_max_row_norm
-            else:
-                A_norm = math.sqrt(float(self.dot(A_prev.ravel(), A_prev.ravel())))
-            dZ_norm = math.sqrt(float(self.dot(dZ.ravel(), dZ.ravel())))
-            products = dZ_norm * (A_norm + root_m)
+            products = self._norm(dZ.ravel()) * (self._norm(A_prev.ravel()) + root_m)
             bound = growth * self.norm_bounds[l] + learning_rate * products
             # "not <" so that NaN fails too.
             if not (products < self.limit and bound < self.limit):
                 return None
             new_bounds.append(bound)
         return new_bounds
+
+    def _norm(self, v: np.ndarray) -> float:
+        """``||v||`` for a contiguous vector ``v``: NaN if ``v`` holds NaN, inf if inf."""
+        squares = float(self.dot(v, v))
+        if math.isfinite(squares):
+            return math.sqrt(squares)
+        # The squares overflowed (float32 entries above ~1e19) or v is not finite:
+        # nrm2 scales as it sums, so it is finite exactly when v is.
+        return float(self.nrm2(v))

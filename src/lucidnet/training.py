@@ -486,7 +486,7 @@ class Trainer:
 
     def _fit_batches(self, X, Y, sample_weight, validation, callbacks) -> None:
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
-        fused = self._fused_sgd(X, batches.batch_size)
+        fused = self._fused_sgd(batches.batch_size)
         # Only callbacks that do something per batch or at an epoch's start are called
         # there: on a tiny network an epoch costs a few microseconds, calls included.
         per_batch = [callback for callback in callbacks if overrides_batch_end(callback)]
@@ -521,7 +521,7 @@ class Trainer:
         epoch = self.history.epochs
         rate = self._set_rate(epoch)
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
-        fused = self._fused_sgd(X, batches.batch_size)
+        fused = self._fused_sgd(batches.batch_size)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             logs = {"loss": self._run_epoch(batches, epoch, [], fused), "lr": rate}
         self.schedule.update(epoch, logs)
@@ -533,14 +533,14 @@ class Trainer:
         self.optimizer.learning_rate = rate
         return rate
 
-    def _fused_sgd(self, X: np.ndarray, batch_rows: int) -> fused_sgd.FusedSGD | None:
+    def _fused_sgd(self, batch_rows: int) -> fused_sgd.FusedSGD | None:
         """The step that folds plain SGD into backpropagation, when it applies (else None)."""
         if type(self.optimizer) is not optimizers.SGD or not fused_sgd.applies(
             self.network, batch_rows=batch_rows, dropout=self._has_dropout,
             clip_norm=self.clip_norm,
         ):
             return None
-        return fused_sgd.FusedSGD(self.network, fused_sgd.max_row_norm(X), self.l2)
+        return fused_sgd.FusedSGD(self.network, self.l2)
 
     def _run_epoch(
         self,
