@@ -1,6 +1,6 @@
-"""Plain SGD folded into backpropagation (lucidnet.fused_sgd): the same steps as the
-general path, against autograd and against the general Trainer step, and the
-divergence rule (no update that is not shown finite is applied)."""
+"""SGD (plain, momentum, nesterov) folded into backpropagation (lucidnet.fused_sgd):
+the same steps as the general path, against autograd and against the general Trainer
+step, and the divergence rule (no update that is not shown finite is applied)."""
 
 from __future__ import annotations
 
@@ -37,15 +37,9 @@ def classification(m=150, n=12, k=4, dtype="float64", seed=0):
     return X, Y
 
 
-# ------------------------------------------------------------ one step vs autograd
-def test_one_step_matches_autograd_sgd_update():
-    """W := W - alpha dJ/dW with the gradient from autograd, L2 penalty included."""
-    X, Y = classification(m=40, n=6, k=3)
-    net = Network([6, 5, 4, 3], "tanh", "softmax", "categorical_cross_entropy")
-    net.initialize(1)
-    lr, l2 = 0.3, 0.05
-    shapes = [(layer.W.shape, layer.b.shape) for layer in net.layers]
-    before = net.params.copy()
+# ------------------------------------------------------------ steps vs autograd
+def autograd_cost(X, Y, shapes, l2):
+    """The softmax cross-entropy of a tanh network plus (l2/2m) sum ||W||^2, for autograd."""
 
     def cost(theta):
         offset, A, squares = 0, X, 0.0
@@ -61,13 +55,37 @@ def test_one_step_matches_autograd_sgd_update():
         m = len(X)
         return -anp.sum(Y * log_softmax) / m + 0.5 * l2 / m * squares
 
-    expected = before - lr * grad(cost)(before)
-    step = FusedSGD(net, l2=l2)
-    step.start_epoch()
-    J, updated = step.step(X, Y, None, net.workspace(len(X)), lr)
-    assert updated
-    assert J == pytest.approx(cost(before), rel=1e-12)
-    np.testing.assert_allclose(net.params, expected, rtol=1e-10, atol=1e-12)
+    return cost
+
+
+@pytest.mark.parametrize("rule", ["sgd", "momentum", "nesterov"])
+def test_three_steps_match_the_rules_with_autograd_gradients(rule):
+    """theta -= alpha g (sgd); v = mu v - alpha g, theta += v (momentum) or
+    theta += mu v - alpha g (nesterov, scikit-learn's form), with g from autograd and
+    the L2 penalty included; the velocity ends where the rule puts it."""
+    X, Y = classification(m=40, n=6, k=3)
+    net = Network([6, 5, 4, 3], "tanh", "softmax", "categorical_cross_entropy")
+    net.initialize(1)
+    lr, l2, mu = 0.3, 0.05, 0.8
+    cost = autograd_cost(X, Y, [(layer.W.shape, layer.b.shape) for layer in net.layers], l2)
+    theta, v = net.params.copy(), np.zeros(net.n_params)
+    velocity = None if rule == "sgd" else np.zeros(net.n_params)
+    step = FusedSGD(net, l2=l2, velocity=velocity, momentum=mu, nesterov=rule == "nesterov")
+    for _ in range(3):
+        g = grad(cost)(theta)
+        expected_cost = cost(theta)
+        if rule == "sgd":
+            theta = theta - lr * g
+        else:
+            v = mu * v - lr * g
+            theta = theta + (v if rule == "momentum" else mu * v - lr * g)
+        step.start_epoch()
+        J, updated = step.step(X, Y, None, net.workspace(len(X)), lr)
+        assert updated
+        assert J == pytest.approx(expected_cost, rel=1e-12)
+        np.testing.assert_allclose(net.params, theta, rtol=1e-10, atol=1e-12)
+    if velocity is not None:
+        np.testing.assert_allclose(velocity, v, rtol=1e-10, atol=1e-12)
 
 
 # --------------------------------------------------- whole fits vs the general step
@@ -84,18 +102,20 @@ CASES = {
 }
 
 
-def fit_params(monkeypatch, min_params, case, dtype, **trainer_kwargs):
+def fit_params(monkeypatch, min_params, case, dtype, optimizer="sgd", **trainer_kwargs):
     monkeypatch.setattr(fused_sgd, "MIN_PARAMS", min_params)
     X, Y = classification(dtype=dtype)
     spec = CASES[case]
     net = Network(spec["sizes"], spec["hidden"], spec["output"], spec["loss"], dtype=dtype)
     net.initialize(0)
     fit_kwargs = trainer_kwargs.pop("fit_kwargs", {})
-    trainer = Trainer(net, optimizer="sgd", learning_rate=0.1, random_state=0, **trainer_kwargs)
+    trainer = Trainer(net, optimizer=optimizer, learning_rate=0.1, random_state=0,
+                      **trainer_kwargs)
     history = trainer.fit(X, Y, epochs=3, **fit_kwargs)
     return net.params.copy(), history.history["loss"], trainer
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("case", sorted(CASES))
 @pytest.mark.parametrize(
@@ -108,23 +128,31 @@ def fit_params(monkeypatch, min_params, case, dtype, **trainer_kwargs):
     ],
     ids=["batches", "full-batch", "unshuffled-l2", "sample-weight"],
 )
-def test_fused_fit_equals_general_fit(monkeypatch, case, dtype, settings):
-    fused, fused_losses, trainer = fit_params(monkeypatch, 0, case, dtype, **dict(settings))
-    general, general_losses, _ = fit_params(monkeypatch, 10**12, case, dtype, **dict(settings))
-    tol = 1e-11 if dtype == "float64" else 2e-5
+def test_fused_fit_equals_general_fit(monkeypatch, case, dtype, settings, optimizer):
+    fused, fused_losses, trainer = fit_params(monkeypatch, 0, case, dtype, optimizer,
+                                              **dict(settings))
+    general, general_losses, reference = fit_params(monkeypatch, 10**12, case, dtype,
+                                                    optimizer, **dict(settings))
+    tol = 1e-11 if dtype == "float64" else 5e-5
     np.testing.assert_allclose(fused, general, rtol=tol, atol=tol)
     np.testing.assert_allclose(fused_losses, general_losses, rtol=tol)
     assert not np.array_equal(fused, trainer.network.params * 0)  # it trained
     assert trainer.optimizer.t == trainer.iterations
+    if optimizer != "sgd":  # the velocity, kept in the optimizer's state, too
+        np.testing.assert_allclose(trainer.optimizer.state["velocity"],
+                                   reference.optimizer.state["velocity"], rtol=tol, atol=tol)
 
 
-def test_fused_route_is_taken_only_for_plain_sgd(always_fused):
+def test_fused_route_is_taken_only_for_sgd_rules(always_fused):
     net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
     for kwargs, expected in [
         (dict(optimizer="sgd"), True),
+        (dict(optimizer="momentum"), True),
+        (dict(optimizer="nesterov"), True),
         (dict(optimizer="sgd", clip_norm=1.0), False),
-        (dict(optimizer="momentum"), False),
+        (dict(optimizer="nesterov", clip_norm=1.0), False),
         (dict(optimizer="adam"), False),
+        (dict(optimizer="rmsprop"), False),
     ]:
         trainer = Trainer(net, batch_size=32, **kwargs)
         assert (trainer._fused_sgd(32) is not None) is expected, kwargs
@@ -188,7 +216,9 @@ class Snapshots(Callback):
         ("huge", "the update became too large"),  # one step would overflow W itself
     ],
 )
-def test_divergence_keeps_the_last_finite_parameters(always_fused, dtype, rate, message):
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
+def test_divergence_keeps_the_last_finite_parameters(always_fused, dtype, rate, message,
+                                                     optimizer):
     X, Y = classification(dtype=dtype)
     X *= 1e3
     if rate == "huge":
@@ -196,12 +226,14 @@ def test_divergence_keeps_the_last_finite_parameters(always_fused, dtype, rate, 
     net = Network([12, 16, 4], "relu", "identity", "squared_error", dtype=dtype)
     net.initialize(0)
     snapshots = Snapshots(net)
-    trainer = Trainer(net, optimizer="sgd", learning_rate=rate, batch_size=16,
+    trainer = Trainer(net, optimizer=optimizer, learning_rate=rate, batch_size=16,
                       callbacks=[snapshots], random_state=0)
     with pytest.raises(DivergenceError, match=message):
         trainer.fit(X, Y, epochs=50)
     assert np.isfinite(net.params).all()
     np.testing.assert_array_equal(net.params, snapshots.last)
+    if optimizer != "sgd":
+        assert np.isfinite(trainer.optimizer.state["velocity"]).all()
 
 
 def test_update_that_could_overflow_is_not_applied(always_fused):
@@ -265,3 +297,25 @@ def test_norm_against_float64_and_non_finite(dtype):
         assert step._norm(v) == pytest.approx(expected, rel=1e-5)
     assert math.isnan(step._norm(np.array([1.0, np.nan], dtype)))
     assert step._norm(np.array([1.0, np.inf], dtype)) == math.inf
+
+
+def test_resume_with_momentum_on_the_fused_route_is_identical(always_fused, tmp_path):
+    """The velocity lives in the optimizer's state, so a checkpoint carries it."""
+    X, Y = classification()
+
+    def make_trainer():
+        net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy",
+                      random_state=1)
+        return Trainer(net, optimizer="nesterov", learning_rate=0.05, batch_size=32,
+                       l2=0.01, random_state=5)
+
+    straight = make_trainer()
+    straight.fit(X, Y, epochs=6)
+    first = make_trainer()
+    first.fit(X, Y, epochs=4, checkpoint_dir=tmp_path, checkpoint_every=2)
+    assert first.optimizer.state["velocity"].any()
+    resumed = make_trainer()
+    resumed.fit(X, Y, epochs=6, checkpoint_dir=tmp_path, resume=True)
+    np.testing.assert_array_equal(resumed.network.params, straight.network.params)
+    np.testing.assert_array_equal(resumed.optimizer.state["velocity"],
+                                  straight.optimizer.state["velocity"])

@@ -1,20 +1,31 @@
-"""Plain SGD folded into backpropagation: each layer's update is one BLAS call.
+"""SGD, with or without momentum, folded into backpropagation: each layer's update
+is one BLAS call.
 
 The general training step (:meth:`Network.loss_and_gradient`, then
 :meth:`Optimizer.step`) writes every ``dW[l]`` into :attr:`Network.grads` and then
-passes over all parameters three more times: the scaled update, its finiteness check
-and the addition.  For plain SGD (with an optional L2 penalty) the whole update of a
-layer is::
+passes over all parameters several more times (for plain SGD three: the scaled update,
+its finiteness check and the addition; with momentum seven).  For plain SGD (with an
+optional L2 penalty, ``c = l2 * scale(m)``) the whole update of a layer is::
 
     W := beta W - alpha dZ^T A_prev        b := b - alpha dZ^T 1
-    beta = 1 - alpha * l2 * scale(m)
+    beta = 1 - alpha c
 
 which is exactly what a BLAS ``?gemm`` computes into its output ``C`` when ``C`` is
 ``W`` (``alpha`` = minus the learning rate, ``beta`` as above, ``overwrite_c``), and a
-``?gemv`` for ``b``.  :class:`FusedSGD` runs the forward pass, the backward pass down to
-every layer's ``dZ``, then one ``gemm`` and one ``gemv`` per layer: ``dW`` is never
-stored, and the update costs one extra read of ``W`` inside a product that runs anyway.
-The values are those of the general step up to rounding.
+``?gemv`` for ``b``.  With momentum ``mu`` the ``gemm`` accumulates into the velocity
+instead, and ``?axpy`` adds it to ``W`` (``g = dW + c W`` is the penalized gradient)::
+
+    momentum:  V := mu V - alpha dW - alpha c W;   W := W + V
+    nesterov:  W' = W - mu V;   V := mu (1 - alpha c) V - alpha dW - alpha c W';
+               W := W' + (1 + mu) V
+
+(the nesterov lines are the optimizer's ``W += mu V_new - alpha g`` rearranged so that
+no old velocity needs keeping).  The biases take the same steps without the penalty.
+
+:class:`FusedSGD` runs the forward pass, the backward pass down to every layer's
+``dZ``, then those calls per layer: ``dW`` is never stored.  The values are those of
+the general step up to rounding; the velocity is the optimizer's own state array, so
+checkpoints and a later general step see it as usual.
 
 Every product of the step goes through SciPy's BLAS (``scipy.linalg.blas``, the only
 public NumPy-stack route to ``gemm``'s ``beta``).  NumPy and SciPy each ship their own
@@ -26,24 +37,28 @@ Divergence.  The general step checks each update for NaN and infinity before app
 it, so the network keeps its last finite parameters.  Here the update is never
 materialized; instead an upper bound proves it finite before it is applied.  By
 Cauchy-Schwarz every entry (and every partial sum) of ``dZ^T A_prev`` is at most
-``||dZ|| ||A_prev||`` (Frobenius norms) in size, and ``||dZ^T 1|| <= ||dZ|| sqrt(m)``;
-so with ``N`` an upper bound of ``||(W, b)||``::
+``||dZ|| ||A_prev||`` (Frobenius norms) in size, and ``||dZ^T 1|| <= ||dZ|| sqrt(m)``,
+so ``P = ||dZ|| (||A_prev|| + sqrt(m))`` bounds the gradient's norm; with ``N`` and
+``M`` upper bounds of ``||(W, b)||`` and of the velocity's norm::
 
-    ||(W, b)||_new <= max(|beta|, 1) N + alpha ||dZ|| (||A_prev|| + sqrt(m))
+    plain SGD:  N_new <= max(|beta|, 1) N + alpha P
+    momentum:   M_new <= mu M + alpha c N + alpha P;   N_new <= N + M_new
+    nesterov:   M_new <= mu max(|1 - alpha c|, 1) M + alpha c (N + mu M) + alpha P
+                N_new <= N + mu M + (1 + mu) M_new
 
-The step keeps ``N`` per layer (exact at the start of each epoch, then raised by each
-step's increment) and applies an update only when every such bound, and the products'
-own sums, stay below a quarter of the dtype's largest value (the spare factor of four
-also covers the rounding of the norms themselves).  The norms of ``dZ`` and ``A_prev``
-cost one dot product each over arrays of a batch's size, the batch's ``X`` included:
-about 1% of an epoch, less than one float64 pass over the whole data per fit.  A
-non-finite ``dZ`` makes its norm NaN or infinite and so fails the test too.
+The step keeps ``N`` and ``M`` per layer (exact at the start of each epoch, then raised
+by each step's increments) and applies an update only when every such bound, and the
+products' own sums, stay below a quarter of the dtype's largest value (every
+intermediate value is a sum of at most three such terms; the spare factor also covers
+the rounding of the norms themselves).  The norms of ``dZ`` and ``A_prev`` cost one dot
+product each over arrays of a batch's size, the batch's ``X`` included: about 1% of an
+epoch.  A non-finite ``dZ`` makes its norm NaN or infinite and so fails the test too.
 
 Use it through :class:`lucidnet.training.Trainer`, which takes this route on its own
-for ``optimizer="sgd"`` without dropout or ``clip_norm``, on networks of
-:data:`MIN_PARAMS` parameters or more (below that, the per-call cost of SciPy's
-wrappers outweighs the passes saved) and batches of at most :data:`MAX_BATCH` rows.
-While it runs, :attr:`Network.grads` is not filled.
+for the optimizers ``"sgd"``, ``"momentum"`` and ``"nesterov"`` without dropout or
+``clip_norm``, on networks of :data:`MIN_PARAMS` parameters or more (below that, the
+per-call cost of SciPy's wrappers outweighs the passes saved) and batches of at most
+:data:`MAX_BATCH` rows.  While it runs, :attr:`Network.grads` is not filled.
 """
 
 from __future__ import annotations
@@ -67,7 +82,7 @@ MAX_BATCH = 256
 
 
 def applies(network: Network, *, batch_rows: int, dropout: bool, clip_norm: float | None) -> bool:
-    """Whether the Trainer should train ``network`` with plain SGD through :class:`FusedSGD`.
+    """Whether the Trainer should train ``network`` through :class:`FusedSGD`.
 
     ``batch_rows`` is the number of rows in a full batch.
     """
@@ -88,28 +103,48 @@ class FusedSGD:
         Trained in place; its layers must not drop units.
     l2 : float, default 0.0
         L2 penalty, as in :meth:`Network.loss_and_gradient`.
+    velocity : ndarray of shape (n_params,), optional
+        The momentum optimizer's velocity (``Momentum.state["velocity"]``), laid out
+        like :attr:`Network.params` and updated in place.  None for plain SGD.
+    momentum : float, default 0.0
+        ``mu``; used with ``velocity``.
+    nesterov : bool, default False
+        Nesterov's update instead of heavy-ball momentum; used with ``velocity``.
     """
 
-    def __init__(self, network: Network, l2: float = 0.0) -> None:
+    def __init__(
+        self,
+        network: Network,
+        l2: float = 0.0,
+        *,
+        velocity: np.ndarray | None = None,
+        momentum: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
         from scipy.linalg import blas  # lazy: keeps ``import lucidnet`` light
 
         self.network = network
         self.l2 = float(l2)
-        self.gemm, self.gemv, self.dot, self.nrm2 = blas.get_blas_funcs(
-            ("gemm", "gemv", "dot", "nrm2"), dtype=network.dtype
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        self.gemm, self.gemv, self.axpy, self.dot, self.nrm2 = blas.get_blas_funcs(
+            ("gemm", "gemv", "axpy", "dot", "nrm2"), dtype=network.dtype
         )
         self.limit = float(np.finfo(network.dtype).max) / 4
-        self.norm_bounds = [0.0] * len(network.layers)
+        n_layers = len(network.layers)
+        self.norm_bounds = [0.0] * n_layers
+        # Per layer (V_W, V_b or None): views of the velocity shaped like (W, b).
+        self.velocity = None if velocity is None else _layer_views(network, velocity)
+        self.velocity_bounds = [0.0] * n_layers
 
     def start_epoch(self) -> None:
-        """Make every layer's norm bound exact again (parameters may have been set)."""
+        """Make every layer's norm bounds exact again (parameters may have been set)."""
         # SciPy's dot, not NumPy's: with one step per epoch (full batch) NumPy's BLAS
         # threads would still be spinning when the step's products start.
         for l, layer in enumerate(self.network.layers):
-            norm = self._norm(layer.W.ravel())
-            if layer.b is not None:
-                norm = math.hypot(norm, self._norm(layer.b))
-            self.norm_bounds[l] = norm
+            self.norm_bounds[l] = self._pair_norm(layer.W, layer.b)
+            if self.velocity is not None:
+                self.velocity_bounds[l] = self._pair_norm(*self.velocity[l])
 
     def step(
         self,
@@ -136,7 +171,7 @@ class FusedSGD:
             The cost (penalty included) at the parameters before the update.
         updated : bool
             False when the cost or the update could not be shown finite; the
-            parameters are then left as they were.
+            parameters (and the velocity) are then left as they were.
         """
         network = self.network
         Y = network._as_target(Y, len(X))
@@ -145,19 +180,46 @@ class FusedSGD:
         if not math.isfinite(cost):
             return cost, False
         deltas = self._deltas(Y, sample_weight, workspace)
-        beta = 1.0 - learning_rate * self.l2 * network.loss.scale(len(X)) if self.l2 else 1.0
-        new_bounds = self._bounds(activations, deltas, learning_rate, beta)
-        if new_bounds is None:
+        penalty = learning_rate * self.l2 * network.loss.scale(len(X))  # alpha c
+        if not self._raise_bounds(activations, deltas, learning_rate, penalty):
             return cost, False
-        self.norm_bounds = new_bounds
         column_of_ones = ones(len(X), network.dtype)
-        for layer, A_prev, dZ in zip(network.layers, activations, deltas, strict=True):
-            # W^T (n_in, n_out), Fortran-ordered: W^T := beta W^T - alpha A_prev^T dZ.
-            self.gemm(-learning_rate, A_prev.T, dZ.T, beta, layer.W.T, trans_b=1, overwrite_c=1)
-            if layer.b is not None:
-                # b := b - alpha dZ^T 1 (the bias carries no penalty).
-                self.gemv(-learning_rate, dZ.T, column_of_ones, 1.0, layer.b, overwrite_y=1)
+        for l, (layer, A_prev, dZ) in enumerate(zip(network.layers, activations, deltas,
+                                                    strict=True)):
+            if self.velocity is None:
+                # W^T (n_in, n_out), Fortran-ordered: W^T := beta W^T - alpha A_prev^T dZ.
+                self.gemm(-learning_rate, A_prev.T, dZ.T, 1.0 - penalty, layer.W.T,
+                          trans_b=1, overwrite_c=1)
+                if layer.b is not None:
+                    # b := b - alpha dZ^T 1 (the bias carries no penalty).
+                    self.gemv(-learning_rate, dZ.T, column_of_ones, 1.0, layer.b,
+                              overwrite_y=1)
+            else:
+                self._momentum_update(layer, self.velocity[l], A_prev, dZ, column_of_ones,
+                                      learning_rate, penalty)
         return cost, True
+
+    def _momentum_update(self, layer, velocity, A_prev, dZ, column_of_ones,
+                         learning_rate: float, penalty: float) -> None:
+        """The module text's momentum or nesterov lines for one layer, in place."""
+        mu, axpy = self.momentum, self.axpy
+        V_W, V_b = velocity
+        W, b = layer.W.ravel(), layer.b
+        if self.nesterov:
+            axpy(V_W.ravel(), W, a=-mu)  # W' = W - mu V
+            if b is not None:
+                axpy(V_b, b, a=-mu)
+            beta, step = mu * (1.0 - penalty), 1.0 + mu
+        else:
+            beta, step = mu, 1.0
+        # V^T (n_in, n_out), Fortran-ordered: V^T := beta V^T - alpha A_prev^T dZ.
+        self.gemm(-learning_rate, A_prev.T, dZ.T, beta, V_W.T, trans_b=1, overwrite_c=1)
+        if penalty:
+            axpy(W, V_W.ravel(), a=-penalty)
+        axpy(V_W.ravel(), W, a=step)
+        if b is not None:
+            self.gemv(-learning_rate, dZ.T, column_of_ones, mu, V_b, overwrite_y=1)
+            axpy(V_b, b, a=step)
 
     # ----------------------------------------------------------------- parts
     def _forward(self, X: np.ndarray, workspace: Workspace) -> list[np.ndarray]:
@@ -212,20 +274,39 @@ class FusedSGD:
             deltas.append(dZ)
         return deltas[::-1]
 
-    def _bounds(self, inputs, deltas, learning_rate: float, beta: float) -> list[float] | None:
-        """The layers' norm bounds after the update, or None if one is not below the limit."""
-        m = len(deltas[0])
-        root_m = math.sqrt(m)
-        growth = max(abs(beta), 1.0)
-        new_bounds = []
+    def _raise_bounds(self, inputs, deltas, learning_rate: float, penalty: float) -> bool:
+        """Raise the layers' norm bounds to what they are after the update; False (and
+        the bounds left as they were) if one would not stay below the limit."""
+        root_m = math.sqrt(len(deltas[0]))
+        mu = self.momentum
+        new_norms, new_velocities = [], []
         for l, (A_prev, dZ) in enumerate(zip(inputs, deltas, strict=True)):
+            # Bounds ||(dW, db)|| and every partial sum of the products.
             products = self._norm(dZ.ravel()) * (self._norm(A_prev.ravel()) + root_m)
-            bound = growth * self.norm_bounds[l] + learning_rate * products
+            N, M = self.norm_bounds[l], self.velocity_bounds[l]
+            gradient = learning_rate * products
+            if self.velocity is None:
+                M_new = 0.0
+                N_new = max(abs(1.0 - penalty), 1.0) * N + gradient
+            elif self.nesterov:
+                shifted = N + mu * M  # ||(W', b')||
+                M_new = mu * max(abs(1.0 - penalty), 1.0) * M + penalty * shifted + gradient
+                N_new = shifted + (1.0 + mu) * M_new
+            else:
+                M_new = mu * M + penalty * N + gradient
+                N_new = N + M_new
             # "not <" so that NaN fails too.
-            if not (products < self.limit and bound < self.limit):
-                return None
-            new_bounds.append(bound)
-        return new_bounds
+            if not (products < self.limit and N_new < self.limit and M_new < self.limit):
+                return False
+            new_norms.append(N_new)
+            new_velocities.append(M_new)
+        self.norm_bounds, self.velocity_bounds = new_norms, new_velocities
+        return True
+
+    def _pair_norm(self, W: np.ndarray, b: np.ndarray | None) -> float:
+        """``||(W, b)||`` (``||W||`` without a bias)."""
+        norm = self._norm(W.ravel())
+        return norm if b is None else math.hypot(norm, self._norm(b))
 
     def _norm(self, v: np.ndarray) -> float:
         """``||v||`` for a contiguous vector ``v``: NaN if ``v`` holds NaN, inf if inf."""
@@ -235,3 +316,15 @@ class FusedSGD:
         # The squares overflowed (float32 entries above ~1e19) or v is not finite:
         # nrm2 scales as it sums, so it is finite exactly when v is.
         return float(self.nrm2(v))
+
+
+def _layer_views(network: Network, flat: np.ndarray) -> list[tuple[np.ndarray, np.ndarray | None]]:
+    """``(W-shaped view, b-shaped view or None)`` of ``flat`` for every layer, in the
+    layout of :attr:`Network.params`."""
+    views: list[tuple[np.ndarray, np.ndarray | None]] = []
+    for name, part, shape in network.parameter_slices():
+        if name.startswith("W"):
+            views.append((flat[part].reshape(shape), None))
+        else:
+            views[-1] = (views[-1][0], flat[part])
+    return views

@@ -111,7 +111,7 @@ class Network:
         Every ``W[l]`` and ``b[l]``, flattened in layer order: W1, b1, W2, b2, ...
     grads : ndarray of shape (n_params,)
         The gradient of the cost with respect to ``params``, same layout, as of the
-        last :meth:`backward` (the Trainer's fused plain-SGD step does not fill it).
+        last :meth:`backward` (the Trainer's fused SGD step does not fill it).
 
     Examples
     --------

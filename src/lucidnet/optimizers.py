@@ -134,8 +134,7 @@ class Optimizer:
         bool
             False when the update was not finite; ``params`` are then left as they were.
         """
-        if self._delta_buffer is None or self._delta_buffer.shape != params.shape:
-            self._allocate(params)
+        self.prepare(params)
         self.t += 1
         delta = self._delta(params, grads, self._delta_buffer)
         # One BLAS call, no allocation: NaN or inf anywhere makes the sum non-finite.
@@ -143,6 +142,13 @@ class Optimizer:
             return False
         params += delta
         return True
+
+    def prepare(self, params: np.ndarray) -> None:
+        """Allocate (or cast to ``params``' dtype) the state arrays and buffers for
+        ``params`` of shape (n_params,); :meth:`step` calls it, and so does a step that
+        updates :attr:`state` itself (:mod:`lucidnet.fused_sgd`)."""
+        if self._delta_buffer is None or self._delta_buffer.shape != params.shape:
+            self._allocate(params)
 
     def _allocate(self, params: np.ndarray) -> None:
         self._delta_buffer = np.empty_like(params)

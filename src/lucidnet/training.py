@@ -269,12 +269,13 @@ class Trainer:
     network : Network
         Trained in place.
     optimizer : str or Optimizer, default "adam"
-        A name from :func:`lucidnet.optimizers.names`.  Plain ``"sgd"`` on a network
-        of :data:`lucidnet.fused_sgd.MIN_PARAMS` parameters or more, without dropout or
-        ``clip_norm``, in batches of at most :data:`lucidnet.fused_sgd.MAX_BATCH` rows,
-        runs as :class:`lucidnet.fused_sgd.FusedSGD`: the same steps up to rounding,
-        each layer's update accumulated by BLAS straight into ``W`` (``network.grads``
-        is then not filled).
+        A name from :func:`lucidnet.optimizers.names`.  ``"sgd"``, ``"momentum"`` and
+        ``"nesterov"`` on a network of :data:`lucidnet.fused_sgd.MIN_PARAMS` parameters
+        or more, without dropout or ``clip_norm``, in batches of at most
+        :data:`lucidnet.fused_sgd.MAX_BATCH` rows, run as
+        :class:`lucidnet.fused_sgd.FusedSGD`: the same steps up to rounding, each
+        layer's update accumulated by BLAS straight into ``W`` or into the velocity
+        (``network.grads`` is then not filled).
     learning_rate : float, default 0.001
         The initial rate; the schedule sets the rate of each epoch from it.
     optimizer_params : dict, optional
@@ -534,13 +535,26 @@ class Trainer:
         return rate
 
     def _fused_sgd(self, batch_rows: int) -> fused_sgd.FusedSGD | None:
-        """The step that folds plain SGD into backpropagation, when it applies (else None)."""
-        if type(self.optimizer) is not optimizers.SGD or not fused_sgd.applies(
-            self.network, batch_rows=batch_rows, dropout=self._has_dropout,
-            clip_norm=self.clip_norm,
-        ):
+        """The step that folds SGD (plain, momentum or nesterov) into backpropagation,
+        when it applies (else None)."""
+        optimizer = self.optimizer
+        kind = type(optimizer)
+        if kind not in (optimizers.SGD, optimizers.Momentum, optimizers.Nesterov):
             return None
-        return fused_sgd.FusedSGD(self.network, self.l2)
+        if not fused_sgd.applies(self.network, batch_rows=batch_rows,
+                                 dropout=self._has_dropout, clip_norm=self.clip_norm):
+            return None
+        if kind is optimizers.SGD:
+            return fused_sgd.FusedSGD(self.network, self.l2)
+        # The velocity is the optimizer's own state array, updated in place.
+        optimizer.prepare(self.network.params)
+        return fused_sgd.FusedSGD(
+            self.network,
+            self.l2,
+            velocity=optimizer.state["velocity"],
+            momentum=optimizer.hyperparameters["momentum"],
+            nesterov=kind is optimizers.Nesterov,
+        )
 
     def _run_epoch(
         self,
