@@ -3,10 +3,15 @@
 Timing.  Per scenario, every contender is built and warmed up once, then the
 contenders take turns over ``repeats`` rounds, in this one process, so slow drifts of
 a shared machine hit all of them alike.  Each round starts one contender later
-(``ABCD BCDA CDAB ...``): a contender that leaves thread pools spinning (PyTorch's
-OpenMP) or caches cold must not always slow down the same neighbour.  Each turn is
-``reset()`` (untimed) then ``run()`` timed with ``time.perf_counter``; the reported
-time is the median over the rounds divided by the scenario's units.
+(``ABCD BCDA CDAB ...``), so that no contender always follows the same neighbour.
+Each turn is ``reset()`` (untimed), a pause of :data:`SETTLE_SECONDS`, then ``run()``
+timed with ``time.perf_counter``; the reported time is the median over the rounds
+divided by the scenario's units.  The pause is there because the contenders use three
+different thread pools (NumPy's OpenBLAS, SciPy's OpenBLAS, PyTorch's OpenMP), and an
+OpenBLAS worker keeps spinning for about 0.1 s after its last call (2**28 CPU cycles):
+without the pause, a contender on another pool than its predecessor's shares the two
+cores with those spinning threads for the start of its run, and one on the same pool
+does not.
 
 Memory.  ``tracemalloc`` does not see BLAS or PyTorch buffers, so peak memory is
 measured from the operating system in a fresh subprocess per contender and scenario
@@ -37,6 +42,8 @@ from .scenarios import Scenario, initial_weights, make_data, matmul_flops, scena
 __all__ = ["time_scenario", "peak_memory", "environment"]
 
 ROOT = Path(__file__).resolve().parent.parent
+#: Idle time before each timed run: longer than an OpenBLAS worker's spin (see above).
+SETTLE_SECONDS = 0.25
 
 
 def time_scenario(s: Scenario, contenders: list[str], repeats: int) -> dict[str, list[float]]:
@@ -53,6 +60,7 @@ def time_scenario(s: Scenario, contenders: list[str], repeats: int) -> dict[str,
         for name in names[shift:] + names[:shift]:
             contender = built[name]
             contender.reset()
+            time.sleep(SETTLE_SECONDS)
             start = time.perf_counter()
             contender.run()
             times[name].append((time.perf_counter() - start) / s.units)

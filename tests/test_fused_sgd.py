@@ -319,3 +319,15 @@ def test_resume_with_momentum_on_the_fused_route_is_identical(always_fused, tmp_
     np.testing.assert_array_equal(resumed.network.params, straight.network.params)
     np.testing.assert_array_equal(resumed.optimizer.state["velocity"],
                                   straight.optimizer.state["velocity"])
+
+
+@pytest.mark.parametrize(
+    "velocity",
+    [np.zeros(5), np.zeros(131, np.float32), np.zeros(262)[::2]],
+    ids=["shape", "dtype", "strided"],
+)
+def test_a_velocity_blas_could_not_update_in_place_is_refused(velocity):
+    net = Network([12, 8, 3], "relu", "softmax", "categorical_cross_entropy")
+    assert net.n_params == 131
+    with pytest.raises(ValueError, match="velocity must be a contiguous float64 array"):
+        FusedSGD(net, velocity=velocity, momentum=0.9)

@@ -133,9 +133,22 @@ class FusedSGD:
         self.limit = float(np.finfo(network.dtype).max) / 4
         n_layers = len(network.layers)
         self.norm_bounds = [0.0] * n_layers
+        if velocity is not None and not (
+            velocity.shape == network.params.shape
+            and velocity.dtype == network.dtype
+            and velocity.flags.c_contiguous
+        ):
+            # BLAS would update a converted copy, and the velocity would never change.
+            raise ValueError(
+                f"velocity must be a contiguous {network.dtype} array of shape "
+                f"{network.params.shape}; got {velocity.dtype} {velocity.shape}"
+            )
         # Per layer (V_W, V_b or None): views of the velocity shaped like (W, b).
         self.velocity = None if velocity is None else _layer_views(network, velocity)
         self.velocity_bounds = [0.0] * n_layers
+        # (X, ||X||) of the last batch: a full batch is the same array every step, and
+        # its norm (a pass over all the data) is then taken once.
+        self._input_norm: tuple[np.ndarray | None, float] = (None, 0.0)
 
     def start_epoch(self) -> None:
         """Make every layer's norm bounds exact again (parameters may have been set)."""
@@ -281,8 +294,9 @@ class FusedSGD:
         mu = self.momentum
         new_norms, new_velocities = [], []
         for l, (A_prev, dZ) in enumerate(zip(inputs, deltas, strict=True)):
+            A_norm = self._batch_input_norm(A_prev) if l == 0 else self._norm(A_prev.ravel())
             # Bounds ||(dW, db)|| and every partial sum of the products.
-            products = self._norm(dZ.ravel()) * (self._norm(A_prev.ravel()) + root_m)
+            products = self._norm(dZ.ravel()) * (A_norm + root_m)
             N, M = self.norm_bounds[l], self.velocity_bounds[l]
             gradient = learning_rate * products
             if self.velocity is None:
@@ -302,6 +316,14 @@ class FusedSGD:
             new_velocities.append(M_new)
         self.norm_bounds, self.velocity_bounds = new_norms, new_velocities
         return True
+
+    def _batch_input_norm(self, X: np.ndarray) -> float:
+        """``||X||`` of the batch's inputs, reused while the same array comes back."""
+        last, norm = self._input_norm
+        if X is not last:
+            norm = self._norm(X.ravel())
+            self._input_norm = (X, norm)
+        return norm
 
     def _pair_norm(self, W: np.ndarray, b: np.ndarray | None) -> float:
         """``||(W, b)||`` (``||W||`` without a bias)."""
