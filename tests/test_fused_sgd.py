@@ -331,3 +331,73 @@ def test_a_velocity_blas_could_not_update_in_place_is_refused(velocity):
     assert net.n_params == 131
     with pytest.raises(ValueError, match="velocity must be a contiguous float64 array"):
         FusedSGD(net, velocity=velocity, momentum=0.9)
+
+
+# ------------------------------------------------------- the velocity's bounds
+def momentum_step(rule, l2=0.1, seed=0):
+    """A FusedSGD with a random non-zero velocity; targets near the outputs (small dZ)."""
+    X, _ = classification(m=40, n=6, k=3, seed=seed)
+    net = Network([6, 5, 3], "tanh", "identity", "squared_error")
+    net.initialize(seed)
+    Y = net.output(X) + 1e-3
+    velocity = np.random.default_rng(seed + 1).standard_normal(net.n_params) * 3.0
+    step = FusedSGD(net, l2=l2, velocity=velocity, momentum=0.9, nesterov=rule == "nesterov")
+    step.start_epoch()
+    return step, net, velocity, X, Y
+
+
+@pytest.mark.parametrize("rule", ["momentum", "nesterov"])
+def test_bounds_stay_above_the_true_norms(rule):
+    """After every accepted step the kept bounds must still bound ||(W, b)|| and the
+    velocity's norm (here the velocity, not the gradient, moves the parameters)."""
+    step, net, velocity, X, Y = momentum_step(rule)
+    views = fused_sgd._layer_views(net, velocity)
+    for _ in range(4):
+        assert step.step(X, Y, None, net.workspace(len(X)), learning_rate=1e-3)[1]
+        for l, layer in enumerate(net.layers):
+            W_norm = np.linalg.norm(np.concatenate([layer.W.ravel(), layer.b]))
+            V_norm = np.linalg.norm(np.concatenate([views[l][0].ravel(), views[l][1]]))
+            assert step.norm_bounds[l] >= W_norm * (1 - 1e-12), (l, "W")
+            assert step.velocity_bounds[l] >= V_norm * (1 - 1e-12), (l, "V")
+
+
+@pytest.mark.parametrize("rule", ["momentum", "nesterov"])
+def test_a_velocity_that_could_overflow_the_weights_is_not_applied(rule):
+    step, net, velocity, X, Y = momentum_step(rule)
+    limit = step.limit
+    step.norm_bounds[0], step.velocity_bounds[0] = 0.5 * limit, 0.6 * limit
+    before, velocity_before = net.params.copy(), velocity.copy()
+    cost, updated = step.step(X, Y, None, net.workspace(len(X)), learning_rate=1e-3)
+    assert math.isfinite(cost) and not updated
+    np.testing.assert_array_equal(net.params, before)
+    np.testing.assert_array_equal(velocity, velocity_before)
+    step.start_epoch()  # exact norms again: the same step goes through
+    assert step.step(X, Y, None, net.workspace(len(X)), learning_rate=1e-3)[1]
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
+def test_a_learning_rate_beyond_float32_is_refused(always_fused, optimizer):
+    """1e39 is a finite Python float but infinite as BLAS's float32 alpha."""
+    X, _ = classification(dtype="float32")
+    net = Network([12, 8, 4], "relu", "identity", "squared_error", dtype="float32")
+    net.initialize(0)
+    Y = net.output(X)
+    Y[0, 0] += np.float32(1e-3)  # most batches have dZ = 0: only alpha could overflow
+    before = net.params.copy()
+    trainer = Trainer(net, optimizer=optimizer, learning_rate=1e39, batch_size=32)
+    with pytest.raises(DivergenceError):
+        trainer.fit(X, Y, epochs=1)
+    np.testing.assert_array_equal(net.params, before)
+
+
+def test_optimizer_state_follows_a_change_of_dtype(always_fused):
+    """An optimizer reused on the float32 copy of its network casts its velocity."""
+    X, Y = classification()
+    net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy", random_state=0)
+    trainer = Trainer(net, optimizer="momentum", learning_rate=0.1, batch_size=32)
+    trainer.fit(X, Y, epochs=1)
+    small = net.astype("float32")
+    again = Trainer(small, optimizer=trainer.optimizer, learning_rate=0.1, batch_size=32)
+    again.fit(X.astype(np.float32), Y.astype(np.float32), epochs=1)
+    assert again.optimizer.state["velocity"].dtype == np.float32
+    assert np.isfinite(small.params).all()

@@ -151,7 +151,11 @@ class FusedSGD:
         self._input_norm: tuple[np.ndarray | None, float] = (None, 0.0)
 
     def start_epoch(self) -> None:
-        """Make every layer's norm bounds exact again (parameters may have been set)."""
+        """Make every layer's norm bounds exact again (parameters may have been set).
+
+        Call it before the first step and whenever something else may have changed the
+        parameters or the velocity (the Trainer: each epoch, and after per-batch
+        callbacks)."""
         # SciPy's dot, not NumPy's: with one step per epoch (full batch) NumPy's BLAS
         # threads would still be spinning when the step's products start.
         for l, layer in enumerate(self.network.layers):
@@ -172,6 +176,9 @@ class FusedSGD:
         Parameters
         ----------
         X : ndarray of shape (m, n[0])
+            The same array object as in the previous call is taken to hold the same
+            values (a full batch: its norm is not taken again); pass new batches as
+            new arrays or views.
         Y : ndarray of shape (m, n[L])
         sample_weight : ndarray of shape (m,) or None
         workspace : Workspace
@@ -290,6 +297,10 @@ class FusedSGD:
     def _raise_bounds(self, inputs, deltas, learning_rate: float, penalty: float) -> bool:
         """Raise the layers' norm bounds to what they are after the update; False (and
         the bounds left as they were) if one would not stay below the limit."""
+        # The coefficients reach BLAS in the network's dtype: alpha = 1e39 is finite here
+        # but infinite in float32.
+        if not (learning_rate < self.limit and penalty < self.limit):
+            return False
         root_m = math.sqrt(len(deltas[0]))
         mu = self.momentum
         new_norms, new_velocities = [], []

@@ -147,7 +147,8 @@ class Optimizer:
         """Allocate (or cast to ``params``' dtype) the state arrays and buffers for
         ``params`` of shape (n_params,); :meth:`step` calls it, and so does a step that
         updates :attr:`state` itself (:mod:`lucidnet.fused_sgd`)."""
-        if self._delta_buffer is None or self._delta_buffer.shape != params.shape:
+        buffer = self._delta_buffer
+        if buffer is None or buffer.shape != params.shape or buffer.dtype != params.dtype:
             self._allocate(params)
 
     def _allocate(self, params: np.ndarray) -> None:

@@ -593,6 +593,8 @@ class Trainer:
                 logs = {"loss": cost, "size": size, "iteration": self.iterations - 1}
                 for callback in per_batch:
                     callback.on_batch_end(batch, logs)
+                if fused is not None:  # a callback may have changed the parameters
+                    fused.start_epoch()
         return total / batches.m
 
     def _step(self, X, Y, weights, workspace, epoch: int, batch: int) -> tuple[float, bool]:
