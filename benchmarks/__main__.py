@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--quick] [--scenarios 1,3] [--repeats N] [--json PATH]``.
+"""``python -m benchmarks [--quick] [--scenarios 1,3] [--repeats N] [--settle S] [--json PATH]``.
 
 Runs the scenarios of issue 5 for every installed contender, prints the table and
 writes the same as JSON (default ``benchmarks/results/latest.json``).
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .peers import available, lucidnet_api
 from .report import format_table, ratios, targets, write_json
-from .run import environment, peak_memory, summarize, time_scenario
+from .run import SETTLE_SECONDS, environment, peak_memory, summarize, time_scenario
 from .scenarios import make_data, scenarios
 
 
@@ -29,6 +29,12 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--repeats", type=int, default=None, help="rounds per scenario (default 5; quick 1)"
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=SETTLE_SECONDS,
+        help=f"idle seconds before each timed run (default {SETTLE_SECONDS}; 0: none)",
     )
     parser.add_argument(
         "--json",
@@ -53,6 +59,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
         args.repeats = 1 if args.quick else 5
     if args.repeats < 1:
         parser.error(f"--repeats must be a positive int; got {args.repeats}")
+    if not args.settle >= 0:
+        parser.error(f"--settle must be a number of seconds >= 0; got {args.settle}")
     if args.memory is None:
         args.memory = "1" if args.quick else "all"
     return args
@@ -65,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[dict] = []
     for s in selected:
         print(f"[{s.key}] {s.title} ...", file=sys.stderr, flush=True)
-        times = time_scenario(s, contenders, args.repeats)
+        times = time_scenario(s, contenders, args.repeats, args.settle)
         apis = {"lucidnet": lucidnet_api() if s.unit != "predict" else "predict_proba"}
         for row in summarize(s, times, apis):
             row["data_mb"] = make_data(s).nbytes / 2**20
@@ -80,6 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "quick": args.quick,
         "repeats": args.repeats,
+        "settle_seconds": args.settle,
         "lucidnet_api": lucidnet_api(),
         "memory_method": "ru_maxrss growth in a fresh subprocess per scenario and contender, "
         "baseline after importing the contender's library; includes the data (data_mb)",

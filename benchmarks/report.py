@@ -87,7 +87,7 @@ def format_table(result: dict) -> str:
     blas = ", ".join(f"{b['internal_api']} {b['version']} x{b['num_threads']}" for b in env["blas"])
     lines = [
         f"lucidnet benchmark ({'quick' if result['quick'] else 'full'}, "
-        f"{result['repeats']} repeats; "
+        f"{result['repeats']} repeats, {result.get('settle_seconds', 0):g} s idle before each; "
         f"lucidnet via {result['lucidnet_api']})",
         f"numpy {env['numpy']} [{blas}]  scikit-learn {env['sklearn']}  "
         f"torch {env.get('torch')} x{env.get('torch_threads', '-')}  cpus {env['cpu_count']}  "

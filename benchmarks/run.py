@@ -4,7 +4,8 @@ Timing.  Per scenario, every contender is built and warmed up once, then the
 contenders take turns over ``repeats`` rounds, in this one process, so slow drifts of
 a shared machine hit all of them alike.  Each round starts one contender later
 (``ABCD BCDA CDAB ...``), so that no contender always follows the same neighbour.
-Each turn is ``reset()`` (untimed), a pause of :data:`SETTLE_SECONDS`, then ``run()``
+Each turn is ``reset()`` (untimed), a pause (:data:`SETTLE_SECONDS` unless told
+otherwise), then ``run()``
 timed with ``time.perf_counter``; the reported time is the median over the rounds
 divided by the scenario's units.  The pause is there because the contenders use three
 different thread pools (NumPy's OpenBLAS, SciPy's OpenBLAS, PyTorch's OpenMP), and an
@@ -46,8 +47,11 @@ ROOT = Path(__file__).resolve().parent.parent
 SETTLE_SECONDS = 0.25
 
 
-def time_scenario(s: Scenario, contenders: list[str], repeats: int) -> dict[str, list[float]]:
-    """Seconds per unit of every repeat, per contender, measured alternately."""
+def time_scenario(
+    s: Scenario, contenders: list[str], repeats: int, settle: float = SETTLE_SECONDS
+) -> dict[str, list[float]]:
+    """Seconds per unit of every repeat, per contender, measured alternately, each run
+    after ``settle`` seconds of idle."""
     data, init = make_data(s), initial_weights(s)
     built = {name: CONTENDERS[name](s, data, init) for name in contenders}
     for contender in built.values():  # warm-up: first-call costs, caches, thread pools
@@ -60,7 +64,7 @@ def time_scenario(s: Scenario, contenders: list[str], repeats: int) -> dict[str,
         for name in names[shift:] + names[:shift]:
             contender = built[name]
             contender.reset()
-            time.sleep(SETTLE_SECONDS)
+            time.sleep(settle)
             start = time.perf_counter()
             contender.run()
             times[name].append((time.perf_counter() - start) / s.units)

@@ -103,6 +103,12 @@ def test_bad_arguments_are_rejected():
     assert "--scenarios must be numbers 1-6; got '7'" in done.stderr
     done = _run("--repeats", "0", timeout=60)
     assert "--repeats must be a positive int; got 0" in done.stderr
+    done = _run("--settle", "-1", timeout=60)
+    assert "--settle must be a number of seconds >= 0; got -1.0" in done.stderr
+
+
+def test_the_pause_before_each_run_is_recorded(quick):
+    assert quick["settle_seconds"] == 0.25
 
 
 def test_kernel_benchmark_times_every_operation_both_ways():
@@ -114,3 +120,19 @@ def test_kernel_benchmark_times_every_operation_both_ways():
         plain_us, lucidnet_us = (float(value) for value in row.split()[-2:])
         assert math.isfinite(plain_us) and plain_us > 0
         assert math.isfinite(lucidnet_us) and lucidnet_us > 0
+
+
+def test_route_benchmark_times_both_steps_for_every_sgd_rule():
+    done = _run("--quick", module="benchmarks.routes", timeout=180)
+    assert done.returncode == 0, done.stderr
+    rows = [row.split() for row in done.stdout.splitlines()[1:]]
+    assert [(r[0], r[1], r[2]) for r in rows] == [
+        (dtype, batch, rule)
+        for dtype in ("float32", "float64")
+        for batch in ("32", "128")
+        for rule in ("sgd", "momentum", "nesterov")
+    ]
+    for row in rows:
+        fused, general, ratio = (float(value) for value in row[3:])
+        assert fused > 0 and general > 0
+        assert ratio == pytest.approx(fused / general, abs=0.006)

@@ -1,0 +1,89 @@
+"""lucidnet's fused SGD step against its general step, on the same fits.
+
+``PYTHONPATH=src python -m benchmarks.routes [--quick] [--repeats N]``
+
+The Trainer takes :mod:`lucidnet.fused_sgd` on its own for ``sgd``, ``momentum`` and
+``nesterov`` on large enough networks and small enough batches.  This times one-epoch
+``Trainer.fit`` calls of scenario 1's network and data (784-256-128-10, 60,000
+generated examples) both ways, alternating them in one process after a pause each
+(``benchmarks.run.SETTLE_SECONDS``; none with ``--quick``), and prints the median
+seconds per epoch and the ratio fused/general (below 1: the fused step is faster).
+The general step is forced by raising ``fused_sgd.MIN_PARAMS`` above the network's
+size; nothing else differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from .run import SETTLE_SECONDS
+from .scenarios import initial_weights, make_data, scenarios
+
+OPTIMIZERS = ("sgd", "momentum", "nesterov")
+
+
+def time_routes(dtype: str, batch_size: int, optimizer: str, repeats: int, quick: bool):
+    """Seconds per epoch of every repeat: ``{"fused": [...], "general": [...]}``."""
+    from lucidnet import Network, fused_sgd
+    from lucidnet.training import Trainer
+
+    base = next(s for s in scenarios(quick) if s.key == f"1-{dtype}")
+    s = replace(base, batch_size=batch_size)
+    data, init = make_data(s), initial_weights(s)
+    net = Network(list(s.sizes), s.hidden, s.output, s.loss, dtype=s.dtype)
+    initial = np.concatenate([part.ravel() for W, b in init for part in (W, b)])
+    smallest_fused = fused_sgd.MIN_PARAMS
+
+    settle = 0.0 if quick else SETTLE_SECONDS
+
+    def one_fit(fused: bool) -> float:
+        fused_sgd.MIN_PARAMS = smallest_fused if fused else net.n_params + 1
+        net.params[...] = initial
+        trainer = Trainer(net, optimizer=optimizer, learning_rate=s.learning_rate,
+                          batch_size=batch_size, random_state=0)
+        time.sleep(settle)
+        start = time.perf_counter()
+        trainer.fit(data.X, data.Y, epochs=1)
+        return time.perf_counter() - start
+
+    times: dict[str, list[float]] = {"fused": [], "general": []}
+    try:
+        one_fit(True), one_fit(False)  # warm-up: imports, buffers, thread pools
+        for round_ in range(repeats):
+            order = ("fused", "general") if round_ % 2 == 0 else ("general", "fused")
+            for route in order:
+                times[route].append(one_fit(route == "fused"))
+    finally:
+        fused_sgd.MIN_PARAMS = smallest_fused
+    return times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.routes", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny data, 1 repeat (CI)")
+    parser.add_argument("--repeats", type=int, default=None, help="rounds (default 5)")
+    args = parser.parse_args(argv)
+    repeats = args.repeats or (1 if args.quick else 5)
+    if repeats < 1:
+        parser.error(f"--repeats must be a positive int; got {repeats}")
+    print(f"{'dtype':8} {'batch':>5} {'optimizer':9} {'fused s':>9} {'general s':>9} "
+          f"{'fused/general':>13}")
+    for dtype in ("float32", "float64"):
+        for batch_size in (32, 128):
+            for optimizer in OPTIMIZERS:
+                times = time_routes(dtype, batch_size, optimizer, repeats, args.quick)
+                fused = statistics.median(times["fused"])
+                general = statistics.median(times["general"])
+                print(f"{dtype:8} {batch_size:>5} {optimizer:9} {fused:9.4f} {general:9.4f} "
+                      f"{fused / general:13.2f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
