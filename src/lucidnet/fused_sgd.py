@@ -4,7 +4,7 @@ is one BLAS call.
 The general training step (:meth:`Network.loss_and_gradient`, then
 :meth:`Optimizer.step`) writes every ``dW[l]`` into :attr:`Network.grads` and then
 passes over all parameters several more times (for plain SGD three: the scaled update,
-its finiteness check and the addition; with momentum seven).  For plain SGD (with an
+its finiteness check and the addition; with momentum six or more).  For plain SGD (with an
 optional L2 penalty, ``c = l2 * scale(m)``) the whole update of a layer is::
 
     W := beta W - alpha dZ^T A_prev        b := b - alpha dZ^T 1
