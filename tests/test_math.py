@@ -163,6 +163,22 @@ def test_cost_from_logits_equals_cost_from_outputs(name, rng):
     assert loss.cost_from_logits(Z, Y) == pytest.approx(loss.cost(g.forward(Z), Y), rel=1e-12)
 
 
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_softmax_and_cost_equals_softmax_then_cost(dtype, weighted, rng):
+    """The fused step's shared-exponential kernel against the two separate steps, on
+    logits up to 800 in size (exp would overflow without the shift)."""
+    loss = losses.get("categorical_cross_entropy")
+    Z = (rng.standard_normal((64, 5)) * 300).astype(dtype)
+    Y = rng.dirichlet(np.ones(5), 64).astype(dtype)  # soft targets: rows sum to one
+    weights = rng.uniform(0.5, 2, 64).astype(dtype) if weighted else None
+    A = np.empty_like(Z)
+    cost = loss.softmax_and_cost(Z, Y, weights, out=A)
+    np.testing.assert_array_equal(A, activations.get("softmax").forward(Z))
+    assert cost == pytest.approx(loss.cost_from_logits(Z, Y, weights), rel=1e-12)
+    assert np.isfinite(cost) and np.isfinite(A).all()
+
+
 def test_costs_stay_finite_for_saturated_outputs():
     with warnings.catch_warnings():
         warnings.simplefilter("error")

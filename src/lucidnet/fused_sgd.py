@@ -68,6 +68,8 @@ import math
 import numpy as np
 
 from ._kernels import ones
+from .activations import ReLU, Softmax
+from .losses import CategoricalCrossEntropy
 from .network import Network, Workspace
 
 __all__ = ["FusedSGD", "MAX_BATCH", "MIN_PARAMS", "applies"]
@@ -131,6 +133,12 @@ class FusedSGD:
             ("gemm", "gemv", "axpy", "dot", "nrm2"), dtype=network.dtype
         )
         self.limit = float(np.finfo(network.dtype).max) / 4
+        # Softmax output with cross-entropy: the output and the cost share one exp.
+        self._softmax_cost = (
+            network._fused
+            and isinstance(network.loss, CategoricalCrossEntropy)
+            and type(network.layers[-1].activation) is Softmax
+        )
         n_layers = len(network.layers)
         self.norm_bounds = [0.0] * n_layers
         if velocity is not None and not (
@@ -243,14 +251,16 @@ class FusedSGD:
 
     # ----------------------------------------------------------------- parts
     def _forward(self, X: np.ndarray, workspace: Workspace) -> list[np.ndarray]:
-        """``Z[l] = A[l-1] W[l]^T + b[l]``, ``A[l] = g(Z[l])`` into the workspace.
+        """``Z[l] = A[l-1] W[l]^T + b[l]``, ``A[l] = g(Z[l])`` into the workspace (a
+        softmax output's ``A[L]`` is left to :meth:`_cost`).
 
         Returns every layer's input ``A[l-1]`` (``X`` first), each of shape (m, n[l-1]).
         """
         A = X
         inputs = []
-        for layer, Z, A_out in zip(
-            self.network.layers, workspace.Z, workspace.A, strict=True
+        hidden = len(self.network.layers) - 1
+        for l, (layer, Z, A_out) in enumerate(
+            zip(self.network.layers, workspace.Z, workspace.A, strict=True)
         ):
             inputs.append(A)
             # Z^T (n_out, m), Fortran-ordered: Z^T := W A^T (+ b, written first).
@@ -258,14 +268,23 @@ class FusedSGD:
                 Z[...] = layer.b
             self.gemm(1.0, layer.W.T, A.T, 0.0 if layer.b is None else 1.0, Z.T,
                       trans_a=1, overwrite_c=1)
-            A = layer.activation.forward(Z, out=A_out)
+            if l < hidden and type(layer.activation) is ReLU:
+                # In place: ReLU's backward needs only where Z > 0, and relu(Z) > 0
+                # exactly there; one buffer less to write and to keep in cache.
+                A = layer.activation.forward(Z, out=Z)
+            elif l < hidden or not self._softmax_cost:  # else: in _cost, with the cost
+                A = layer.activation.forward(Z, out=A_out)
         return inputs
 
     def _cost(self, workspace: Workspace, Y: np.ndarray, sample_weight) -> float:
         """:meth:`Network.cost_of_output`, with the penalty's sums on SciPy's BLAS (its
-        ``np.vdot`` over every ``W`` would wake NumPy's thread pool each batch)."""
+        ``np.vdot`` over every ``W`` would wake NumPy's thread pool each batch); for a
+        softmax output, also the output ``A[L]`` (see :meth:`_forward`)."""
         network = self.network
-        if network._fused:
+        if self._softmax_cost:
+            cost = network.loss.softmax_and_cost(workspace.Z[-1], Y, sample_weight,
+                                                 out=workspace.A[-1])
+        elif network._fused:
             cost = network.loss.cost_from_logits(workspace.Z[-1], Y, sample_weight)
         else:
             cost = network.loss.cost(workspace.A[-1], Y, sample_weight)

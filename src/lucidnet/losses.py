@@ -207,6 +207,24 @@ class CategoricalCrossEntropy(Loss):
     def _unscaled_gradient(self, A, Y):
         return -Y / _clip_probabilities(A)
 
+    def softmax_and_cost(
+        self,
+        Z: np.ndarray,
+        Y: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        out: np.ndarray | None = None,
+    ) -> float:
+        """``softmax(Z)`` into ``out`` (shape (m, k)) and :meth:`cost_from_logits`,
+        sharing one exponential: the same values as ``Softmax.forward(Z, out)`` and
+        ``cost_from_logits(Z, Y, sample_weight)`` computed one after the other."""
+        shift = row_max(Z)[:, None]
+        out = np.subtract(Z, shift, out=out)
+        np.exp(out, out=out)
+        sums = row_sum(out)
+        log_norm = np.log(sums)[:, None] + shift
+        out /= sums[:, None]
+        return self.scale(len(Z)) * _weighted_sum(row_sum(Y * (log_norm - Z)), sample_weight)
+
 
 class SquaredError(Loss):
     """``L = 0.5 * sum_k (a_k - y_k)^2``, averaged over examples: ``J = (1/2m) sum (A - Y)^2``.
