@@ -6,9 +6,9 @@ a shared machine hit all of them alike.  Each round starts one contender later
 (``ABCD BCDA CDAB ...``), so that no contender always follows the same neighbour.
 Each turn is ``reset()`` (untimed), a pause (:data:`SETTLE_SECONDS` unless told
 otherwise), then ``run()`` timed with ``time.perf_counter``; the reported time is the
-median over the rounds divided by the scenario's units.  The pause is there because the contenders use three
-different thread pools (NumPy's OpenBLAS, SciPy's OpenBLAS, PyTorch's OpenMP), and an
-OpenBLAS worker keeps spinning for about 0.1 s after its last call (2**28 CPU cycles):
+median over the rounds divided by the scenario's units.  The pause is there because
+the contenders use three different thread pools (NumPy's OpenBLAS, SciPy's OpenBLAS,
+PyTorch's OpenMP), and an OpenBLAS worker keeps spinning for about 0.1 s after its last call (2**28 CPU cycles):
 without the pause, a contender on another pool than its predecessor's shares the two
 cores with those spinning threads for the start of its run, and one on the same pool
 does not.
