@@ -1,17 +1,17 @@
 """Timing, memory and environment measurements of the benchmark.
 
-Timing.  Per scenario, every contender is built and warmed up once, then the
-contenders take turns over ``repeats`` rounds, in this one process, so slow drifts of
-a shared machine hit all of them alike.  Each round starts one contender later
-(``ABCD BCDA CDAB ...``), so that no contender always follows the same neighbour.
-Each turn is ``reset()`` (untimed), a pause (:data:`SETTLE_SECONDS` unless told
-otherwise), then ``run()`` timed with ``time.perf_counter``; the reported time is the
-median over the rounds divided by the scenario's units.  The pause is there because
-the contenders use three different thread pools (NumPy's OpenBLAS, SciPy's OpenBLAS,
-PyTorch's OpenMP), and an OpenBLAS worker keeps spinning for about 0.1 s after its last call (2**28 CPU cycles):
-without the pause, a contender on another pool than its predecessor's shares the two
-cores with those spinning threads for the start of its run, and one on the same pool
-does not.
+Timing. Per scenario, every contender is built and warmed up once, then the contenders
+take turns over ``repeats`` rounds, in this one process, so slow drifts of a shared
+machine hit all of them alike. Each round starts one contender later (``ABCD BCDA CDAB
+...``), so that no contender always follows the same neighbour. Each turn is
+``reset()`` (untimed), a pause (:data:`SETTLE_SECONDS` unless told otherwise), then
+``run()`` timed with ``time.perf_counter``; the reported time is the median over the
+rounds divided by the scenario's units. The pause is there because the contenders use
+three different thread pools (NumPy's OpenBLAS, SciPy's OpenBLAS, PyTorch's OpenMP),
+and an OpenBLAS worker keeps spinning for about 0.1 s after its last call (2**28 CPU
+cycles): without the pause, a contender on another pool than its predecessor's shares
+the two cores with those spinning threads for the start of its run, and one on the
+same pool does not.
 
 Memory.  ``tracemalloc`` does not see BLAS or PyTorch buffers, so peak memory is
 measured from the operating system in a fresh subprocess per contender and scenario
