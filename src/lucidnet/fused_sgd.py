@@ -51,7 +51,7 @@ by each step's increments) and applies an update only when every such bound, and
 products' own sums, stay below a quarter of the dtype's largest value (every
 intermediate value is a sum of at most three such terms; the spare factor also covers
 the rounding of the norms themselves).  The norms of ``dZ`` and ``A_prev`` cost one dot
-product each over arrays of a batch's size, the batch's ``X`` included: about 1% of an
+product each over arrays of a batch's size, the batch's ``X`` included: 3-4% of an
 epoch.  A non-finite ``dZ`` makes its norm NaN or infinite and so fails the test too.
 
 Use it through :class:`lucidnet.training.Trainer`, which takes this route on its own
