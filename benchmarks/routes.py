@@ -20,8 +20,7 @@ import sys
 import time
 from dataclasses import replace
 
-import numpy as np
-
+from .peers import _flat
 from .run import SETTLE_SECONDS
 from .scenarios import initial_weights, make_data, scenarios
 
@@ -37,7 +36,7 @@ def time_routes(dtype: str, batch_size: int, optimizer: str, repeats: int, quick
     s = replace(base, batch_size=batch_size)
     data, init = make_data(s), initial_weights(s)
     net = Network(list(s.sizes), s.hidden, s.output, s.loss, dtype=s.dtype)
-    initial = np.concatenate([part.ravel() for W, b in init for part in (W, b)])
+    initial = _flat(init)
     smallest_fused = fused_sgd.MIN_PARAMS
 
     settle = 0.0 if quick else SETTLE_SECONDS
