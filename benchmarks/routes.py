@@ -1,6 +1,7 @@
 """lucidnet's fused SGD step against its general step, on the same fits.
 
-``PYTHONPATH=src python -m benchmarks.routes [--quick] [--repeats N]``
+``PYTHONPATH=src python -m benchmarks.routes [--quick] [--repeats N] [--batches 32,128]
+[--optimizers sgd,nesterov]``
 
 The Trainer takes :mod:`lucidnet.fused_sgd` on its own for ``sgd``, ``momentum`` and
 ``nesterov`` on large enough networks and small enough batches.  This times one-epoch
@@ -9,7 +10,8 @@ generated examples) both ways, alternating them in one process after a pause eac
 (``benchmarks.run.SETTLE_SECONDS``; none with ``--quick``), and prints the median
 seconds per epoch and the ratio fused/general (below 1: the fused step is faster).
 The general step is forced by raising ``fused_sgd.MIN_PARAMS`` above the network's
-size; nothing else differs.
+size, the fused one by raising ``fused_sgd.MAX_BATCH`` to the batch size when it is
+larger (that is how ``MAX_BATCH`` was chosen); nothing else differs.
 """
 
 from __future__ import annotations
@@ -37,12 +39,13 @@ def time_routes(dtype: str, batch_size: int, optimizer: str, repeats: int, quick
     data, init = make_data(s), initial_weights(s)
     net = Network(list(s.sizes), s.hidden, s.output, s.loss, dtype=s.dtype)
     initial = _flat(init)
-    smallest_fused = fused_sgd.MIN_PARAMS
+    smallest_fused, largest_batch = fused_sgd.MIN_PARAMS, fused_sgd.MAX_BATCH
 
     settle = 0.0 if quick else SETTLE_SECONDS
 
     def one_fit(fused: bool) -> float:
         fused_sgd.MIN_PARAMS = smallest_fused if fused else net.n_params + 1
+        fused_sgd.MAX_BATCH = max(largest_batch, batch_size)
         net.params[...] = initial
         trainer = Trainer(net, optimizer=optimizer, learning_rate=s.learning_rate,
                           batch_size=batch_size, random_state=0)
@@ -59,7 +62,7 @@ def time_routes(dtype: str, batch_size: int, optimizer: str, repeats: int, quick
             for route in order:
                 times[route].append(one_fit(route == "fused"))
     finally:
-        fused_sgd.MIN_PARAMS = smallest_fused
+        fused_sgd.MIN_PARAMS, fused_sgd.MAX_BATCH = smallest_fused, largest_batch
     return times
 
 
@@ -67,21 +70,40 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.routes", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny data, 1 repeat (CI)")
     parser.add_argument("--repeats", type=int, default=None, help="rounds (default 5)")
+    parser.add_argument("--batches", default="32,128,512,2048,4096",
+                        help="batch sizes, comma-separated (default 32,128,512,2048,4096)")
+    parser.add_argument("--optimizers", default=",".join(OPTIMIZERS),
+                        help=f"comma-separated, of {', '.join(OPTIMIZERS)} (default all)")
     args = parser.parse_args(argv)
+    batches = _positive_ints(parser, "--batches", args.batches)
+    optimizers = args.optimizers.split(",")
+    if not set(optimizers) <= set(OPTIMIZERS):
+        parser.error(f"--optimizers must be some of {', '.join(OPTIMIZERS)}; "
+                     f"got {args.optimizers!r}")
     repeats = args.repeats or (1 if args.quick else 5)
     if repeats < 1:
         parser.error(f"--repeats must be a positive int; got {repeats}")
     print(f"{'dtype':8} {'batch':>5} {'optimizer':9} {'fused s':>9} {'general s':>9} "
           f"{'fused/general':>13}")
     for dtype in ("float32", "float64"):
-        for batch_size in (32, 128):
-            for optimizer in OPTIMIZERS:
+        for batch_size in batches:
+            for optimizer in optimizers:
                 times = time_routes(dtype, batch_size, optimizer, repeats, args.quick)
                 fused = statistics.median(times["fused"])
                 general = statistics.median(times["general"])
                 print(f"{dtype:8} {batch_size:>5} {optimizer:9} {fused:9.4f} {general:9.4f} "
                       f"{fused / general:13.2f}", flush=True)
     return 0
+
+
+def _positive_ints(parser: argparse.ArgumentParser, option: str, text: str) -> list[int]:
+    try:
+        values = [int(part) for part in text.split(",")]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1:
+        parser.error(f"{option} must be comma-separated positive ints; got {text!r}")
+    return values
 
 
 if __name__ == "__main__":

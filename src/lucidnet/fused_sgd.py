@@ -77,10 +77,11 @@ __all__ = ["FusedSGD", "MAX_BATCH", "MIN_PARAMS", "applies"]
 #: Smallest network (in parameters) for which the fused step pays; see the module text.
 MIN_PARAMS = 20_000
 #: Largest batch (in rows) for which it pays: the passes it saves cost O(n_params) per
-#: step, the products O(batch * n_params).  Measured on the 784-256-128-10 network:
-#: faster at batch 32 and 128, 5-10% slower at 512 and 2048, where SciPy's OpenBLAS
-#: build ran the large-``k`` weight product slower than NumPy's.
-MAX_BATCH = 256
+#: step, the products O(batch * n_params).  Measured on the 784-256-128-10 network
+#: (``python -m benchmarks.routes``): 0.6x the general step's time at batch 32, 0.8x
+#: at 128, 0.85-0.92x at 512, 0.92-1.0x at 2048, and 1.0-1.1x at 4096, where SciPy's
+#: OpenBLAS build runs the large-``k`` weight product slower than NumPy's.
+MAX_BATCH = 2048
 
 
 def applies(network: Network, *, batch_rows: int, dropout: bool, clip_norm: float | None) -> bool:
