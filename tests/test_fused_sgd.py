@@ -79,7 +79,7 @@ def test_three_steps_match_the_rules_with_autograd_gradients(rule):
         else:
             v = mu * v - lr * g
             theta = theta + (v if rule == "momentum" else mu * v - lr * g)
-        step.start_epoch()
+        step.resync()
         J, updated = step.step(X, Y, None, net.workspace(len(X)), lr)
         assert updated
         assert J == pytest.approx(expected_cost, rel=1e-12)
@@ -195,6 +195,107 @@ def test_partial_fit_takes_the_fused_route(always_fused):
     assert not net.grads.any()  # the fused step never writes the gradient
 
 
+# ------------------------------------------------------- norm bounds kept exact
+class Grow(Callback):
+    """Scales the parameters by 1.5 after every epoch (or batch): a change the fused
+    step cannot see."""
+
+    def __init__(self, net, per_batch=False):
+        self.net, self.per_batch = net, per_batch
+
+    def on_epoch_end(self, epoch, logs):
+        self.net.params *= 1.5
+
+    def on_batch_end(self, batch, logs=None):
+        self.net.params *= 1.5
+
+
+class ReadOnly(Callback):
+    changes_parameters = False
+
+    def on_epoch_end(self, epoch, logs):
+        pass
+
+
+def true_norms(net):
+    return [np.linalg.norm(np.concatenate([layer.W.ravel(), layer.b])) for layer in net.layers]
+
+
+@pytest.fixture
+def resyncs(monkeypatch):
+    """Every (FusedSGD, norm bounds just taken) pair, one per resync; and every step
+    checks first that the kept bounds are at least the parameters' true norms."""
+    calls = []
+    resync, step = FusedSGD.resync, FusedSGD.step
+
+    def recording(self):
+        resync(self)
+        calls.append((self, list(self.norm_bounds)))
+
+    def checked_step(self, *args, **kwargs):
+        for bound, norm in zip(self.norm_bounds, true_norms(self.network), strict=True):
+            assert bound >= norm * (1 - 1e-12)
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(FusedSGD, "resync", recording)
+    monkeypatch.setattr(FusedSGD, "step", checked_step)
+    return calls
+
+
+@pytest.mark.parametrize("per_batch", [False, True], ids=["epoch", "batch"])
+def test_bounds_are_taken_again_after_a_callback_that_may_change_parameters(
+    always_fused, resyncs, per_batch
+):
+    """Without it the kept bounds would sit below the grown weights' norms, and could
+    let an overflowing update through."""
+    X, Y = classification()
+    net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
+    net.initialize(0)
+    Trainer(net, optimizer="sgd", learning_rate=1e-4, batch_size=50,
+            callbacks=[Grow(net, per_batch)], random_state=0).fit(X, Y, epochs=3)
+    # When the step is made, then after each epoch's and (3 per epoch) batch's call.
+    assert len(resyncs) == 1 + 3 + (9 if per_batch else 0)
+
+
+@pytest.mark.parametrize("callbacks", ["none", "read-only", "library"])
+def test_read_only_callbacks_leave_the_bounds_alone(always_fused, resyncs, callbacks, tmp_path):
+    import io
+
+    from lucidnet.callbacks import Checkpoint, CostPrinter, EarlyStopping, ProgressBar
+
+    X, Y = classification()
+    net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
+    chosen = {
+        "none": [],
+        "read-only": [ReadOnly()],
+        "library": [CostPrinter(every=1, unit="iteration", file=io.StringIO()),
+                    ProgressBar(enabled=False), EarlyStopping(monitor="loss", patience=100),
+                    Checkpoint(tmp_path / "ckpt")],
+    }[callbacks]
+    Trainer(net, optimizer="sgd", learning_rate=0.1, batch_size=50, callbacks=chosen,
+            random_state=0).fit(X, Y, epochs=4)
+    assert len(resyncs) == 1  # when the step was made
+
+
+def test_bounds_are_taken_again_every_resync_steps(monkeypatch, resyncs):
+    """Raised step by step they only grow; every RESYNC_STEPS steps they are exact again."""
+    monkeypatch.setattr(fused_sgd, "RESYNC_STEPS", 3)
+    X, Y = classification()
+    net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
+    net.initialize(0)
+    step = FusedSGD(net)
+    for _ in range(10):
+        exact_before = true_norms(net)
+        assert step.step(X, Y, None, net.workspace(len(X)), learning_rate=0.5)[1]
+        for bound, norm in zip(step.norm_bounds, true_norms(net), strict=True):
+            assert bound >= norm * (1 - 1e-12)
+    # Taken when made, then before steps 4, 7 and 10, each time exactly.
+    assert len(resyncs) == 4
+    for _, bounds in resyncs[1:]:
+        assert all(bound > 0 for bound in bounds)
+    np.testing.assert_allclose(resyncs[-1][1], exact_before, rtol=1e-12)
+
+
 # ------------------------------------------------------------------ divergence
 class Snapshots(Callback):
     """Keeps the parameters after every batch."""
@@ -242,13 +343,13 @@ def test_update_that_could_overflow_is_not_applied(always_fused):
     net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy", dtype="float32")
     net.initialize(0)
     step = FusedSGD(net)
-    step.start_epoch()
+    step.resync()
     before = net.params.copy()
     step.norm_bounds[1] = 0.3 * float(np.finfo(np.float32).max)  # as if W[2] were huge
     cost, updated = step.step(X, Y, None, net.workspace(len(X)), learning_rate=1e37)
     assert math.isfinite(cost) and not updated
     np.testing.assert_array_equal(net.params, before)
-    step.start_epoch()  # exact norms again: an ordinary step goes through
+    step.resync()  # exact norms again: an ordinary step goes through
     assert step.step(X, Y, None, net.workspace(len(X)), learning_rate=0.1)[1]
     assert not np.array_equal(net.params, before)
 
@@ -342,7 +443,7 @@ def momentum_step(rule, l2=0.1, seed=0):
     Y = net.output(X) + 1e-3
     velocity = np.random.default_rng(seed + 1).standard_normal(net.n_params) * 3.0
     step = FusedSGD(net, l2=l2, velocity=velocity, momentum=0.9, nesterov=rule == "nesterov")
-    step.start_epoch()
+    step.resync()
     return step, net, velocity, X, Y
 
 
@@ -371,7 +472,7 @@ def test_a_velocity_that_could_overflow_the_weights_is_not_applied(rule):
     assert math.isfinite(cost) and not updated
     np.testing.assert_array_equal(net.params, before)
     np.testing.assert_array_equal(velocity, velocity_before)
-    step.start_epoch()  # exact norms again: the same step goes through
+    step.resync()  # exact norms again: the same step goes through
     assert step.step(X, Y, None, net.workspace(len(X)), learning_rate=1e-3)[1]
 
 

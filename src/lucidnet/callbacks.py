@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import IO, Any
 
 import numpy as np
@@ -38,9 +38,18 @@ __all__ = ["Callback", "History", "EarlyStopping", "Checkpoint", "ProgressBar", 
 
 
 class Callback:
-    """Base class of the callback protocol; every hook is a no-op."""
+    """Base class of the callback protocol; every hook is a no-op.
+
+    ``changes_parameters`` says whether a hook may change the network's parameters or
+    the optimizer's state while the fit runs (between batches or epochs): the fused
+    SGD step (:mod:`lucidnet.fused_sgd`) keeps bounds on their norms and takes them
+    again after such a hook.  True unless a callback says otherwise; lucidnet's own
+    callbacks only read them while the fit runs (``EarlyStopping`` restores the best
+    weights after the last epoch).
+    """
 
     trainer: Any = None
+    changes_parameters: bool = True
 
     def set_trainer(self, trainer: Any) -> None:
         """Called by the trainer before training starts."""
@@ -81,6 +90,11 @@ def overrides_batch_end(callback: Callback) -> bool:
     return bool(getattr(callback, "per_batch", overrides(callback, "on_batch_end")))
 
 
+def may_change_parameters(callbacks: Iterable[Callback]) -> bool:
+    """True when a callback among ``callbacks`` may change the parameters mid-fit."""
+    return any(getattr(callback, "changes_parameters", True) for callback in callbacks)
+
+
 class History(Callback):
     """Per-epoch logs of a trainer, across fits, partial fits and resumes.
 
@@ -96,6 +110,8 @@ class History(Callback):
     best_epoch : int or None
         The 0-based epoch whose weights early stopping kept, when it ran.
     """
+
+    changes_parameters = False
 
     def __init__(self) -> None:
         self.history: dict[str, list[float]] = {}
@@ -148,6 +164,8 @@ class EarlyStopping(Callback):
     min_delta : float, default 1e-4
     restore_best_weights : bool, default True
     """
+
+    changes_parameters = False
 
     state_key = "early_stopping"
 
@@ -231,6 +249,8 @@ class Checkpoint(Callback):
     callbacks so that their state at the end of the epoch is included.
     """
 
+    changes_parameters = False
+
     def __init__(self, directory: str | os.PathLike, every: int = 1) -> None:
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
             raise ValueError(f"checkpoint_every must be an int >= 1; got {every!r}")
@@ -249,6 +269,8 @@ class ProgressBar(Callback):
 
     Silent unless ``enabled`` and standard error is a terminal, or ``enabled="always"``.
     """
+
+    changes_parameters = False
 
     def __init__(self, enabled: bool | str = True, file: IO[str] | None = None) -> None:
         if enabled not in (True, False, "always"):
@@ -296,6 +318,8 @@ class CostPrinter(Callback):
     ``unit="iteration"`` prints ``Cost after iteration 100: 0.693147`` from each
     mini-batch's cost (an iteration is one update; with full batches they coincide).
     """
+
+    changes_parameters = False
 
     def __init__(self, every: int = 100, unit: str = "epoch", file: IO[str] | None = None) -> None:
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:

@@ -43,6 +43,7 @@ from .callbacks import (
     EarlyStopping,
     History,
     ProgressBar,
+    may_change_parameters,
     overrides,
     overrides_batch_end,
 )
@@ -494,11 +495,14 @@ class Trainer:
         at_begin = [callback for callback in callbacks
                     if overrides(callback, "on_epoch_begin")]
         at_end = [callback for callback in callbacks if overrides(callback, "on_epoch_end")]
+        resync_each_epoch = fused is not None and may_change_parameters(at_begin + at_end)
         # Overflow on the way to a non-finite loss is expected; the loop checks for it.
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for epoch in range(self.history.epochs, self.target_epochs):
                 for callback in at_begin:
                     callback.on_epoch_begin(epoch)
+                if resync_each_epoch:  # a callback may have changed the parameters
+                    fused.resync()
                 rate = self._set_rate(epoch)
                 logs = {"loss": self._run_epoch(batches, epoch, per_batch, fused), "lr": rate}
                 self._end_epoch(epoch, logs, validation, at_end)
@@ -571,8 +575,7 @@ class Trainer:
         non-finite loss is expected, and checked here.
         """
         network, optimizer = self.network, self.optimizer
-        if fused is not None:
-            fused.start_epoch()
+        resync_each_batch = fused is not None and may_change_parameters(per_batch)
         total = 0.0
         for batch, (X, Y, weights) in enumerate(batches.epoch(self.rng)):
             size = len(X)
@@ -593,8 +596,8 @@ class Trainer:
                 logs = {"loss": cost, "size": size, "iteration": self.iterations - 1}
                 for callback in per_batch:
                     callback.on_batch_end(batch, logs)
-                if fused is not None:  # a callback may have changed the parameters
-                    fused.start_epoch()
+                if resync_each_batch:  # a callback may have changed the parameters
+                    fused.resync()
         return total / batches.m
 
     def _step(self, X, Y, weights, workspace, epoch: int, batch: int) -> tuple[float, bool]:
