@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _positive_ints(parser: argparse.ArgumentParser, option: str, text: str) -> list[int]:
+    """``text`` such as ``"32,128"`` as ints; a usage error naming ``option`` otherwise."""
     try:
         values = [int(part) for part in text.split(",")]
     except ValueError:

@@ -12,7 +12,7 @@ import pytest
 from autograd import grad
 
 from lucidnet import Network, fused_sgd
-from lucidnet.callbacks import Callback
+from lucidnet.callbacks import Callback, History
 from lucidnet.errors import DivergenceError
 from lucidnet.fused_sgd import FusedSGD
 from lucidnet.training import Trainer
@@ -196,18 +196,41 @@ def test_partial_fit_takes_the_fused_route(always_fused):
 
 
 # ------------------------------------------------------- norm bounds kept exact
-class Grow(Callback):
-    """Scales the parameters by 1.5 after every epoch (or batch): a change the fused
-    step cannot see."""
+def grow(trainer):
+    """Scale the parameters by 1.5 and the velocity, if any, by 30: changes the fused
+    step cannot see, larger than the slack of its bounds."""
+    trainer.network.params *= 1.5
+    if "velocity" in trainer.optimizer.state:
+        trainer.optimizer.state["velocity"] *= 30
 
-    def __init__(self, net, per_batch=False):
-        self.net, self.per_batch = net, per_batch
+
+class Grow(Callback):
+    """Grows the parameters in one hook: ``when`` is "epoch_end", "epoch_begin" or "batch"."""
+
+    def __init__(self, when):
+        self.when = when
+        self.per_batch = when == "batch"
+
+    def on_epoch_begin(self, epoch, logs=None):
+        if self.when == "epoch_begin":
+            grow(self.trainer)
 
     def on_epoch_end(self, epoch, logs):
-        self.net.params *= 1.5
+        if self.when == "epoch_end":
+            grow(self.trainer)
 
     def on_batch_end(self, batch, logs=None):
-        self.net.params *= 1.5
+        if self.when == "batch":
+            grow(self.trainer)
+
+
+class GrowingHistory(History):
+    """A subclass of a read-only callback that changes the parameters: it must not be
+    taken to be read-only."""
+
+    def on_epoch_end(self, epoch, logs):
+        super().on_epoch_end(epoch, logs)
+        grow(self.trainer)
 
 
 class ReadOnly(Callback):
@@ -217,14 +240,17 @@ class ReadOnly(Callback):
         pass
 
 
-def true_norms(net):
-    return [np.linalg.norm(np.concatenate([layer.W.ravel(), layer.b])) for layer in net.layers]
+def true_norms(net, flat=None):
+    """``||(W, b)||`` per layer of ``net``, or of ``flat`` laid out like its parameters."""
+    views = fused_sgd._layer_views(net, net.params if flat is None else flat)
+    return [np.linalg.norm(np.concatenate([W.ravel(), b])) for W, b in views]
 
 
 @pytest.fixture
 def resyncs(monkeypatch):
     """Every (FusedSGD, norm bounds just taken) pair, one per resync; and every step
-    checks first that the kept bounds are at least the parameters' true norms."""
+    checks first that the kept bounds are at least the true norms of the parameters
+    and of the velocity."""
     calls = []
     resync, step = FusedSGD.resync, FusedSGD.step
 
@@ -233,8 +259,13 @@ def resyncs(monkeypatch):
         calls.append((self, list(self.norm_bounds)))
 
     def checked_step(self, *args, **kwargs):
-        for bound, norm in zip(self.norm_bounds, true_norms(self.network), strict=True):
-            assert bound >= norm * (1 - 1e-12)
+        net = self.network
+        for bound, norm in zip(self.norm_bounds, true_norms(net), strict=True):
+            assert bound >= norm * (1 - 1e-12), "weights"
+        if self.velocity is not None:
+            flat = np.concatenate([part for W, b in self.velocity for part in (W.ravel(), b)])
+            for bound, norm in zip(self.velocity_bounds, true_norms(net, flat), strict=True):
+                assert bound >= norm * (1 - 1e-12), "velocity"
         return step(self, *args, **kwargs)
 
     monkeypatch.setattr(FusedSGD, "resync", recording)
@@ -242,19 +273,32 @@ def resyncs(monkeypatch):
     return calls
 
 
-@pytest.mark.parametrize("per_batch", [False, True], ids=["epoch", "batch"])
+def hooked_progress_bar():
+    """A read-only library callback given a hook of its own on the instance."""
+    from lucidnet.callbacks import ProgressBar
+
+    bar = ProgressBar(enabled=False)
+    bar.on_epoch_end = lambda epoch, logs: grow(bar.trainer)
+    return bar
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "nesterov"])
+@pytest.mark.parametrize("when", ["epoch_end", "epoch_begin", "batch", "subclass", "instance"])
 def test_bounds_are_taken_again_after_a_callback_that_may_change_parameters(
-    always_fused, resyncs, per_batch
+    always_fused, resyncs, optimizer, when
 ):
-    """Without it the kept bounds would sit below the grown weights' norms, and could
-    let an overflowing update through."""
+    """Without it the kept bounds would sit below the grown norms, and could let an
+    overflowing update through (checked before every step by the fixture)."""
     X, Y = classification()
     net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
     net.initialize(0)
-    Trainer(net, optimizer="sgd", learning_rate=1e-4, batch_size=50,
-            callbacks=[Grow(net, per_batch)], random_state=0).fit(X, Y, epochs=3)
-    # When the step is made, then after each epoch's and (3 per epoch) batch's call.
-    assert len(resyncs) == 1 + 3 + (9 if per_batch else 0)
+    callback = {"subclass": GrowingHistory, "instance": hooked_progress_bar}.get(
+        when, lambda: Grow(when))()
+    Trainer(net, optimizer=optimizer, learning_rate=1e-4, batch_size=50,
+            callbacks=[callback], random_state=0).fit(X, Y, epochs=3)
+    # When the step is made, then at the start of each of the 3 epochs, and after each
+    # of the 3 batches of every epoch for a per-batch callback.
+    assert len(resyncs) == 1 + 3 + (9 if when == "batch" else 0)
 
 
 @pytest.mark.parametrize("callbacks", ["none", "read-only", "library"])
@@ -289,10 +333,8 @@ def test_bounds_are_taken_again_every_resync_steps(monkeypatch, resyncs):
         assert step.step(X, Y, None, net.workspace(len(X)), learning_rate=0.5)[1]
         for bound, norm in zip(step.norm_bounds, true_norms(net), strict=True):
             assert bound >= norm * (1 - 1e-12)
-    # Taken when made, then before steps 4, 7 and 10, each time exactly.
+    # Taken when made, then before steps 4, 7 and 10, the last time exactly.
     assert len(resyncs) == 4
-    for _, bounds in resyncs[1:]:
-        assert all(bound > 0 for bound in bounds)
     np.testing.assert_allclose(resyncs[-1][1], exact_before, rtol=1e-12)
 
 

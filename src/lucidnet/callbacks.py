@@ -40,16 +40,23 @@ __all__ = ["Callback", "History", "EarlyStopping", "Checkpoint", "ProgressBar", 
 class Callback:
     """Base class of the callback protocol; every hook is a no-op.
 
-    ``changes_parameters`` says whether a hook may change the network's parameters or
-    the optimizer's state while the fit runs (between batches or epochs): the fused
-    SGD step (:mod:`lucidnet.fused_sgd`) keeps bounds on their norms and takes them
-    again after such a hook.  True unless a callback says otherwise; lucidnet's own
-    callbacks only read them while the fit runs (``EarlyStopping`` restores the best
-    weights after the last epoch).
+    ``changes_parameters`` says whether a hook may change the values of the network's
+    parameters or of the optimizer's state arrays while the fit runs (between batches
+    or epochs): the fused SGD step (:mod:`lucidnet.fused_sgd`) keeps bounds on their
+    norms and takes them again after such a hook.  True unless a class says otherwise
+    in its own body (a subclass of a read-only callback is not taken to be read-only
+    too), and for any callback with a hook set on the instance.  lucidnet's own
+    callbacks only read while the fit runs (``EarlyStopping`` restores the best weights
+    after the last epoch).
     """
 
     trainer: Any = None
     changes_parameters: bool = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "changes_parameters" not in vars(cls):
+            cls.changes_parameters = True
 
     def set_trainer(self, trainer: Any) -> None:
         """Called by the trainer before training starts."""
@@ -90,9 +97,18 @@ def overrides_batch_end(callback: Callback) -> bool:
     return bool(getattr(callback, "per_batch", overrides(callback, "on_batch_end")))
 
 
+# The hooks that run while a fit's steps do (on_train_begin runs before the first).
+_MID_FIT_HOOKS = ("on_epoch_begin", "on_epoch_end", "on_batch_end")
+
+
 def may_change_parameters(callbacks: Iterable[Callback]) -> bool:
-    """True when a callback among ``callbacks`` may change the parameters mid-fit."""
-    return any(getattr(callback, "changes_parameters", True) for callback in callbacks)
+    """True when a callback among ``callbacks`` may change the parameters mid-fit (see
+    :class:`Callback`)."""
+    return any(
+        getattr(callback, "changes_parameters", True)
+        or any(hook in getattr(callback, "__dict__", {}) for hook in _MID_FIT_HOOKS)
+        for callback in callbacks
+    )
 
 
 class History(Callback):

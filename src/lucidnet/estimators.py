@@ -523,6 +523,8 @@ class _AdaptiveStopping(EarlyStopping):
     1e-6, instead of at the first plateau.
     """
 
+    changes_parameters = False  # it only sets stop_training
+
     def on_epoch_end(self, epoch, logs):
         super().on_epoch_end(epoch, logs)
         if self.trainer.stop_training and self.trainer.optimizer.learning_rate > _MIN_ADAPTIVE_RATE:
