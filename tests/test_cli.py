@@ -218,6 +218,24 @@ def test_bad_option_values(tmp_path: Path) -> None:
     assert_usage_error(run("train", "--dataset", "iris", "--optimizer", "nope", expect=None),
                        "--optimizer", "adam")
     assert_usage_error(run("train", expect=None), "--dataset")
+    # nan and inf pass an open lower bound and compare false with every bound.
+    for option, value in [("--lr", "nan"), ("--lr", "inf"), ("--alpha", "nan"),
+                          ("--validation", "nan"), ("--test-size", "nan")]:
+        assert_usage_error(run("train", "--dataset", "iris", option, value, expect=None),
+                           option, value)
+    assert_usage_error(run("train", "--dataset", "iris", "--seed", "-1", expect=None),
+                       "--seed", "-1")
+
+
+def test_learning_rate_has_its_long_name_too() -> None:
+    losses = {}
+    for spelling in ("--lr", "--learning-rate"):
+        for rate in ("0.01", "0.3"):
+            done = run("train", "--dataset", "iris", spelling, rate, "--epochs", "3", "--json")
+            losses[spelling, rate] = json.loads(done.stdout)["metrics"]
+    assert losses["--lr", "0.01"] == losses["--learning-rate", "0.01"]
+    assert losses["--lr", "0.3"] == losses["--learning-rate", "0.3"]
+    assert losses["--lr", "0.01"] != losses["--lr", "0.3"]
 
 
 def test_failed_run_keeps_the_existing_model(bad_files: dict[str, Path], tmp_path: Path) -> None:
@@ -238,6 +256,9 @@ def test_divergence_exits_1_and_keeps_the_existing_model(tmp_path: Path) -> None
                "--optimizer", "sgd", "--lr", "10", "--out", str(out), expect=1)
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("error: ") and "no model was written" in done.stderr
+    # The advice names the command line's option, not the Python argument.
+    assert "(--lr 10); try a smaller --lr" in done.stderr
+    assert "learning_rate" not in done.stderr and "clip_norm" not in done.stderr
     assert out.read_bytes() == b"previous model"
 
 

@@ -288,7 +288,7 @@ def test_npy_errors(tmp_path):
     with raises("ok.npy: a target column is required"):
         read_table(tmp_path / "ok.npy", require_target=True)
     (tmp_path / "junk.npy").write_bytes(b"not numpy")
-    with raises("junk.npy: cannot read"):
+    with raises("junk.npy: not a NumPy .npy file"):
         read_table(tmp_path / "junk.npy")
 
 
@@ -312,7 +312,8 @@ def test_npz_round_trip(tmp_path):
 def test_npz_errors(tmp_path):
     X = np.ones((4, 2))
     np.savez(tmp_path / "d.npz", X=X, y=np.ones(4))
-    with raises("d.npz: the file holds its target as array 'y'; do not also pass target=0"):
+    with raises("d.npz: the file holds its target as array 'y'; do not also name a target "
+                "column (0)"):
         read_table(tmp_path / "d.npz", 0)
     np.savez(tmp_path / "short.npz", X=X, y=np.ones(3))
     with raises("array 'y' must have shape (4,) to match 'X' of shape (4, 2); got shape (3,)"):
@@ -323,6 +324,32 @@ def test_npz_errors(tmp_path):
     np.savez(tmp_path / "inf.npz", X=X, y=np.array([1, 2, np.inf, 3]))
     with raises("array 'y' must be finite; element [2] is inf"):
         read_table(tmp_path / "inf.npz")
+
+
+def test_damaged_numpy_files_are_named(tmp_path):
+    """Files that are not what their suffix says: one DataError naming the file, not
+    zipfile's or NumPy's own exception."""
+    import zipfile
+
+    np.savez(tmp_path / "whole.npz", X=np.ones((4, 2)), y=np.ones(4))
+    cases = {
+        "zip-magic.npz": b"PK\x03\x04" + b"garbage" * 10,
+        "truncated.npz": (tmp_path / "whole.npz").read_bytes()[:300],
+        "text.npy": b"a,b\n1,2\n",
+    }
+    for name, content in cases.items():
+        (tmp_path / name).write_bytes(content)
+    with zipfile.ZipFile(tmp_path / "member.npz", "w") as archive:
+        archive.writestr("X.npy", b"not an array")
+    expected = {
+        "zip-magic.npz": "cannot read as a NumPy .npz file",
+        "truncated.npz": "cannot read as a NumPy .npz file",
+        "text.npy": "not a NumPy .npy file",
+        "member.npz": "array 'X' of the archive is not a NumPy .npy array",
+    }
+    for name, message in expected.items():
+        with raises(f"{name}: {message}"):
+            read_table(tmp_path / name)
 
 
 def test_parquet_round_trip(tmp_path):

@@ -591,6 +591,10 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
     from .estimators import NeuralNetClassifier, NeuralNetRegressor
 
     optimizer = options["optimizer"]
+    early_stopping = bool(options["early_stopping"] and options["validation"] > 0)
+    # The rows the estimator fits on: it holds out ceil(fraction * n) for early
+    # stopping (scikit-learn's train_test_split), and warns of a batch larger than that.
+    n_fit = n_train - math.ceil(options["validation"] * n_train) if early_stopping else n_train
     params: dict[str, Any] = {
         "hidden_layer_sizes": tuple(options["hidden"]),
         "activation": options["activation"],
@@ -599,9 +603,9 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
         "momentum": 0.0 if optimizer in ("sgd", "gd") else 0.9,
         "learning_rate_init": options["learning_rate"],
         "max_iter": options["epochs"],
-        "batch_size": min(options["batch_size"], n_train),
+        "batch_size": min(options["batch_size"], max(n_fit, 1)),
         "alpha": options["alpha"],
-        "early_stopping": bool(options["early_stopping"] and options["validation"] > 0),
+        "early_stopping": early_stopping,
         # The validation loss, not accuracy: on a small validation set accuracy moves
         # in coarse steps and peaks within a few epochs, stopping far too soon.
         "early_stopping_monitor": "loss",

@@ -18,6 +18,7 @@ traceback.
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -58,6 +59,17 @@ class IntList(click.ParamType):
                 ctx,
             )
         return tuple(int(part) for part in parts)
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A ``click.FloatRange`` that also refuses ``nan`` and ``inf`` (which compare
+    false with every bound, or pass an open one)."""
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> float:
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a finite number.", param, ctx)
+        return number
 
 
 class RegistryChoice(click.Choice):
@@ -121,7 +133,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.Abort:
         _fail("interrupted", 130)
     except DivergenceError as exc:
-        _fail(f"{exc}; no model was written", FAILURE)
+        if exc.learning_rate is None:
+            _fail(f"{exc}; no model was written", FAILURE)
+        _fail(f"{exc.where} (--lr {exc.learning_rate:g}); try a smaller --lr; no model was "
+              "written", FAILURE)
     except (LucidnetError, ValueError) as exc:
         # LucidnetError covers DataError and ModelFileError; ValueError is what the
         # library's argument checks raise for values a user passed on the command line.
@@ -153,7 +168,8 @@ def cli() -> None:
       lucidnet gradcheck --hidden 5,3 --activation tanh
       lucidnet explain --layers 2,3,1 --examples 3 --columns
 
-    Errors print one line 'error: ...' and exit with status 2.
+    Errors print one line 'error: ...' and exit with status 2 (bad data, options or
+    model file) or 1 (training diverged, gradients disagree).
     """
 
 
@@ -169,15 +185,16 @@ def _training_options(function: Callable) -> Callable:
                      help="Task; 'auto' infers it from the target column."),
         click.option("--optimizer", type=RegistryChoice(_optimizer_names), default="adam",
                      show_default=True, help="Optimizer."),
-        click.option("--lr", "learning_rate", type=click.FloatRange(min=0, min_open=True),
+        click.option("--lr", "--learning-rate", "learning_rate",
+                     type=FiniteFloatRange(min=0, min_open=True),
                      default=1e-3, show_default=True, help="Learning rate."),
         click.option("--epochs", type=click.IntRange(min=1), default=200, show_default=True,
                      help="Most passes over the training data."),
         click.option("--batch-size", type=click.IntRange(min=1), default=32,
                      show_default=True, help="Examples per mini-batch."),
-        click.option("--alpha", "--l2", "alpha", type=click.FloatRange(min=0), default=1e-4,
+        click.option("--alpha", "--l2", "alpha", type=FiniteFloatRange(min=0), default=1e-4,
                      show_default=True, help="L2 penalty on the weights."),
-        click.option("--validation", type=click.FloatRange(0, 1, max_open=True), default=0.2,
+        click.option("--validation", type=FiniteFloatRange(0, 1, max_open=True), default=0.2,
                      show_default=True,
                      help="Fraction of the training rows held out for validation (0: none)."),
         click.option("--early-stopping/--no-early-stopping", default=True, show_default=True,
@@ -188,7 +205,7 @@ def _training_options(function: Callable) -> Callable:
         click.option("--standardize/--no-standardize", default=True, show_default=True,
                      help="Scale each feature to mean 0, standard deviation 1 "
                           "(the scaling is stored in the model file)."),
-        click.option("--seed", type=int, default=0, show_default=True,
+        click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
                      help="Random seed: same seed, same model."),
         click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32",
                      show_default=True, help="Floating-point precision."),
@@ -212,7 +229,7 @@ def _training_options(function: Callable) -> Callable:
               help="Target column: its name, or its 0-based index.")
 @click.option("--dataset", type=RegistryChoice(_dataset_names), default=None,
               help="Train on a built-in data set instead of DATA (a test split is held out).")
-@click.option("--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+@click.option("--test-size", type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
               default=0.2, show_default=True,
               help="With --dataset: fraction of rows held out as a test set.")
 @_training_options
@@ -248,7 +265,7 @@ def train(**options: Any) -> None:
 @cli.command()
 @click.option("--dataset", type=RegistryChoice(_dataset_names), default="breast_cancer",
               show_default=True, help="Built-in data set to train on.")
-@click.option("--test-size", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+@click.option("--test-size", type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
               default=0.2, show_default=True, help="Fraction of rows held out as a test set.")
 @_training_options
 def demo(**options: Any) -> None:
@@ -411,7 +428,7 @@ def _short(value: Any, limit: int = 12) -> str:
 @click.argument("name", type=RegistryChoice(_dataset_names), metavar="NAME")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
               help="Write the CSV here instead of to stdout.")
-@click.option("--seed", type=int, default=0, show_default=True,
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the generated sets (moons, circles, planar).")
 def dataset(name: str, out: str | None, seed: int) -> None:
     """Write a built-in data set as CSV: the features, then a 'target' column.
@@ -447,15 +464,16 @@ def dataset(name: str, out: str | None, seed: int) -> None:
               help="Loss [default: the output activation's natural one, else "
                    "binary_cross_entropy].")
 @click.option("--no-bias", is_flag=True, help="Layers without biases.")
-@click.option("--l2", type=click.FloatRange(min=0), default=0.0, show_default=True,
+@click.option("--l2", type=FiniteFloatRange(min=0), default=0.0, show_default=True,
               help="Check the L2-penalized cost's gradient.")
 @click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float64",
               show_default=True, help="The network's dtype (the check itself runs in float64).")
-@click.option("--epsilon", type=click.FloatRange(min=0, min_open=True), default=1e-7,
+@click.option("--epsilon", type=FiniteFloatRange(min=0, min_open=True), default=1e-7,
               show_default=True, help="Step of the central differences.")
-@click.option("--threshold", type=click.FloatRange(min=0, min_open=True), default=1e-7,
+@click.option("--threshold", type=FiniteFloatRange(min=0, min_open=True), default=1e-7,
               show_default=True, help="Pass when the relative difference is below this.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Random seed.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+              help="Random seed.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 def gradcheck(**options: Any) -> None:
     """Check backpropagation against central differences on a small random network.

@@ -43,6 +43,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,9 @@ __all__ = [
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "+nan", "null", "none", "?"})
 
 PathLike = str | os.PathLike[str]
+
+# The first bytes of every .npy file (the format's magic string).
+_NPY_MAGIC = b"\x93NUMPY"
 
 # Candidate delimiters per suffix, most likely first. ``None`` means runs of
 # whitespace, which only a ``.txt`` file may use (np.savetxt's default).
@@ -500,6 +504,10 @@ def _target_from_cells(
 
 
 def _read_npy(path: str, target: str | int | None) -> Table:
+    # Checked first: for any other file NumPy's own error is about pickles.
+    with open(path, "rb") as fh:
+        if fh.read(len(_NPY_MAGIC)) != _NPY_MAGIC:
+            raise DataError("not a NumPy .npy file (it lacks the .npy header)", path=path)
     try:
         array = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
@@ -509,7 +517,9 @@ def _read_npy(path: str, target: str | int | None) -> Table:
 
 def _read_npz(path: str, target: str | int | None) -> Table:
     try:
-        with np.load(path, allow_pickle=False) as archive:
+        # The file opened here, not by np.load, which leaves it open when the
+        # archive turns out to be damaged.
+        with open(path, "rb") as fh, np.load(fh, allow_pickle=False) as archive:
             keys = list(archive.files)
             if "X" in keys:
                 X = archive["X"]
@@ -522,15 +532,21 @@ def _read_npz(path: str, target: str | int | None) -> Table:
                     f"found {keys}",
                     path=path,
                 )
-    except (ValueError, OSError, EOFError) as exc:
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as exc:
         if isinstance(exc, DataError):
             raise
         raise DataError(f"cannot read as a NumPy .npz file: {exc}", path=path) from None
+    for name, member in (("X", X), ("y", y)):
+        # np.load hands back the raw bytes of a member that is not a .npy array.
+        if member is not None and not isinstance(member, np.ndarray):
+            raise DataError(f"array {name!r} of the archive is not a NumPy .npy array",
+                            path=path)
     if y is None:
         return _table_from_array(X, target, path)
     if target is not None:
         raise DataError(
-            f"the file holds its target as array 'y'; do not also pass target={target!r}",
+            f"the file holds its target as array 'y'; do not also name a target "
+            f"column ({target!r})",
             path=path,
         )
     table = _table_from_array(X, None, path)

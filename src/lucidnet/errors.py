@@ -52,4 +52,20 @@ class ModelFileError(LucidnetError, ValueError):
 
 
 class DivergenceError(LucidnetError, FloatingPointError):
-    """Training produced a non-finite cost; the network keeps its last finite parameters."""
+    """Training produced a non-finite cost; the network keeps its last finite parameters.
+
+    Attributes
+    ----------
+    where : str
+        What diverged and when, without advice ("training diverged: the loss became inf
+        at epoch 3, batch 2"); the whole message when the raiser gave no more.
+    learning_rate : float or None
+        The learning rate in use, when one sets the step; the command line names it by
+        its option.
+    """
+
+    def __init__(self, message: str, *, where: str | None = None,
+                 learning_rate: float | None = None) -> None:
+        super().__init__(message)
+        self.where = message if where is None else where
+        self.learning_rate = learning_rate

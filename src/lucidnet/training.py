@@ -569,8 +569,9 @@ class Trainer:
     ) -> float:
         """One pass over the data, batch by batch; returns the mean loss over its rows.
 
-        With ``fused`` (plain SGD), each batch is one :meth:`FusedSGD.step`; otherwise
-        the network's gradient, then the optimizer's step.  The caller runs it under
+        With ``fused`` (SGD, momentum or nesterov), each batch is one
+        :meth:`FusedSGD.step`; otherwise the network's gradient, then the optimizer's
+        step.  The caller runs it under
         ``np.errstate(over/invalid/divide="ignore")``: overflow on the way to a
         non-finite loss is expected, and checked here.
         """
@@ -624,10 +625,13 @@ class Trainer:
             grads *= self.clip_norm / norm
 
     def _divergence(self, epoch: int, batch: int, what: str) -> DivergenceError:
+        where = f"training diverged: {what} at epoch {epoch}, batch {batch}"
+        rate = self.optimizer.learning_rate
         return DivergenceError(
-            f"training diverged: {what} at epoch {epoch}, batch {batch} "
-            f"(learning_rate={self.optimizer.learning_rate:g}); the network keeps its last "
-            "finite parameters; try a smaller learning_rate, clip_norm or scaled inputs"
+            f"{where} (learning_rate={rate:g}); the network keeps its last finite "
+            "parameters; try a smaller learning_rate, clip_norm or scaled inputs",
+            where=where,
+            learning_rate=rate,
         )
 
     def _end_epoch(self, epoch, logs, validation, callbacks) -> None:
