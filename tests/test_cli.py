@@ -365,6 +365,18 @@ def test_evaluate_and_info_on_a_cli_model(cancer_csv: Path,
     assert "Dense 2" in run("info", str(model_path)).stdout
 
 
+def test_evaluate_names_the_models_target_when_the_file_lacks_it(
+        cancer_csv: Path, cancer_model: tuple[Path, dict], tmp_path: Path) -> None:
+    header, rows = read_csv(cancer_csv)
+    keep = [j for j, name in enumerate(header) if name != "diagnosis"]
+    unlabelled = tmp_path / "unlabelled.csv"
+    unlabelled.write_text("\n".join(",".join(row[j] for j in keep)
+                                    for row in [header, *rows]) + "\n")
+    done = run("evaluate", str(cancer_model[0]), str(unlabelled), expect=None)
+    assert_usage_error(done, "unlabelled.csv", "no column 'diagnosis' (the model's target)",
+                       "--target")
+
+
 def test_python_models_are_usable_by_the_cli(tmp_path: Path) -> None:
     import warnings
 

@@ -192,7 +192,8 @@ def test_empty_and_header_only(tmp_path, text, message):
 
 def test_unknown_target_lists_columns(tmp_path):
     path = write(tmp_path, "t.csv", CSV)
-    with raises("t.csv: no target column 'lable'; available columns: 'a', 'b', 'label'"):
+    with raises("t.csv: no target column 'lable'; did you mean 'label'? "
+                "available columns: 'a', 'b', 'label'"):
         read_table(path, "lable")
     with raises("target column index 3 is out of range for 3 columns (valid: -3 to 2)"):
         read_table(path, 3)
@@ -405,6 +406,15 @@ def test_write_predictions_round_trip(tmp_path):
     write_predictions(path, np.eye(2), header=["p0", "p1"])
     assert path.read_text() == "p0,p1\n1.0,0.0\n0.0,1.0\n"
     assert [p.name for p in tmp_path.iterdir()] == ["pred.csv"]
+
+
+def test_float32_predictions_are_written_with_float32_digits(tmp_path):
+    proba = np.array([[0.99999994, 2.9802322e-08], [0.5, 0.5], [1 / 3, 2 / 3]], np.float32)
+    write_predictions(tmp_path / "p.csv", proba, header=["a", "b"])
+    lines = (tmp_path / "p.csv").read_text().splitlines()
+    assert lines[1] == "0.99999994,2.9802322e-08"
+    read_back = np.array([[float(cell) for cell in line.split(",")] for line in lines[1:]])
+    np.testing.assert_array_equal(read_back.astype(np.float32), proba)
 
 
 def test_write_predictions_checks_header(tmp_path):

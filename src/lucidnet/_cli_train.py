@@ -324,7 +324,10 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
     if target is None and trained_on and trained_on in column_names(path):
         # DATA still holds the column the model was trained to predict: leave it out.
         target = trained_on
-    table = read_table(path, _target_argument(target), require_target=require_target)
+    table = read_table(path, _target_argument(target))
+    if require_target and table.target is None:
+        missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
+        raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
     if table.n_features != bundle.n_features:
         hint = "" if target is not None else "; pass --target COL if DATA also holds the labels"
         raise DataError(

@@ -41,6 +41,7 @@ whitespace): the empty string, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` and
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import os
 import zipfile
@@ -225,8 +226,10 @@ def _resolve_target(target: str | int | None, names: Sequence[str], path: str) -
             return list(names).index(target)
         text = target.strip()
         if not text.lstrip("-").isdigit():
+            close = difflib.get_close_matches(target, [str(name) for name in names], n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
             raise DataError(
-                f"no target column {target!r}; available columns: {_list_names(names)}",
+                f"no target column {target!r}; {hint}available columns: {_list_names(names)}",
                 path=path,
             )
         target = int(text)
@@ -696,12 +699,16 @@ def write_predictions(
     path : str or path-like
         Destination CSV file.
     predictions : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        Numbers (written in shortest round-trip form) or labels.
+        Numbers (written in the shortest form that reads back as the same value of
+        their dtype: ``0.99999994`` for a float32, not its float64 digits) or labels.
     header : str or sequence of str
         Column name(s): one per output column.
     """
     destination = os.fspath(path)
     values = np.asarray(predictions)
+    if values.dtype == np.float32:
+        # NumPy's shortest float32 repr; tolist() would print float64 digits.
+        values = values.astype(str)
     if values.ndim == 1:
         rows = [[value] for value in values.tolist()]
         n_cols = 1
