@@ -337,6 +337,7 @@ def test_damaged_numpy_files_are_named(tmp_path):
         "zip-magic.npz": b"PK\x03\x04" + b"garbage" * 10,
         "truncated.npz": (tmp_path / "whole.npz").read_bytes()[:300],
         "text.npy": b"a,b\n1,2\n",
+        "text.npz": b"a,b\n1,2\n",
     }
     for name, content in cases.items():
         (tmp_path / name).write_bytes(content)
@@ -346,6 +347,7 @@ def test_damaged_numpy_files_are_named(tmp_path):
         "zip-magic.npz": "cannot read as a NumPy .npz file",
         "truncated.npz": "cannot read as a NumPy .npz file",
         "text.npy": "not a NumPy .npy file",
+        "text.npz": "not a NumPy .npz file (it is not a zip archive)",
         "member.npz": "array 'X' of the archive is not a NumPy .npy array",
     }
     for name, message in expected.items():

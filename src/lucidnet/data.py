@@ -69,8 +69,10 @@ MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "+nan", "null", "non
 
 PathLike = str | os.PathLike[str]
 
-# The first bytes of every .npy file (the format's magic string).
+# The first bytes of every .npy file (the format's magic string) and of a zip archive
+# (an .npz is one).
 _NPY_MAGIC = b"\x93NUMPY"
+_ZIP_MAGIC = b"PK\x03\x04"
 
 # Candidate delimiters per suffix, most likely first. ``None`` means runs of
 # whitespace, which only a ``.txt`` file may use (np.savetxt's default).
@@ -519,6 +521,10 @@ def _read_npy(path: str, target: str | int | None) -> Table:
 
 
 def _read_npz(path: str, target: str | int | None) -> Table:
+    # Checked first: for any other file NumPy's own error is about pickles.
+    with open(path, "rb") as fh:
+        if fh.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
+            raise DataError("not a NumPy .npz file (it is not a zip archive)", path=path)
     try:
         # The file opened here, not by np.load, which leaves it open when the
         # archive turns out to be damaged.
