@@ -82,9 +82,9 @@ MIN_PARAMS = 20_000
 #: batches grow.  Measured on the 784-256-128-10 network (``python -m
 #: benchmarks.routes``, three rules, two dtypes): the fused step takes 0.54-0.62x the
 #: general step's time at batch 32, 0.74-0.83x at 128, 0.89-0.96x at 512, 0.92-1.02x at
-#: 2048 (level in float32, faster in float64) and 0.96-1.03x at 4096 (level in
-#: float32 in this run, 1.08-1.10x in an earlier one); float32 gains least because
-#: SciPy's OpenBLAS build runs the large-``k`` weight product more slowly than NumPy's.
+#: 2048 (level in float32, faster in float64) and 0.96-1.03x at 4096; float32 gains
+#: least because SciPy's OpenBLAS build runs the large-``k`` weight product more slowly
+#: than NumPy's.
 MAX_BATCH = 2048
 #: Steps after which the norm bounds are taken exactly again.  Raised step by step they
 #: only grow (they stay valid, just looser); one pass over the parameters per this
