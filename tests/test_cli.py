@@ -554,7 +554,11 @@ def test_regression_target_far_from_zero_is_learned_in_its_own_units(tmp_path: P
     "rows,message",
     [
         ("1,2,x\n3,4,x\n5,6,x\n", r"column 'label': the target has one class only \(x\)"),
-        ("1,2,x\n3,4,y\n5,6,x\n", r"3 rows in 2 classes \(class y has 1\) are too few"),
+        ("1,2,x\n3,4,y\n5,6,x\n", r"3 rows in 2 classes are too few to split by class "
+                                  r"\(class y has 1 row\)"),
+        ("1,2,x\n2,3,x\n3,4,y\n4,5,y\n5,6,z\n6,7,z\n",
+         r"6 rows in 3 classes are too few to split by class \(holding out 0.2 of them "
+         r"leaves 2 held out and 4 to train on"),
     ],
 )
 def test_too_few_examples_per_class_is_a_data_error(tmp_path: Path, rows: str, message: str):
@@ -563,6 +567,14 @@ def test_too_few_examples_per_class_is_a_data_error(tmp_path: Path, rows: str, m
     done = run("train", str(data), "--target", "label", expect=2)
     assert re.search(message, done.stderr) and "tiny.csv" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_six_rows_in_two_classes_can_be_split_by_class(tmp_path: Path) -> None:
+    """ceil(0.2 * 6) = 2 rows held out, one per class: scikit-learn's stratified split
+    takes it, so the command line must not refuse it."""
+    data = tmp_path / "six.csv"
+    data.write_text("a,b,label\n1,2,x\n2,3,x\n3,4,x\n4,5,y\n5,6,y\n6,7,y\n")
+    run("train", str(data), "--target", "label", "--epochs", "3", "-q")
 
 
 def test_evaluate_names_labels_the_model_never_saw(tmp_path: Path) -> None:

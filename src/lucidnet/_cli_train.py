@@ -471,15 +471,23 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any]) -> No
     # The split the CLI makes for built-in data (test), then the validation split.
     fractions = [options["test_size"]] if options["dataset"] is not None else []
     fractions += [options["validation"]] if options["validation"] > 0 else []
+    rarest = int(counts.argmin())
     for fraction in fractions:
-        rarest = int(counts.argmin())
-        if counts[rarest] < 2 or int(fraction * len(y)) < len(classes):
-            raise DataError(
-                f"{len(y)} rows in {len(classes)} classes (class {classes[rarest]!s} has "
-                f"{counts[rarest]}) are too few to hold out {fraction:g} of them by class; "
-                "add rows or pass --validation 0",
-                **where,
-            )
+        # scikit-learn's stratified train_test_split: ceil(fraction * n) rows held out,
+        # at least one per class on each side, and two rows of every class.
+        held_out = math.ceil(fraction * len(y))
+        if counts[rarest] < 2:
+            problem = f"class {classes[rarest]!s} has {counts[rarest]} row"
+        elif min(held_out, len(y) - held_out) < len(classes):
+            problem = (f"holding out {fraction:g} of them leaves {held_out} held out and "
+                       f"{len(y) - held_out} to train on, and each needs a row of every class")
+        else:
+            continue
+        raise DataError(
+            f"{len(y)} rows in {len(classes)} classes are too few to split by class "
+            f"({problem}); add rows or pass --validation 0",
+            **where,
+        )
 
 
 def unscale_output_layer(network: Any, mean: np.ndarray, scale: np.ndarray) -> None:

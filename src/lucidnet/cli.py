@@ -499,7 +499,7 @@ def gradcheck(**options: Any) -> None:
         rows = [(p["name"], p["shape"], f"{p['relative_difference']:.3e}",
                  "ok" if p["relative_difference"] < report["threshold"] else "FAIL")
                 for p in report["parameters"]]
-        click.echo(format_table(rows, header=["array", "shape", "relative difference", ""]))
+        click.echo(format_table(rows, header=["array", "shape", "relative difference", "check"]))
         verdict = "passed" if report["passed"] else "FAILED"
         click.echo(f"overall {report['relative_difference']:.3e}: {verdict} "
                    f"(threshold {report['threshold']:g})")
