@@ -117,6 +117,15 @@ def test_progress_bar_is_silent_off_a_terminal_and_shows_when_forced():
         ProgressBar(2)
 
 
+def test_progress_bar_ends_full_when_training_stops_early():
+    X, Y = problem()
+    shown = io.StringIO()
+    stopper = EarlyStopping(monitor="loss", patience=1, min_delta=1e9)  # stops at epoch 1
+    trainer(callbacks=[stopper, ProgressBar("always", file=shown)]).fit(X, Y, epochs=50)
+    last = shown.getvalue().replace("\r", "\n").strip().splitlines()[-1]
+    assert last.startswith("stopped early") and "100%" in last and "2/2" in last
+
+
 def test_early_stopping_on_training_loss_with_patience():
     class Losses(Callback):
         """Feeds a made-up monitored value: improves twice, then stalls."""

@@ -323,6 +323,11 @@ class ProgressBar(Callback):
 
     def on_train_end(self, logs=None):
         if self._bar is not None:
+            if self.trainer.stop_training:
+                # Stopped early: a full bar saying so, not one left at 12%.
+                self._bar.total = self._bar.n
+                self._bar.set_description_str("stopped early", refresh=False)
+                self._bar.refresh()
             self._bar.close()
             self._bar = None
 
