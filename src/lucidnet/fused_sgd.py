@@ -88,8 +88,8 @@ MIN_PARAMS = 20_000
 MAX_BATCH = 2048
 #: Steps after which the norm bounds are taken exactly again.  Raised step by step they
 #: only grow (they stay valid, just looser); one pass over the parameters per this
-#: many steps keeps them close.  (Taking them every epoch cost 2-3% of a full-batch
-#: iteration on the benchmark's 12288-20-7-5-1 network.)
+#: many steps keeps them close.  (Taking them every epoch cost a pass over the
+#: parameters per step in full-batch training.)
 RESYNC_STEPS = 1000
 
 
