@@ -317,6 +317,8 @@ def test_cli_model_predicts_in_python_exactly_as_the_cli(cancer_csv: Path,
     model_path, summary = cancer_model
     assert summary["task"] == "binary" and summary["classes"] == ["benign", "malignant"]
     assert summary["model"] == str(model_path) and summary["epochs"] == 15
+    # The fit is part of the command's time, not all of it (loading, evaluating).
+    assert 0 < summary["train_seconds"] < summary["seconds"]
     X, y = load_cancer_features(cancer_csv)
     loaded = io.load_file(model_path)
     # The stored scaling is the plain standardization of the training columns.

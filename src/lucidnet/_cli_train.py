@@ -525,14 +525,16 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     estimator = _estimator(task, options, n_train=len(X))
     X_fit = X if mean is None else (X - mean) / scale
     if classify or not options["standardize"]:
-        converged = _fit(estimator, X_fit, y, options)
+        converged, train_seconds = _fit(estimator, X_fit, y, options)
     else:
         # Train on a standardized target (a price of 1e5 would need a huge output bias
         # and learning rate otherwise), then fold the inverse scaling into the output
         # layer, so the saved model predicts in the target's own units.
         y_mean, y_scale = standardization(np.asarray(y, dtype=np.float64).reshape(len(y), -1))
-        converged = _fit(estimator, X_fit, ((y.reshape(len(y), -1) - y_mean) / y_scale)
-                         .reshape(y.shape), options)
+        converged, train_seconds = _fit(
+            estimator, X_fit, ((y.reshape(len(y), -1) - y_mean) / y_scale).reshape(y.shape),
+            options,
+        )
         unscale_output_layer(estimator.network_, y_mean, y_scale)
 
     from .io import InputScaling
@@ -569,6 +571,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         "converged": converged,
         "metrics": metrics,
         "seconds": 0.0,
+        "train_seconds": train_seconds,
         "model": None,
         "plots": {},
     }
@@ -633,8 +636,10 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
     return cls(**params)
 
 
-def _fit(estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any]) -> bool:
-    """Fit; return False when training hit --epochs before converging."""
+def _fit(
+    estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any]
+) -> tuple[bool, float]:
+    """Fit; return whether training converged before --epochs, and the fit's seconds."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -642,14 +647,16 @@ def _fit(estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any]) 
     fit_params = _checkpoint_params(options)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        start = time.perf_counter()
         estimator.fit(X, y, **fit_params)
+        seconds = time.perf_counter() - start
     converged = True
     for warning in caught:
         if issubclass(warning.category, ConvergenceWarning):
             converged = False
         else:
             print(f"warning: {warning.message}", file=sys.stderr)
-    return converged
+    return converged, seconds
 
 
 def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
@@ -680,6 +687,7 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
         "epochs_run": summary["epochs"],
         "stopped_early": summary["stopped_early"],
         "seconds": round(summary["seconds"], 3),
+        "train_seconds": round(summary["train_seconds"], 3),
     }
     io.save(estimator, options["out"], metadata=metadata, input_scaling=bundle.input_scaling,
             training=training)

@@ -307,7 +307,9 @@ def _print_training_summary(summary: dict, options: dict) -> None:
         ("network", summary["network"]),
         ("examples", ", ".join(f"{k} {v}" for k, v in summary["examples"].items())),
         ("epochs", f"{summary['epochs']}" + _epochs_note(summary)),
-        ("time", f"{summary['seconds']:.2f} s"),
+        # The whole command (loading, training, evaluating, plots) and the fit alone.
+        ("time", f"{summary['seconds']:.2f} s, of which training "
+                 f"{summary['train_seconds']:.2f} s"),
     ]
     for split, metrics in summary["metrics"].items():
         for name, value in metrics.items():
