@@ -591,3 +591,29 @@ def test_evaluate_names_labels_the_model_never_saw(tmp_path: Path) -> None:
     as_json = json.loads(run("evaluate", str(model), str(renamed), "--target", "target",
                              "--json").stdout)
     assert as_json["unseen_labels"] == ["lion"]
+
+
+def test_evaluate_names_classes_without_rows_and_their_zero_recall(
+        tmp_path: Path, cancer_csv: Path, cancer_model: tuple[Path, dict]) -> None:
+    """Only benign rows: malignant's recall is 0 of 0, counted as 0, so the macro
+    recall is half of benign's recall (worked out by hand, not by scikit-learn)."""
+    from lucidnet import io
+
+    model_path, _ = cancer_model
+    lines = cancer_csv.read_text().splitlines()
+    benign = tmp_path / "benign.csv"
+    benign.write_text("\n".join([lines[0], *[ln for ln in lines[1:] if ln.endswith(",benign")]])
+                      + "\n")
+    X, y = load_cancer_features(benign)
+    loaded = io.load_file(model_path)
+    benign_recall = np.mean(loaded.model.predict(loaded.input_scaling.transform(X)) == "benign")
+    report = json.loads(run("evaluate", str(model_path), str(benign), "--target", "diagnosis",
+                            "--json").stdout)
+    assert report["absent_labels"] == ["malignant"]
+    assert report["accuracy"] == pytest.approx(benign_recall)
+    assert report["recall"] == pytest.approx(benign_recall / 2)
+    out = run("evaluate", str(model_path), str(benign), "--target", "diagnosis").stdout
+    assert "benign.csv has no rows of class malignant" in out
+    # With both classes present there is nothing to say.
+    both = run("evaluate", str(model_path), str(cancer_csv), "--target", "diagnosis").stdout
+    assert "note:" not in both

@@ -234,6 +234,12 @@ class Bundle:
         if unseen:
             # Rows of a class the model never saw are always wrong; say why.
             metrics["unseen_labels"] = [str(label) for label in unseen]
+        present = set(np.unique(y).tolist())
+        absent = [label for label in self.class_labels() if label not in present]
+        if absent:
+            # Their recall is 0/0, counted as 0 (scikit-learn's zero_division=0): the
+            # macro averages fall although no row of theirs was misclassified.
+            metrics["absent_labels"] = [str(label) for label in absent]
         return metrics
 
     def describe(self) -> dict[str, Any]:

@@ -378,12 +378,19 @@ def evaluate(model: str, data: str, target: str | None, as_json: bool) -> None:
                             "task": bundle.task, **metrics}))
         return
     rows = [(name, value) for name, value in metrics.items()
-            if name not in ("confusion_matrix", "labels", "unseen_labels")]
+            if name not in ("confusion_matrix", "labels", "unseen_labels", "absent_labels")]
     click.echo(format_table([("examples", table.n_samples), *rows]))
     if metrics.get("unseen_labels"):
         click.echo(
             "note: labels the model was not trained on (every such row counts as an "
             f"error): {', '.join(metrics['unseen_labels'])}"
+        )
+    if metrics.get("absent_labels"):
+        absent = metrics["absent_labels"]
+        click.echo(
+            f"note: {data} has no rows of class{'es' if len(absent) > 1 else ''} "
+            f"{', '.join(absent)}; an undefined (0 of 0) precision or recall counts as "
+            "0 in the macro averages (accuracy is unaffected)"
         )
     if "confusion_matrix" in metrics:
         click.echo("\nconfusion matrix (rows: true class, columns: predicted)")
