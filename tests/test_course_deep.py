@@ -130,6 +130,32 @@ def test_compute_cost_hand_worked_and_0d():
     assert float(cost) == pytest.approx(0.2797765635793422, rel=1e-12)
 
 
+def test_compute_cost_is_the_materials_expression_to_the_last_digit():
+    """The material's own arithmetic (log(1 - A), no clipping), so printed costs agree
+    in every digit: the planar lesson's published ``cost = 0.6930587610394646``."""
+    np.random.seed(1)
+    Y = np.random.randn(1, 3) > 0
+    A2 = np.array([[0.5002307, 0.49985831, 0.50023963]])
+    logprobs = np.multiply(np.log(A2), Y) + np.multiply(np.log(1 - A2), 1 - Y)
+    assert float(deep.compute_cost(A2, Y)) == float(-np.sum(logprobs) / 3)
+    assert float(deep.compute_cost(A2, Y)) == pytest.approx(0.6930587610394646, rel=2e-16)
+
+
+def test_a_saturated_output_keeps_the_cost_and_dAL_finite():
+    """A sigmoid that rounds to exactly 1 or 0 would make the material's log(1 - A) and
+    (1-Y)/(1-A) infinite; such entries alone are moved off the bound."""
+    AL = np.array([[1.0, 0.0, 0.3]])
+    Y = np.array([[0.0, 1.0, 1.0]])
+    eps = np.finfo(float).eps
+    assert float(deep.compute_cost(AL, Y)) == pytest.approx(
+        -(np.log(eps) + np.log(eps) + np.log(0.3)) / 3, rel=1e-14)
+    Z = np.array([[40.0, -40.0, 0.5]])
+    caches = [deep.ActivationCache(deep.LinearCache(np.ones((1, 3)), np.ones((1, 1)),
+                                                    np.zeros((1, 1))), Z)]
+    grads = deep.L_model_backward(AL, Y, caches)
+    assert all(np.isfinite(g).all() for g in grads.values())
+
+
 def test_compute_cost_accepts_any_real_labels():
     AL = np.array([[0.3, 0.6, 0.95, 0.1]])
     Y = np.array([[0.25, -0.5, 1.7, 0.0]])
@@ -181,6 +207,38 @@ def test_l_model_backward_against_central_differences(seed):
     np.testing.assert_allclose(grads["dA0"] / X.shape[1], _numeric_gradient(cost, X),
                                rtol=1e-6, atol=1e-9)
     assert set(grads) == {"dA0", "dA1", "dA2", "dW1", "dW2", "dW3", "db1", "db2", "db3"}
+
+
+def test_l_model_backward_on_the_materials_test_case_with_AL_outside_0_1():
+    """The material's own test draws AL with randn (1.789 here): dAL must be its
+    formula, not a clipped probability.  Checked against the formulas written out and
+    against the published expected values."""
+    np.random.seed(3)
+    AL = np.random.randn(1, 2)
+    Y = np.array([[1, 0]])
+    A1, W1, b1, Z1 = (np.random.randn(4, 2), np.random.randn(3, 4), np.random.randn(3, 1),
+                      np.random.randn(3, 2))
+    A2, W2, b2, Z2 = (np.random.randn(3, 2), np.random.randn(1, 3), np.random.randn(1, 1),
+                      np.random.randn(1, 2))
+    caches = [((A1, W1, b1), Z1), ((A2, W2, b2), Z2)]
+    grads = deep.L_model_backward(AL, Y, caches)
+
+    dAL = -(Y / AL - (1 - Y) / (1 - AL))
+    s2 = 1 / (1 + np.exp(-Z2))
+    dZ2 = dAL * s2 * (1 - s2)
+    dA1 = W2.T @ dZ2
+    dZ1 = np.where(Z1 > 0, dA1, 0.0)
+    np.testing.assert_allclose(grads["dW2"], dZ2 @ A2.T / 2, rtol=1e-12)
+    np.testing.assert_allclose(grads["db2"], dZ2.sum(axis=1, keepdims=True) / 2, rtol=1e-12)
+    np.testing.assert_allclose(grads["dA1"], dA1, rtol=1e-12)
+    np.testing.assert_allclose(grads["dW1"], dZ1 @ A1.T / 2, rtol=1e-12)
+    # The material's published expected output.
+    np.testing.assert_allclose(grads["dA1"][:, 0], [0.12913162, -0.14175655, 0.01663708],
+                               atol=5e-9)
+    np.testing.assert_allclose(grads["dW2"], [[-0.39202432, -0.13325855, -0.04601089]],
+                               atol=5e-9)
+    np.testing.assert_allclose(grads["db2"], [[0.15187861]], atol=5e-9)
+    np.testing.assert_allclose(grads["db1"], [[-0.22007063], [0.0], [-0.02835349]], atol=5e-9)
 
 
 def test_l_model_backward_matches_the_engine_on_the_same_weights():
@@ -273,7 +331,18 @@ def test_print_cost_prints_every_100_and_the_last(capsys):
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(":")[0] for line in lines] == [
         "Cost after iteration 0", "Cost after iteration 100", "Cost after iteration 101"]
-    assert len(costs) == 2
+    # Recorded as the material records them (its tests compare with np.array(...)).
+    assert len(costs) == 2 and all(type(c) is np.ndarray and c.shape == () for c in costs)
+
+
+def test_the_last_iteration_is_printed_without_print_cost(capsys):
+    """The material's ``print_cost and i % 100 == 0 or i == num_iterations - 1`` binds as
+    ``(print_cost and ...) or ...``: its notebooks show that line, so it is kept."""
+    X = np.array([[1.0, -1.0, 2.0], [0.5, 0.0, -1.0]])
+    Y = np.array([[1, 0, 1]])
+    deep.two_layer_model(X, Y, (2, 2, 1), num_iterations=2)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Cost after iteration 1: 0.69")
 
 
 # ------------------------------------------------------------------ errors

@@ -82,6 +82,27 @@ def test_backward_propagation_against_the_lessons_formulas():
     np.testing.assert_allclose(grads["db1"], dZ1.sum(axis=1, keepdims=True) / m, rtol=1e-11)
 
 
+def test_backward_propagation_reads_tanh_derivative_from_the_cached_A1():
+    """The lesson's dZ1 = W2^T dZ2 * (1 - A1^2) uses the cache's A1 (and never Z1): a
+    cache of A1 and A2 alone, not made by this forward pass, gives the formula's values."""
+    rng = np.random.default_rng(5)
+    X, Y = rng.standard_normal((3, 7)), (rng.standard_normal((1, 7)) > 0).astype(float)
+    p = {"W1": rng.standard_normal((9, 3)), "b1": np.zeros((9, 1)),
+         "W2": rng.standard_normal((1, 9)), "b2": np.zeros((1, 1))}
+    cache = {"A1": rng.standard_normal((9, 7)), "A2": rng.random((1, 7))}
+    grads = shallow.backward_propagation(p, cache, X, Y)
+    dZ2 = cache["A2"] - Y
+    dZ1 = p["W2"].T @ dZ2 * (1 - np.power(cache["A1"], 2))
+    np.testing.assert_allclose(grads["dW1"], dZ1 @ X.T / 7, rtol=1e-12)
+    np.testing.assert_allclose(grads["db1"], dZ1.sum(axis=1, keepdims=True) / 7, rtol=1e-12)
+    np.testing.assert_allclose(grads["dW2"], dZ2 @ cache["A1"].T / 7, rtol=1e-12)
+
+
+def test_compute_cost_takes_the_older_lessons_parameters_argument():
+    A2, Y = np.array([[0.2, 0.7]]), np.array([[0.0, 1.0]])
+    assert shallow.compute_cost(A2, Y, {"W1": None}) == shallow.compute_cost(A2, Y)
+
+
 def test_backward_propagation_against_central_differences():
     X, Y, p = _problem(2, n_x=3, n_h=5)
     _, cache = shallow.forward_propagation(X, p)

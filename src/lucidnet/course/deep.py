@@ -2,12 +2,16 @@
 
 What it is for: running the material's "build a deep network step by step" and
 "deep network application" code unchanged, with the material's numbers, on top of
-lucidnet's engine.  Every activation, derivative, cost and linear step is the
-engine's (:mod:`lucidnet.activations`, :mod:`lucidnet.losses`,
-:func:`lucidnet.layers.linear_forward` / :func:`~lucidnet.layers.linear_backward`,
-:mod:`lucidnet.initializers`); this module only converts layouts and keeps the
-material's function signatures, dictionaries and caches.  It is not a training
-library: use :class:`lucidnet.Network` for real work.
+lucidnet's engine.  Every activation, derivative and linear step is the engine's
+(:mod:`lucidnet.activations`, :func:`lucidnet.layers.linear_forward` /
+:func:`~lucidnet.layers.linear_backward`, :mod:`lucidnet.initializers`); this module
+only converts layouts and keeps the material's function signatures, dictionaries and
+caches.  Two expressions are the material's own instead of the engine's: the cost and
+``dAL``.  The engine keeps probabilities inside ``[eps, 1 - eps]`` and takes
+``log1p(-A)``, which is safer but rounds differently in the last digit, and the
+material's printed costs and its tests (an ``AL`` outside (0, 1) included) are
+matched exactly only by its own arithmetic.  It is not a training library: use
+:class:`lucidnet.Network` for real work.
 
 Layout.  The material's columns: data ``X`` of shape ``(n_x, m)`` (one example per
 column), labels ``Y`` of shape ``(1, m)``, weights ``W[l]`` of shape ``(n[l], n[l-1])``
@@ -70,15 +74,15 @@ __all__ = [
 
 _SIGMOID = activations.get("sigmoid")
 _RELU = activations.get("relu")
-_BCE = losses.get("binary_cross_entropy")
 
 
 class _SummedBinaryCrossEntropy(losses.BinaryCrossEntropy):
-    """Binary cross-entropy *summed* over examples: its gradient is the material's dAL.
+    """Binary cross-entropy *summed* over examples: its fused delta is the material's
+    ``dZ = A - Y``.
 
-    The material's ``dAL = -(Y/AL - (1-Y)/(1-AL))`` carries no ``1/m``; the ``1/m``
-    enters only in :func:`linear_backward`.  Summing (scale 1) gives exactly that
-    per-example derivative from the engine's formula.
+    The material's per-example derivatives carry no ``1/m``; it enters only in
+    :func:`linear_backward`.  Summing (scale 1) gives exactly that ``dZ`` from the
+    engine's formula (used by the shallow and logistic modules).
     """
 
     sums = True
@@ -350,7 +354,35 @@ def compute_cost(AL: np.ndarray, Y: np.ndarray) -> np.ndarray:
     """
     AL = as_columns(AL, "AL")
     Y = check_same_shape(AL, Y, "AL", "Y")
-    return np.squeeze(np.asarray(_BCE.cost(AL.T, Y.T)))
+    return material_cross_entropy(AL, Y)
+
+
+def material_cross_entropy(A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """The material's own expression of the mean cross-entropy, as a 0-d ndarray:
+    ``(1/m) (-Y . log(A)^T - (1 - Y) . log(1 - A)^T)`` for ``A``, ``Y`` of shape (1, m).
+
+    See the module text for why not the engine's loss, and :func:`_unsaturated` for
+    the one change to ``A``.
+    """
+    m = Y.shape[1]
+    A = _unsaturated(A)
+    return np.squeeze((1.0 / m) * (-np.dot(Y, np.log(A).T) - np.dot(1 - Y, np.log(1 - A).T)))
+
+
+def _unsaturated(A: np.ndarray) -> np.ndarray:
+    """``A`` with entries of exactly 0 or 1 moved to ``eps`` and ``1 - eps``.
+
+    A sigmoid output rounds to exactly 1 (or 0) once ``|Z|`` passes about 37, and the
+    material's ``log(1 - A)`` and ``(1 - Y)/(1 - A)`` are then infinite or NaN, which
+    would stop training on data that separates well.  Every other value is left as it
+    is, one outside [0, 1] too (the material's tests pass such values), so the
+    material's numbers are unchanged wherever they are finite.
+    """
+    saturated = (A == 0.0) | (A == 1.0)
+    if not saturated.any():
+        return A
+    eps = np.finfo(np.float64).eps
+    return np.where(saturated, np.where(A == 0.0, eps, 1.0 - eps), A)
 
 
 # ----------------------------------------------------------- backward pass
@@ -418,8 +450,9 @@ def L_model_backward(
 ) -> dict[str, np.ndarray]:
     """Gradients of ``[LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID``.
 
-    Starts from the material's ``dAL = -(Y/AL - (1-Y)/(1-AL))`` (the engine's
-    binary cross-entropy gradient, per example).
+    Starts from the material's ``dAL = -(Y/AL - (1-Y)/(1-AL))``, computed as the
+    material writes it, for any ``AL`` (its tests pass one outside (0, 1)); only an
+    ``AL`` of exactly 0 or 1 is moved off the bound first (:func:`_unsaturated`).
 
     Parameters
     ----------
@@ -440,7 +473,8 @@ def L_model_backward(
     if L < 1:
         raise ValueError("caches must hold one cache per layer; got an empty sequence")
     grads: dict[str, np.ndarray] = {}
-    dA = _PER_EXAMPLE_BCE.gradient(AL.T, Y.T).T
+    unsaturated = _unsaturated(AL)
+    dA = -(np.divide(Y, unsaturated) - np.divide(1 - Y, 1 - unsaturated))
     for l in range(L, 0, -1):
         dA, grads[f"dW{l}"], grads[f"db{l}"] = linear_activation_backward(
             dA, caches[l - 1], "sigmoid" if l == L else "relu"
@@ -480,19 +514,22 @@ def _train(
     learning_rate: float,
     num_iterations: int,
     print_cost: bool,
-) -> tuple[dict[str, np.ndarray], list[float]]:
-    """The material's loop: forward, cost, backward, update; cost recorded when ``i % 100 == 0``."""
+) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
+    """The material's loop: forward, cost, backward, update; the cost (a 0-d ndarray,
+    as the material's tests expect) is recorded when ``i % 100 == 0``."""
     costs = []
     for i in range(num_iterations):
         AL, caches = L_model_forward(X, parameters)
         cost = compute_cost(AL, Y)
         grads = L_model_backward(AL, Y, caches)
         parameters = update_parameters(parameters, grads, learning_rate)
-        # The material prints the last iteration too; it records only every 100th.
-        if print_cost and (i % 100 == 0 or i == num_iterations - 1):
+        # The material's condition, precedence included:
+        # ``print_cost and i % 100 == 0 or i == num_iterations - 1`` prints the last
+        # iteration even when print_cost is False, and its notebooks show that line.
+        if (print_cost and i % 100 == 0) or i == num_iterations - 1:
             print(f"Cost after iteration {i}: {float(cost)}")
         if i % 100 == 0:
-            costs.append(float(cost))
+            costs.append(cost)
     return parameters, costs
 
 
@@ -519,7 +556,7 @@ def two_layer_model(
     learning_rate: float = 0.0075,
     num_iterations: int = 3000,
     print_cost: bool = False,
-) -> tuple[dict[str, np.ndarray], list[float]]:
+) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
     """``LINEAR -> RELU -> LINEAR -> SIGMOID`` trained by batch gradient descent.
 
     Initialized as the material: ``initialize_parameters(n_x, n_h, n_y)`` (seed 1,
@@ -534,8 +571,10 @@ def two_layer_model(
     Returns
     -------
     parameters : dict with W1, b1, W2, b2
-    costs : list of float
-        The cost at iterations 0, 100, 200, ... (before each update).
+    costs : list of 0-d ndarray
+        The cost at iterations 0, 100, 200, ... (before each update).  The cost of
+        the last iteration is printed even with ``print_cost=False``, as the
+        material's condition does.
     """
     X, Y = _check_model_args(X, Y, learning_rate, num_iterations)
     if len(layers_dims) != 3 or layers_dims[0] != X.shape[0]:
@@ -555,7 +594,7 @@ def L_layer_model(
     learning_rate: float = 0.0075,
     num_iterations: int = 3000,
     print_cost: bool = False,
-) -> tuple[dict[str, np.ndarray], list[float]]:
+) -> tuple[dict[str, np.ndarray], list[np.ndarray]]:
     """``[LINEAR -> RELU] * (L-1) -> LINEAR -> SIGMOID`` trained by batch gradient descent.
 
     Initialized as the material's application: seed 1, ``W[l] = randn / sqrt(n[l-1])``.

@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import activations
 from . import deep
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
 ]
 
 _KEYS = ("W1", "b1", "W2", "b2")
+_TANH = activations.get("tanh")
 
 
 def layer_sizes(X: np.ndarray, Y: np.ndarray) -> tuple[int, int, int]:
@@ -102,13 +104,18 @@ def forward_propagation(
     return A2, {"Z1": hidden.Z, "A1": A1, "Z2": output.Z, "A2": A2}
 
 
-def compute_cost(A2: np.ndarray, Y: np.ndarray) -> float:
+def compute_cost(A2: np.ndarray, Y: np.ndarray, parameters: Any = None) -> float:
     """Cross-entropy ``-(1/m) sum(Y log A2 + (1 - Y) log(1 - A2))``, a Python float.
+
+    Computed with the material's own expression (see :mod:`lucidnet.course.deep`), so
+    the printed digits are the lesson's.
 
     Parameters
     ----------
     A2 : ndarray of shape (1, m)
     Y : ndarray of shape (1, m)
+    parameters : ignored
+        The lesson's older versions pass the parameters too; accepted for them.
     """
     return float(deep.compute_cost(A2, Y))
 
@@ -124,7 +131,7 @@ def backward_propagation(
     Parameters
     ----------
     parameters : dict with W1, b1, W2, b2
-    cache : dict from :func:`forward_propagation` (A1, A2, Z1 are used)
+    cache : dict from :func:`forward_propagation` (only A1 and A2 are used)
     X : ndarray of shape (n_x, m)
     Y : ndarray of shape (n_y, m)
 
@@ -134,13 +141,17 @@ def backward_propagation(
     """
     W1, b1, W2, b2 = _parameters(parameters)
     X = deep.as_columns(X, "X", rows=W1.shape[1])
-    A1, A2 = cache["A1"], cache["A2"]
+    A2 = deep.as_columns(cache["A2"], "cache['A2']", rows=W2.shape[0])
+    A1 = deep.as_columns(cache["A1"], "cache['A1']", rows=W1.shape[0])
     Y = deep.check_same_shape(A2, Y, "cache['A2']", "Y")
     # Sigmoid output + cross-entropy: dZ2 = A2 - Y, the engine's fused delta (per example).
     dZ2 = deep._PER_EXAMPLE_BCE.delta(A2.T, Y.T).T
     dA1, dW2, db2 = deep.linear_backward(dZ2, deep.LinearCache(A1, W2, b2))
-    hidden_cache = deep.ActivationCache(deep.LinearCache(X, W1, b1), cache["Z1"])
-    _, dW1, db1 = deep.linear_activation_backward(dA1, hidden_cache, "tanh")
+    # dZ1 = W2^T dZ2 * (1 - A1^2): tanh's derivative from the cached A1, as the lesson
+    # writes it (the engine's tanh backward reads only A; Z1 is not needed).
+    dA1 = deep.check_same_shape(A1, dA1, "cache['A1']", "W2^T dZ2")
+    dZ1 = _TANH.backward(dA1.T, None, A1.T).T
+    _, dW1, db1 = deep.linear_backward(dZ1, deep.LinearCache(X, W1, b1))
     return {"dW1": dW1, "db1": db1, "dW2": dW2, "db2": db2}
 
 
