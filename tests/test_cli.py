@@ -617,3 +617,59 @@ def test_evaluate_names_classes_without_rows_and_their_zero_recall(
     # With both classes present there is nothing to say.
     both = run("evaluate", str(model_path), str(cancer_csv), "--target", "diagnosis").stdout
     assert "note:" not in both
+
+
+def test_out_that_is_an_input_file_is_refused_and_the_input_kept(
+        tmp_path: Path, cancer_csv: Path, cancer_model: tuple[Path, dict]) -> None:
+    data = tmp_path / "victim.csv"
+    data.write_bytes(cancer_csv.read_bytes())
+    done = run("train", str(data), "--target", "diagnosis", "--epochs", "2", "--out", str(data),
+               expect=2)
+    assert "is the input file" in done.stderr and "Traceback" not in done.stderr
+    assert data.read_bytes() == cancer_csv.read_bytes()
+    model_path, _ = cancer_model
+    before = model_path.read_bytes()
+    for out in (model_path, cancer_csv):
+        done = run("predict", str(model_path), str(cancer_csv), "--target", "diagnosis",
+                   "--out", str(out), expect=2)
+        assert "is the input file" in done.stderr
+    assert model_path.read_bytes() == before
+
+
+def test_an_unwritable_out_fails_before_training_and_names_the_path(tmp_path, monkeypatch):
+    """The check creates a temporary file as the real write would (os.access is not
+    enough: it says yes to root on a read-only file system)."""
+    import errno
+    import os
+
+    from lucidnet import _atomic, _cli_train
+    from lucidnet.errors import DataError
+
+    def refuse(path, *args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied", path)
+
+    monkeypatch.setattr(_atomic.os, "open", refuse)
+    message = r"--out: cannot write '.*model\.npz' \(Permission denied\)"
+    with pytest.raises(DataError, match=message):
+        _cli_train.check_output(str(tmp_path / "model.npz"), "--out")
+    monkeypatch.undo()
+    _cli_train.check_output(str(tmp_path / "model.npz"), "--out")
+    assert os.listdir(tmp_path) == []  # the probe leaves nothing behind
+
+
+def test_a_failing_plot_does_not_cost_the_saved_model(tmp_path, monkeypatch):
+    from lucidnet import _cli_train, cli
+
+    def broken_plots(*args, **kwargs):
+        raise OSError(28, "No space left on device", str(tmp_path / "plots" / "loss.png"))
+
+    monkeypatch.setattr(_cli_train, "_plots", broken_plots)
+    from click.testing import CliRunner
+
+    out = tmp_path / "iris.npz"
+    result = CliRunner().invoke(cli.cli, ["train", "--dataset", "iris", "--epochs", "2",
+                                          "--out", str(out), "--plot", str(tmp_path / "plots")])
+    assert result.exit_code != 0 and out.exists()
+    from lucidnet import io
+
+    assert io.load_file(out).model.network_.layer_sizes[0] == 4

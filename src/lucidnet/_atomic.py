@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-__all__ = ["atomic_file"]
+__all__ = ["atomic_file", "check_writable"]
 
 
 @contextmanager
@@ -42,12 +42,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
         raise FileNotFoundError(
             errno.ENOENT, "no such directory to write into", os.path.dirname(destination)
         )
-    temporary = os.path.join(
-        directory, f".{os.path.basename(destination)}.{secrets.token_hex(6)}.tmp"
-    )
-    # os.open with 0o666 lets the umask decide the permissions, as a plain open()
-    # would (tempfile's 0o600 would silently make the output private).
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    temporary, descriptor = _open_temporary(destination, directory)
     try:
         with os.fdopen(descriptor, mode, **open_kwargs) as stream:
             yield stream
@@ -61,6 +56,41 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
             pass
         raise
     _fsync_directory(directory)
+
+
+def check_writable(path: str | os.PathLike) -> None:
+    """Raise the ``OSError`` that :func:`atomic_file` would meet writing ``path``, now.
+
+    Creates and removes the same kind of temporary file beside ``path``: asking
+    ``os.access`` is not enough (it answers yes to root on a read-only file system).
+    """
+    destination = os.fspath(path)
+    directory = os.path.dirname(os.path.abspath(destination))
+    if not os.path.isdir(directory):
+        raise FileNotFoundError(
+            errno.ENOENT, "no such directory to write into", os.path.dirname(destination)
+        )
+    temporary, descriptor = _open_temporary(destination, directory)
+    os.close(descriptor)
+    os.unlink(temporary)
+
+
+def _open_temporary(destination: str, directory: str) -> tuple[str, int]:
+    """A new temporary file beside ``destination``: its path and an open descriptor.
+
+    An error names ``destination``, the path the caller knows, not the temporary one.
+    """
+    if os.path.isdir(destination):
+        raise IsADirectoryError(errno.EISDIR, "is a directory; give a file name", destination)
+    temporary = os.path.join(
+        directory, f".{os.path.basename(destination)}.{secrets.token_hex(6)}.tmp"
+    )
+    try:
+        # os.open with 0o666 lets the umask decide the permissions, as a plain open()
+        # would (tempfile's 0o600 would silently make the output private).
+        return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror, destination) from None
 
 
 def _fsync_directory(directory: str) -> None:

@@ -444,7 +444,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     written only after training succeeded.
     """
     start = time.perf_counter()
-    _check_writable(options["out"], "--out")
+    check_output(options["out"], "--out", inputs=[options["data"]])
     if options["plot_dir"] is not None:
         from .plots import require_matplotlib
 
@@ -452,6 +452,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
             require_matplotlib()
         except ImportError as exc:
             raise LucidnetError(f"--plot: {exc}") from None
+        _check_plot_directory(options["plot_dir"])
     if options["dataset"] is not None:
         data = load_dataset(options["dataset"], options["seed"])
     else:
@@ -581,12 +582,14 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         "model": None,
         "plots": {},
     }
-    if options["plot_dir"] is not None:
-        summary["plots"] = _plots(bundle, estimator, data, X, y, held_out, options["plot_dir"])
     summary["seconds"] = time.perf_counter() - start
+    # The model first: a plot that fails must not cost the trained model.
     if options["out"] is not None:
         _save(bundle, estimator, data, options, summary)
         summary["model"] = options["out"]
+    if options["plot_dir"] is not None:
+        summary["plots"] = _plots(bundle, estimator, data, X, y, held_out, options["plot_dir"])
+        summary["seconds"] = time.perf_counter() - start
     return summary
 
 
@@ -721,8 +724,9 @@ def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.
     return written
 
 
-def _check_writable(path: str | None, what: str) -> None:
-    """Fail before training, not after, when ``path``'s directory does not exist."""
+def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = ()) -> None:
+    """Fail before any work, not after it, when ``path`` cannot be written or is one of
+    the command's ``inputs`` (writing there would destroy what was read)."""
     if path is None:
         return
     directory = os.path.dirname(os.path.abspath(path))
@@ -730,3 +734,32 @@ def _check_writable(path: str | None, what: str) -> None:
         raise DataError(f"{what}: the directory {directory!r} does not exist")
     if os.path.isdir(path):
         raise DataError(f"{what}: {path!r} is a directory; give a file name")
+    for source in inputs:
+        if source is not None and _same_file(path, source):
+            raise DataError(f"{what}: {path!r} is the input file {source!r}; writing there "
+                            "would destroy it (give another file name)")
+    from ._atomic import check_writable
+
+    try:
+        check_writable(path)
+    except OSError as exc:
+        raise DataError(f"{what}: cannot write {path!r} ({exc.strerror or exc})") from None
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def _check_plot_directory(directory: str) -> None:
+    """Make ``--plot``'s directory now and check a file can be written in it."""
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"--plot: cannot make the directory {directory!r} "
+                        f"({exc.strerror or exc})") from None
+    if not os.path.isdir(directory):
+        raise DataError(f"--plot: {directory!r} is a file, not a directory")
+    check_output(os.path.join(directory, "loss.png"), "--plot")

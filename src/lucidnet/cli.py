@@ -344,6 +344,7 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
     """
     from . import _cli_train
 
+    _cli_train.check_output(out, "--out", inputs=[model, data])
     bundle = _cli_train.load_bundle(model)
     table = _cli_train.read_features(bundle, data, target)
     header, values = bundle.predict_columns(table.features, proba=proba)
