@@ -673,3 +673,41 @@ def test_a_failing_plot_does_not_cost_the_saved_model(tmp_path, monkeypatch):
     from lucidnet import io
 
     assert io.load_file(out).model.network_.layer_sizes[0] == 4
+
+
+def test_header_options_and_the_note_on_an_unclear_first_line(tmp_path: Path) -> None:
+    """A headerless iris file: its first line is data (and said so on stderr); with
+    --header it would be names and one row fewer."""
+    labelled = tmp_path / "iris.csv"
+    run("dataset", "iris", "--out", str(labelled))
+    headerless = tmp_path / "iris_no_header.csv"
+    headerless.write_text("".join(labelled.read_text().splitlines(keepends=True)[1:]))
+    model = tmp_path / "m.npz"
+    done = run("train", str(headerless), "--target", "4", "--epochs", "2", "--validation", "0",
+               "--no-early-stopping", "--out", str(model), "--json")
+    assert "line 1 (5.1,3.5,1.4,0.2,setosa) was read as data" in done.stderr
+    assert json.loads(done.stdout)["examples"]["train"] == 150
+    quiet = run("train", str(headerless), "--target", "4", "--no-header", "--epochs", "2",
+                "--validation", "0", "--no-early-stopping", "--json")
+    assert "note:" not in quiet.stderr
+    as_names = run("train", str(headerless), "--target", "setosa", "--header", "--epochs", "2",
+                   "--validation", "0", "--no-early-stopping", "--json")
+    assert json.loads(as_names.stdout)["examples"]["train"] == 149
+    header, rows = read_csv(run("predict", str(model), str(headerless), "--no-header").stdout)
+    assert len(rows) == 150
+
+
+def test_predict_keeps_a_feature_named_like_the_models_target(tmp_path: Path) -> None:
+    """Trained on a headerless file with --target 0, the model's target is named "0";
+    a headerless file of features alone also has a column "0", and it is a feature."""
+    rows = [(i % 2, 1.0 + i % 2 + 0.1 * i, 2.0 - i % 2) for i in range(12)]
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("".join(f"{y},{a},{b}\n" for y, a, b in rows))
+    features = tmp_path / "features.csv"
+    features.write_text("".join(f"{a},{b}\n" for _, a, b in rows))
+    model = tmp_path / "m.npz"
+    run("train", str(labelled), "--target", "0", "--epochs", "2", "--validation", "0",
+        "--no-early-stopping", "--out", str(model), "-q")
+    from_features = read_csv(run("predict", str(model), str(features)).stdout)
+    from_labelled = read_csv(run("predict", str(model), str(labelled)).stdout)
+    assert len(from_features[1]) == 12 and from_features == from_labelled

@@ -543,3 +543,51 @@ def test_column_names_reads_the_header_only(tmp_path):
     numeric = tmp_path / "n.csv"
     numeric.write_text("1,2\n3,4\n")
     assert column_names(numeric) == ["0", "1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "rows", "names", "noted"),
+    [
+        # Names only: a header, no doubt.
+        ("x1,x2,label\n1,2,a\n3,4,b\n", 2, ["x1", "x2"], False),
+        # Numbers only: data, no doubt.
+        ("1,2,3\n4,5,6\n", 2, ["0", "1"], False),
+        # Numbers and text where the next line has them: data (UCI-style, no header).
+        ("5.1,3.5,setosa\n4.9,3.0,setosa\n", 2, ["0", "1"], True),
+        # pandas' labels of an unnamed array, with a named target: a header.
+        ("0,1,label\n0.5,1.5,a\n1.5,2.5,b\n", 2, ["0", "1"], True),
+        # Names over numbers in a column: a header.
+        ("id,2019,label\n7,1.5,a\n8,2.5,b\n", 2, ["id", "2019"], True),
+    ],
+)
+def test_the_header_guess_and_its_note(tmp_path, text, rows, names, noted):
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    table = read_table(path, -1)
+    assert table.n_samples == rows and table.feature_names == names
+    assert (table.header_note is not None) == noted
+
+
+def test_pandas_default_column_labels_are_a_header(tmp_path):
+    """``pd.DataFrame(array).to_csv(index=False)`` writes 0,1,...,n-1 as the header."""
+    path = tmp_path / "frame.csv"
+    path.write_text("0,1,2,3\n0.5,1.5,2.5,0\n1.5,2.5,0.5,1\n")
+    table = read_table(path, 3)
+    assert table.n_samples == 2 and table.target.tolist() == [0.0, 1.0]
+    assert "line 1 (0,1,2,3) was read as column names" in table.header_note
+
+
+@pytest.mark.parametrize("quoted", [False, True])  # the fast and the careful reader
+def test_header_true_or_false_overrides_the_guess(tmp_path, quoted):
+    path = tmp_path / "t.csv"
+    label = '"a"' if quoted else "a"
+    path.write_text(f"5.1,3.5,{label}\n4.9,3.0,b\n6.0,2.0,a\n")
+    as_data = read_table(path, 2, header=False)
+    assert as_data.n_samples == 3 and as_data.header_note is None
+    as_names = read_table(path, 2, header=True)
+    assert as_names.n_samples == 2 and as_names.feature_names == ["5.1", "3.5"]
+    assert as_names.target_name == "a" and as_names.header_note is None
+    assert data.column_names(path, header=True) == ["5.1", "3.5", "a"]
+    assert data.column_names(path, header=False) == ["0", "1", "2"]
+    with pytest.raises(TypeError, match="header must be True, False or None"):
+        read_table(path, 2, header="yes")

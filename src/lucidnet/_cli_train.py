@@ -55,16 +55,25 @@ class Labelled:
     class_names: list[str] | None = None
 
 
-def read_labelled(path: str, target: str | None) -> Labelled:
-    """The rows of a data file with their target column (DataError when there is none)."""
+def read_labelled(path: str, target: str | None, header: bool | None = None) -> Labelled:
+    """The rows of a data file with their target column (DataError when there is none).
+
+    ``header``: whether a text file's first line names the columns (None: guess)."""
     from .data import read_table
 
     if target is None and not str(path).lower().endswith(".npz"):
         # Only an .npz file can carry its target (array 'y'); say which option is missing.
         raise DataError("--target COL is required: the target column's name or 0-based index",
                         path=path)
-    table = read_table(path, _target_argument(target), require_target=True)
+    table = read_table(path, _target_argument(target), require_target=True, header=header)
+    _print_header_note(table)
     return Labelled(table.features, table.target, table.feature_names, path, table.target_name)
+
+
+def _print_header_note(table: Any) -> None:
+    """Say on stderr how an unclear first line was read (the row count depends on it)."""
+    if table.header_note:
+        print(f"note: {table.source}: {table.header_note}", file=sys.stderr)
 
 
 def load_dataset(name: str, seed: int) -> Labelled:
@@ -322,15 +331,20 @@ def load_bundle(path: str) -> Bundle:
 
 
 def read_features(bundle: Bundle, path: str, target: str | None, *,
-                  require_target: bool = False) -> Any:
+                  require_target: bool = False, header: bool | None = None) -> Any:
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
     from .data import column_names, read_table
 
     trained_on = bundle.metadata.get("target_name")
-    if target is None and trained_on and trained_on in column_names(path):
-        # DATA still holds the column the model was trained to predict: leave it out.
-        target = trained_on
-    table = read_table(path, _target_argument(target))
+    if target is None and trained_on:
+        names = column_names(path, header)
+        # DATA still holds the column the model was trained to predict: leave it out
+        # (only if that leaves the model's feature count: a file without a header names
+        # its columns "0", "1", ..., and "0" may be a feature there).
+        if trained_on in names and len(names) == bundle.n_features + 1:
+            target = trained_on
+    table = read_table(path, _target_argument(target), header=header)
+    _print_header_note(table)
     if require_target and table.target is None:
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
@@ -456,7 +470,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     if options["dataset"] is not None:
         data = load_dataset(options["dataset"], options["seed"])
     else:
-        data = read_labelled(options["data"], options["target"])
+        data = read_labelled(options["data"], options["target"], options.get("header"))
     task = infer_task(data.y, options["output"], data.source)
     y = data.y
     if task != "regression":

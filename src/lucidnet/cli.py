@@ -223,10 +223,17 @@ def _training_options(function: Callable) -> Callable:
     return function
 
 
+_header_option = click.option(
+    "--header/--no-header", default=None,
+    help="Whether a text file's first line names the columns.  [default: guessed; a "
+         "first line holding numbers is described on stderr]")
+
+
 @cli.command()
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
 @click.option("--target", "-t", default=None,
               help="Target column: its name, or its 0-based index.")
+@_header_option
 @click.option("--dataset", type=RegistryChoice(_dataset_names), default=None,
               help="Train on a built-in data set instead of DATA (a test split is held out).")
 @click.option("--test-size", type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
@@ -330,7 +337,9 @@ def _print_training_summary(summary: dict, options: dict) -> None:
               help="One column of probabilities per class instead of the predicted label.")
 @click.option("--target", "-t", default=None,
               help="A column of DATA to leave out (e.g. the labels of a labelled file).")
-def predict(model: str, data: str, out: str | None, proba: bool, target: str | None) -> None:
+@_header_option
+def predict(model: str, data: str, out: str | None, proba: bool, target: str | None,
+            header: bool | None) -> None:
     """Predict with MODEL for every row of DATA; write a CSV with a header.
 
     DATA must have the model's feature columns in the same order (pass --target to
@@ -346,9 +355,9 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
 
     _cli_train.check_output(out, "--out", inputs=[model, data])
     bundle = _cli_train.load_bundle(model)
-    table = _cli_train.read_features(bundle, data, target)
-    header, values = bundle.predict_columns(table.features, proba=proba)
-    _cli_train.write_csv(out, values, header)
+    table = _cli_train.read_features(bundle, data, target, header=header)
+    columns, values = bundle.predict_columns(table.features, proba=proba)
+    _cli_train.write_csv(out, values, columns)
 
 
 @cli.command()
@@ -356,8 +365,10 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("--target", "-t", default=None,
               help="The column with the true values (not needed for .npz files with 'y').")
+@_header_option
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-def evaluate(model: str, data: str, target: str | None, as_json: bool) -> None:
+def evaluate(model: str, data: str, target: str | None, header: bool | None,
+             as_json: bool) -> None:
     """Score MODEL on the labelled rows of DATA.
 
     Classification: accuracy, macro precision / recall / F1 and the confusion
@@ -372,7 +383,7 @@ def evaluate(model: str, data: str, target: str | None, as_json: bool) -> None:
     from ._cli_report import format_confusion, format_table, to_json
 
     bundle = _cli_train.load_bundle(model)
-    table = _cli_train.read_features(bundle, data, target, require_target=True)
+    table = _cli_train.read_features(bundle, data, target, require_target=True, header=header)
     metrics = bundle.evaluate(table.features, table.target, source=data)
     if as_json:
         click.echo(to_json({"model": model, "data": data, "n_samples": table.n_samples,

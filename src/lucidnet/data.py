@@ -25,9 +25,13 @@ line) and imports pyarrow only when a Parquet file is read.
 
 Delimited text
 --------------
-The first non-blank line is the header. If every field of that line parses as a
-number the file is taken to have *no* header, and the columns are named ``"0"``,
-``"1"``, ... (0-based, the same numbers an integer ``target`` uses). Blank lines are
+The first non-blank line is the header unless it looks like data: every field a
+number (unless they are ``0, 1, ..., n-1``, the labels pandas writes for an unnamed
+array), or numbers and text in the same columns as the next line (``5.1,3.5,setosa``).
+Without a header the columns are named ``"0"``, ``"1"``, ... (0-based, the same
+numbers an integer ``target`` uses).  ``header=True`` or ``False`` says it instead of
+the guess; a guess that was not clear-cut is described in :attr:`Table.header_note`.
+Blank lines are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
 order mark is ignored. The delimiter is ``,`` for ``.csv`` and tab for ``.tsv``
 unless the first lines are consistently split by another of ``, ; TAB |``; a ``.txt``
@@ -47,6 +51,7 @@ import os
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +105,9 @@ class Table:
         Name of the target column.
     source : str
         The path the table was read from.
+    header_note : str or None
+        For delimited text whose first line was guessed to be (or not to be) a header
+        although it held numbers: what was decided and how to say otherwise.
     """
 
     features: np.ndarray
@@ -107,6 +115,7 @@ class Table:
     feature_names: list[str]
     target_name: str | None
     source: str
+    header_note: str | None = None
 
     @property
     def n_samples(self) -> int:
@@ -134,7 +143,11 @@ class Table:
 
 
 def read_table(
-    path: PathLike, target: str | int | None = None, *, require_target: bool = False
+    path: PathLike,
+    target: str | int | None = None,
+    *,
+    require_target: bool = False,
+    header: bool | None = None,
 ) -> Table:
     """Read a table of examples (one per row) from a file.
 
@@ -154,6 +167,9 @@ def read_table(
         reads every column as a feature (e.g. for prediction).
     require_target : bool, default False
         Raise if the table ends up without a target.
+    header : bool or None, default None
+        Delimited text only: whether the first non-blank line names the columns;
+        None guesses (see the module text).
 
     Returns
     -------
@@ -174,10 +190,13 @@ def read_table(
             f"got {type(target).__name__}"
         )
     suffix = Path(source).suffix.lower()
+    if header is not None and not isinstance(header, bool):
+        raise TypeError(f"header must be True, False or None; got {header!r}")
+    delimited = partial(_read_delimited, header=header)
     readers: dict[str, Callable[[str, str | int | None], Table]] = {
-        ".csv": _read_delimited,
-        ".tsv": _read_delimited,
-        ".txt": _read_delimited,
+        ".csv": delimited,
+        ".tsv": delimited,
+        ".txt": delimited,
         ".npy": _read_npy,
         ".npz": _read_npz,
         ".parquet": _read_parquet,
@@ -202,7 +221,7 @@ def read_table(
     return table
 
 
-def column_names(path: PathLike) -> list[str]:
+def column_names(path: PathLike, header: bool | None = None) -> list[str]:
     """The names of a file's columns, target included, in file order.
 
     For delimited text only the first 64 KiB are read, so this is cheap on large
@@ -213,9 +232,12 @@ def column_names(path: PathLike) -> list[str]:
         with open(source, encoding="utf-8-sig", errors="replace", newline="") as fh:
             text = fh.read(65536).replace("\r\n", "\n").replace("\r", "\n")
         delimiter = _choose_delimiter(text, _DELIMITERS[Path(source).suffix.lower()])
-        first = next((line for line in text.split("\n") if line.strip()), "")
-        return _header(_split_fields([first], delimiter)[0], 1, source)[0] if first else []
-    table = read_table(source)
+        lines = [line for line in text.split("\n") if line.strip()][:2]
+        if not lines:
+            return []
+        first, *second = _split_fields(lines, delimiter)
+        return _header(first, second[0] if second else None, 1, source, header)[0]
+    table = read_table(source, header=header)
     return list(table.feature_names)
 
 
@@ -253,17 +275,17 @@ def _list_names(names: Sequence[str], limit: int = 30) -> str:
 # ---------------------------------------------------------------- delimited text
 
 
-def _read_delimited(path: str, target: str | int | None) -> Table:
+def _read_delimited(path: str, target: str | int | None, header: bool | None = None) -> Table:
     text = _read_text(path)
     delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
     # The fast path hands whole columns to NumPy's C parser; it cannot point at a
     # bad cell, so any failure there re-reads the text carefully to find it.
     # Quotes need the csv module's rules, so quoted files take the careful path.
     if '"' not in text:
-        table = _read_delimited_fast(text, path, delimiter, target)
+        table = _read_delimited_fast(text, path, delimiter, target, header)
         if table is not None:
             return table
-    return _read_delimited_careful(text, path, delimiter, target)
+    return _read_delimited_careful(text, path, delimiter, target, header)
 
 
 def _read_text(path: str) -> str:
@@ -315,11 +337,29 @@ def _is_number(text: str) -> bool:
 
 
 def _header(
-    first: list[str], first_line: int, path: str
-) -> tuple[list[str], bool]:
-    """Column names from the first non-blank row, and whether that row is a header."""
-    if all(_is_number(field) for field in first):
-        return [str(j) for j in range(len(first))], False
+    first: list[str], second: list[str] | None, first_line: int, path: str,
+    header: bool | None,
+) -> tuple[list[str], bool, str | None]:
+    """Column names from the first non-blank row, whether that row is a header, and a
+    note when that was guessed from a row holding numbers (see the module text).
+
+    ``second`` is the next non-blank row (None if there is none); ``header`` is the
+    caller's answer, or None to guess.
+    """
+    note = None
+    if header is None:
+        header, clear_cut = _looks_like_header(first, second)
+        if not clear_cut:
+            shown = ",".join(field.strip() for field in first)
+            if len(shown) > 60:
+                shown = shown[:57] + "..."
+            note = (f"line {first_line} ({shown}) was read as column names; if it is data, "
+                    "say so with --no-header (header=False)" if header else
+                    f"line {first_line} ({shown}) was read as data, not column names (its "
+                    "numbers and text sit where the next line's do); if it names the "
+                    "columns, say so with --header (header=True)")
+    if not header:
+        return [str(j) for j in range(len(first))], False, note
     names = [field.strip() for field in first]
     seen: dict[str, int] = {}
     for j, name in enumerate(names):
@@ -336,19 +376,44 @@ def _header(
                 line=first_line,
             )
         seen[name] = j
-    return names, True
+    return names, True, note
+
+
+def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool, bool]:
+    """Guess whether ``first`` names the columns: ``(is a header, clear-cut)``.
+
+    Clear-cut: no field is a number (names), or every field is a number that is not
+    pandas' default labels (data).  Otherwise the row mixes numbers and text, or is
+    ``0,1,...,n-1``: a header when its numbers are pandas' labels ``0..k-1`` of the
+    leading columns, or when some column holds a number in one row and text in the
+    other (names over values); data when the two rows agree column by column.
+    """
+    numeric = [_is_number(field) for field in first]
+    if not any(numeric):
+        return True, True
+    leading = numeric.index(False) if not all(numeric) else len(numeric)
+    pandas_labels = not any(numeric[leading:]) and all(
+        first[j].strip() == str(j) for j in range(leading)
+    )
+    if all(numeric):
+        return pandas_labels, not pandas_labels
+    if pandas_labels or second is None or len(second) != len(first):
+        return True, False
+    return [_is_number(field) for field in second] != numeric, False
 
 
 def _read_delimited_fast(
-    text: str, path: str, delimiter: str | None, target: str | int | None
+    text: str, path: str, delimiter: str | None, target: str | int | None,
+    header: bool | None,
 ) -> Table | None:
     """Parse with ``np.loadtxt``; return None when the careful reader must take over."""
     lines = text.split("\n")
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     if not nonblank:
         return None  # the careful reader words the "empty file" error
-    first = _split_fields([lines[nonblank[0]]], delimiter)[0]
-    names, has_header = _header(first, nonblank[0] + 1, path)
+    first, *second = _split_fields([lines[i] for i in nonblank[:2]], delimiter)
+    names, has_header, note = _header(first, second[0] if second else None,
+                                      nonblank[0] + 1, path, header)
     data_index = nonblank[1:] if has_header else nonblank
     if not data_index:
         return None
@@ -388,29 +453,30 @@ def _read_delimited_fast(
         feature_names=[names[j] for j in feature_cols],
         target_name=None if t is None else names[t],
         source=path,
+        header_note=note,
     )
 
 
 def _read_delimited_careful(
-    text: str, path: str, delimiter: str | None, target: str | int | None
+    text: str, path: str, delimiter: str | None, target: str | int | None,
+    header: bool | None,
 ) -> Table:
     """Parse row by row, raising DataError at the first bad line or cell."""
+    records = list(_rows_with_lines(text, delimiter, path))
+    if not records:
+        raise DataError("the file is empty; expected a header row and data rows", path=path)
+    start, first = records[0]
+    names, has_header, note = _header(first, records[1][1] if len(records) > 1 else None,
+                                      start, path, header)
     rows: list[list[str]] = []
     line_numbers: list[int] = []
-    names: list[str] | None = None
-    for start, row in _rows_with_lines(text, delimiter, path):
-        if names is None:
-            names, has_header = _header(row, start, path)
-            if has_header:
-                continue
+    for start, row in records[1:] if has_header else records:
         if len(row) != len(names):
             raise DataError(
                 f"expected {len(names)} fields, got {len(row)}", path=path, line=start
             )
         rows.append(row)
         line_numbers.append(start)
-    if names is None:
-        raise DataError("the file is empty; expected a header row and data rows", path=path)
     if not rows:
         raise DataError("the file has a header but no data rows", path=path)
 
@@ -431,6 +497,7 @@ def _read_delimited_careful(
         feature_names=feature_names,
         target_name=None if t is None else names[t],
         source=path,
+        header_note=note,
     )
 
 
