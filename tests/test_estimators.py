@@ -636,6 +636,19 @@ def test_early_stopping_can_watch_the_validation_loss():
     # ... and the scores it reports are accuracies, one per epoch.
     assert len(model.validation_scores_) == len(val_loss)
     assert all(0.0 <= score <= 1.0 for score in model.validation_scores_)
+    # The weights kept are those of the lowest validation loss (up to tol), and the
+    # best score reported is that epoch's, not the highest of any epoch.
+    kept = history.best_epoch
+    assert val_loss[kept] <= min(val_loss) + model.tol
+    assert model.best_validation_score_ == model.validation_scores_[kept]
+    # A fit where the two differ (the accuracy peaked before the loss bottomed out).
+    wider = NeuralNetClassifier(
+        hidden_layer_sizes=(64, 32), early_stopping=True, early_stopping_monitor="loss",
+        n_iter_no_change=10, max_iter=300, random_state=0,
+    ).fit(X, y)
+    kept = wider._trainer.history.best_epoch
+    assert wider.best_validation_score_ == wider.validation_scores_[kept]
+    assert wider.best_validation_score_ < max(wider.validation_scores_)
 
 
 def test_partial_fit_batch_size_follows_each_call():

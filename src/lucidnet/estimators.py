@@ -400,7 +400,13 @@ class _BaseNeuralNet(BaseEstimator):
             self.loss_ = self.best_loss_ = self.network_.cost(X, Y, weights, l2=l2)
         if validation is not None:
             self.validation_scores_ = [float(v) for v in logs[self._validation_score()]]
-            self.best_validation_score_ = max(self.validation_scores_)
+            kept = history.best_epoch
+            if self.early_stopping_monitor == "loss" and kept is not None:
+                # The score of the epoch whose weights were kept (the loss chose it),
+                # not the best score of any epoch.
+                self.best_validation_score_ = self.validation_scores_[kept]
+            else:
+                self.best_validation_score_ = max(self.validation_scores_)
             self.best_loss_ = None
         if not history.stopped_early and len(epochs) >= self.max_iter:
             warnings.warn(
@@ -624,6 +630,8 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     validation_scores_ : list of float or None
         Validation accuracy of each epoch with ``early_stopping``.
     best_validation_score_ : float or None
+        The validation score of the epoch whose weights were kept: the highest one
+        (``early_stopping_monitor="score"``), or the one at the lowest validation loss.
     n_iter_ : int
     t_ : int
         Training examples seen.
