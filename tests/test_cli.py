@@ -711,3 +711,20 @@ def test_predict_keeps_a_feature_named_like_the_models_target(tmp_path: Path) ->
     from_features = read_csv(run("predict", str(model), str(features)).stdout)
     from_labelled = read_csv(run("predict", str(model), str(labelled)).stdout)
     assert len(from_features[1]) == 12 and from_features == from_labelled
+
+
+def test_json_has_null_for_an_undefined_metric_and_tiny_regressions_are_clear(
+        tmp_path: Path) -> None:
+    one = tmp_path / "one.csv"
+    one.write_text("x,y\n1,2.5\n")
+    done = run("train", str(one), "--target", "y", "--output", "regression", "--epochs", "2",
+               expect=2)
+    assert "1 row is too few to hold out --validation 0.2" in done.stderr
+    done = run("train", str(one), "--target", "y", "--output", "regression", "--epochs", "2",
+               "--validation", "0", "--json")
+    summary = json.loads(done.stdout)  # strict JSON: no NaN
+    assert summary["metrics"]["train"]["r2"] is None  # R^2 of one row is undefined
+    assert "Warning" not in done.stderr
+    text = run("train", str(one), "--target", "y", "--output", "regression", "--epochs", "2",
+               "--validation", "0").stdout
+    assert re.search(r"train r2\s+undefined", text)

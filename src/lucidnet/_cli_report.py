@@ -58,10 +58,18 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: Seque
 
 def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     """R^2, root mean squared error and mean absolute error of ``y_pred`` (n_samples,)."""
-    from sklearn import metrics
+    import warnings
 
+    from sklearn import metrics
+    from sklearn.exceptions import UndefinedMetricWarning
+
+    with warnings.catch_warnings():
+        # R^2 of fewer than two rows is undefined: NaN, shown as "undefined" (null in
+        # JSON), without scikit-learn's warning.
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        r2 = float(metrics.r2_score(y_true, y_pred))
     return {
-        "r2": float(metrics.r2_score(y_true, y_pred)),
+        "r2": r2,
         "rmse": math.sqrt(float(metrics.mean_squared_error(y_true, y_pred))),
         "mae": float(metrics.mean_absolute_error(y_true, y_pred)),
     }
@@ -92,8 +100,22 @@ def format_confusion(matrix: Sequence[Sequence[int]], labels: Sequence) -> str:
 
 
 def to_json(value: Any) -> str:
-    """``value`` as indented JSON, with NumPy scalars and arrays turned into plain values."""
-    return json.dumps(value, indent=2, default=_json_default)
+    """``value`` as indented JSON, with NumPy scalars and arrays turned into plain values
+    and NaN or infinite numbers (an undefined metric) into ``null``: strict JSON has no
+    NaN, and parsers other than Python's reject it."""
+    return json.dumps(_strict(value), indent=2, default=_json_default, allow_nan=False)
+
+
+def _strict(value: Any) -> Any:
+    """``value`` with every non-finite float, at any depth, replaced by None."""
+    value = _plain(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _strict(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_strict(item) for item in value]
+    return value
 
 
 def _json_default(value: Any) -> Any:
@@ -111,6 +133,8 @@ def _plain(value: Any) -> Any:
 
 
 def _cell(value: Any) -> str:
+    if isinstance(value, (float, np.floating)) and math.isnan(value):
+        return "undefined"  # a metric with nothing to measure (R^2 of a single row)
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.4g}" if abs(value) >= 1e-3 or value == 0 else f"{float(value):.3e}"
     return str(value)

@@ -532,6 +532,13 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     classify = task != "regression"
     if classify:
         _check_classes(data, y, options)
+    elif options["validation"] > 0 and math.ceil(options["validation"] * len(y)) >= len(y):
+        # scikit-learn's split holds out ceil(fraction * n) rows: none would be left.
+        raise DataError(
+            f"{len(y)} row{'s are' if len(y) > 1 else ' is'} too few to hold out --validation "
+            f"{options['validation']:g} of them and still train; add rows or pass "
+            "--validation 0", path=data.source, column=data.target_name,
+        )
     X = data.X
     held_out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if options["dataset"] is not None:
