@@ -591,3 +591,11 @@ def test_header_true_or_false_overrides_the_guess(tmp_path, quoted):
     assert data.column_names(path, header=False) == ["0", "1", "2"]
     with pytest.raises(TypeError, match="header must be True, False or None"):
         read_table(path, 2, header="yes")
+
+
+def test_an_unterminated_quote_is_named_not_swallowed(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('x1,x2,label\n1,2,"a\n3,4,b\n5,6,a\n')
+    with pytest.raises(DataError, match=r't\.csv, line 2: a quoted field runs from line 2 to '
+                                        r'line 4; is a closing quote \(\"\) missing\?'):
+        read_table(path, "label")

@@ -511,11 +511,19 @@ def _rows_with_lines(text: str, delimiter: str | None, path: str):
         return
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     previous = 0  # a quoted field may span lines: a record starts after the last one
+    last_line = text.count("\n") + (not text.endswith("\n"))
     try:
         for row in reader:
             start, previous = previous + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
+            if previous > start and previous == last_line and any("\n" in f for f in row):
+                # A quoted field that runs over lines to the end of the file: a quote
+                # left open, which would otherwise swallow every line after it.
+                raise DataError(
+                    f'a quoted field runs from line {start} to line {previous}; is a '
+                    'closing quote (") missing?', path=path, line=start,
+                )
             yield start, row
     except csv.Error as exc:
         raise DataError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
