@@ -728,3 +728,27 @@ def test_json_has_null_for_an_undefined_metric_and_tiny_regressions_are_clear(
     text = run("train", str(one), "--target", "y", "--output", "regression", "--epochs", "2",
                "--validation", "0").stdout
     assert re.search(r"train r2\s+undefined", text)
+
+
+def test_values_beyond_float32_are_named_or_standardized_safely(tmp_path: Path) -> None:
+    rows = [(1, 2, "a"), (3, 4, "b"), (1e300, 2, "a"), (2, 3, "b"), (1, 1, "a"), (4, 4, "b"),
+            (2, 2, "a"), (3, 3, "b"), (1, 2, "a"), (2, 1, "b")]
+    data = tmp_path / "huge.csv"
+    data.write_text("x1,x2,label\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows))
+    done = run("train", str(data), "--target", "label", "--no-standardize", "--epochs", "2",
+               expect=2)
+    assert ("huge.csv, column 'x1': data row 3: 1e+300 is beyond the largest float32"
+            in done.stderr)
+    assert "Warning" not in done.stderr and "Traceback" not in done.stderr
+    # Standardized, the same data trains: the scale is taken without squaring 1e300.
+    model = tmp_path / "huge.npz"
+    done = run("train", str(data), "--target", "label", "--epochs", "2", "--out", str(model),
+               "-q")
+    assert "Warning" not in done.stderr
+    from lucidnet import io
+
+    scaling = io.load_file(model).input_scaling
+    # By hand: mean 1e299 (the others are negligible), deviations 9e299 once and
+    # -1e299 nine times, so the variance is (81 + 9) e598 / 10 and the scale 3e299.
+    assert scaling.mean[0] == pytest.approx(1e299, rel=1e-12)
+    assert scaling.scale[0] == pytest.approx(3e299, rel=1e-12)

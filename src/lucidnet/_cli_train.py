@@ -130,12 +130,33 @@ def as_labels(y: np.ndarray) -> np.ndarray:
 
 
 def standardization(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per-feature mean and scale of ``X`` (n_samples, n_features); constant columns get 1."""
-    mean = X.mean(axis=0)
-    scale = X.std(axis=0)
+    """Per-feature mean and scale of ``X`` (n_samples, n_features); constant columns get 1.
+
+    Taken on each column divided by its largest magnitude and scaled back: squaring
+    values above about 1e154 overflows float64, and their plain standard deviation
+    would be infinite."""
+    largest = np.abs(X).max(axis=0)
+    largest[largest == 0] = 1.0
+    unit = X / largest
+    mean = unit.mean(axis=0) * largest
+    scale = unit.std(axis=0) * largest
     # A constant feature carries no information; dividing by 1 keeps it at 0.
     scale[scale == 0] = 1.0
     return mean, scale
+
+
+def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], remedy: str) -> None:
+    """Refuse a value of ``X`` (float64) that ``dtype`` cannot hold, naming its row and
+    column, instead of letting it become infinity (and a vague error) later."""
+    largest = float(np.finfo(dtype).max)
+    too_large = ~(np.abs(X) <= largest)
+    if too_large.any():
+        i, j = (int(k) for k in np.argwhere(too_large)[0])
+        raise DataError(
+            f"data row {i + 1}: {X[i, j]:g} is beyond the largest {np.dtype(dtype)} "
+            f"({largest:.4g}); {remedy}",
+            path=source, column=names[j] if j < len(names) else str(j),
+        )
 
 
 def split(
@@ -345,6 +366,10 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             target = trained_on
     table = read_table(path, _target_argument(target), header=header)
     _print_header_note(table)
+    if table.n_features == bundle.n_features:
+        # What the model would compute with must fit its dtype (else inf, then NaN).
+        check_range(bundle.transform(table.features), bundle.network.dtype, path,
+                    table.feature_names, f"the model computes in {bundle.network.dtype}")
     if require_target and table.target is None:
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
@@ -530,6 +555,12 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
            start: float) -> dict[str, Any]:
     """Split, standardize, fit, score, save and plot; return the summary dict."""
     classify = task != "regression"
+    if not options["standardize"]:  # standardized values are small whatever the data
+        remedy = "pass --dtype float64, or leave out --no-standardize"
+        check_range(data.X, options["dtype"], data.source, data.feature_names, remedy)
+        if not classify:
+            check_range(np.asarray(y, dtype=np.float64).reshape(len(y), -1), options["dtype"],
+                        data.source, [data.target_name], remedy)
     if classify:
         _check_classes(data, y, options)
     elif options["validation"] > 0 and math.ceil(options["validation"] * len(y)) >= len(y):
