@@ -752,3 +752,38 @@ def test_values_beyond_float32_are_named_or_standardized_safely(tmp_path: Path) 
     # -1e299 nine times, so the variance is (81 + 9) e598 / 10 and the scale 3e299.
     assert scaling.mean[0] == pytest.approx(1e299, rel=1e-12)
     assert scaling.scale[0] == pytest.approx(3e299, rel=1e-12)
+
+
+def test_evaluate_matches_numeric_labels_to_text_classes_by_value(tmp_path: Path) -> None:
+    """Trained on a column of "1.0", "2.0" and "x" (text classes); a file holding only
+    1.0 and 2.0 reads them as numbers, which are still those classes."""
+    rows = [(1.0 + 0.1 * k, "1.0") for k in range(5)] + [(2.0 + 0.1 * k, "2.0") for k in range(5)]
+    rows += [(3.0 + 0.1 * k, "x") for k in range(5)]
+    train = tmp_path / "mixed.csv"
+    train.write_text("a,grade\n" + "".join(f"{a},{g}\n" for a, g in rows))
+    model = tmp_path / "mixed.npz"
+    run("train", str(train), "--target", "grade", "--epochs", "2", "--validation", "0",
+        "--no-early-stopping", "--out", str(model), "-q")
+    numeric = tmp_path / "numeric.csv"
+    numeric.write_text("a,grade\n" + "".join(f"{a},{g}\n" for a, g in rows if g != "x"))
+    report = json.loads(run("evaluate", str(model), str(numeric), "--target", "grade",
+                            "--json").stdout)
+    assert "unseen_labels" not in report and report["absent_labels"] == ["x"]
+    header, predicted = read_csv(run("predict", str(model), str(numeric),
+                                     "--target", "grade").stdout)
+    truth = [g for _, g in rows if g != "x"]
+    assert report["accuracy"] == pytest.approx(np.mean([p[0] == t for p, t in
+                                                        zip(predicted, truth, strict=True)]))
+
+
+def test_evaluate_refuses_a_column_with_none_of_the_models_classes(
+        tmp_path: Path, cancer_model: tuple[Path, dict], cancer_csv: Path) -> None:
+    model_path, _ = cancer_model
+    lines = cancer_csv.read_text().splitlines()
+    priced = tmp_path / "priced.csv"
+    priced.write_text("\n".join([lines[0]] + [ln.rsplit(",", 1)[0] + f",{10.5 + i}"
+                                              for i, ln in enumerate(lines[1:])]) + "\n")
+    done = run("evaluate", str(model_path), str(priced), "--target", "diagnosis", expect=2)
+    assert re.search(r"none of the target column's values \((\d+\.5, ){5}\.\.\.\) is one of "
+                     r"the model's classes \(benign, malignant\); is --target the labels' "
+                     r"column\?", done.stderr)

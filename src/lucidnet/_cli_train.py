@@ -258,7 +258,15 @@ class Bundle:
                 )
             return regression_metrics(y, predicted)
         y = _match_label_type(as_labels(y), self.class_labels(), source)
-        labels = list(dict.fromkeys([*self.class_labels(), *np.unique(y).tolist()]))
+        present = np.unique(y).tolist()
+        if not set(present) & set(self.class_labels()):
+            shown = ", ".join(map(str, present[:5])) + (", ..." if len(present) > 5 else "")
+            raise DataError(
+                f"none of the target column's values ({shown}) is one of the model's "
+                f"classes ({', '.join(map(str, self.class_labels()))}); is --target the "
+                "labels' column?", path=source,
+            )
+        labels = list(dict.fromkeys([*self.class_labels(), *present]))
         metrics = classification_metrics(y, predicted, labels)
         unseen = labels[len(self.class_labels()):]
         if unseen:
@@ -301,7 +309,15 @@ def _match_label_type(y: np.ndarray, classes: list, source: str) -> np.ndarray:
         return y
     text_model = isinstance(classes[0], str)
     if text_model and y.dtype.kind != "U":
-        return y.astype(str)
+        # The file's labels read as numbers, the model's classes are text (its training
+        # column held words too): match by value, so 1 is the class "1.0".
+        by_value: dict[float, str] = {}
+        for label in classes:
+            try:
+                by_value.setdefault(float(label), label)
+            except ValueError:
+                pass
+        return np.array([by_value.get(float(v), str(v)) for v in y.tolist()])
     if not text_model and y.dtype.kind == "U":
         raise DataError(
             f"the target column of {source} holds text labels such as {str(y[0])!r}, "
