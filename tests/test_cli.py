@@ -787,3 +787,21 @@ def test_evaluate_refuses_a_column_with_none_of_the_models_classes(
     assert re.search(r"none of the target column's values \((\d+\.5, ){5}\.\.\.\) is one of "
                      r"the model's classes \(benign, malignant\); is --target the labels' "
                      r"column\?", done.stderr)
+
+
+def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    labels = np.where(X[:, 0] > 0, "yes", "no")
+    data = tmp_path / "base.parquet"
+    pq.write_table(pa.table({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2], "label": labels}), data)
+    as_csv = tmp_path / "base.csv"
+    as_csv.write_text("a,b,c,label\n" + "".join(f"{a!r},{b!r},{c!r},{t}\n"
+                                                 for (a, b, c), t in zip(X, labels, strict=True)))
+    model = tmp_path / "m.npz"
+    run("train", str(data), "--target", "label", "--epochs", "2", "--out", str(model), "-q")
+    assert run("predict", str(model), str(data)).stdout == \
+        run("predict", str(model), str(as_csv)).stdout

@@ -237,6 +237,13 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
             return []
         first, *second = _split_fields(lines, delimiter)
         return _header(first, second[0] if second else None, 1, source, header)[0]
+    if Path(source).suffix.lower() in (".parquet", ".pq") and os.path.isfile(source):
+        # The schema alone: reading the table would refuse a text column (the labels).
+        pa, pq = _pyarrow(source)
+        try:
+            return [str(name) for name in pq.read_schema(source).names]
+        except (OSError, pa.ArrowException) as exc:
+            raise DataError(f"cannot read as a Parquet file: {exc}", path=source) from None
     table = read_table(source, header=header)
     return list(table.feature_names)
 
@@ -689,7 +696,8 @@ def _table_from_array(array: np.ndarray, target: str | int | None, path: str) ->
     )
 
 
-def _read_parquet(path: str, target: str | int | None) -> Table:
+def _pyarrow(path: str) -> tuple[Any, Any]:
+    """``pyarrow`` and ``pyarrow.parquet``, or a DataError saying how to install them."""
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -698,6 +706,11 @@ def _read_parquet(path: str, target: str | int | None) -> Table:
             'reading Parquet files needs pyarrow; install it with: pip install "lucidnet[parquet]"',
             path=path,
         ) from None
+    return pa, pq
+
+
+def _read_parquet(path: str, target: str | int | None) -> Table:
+    pa, pq = _pyarrow(path)
     try:
         data = pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
