@@ -800,7 +800,8 @@ def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path:
     pq.write_table(pa.table({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2], "label": labels}), data)
     as_csv = tmp_path / "base.csv"
     as_csv.write_text("a,b,c,label\n" + "".join(f"{a!r},{b!r},{c!r},{t}\n"
-                                                 for (a, b, c), t in zip(X, labels, strict=True)))
+                                                 for (a, b, c), t in zip(X.tolist(), labels,
+                                                                         strict=True)))
     model = tmp_path / "m.npz"
     run("train", str(data), "--target", "label", "--epochs", "2", "--out", str(model), "-q")
     assert run("predict", str(model), str(data)).stdout == \
