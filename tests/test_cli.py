@@ -550,6 +550,12 @@ def test_regression_target_far_from_zero_is_learned_in_its_own_units(tmp_path: P
     assert abs(cli_predictions.mean() - 1000.0) < 5.0  # in the target's own units
     python_predictions = io.load(model).predict(X)
     np.testing.assert_allclose(python_predictions, cli_predictions, rtol=1e-6)
+    # A float32 model's values, each written in float32's shortest digits: read back as
+    # float32 they are exactly Python's predictions.
+    exact = python_predictions.astype(np.float32)
+    assert np.array_equal(exact, python_predictions)  # float32 values, widened exactly
+    assert [r[0] for r in rows] == [str(v) for v in exact]
+    np.testing.assert_array_equal(np.array([r[0] for r in rows], dtype=np.float32), exact)
 
 
 @pytest.mark.parametrize(

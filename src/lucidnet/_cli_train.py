@@ -237,7 +237,13 @@ class Bundle:
         if proba:
             return [f"proba_{label}" for label in self.class_labels()], self.predict_proba(X)
         name = self.metadata.get("target_name") or "prediction"
-        return [str(name)], self.predict(X)
+        predicted = self.predict(X)
+        if self.task == "regression" and self.network.dtype == np.float32:
+            # Computed in float32 and widened exactly: written with float32's shortest
+            # digits (197.7222, not 197.72219848632812).  Probabilities keep float64's:
+            # a binary model's 1 - p is not always a float32 value.
+            predicted = predicted.astype(np.float32)
+        return [str(name)], predicted
 
     def class_labels(self) -> list:
         if self.classes is not None:
@@ -411,16 +417,15 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
 
 def write_csv(path: str | None, values: Any, header: Sequence[str]) -> None:
     """A CSV with ``header``: atomically to ``path``, or to stdout when ``path`` is None."""
-    from .data import write_predictions
+    from .data import prediction_rows, write_predictions
 
     values = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
     if path is not None:
         write_predictions(path, values, header=list(header))
         return
-    rows = values.tolist()
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(list(header))
-    writer.writerows(row if isinstance(row, list) else [row] for row in rows)
+    writer.writerows(prediction_rows(values)[0])
 
 
 def dataset_rows(name: str, seed: int) -> tuple[list[str], np.ndarray]:

@@ -779,6 +779,25 @@ def _read_parquet(path: str, target: str | int | None) -> Table:
 # ----------------------------------------------------------------------- writing
 
 
+def prediction_rows(predictions: Any) -> tuple[list[list[Any]], int]:
+    """The rows of a prediction CSV and their width, numbers in their dtype's digits.
+
+    ``predictions`` has shape (n_samples,) or (n_samples, n_outputs).
+    """
+    values = np.asarray(predictions)
+    if values.dtype == np.float32:
+        # NumPy's shortest float32 repr; tolist() would print float64 digits.
+        values = values.astype(str)
+    if values.ndim == 1:
+        return [[value] for value in values.tolist()], 1
+    if values.ndim == 2:
+        return values.tolist(), values.shape[1]
+    raise DataError(
+        f"predictions must be a 1-D array of shape (n_samples,) or a 2-D array of "
+        f"shape (n_samples, n_outputs); got an array of shape {values.shape}"
+    )
+
+
 def write_predictions(
     path: PathLike, predictions: Any, *, header: str | Sequence[str]
 ) -> None:
@@ -799,21 +818,7 @@ def write_predictions(
         Column name(s): one per output column.
     """
     destination = os.fspath(path)
-    values = np.asarray(predictions)
-    if values.dtype == np.float32:
-        # NumPy's shortest float32 repr; tolist() would print float64 digits.
-        values = values.astype(str)
-    if values.ndim == 1:
-        rows = [[value] for value in values.tolist()]
-        n_cols = 1
-    elif values.ndim == 2:
-        rows = values.tolist()
-        n_cols = values.shape[1]
-    else:
-        raise DataError(
-            f"predictions must be a 1-D array of shape (n_samples,) or a 2-D array of "
-            f"shape (n_samples, n_outputs); got an array of shape {values.shape}"
-        )
+    rows, n_cols = prediction_rows(predictions)
     names = [header] if isinstance(header, str) else [str(name) for name in header]
     if len(names) != n_cols:
         raise DataError(
