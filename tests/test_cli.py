@@ -812,3 +812,29 @@ def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path:
     run("train", str(data), "--target", "label", "--epochs", "2", "--out", str(model), "-q")
     assert run("predict", str(model), str(data)).stdout == \
         run("predict", str(model), str(as_csv)).stdout
+
+
+@pytest.mark.parametrize(
+    ("text", "args", "message"),
+    [
+        ("a;b;y\n0,5;1;2\n1,5;2;3\n", [], "got '0,5' (a decimal comma? write 0.5)"),
+        ("a,b,y\n1,red,2\n2,blue,3\n", [],
+         "got 'red' (text categories must be encoded as numbers"),
+        ("a,y\n1,0.5\n2,1.5\n3,2.5\n4,3.25\n5,4.5\n", ["--output", "binary"],
+         "got 5 (use --output regression)"),
+    ],
+)
+def test_data_errors_suggest_the_likely_fix(tmp_path: Path, text: str, args: list[str],
+                                            message: str) -> None:
+    data = tmp_path / "d.csv"
+    data.write_text(text)
+    done = run("train", str(data), "--target", "y", *args, expect=2)
+    assert message in done.stderr
+
+
+def test_swapped_model_and_data_arguments_are_pointed_out(cancer_csv: Path,
+                                                          cancer_model: tuple[Path, dict]) -> None:
+    model_path, _ = cancer_model
+    done = run("predict", str(cancer_csv), str(model_path), expect=2)
+    assert "not a lucidnet model file" in done.stderr
+    assert "MODEL comes first, then DATA" in done.stderr

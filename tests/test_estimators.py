@@ -557,8 +557,10 @@ def test_bad_parameters_name_themselves(iris, params, error, message):
 
 def test_one_class_is_refused(iris):
     X, _ = iris
-    with pytest.raises(ValueError, match="at least 2 classes.*got 1 class"):
+    with pytest.raises(ValueError, match="at least 2 classes.*got 1 class: 0.0$"):
         NeuralNetClassifier(max_iter=1).fit(X, np.zeros(len(X)))
+    with pytest.raises(ValueError, match="got 1 class: 'cat'$"):
+        NeuralNetClassifier(max_iter=1).fit(X, np.full(len(X), "cat"))
 
 
 def test_all_zero_sample_weight_is_refused(iris):

@@ -115,9 +115,11 @@ def infer_task(y: np.ndarray, requested: str, source: str) -> str:
             f"got {n_classes}"
         )
     if requested == "binary" and n_classes != 2:
+        other = ("multiclass" if not numeric or np.array_equal(y, np.round(y))
+                 else "regression")
         raise DataError(
             f"--output binary needs exactly 2 classes in the target of {source}; "
-            f"got {n_classes} (use --output multiclass)"
+            f"got {n_classes} (use --output {other})"
         )
     return requested
 
@@ -353,9 +355,15 @@ def _names(value: Any) -> list[str] | None:
 
 def load_bundle(path: str) -> Bundle:
     """Read a model file (any the library writes) for the CLI; ModelFileError if bad."""
+    from .errors import ModelFileError
     from .io import load_file
 
-    loaded = load_file(path)
+    try:
+        loaded = load_file(path)
+    except ModelFileError as exc:
+        if os.path.splitext(str(path))[1].lower() in (".csv", ".tsv", ".txt", ".parquet", ".pq"):
+            raise ModelFileError(f"{exc} (a data file? MODEL comes first, then DATA)") from None
+        raise
     network = loaded.model if loaded.kind == "network" else loaded.model.network_
     classes = None if loaded.classes is None else np.asarray(loaded.classes)
     return Bundle(

@@ -48,6 +48,7 @@ import csv
 import difflib
 import io
 import os
+import re
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -546,7 +547,13 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
         return DataError(
             f"expected a finite number, got {cell!r}", path=path, line=line, column=column
         )
-    return DataError(f"expected a number, got {cell!r}", path=path, line=line, column=column)
+    hint = ""
+    if re.fullmatch(r"[-+]?\d+,\d+", text):
+        hint = f" (a decimal comma? write {text.replace(',', '.')})"
+    elif re.search(r"[A-Za-z]", text):
+        hint = " (text categories must be encoded as numbers, e.g. one 0/1 column each)"
+    return DataError(f"expected a number, got {cell!r}{hint}", path=path, line=line,
+                     column=column)
 
 
 def _features_from_cells(

@@ -798,7 +798,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             if len(binarizer.classes_) < 2:
                 raise ValueError(
                     "y must contain at least 2 classes to train a classifier; got 1 class: "
-                    f"{binarizer.classes_[0]!r}"
+                    f"{_plain_repr(binarizer.classes_[0])}"
                 )
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
@@ -1242,3 +1242,8 @@ def _floats(fitted: dict, key: str) -> list[float]:
     ):
         raise ValueError(f"{key} must be a list of numbers; got {type(value).__name__}")
     return [float(v) for v in value]
+
+
+def _plain_repr(value: Any) -> str:
+    """``repr`` of a NumPy scalar as of the Python value (``0``, not ``np.int64(0)``)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
