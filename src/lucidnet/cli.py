@@ -301,6 +301,11 @@ def _epochs_note(summary: dict) -> str:
     return ""
 
 
+def _label(metric: str) -> str:
+    """A metric's name in a table: the class-averaged ones say how they average."""
+    return f"{metric} (macro)" if metric in ("precision", "recall", "f1") else metric
+
+
 def _print_training_summary(summary: dict, options: dict) -> None:
     from ._cli_report import format_table, to_json
 
@@ -321,7 +326,7 @@ def _print_training_summary(summary: dict, options: dict) -> None:
     for split, metrics in summary["metrics"].items():
         for name, value in metrics.items():
             if name not in ("confusion_matrix", "labels"):
-                rows.append((f"{split} {name}", value))
+                rows.append((f"{split} {_label(name)}", value))
     rows.append(("model", summary["model"] or "not saved (pass --out FILE to keep it)"))
     for name, path in summary.get("plots", {}).items():
         rows.append((f"plot {name}", path))
@@ -371,8 +376,8 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
              as_json: bool) -> None:
     """Score MODEL on the labelled rows of DATA.
 
-    Classification: accuracy, macro precision / recall / F1 and the confusion
-    matrix.  Regression: R^2, RMSE and MAE.
+    Classification: accuracy, macro precision / recall / F1 (each class counts
+    equally) and the confusion matrix.  Regression: R^2, RMSE and MAE.
 
     \b
     Examples:
@@ -389,7 +394,7 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
         click.echo(to_json({"model": model, "data": data, "n_samples": table.n_samples,
                             "task": bundle.task, **metrics}))
         return
-    rows = [(name, value) for name, value in metrics.items()
+    rows = [(_label(name), value) for name, value in metrics.items()
             if name not in ("confusion_matrix", "labels", "unseen_labels", "absent_labels")]
     click.echo(format_table([("examples", table.n_samples), *rows]))
     if metrics.get("unseen_labels"):
