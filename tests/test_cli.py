@@ -502,6 +502,11 @@ def test_checkpoint_and_resume(tmp_path: Path) -> None:
     resumed = json.loads(run("train", "--dataset", "iris", "--epochs", "6", "--no-early-stopping",
                              "--resume", str(checkpoints), "--json").stdout)
     assert resumed["epochs"] == 6
+    # --resume on a directory without a checkpoint starts afresh, and says so.
+    fresh = run("train", "--dataset", "iris", "--epochs", "2", "--no-early-stopping",
+                "--resume", str(tmp_path), "--json")
+    assert "holds no checkpoint yet; training from the start" in fresh.stderr
+    assert json.loads(fresh.stdout)["epochs"] == 2
 
 
 def test_predict_leaves_out_the_trained_target_column_by_itself(tmp_path):

@@ -755,7 +755,15 @@ def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
     if directory is None:
         return {}
     os.makedirs(directory, exist_ok=True)
-    return {"checkpoint_dir": directory, "resume": options.get("resume_dir") is not None}
+    resume = options.get("resume_dir") is not None
+    if resume:
+        from .checkpoints import checkpoint_path
+
+        if not checkpoint_path(directory).is_file():
+            # A fresh start, so that one command both starts a run and restarts it.
+            print(f"note: {directory} holds no checkpoint yet; training from the start "
+                  "(and checkpointing there)", file=sys.stderr)
+    return {"checkpoint_dir": directory, "resume": resume}
 
 
 def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any],
