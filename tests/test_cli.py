@@ -843,3 +843,24 @@ def test_swapped_model_and_data_arguments_are_pointed_out(cancer_csv: Path,
     done = run("predict", str(cancer_csv), str(model_path), expect=2)
     assert "not a lucidnet model file" in done.stderr
     assert "MODEL comes first, then DATA" in done.stderr
+
+
+def test_the_loss_plot_gets_the_validation_cost(tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
+    from click.testing import CliRunner
+
+    from lucidnet import cli, plots
+
+    seen = {}
+
+    def record(history, path):
+        seen["curves"] = plots._curves(history)
+
+    monkeypatch.setattr(plots, "plot_history", record)
+    # Early stopping (the default) trains with the validation rows, so the fit has
+    # their cost per epoch.
+    result = CliRunner().invoke(cli.cli, ["train", "--dataset", "iris", "--epochs", "4", "-q",
+                                          "--plot", str(tmp_path / "plots")])
+    assert result.exit_code == 0, result.output
+    curves = seen["curves"]
+    assert len(curves["loss"]) == len(curves["val_loss"]) == 4

@@ -798,7 +798,10 @@ def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.
 
     os.makedirs(directory, exist_ok=True)
     written = {"loss": os.path.join(directory, "loss.png")}
-    plots.plot_history(estimator, written["loss"])
+    # The fit's own history has the validation cost too (the estimator keeps only the
+    # validation scores, as scikit-learn's do).
+    trainer = getattr(estimator, "_trainer", None)
+    plots.plot_history(estimator if trainer is None else trainer.history, written["loss"])
     if bundle.task != "regression":
         # The confusion matrix of the most honest rows available: test, else validation.
         X_cm, y_cm = held_out.get("test") or held_out.get("validation") or (X, y)
