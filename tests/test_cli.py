@@ -864,3 +864,8 @@ def test_the_loss_plot_gets_the_validation_cost(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     curves = seen["curves"]
     assert len(curves["loss"]) == len(curves["val_loss"]) == 4
+
+
+def test_test_size_with_a_data_file_is_a_usage_error(cancer_csv: Path) -> None:
+    assert_usage_error(run("train", str(cancer_csv), "--target", "diagnosis", "--test-size",
+                           "0.3", expect=None), "--test-size splits a --dataset")

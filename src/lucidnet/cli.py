@@ -265,6 +265,10 @@ def train(**options: Any) -> None:
         raise click.UsageError("give a DATA file (with --target) or --dataset NAME")
     if options["dataset"] is not None and options["data"] is not None:
         raise click.UsageError("give either a DATA file or --dataset NAME, not both")
+    source = click.get_current_context().get_parameter_source("test_size")
+    if options["data"] is not None and source is not click.core.ParameterSource.DEFAULT:
+        raise click.UsageError("--test-size splits a --dataset; a DATA file is used whole "
+                               "(evaluate on a separate file with 'lucidnet evaluate')")
     summary = _cli_train.run(options)
     _print_training_summary(summary, options)
 
