@@ -117,6 +117,17 @@ def test_explain_columns_convention_and_text() -> None:
     assert "network 4-5-3" in text and "tanh" in text
 
 
+def test_explain_names_the_output_activation_and_loss() -> None:
+    """The README's 2-3-1 sigmoid network with J = 0.5 sum (y - yhat)^2, from the shell."""
+    rows = json.loads(run("explain", "--activation", "sigmoid", "--output-activation",
+                          "sigmoid", "--loss", "sum_squared_error", "--json").stdout)["rows"]
+    meaning = {row["code"]: row["meaning"] for row in rows}
+    assert "sigmoid(Z[2])" in meaning["A2"] and "sum_squared_error" in meaning["cost"]
+    assert "sigmoid'(Z[L])" in meaning["dZ2"]  # not the fused A - Y of cross-entropy
+    assert_usage_error(run("explain", "--output-activation", "sigmoid", expect=None),
+                       "--output-activation needs --activation")
+
+
 def test_explain_rejects_a_single_size() -> None:
     assert_usage_error(run("explain", "--layers", "3", expect=None), "--layers")
 

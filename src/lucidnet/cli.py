@@ -546,17 +546,22 @@ def gradcheck(**options: Any) -> None:
               help="Shapes with examples as columns, as in the reference material.")
 @click.option("--activation", type=RegistryChoice(activations.names), default=None,
               help="Name the hidden activation (default: g).")
+@click.option("--output-activation", type=RegistryChoice(activations.names), default=None,
+              help="Name the output activation (needs --activation; default: the loss's "
+                   "natural one, else sigmoid).")
 @click.option("--loss", type=RegistryChoice(losses.names), default=None,
-              help="Name the loss (needs --activation; the output activation follows it).")
+              help="Name the loss (needs --activation; default: the output activation's "
+                   "natural one).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 def explain(layers: tuple[int, ...], examples: int, columns: bool, activation: str | None,
-            loss: str | None, as_json: bool) -> None:
+            output_activation: str | None, loss: str | None, as_json: bool) -> None:
     """Print the variable table of backpropagation: every quantity and its shape.
 
     \b
     Examples:
       lucidnet explain --layers 2,3,1 --examples 3
       lucidnet explain --layers 4,5,3 --columns --activation tanh --loss categorical_cross_entropy
+      lucidnet explain --activation sigmoid --output-activation sigmoid --loss sum_squared_error
     """
     from .explain import explain as explain_table
     from .network import Network
@@ -564,11 +569,13 @@ def explain(layers: tuple[int, ...], examples: int, columns: bool, activation: s
     if len(layers) < 2:
         raise click.BadParameter("give at least two sizes, inputs and outputs",
                                  param_hint="--layers")
-    if loss is not None and activation is None:
-        raise click.UsageError("--loss needs --activation")
+    for given, name in ((loss, "--loss"), (output_activation, "--output-activation")):
+        if given is not None and activation is None:
+            raise click.UsageError(f"{name} needs --activation")
     target: Any = layers
     if activation is not None:
-        target = Network(list(layers), activation=activation, loss=loss)
+        target = Network(list(layers), activation=activation,
+                         output_activation=output_activation, loss=loss)
     table = explain_table(target, examples, columns=columns)
     if as_json:
         from ._cli_report import to_json
