@@ -835,7 +835,7 @@ def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path:
     [
         ("a;b;y\n0,5;1;2\n1,5;2;3\n", [], "got '0,5' (a decimal comma? write 0.5)"),
         ("a,b,y\n1,red,2\n2,blue,3\n", [],
-         "got 'red' (text categories must be encoded as numbers"),
+         "got 'red' (features must be numbers: encode text categories first"),
         ("a,y\n1,0.5\n2,1.5\n3,2.5\n4,3.25\n5,4.5\n", ["--output", "binary"],
          "got 5 (use --output regression)"),
     ],

@@ -551,7 +551,7 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
     if re.fullmatch(r"[-+]?\d+,\d+", text):
         hint = f" (a decimal comma? write {text.replace(',', '.')})"
     elif re.search(r"[A-Za-z]", text):
-        hint = " (text categories must be encoded as numbers, e.g. one 0/1 column each)"
+        hint = " (features must be numbers: encode text categories first, e.g. as 0/1 columns)"
     return DataError(f"expected a number, got {cell!r}{hint}", path=path, line=line,
                      column=column)
 
