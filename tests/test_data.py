@@ -555,7 +555,10 @@ def test_column_names_reads_the_header_only(tmp_path):
         # Numbers and text where the next line has them: data (UCI-style, no header).
         ("5.1,3.5,setosa\n4.9,3.0,setosa\n", 2, ["0", "1"], True),
         # pandas' labels of an unnamed array, with a named target: a header.
-        ("0,1,label\n0.5,1.5,a\n1.5,2.5,b\n", 2, ["0", "1"], True),
+        ("0,1,2,label\n0.5,1.5,2.5,a\n1.5,2.5,0.5,b\n", 2, ["0", "1", "2"], True),
+        # A first value 0, or 0,1,2 over whole numbers, is data as often as labels: data.
+        ("0,1\n7,0\n3,1\n", 3, ["0"], False),
+        ("0,1,2\n3,4,5\n", 2, ["0", "1"], False),
         # Names over numbers in a column: a header.
         ("id,2019,label\n7,1.5,a\n8,2.5,b\n", 2, ["id", "2019"], True),
     ],
@@ -597,5 +600,31 @@ def test_an_unterminated_quote_is_named_not_swallowed(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('x1,x2,label\n1,2,"a\n3,4,b\n5,6,a\n')
     with pytest.raises(DataError, match=r't\.csv, line 2: a quoted field runs from line 2 to '
-                                        r'line 4; is a closing quote \(\"\) missing\?'):
+                                        r'the end of the file; is a closing quote \(\"\) '
+                                        r'missing\?'):
         read_table(path, "label")
+    # A closed quoted field holding a line break, in the last row, is fine.
+    path.write_text('a,b\n1,"x\ny"\n')
+    assert read_table(path, "b").target.tolist() == ["x\ny"]
+
+
+def test_an_error_after_an_unclear_first_line_says_how_it_was_read(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("1,2,3,label\n0.5,1.5,2.5,a\n1.5,2.5,0.5,b\n")
+    with pytest.raises(DataError, match=r"no target column 'label'.*\(line 1 \(1,2,3,label\) "
+                                        r"was read as data.*--header \(header=True\)\)"):
+        read_table(path, "label")
+    assert read_table(path, "label", header=True).n_samples == 2
+
+
+@pytest.mark.parametrize(
+    ("cell", "hint"),
+    [("0,5", "(a decimal comma? write 0.5)"),
+     ("1,250", "(a thousands separator or a decimal comma? write 1250 or 1.250)"),
+     ("1,250,000", "(thousands separators? write 1250000)")],
+)
+def test_comma_in_a_number_hints(tmp_path, cell, hint):
+    path = tmp_path / "t.csv"
+    path.write_text(f'a,b\n"{cell}",3\n')
+    with pytest.raises(DataError, match=re.escape(f"got {cell!r} {hint}")):
+        read_table(path, "b")

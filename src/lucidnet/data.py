@@ -26,12 +26,12 @@ line) and imports pyarrow only when a Parquet file is read.
 Delimited text
 --------------
 The first non-blank line is the header unless it looks like data: every field a
-number (unless they are ``0, 1, ..., n-1``, the labels pandas writes for an unnamed
-array), or numbers and text in the same columns as the next line (``5.1,3.5,setosa``).
-Without a header the columns are named ``"0"``, ``"1"``, ... (0-based, the same
-numbers an integer ``target`` uses).  ``header=True`` or ``False`` says it instead of
-the guess; a guess that was not clear-cut is described in :attr:`Table.header_note`.
-Blank lines are
+number (unless they are ``0,1,2,...``, the labels pandas writes for an unnamed array,
+over data that is not all whole numbers), or numbers and text in the same columns as
+the next line (``5.1,3.5,setosa``).  Without a header the columns are named ``"0"``,
+``"1"``, ... (0-based, the same numbers an integer ``target`` uses).  ``header=True``
+or ``False`` says it instead of the guess; a guess that was not clear-cut is described
+in :attr:`Table.header_note` and in any error met reading the file.  Blank lines are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
 order mark is ignored. The delimiter is ``,`` for ``.csv`` and tab for ``.tsv``
 unless the first lines are consistently split by another of ``, ; TAB |``; a ``.txt``
@@ -286,14 +286,35 @@ def _list_names(names: Sequence[str], limit: int = 30) -> str:
 def _read_delimited(path: str, target: str | int | None, header: bool | None = None) -> Table:
     text = _read_text(path)
     delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
-    # The fast path hands whole columns to NumPy's C parser; it cannot point at a
-    # bad cell, so any failure there re-reads the text carefully to find it.
-    # Quotes need the csv module's rules, so quoted files take the careful path.
-    if '"' not in text:
-        table = _read_delimited_fast(text, path, delimiter, target, header)
-        if table is not None:
-            return table
-    return _read_delimited_careful(text, path, delimiter, target, header)
+    try:
+        # The fast path hands whole columns to NumPy's C parser; it cannot point at a
+        # bad cell, so any failure there re-reads the text carefully to find it.
+        # Quotes need the csv module's rules, so quoted files take the careful path.
+        if '"' not in text:
+            table = _read_delimited_fast(text, path, delimiter, target, header)
+            if table is not None:
+                return table
+        return _read_delimited_careful(text, path, delimiter, target, header)
+    except DataError as exc:
+        # A wrong guess about the first line shows up as some other error (no such
+        # target column, no data rows): say how it was read, and how to say otherwise.
+        note = None if header is not None else _first_line_note(text, delimiter, path)
+        if note is None:
+            raise
+        raise DataError(f"{exc.message} ({note})", path=exc.path, line=exc.line,
+                        column=exc.column) from None
+
+
+def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
+    """The header guess's note for ``text`` (None when the guess was clear-cut)."""
+    lines = [line for line in text.split("\n") if line.strip()][:2]
+    if not lines:
+        return None
+    try:
+        first, *second = _split_fields(lines, delimiter)
+        return _header(first, second[0] if second else None, 1, path, None)[2]
+    except (DataError, csv.Error):
+        return None
 
 
 def _read_text(path: str) -> str:
@@ -390,24 +411,37 @@ def _header(
 def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool, bool]:
     """Guess whether ``first`` names the columns: ``(is a header, clear-cut)``.
 
-    Clear-cut: no field is a number (names), or every field is a number that is not
-    pandas' default labels (data).  Otherwise the row mixes numbers and text, or is
-    ``0,1,...,n-1``: a header when its numbers are pandas' labels ``0..k-1`` of the
-    leading columns, or when some column holds a number in one row and text in the
-    other (names over values); data when the two rows agree column by column.
+    Clear-cut: no field is a number (names), or every field is a number and the row is
+    not pandas' labels (data).  pandas' labels of an unnamed array are ``0, 1, 2, ...``
+    over at least three leading columns (fewer, such as a first value 0, is too common
+    in data), then names if any; with no names after them, only when the next row holds
+    a number that is not whole (small whole numbers are data as often as labels).
+    Otherwise the row mixes numbers and text: a header when some column holds a number
+    in one row and text in the other (names over values), data when the two rows agree
+    column by column.
     """
     numeric = [_is_number(field) for field in first]
     if not any(numeric):
         return True, True
     leading = numeric.index(False) if not all(numeric) else len(numeric)
-    pandas_labels = not any(numeric[leading:]) and all(
-        first[j].strip() == str(j) for j in range(leading)
+    pandas_labels = (
+        leading >= _PANDAS_LABELS_MIN
+        and not any(numeric[leading:])
+        and all(first[j].strip() == str(j) for j in range(leading))
     )
     if all(numeric):
-        return pandas_labels, not pandas_labels
+        fractional = second is not None and any(
+            _is_number(field) and not float(field).is_integer() for field in second
+        )
+        header = pandas_labels and fractional
+        return header, not header
     if pandas_labels or second is None or len(second) != len(first):
         return True, False
     return [_is_number(field) for field in second] != numeric, False
+
+
+#: Leading columns labelled 0, 1, 2, ... from which a first line is read as pandas' labels.
+_PANDAS_LABELS_MIN = 3
 
 
 def _read_delimited_fast(
@@ -525,16 +559,27 @@ def _rows_with_lines(text: str, delimiter: str | None, path: str):
             start, previous = previous + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
-            if previous > start and previous == last_line and any("\n" in f for f in row):
-                # A quoted field that runs over lines to the end of the file: a quote
-                # left open, which would otherwise swallow every line after it.
+            if previous > start and previous == last_line and _quote_left_open(text, delimiter):
+                # A quoted field running to the end of the file without its closing
+                # quote would otherwise swallow every line after its start.
                 raise DataError(
-                    f'a quoted field runs from line {start} to line {previous}; is a '
+                    f'a quoted field runs from line {start} to the end of the file; is a '
                     'closing quote (") missing?', path=path, line=start,
                 )
             yield start, row
     except csv.Error as exc:
         raise DataError(f"malformed CSV: {exc}", path=path, line=reader.line_num) from None
+
+
+def _quote_left_open(text: str, delimiter: str) -> bool:
+    """Whether ``text`` ends inside a quoted field (the strict reader's "unexpected end
+    of data"); a closed field that holds a line break is fine."""
+    try:
+        for _ in csv.reader(io.StringIO(text), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
@@ -548,7 +593,11 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
             f"expected a finite number, got {cell!r}", path=path, line=line, column=column
         )
     hint = ""
-    if re.fullmatch(r"[-+]?\d+,\d+", text):
+    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", text):
+        hint = (f" (a thousands separator or a decimal comma? write {text.replace(',', '')} "
+                f"or {text.replace(',', '.', 1)})" if text.count(",") == 1 else
+                f" (thousands separators? write {text.replace(',', '')})")
+    elif re.fullmatch(r"[-+]?\d+,\d+", text):
         hint = f" (a decimal comma? write {text.replace(',', '.')})"
     elif re.search(r"[A-Za-z]", text):
         hint = " (features must be numbers: encode text categories first, e.g. as 0/1 columns)"

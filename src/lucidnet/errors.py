@@ -34,6 +34,7 @@ class DataError(LucidnetError, ValueError):
         line: int | None = None,
         column: str | None = None,
     ) -> None:
+        self.message = message
         self.path = path
         self.line = line
         self.column = column
