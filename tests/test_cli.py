@@ -880,3 +880,59 @@ def test_the_loss_plot_gets_the_validation_cost(tmp_path, monkeypatch):
 def test_test_size_with_a_data_file_is_a_usage_error(cancer_csv: Path) -> None:
     assert_usage_error(run("train", str(cancer_csv), "--target", "diagnosis", "--test-size",
                            "0.3", expect=None), "--test-size splits a --dataset")
+
+
+def test_evaluate_with_a_wrong_feature_count_says_so(tmp_path: Path, cancer_csv: Path,
+                                                     cancer_model: tuple[Path, dict]) -> None:
+    """DATA has the model's target column and one feature too many: the count is the
+    problem, not a missing target."""
+    model_path, _ = cancer_model
+    lines = cancer_csv.read_text().splitlines()
+    extra = tmp_path / "extra.csv"
+    extra.write_text("\n".join(["extra," + lines[0]] + ["1," + ln for ln in lines[1:]]) + "\n")
+    done = run("evaluate", str(model_path), str(extra), expect=2)
+    assert "the model expects 30 feature columns; the file has 31" in done.stderr
+
+
+def test_out_naming_a_directory_path_fails_before_training(tmp_path: Path) -> None:
+    done = run("train", "--dataset", "iris", "--epochs", "2",
+               "--out", str(tmp_path / "newdir") + "/", expect=2)
+    assert "is a directory; give a file name" in done.stderr
+
+
+def test_the_range_error_shows_the_value_as_read(tmp_path: Path, cancer_csv: Path,
+                                                 cancer_model: tuple[Path, dict]) -> None:
+    model_path, _ = cancer_model
+    lines = cancer_csv.read_text().splitlines()
+    fields = lines[1].split(",")
+    fields[0] = "1e40"
+    huge = tmp_path / "huge.csv"
+    huge.write_text("\n".join([lines[0], ",".join(fields)]) + "\n")
+    done = run("predict", str(model_path), str(huge), expect=2)
+    assert re.search(r"data row 1: 1e\+40, standardized [0-9.e+]+, is beyond the largest "
+                     r"float32", done.stderr)
+
+
+def test_plot_directory_is_made_only_after_training(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,y\n1,x\n")
+    plots = tmp_path / "plots" / "deeper"
+    run("train", str(bad), "--target", "y", "--plot", str(plots), expect=2)
+    assert not (tmp_path / "plots").exists()
+
+
+def test_a_plot_failing_after_the_save_says_the_model_was_saved(tmp_path, monkeypatch, capsys):
+    from lucidnet import _cli_train, cli
+
+    def broken_plots(*args, **kwargs):
+        raise OSError(28, "No space left on device", "plots/loss.png")
+
+    monkeypatch.setattr(_cli_train, "_plots", broken_plots)
+    out = tmp_path / "iris.npz"
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["train", "--dataset", "iris", "--epochs", "2", "-q", "--out", str(out),
+                  "--plot", str(tmp_path / "p")])
+    assert exited.value.code == 2 and out.exists()
+    assert ("plots/loss.png: No space left on device (the model was saved to"
+            in capsys.readouterr().err)

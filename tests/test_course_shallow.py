@@ -185,3 +185,15 @@ def test_wrong_inputs_are_clear_value_errors():
         shallow.backward_propagation(p, cache, X, Y[:, :5])
     with pytest.raises(ValueError, match="n_h must be a positive int; got -1"):
         shallow.nn_model(X, Y, -1)
+
+
+def test_several_output_rows_cost_the_sum_over_every_entry():
+    """The lesson's Y may have n_y > 1 rows: J = -(1/m) sum over all entries."""
+    A2 = np.array([[0.8, 0.6], [0.3, 0.9]])
+    Y = np.array([[1.0, 0.0], [0.0, 1.0]])
+    by_hand = -(np.log(0.8) + np.log(0.4) + np.log(0.7) + np.log(0.9)) / 2
+    assert shallow.compute_cost(A2, Y) == pytest.approx(by_hand, rel=1e-14)
+    rng = np.random.default_rng(0)
+    X, Y = rng.standard_normal((2, 30)), (rng.random((2, 30)) > 0.5).astype(float)
+    params = shallow.nn_model(X, Y, 4, num_iterations=5)
+    assert params["W2"].shape == (2, 4)

@@ -651,6 +651,14 @@ def test_early_stopping_can_watch_the_validation_loss():
     kept = wider._trainer.history.best_epoch
     assert wider.best_validation_score_ == wider.validation_scores_[kept]
     assert wider.best_validation_score_ < max(wider.validation_scores_)
+    # Watching the score with a large tol: the kept epoch is the last that improved by
+    # more than tol, and its score is the one reported.
+    coarse = NeuralNetClassifier(hidden_layer_sizes=(8,), early_stopping=True, tol=0.05,
+                                 n_iter_no_change=5, max_iter=100, random_state=0).fit(X, y)
+    kept = coarse._trainer.history.best_epoch
+    assert coarse.best_validation_score_ == coarse.validation_scores_[kept]
+    later = coarse.validation_scores_[kept + 1:]
+    assert all(score <= coarse.best_validation_score_ + coarse.tol for score in later)
 
 
 def test_partial_fit_batch_size_follows_each_call():

@@ -48,7 +48,10 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        os.replace(temporary, destination)
+        try:
+            os.replace(temporary, destination)
+        except OSError as exc:  # name the destination, not the temporary file
+            raise type(exc)(exc.errno, exc.strerror, destination) from None
     except BaseException:
         try:
             os.unlink(temporary)
@@ -80,7 +83,7 @@ def _open_temporary(destination: str, directory: str) -> tuple[str, int]:
 
     An error names ``destination``, the path the caller knows, not the temporary one.
     """
-    if os.path.isdir(destination):
+    if os.path.isdir(destination) or not os.path.basename(destination):
         raise IsADirectoryError(errno.EISDIR, "is a directory; give a file name", destination)
     temporary = os.path.join(
         directory, f".{os.path.basename(destination)}.{secrets.token_hex(6)}.tmp"

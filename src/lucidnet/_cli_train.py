@@ -147,15 +147,21 @@ def standardization(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return mean, scale
 
 
-def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], remedy: str) -> None:
+def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], remedy: str,
+                *, raw: np.ndarray | None = None) -> None:
     """Refuse a value of ``X`` (float64) that ``dtype`` cannot hold, naming its row and
-    column, instead of letting it become infinity (and a vague error) later."""
+    column, instead of letting it become infinity (and a vague error) later.
+
+    ``raw``: the values as read, when ``X`` is them standardized (the message shows both).
+    """
     largest = float(np.finfo(dtype).max)
     too_large = ~(np.abs(X) <= largest)
     if too_large.any():
         i, j = (int(k) for k in np.argwhere(too_large)[0])
+        value = (f"{X[i, j]:g}" if raw is None else
+                 f"{raw[i, j]:g}, standardized {X[i, j]:g},")
         raise DataError(
-            f"data row {i + 1}: {X[i, j]:g} is beyond the largest {np.dtype(dtype)} "
+            f"data row {i + 1}: {value} is beyond the largest {np.dtype(dtype)} "
             f"({largest:.4g}); {remedy}",
             path=source, column=names[j] if j < len(names) else str(j),
         )
@@ -389,17 +395,19 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
     trained_on = bundle.metadata.get("target_name")
     if target is None and trained_on:
         names = column_names(path, header)
-        # DATA still holds the column the model was trained to predict: leave it out
-        # (only if that leaves the model's feature count: a file without a header names
-        # its columns "0", "1", ..., and "0" may be a feature there).
-        if trained_on in names and len(names) == bundle.n_features + 1:
+        # DATA still holds the column the model was trained to predict: leave it out.
+        # In a file without a header (columns "0", "1", ...) a column "0" may be a
+        # feature, so there only when that leaves the model's feature count.
+        generated = names == [str(j) for j in range(len(names))]
+        if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
             target = trained_on
     table = read_table(path, _target_argument(target), header=header)
     _print_header_note(table)
     if table.n_features == bundle.n_features:
         # What the model would compute with must fit its dtype (else inf, then NaN).
         check_range(bundle.transform(table.features), bundle.network.dtype, path,
-                    table.feature_names, f"the model computes in {bundle.network.dtype}")
+                    table.feature_names, f"the model computes in {bundle.network.dtype}",
+                    raw=None if bundle.input_scaling is None else table.features)
     if require_target and table.target is None:
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
@@ -612,6 +620,9 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     mean, scale = standardization(X) if options["standardize"] else (None, None)
     estimator = _estimator(task, options, n_train=len(X))
     X_fit = X if mean is None else (X - mean) / scale
+    if mean is not None:  # finite unless |x| is near float64's limit (then (X - mean) is not)
+        check_range(X_fit, np.float64, data.source, data.feature_names,
+                    "values this close to float64's limit cannot be standardized", raw=X)
     if classify or not options["standardize"]:
         converged, train_seconds = _fit(estimator, X_fit, y, options)
     else:
@@ -669,7 +680,16 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         _save(bundle, estimator, data, options, summary)
         summary["model"] = options["out"]
     if options["plot_dir"] is not None:
-        summary["plots"] = _plots(bundle, estimator, data, X, y, held_out, options["plot_dir"])
+        try:
+            summary["plots"] = _plots(bundle, estimator, data, X, y, held_out,
+                                      options["plot_dir"])
+        except (OSError, LucidnetError) as exc:
+            if options["out"] is None:
+                raise
+            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+            where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
+            raise DataError(f"--plot: {where}{detail} (the model was saved to "
+                            f"{options['out']!r})") from None
         summary["seconds"] = time.perf_counter() - start
     return summary
 
@@ -796,7 +816,11 @@ def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.
     """loss.png, and for classification confusion_matrix.png (+ decision_boundary.png)."""
     from . import plots
 
-    os.makedirs(directory, exist_ok=True)
+    try:
+        os.makedirs(directory, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"--plot: cannot make the directory {directory!r} "
+                        f"({exc.strerror or exc})") from None
     written = {"loss": os.path.join(directory, "loss.png")}
     # The fit's own history has the validation cost too (the estimator keeps only the
     # validation scores, as scikit-learn's do).
@@ -824,7 +848,7 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise DataError(f"{what}: the directory {directory!r} does not exist")
-    if os.path.isdir(path):
+    if os.path.isdir(path) or not os.path.basename(path):
         raise DataError(f"{what}: {path!r} is a directory; give a file name")
     for source in inputs:
         if source is not None and _same_file(path, source):
@@ -846,12 +870,11 @@ def _same_file(a: str, b: str) -> bool:
 
 
 def _check_plot_directory(directory: str) -> None:
-    """Make ``--plot``'s directory now and check a file can be written in it."""
-    try:
-        os.makedirs(directory, exist_ok=True)
-    except OSError as exc:
-        raise DataError(f"--plot: cannot make the directory {directory!r} "
-                        f"({exc.strerror or exc})") from None
-    if not os.path.isdir(directory):
-        raise DataError(f"--plot: {directory!r} is a file, not a directory")
-    check_output(os.path.join(directory, "loss.png"), "--plot")
+    """Check before training that ``--plot``'s directory exists and takes files, or
+    that its nearest existing parent does (the directory is made after training)."""
+    existing = os.path.abspath(directory)
+    while not os.path.exists(existing):
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        raise DataError(f"--plot: {existing!r} is a file, not a directory")
+    check_output(os.path.join(existing, "loss.png"), "--plot")

@@ -401,12 +401,11 @@ class _BaseNeuralNet(BaseEstimator):
         if validation is not None:
             self.validation_scores_ = [float(v) for v in logs[self._validation_score()]]
             kept = history.best_epoch
-            if self.early_stopping_monitor == "loss" and kept is not None:
-                # The score of the epoch whose weights were kept (the loss chose it),
-                # not the best score of any epoch.
-                self.best_validation_score_ = self.validation_scores_[kept]
-            else:
-                self.best_validation_score_ = max(self.validation_scores_)
+            # The score of the epoch whose weights were kept, not the best of any epoch:
+            # the loss may have chosen it, or a later higher score may have improved by
+            # less than tol.
+            self.best_validation_score_ = (max(self.validation_scores_) if kept is None
+                                           else self.validation_scores_[kept])
             self.best_loss_ = None
         if not history.stopped_early and len(epochs) >= self.max_iter:
             warnings.warn(
@@ -630,8 +629,8 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     validation_scores_ : list of float or None
         Validation accuracy of each epoch with ``early_stopping``.
     best_validation_score_ : float or None
-        The validation score of the epoch whose weights were kept: the highest one
-        (``early_stopping_monitor="score"``), or the one at the lowest validation loss.
+        The validation score of the epoch whose weights were kept: the last epoch that
+        improved the monitored score (or loss) by more than ``tol``.
     n_iter_ : int
     t_ : int
         Training examples seen.
