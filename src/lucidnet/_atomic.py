@@ -51,7 +51,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
         try:
             os.replace(temporary, destination)
         except OSError as exc:  # name the destination, not the temporary file
-            raise type(exc)(exc.errno, exc.strerror, destination) from None
+            raise _naming(exc, destination) from None
     except BaseException:
         try:
             os.unlink(temporary)
@@ -93,7 +93,12 @@ def _open_temporary(destination: str, directory: str) -> tuple[str, int]:
         # would (tempfile's 0o600 would silently make the output private).
         return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise type(exc)(exc.errno, exc.strerror, destination) from None
+        raise _naming(exc, destination) from None
+
+
+def _naming(exc: OSError, destination: str) -> OSError:
+    """``exc`` again, with ``destination`` as its file name (the path the caller knows)."""
+    return type(exc)(exc.errno, exc.strerror or str(exc), destination)
 
 
 def _fsync_directory(directory: str) -> None:
