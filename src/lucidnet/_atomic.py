@@ -37,12 +37,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
         than the temporary file's name).
     """
     destination = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(destination))
-    if not os.path.isdir(directory):
-        raise FileNotFoundError(
-            errno.ENOENT, "no such directory to write into", os.path.dirname(destination)
-        )
-    temporary, descriptor = _open_temporary(destination, directory)
+    temporary, descriptor = _open_temporary(destination)
     try:
         with os.fdopen(descriptor, mode, **open_kwargs) as stream:
             yield stream
@@ -58,7 +53,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
         except OSError:
             pass
         raise
-    _fsync_directory(directory)
+    _fsync_directory(os.path.dirname(temporary))
 
 
 def check_writable(path: str | os.PathLike) -> None:
@@ -67,22 +62,21 @@ def check_writable(path: str | os.PathLike) -> None:
     Creates and removes the same kind of temporary file beside ``path``: asking
     ``os.access`` is not enough (it answers yes to root on a read-only file system).
     """
-    destination = os.fspath(path)
+    temporary, descriptor = _open_temporary(os.fspath(path))
+    os.close(descriptor)
+    os.unlink(temporary)
+
+
+def _open_temporary(destination: str) -> tuple[str, int]:
+    """A new temporary file beside ``destination``: its path and an open descriptor.
+
+    An error names ``destination``, the path the caller knows, not the temporary one.
+    """
     directory = os.path.dirname(os.path.abspath(destination))
     if not os.path.isdir(directory):
         raise FileNotFoundError(
             errno.ENOENT, "no such directory to write into", os.path.dirname(destination)
         )
-    temporary, descriptor = _open_temporary(destination, directory)
-    os.close(descriptor)
-    os.unlink(temporary)
-
-
-def _open_temporary(destination: str, directory: str) -> tuple[str, int]:
-    """A new temporary file beside ``destination``: its path and an open descriptor.
-
-    An error names ``destination``, the path the caller knows, not the temporary one.
-    """
     if os.path.isdir(destination) or not os.path.basename(destination):
         raise IsADirectoryError(errno.EISDIR, "is a directory; give a file name", destination)
     temporary = os.path.join(
