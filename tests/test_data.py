@@ -558,7 +558,11 @@ def test_column_names_reads_the_header_only(tmp_path):
         ("0,1,2,label\n0.5,1.5,2.5,a\n1.5,2.5,0.5,b\n", 2, ["0", "1", "2"], True),
         # A first value 0, or 0,1,2 over whole numbers, is data as often as labels: data.
         ("0,1\n7,0\n3,1\n", 3, ["0"], False),
-        ("0,1,2\n3,4,5\n", 2, ["0", "1"], False),
+        ("0,1,2\n3,4,5\n", 2, ["0", "1"], True),
+        # Whole numbers over numbers written as floats: names (pandas writes 5.0).
+        ("0,1,2\n0.0,5.0,1.0\n3.0,2.0,0.0\n", 2, ["0", "1"], True),
+        ("2019,2020,2021\n1.5,2.5,3\n0.5,1.5,2\n", 2, ["2019", "2020"], True),
+        ("0,1\n0.5,-1.2\n1.5,2\n", 2, ["0"], True),
         # Names over numbers in a column: a header.
         ("id,2019,label\n7,1.5,a\n8,2.5,b\n", 2, ["id", "2019"], True),
     ],

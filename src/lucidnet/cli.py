@@ -226,7 +226,7 @@ def _training_options(function: Callable) -> Callable:
 _header_option = click.option(
     "--header/--no-header", default=None,
     help="Whether a text file's first line names the columns.  [default: guessed; a "
-         "first line holding numbers is described on stderr]")
+         "guess that is not clear-cut is described on stderr]")
 
 
 @cli.command()

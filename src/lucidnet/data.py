@@ -384,9 +384,8 @@ def _header(
                 shown = shown[:57] + "..."
             note = (f"line {first_line} ({shown}) was read as column names; if it is data, "
                     "say so with --no-header (header=False)" if header else
-                    f"line {first_line} ({shown}) was read as data, not column names (its "
-                    "numbers and text sit where the next line's do); if it names the "
-                    "columns, say so with --header (header=True)")
+                    f"line {first_line} ({shown}) was read as data, not column names; if "
+                    "it names the columns, say so with --header (header=True)")
     if not header:
         return [str(j) for j in range(len(first))], False, note
     names = [field.strip() for field in first]
@@ -411,14 +410,14 @@ def _header(
 def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool, bool]:
     """Guess whether ``first`` names the columns: ``(is a header, clear-cut)``.
 
-    Clear-cut: no field is a number (names), or every field is a number and the row is
-    not pandas' labels (data).  pandas' labels of an unnamed array are ``0, 1, 2, ...``
-    over at least three leading columns (fewer, such as a first value 0, is too common
-    in data), then names if any; with no names after them, only when the next row holds
-    a number that is not whole (small whole numbers are data as often as labels).
-    Otherwise the row mixes numbers and text: a header when some column holds a number
-    in one row and text in the other (names over values), data when the two rows agree
-    column by column.
+    Clear-cut: no field is a number (names).  A row of numbers is data, clear-cut,
+    unless it is written as whole numbers (no point, no exponent) over a next row that
+    is not: then it names the columns (pandas writes ``0,1,2,...`` over ``5.0,1.25,...``;
+    years over measurements), not clear-cut.  ``0,1,2,...`` over whole numbers is read
+    as data, not clear-cut either.  A row mixing numbers and text is a header when its
+    numbers are pandas' labels ``0,1,2,...`` of at least three leading columns, or when
+    some column holds a number in one row and text in the other (names over values);
+    data when the two rows agree column by column.
     """
     numeric = [_is_number(field) for field in first]
     if not any(numeric):
@@ -430,16 +429,20 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool
         and all(first[j].strip() == str(j) for j in range(leading))
     )
     if all(numeric):
-        fractional = second is not None and any(
-            _is_number(field) and not float(field).is_integer() for field in second
+        whole = all(_WHOLE.fullmatch(field.strip()) for field in first)
+        below = second is not None and len(second) == len(first) and all(
+            _is_number(field) for field in second
         )
-        header = pandas_labels and fractional
-        return header, not header
+        if whole and below and not all(_WHOLE.fullmatch(field.strip()) for field in second):
+            return True, False
+        return False, not pandas_labels
     if pandas_labels or second is None or len(second) != len(first):
         return True, False
     return [_is_number(field) for field in second] != numeric, False
 
 
+#: A number written as a whole number: no decimal point, no exponent.
+_WHOLE = re.compile(r"[-+]?\d+")
 #: Leading columns labelled 0, 1, 2, ... from which a first line is read as pandas' labels.
 _PANDAS_LABELS_MIN = 3
 
