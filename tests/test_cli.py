@@ -936,3 +936,63 @@ def test_a_plot_failing_after_the_save_says_the_model_was_saved(tmp_path, monkey
     assert exited.value.code == 2 and out.exists()
     assert ("plots/loss.png: No space left on device (the model was saved to"
             in capsys.readouterr().err)
+
+
+def test_out_inside_the_plot_directory_is_refused(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    plots = tmp_path / "plots"
+    plots.mkdir()
+    done = run("train", "--dataset", "iris", "--epochs", "2", "--out", str(plots / "loss.png"),
+               "--plot", str(plots), expect=2)
+    assert "is in the --plot directory" in done.stderr
+    assert not (plots / "loss.png").exists()
+
+
+def test_outputs_that_overflow_are_refused_not_written(tmp_path: Path) -> None:
+    """Inputs that fit float32 can still overflow inside the network: no NaN rows."""
+    rng = np.random.default_rng(6)
+    a = rng.normal(size=200)
+    data = tmp_path / "reg.csv"
+    data.write_text("a,y\n" + "".join(f"{v!r},{v * 1e30!r}\n" for v in a.tolist()))
+    model = tmp_path / "reg.npz"
+    run("train", str(data), "--target", "y", "--epochs", "20", "-q", "--out", str(model))
+    queries = tmp_path / "q.csv"
+    queries.write_text("a\n0.5\n1e30\n")
+    done = run("predict", str(model), str(queries), expect=2)
+    assert "data row 2: the model's output overflows" in done.stderr
+    assert "Warning" not in done.stderr
+
+
+def test_a_regression_target_beyond_float32_is_refused_before_training(tmp_path: Path) -> None:
+    data = tmp_path / "big.csv"
+    data.write_text("a,y\n" + "".join(f"{i},{i}e39\n" for i in range(1, 30)))
+    done = run("train", str(data), "--target", "y", expect=2)
+    assert "column 'y': data row 1: 1e+39 is beyond the largest float32" in done.stderr
+
+
+def test_predict_reads_a_first_line_of_the_models_feature_names_as_header(tmp_path: Path):
+    rows = [(0.5 + i, 1.5 * i, 2.0 - i, i % 2) for i in range(20)]
+    data = tmp_path / "years.csv"
+    data.write_text("2019,2020,2021,label\n" + "".join(f"{a},{b},{c},{y}\n" for a, b, c, y in rows))
+    model = tmp_path / "years.npz"
+    run("train", str(data), "--header", "--target", "label", "--epochs", "2", "-q",
+        "--out", str(model))
+    features = tmp_path / "years_x.csv"
+    features.write_text("2019,2020,2021\n" + "".join(f"{a},{b},{c}\n" for a, b, c, _ in rows))
+    header, predicted = read_csv(run("predict", str(model), str(features)).stdout)
+    assert len(predicted) == 20
+
+
+def test_text_labels_written_as_numbers_match_text_classes(tmp_path: Path) -> None:
+    rows = [(1.0 + 0.1 * k, "1.0") for k in range(5)] + [(2.0 + 0.1 * k, "2.0") for k in range(5)]
+    rows += [(3.0 + 0.1 * k, "x") for k in range(5)]
+    train = tmp_path / "mixed.csv"
+    train.write_text("a,grade\n" + "".join(f"{a},{g}\n" for a, g in rows))
+    model = tmp_path / "mixed.npz"
+    run("train", str(train), "--target", "grade", "--epochs", "2", "--validation", "0",
+        "--no-early-stopping", "--out", str(model), "-q")
+    renamed = tmp_path / "renamed.csv"  # "1" and "2" beside "x": read as text
+    renamed.write_text("a,grade\n" + "".join(f"{a},{g.replace('.0', '')}\n" for a, g in rows))
+    report = json.loads(run("evaluate", str(model), str(renamed), "--target", "grade",
+                            "--json").stdout)
+    assert "unseen_labels" not in report

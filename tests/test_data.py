@@ -632,3 +632,10 @@ def test_comma_in_a_number_hints(tmp_path, cell, hint):
     path.write_text(f'a,b\n"{cell}",3\n')
     with pytest.raises(DataError, match=re.escape(f"got {cell!r} {hint}")):
         read_table(path, "b")
+
+
+def test_a_quote_left_open_on_the_last_line_is_named(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text('"feat a","feat, b"\n1.0,2.0\n3.0,"4.0\n')
+    with pytest.raises(DataError, match=r"line 3: a quoted field runs from line 3 to the end"):
+        read_table(path)

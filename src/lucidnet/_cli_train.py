@@ -222,6 +222,18 @@ class Bundle:
         """Apply the stored input scaling (if any) to raw features (m, n_features)."""
         return X if self.input_scaling is None else self.input_scaling.transform(X)
 
+    def check_outputs(self, X: np.ndarray, source: str) -> None:
+        """Refuse rows whose network output is not finite (inputs far beyond the training
+        data overflow inside the network): their label or value would be garbage."""
+        with np.errstate(all="ignore"):
+            outputs = self.network.output(self.transform(X).astype(self.network.dtype))
+        bad = ~np.isfinite(outputs).all(axis=1)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise DataError(
+                f"data row {row + 1}: the model's output overflows (the features are far "
+                f"beyond what it was trained on); {int(bad.sum())} such row(s)", path=source)
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Labels (classification) or values (regression) of shape (m,) for raw features."""
         predicted = np.asarray(self.model.predict(self.transform(X)))
@@ -322,22 +334,42 @@ def _match_label_type(y: np.ndarray, classes: list, source: str) -> np.ndarray:
     if not classes:
         return y
     text_model = isinstance(classes[0], str)
-    if text_model and y.dtype.kind != "U":
-        # The file's labels read as numbers, the model's classes are text (its training
-        # column held words too): match by value, so 1 is the class "1.0".
+    if text_model:
+        # The model's classes are text (its training column held words too); the file's
+        # labels may read as numbers, or as text written differently ("1" for "1.0"):
+        # match numbers by value.
         by_value: dict[float, str] = {}
         for label in classes:
             try:
                 by_value.setdefault(float(label), label)
             except ValueError:
                 pass
-        return np.array([by_value.get(float(v), str(v)) for v in y.tolist()])
-    if not text_model and y.dtype.kind == "U":
+        known = set(classes)
+
+        def match(value: Any) -> str:
+            if isinstance(value, str) and value in known:
+                return value
+            try:
+                return by_value.get(float(value), str(value))
+            except ValueError:
+                return str(value)
+
+        return np.array([match(v) for v in y.tolist()])
+    if y.dtype.kind == "U":
+        text = next((v for v in y.tolist() if not _is_number_text(v)), y[0])
         raise DataError(
-            f"the target column of {source} holds text labels such as {str(y[0])!r}, "
-            f"but the model's classes are numbers {classes[:5]}"
+            f"the target column holds text labels such as {str(text)!r}, but the model's "
+            f"classes are numbers {classes[:5]}", path=source,
         )
     return y
+
+
+def _is_number_text(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _task_of(kind: str, network: Any, metadata: dict) -> str:
@@ -392,6 +424,13 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
     from .data import column_names, read_table
 
+    if header is None and bundle.feature_names:
+        # A first line holding the model's feature names is its header, whatever the
+        # guess would say (names such as 2019 look like data).
+        try:
+            header = True if set(bundle.feature_names) <= set(column_names(path, True)) else None
+        except DataError:
+            pass
     trained_on = bundle.metadata.get("target_name")
     if target is None and trained_on:
         names = column_names(path, header)
@@ -408,13 +447,15 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         check_range(bundle.transform(table.features), bundle.network.dtype, path,
                     table.feature_names, f"the model computes in {bundle.network.dtype}",
                     raw=None if bundle.input_scaling is None else table.features)
+        bundle.check_outputs(table.features, path)
     if require_target and table.target is None:
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
     if table.n_features != bundle.n_features:
         hint = "" if target is not None else "; pass --target COL if DATA also holds the labels"
         raise DataError(
-            f"the model expects {bundle.n_features} feature columns; the file has "
+            f"the model expects {bundle.n_features} feature column"
+            f"{'s' if bundle.n_features != 1 else ''}; the file has "
             f"{table.n_features}{hint}",
             path=path,
         )
@@ -529,6 +570,9 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         except ImportError as exc:
             raise LucidnetError(f"--plot: {exc}") from None
         _check_plot_directory(options["plot_dir"])
+        if options["out"] is not None and _inside(options["out"], options["plot_dir"]):
+            raise DataError(f"--out {options['out']!r} is in the --plot directory, where the "
+                            "plots would overwrite it; write the model elsewhere")
     if options["dataset"] is not None:
         data = load_dataset(options["dataset"], options["seed"])
     else:
@@ -593,11 +637,11 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     """Split, standardize, fit, score, save and plot; return the summary dict."""
     classify = task != "regression"
     if not options["standardize"]:  # standardized values are small whatever the data
-        remedy = "pass --dtype float64, or leave out --no-standardize"
-        check_range(data.X, options["dtype"], data.source, data.feature_names, remedy)
-        if not classify:
-            check_range(np.asarray(y, dtype=np.float64).reshape(len(y), -1), options["dtype"],
-                        data.source, [data.target_name], remedy)
+        check_range(data.X, options["dtype"], data.source, data.feature_names,
+                    "pass --dtype float64, or leave out --no-standardize")
+    if not classify:  # the model predicts in the target's own units, in its dtype
+        check_range(np.asarray(y, dtype=np.float64).reshape(len(y), -1), options["dtype"],
+                    data.source, [data.target_name], "pass --dtype float64")
     if classify:
         _check_classes(data, y, options)
     elif options["validation"] > 0 and math.ceil(options["validation"] * len(y)) >= len(y):
@@ -686,10 +730,10 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         except (OSError, LucidnetError) as exc:
             if options["out"] is None:
                 raise
-            detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-            where = f"{exc.filename}: " if isinstance(exc, OSError) and exc.filename else ""
-            raise DataError(f"--plot: {where}{detail} (the model was saved to "
-                            f"{options['out']!r})") from None
+            if isinstance(exc, OSError):
+                where = f"{exc.filename}: " if exc.filename else ""
+                exc = f"--plot: {where}{exc.strerror or exc}"
+            raise DataError(f"{exc} (the model was saved to {options['out']!r})") from None
         summary["seconds"] = time.perf_counter() - start
     return summary
 
@@ -860,6 +904,12 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
         check_writable(path)
     except OSError as exc:
         raise DataError(f"{what}: cannot write {path!r} ({exc.strerror or exc})") from None
+
+
+def _inside(path: str, directory: str) -> bool:
+    """Whether ``path`` is ``directory`` or lies in it."""
+    path, directory = os.path.realpath(path), os.path.realpath(directory)
+    return path == directory or os.path.dirname(path) == directory
 
 
 def _same_file(a: str, b: str) -> bool:

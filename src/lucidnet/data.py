@@ -562,7 +562,7 @@ def _rows_with_lines(text: str, delimiter: str | None, path: str):
             start, previous = previous + 1, reader.line_num
             if not row or (len(row) == 1 and not row[0].strip()):
                 continue
-            if previous > start and previous == last_line and _quote_left_open(text, delimiter):
+            if previous == last_line and '"' in text and _quote_left_open(text, delimiter):
                 # A quoted field running to the end of the file without its closing
                 # quote would otherwise swallow every line after its start.
                 raise DataError(
