@@ -639,3 +639,9 @@ def test_a_quote_left_open_on_the_last_line_is_named(tmp_path):
     path.write_text('"feat a","feat, b"\n1.0,2.0\n3.0,"4.0\n')
     with pytest.raises(DataError, match=r"line 3: a quoted field runs from line 3 to the end"):
         read_table(path)
+
+
+def test_a_lone_whole_first_value_over_decimals_is_data(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("0\n7.5\n3.2\n")
+    assert read_table(path).n_samples == 3

@@ -433,7 +433,9 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool
         below = second is not None and len(second) == len(first) and all(
             _is_number(field) for field in second
         )
-        if whole and below and not all(_WHOLE.fullmatch(field.strip()) for field in second):
+        # (Two columns at least: a lone first value written "0" over "7.5" is data.)
+        if (whole and below and len(first) > 1
+                and not all(_WHOLE.fullmatch(field.strip()) for field in second)):
             return True, False
         return False, not pandas_labels
     if pandas_labels or second is None or len(second) != len(first):
