@@ -411,8 +411,8 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool
     """Guess whether ``first`` names the columns: ``(is a header, clear-cut)``.
 
     Clear-cut: no field is a number (names).  A row of numbers is data, clear-cut,
-    unless it is written as whole numbers (no point, no exponent) over a next row that
-    is not: then it names the columns (pandas writes ``0,1,2,...`` over ``5.0,1.25,...``;
+    unless it is two or more whole numbers (no point, no exponent) over a next row that
+    is not all whole: then it names the columns (pandas writes ``0,1,2,...`` over ``5.0,1.25,...``;
     years over measurements), not clear-cut.  ``0,1,2,...`` over whole numbers is read
     as data, not clear-cut either.  A row mixing numbers and text is a header when its
     numbers are pandas' labels ``0,1,2,...`` of at least three leading columns, or when
