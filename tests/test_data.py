@@ -645,3 +645,14 @@ def test_a_lone_whole_first_value_over_decimals_is_data(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("0\n7.5\n3.2\n")
     assert read_table(path).n_samples == 3
+
+
+def test_a_savetxt_header_line_names_the_columns(tmp_path):
+    """np.savetxt(..., header=...) writes '# a b y' before the rows of a .txt file."""
+    X = np.column_stack([np.arange(6.0) / 3, np.arange(6.0) * 1.5, np.arange(6) % 2])
+    path = tmp_path / "saved.txt"
+    np.savetxt(path, X, header="a b y")
+    table = read_table(path, "y")
+    assert table.feature_names == ["a", "b"] and table.n_samples == 6
+    np.testing.assert_array_equal(table.features, X[:, :2])
+    assert data.column_names(path) == ["a", "b", "y"]

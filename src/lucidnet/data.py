@@ -232,6 +232,7 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
     if Path(source).suffix.lower() in _DELIMITERS and os.path.isfile(source):
         with open(source, encoding="utf-8-sig", errors="replace", newline="") as fh:
             text = fh.read(65536).replace("\r\n", "\n").replace("\r", "\n")
+        text = _savetxt_header(text, source)
         delimiter = _choose_delimiter(text, _DELIMITERS[Path(source).suffix.lower()])
         lines = [line for line in text.split("\n") if line.strip()][:2]
         if not lines:
@@ -284,7 +285,7 @@ def _list_names(names: Sequence[str], limit: int = 30) -> str:
 
 
 def _read_delimited(path: str, target: str | int | None, header: bool | None = None) -> Table:
-    text = _read_text(path)
+    text = _savetxt_header(_read_text(path), path)
     delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
     try:
         # The fast path hands whole columns to NumPy's C parser; it cannot point at a
@@ -315,6 +316,17 @@ def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
         return _header(first, second[0] if second else None, 1, path, None)[2]
     except (DataError, csv.Error):
         return None
+
+
+def _savetxt_header(text: str, path: str) -> str:
+    """``text`` without the ``# `` that ``np.savetxt(..., header=...)`` puts before a
+    ``.txt`` file's header line (the line is then read as any first line)."""
+    if Path(path).suffix.lower() != ".txt":
+        return text
+    start = len(text) - len(text.lstrip())
+    if text.startswith("# ", start):
+        return text[:start] + text[start + 2:]
+    return text
 
 
 def _read_text(path: str) -> str:
