@@ -356,20 +356,14 @@ def _match_label_type(y: np.ndarray, classes: list, source: str) -> np.ndarray:
 
         return np.array([match(v) for v in y.tolist()])
     if y.dtype.kind == "U":
-        text = next((v for v in y.tolist() if not _is_number_text(v)), y[0])
+        from .data import _is_number
+
+        text = next((v for v in y.tolist() if not _is_number(v)), y[0])
         raise DataError(
             f"the target column holds text labels such as {str(text)!r}, but the model's "
             f"classes are numbers {classes[:5]}", path=source,
         )
     return y
-
-
-def _is_number_text(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _task_of(kind: str, network: Any, metadata: dict) -> str:
