@@ -759,7 +759,8 @@ def test_values_beyond_float32_are_named_or_standardized_safely(tmp_path: Path) 
     data.write_text("x1,x2,label\n" + "".join(f"{a},{b},{c}\n" for a, b, c in rows))
     done = run("train", str(data), "--target", "label", "--no-standardize", "--epochs", "2",
                expect=2)
-    assert ("huge.csv, column 'x1': data row 3: 1e+300 is beyond the largest float32"
+    # Row 3 of the data is line 4 of the file (the header is line 1).
+    assert ("huge.csv, line 4, column 'x1': 1e+300 is beyond the largest float32"
             in done.stderr)
     assert "Warning" not in done.stderr and "Traceback" not in done.stderr
     # Standardized, the same data trains: the scale is taken without squaring 1e300.
@@ -915,8 +916,8 @@ def test_the_range_error_shows_the_value_as_read(tmp_path: Path, cancer_csv: Pat
     huge = tmp_path / "huge.csv"
     huge.write_text("\n".join([lines[0], ",".join(fields)]) + "\n")
     done = run("predict", str(model_path), str(huge), expect=2)
-    assert re.search(r"data row 1: 1e\+40, standardized [0-9.e+]+, is beyond the largest "
-                     r"float32", done.stderr)
+    assert re.search(r"huge.csv, line 2, column '[^']+': 1e\+40, standardized [0-9.e+]+, is "
+                     r"beyond the largest float32", done.stderr)
 
 
 def test_plot_directory_is_made_only_after_training(tmp_path: Path) -> None:
@@ -965,7 +966,7 @@ def test_outputs_that_overflow_are_refused_not_written(tmp_path: Path) -> None:
     queries = tmp_path / "q.csv"
     queries.write_text("a\n0.5\n1e30\n")
     done = run("predict", str(model), str(queries), expect=2)
-    assert "data row 2: the model's output overflows" in done.stderr
+    assert "q.csv, line 3: the model's output overflows" in done.stderr
     assert "Warning" not in done.stderr
 
 
@@ -973,7 +974,28 @@ def test_a_regression_target_beyond_float32_is_refused_before_training(tmp_path:
     data = tmp_path / "big.csv"
     data.write_text("a,y\n" + "".join(f"{i},{i}e39\n" for i in range(1, 30)))
     done = run("train", str(data), "--target", "y", expect=2)
-    assert "column 'y': data row 1: 1e+39 is beyond the largest float32" in done.stderr
+    assert "big.csv, line 2, column 'y': 1e+39 is beyond the largest float32" in done.stderr
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_a_range_error_names_the_rows_line_past_blank_lines(tmp_path: Path, header) -> None:
+    """The line an editor shows: the header and blank lines counted, rows not."""
+    rows = [f"{i},{i % 2}" for i in range(12)]
+    rows[7] = "1e300,1"
+    lines = (["x,y"] if header else []) + rows[:3] + ["", "  "] + rows[3:]
+    data = tmp_path / "gaps.csv"
+    data.write_text("\n".join(lines) + "\n")
+    flag = "--header" if header else "--no-header"
+    done = run("train", str(data), "--target", "y" if header else "1", flag,
+               "--no-standardize", "--epochs", "2", expect=2)
+    expected = lines.index("1e300,1") + 1
+    assert f"gaps.csv, line {expected}, column '{'x' if header else '0'}': 1e+300" in done.stderr
+    # An array file has no lines: the row is named.
+    array = np.array([[float(v) for v in row.split(",")] for row in rows])
+    np.save(tmp_path / "gaps.npy", array)
+    done = run("train", str(tmp_path / "gaps.npy"), "--target", "1", "--no-standardize",
+               "--epochs", "2", expect=2)
+    assert "column '0': data row 8: 1e+300 is beyond the largest float32" in done.stderr
 
 
 def test_predict_reads_a_first_line_of_the_models_feature_names_as_header(tmp_path: Path):

@@ -656,3 +656,24 @@ def test_a_savetxt_header_line_names_the_columns(tmp_path):
     assert table.feature_names == ["a", "b"] and table.n_samples == 6
     np.testing.assert_array_equal(table.features, X[:, :2])
     assert data.column_names(path) == ["a", "b", "y"]
+
+
+def test_row_line_counts_the_header_blank_lines_and_multiline_quotes(tmp_path) -> None:
+    from lucidnet.data import row_line
+
+    text = 'a,b\n1,"2\n"\n\n3,4\n5,6\n'
+    path = tmp_path / "q.csv"
+    path.write_text(text)
+    table = read_table(path)
+    assert table.n_samples == 3
+    # Rows start on lines 2, 5 and 6 (line 4 is blank; row 0 spans lines 2-3).
+    assert [row_line(path, i) for i in range(3)] == [2, 5, 6]
+    assert row_line(path, 3) is None
+    saved = tmp_path / "s.txt"
+    np.savetxt(saved, np.arange(6.0).reshape(3, 2), header="p q")
+    assert [row_line(saved, i) for i in range(3)] == [2, 3, 4]
+    headless = tmp_path / "h.csv"
+    headless.write_text("1,2\n3,4\n")
+    assert [row_line(headless, i, header=False) for i in range(2)] == [1, 2]
+    np.save(tmp_path / "a.npy", np.ones((2, 2)))
+    assert row_line(tmp_path / "a.npy", 0) is None

@@ -45,6 +45,9 @@ class Labelled:
     source : str
         The file or ``dataset:<name>`` the rows came from.
     target_name : str or None
+    header : bool or None
+        Whether a text file's first line was said to name the columns (None: guessed),
+        to find a row's line again for a message.
     """
 
     X: np.ndarray
@@ -53,6 +56,7 @@ class Labelled:
     source: str
     target_name: str | None = None
     class_names: list[str] | None = None
+    header: bool | None = None
 
 
 def read_labelled(path: str, target: str | None, header: bool | None = None) -> Labelled:
@@ -67,7 +71,8 @@ def read_labelled(path: str, target: str | None, header: bool | None = None) -> 
                         path=path)
     table = read_table(path, _target_argument(target), require_target=True, header=header)
     _print_header_note(table)
-    return Labelled(table.features, table.target, table.feature_names, path, table.target_name)
+    return Labelled(table.features, table.target, table.feature_names, path, table.target_name,
+                    header=header)
 
 
 def _print_header_note(table: Any) -> None:
@@ -148,11 +153,13 @@ def standardization(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], remedy: str,
-                *, raw: np.ndarray | None = None) -> None:
-    """Refuse a value of ``X`` (float64) that ``dtype`` cannot hold, naming its row and
-    column, instead of letting it become infinity (and a vague error) later.
+                *, raw: np.ndarray | None = None, header: bool | None = None) -> None:
+    """Refuse a value of ``X`` (float64, the file's rows in order) that ``dtype`` cannot
+    hold, naming its line (or row) and column, instead of letting it become infinity
+    (and a vague error) later.
 
     ``raw``: the values as read, when ``X`` is them standardized (the message shows both).
+    ``header``: as given for reading ``source``, to find the row's line.
     """
     largest = float(np.finfo(dtype).max)
     too_large = ~(np.abs(X) <= largest)
@@ -160,11 +167,20 @@ def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], re
         i, j = (int(k) for k in np.argwhere(too_large)[0])
         value = (f"{X[i, j]:g}" if raw is None else
                  f"{raw[i, j]:g}, standardized {X[i, j]:g},")
+        line, where = _row_place(source, i, header)
         raise DataError(
-            f"data row {i + 1}: {value} is beyond the largest {np.dtype(dtype)} "
-            f"({largest:.4g}); {remedy}",
-            path=source, column=names[j] if j < len(names) else str(j),
+            f"{where}{value} is beyond the largest {np.dtype(dtype)} ({largest:.4g}); {remedy}",
+            path=source, line=line, column=names[j] if j < len(names) else str(j),
         )
+
+
+def _row_place(source: str, row: int, header: bool | None) -> tuple[int | None, str]:
+    """``(line, "")`` for data row ``row`` (0-based) of a text file, else ``(None, "data
+    row N: ")``: where a message about the row should point."""
+    from .data import row_line
+
+    line = None if source.startswith("dataset:") else row_line(source, row, header)
+    return line, "" if line is not None else f"data row {row + 1}: "
 
 
 def split(
@@ -222,17 +238,17 @@ class Bundle:
         """Apply the stored input scaling (if any) to raw features (m, n_features)."""
         return X if self.input_scaling is None else self.input_scaling.transform(X)
 
-    def check_outputs(self, X: np.ndarray, source: str) -> None:
+    def check_outputs(self, X: np.ndarray, source: str, header: bool | None = None) -> None:
         """Refuse rows whose network output is not finite (inputs far beyond the training
         data overflow inside the network): their label or value would be garbage."""
         with np.errstate(all="ignore"):
             outputs = self.network.output(self.transform(X).astype(self.network.dtype))
         bad = ~np.isfinite(outputs).all(axis=1)
         if bad.any():
-            row = int(np.flatnonzero(bad)[0])
+            line, where = _row_place(source, int(np.flatnonzero(bad)[0]), header)
             raise DataError(
-                f"data row {row + 1}: the model's output overflows (the features are far "
-                f"beyond what it was trained on); {int(bad.sum())} such row(s)", path=source)
+                f"{where}the model's output overflows (the features are far beyond what it "
+                f"was trained on); {int(bad.sum())} such row(s)", path=source, line=line)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Labels (classification) or values (regression) of shape (m,) for raw features."""
@@ -440,8 +456,9 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         # What the model would compute with must fit its dtype (else inf, then NaN).
         check_range(bundle.transform(table.features), bundle.network.dtype, path,
                     table.feature_names, f"the model computes in {bundle.network.dtype}",
-                    raw=None if bundle.input_scaling is None else table.features)
-        bundle.check_outputs(table.features, path)
+                    raw=None if bundle.input_scaling is None else table.features,
+                    header=header)
+        bundle.check_outputs(table.features, path, header)
     if require_target and table.target is None:
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
@@ -632,10 +649,10 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     classify = task != "regression"
     if not options["standardize"]:  # standardized values are small whatever the data
         check_range(data.X, options["dtype"], data.source, data.feature_names,
-                    "pass --dtype float64, or leave out --no-standardize")
+                    "pass --dtype float64, or leave out --no-standardize", header=data.header)
     if not classify:  # the model predicts in the target's own units, in its dtype
         check_range(np.asarray(y, dtype=np.float64).reshape(len(y), -1), options["dtype"],
-                    data.source, [data.target_name], "pass --dtype float64")
+                    data.source, [data.target_name], "pass --dtype float64", header=data.header)
     if classify:
         _check_classes(data, y, options)
     elif options["validation"] > 0 and math.ceil(options["validation"] * len(y)) >= len(y):
@@ -657,10 +674,14 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         held_out = {"validation": (X_val, y_val), **held_out}
     mean, scale = standardization(X) if options["standardize"] else (None, None)
     estimator = _estimator(task, options, n_train=len(X))
-    X_fit = X if mean is None else (X - mean) / scale
     if mean is not None:  # finite unless |x| is near float64's limit (then (X - mean) is not)
-        check_range(X_fit, np.float64, data.source, data.feature_names,
-                    "values this close to float64's limit cannot be standardized", raw=X)
+        # On every row in file order (X is the shuffled training split): the message
+        # names the row's line, and held-out rows must standardize as well.
+        with np.errstate(over="ignore", invalid="ignore"):
+            check_range((data.X - mean) / scale, np.float64, data.source, data.feature_names,
+                        "values this close to float64's limit cannot be standardized",
+                        raw=data.X, header=data.header)
+    X_fit = X if mean is None else (X - mean) / scale
     if classify or not options["standardize"]:
         converged, train_seconds = _fit(estimator, X_fit, y, options)
     else:

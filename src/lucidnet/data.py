@@ -67,6 +67,7 @@ __all__ = [
     "check_array",
     "check_targets",
     "read_table",
+    "row_line",
     "write_predictions",
 ]
 
@@ -248,6 +249,32 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
             raise DataError(f"cannot read as a Parquet file: {exc}", path=source) from None
     table = read_table(source, header=header)
     return list(table.feature_names)
+
+
+def row_line(path: PathLike, row: int, header: bool | None = None) -> int | None:
+    """The 1-based line of a delimited text file on which data row ``row`` (0-based, as
+    in :attr:`Table.features`) starts; None for other formats or a row the file lacks.
+
+    For messages about a row found bad after reading (a value too large for a dtype):
+    the file is read again, so call it only on the way to an error.  ``header`` as in
+    :func:`read_table`.
+    """
+    source = os.fspath(path)
+    suffix = Path(source).suffix.lower()
+    if suffix not in _DELIMITERS or row < 0:
+        return None
+    try:
+        text = _savetxt_header(_read_text(source), source)
+        records = list(_rows_with_lines(text, _choose_delimiter(text, _DELIMITERS[suffix]),
+                                        source))
+        if not records:
+            return None
+        second = records[1][1] if len(records) > 1 else None
+        has_header = _header(records[0][1], second, records[0][0], source, header)[1]
+    except (OSError, DataError):
+        return None
+    index = row + bool(has_header)
+    return records[index][0] if index < len(records) else None
 
 
 def _resolve_target(target: str | int | None, names: Sequence[str], path: str) -> int | None:
