@@ -1009,3 +1009,18 @@ def test_predict_reads_a_first_line_of_the_models_feature_names_as_header(tmp_pa
     features.write_text("2019,2020,2021\n" + "".join(f"{a},{b},{c}\n" for a, b, c, _ in rows))
     header, predicted = read_csv(run("predict", str(model), str(features)).stdout)
     assert len(predicted) == 20
+
+
+def test_header_options_are_refused_where_there_is_no_first_line(tmp_path: Path) -> None:
+    array = tmp_path / "rows.npy"
+    np.save(array, np.random.default_rng(0).normal(size=(20, 3)))
+    done = run("train", str(array), "--target", "2", "--no-header", "--epochs", "2", expect=2)
+    assert "--no-header is for text files (.csv, .tsv, .txt); " in done.stderr
+    assert "rows.npy is not one" in done.stderr
+    done = run("train", "--dataset", "iris", "--header", expect=2)
+    assert "--dataset has none" in done.stderr
+    model = tmp_path / "m.npz"
+    run("train", str(array), "--target", "2", "--epochs", "2", "-q", "--out", str(model))
+    for command in ("predict", "evaluate"):
+        done = run(command, str(model), str(array), "--target", "2", "--header", expect=2)
+        assert "--header is for text files" in done.stderr

@@ -227,6 +227,20 @@ _header_option = click.option(
     "--header/--no-header", default=None,
     help="Whether a text file's first line names the columns.  [default: guessed; a "
          "guess that is not clear-cut is described on stderr]")
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+def _check_header_option(data: str | None, header: bool | None) -> None:
+    """Refuse --header/--no-header where it would be ignored: only text has a first line."""
+    if header is None:
+        return
+    flag = "--header" if header else "--no-header"
+    if data is None:
+        raise click.UsageError(f"{flag} is about a DATA file's first line; --dataset has none")
+    if not data.lower().endswith(_TEXT_SUFFIXES):
+        raise click.UsageError(
+            f"{flag} is for text files ({', '.join(_TEXT_SUFFIXES)}); {data} is not one "
+            "(array and Parquet files carry their own column layout)")
 
 
 @cli.command()
@@ -265,6 +279,7 @@ def train(**options: Any) -> None:
         raise click.UsageError("give a DATA file (with --target) or --dataset NAME")
     if options["dataset"] is not None and options["data"] is not None:
         raise click.UsageError("give either a DATA file or --dataset NAME, not both")
+    _check_header_option(options["data"], options["header"])
     source = click.get_current_context().get_parameter_source("test_size")
     if options["data"] is not None and source is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("--test-size splits a --dataset; a DATA file is used whole "
@@ -362,6 +377,7 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
     """
     from . import _cli_train
 
+    _check_header_option(data, header)
     _cli_train.check_output(out, "--out", inputs=[model, data])
     bundle = _cli_train.load_bundle(model)
     table = _cli_train.read_features(bundle, data, target, header=header)
@@ -391,6 +407,7 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     from . import _cli_train
     from ._cli_report import format_confusion, format_table, to_json
 
+    _check_header_option(data, header)
     bundle = _cli_train.load_bundle(model)
     table = _cli_train.read_features(bundle, data, target, require_target=True, header=header)
     metrics = bundle.evaluate(table.features, table.target, source=data)
