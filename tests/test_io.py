@@ -671,3 +671,27 @@ def test_saving_non_finite_parameters_is_refused_and_writes_nothing(tmp_path):
     with pytest.raises(ValueError, match="NaN or infinite"):
         model_io.save(net, tmp_path / "bad.npz")
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_saving_through_a_symbolic_link_replaces_its_target_and_keeps_the_link(tmp_path) -> None:
+    from lucidnet.io import load, save
+
+    real = tmp_path / "models" / "current.npz"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "model.npz"
+    try:
+        os.symlink(real, link)
+    except OSError:
+        pytest.skip("symbolic links cannot be made here")
+    net = Network([3, 2, 1], random_state=0)
+    save(net, link)
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    np.testing.assert_array_equal(load(real).params, net.params)
+    assert sorted(p.name for p in real.parent.iterdir()) == ["current.npz"]  # no leftovers
+    # A link to a directory that is gone: the error names the missing directory.
+    dangling = tmp_path / "dangling.npz"
+    os.symlink(tmp_path / "gone" / "m.npz", dangling)
+    with pytest.raises(FileNotFoundError, match="gone"):
+        save(net, dangling)

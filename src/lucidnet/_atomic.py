@@ -5,6 +5,9 @@ temporary file beside the destination, flushed and fsync'ed, then renamed over t
 destination with :func:`os.replace` (atomic on POSIX and Windows), and the directory
 fsync'ed so the rename itself survives a crash.  If anything fails on the way, the
 temporary file is removed and whatever was at the destination is left untouched.
+
+A destination that is a symbolic link is written through: the file it points to is
+replaced and the link stays, as a plain ``open(path, "w")`` would have it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
     Parameters
     ----------
     path : str or path-like
-        The destination, written exactly as given (no suffix added).
+        The destination, written exactly as given (no suffix added); a symbolic link
+        is followed.
     mode : {"wb", "w"}
         Binary or text; ``open_kwargs`` (``encoding``, ``newline``) go to the stream.
 
@@ -36,8 +40,8 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
         The destination's directory does not exist (named in the error, rather
         than the temporary file's name).
     """
-    destination = os.fspath(path)
-    temporary, descriptor = _open_temporary(destination)
+    destination = _followed(os.fspath(path))
+    temporary, descriptor = _open_temporary(destination, os.fspath(path))
     try:
         with os.fdopen(descriptor, mode, **open_kwargs) as stream:
             yield stream
@@ -46,7 +50,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
         try:
             os.replace(temporary, destination)
         except OSError as exc:  # name the destination, not the temporary file
-            raise _naming(exc, destination) from None
+            raise _naming(exc, os.fspath(path)) from None
     except BaseException:
         try:
             os.unlink(temporary)
@@ -62,23 +66,30 @@ def check_writable(path: str | os.PathLike) -> None:
     Creates and removes the same kind of temporary file beside ``path``: asking
     ``os.access`` is not enough (it answers yes to root on a read-only file system).
     """
-    temporary, descriptor = _open_temporary(os.fspath(path))
+    temporary, descriptor = _open_temporary(_followed(os.fspath(path)), os.fspath(path))
     os.close(descriptor)
     os.unlink(temporary)
 
 
-def _open_temporary(destination: str) -> tuple[str, int]:
+def _followed(path: str) -> str:
+    """``path``, or the file it leads to when it is a symbolic link (replacing the link
+    itself would leave its target stale and the link gone)."""
+    return os.path.realpath(path) if os.path.islink(path) else path
+
+
+def _open_temporary(destination: str, shown: str) -> tuple[str, int]:
     """A new temporary file beside ``destination``: its path and an open descriptor.
 
-    An error names ``destination``, the path the caller knows, not the temporary one.
+    An error names ``shown``, the path the caller gave, not the temporary one.
     """
     directory = os.path.dirname(os.path.abspath(destination))
     if not os.path.isdir(directory):
         raise FileNotFoundError(
-            errno.ENOENT, "no such directory to write into", os.path.dirname(destination)
+            errno.ENOENT, "no such directory to write into",
+            os.path.dirname(shown) if destination == shown else directory,  # a link's target's
         )
     if os.path.isdir(destination) or not os.path.basename(destination):
-        raise IsADirectoryError(errno.EISDIR, "is a directory; give a file name", destination)
+        raise IsADirectoryError(errno.EISDIR, "is a directory; give a file name", shown)
     temporary = os.path.join(
         directory, f".{os.path.basename(destination)}.{secrets.token_hex(6)}.tmp"
     )
@@ -87,7 +98,7 @@ def _open_temporary(destination: str) -> tuple[str, int]:
         # would (tempfile's 0o600 would silently make the output private).
         return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
-        raise _naming(exc, destination) from None
+        raise _naming(exc, shown) from None
 
 
 def _naming(exc: OSError, destination: str) -> OSError:
