@@ -130,6 +130,18 @@ def test_tsv_and_semicolon_and_whitespace_txt(tmp_path):
     np.testing.assert_array_equal(table.features, [[1, 2], [3, 4]])
 
 
+@pytest.mark.parametrize("name, text, line, got", [
+    ("w.txt", "1 2 3\n4 5 6\n7 8\n9 10 11\n", 3, 2),
+    ("s.csv", "a;b;c\n1;2;3\n4;5;6;7\n", 3, 4),
+    ("t.tsv", "a\tb\n1\t2\n3\t4\t5\n6\t7\n", 3, 3),
+])
+def test_one_ragged_line_is_named_under_the_files_own_delimiter(tmp_path, name, text, line,
+                                                                 got):
+    """Not read as one column under the wrong delimiter (then a baffling error)."""
+    with pytest.raises(DataError, match=rf"line {line}: expected \d fields, got {got}"):
+        read_table(write(tmp_path, name, text))
+
+
 def test_savetxt_round_trip(tmp_path):
     X = np.random.default_rng(0).standard_normal((7, 3))
     path = tmp_path / "x.txt"

@@ -50,6 +50,7 @@ import io
 import os
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -381,19 +382,28 @@ def _split_fields(lines: Sequence[str], delimiter: str | None) -> list[list[str]
 
 
 def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | None:
-    """The first candidate that splits the first lines into equal, >1 field counts."""
+    """The first candidate that splits the first lines into equal, >1 field counts.
+
+    When none does (a ragged line among them), the candidate whose most common count
+    above 1 is shared by the most lines: the reader then names the odd line, instead of
+    reading the file as one column under the wrong delimiter.
+    """
     sample = text[:65536].split("\n")
     if len(text) > 65536:
         sample = sample[:-1]  # the last line of a cut sample is incomplete
     sample = [line for line in sample if line.strip()][:20]
+    best, best_lines = candidates[0], 0
     for delimiter in candidates:
         try:
-            counts = {len(row) for row in _split_fields(sample, delimiter)}
+            counts = Counter(len(row) for row in _split_fields(sample, delimiter))
         except csv.Error:
             continue
-        if len(counts) == 1 and counts.pop() > 1:
+        if len(counts) == 1 and next(iter(counts)) > 1:
             return delimiter
-    return candidates[0]
+        lines = max((n for width, n in counts.items() if width > 1), default=0)
+        if lines > best_lines:
+            best, best_lines = delimiter, lines
+    return best
 
 
 def _is_number(text: str) -> bool:
