@@ -268,9 +268,13 @@ def test_divergence_exits_1_and_keeps_the_existing_model(tmp_path: Path) -> None
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("error: ") and "no model was written" in done.stderr
     # The advice names the command line's option, not the Python argument.
-    assert "(--lr 10); try a smaller --lr" in done.stderr
+    assert "(--lr 10); try a smaller --lr, or leave out --no-standardize;" in done.stderr
     assert "learning_rate" not in done.stderr and "clip_norm" not in done.stderr
     assert out.read_bytes() == b"previous model"
+    # Standardized, only the rate is to blame.
+    done = run("train", str(data), "--target", "y", "--output", "regression",
+               "--optimizer", "sgd", "--lr", "1e30", expect=1)
+    assert "(--lr 1e+30); try a smaller --lr; no model was written" in done.stderr
 
 
 def test_out_directory_must_exist(tmp_path: Path) -> None:

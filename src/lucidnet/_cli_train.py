@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DataError, LucidnetError
+from .errors import DataError, DivergenceError, LucidnetError
 
 #: Integer-valued numeric targets with at most this many distinct values (and fewer
 #: than half as many as there are rows) are taken to be class labels.
@@ -817,7 +817,13 @@ def _fit(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         start = time.perf_counter()
-        estimator.fit(X, y, **fit_params)
+        try:
+            estimator.fit(X, y, **fit_params)
+        except DivergenceError as exc:
+            if not options.get("standardize", True):
+                # Unscaled features far from 1 make every step huge, whatever the rate.
+                exc.advice = "or leave out --no-standardize"
+            raise
         seconds = time.perf_counter() - start
     converged = True
     for warning in caught:

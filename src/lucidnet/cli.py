@@ -135,8 +135,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except DivergenceError as exc:
         if exc.learning_rate is None:
             _fail(f"{exc}; no model was written", FAILURE)
-        _fail(f"{exc.where} (--lr {exc.learning_rate:g}); try a smaller --lr; no model was "
-              "written", FAILURE)
+        advice = f", {exc.advice}" if exc.advice else ""
+        _fail(f"{exc.where} (--lr {exc.learning_rate:g}); try a smaller --lr{advice}; no model "
+              "was written", FAILURE)
     except (LucidnetError, ValueError) as exc:
         # LucidnetError covers DataError and ModelFileError; ValueError is what the
         # library's argument checks raise for values a user passed on the command line.

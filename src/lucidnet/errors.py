@@ -63,6 +63,9 @@ class DivergenceError(LucidnetError, FloatingPointError):
     learning_rate : float or None
         The learning rate in use, when one sets the step; the command line names it by
         its option.
+    advice : str or None
+        More to try besides a smaller learning rate, in the caller's terms (the command
+        line sets it: "or leave out --no-standardize").
     """
 
     def __init__(self, message: str, *, where: str | None = None,
@@ -70,3 +73,4 @@ class DivergenceError(LucidnetError, FloatingPointError):
         super().__init__(message)
         self.where = message if where is None else where
         self.learning_rate = learning_rate
+        self.advice: str | None = None
