@@ -695,3 +695,34 @@ def test_saving_through_a_symbolic_link_replaces_its_target_and_keeps_the_link(t
     os.symlink(tmp_path / "gone" / "m.npz", dangling)
     with pytest.raises(FileNotFoundError, match="gone"):
         save(net, dangling)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_or_device_is_written_in_place_not_replaced(tmp_path) -> None:
+    """/dev/null, /dev/stdout or a named pipe (directly or through a link) is opened and
+    written: never swapped for a regular file (as root that would replace a device)."""
+    import stat
+    import threading
+
+    from lucidnet._atomic import atomic_file, check_writable
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    link = tmp_path / "out.csv"
+    os.symlink(pipe, link)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    check_writable(link)  # does not block on the pipe
+    with atomic_file(link, "wb") as stream:
+        stream.write(b"a,b\n1,2\n")
+    reader.join(timeout=10)
+    assert received == [b"a,b\n1,2\n"]
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode) and link.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "pipe"]
+    if os.path.exists(os.devnull):
+        null = tmp_path / "null.csv"
+        os.symlink(os.devnull, null)
+        with atomic_file(null, "w") as stream:
+            stream.write("discarded\n")
+        assert stat.S_ISCHR(os.stat(os.devnull).st_mode) and null.is_symlink()

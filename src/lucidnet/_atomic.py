@@ -7,7 +7,10 @@ fsync'ed so the rename itself survives a crash.  If anything fails on the way, t
 temporary file is removed and whatever was at the destination is left untouched.
 
 A destination that is a symbolic link is written through: the file it points to is
-replaced and the link stays, as a plain ``open(path, "w")`` would have it.
+replaced and the link stays, as a plain ``open(path, "w")`` would have it.  A
+destination that exists and is neither a regular file nor a directory (``/dev/null``,
+``/dev/stdout``, a named pipe) has nothing to replace: it is opened and written, so a
+device is never swapped for a regular file.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
@@ -40,6 +44,10 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
         The destination's directory does not exist (named in the error, rather
         than the temporary file's name).
     """
+    if _is_special(os.fspath(path)):
+        with open(path, mode, **open_kwargs) as stream:
+            yield stream
+        return
     destination = _followed(os.fspath(path))
     temporary, descriptor = _open_temporary(destination, os.fspath(path))
     try:
@@ -66,9 +74,25 @@ def check_writable(path: str | os.PathLike) -> None:
     Creates and removes the same kind of temporary file beside ``path``: asking
     ``os.access`` is not enough (it answers yes to root on a read-only file system).
     """
-    temporary, descriptor = _open_temporary(_followed(os.fspath(path)), os.fspath(path))
+    shown = os.fspath(path)
+    if _is_special(shown):
+        # Opening a named pipe would wait for a reader: ask instead.
+        if not os.access(shown, os.W_OK):
+            raise PermissionError(errno.EACCES, "Permission denied", shown)
+        return
+    temporary, descriptor = _open_temporary(_followed(shown), shown)
     os.close(descriptor)
     os.unlink(temporary)
+
+
+def _is_special(path: str) -> bool:
+    """Whether ``path`` (links followed) exists and is neither a regular file nor a
+    directory: a device or a pipe, written in place."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def _followed(path: str) -> str:
