@@ -142,6 +142,34 @@ def test_one_ragged_line_is_named_under_the_files_own_delimiter(tmp_path, name, 
         read_table(write(tmp_path, name, text))
 
 
+@pytest.mark.parametrize("name, text, shape", [
+    # One column whose header holds a space or a semicolon: still one column.
+    ("one.txt", "sepal length\n0.5\n-1.2\n", (2, 1)),
+    ("one.csv", "price; EUR\n5.1\n4.9\n", (2, 1)),
+    # Quoted text with semicolons over two lines, more records than the guess samples:
+    # the sample's last record is cut short, which must not make ';' look better.
+    ("quoted.csv", "x,label,z\n" + "".join(f'0.{i},"red; dark\nshade; {i % 2}",{i}\n'
+                                            for i in range(12)), (12, 3)),
+])
+def test_the_ragged_line_rule_leaves_valid_files_alone(tmp_path, name, text, shape):
+    table = read_table(write(tmp_path, name, text),
+                       "label" if name == "quoted.csv" else None)
+    assert (table.n_samples, table.n_features + (table.target is not None)) == shape
+
+
+def test_a_line_of_only_tabs_is_blank_for_both_readers(tmp_path):
+    """The fast reader skips it as blank; the careful one (quotes) and row_line must too."""
+    from lucidnet.data import row_line
+
+    plain = "a\tb\ty\n1\t2\t0\n\t\t\n3\t4\t1\n5\t9\t0\n"
+    quoted = plain.replace("5\t9", '5\t"9"')
+    for name, text in [("plain.tsv", plain), ("quoted.tsv", quoted)]:
+        path = write(tmp_path, name, text)
+        table = read_table(path, "y")
+        np.testing.assert_array_equal(table.features, [[1, 2], [3, 4], [5, 9]])
+        assert [row_line(path, i) for i in range(3)] == [2, 4, 5]
+
+
 def test_savetxt_round_trip(tmp_path):
     X = np.random.default_rng(0).standard_normal((7, 3))
     path = tmp_path / "x.txt"

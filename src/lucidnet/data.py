@@ -330,8 +330,8 @@ def _read_delimited(path: str, target: str | int | None, header: bool | None = N
         note = None if header is not None else _first_line_note(text, delimiter, path)
         if note is None:
             raise
-        raise DataError(f"{exc.message} ({note})", path=exc.path, line=exc.line,
-                        column=exc.column) from None
+        raise DataError(exc.message, path=exc.path, line=exc.line, column=exc.column,
+                        note=note) from None
 
 
 def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
@@ -382,27 +382,34 @@ def _split_fields(lines: Sequence[str], delimiter: str | None) -> list[list[str]
 
 
 def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | None:
-    """The first candidate that splits the first lines into equal, >1 field counts.
+    """The first candidate that splits the first records into equal, >1 field counts.
 
-    When none does (a ragged line among them), the candidate whose most common count
-    above 1 is shared by the most lines: the reader then names the odd line, instead of
-    reading the file as one column under the wrong delimiter.
+    When none does, the first whose most common count above 1 is shared by more than
+    half of them (one ragged line among them): the reader then names the odd line,
+    instead of reading the file as one column under the wrong delimiter.  Otherwise
+    the first candidate (a one-column file, or no clear majority).
     """
-    sample = text[:65536].split("\n")
-    if len(text) > 65536:
-        sample = sample[:-1]  # the last line of a cut sample is incomplete
-    sample = [line for line in sample if line.strip()][:20]
-    best, best_lines = candidates[0], 0
+    lines = text[:65536].split("\n")
+    cut = len(text) > 65536
+    if cut:
+        lines = lines[:-1]  # the last line of a cut sample is incomplete
+    lines = [line for line in lines if line.strip()]
+    cut = cut or len(lines) > 20
+    sample = lines[:20]
+    best, best_count = candidates[0], 0
     for delimiter in candidates:
         try:
-            counts = Counter(len(row) for row in _split_fields(sample, delimiter))
+            rows = _split_fields(sample, delimiter)
         except csv.Error:
             continue
+        if cut and len(rows) > 1:
+            rows = rows[:-1]  # a quoted field may run past the sample's last line
+        counts = Counter(len(row) for row in rows)
         if len(counts) == 1 and next(iter(counts)) > 1:
             return delimiter
-        lines = max((n for width, n in counts.items() if width > 1), default=0)
-        if lines > best_lines:
-            best, best_lines = delimiter, lines
+        shared = max((n for width, n in counts.items() if width > 1), default=0)
+        if 2 * shared > len(rows) and shared > best_count:
+            best, best_count = delimiter, shared
     return best
 
 
@@ -608,11 +615,17 @@ def _rows_with_lines(text: str, delimiter: str | None, path: str):
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     previous = 0  # a quoted field may span lines: a record starts after the last one
     last_line = text.count("\n") + (not text.endswith("\n"))
+    physical: list[str] | None = None  # the text's lines, split when first needed
     try:
         for row in reader:
             start, previous = previous + 1, reader.line_num
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue
+            if not any(field.strip() for field in row):
+                if len(row) <= 1:
+                    continue
+                if physical is None:
+                    physical = text.split("\n")
+                if not "".join(physical[start - 1:previous]).strip():
+                    continue  # only tabs or spaces: blank, as the fast reader has it
             if previous == last_line and '"' in text and _quote_left_open(text, delimiter):
                 # A quoted field running to the end of the file without its closing
                 # quote would otherwise swallow every line after its start.

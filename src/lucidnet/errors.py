@@ -24,6 +24,9 @@ class DataError(LucidnetError, ValueError):
         1-based line number in that file (the header is line 1).
     column : str or None
         The column's name (or 1-based index when the file has no header).
+    note : str or None
+        How a text file's first line was read, when that was a guess that may be the
+        cause (shown after the message, in parentheses).
     """
 
     def __init__(
@@ -33,11 +36,15 @@ class DataError(LucidnetError, ValueError):
         path: str | None = None,
         line: int | None = None,
         column: str | None = None,
+        note: str | None = None,
     ) -> None:
         self.message = message
         self.path = path
         self.line = line
         self.column = column
+        self.note = note
+        if note is not None:
+            message = f"{message} ({note})"
         where = []
         if path is not None:
             where.append(str(path))
@@ -65,7 +72,7 @@ class DivergenceError(LucidnetError, FloatingPointError):
         its option.
     advice : str or None
         More to try besides a smaller learning rate, in the caller's terms (the command
-        line sets it: "or leave out --no-standardize").
+        line sets it: "leave out --no-standardize").
     """
 
     def __init__(self, message: str, *, where: str | None = None,
