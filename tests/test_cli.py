@@ -275,6 +275,13 @@ def test_divergence_exits_1_and_keeps_the_existing_model(tmp_path: Path) -> None
     done = run("train", str(data), "--target", "y", "--output", "regression",
                "--optimizer", "sgd", "--lr", "1e30", expect=1)
     assert "(--lr 1e+30); try a smaller --lr; no model was written" in done.stderr
+    # L-BFGS sets its own steps: only the scaling is to blame.
+    data.write_text("a,y\n" + "".join(f"{i}e35,{i}\n" for i in range(20)))
+    done = run("train", str(data), "--target", "y", "--output", "regression", "--no-standardize",
+               "--optimizer", "lbfgs", "--dtype", "float32", "--out", str(out), expect=1)
+    assert done.stderr.startswith("error: training diverged: L-BFGS reached a non-finite loss")
+    assert "; try to leave out --no-standardize; no model was written" in done.stderr
+    assert "learning_rate" not in done.stderr and out.read_bytes() == b"previous model"
 
 
 def test_out_directory_must_exist(tmp_path: Path) -> None:
@@ -546,7 +553,9 @@ def test_no_command_prints_the_help() -> None:
 def test_a_missing_output_directory_is_named(tmp_path: Path) -> None:
     target = tmp_path / "nodir" / "iris.csv"
     done = run("dataset", "iris", "--out", str(target), expect=2)
-    assert "no such directory to write into" in done.stderr and ".tmp" not in done.stderr
+    # Worded as train's and predict's --out errors are.
+    assert f"--out: the directory '{target.parent}' does not exist" in done.stderr
+    assert ".tmp" not in done.stderr
     assert "Traceback" not in done.stderr and not target.parent.exists()
 
 
@@ -1028,3 +1037,33 @@ def test_header_options_are_refused_where_there_is_no_first_line(tmp_path: Path)
     for command in ("predict", "evaluate"):
         done = run(command, str(model), str(array), "--target", "2", "--header", expect=2)
         assert "--header is for text files" in done.stderr
+
+
+def test_a_target_that_names_a_numbered_column_elsewhere_is_pointed_out(tmp_path: Path) -> None:
+    """'--target 3' is the column named "3" (read_table's rule); when the header holds
+    numbers that is not the column at index 3, and the user is told how to get that."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    data = tmp_path / "numbers.csv"
+    data.write_text("1,2,3,4\n" + "".join(f"{a},{b},{c},{int(a > 0)}\n" for a, b, c in X))
+    done = run("train", str(data), "--target", "3", "--epochs", "2")
+    assert ("--target 3 is the column named '3' (index 2); for the column at index 3, pass "
+            "its name: --target 4") in done.stderr
+    assert "task                        regression" in done.stdout  # column '3' is a float
+    done = run("train", str(data), "--target", "4", "--epochs", "2")
+    assert "is the column named" not in done.stderr and "binary" in done.stdout
+
+
+def test_a_headerless_file_with_the_labels_still_in_it_gets_the_right_advice(
+        tmp_path: Path, cancer_csv: Path, cancer_model: tuple[Path, dict]) -> None:
+    model_path, _ = cancer_model
+    headerless = tmp_path / "rows.csv"
+    headerless.write_text("\n".join(cancer_csv.read_text().splitlines()[1:]) + "\n")
+    done = run("predict", str(model_path), str(headerless), expect=2)
+    assert ("rows.csv, line 1, column '30': expected a number, got 'malignant'"
+            in done.stderr)
+    assert ("DATA has 31 columns and the model takes 30: if one holds the labels, pass "
+            "--target COL to leave it out") in done.stderr
+    assert "--header" not in done.stderr  # the first line is not what went wrong
+    done = run("predict", str(model_path), str(headerless), "--target", "30")
+    assert len(done.stdout.splitlines()) == 1 + len(cancer_csv.read_text().splitlines()) - 1

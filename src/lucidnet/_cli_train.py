@@ -69,6 +69,7 @@ def read_labelled(path: str, target: str | None, header: bool | None = None) -> 
         # Only an .npz file can carry its target (array 'y'); say which option is missing.
         raise DataError("--target COL is required: the target column's name or 0-based index",
                         path=path)
+    _note_name_that_is_an_index(path, _target_argument(target), header)
     table = read_table(path, _target_argument(target), require_target=True, header=header)
     _print_header_note(table)
     return Labelled(table.features, table.target, table.feature_names, path, table.target_name,
@@ -88,6 +89,27 @@ def load_dataset(name: str, seed: int) -> Labelled:
     data = load(name, random_state=seed)
     return Labelled(data.X, data.y, list(data.feature_names), f"dataset:{name}", "target",
                     data.target_names)
+
+
+def _note_name_that_is_an_index(path: str, target: str | None, header: bool | None) -> None:
+    """Say on stderr when ``--target`` names a column that is not the column at that
+    index (a header of numbers: ``--target 3`` is the column named "3", wherever it is)."""
+    import shlex
+
+    from .data import column_names
+
+    if target is None or not target.lstrip("-").isdigit():
+        return
+    try:
+        names = column_names(path, header)
+    except DataError:
+        return  # reading the file will say what is wrong
+    index = int(target)
+    if target not in names or not -len(names) <= index < len(names) or names[index] == target:
+        return
+    print(f"note: {path}: --target {target} is the column named {target!r} (index "
+          f"{names.index(target)}); for the column at index {index}, pass its name: "
+          f"--target {shlex.quote(names[index])}", file=sys.stderr)
 
 
 def _target_argument(target: str | None) -> str | None:
@@ -429,6 +451,27 @@ def load_bundle(path: str) -> Bundle:
     )
 
 
+def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: str | None,
+                            header: bool | None) -> DataError:
+    """``exc``, and when DATA has one column more than the model takes and no --target
+    was given, the likely cause: that column holds the labels (text in a feature)."""
+    from .data import column_names
+
+    if target is not None or exc.line is None:
+        return exc
+    try:
+        n_columns = len(column_names(path, header))
+    except DataError:
+        return exc
+    if n_columns != bundle.n_features + 1:
+        return exc
+    # Without the note on the first line: the extra column, not the header, is the cause.
+    return DataError(
+        f"{exc.message}; DATA has {n_columns} columns and the model takes "
+        f"{bundle.n_features}: if one holds the labels, pass --target COL to leave it out",
+        path=exc.path, line=exc.line, column=exc.column)
+
+
 def read_features(bundle: Bundle, path: str, target: str | None, *,
                   require_target: bool = False, header: bool | None = None) -> Any:
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
@@ -450,7 +493,11 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         generated = names == [str(j) for j in range(len(names))]
         if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
             target = trained_on
-    table = read_table(path, _target_argument(target), header=header)
+    _note_name_that_is_an_index(path, _target_argument(target), header)
+    try:
+        table = read_table(path, _target_argument(target), header=header)
+    except DataError as exc:
+        raise _with_label_column_hint(exc, bundle, path, target, header) from None
     _print_header_note(table)
     if table.n_features == bundle.n_features:
         # What the model would compute with must fit its dtype (else inf, then NaN).
@@ -822,7 +869,7 @@ def _fit(
         except DivergenceError as exc:
             if not options.get("standardize", True):
                 # Unscaled features far from 1 make every step huge, whatever the rate.
-                exc.advice = "or leave out --no-standardize"
+                exc.advice = "leave out --no-standardize"
             raise
         seconds = time.perf_counter() - start
     converged = True

@@ -133,9 +133,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.Abort:
         _fail("interrupted", 130)
     except DivergenceError as exc:
-        if exc.learning_rate is None:
-            _fail(f"{exc}; no model was written", FAILURE)
-        advice = f", {exc.advice}" if exc.advice else ""
+        if exc.learning_rate is None:  # L-BFGS: no rate to blame
+            advice = f"; try to {exc.advice}" if exc.advice else ""
+            _fail(f"{exc.where}{advice}; no model was written", FAILURE)
+        advice = f", or {exc.advice}" if exc.advice else ""
         _fail(f"{exc.where} (--lr {exc.learning_rate:g}); try a smaller --lr{advice}; no model "
               "was written", FAILURE)
     except (LucidnetError, ValueError) as exc:
@@ -491,6 +492,7 @@ def dataset(name: str, out: str | None, seed: int) -> None:
     """
     from . import _cli_train
 
+    _cli_train.check_output(out, "--out")
     header, rows = _cli_train.dataset_rows(name, seed)
     _cli_train.write_csv(out, rows, header)
 

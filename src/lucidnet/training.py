@@ -683,10 +683,10 @@ class Trainer:
         )
         if not (math.isfinite(float(result.fun)) and np.isfinite(result.x).all()):
             params[...] = before
+            where = f"training diverged: L-BFGS reached a non-finite loss at epoch {epoch}"
             raise DivergenceError(
-                f"training diverged: L-BFGS reached a non-finite loss at epoch {epoch}, "
-                "batch 0 (learning_rate=n/a: the line search sets the step); the network "
-                "keeps its initial parameters of this fit"
+                f"{where}, batch 0 (learning_rate=n/a: the line search sets the step); the "
+                "network keeps its initial parameters of this fit", where=where
             )
         params[...] = result.x
 
