@@ -96,9 +96,11 @@ def _note_name_that_is_an_index(path: str, target: str | None, header: bool | No
     index (a header of numbers: ``--target 3`` is the column named "3", wherever it is)."""
     import shlex
 
-    from .data import column_names
+    from .data import TEXT_SUFFIXES, column_names
 
-    if target is None or not target.lstrip("-").isdigit():
+    # Array files name their columns "0", "1", ...: a name there is its own index.
+    named = str(path).lower().endswith((*TEXT_SUFFIXES, ".parquet", ".pq"))
+    if target is None or not named or not target.lstrip("-").isdigit():
         return
     try:
         names = column_names(path, header)

@@ -229,19 +229,20 @@ _header_option = click.option(
     "--header/--no-header", default=None,
     help="Whether a text file's first line names the columns.  [default: guessed; a "
          "guess that is not clear-cut is described on stderr]")
-_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
 def _check_header_option(data: str | None, header: bool | None) -> None:
     """Refuse --header/--no-header where it would be ignored: only text has a first line."""
+    from .data import TEXT_SUFFIXES
+
     if header is None:
         return
     flag = "--header" if header else "--no-header"
     if data is None:
         raise click.UsageError(f"{flag} is about a DATA file's first line; --dataset has none")
-    if not data.lower().endswith(_TEXT_SUFFIXES):
+    if not data.lower().endswith(TEXT_SUFFIXES):
         raise click.UsageError(
-            f"{flag} is for text files ({', '.join(_TEXT_SUFFIXES)}); {data} is not one "
+            f"{flag} is for text files ({', '.join(TEXT_SUFFIXES)}); {data} is not one "
             "(array and Parquet files carry their own column layout)")
 
 

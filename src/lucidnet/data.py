@@ -64,6 +64,7 @@ from .errors import DataError
 
 __all__ = [
     "MISSING_TOKENS",
+    "TEXT_SUFFIXES",
     "Table",
     "check_array",
     "check_targets",
@@ -89,6 +90,8 @@ _DELIMITERS: dict[str, tuple[str | None, ...]] = {
     ".tsv": ("\t", ",", ";", "|"),
     ".txt": (",", "\t", ";", "|", None),
 }
+#: Suffixes read as delimited text (the files with a first line that may be a header).
+TEXT_SUFFIXES = tuple(_DELIMITERS)
 
 
 @dataclass(repr=False)
