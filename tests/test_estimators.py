@@ -19,9 +19,11 @@ from sklearn.compose import TransformedTargetRegressor
 from sklearn.datasets import (
     load_breast_cancer,
     load_diabetes,
+    load_digits,
     load_iris,
     make_classification,
     make_multilabel_classification,
+    make_regression,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, log_loss
@@ -451,7 +453,8 @@ def test_solver_names_map_to_optimizers(spy, iris, params, optimizer, optimizer_
         (
             {"learning_rate": "adaptive", "n_iter_no_change": 4, "tol": 0.01},
             "plateau",
-            {"factor": 0.2, "patience": 5, "min_delta": 0.01, "monitor": "loss"},
+            {"factor": 0.2, "patience": 5, "min_delta": 0.01, "monitor": "loss",
+             "best_on_any_gain": True},
         ),
         ({"learning_rate": "step", "schedule_params": {"step_size": 3}}, "step", {"step_size": 3}),
     ],
@@ -631,10 +634,11 @@ def test_early_stopping_can_watch_the_validation_loss():
     ).fit(X, y)
     history = model._trainer.history
     val_loss = history.history["val_loss"]
-    # Stopped because n_iter_no_change + 1 epochs did not lower the best validation
-    # loss by more than tol (scikit-learn's rule, applied to the loss) ...
+    # Stopped because n_iter_no_change + 1 epochs each failed to lower the best
+    # validation loss before it by tol (scikit-learn's rule, applied to the loss) ...
     assert model.n_iter_ < 300
-    assert min(val_loss[-6:]) > min(val_loss[:-6]) - model.tol
+    n = len(val_loss)
+    assert all(val_loss[k] > min(val_loss[:k]) - model.tol for k in range(n - 6, n))
     # ... and the scores it reports are accuracies, one per epoch.
     assert len(model.validation_scores_) == len(val_loss)
     assert all(0.0 <= score <= 1.0 for score in model.validation_scores_)
@@ -671,3 +675,53 @@ def test_partial_fit_batch_size_follows_each_call():
     model.partial_fit(X[:5], y[:5], classes=[0, 1])
     model.partial_fit(X, y)
     assert model._trainer.batch_size == 200  # "auto": min(200, 300), not the first call's 5
+
+
+def _sklearn_stop(values, tol, n_iter_no_change, scores):
+    """The epoch count at which scikit-learn's MLP stops on this curve of training
+    losses (or, with ``scores``, validation scores): its own private
+    ``_update_no_improvement_count`` run on a stand-in estimator, as its fit loop does."""
+    from types import SimpleNamespace
+
+    from sklearn.neural_network._multilayer_perceptron import BaseMultilayerPerceptron
+
+    curve = iter(values)
+    state = SimpleNamespace(loss_curve_=[], best_loss_=np.inf, validation_scores_=[],
+                            best_validation_score_=-np.inf, tol=tol, _no_improvement_count=0,
+                            verbose=False, coefs_=[], intercepts_=[],
+                            _score=lambda X, y, sample_weight=None: next(curve))
+    for epoch in range(1, len(values) + 1):
+        if not scores:
+            state.loss_curve_.append(next(curve))
+        BaseMultilayerPerceptron._update_no_improvement_count(state, scores, None, None, None)
+        if state._no_improvement_count > n_iter_no_change:
+            return epoch, state
+    return None, state
+
+
+@pytest.mark.parametrize("early_stopping", [False, True])
+def test_small_gains_stop_a_fit_where_scikit_learns_rule_does(early_stopping):
+    """scikit-learn keeps every new best but restarts its count only on a gain of tol:
+    a run of small gains stops the fit.  Checked against scikit-learn's own rule on
+    this fit's curve (training losses of a classifier; validation R^2 of a regressor).
+    A rule that moved the best only on a gain of tol trains on for many more epochs
+    in both."""
+    if early_stopping:
+        X, y = make_regression(n_samples=400, n_features=8, noise=20.0, random_state=0)
+        y = y / y.std()
+        model = NeuralNetRegressor(hidden_layer_sizes=(16,), batch_size=32, max_iter=400,
+                                   learning_rate_init=1e-3, early_stopping=True,
+                                   random_state=0)
+    else:
+        X, y = load_digits(return_X_y=True)
+        X, y = X[:600], y[:600]
+        model = NeuralNetClassifier(hidden_layer_sizes=(32,), batch_size=32, max_iter=400,
+                                    random_state=0)
+    model.fit(StandardScaler().fit_transform(X), y)
+    curve = model.validation_scores_ if early_stopping else model.loss_curve_
+    stop, state = _sklearn_stop(curve, model.tol, model.n_iter_no_change, early_stopping)
+    assert stop is not None and model.n_iter_ == stop == len(curve) < 400
+    if early_stopping:
+        assert model.best_validation_score_ == state.best_validation_score_ == max(curve)
+    else:
+        assert model.best_loss_ == state.best_loss_ == min(curve)

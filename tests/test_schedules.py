@@ -60,6 +60,30 @@ def test_plateau_by_hand():
     assert trace == [1.0, 1.0, 1.0, 0.5, 0.5, 0.5, 0.25, 0.25, 0.2]
 
 
+@pytest.mark.parametrize("any_gain, expected", [
+    # Keras: best stays 1.0 (0.95 and 0.9 do not beat it by more than 0.1): halve at
+    # epoch 2; 0.85 is then a new best, 0.8 not 0.1 below it: wait 1.
+    (False, [1.0, 1.0, 1.0, 0.5, 0.5, 0.5]),
+    # scikit-learn: best follows 0.95, 0.9, 0.85, each a gain of 0.05 < 0.1, so the
+    # count grows to 2 at epoch 2 (halve, count 0) and again at epoch 4.
+    (True, [1.0, 1.0, 1.0, 0.5, 0.5, 0.25]),
+])
+def test_plateau_with_best_on_any_gain_by_hand(any_gain, expected):
+    s = schedules.get("plateau", 1.0, patience=2, factor=0.5, min_delta=0.1,
+                      best_on_any_gain=any_gain)
+    trace = []
+    for epoch, loss in enumerate([1.0, 0.95, 0.9, 0.85, 0.8]):
+        trace.append(s.rate(epoch))
+        s.update(epoch, {"loss": loss})
+    trace.append(s.rate(5))
+    assert trace == expected
+    # A gain of exactly min_delta counts under scikit-learn's rule, not under Keras's.
+    exact = schedules.get("plateau", 1.0, patience=1, min_delta=0.5, best_on_any_gain=any_gain)
+    exact.update(0, {"loss": 1.0})
+    exact.update(1, {"loss": 0.5})
+    assert exact.rate(2) == (1.0 if any_gain else 0.5)
+
+
 def test_plateau_prefers_val_loss_and_maximizes_accuracy():
     s = schedules.get("plateau", 1.0, patience=1)
     s.update(0, {"loss": 1.0, "val_loss": 2.0})

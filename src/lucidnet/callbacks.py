@@ -32,7 +32,7 @@ from typing import IO, Any
 
 import numpy as np
 
-from .schedules import higher_is_better
+from .schedules import higher_is_better, improves
 
 __all__ = ["Callback", "History", "EarlyStopping", "Checkpoint", "ProgressBar", "CostPrinter"]
 
@@ -179,6 +179,13 @@ class EarlyStopping(Callback):
     patience : int, default 10
     min_delta : float, default 1e-4
     restore_best_weights : bool, default True
+    best_on_any_gain : bool, default False
+        False (Keras's rule): ``best`` (and the epoch whose weights are kept) moves
+        only on an improvement.  True (scikit-learn's MLP rule): it follows every new
+        best value, however small the gain, while the count of epochs without an
+        improvement restarts only on a gain of at least ``min_delta`` over the best
+        before it.  Small gains then stop a fit sooner, and the weights kept are those
+        of the best epoch of all.
     """
 
     changes_parameters = False
@@ -191,6 +198,7 @@ class EarlyStopping(Callback):
         patience: int = 10,
         min_delta: float = 1e-4,
         restore_best_weights: bool = True,
+        best_on_any_gain: bool = False,
     ) -> None:
         if not isinstance(monitor, str) or not monitor:
             raise ValueError(f"monitor must be a log name like 'val_loss'; got {monitor!r}")
@@ -204,6 +212,7 @@ class EarlyStopping(Callback):
         self.patience = int(patience)
         self.min_delta = float(min_delta)
         self.restore_best_weights = bool(restore_best_weights)
+        self.best_on_any_gain = bool(best_on_any_gain)
         self._sign = -1.0 if higher_is_better(monitor) else 1.0
         self.reset()
 
@@ -224,18 +233,23 @@ class EarlyStopping(Callback):
                 f"(they have {', '.join(sorted(logs))}); give validation data or monitor 'loss'"
             )
         value = float(logs[self.monitor])
-        if self.best is None or self._sign * value < self._sign * self.best - self.min_delta:
-            self.best, self.best_epoch, self.wait = value, epoch, 0
-            if self.restore_best_weights:
-                params = self.trainer.network.params
-                if self.best_params is None or self.best_params.shape != params.shape:
-                    self.best_params = params.copy()
-                else:
-                    np.copyto(self.best_params, params)
-            return
-        self.wait += 1
+        signed, best = self._sign * value, None if self.best is None else self._sign * self.best
+        improved = best is None or improves(signed, best, self.min_delta, self.best_on_any_gain)
+        self.wait = 0 if improved else self.wait + 1
+        if improved or (self.best_on_any_gain and signed < best):
+            self._keep(value, epoch)
         if self.wait >= self.patience:
             self.trainer.stop_training = True
+
+    def _keep(self, value: float, epoch: int) -> None:
+        """Make ``value`` of ``epoch`` the best, and its weights the ones to restore."""
+        self.best, self.best_epoch = value, epoch
+        if self.restore_best_weights:
+            params = self.trainer.network.params
+            if self.best_params is None or self.best_params.shape != params.shape:
+                self.best_params = params.copy()
+            else:
+                np.copyto(self.best_params, params)
 
     def on_train_end(self, logs=None):
         self.trainer.history.best_epoch = self.best_epoch

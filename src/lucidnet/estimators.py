@@ -32,9 +32,11 @@ scikit-learn               lucidnet
                            without improvement)
 ``tol``, ``n_iter_no_change``  training stops once the training loss (or, with
                            ``early_stopping``, the validation score) has not
-                           improved by ``tol`` for ``n_iter_no_change``
-                           consecutive epochs; otherwise ``max_iter`` epochs
-                           run and a ``ConvergenceWarning`` is issued
+                           improved by ``tol`` on its best so far for more than
+                           ``n_iter_no_change`` consecutive epochs (the best
+                           follows every gain, however small, as in
+                           scikit-learn); otherwise ``max_iter`` epochs run
+                           and a ``ConvergenceWarning`` is issued
 =========================  ==================================================
 
 The fit loop itself (mini-batches, optimizers, schedules, validation) is
@@ -334,6 +336,7 @@ class _BaseNeuralNet(BaseEstimator):
                 "patience": self.n_iter_no_change + 1,
                 "min_delta": self.tol,
                 "monitor": self._monitor(),
+                "best_on_any_gain": True,
             }
             return "plateau", {**defaults, **params}
         if self.learning_rate == "invscaling":
@@ -376,6 +379,7 @@ class _BaseNeuralNet(BaseEstimator):
                 patience=self.n_iter_no_change + 1,
                 min_delta=self.tol,
                 restore_best_weights=self.early_stopping,
+                best_on_any_gain=True,
             )
         validation = None
         if self.early_stopping and stepwise:

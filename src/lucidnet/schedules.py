@@ -215,10 +215,14 @@ class ReduceOnPlateau(Schedule):
     without one the rate becomes ``max(rate * factor, min_lr)`` and the count
     restarts.  Defaults: ``monitor=None`` ("val_loss" when the logs have it, else
     "loss"), ``factor=0.5``, ``patience=5``, ``min_delta=1e-4``, ``min_lr=0``.
+    ``best_on_any_gain=True`` takes scikit-learn's rule instead of Keras's, as
+    :class:`lucidnet.callbacks.EarlyStopping` does: ``best`` follows every new best
+    value, while the count restarts only on a gain of at least ``min_delta``.
     """
 
     name = "plateau"
-    defaults = {"monitor": None, "factor": 0.5, "patience": 5, "min_delta": 1e-4, "min_lr": 0.0}
+    defaults = {"monitor": None, "factor": 0.5, "patience": 5, "min_delta": 1e-4, "min_lr": 0.0,
+                "best_on_any_gain": False}
 
     def __init__(self, learning_rate: float, **params: Any) -> None:
         super().__init__(learning_rate, **params)
@@ -234,6 +238,10 @@ class ReduceOnPlateau(Schedule):
         _number(self.params["patience"], "patience", low=0, integer=True)
         _number(self.params["min_delta"], "min_delta", low=0.0)
         _number(self.params["min_lr"], "min_lr", low=0.0)
+        if not isinstance(self.params["best_on_any_gain"], bool):
+            raise ValueError(
+                f"best_on_any_gain must be True or False; got {self.params['best_on_any_gain']!r}"
+            )
 
     def rate(self, epoch):
         return self.current
@@ -247,9 +255,13 @@ class ReduceOnPlateau(Schedule):
             )
         value = float(logs[monitor])
         sign = -1.0 if higher_is_better(monitor) else 1.0
-        if self.best is None or sign * value < sign * self.best - self.params["min_delta"]:
+        signed, best = sign * value, None if self.best is None else sign * self.best
+        any_gain = self.params["best_on_any_gain"]
+        if best is None or improves(signed, best, self.params["min_delta"], any_gain):
             self.best, self.wait = value, 0
             return
+        if any_gain and signed < best:
+            self.best = value
         self.wait += 1
         if self.wait >= self.params["patience"]:
             self.current = max(self.current * self.params["factor"], self.params["min_lr"])
@@ -268,6 +280,14 @@ class ReduceOnPlateau(Schedule):
         self.current = float(state["current"])
         self.best = None if state["best"] is None else float(state["best"])
         self.wait = int(state["wait"])
+
+
+def improves(value: float, best: float, min_delta: float, at_least: bool = False) -> bool:
+    """Whether ``value`` improves on ``best`` (both lower-is-better, i.e. negated for
+    accuracy and R^2) by more than ``min_delta`` (Keras's rule), or by at least
+    ``min_delta`` with ``at_least`` (scikit-learn's: with a tol of 0, an equal value is
+    no stall)."""
+    return value <= best - min_delta if at_least else value < best - min_delta
 
 
 def higher_is_better(monitor: str) -> bool:
