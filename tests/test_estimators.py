@@ -725,3 +725,18 @@ def test_small_gains_stop_a_fit_where_scikit_learns_rule_does(early_stopping):
         assert model.best_validation_score_ == state.best_validation_score_ == max(curve)
     else:
         assert model.best_loss_ == state.best_loss_ == min(curve)
+
+
+def test_a_diverging_fit_raises_what_scikit_learn_callers_catch():
+    """scikit-learn's MLP raises ValueError for weights gone non-finite; lucidnet's
+    DivergenceError is one too (and a FloatingPointError), and keeps finite weights."""
+    from lucidnet.errors import DivergenceError
+
+    X, y = load_diabetes(return_X_y=True)
+    model = NeuralNetRegressor(hidden_layer_sizes=(16,), solver="sgd", learning_rate_init=10.0,
+                               batch_size=32, max_iter=20, random_state=0)
+    with pytest.raises(ValueError) as raised:
+        model.fit(StandardScaler().fit_transform(X), y)
+    assert isinstance(raised.value, DivergenceError)
+    assert isinstance(raised.value, FloatingPointError)
+    assert np.isfinite(model.network_.params).all()

@@ -59,8 +59,11 @@ class ModelFileError(LucidnetError, ValueError):
     """A model or checkpoint file that is missing, damaged, or not a lucidnet file."""
 
 
-class DivergenceError(LucidnetError, FloatingPointError):
+class DivergenceError(LucidnetError, FloatingPointError, ValueError):
     """Training produced a non-finite cost; the network keeps its last finite parameters.
+
+    Also a ``ValueError``, as scikit-learn's MLP raises for weights that became
+    non-finite, so code that guards a ``fit`` with ``except ValueError`` still catches it.
 
     Attributes
     ----------
