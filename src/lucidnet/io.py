@@ -86,8 +86,10 @@ class InputScaling:
     scale: np.ndarray
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        """``(X - mean) / scale`` for ``X`` of shape (m, n_features)."""
-        return (np.asarray(X) - self.mean) / self.scale
+        """``(X - mean) / scale`` for ``X`` of shape (m, n_features), as a new array."""
+        scaled = np.subtract(X, self.mean)  # one new array, divided in place
+        scaled /= self.scale
+        return scaled
 
 
 @dataclass
