@@ -141,6 +141,38 @@ def test_early_stopping_on_training_loss_with_patience():
     assert history.epochs == 6 and history.best_epoch == 2 and history.stopped_early
 
 
+@pytest.mark.parametrize("any_gain", [False, True])
+def test_early_stopping_by_hand_both_rules(any_gain):
+    """Gains of 0.05 with min_delta 0.1, then a tie.  Keras: best stays 1.0, so the
+    wait grows every epoch.  scikit-learn: best follows 0.95 and 0.9 (the count still
+    grows: no gain reaches 0.1); the tie at 0.9 is no better, so the weights kept are
+    epoch 2's.  Patience 0 stops only on a stall, never after an improvement."""
+    values = [1.0, 0.95, 0.9, 0.9, 0.9]
+
+    class Values(Callback):
+        def on_epoch_end(self, epoch, logs):
+            logs["made_up"] = values[epoch]
+
+    X, Y = problem()
+    stopper = EarlyStopping(monitor="made_up", patience=3, min_delta=0.1,
+                            best_on_any_gain=any_gain)
+    history = trainer(callbacks=[Values(), stopper]).fit(X, Y, epochs=5)
+    assert history.epochs == 4 and history.stopped_early
+    assert history.best_epoch == (2 if any_gain else 0)
+    assert stopper.best == (0.9 if any_gain else 1.0)
+    # A tie with min_delta 0 is no stall under scikit-learn's rule (its tol of 0), and
+    # the weights stay those of the first of the tied epochs.
+    tie = EarlyStopping(monitor="made_up", patience=1, min_delta=0.0, best_on_any_gain=any_gain)
+    values[:] = [1.0, 0.5, 0.5, 0.5, 0.5]
+    history = trainer(callbacks=[Values(), tie]).fit(X, Y, epochs=5)
+    assert history.epochs == (5 if any_gain else 3) and history.best_epoch == 1
+    # Patience 0: every improving epoch runs on.
+    values[:] = [1.0, 0.8, 0.6, 0.4, 0.2]
+    eager = EarlyStopping(monitor="made_up", patience=0, min_delta=0.0, best_on_any_gain=any_gain)
+    history = trainer(callbacks=[Values(), eager]).fit(X, Y, epochs=5)
+    assert history.epochs == 5 and not history.stopped_early
+
+
 def test_early_stopping_needs_its_monitor():
     X, Y = problem()
     with pytest.raises(ValueError, match="monitors 'val_accuracy', which the epoch logs do not"):

@@ -726,3 +726,21 @@ def test_a_pipe_or_device_is_written_in_place_not_replaced(tmp_path) -> None:
         with atomic_file(null, "w") as stream:
             stream.write("discarded\n")
         assert stat.S_ISCHR(os.stat(os.devnull).st_mode) and null.is_symlink()
+
+
+def test_input_scaling_returns_a_float64_array_whatever_it_is_given() -> None:
+    from lucidnet.io import InputScaling
+
+    scaling = InputScaling(mean=np.array([1.0, 2.0], np.float32), scale=np.array([2.0, 4.0]))
+    rows = [[3.0, 6.0], [1.0, 2.0]]
+    expected = [[1.0, 1.0], [0.0, 0.0]]
+    inputs = [np.array(rows, np.float32), np.array(rows), rows, np.array(rows, np.int64)]
+    pd = pytest.importorskip("pandas")
+    inputs.append(pd.DataFrame(rows, columns=["a", "b"]))
+    for X in inputs:
+        scaled = scaling.transform(X)
+        assert type(scaled) is np.ndarray and scaled.dtype == np.float64
+        np.testing.assert_array_equal(scaled, expected)
+    original = np.array(rows)
+    scaling.transform(original)
+    np.testing.assert_array_equal(original, rows)  # the input is left alone

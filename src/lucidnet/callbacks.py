@@ -235,9 +235,15 @@ class EarlyStopping(Callback):
         value = float(logs[self.monitor])
         signed, best = self._sign * value, None if self.best is None else self._sign * self.best
         improved = best is None or improves(signed, best, self.min_delta, self.best_on_any_gain)
-        self.wait = 0 if improved else self.wait + 1
-        if improved or (self.best_on_any_gain and signed < best):
+        # scikit-learn's rule counts a gain of exactly min_delta (so a tie when it is 0)
+        # as no stall, but keeps the weights only of a strictly better epoch (the first
+        # of tied ones); Keras's improvements are always strictly better.
+        if best is None or (signed < best if self.best_on_any_gain else improved):
             self._keep(value, epoch)
+        if improved:
+            self.wait = 0
+            return
+        self.wait += 1
         if self.wait >= self.patience:
             self.trainer.stop_training = True
 

@@ -565,7 +565,9 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         ``min(200, n_samples)`` for "auto"; ignored by lbfgs (full batch).
     learning_rate : {"constant", "invscaling", "adaptive", "step", "exponential", \
 "cosine", "plateau"}, default "constant"
-        The learning-rate schedule (see :mod:`lucidnet.schedules`).
+        The learning-rate schedule (see :mod:`lucidnet.schedules`).  Unlike
+        scikit-learn, which uses it only with ``solver="sgd"``, it applies to every
+        solver.
     learning_rate_init : float, default 1e-3
     power_t : float, default 0.5
         Exponent of "invscaling".

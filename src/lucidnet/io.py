@@ -86,8 +86,9 @@ class InputScaling:
     scale: np.ndarray
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        """``(X - mean) / scale`` for ``X`` of shape (m, n_features), as a new array."""
-        scaled = np.subtract(X, self.mean)  # one new array, divided in place
+        """``(X - mean) / scale`` for ``X`` of shape (m, n_features), as a new float64
+        array."""
+        scaled = np.subtract(np.asarray(X), self.mean, dtype=np.float64)  # divided in place
         scaled /= self.scale
         return scaled
 
