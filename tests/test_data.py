@@ -655,10 +655,11 @@ def test_an_unterminated_quote_is_named_not_swallowed(tmp_path):
 def test_an_error_after_an_unclear_first_line_says_how_it_was_read(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("1,2,3,label\n0.5,1.5,2.5,a\n1.5,2.5,0.5,b\n")
-    with pytest.raises(DataError, match=r"no target column 'label'.*\(line 1 \(1,2,3,label\) "
+    with pytest.raises(DataError, match=r"no target column 'labl'.*\(line 1 \(1,2,3,label\) "
                                         r"was read as data.*--header \(header=True\)\)"):
-        read_table(path, "label")
+        read_table(path, "labl")
     assert read_table(path, "label", header=True).n_samples == 2
+    assert read_table(path, "label").n_samples == 2  # only a header names 'label'
 
 
 @pytest.mark.parametrize(
@@ -717,3 +718,18 @@ def test_row_line_counts_the_header_blank_lines_and_multiline_quotes(tmp_path) -
     assert [row_line(headless, i, header=False) for i in range(2)] == [1, 2]
     np.save(tmp_path / "a.npy", np.ones((2, 2)))
     assert row_line(tmp_path / "a.npy", 0) is None
+
+
+def test_a_target_named_only_by_the_first_line_makes_it_the_header(tmp_path):
+    """'2019,2020,2021,label' looks like data to the guess, but --target label can only
+    mean a column that line names."""
+    body = "".join(f"0.{i},1.{i},2.{i},{'cat' if i % 2 else 'dog'}\n" for i in range(6))
+    path = write(tmp_path, "years.csv", "2019,2020,2021,label\n" + body)
+    table = read_table(path, "label")
+    assert table.header is True and table.feature_names == ["2019", "2020", "2021"]
+    assert table.n_samples == 6 and table.target[0] == "dog"
+    # An index, or a name the line lacks, leaves the guess (data) as it was.
+    by_index = read_table(path, 3)
+    assert by_index.header is False and by_index.n_samples == 7 and by_index.header_note
+    with pytest.raises(DataError, match="no target column 'labels'.*was read as data"):
+        read_table(path, "labels")

@@ -46,8 +46,8 @@ class Labelled:
         The file or ``dataset:<name>`` the rows came from.
     target_name : str or None
     header : bool or None
-        Whether a text file's first line was said to name the columns (None: guessed),
-        to find a row's line again for a message.
+        Whether a text file's first line was read as the column names (None for other
+        sources), to find a row's line again for a message.
     """
 
     X: np.ndarray
@@ -73,7 +73,7 @@ def read_labelled(path: str, target: str | None, header: bool | None = None) -> 
     table = read_table(path, _target_argument(target), require_target=True, header=header)
     _print_header_note(table)
     return Labelled(table.features, table.target, table.feature_names, path, table.target_name,
-                    header=header)
+                    header=table.header)
 
 
 def _print_header_note(table: Any) -> None:
@@ -506,8 +506,8 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         check_range(bundle.transform(table.features), bundle.network.dtype, path,
                     table.feature_names, f"the model computes in {bundle.network.dtype}",
                     raw=None if bundle.input_scaling is None else table.features,
-                    header=header)
-        bundle.check_outputs(table.features, path, header)
+                    header=table.header)
+        bundle.check_outputs(table.features, path, table.header)
     if require_target and table.target is None:
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)

@@ -28,14 +28,17 @@ Delimited text
 The first non-blank line is the header unless it looks like data: every field a
 number (unless they are ``0,1,2,...``, the labels pandas writes for an unnamed array,
 over data that is not all whole numbers), or numbers and text in the same columns as
-the next line (``5.1,3.5,setosa``).  Without a header the columns are named ``"0"``,
+the next line (``5.1,3.5,setosa``).  A ``target`` given by a name that the first line
+holds makes that line the header whatever it looks like (``2019,2020,2021,label``
+with ``target="label"``).  Without a header the columns are named ``"0"``,
 ``"1"``, ... (0-based, the same numbers an integer ``target`` uses).  ``header=True``
 or ``False`` says it instead of the guess; a guess that was not clear-cut is described
 in :attr:`Table.header_note` and in any error met reading the file.  Blank lines are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
 order mark is ignored. The delimiter is ``,`` for ``.csv`` and tab for ``.tsv``
-unless the first lines are consistently split by another of ``, ; TAB |``; a ``.txt``
-file may also be separated by runs of whitespace (as :func:`numpy.savetxt` writes).
+unless the first lines are consistently split by another of ``, ; TAB |`` (or, with
+one ragged line among them, mostly); a ``.txt`` file may also be separated by runs of
+whitespace (as :func:`numpy.savetxt` writes).
 
 Cells that count as missing (compared case-insensitively, after stripping
 whitespace): the empty string, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` and
@@ -114,6 +117,8 @@ class Table:
     header_note : str or None
         For delimited text whose first line was guessed to be (or not to be) a header
         although it held numbers: what was decided and how to say otherwise.
+    header : bool or None
+        Delimited text only: whether the first line was read as the column names.
     """
 
     features: np.ndarray
@@ -122,6 +127,7 @@ class Table:
     target_name: str | None
     source: str
     header_note: str | None = None
+    header: bool | None = None
 
     @property
     def n_samples(self) -> int:
@@ -318,6 +324,11 @@ def _list_names(names: Sequence[str], limit: int = 30) -> str:
 def _read_delimited(path: str, target: str | int | None, header: bool | None = None) -> Table:
     text = _savetxt_header(_read_text(path), path)
     delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
+    if header is None and _first_line_names(text, delimiter, target):
+        # The target is named, and only the first line holds that name: it is the header
+        # however much it looks like data (2019,2020,2021,label); otherwise the name
+        # would match no column at all.
+        header = True
     try:
         # The fast path hands whole columns to NumPy's C parser; it cannot point at a
         # bad cell, so any failure there re-reads the text carefully to find it.
@@ -335,6 +346,21 @@ def _read_delimited(path: str, target: str | int | None, header: bool | None = N
             raise
         raise DataError(exc.message, path=exc.path, line=exc.line, column=exc.column,
                         note=note) from None
+
+
+def _first_line_names(text: str, delimiter: str | None, target: str | int | None) -> bool:
+    """Whether ``target`` is a column name (not an index) that the first non-blank
+    line of ``text`` holds as one of its fields."""
+    if not isinstance(target, str) or target.strip().lstrip("-").isdigit():
+        return False
+    first = next((line for line in text.split("\n", 64) if line.strip()), None)
+    if first is None:
+        return False
+    try:
+        fields = _split_fields([first], delimiter)[0]
+    except csv.Error:
+        return False
+    return target in (field.strip() for field in fields)
 
 
 def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
@@ -560,6 +586,7 @@ def _read_delimited_fast(
         target_name=None if t is None else names[t],
         source=path,
         header_note=note,
+        header=has_header,
     )
 
 
@@ -604,6 +631,7 @@ def _read_delimited_careful(
         target_name=None if t is None else names[t],
         source=path,
         header_note=note,
+        header=has_header,
     )
 
 
