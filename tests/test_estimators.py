@@ -449,7 +449,8 @@ def test_solver_names_map_to_optimizers(spy, iris, params, optimizer, optimizer_
     ("params", "schedule", "schedule_params"),
     [
         ({}, "constant", {}),
-        ({"learning_rate": "invscaling", "power_t": 0.25}, "invscaling", {"power_t": 0.25}),
+        ({"learning_rate": "invscaling", "power_t": 0.25}, "invscaling",
+         {"power_t": 0.25, "samples_per_epoch": 150}),
         (
             {"learning_rate": "adaptive", "n_iter_no_change": 4, "tol": 0.01},
             "plateau",
@@ -740,3 +741,20 @@ def test_a_diverging_fit_raises_what_scikit_learn_callers_catch():
     assert isinstance(raised.value, DivergenceError)
     assert isinstance(raised.value, FloatingPointError)
     assert np.isfinite(model.network_.params).all()
+
+
+def test_invscaling_rates_are_scikit_learns(spy, iris):
+    """scikit-learn divides by (samples seen + 1) ** power_t after each epoch: its
+    optimizer's rate after k epochs is the rate of lucidnet's epoch k."""
+    X, y = iris
+    params = dict(hidden_layer_sizes=(4,), solver="sgd", learning_rate="invscaling",
+                  learning_rate_init=0.5, power_t=0.3, batch_size=50, tol=0.0,
+                  n_iter_no_change=100, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        NeuralNetClassifier(max_iter=5, **params).fit(X, y)
+        ours = ours_rates(spy)
+        theirs = [0.5] + [MLPClassifier(max_iter=k, **params).fit(X, y)._optimizer.learning_rate
+                          for k in range(1, 5)]
+    assert ours == pytest.approx(theirs, rel=1e-12)
+    assert ours[1] == pytest.approx(0.5 / 151 ** 0.3, rel=1e-12)

@@ -27,7 +27,8 @@ scikit-learn               lucidnet
 ``alpha``                  the trainer's ``l2``: penalty
                            ``alpha / (2 m) * sum ||W||^2``, as scikit-learn
 ``learning_rate``          schedule ``constant``, ``invscaling`` (with
-                           ``power_t``) or ``plateau`` for ``"adaptive"``
+                           ``power_t``, counting the samples seen) or
+                           ``plateau`` for ``"adaptive"``
                            (divide by 5 after ``n_iter_no_change`` epochs
                            without improvement)
 ``tol``, ``n_iter_no_change``  training stops once the training loss (or, with
@@ -300,7 +301,7 @@ class _BaseNeuralNet(BaseEstimator):
     def _make_trainer(self, n_samples: int, random, l2: float, callbacks=()) -> training.Trainer:
         """A Trainer configured from the estimator's parameters."""
         optimizer = self._optimizer_name()
-        schedule, schedule_params = self._schedule()
+        schedule, schedule_params = self._schedule(n_samples)
         values = {**self.get_params(), "gtol": self.tol}
         return training.Trainer(
             self.network_,
@@ -326,7 +327,7 @@ class _BaseNeuralNet(BaseEstimator):
             return "nesterov" if self.nesterovs_momentum else "momentum"
         return self.solver
 
-    def _schedule(self) -> tuple[str, dict[str, Any]]:
+    def _schedule(self, n_samples: int) -> tuple[str, dict[str, Any]]:
         params = dict(self.schedule_params or {})
         if self.learning_rate == "adaptive":
             # scikit-learn's rule: divide by 5 after n_iter_no_change epochs without
@@ -340,7 +341,9 @@ class _BaseNeuralNet(BaseEstimator):
             }
             return "plateau", {**defaults, **params}
         if self.learning_rate == "invscaling":
-            return "invscaling", {"power_t": self.power_t, **params}
+            # scikit-learn's t counts the samples seen, one epoch of n_samples at a time.
+            defaults = {"power_t": self.power_t, "samples_per_epoch": n_samples}
+            return "invscaling", {**defaults, **params}
         return self.learning_rate, params
 
     def _batch_size(self, n_samples: int) -> int:

@@ -10,8 +10,9 @@ reduce-on-plateau uses them).  Nothing changes inside an epoch.
 ``constant``       ``alpha_0``
 ``step``           ``alpha_0 * gamma ** floor(e / step_size)``
 ``exponential``    ``alpha_0 * gamma ** e``
-``invscaling``     ``alpha_0 / (e + 1) ** power_t``  (scikit-learn's rule, but
-                   counting epochs; scikit-learn counts samples seen)
+``invscaling``     ``alpha_0 / (e * samples_per_epoch + 1) ** power_t``
+                   (scikit-learn's rule, which counts samples seen; with the
+                   default ``samples_per_epoch=1`` it counts epochs)
 ``cosine``         ``alpha_min + (alpha_0 - alpha_min) (1 + cos(pi e / t_max)) / 2``
                    for ``e < t_max``, then ``alpha_min``
 ``plateau``        multiply by ``factor`` when ``monitor`` has not improved by
@@ -162,20 +163,24 @@ class ExponentialDecay(Schedule):
 
 
 class InverseScaling(Schedule):
-    """``alpha_e = alpha_0 / t ** power_t`` with ``t = e + 1`` (default power_t 0.5).
+    """``alpha_e = alpha_0 / t ** power_t`` with ``t = e * samples_per_epoch + 1``.
 
-    scikit-learn's ``learning_rate="invscaling"`` counts ``t`` in samples seen; this
-    one counts epochs, because every schedule here acts per epoch.
+    Defaults ``power_t=0.5`` and ``samples_per_epoch=1``: ``t = e + 1`` counts epochs.
+    scikit-learn's ``learning_rate="invscaling"`` counts the samples seen before the
+    epoch (plus one), which ``samples_per_epoch`` = the training rows gives; the
+    scikit-learn estimators pass it.
     """
 
     name = "invscaling"
-    defaults = {"power_t": 0.5}
+    defaults = {"power_t": 0.5, "samples_per_epoch": 1}
 
     def _check(self):
         _number(self.params["power_t"], "power_t", low=0.0)
+        _number(self.params["samples_per_epoch"], "samples_per_epoch", low=1, integer=True)
 
     def rate(self, epoch):
-        return self.initial_rate / (epoch + 1) ** self.params["power_t"]
+        t = epoch * self.params["samples_per_epoch"] + 1
+        return self.initial_rate / t ** self.params["power_t"]
 
 
 class Cosine(Schedule):
