@@ -450,7 +450,7 @@ def test_solver_names_map_to_optimizers(spy, iris, params, optimizer, optimizer_
     [
         ({}, "constant", {}),
         ({"learning_rate": "invscaling", "power_t": 0.25}, "invscaling",
-         {"power_t": 0.25, "samples_per_epoch": 150}),
+         {"power_t": 0.25, "per_sample": True, "samples_before": 0}),
         (
             {"learning_rate": "adaptive", "n_iter_no_change": 4, "tol": 0.01},
             "plateau",
@@ -758,3 +758,33 @@ def test_invscaling_rates_are_scikit_learns(spy, iris):
                           for k in range(1, 5)]
     assert ours == pytest.approx(theirs, rel=1e-12)
     assert ours[1] == pytest.approx(0.5 / 151 ** 0.3, rel=1e-12)
+
+
+def test_invscaling_counts_the_rows_of_every_partial_fit_and_warm_start(iris):
+    """Calls of 10, 40 and 40 rows: scikit-learn's rate after them is lr0 / 91 ** p; a
+    warm-start refit goes on counting the rows of the first fit."""
+    X, y = iris
+    params = dict(hidden_layer_sizes=(4,), solver="sgd", learning_rate="invscaling",
+                  learning_rate_init=0.1, power_t=0.5, random_state=0)
+    ours, theirs = NeuralNetClassifier(**params), MLPClassifier(**params)
+    classes = np.unique(y)
+    for start, stop in [(0, 10), (10, 50), (50, 90)]:
+        ours.partial_fit(X[start:stop], y[start:stop], classes=classes)
+        theirs.partial_fit(X[start:stop], y[start:stop], classes=classes)
+    assert ours.t_ == theirs.t_ == 90
+    assert ours._trainer.schedule.rate(3) == pytest.approx(
+        theirs._optimizer.learning_rate, rel=1e-12)
+    # warm_start: scikit-learn restarts the refit's first epoch at learning_rate_init
+    # (a new optimizer), then divides by the rows of both fits; lucidnet continues the
+    # decay from the first epoch on, and agrees from the second.
+    params.update(warm_start=True, max_iter=3, tol=0.0, n_iter_no_change=100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ours = NeuralNetClassifier(**params).fit(X, y).fit(X, y)
+        rates = ours._trainer.history.history["lr"][-3:]
+        # scikit-learn's rate after k epochs of the refit: a refit with max_iter=k.
+        expected = [MLPClassifier(**params).fit(X, y).set_params(max_iter=k).fit(X, y)
+                    ._optimizer.learning_rate for k in (1, 2)]
+    assert ours.t_ == 900
+    assert rates[0] == pytest.approx(0.1 / 451 ** 0.5, rel=1e-12)
+    assert rates[1:] == pytest.approx(expected, rel=1e-12)

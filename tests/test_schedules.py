@@ -34,12 +34,21 @@ def test_invscaling_matches_sklearn_formula_per_epoch():
     # scikit-learn: lr / t ** power_t, here with t = epoch + 1: 0.1/1, 0.1/2, 0.1/4 for 0.5
     s = schedules.get("invscaling", 0.1, power_t=0.5)
     assert [s.rate(0), s.rate(3), s.rate(15)] == pytest.approx([0.1, 0.05, 0.025], rel=1e-15)
-    # Counting samples: t = e * samples_per_epoch + 1 (1, 101, 301 for 100 rows).
-    s = schedules.get("invscaling", 0.1, power_t=0.5, samples_per_epoch=100)
-    assert [s.rate(0), s.rate(1), s.rate(3)] == pytest.approx(
-        [0.1, 0.1 / math.sqrt(101), 0.1 / math.sqrt(301)], rel=1e-15)
-    with pytest.raises(ValueError, match="samples_per_epoch must be an int >= 1"):
-        schedules.get("invscaling", 0.1, samples_per_epoch=0)
+    # Counting samples: t = rows seen + 1, epochs of any size (100, then 50 rows),
+    # after 10 rows of an earlier fit; the count survives a checkpoint.
+    s = schedules.get("invscaling", 0.1, power_t=0.5, per_sample=True, samples_before=10)
+    trace = [s.rate(0)]
+    for epoch, rows in enumerate([100, 50]):
+        s.samples_seen(rows)
+        s.update(epoch, {"loss": 1.0})
+        trace.append(s.rate(epoch + 1))
+    assert trace == pytest.approx([0.1 / math.sqrt(11), 0.1 / math.sqrt(111),
+                                   0.1 / math.sqrt(161)], rel=1e-15)
+    again = schedules.get("invscaling", 0.1, per_sample=True)
+    again.load_state_dict(json.loads(json.dumps(s.state_dict())))
+    assert again.rate(2) == s.rate(2)
+    with pytest.raises(ValueError, match="samples_before must be an int >= 0"):
+        schedules.get("invscaling", 0.1, samples_before=-1)
 
 
 def test_cosine():

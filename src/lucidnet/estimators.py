@@ -27,7 +27,10 @@ scikit-learn               lucidnet
 ``alpha``                  the trainer's ``l2``: penalty
                            ``alpha / (2 m) * sum ||W||^2``, as scikit-learn
 ``learning_rate``          schedule ``constant``, ``invscaling`` (with
-                           ``power_t``, counting the samples seen) or
+                           ``power_t``, counting the samples seen, those of
+                           earlier ``partial_fit`` calls and warm-start fits
+                           included; scikit-learn restarts a warm-start
+                           refit's first epoch at ``learning_rate_init``) or
                            ``plateau`` for ``"adaptive"``
                            (divide by 5 after ``n_iter_no_change`` epochs
                            without improvement)
@@ -301,7 +304,7 @@ class _BaseNeuralNet(BaseEstimator):
     def _make_trainer(self, n_samples: int, random, l2: float, callbacks=()) -> training.Trainer:
         """A Trainer configured from the estimator's parameters."""
         optimizer = self._optimizer_name()
-        schedule, schedule_params = self._schedule(n_samples)
+        schedule, schedule_params = self._schedule()
         values = {**self.get_params(), "gtol": self.tol}
         return training.Trainer(
             self.network_,
@@ -327,7 +330,7 @@ class _BaseNeuralNet(BaseEstimator):
             return "nesterov" if self.nesterovs_momentum else "momentum"
         return self.solver
 
-    def _schedule(self, n_samples: int) -> tuple[str, dict[str, Any]]:
+    def _schedule(self) -> tuple[str, dict[str, Any]]:
         params = dict(self.schedule_params or {})
         if self.learning_rate == "adaptive":
             # scikit-learn's rule: divide by 5 after n_iter_no_change epochs without
@@ -341,8 +344,10 @@ class _BaseNeuralNet(BaseEstimator):
             }
             return "plateau", {**defaults, **params}
         if self.learning_rate == "invscaling":
-            # scikit-learn's t counts the samples seen, one epoch of n_samples at a time.
-            defaults = {"power_t": self.power_t, "samples_per_epoch": n_samples}
+            # scikit-learn's t counts the samples seen, those of earlier fits included
+            # (t_ is kept by warm_start and partial_fit).
+            defaults = {"power_t": self.power_t, "per_sample": True,
+                        "samples_before": int(getattr(self, "t_", 0))}
             return "invscaling", {**defaults, **params}
         return self.learning_rate, params
 

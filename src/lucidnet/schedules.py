@@ -10,9 +10,8 @@ reduce-on-plateau uses them).  Nothing changes inside an epoch.
 ``constant``       ``alpha_0``
 ``step``           ``alpha_0 * gamma ** floor(e / step_size)``
 ``exponential``    ``alpha_0 * gamma ** e``
-``invscaling``     ``alpha_0 / (e * samples_per_epoch + 1) ** power_t``
-                   (scikit-learn's rule, which counts samples seen; with the
-                   default ``samples_per_epoch=1`` it counts epochs)
+``invscaling``     ``alpha_0 / (e + 1) ** power_t``; with ``per_sample``
+                   scikit-learn's rule, ``t`` = rows seen + 1 instead of ``e + 1``
 ``cosine``         ``alpha_min + (alpha_0 - alpha_min) (1 + cos(pi e / t_max)) / 2``
                    for ``e < t_max``, then ``alpha_min``
 ``plateau``        multiply by ``factor`` when ``monitor`` has not improved by
@@ -108,6 +107,9 @@ class Schedule:
     def update(self, epoch: int, logs: Mapping[str, float]) -> None:
         """Called after ``epoch`` with its logs (``"loss"``, ``"val_loss"``, ...)."""
 
+    def samples_seen(self, n_samples: int) -> None:
+        """Called after each epoch with the rows it trained on (before :meth:`update`)."""
+
     def state_dict(self) -> dict[str, Any]:
         """JSON-able state: name, initial rate, settings and running values."""
         return {"name": self.name, "learning_rate": self.initial_rate, "params": dict(self.params)}
@@ -163,24 +165,44 @@ class ExponentialDecay(Schedule):
 
 
 class InverseScaling(Schedule):
-    """``alpha_e = alpha_0 / t ** power_t`` with ``t = e * samples_per_epoch + 1``.
+    """``alpha_e = alpha_0 / t ** power_t`` (default ``power_t=0.5``).
 
-    Defaults ``power_t=0.5`` and ``samples_per_epoch=1``: ``t = e + 1`` counts epochs.
-    scikit-learn's ``learning_rate="invscaling"`` counts the samples seen before the
-    epoch (plus one), which ``samples_per_epoch`` = the training rows gives; the
-    scikit-learn estimators pass it.
+    ``t = e + 1`` counts epochs.  With ``per_sample=True`` it is scikit-learn's
+    ``learning_rate="invscaling"``: ``t`` is one more than the rows trained on before
+    the epoch (``samples_before`` plus those the Trainer reports through
+    :meth:`samples_seen`), so epochs of different sizes (``partial_fit``) count as
+    what they are.  The scikit-learn estimators use it that way.
     """
 
     name = "invscaling"
-    defaults = {"power_t": 0.5, "samples_per_epoch": 1}
+    defaults = {"power_t": 0.5, "per_sample": False, "samples_before": 0}
+
+    def __init__(self, learning_rate: float, **params: Any) -> None:
+        super().__init__(learning_rate, **params)
+        self.seen = 0
 
     def _check(self):
         _number(self.params["power_t"], "power_t", low=0.0)
-        _number(self.params["samples_per_epoch"], "samples_per_epoch", low=1, integer=True)
+        if not isinstance(self.params["per_sample"], bool):
+            raise ValueError(f"per_sample must be True or False; got {self.params['per_sample']!r}")
+        _number(self.params["samples_before"], "samples_before", low=0, integer=True)
 
     def rate(self, epoch):
-        t = epoch * self.params["samples_per_epoch"] + 1
+        if self.params["per_sample"]:
+            t = self.params["samples_before"] + self.seen + 1
+        else:
+            t = epoch + 1
         return self.initial_rate / t ** self.params["power_t"]
+
+    def samples_seen(self, n_samples):
+        self.seen += int(n_samples)
+
+    def state_dict(self):
+        return {**super().state_dict(), "seen": self.seen}
+
+    def load_state_dict(self, state):
+        super().load_state_dict(state)
+        self.seen = int(state.get("seen", 0))
 
 
 class Cosine(Schedule):

@@ -505,6 +505,7 @@ class Trainer:
                     fused.resync()
                 rate = self._set_rate(epoch)
                 logs = {"loss": self._run_epoch(batches, epoch, per_batch, fused), "lr": rate}
+                self.schedule.samples_seen(batches.m)
                 self._end_epoch(epoch, logs, validation, at_end)
                 if self.stop_training:
                     break
@@ -529,6 +530,7 @@ class Trainer:
         fused = self._fused_sgd(batches.batch_size)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             logs = {"loss": self._run_epoch(batches, epoch, [], fused), "lr": rate}
+        self.schedule.samples_seen(batches.m)
         self.schedule.update(epoch, logs)
         self.history.on_epoch_end(epoch, logs)
         return logs["loss"]
