@@ -728,6 +728,8 @@ def test_a_target_named_only_by_the_first_line_makes_it_the_header(tmp_path):
     table = read_table(path, "label")
     assert table.header is True and table.feature_names == ["2019", "2020", "2021"]
     assert table.n_samples == 6 and table.target[0] == "dog"
+    # Said, in case the name was a value of a headerless file.
+    assert "because it holds the target 'label'; if it is data" in table.header_note
     # An index, or a name the line lacks, leaves the guess (data) as it was.
     by_index = read_table(path, 3)
     assert by_index.header is False and by_index.n_samples == 7 and by_index.header_note

@@ -324,20 +324,28 @@ def _list_names(names: Sequence[str], limit: int = 30) -> str:
 def _read_delimited(path: str, target: str | int | None, header: bool | None = None) -> Table:
     text = _savetxt_header(_read_text(path), path)
     delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
+    forced_note = None
     if header is None and _first_line_names(text, delimiter, target):
         # The target is named, and only the first line holds that name: it is the header
         # however much it looks like data (2019,2020,2021,label); otherwise the name
-        # would match no column at all.
+        # would match no column at all.  Said on the way, in case the name was a value.
+        if _first_line_note(text, delimiter, path) is not None:
+            forced_note = (f"line 1 was read as column names because it holds the target "
+                           f"{target!r}; if it is data, say so with --no-header "
+                           "(header=False)")
         header = True
     try:
         # The fast path hands whole columns to NumPy's C parser; it cannot point at a
         # bad cell, so any failure there re-reads the text carefully to find it.
         # Quotes need the csv module's rules, so quoted files take the careful path.
+        table = None
         if '"' not in text:
             table = _read_delimited_fast(text, path, delimiter, target, header)
-            if table is not None:
-                return table
-        return _read_delimited_careful(text, path, delimiter, target, header)
+        if table is None:
+            table = _read_delimited_careful(text, path, delimiter, target, header)
+        if forced_note is not None:
+            table.header_note = forced_note
+        return table
     except DataError as exc:
         # A wrong guess about the first line shows up as some other error (no such
         # target column, no data rows): say how it was read, and how to say otherwise.
