@@ -96,10 +96,10 @@ def _note_name_that_is_an_index(path: str, target: str | None, header: bool | No
     index (a header of numbers: ``--target 3`` is the column named "3", wherever it is)."""
     import shlex
 
-    from .data import TEXT_SUFFIXES, column_names
+    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, column_names
 
     # Array files name their columns "0", "1", ...: a name there is its own index.
-    named = str(path).lower().endswith((*TEXT_SUFFIXES, ".parquet", ".pq"))
+    named = str(path).lower().endswith((*TEXT_SUFFIXES, *PARQUET_SUFFIXES))
     if target is None or not named or not target.lstrip("-").isdigit():
         return
     try:
@@ -183,7 +183,8 @@ def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], re
     (and a vague error) later.
 
     ``raw``: the values as read, when ``X`` is them standardized (the message shows both).
-    ``header``: as given for reading ``source``, to find the row's line.
+    ``header``: whether ``source``'s first line was read as the header (:attr:`Table.header`),
+    to find the row's line.
     """
     largest = float(np.finfo(dtype).max)
     too_large = ~(np.abs(X) <= largest)
@@ -203,7 +204,7 @@ def _row_place(source: str, row: int, header: bool | None) -> tuple[int | None, 
     row N: ")``: where a message about the row should point."""
     from .data import row_line
 
-    line = None if source.startswith("dataset:") else row_line(source, row, header)
+    line = row_line(source, row, header)  # None for array files and built-in data sets
     return line, "" if line is not None else f"data row {row + 1}: "
 
 
@@ -427,13 +428,14 @@ def _names(value: Any) -> list[str] | None:
 
 def load_bundle(path: str) -> Bundle:
     """Read a model file (any the library writes) for the CLI; ModelFileError if bad."""
+    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES
     from .errors import ModelFileError
     from .io import load_file
 
     try:
         loaded = load_file(path)
     except ModelFileError as exc:
-        if os.path.splitext(str(path))[1].lower() in (".csv", ".tsv", ".txt", ".parquet", ".pq"):
+        if os.path.splitext(str(path))[1].lower() in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
             raise ModelFileError(f"{exc} (a data file? MODEL comes first, then DATA)") from None
         raise
     network = loaded.model if loaded.kind == "network" else loaded.model.network_

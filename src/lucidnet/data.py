@@ -67,6 +67,7 @@ from .errors import DataError
 
 __all__ = [
     "MISSING_TOKENS",
+    "PARQUET_SUFFIXES",
     "TEXT_SUFFIXES",
     "Table",
     "check_array",
@@ -95,6 +96,8 @@ _DELIMITERS: dict[str, tuple[str | None, ...]] = {
 }
 #: Suffixes read as delimited text (the files with a first line that may be a header).
 TEXT_SUFFIXES = tuple(_DELIMITERS)
+#: Suffixes read as Parquet (column names in the schema).
+PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @dataclass(repr=False)
@@ -245,12 +248,12 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
             text = fh.read(65536).replace("\r\n", "\n").replace("\r", "\n")
         text = _savetxt_header(text, source)
         delimiter = _choose_delimiter(text, _DELIMITERS[Path(source).suffix.lower()])
-        lines = [line for line in text.split("\n") if line.strip()][:2]
+        lines = _first_lines(text, 2)
         if not lines:
             return []
         first, *second = _split_fields(lines, delimiter)
         return _header(first, second[0] if second else None, 1, source, header)[0]
-    if Path(source).suffix.lower() in (".parquet", ".pq") and os.path.isfile(source):
+    if Path(source).suffix.lower() in PARQUET_SUFFIXES and os.path.isfile(source):
         # The schema alone: reading the table would refuse a text column (the labels).
         pa, pq = _pyarrow(source)
         try:
@@ -361,11 +364,11 @@ def _first_line_names(text: str, delimiter: str | None, target: str | int | None
     line of ``text`` holds as one of its fields."""
     if not isinstance(target, str) or target.strip().lstrip("-").isdigit():
         return False
-    first = next((line for line in text.split("\n", 64) if line.strip()), None)
-    if first is None:
+    first = _first_lines(text, 1)
+    if not first:
         return False
     try:
-        fields = _split_fields([first], delimiter)[0]
+        fields = _split_fields(first, delimiter)[0]
     except csv.Error:
         return False
     return target in (field.strip() for field in fields)
@@ -373,7 +376,7 @@ def _first_line_names(text: str, delimiter: str | None, target: str | int | None
 
 def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
     """The header guess's note for ``text`` (None when the guess was clear-cut)."""
-    lines = [line for line in text.split("\n") if line.strip()][:2]
+    lines = _first_lines(text, 2)
     if not lines:
         return None
     try:
@@ -381,6 +384,20 @@ def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
         return _header(first, second[0] if second else None, 1, path, None)[2]
     except (DataError, csv.Error):
         return None
+
+
+def _first_lines(text: str, n: int) -> list[str]:
+    """The first ``n`` non-blank lines of ``text``, found without splitting all of it
+    (the whole file's text, on every read)."""
+    lines: list[str] = []
+    start = 0
+    while len(lines) < n and start <= len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        if text[start:end].strip():
+            lines.append(text[start:end])
+        start = end + 1
+    return lines
 
 
 def _savetxt_header(text: str, path: str) -> str:

@@ -413,9 +413,8 @@ class _BaseNeuralNet(BaseEstimator):
         if validation is not None:
             self.validation_scores_ = [float(v) for v in logs[self._validation_score()]]
             kept = history.best_epoch
-            # The score of the epoch whose weights were kept, not the best of any epoch:
-            # the loss may have chosen it, or a later higher score may have improved by
-            # less than tol.
+            # The score of the epoch whose weights were kept: the best score, or, when the
+            # validation loss chose the epoch, that epoch's score.
             self.best_validation_score_ = (max(self.validation_scores_) if kept is None
                                            else self.validation_scores_[kept])
             self.best_loss_ = None
@@ -643,8 +642,9 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     validation_scores_ : list of float or None
         Validation accuracy of each epoch with ``early_stopping``.
     best_validation_score_ : float or None
-        The validation score of the epoch whose weights were kept: the last epoch that
-        improved the monitored score (or loss) by more than ``tol``.
+        The validation score of the epoch whose weights were kept: the best one
+        (scikit-learn's rule), or with ``early_stopping_monitor="loss"`` the score at the
+        lowest validation loss.
     n_iter_ : int
     t_ : int
         Training examples seen.
