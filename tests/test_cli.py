@@ -225,6 +225,9 @@ def test_missing_data_file(tmp_path: Path) -> None:
 def test_bad_option_values(tmp_path: Path) -> None:
     assert_usage_error(run("train", "--dataset", "iris", "--hidden", "64,x", expect=None),
                        "--hidden", "64,x")
+    # "²" is a digit to str.isdigit, not to int.
+    assert_usage_error(run("train", "--dataset", "iris", "--hidden", "8,\u00b2", expect=None),
+                       "--hidden", "8,\u00b2")
     assert_usage_error(run("train", "--dataset", "iris", "--lr", "-1", expect=None), "--lr")
     assert_usage_error(run("train", "--dataset", "iris", "--optimizer", "nope", expect=None),
                        "--optimizer", "adam")

@@ -237,6 +237,11 @@ def test_unknown_target_lists_columns(tmp_path):
         read_table(path, "lable")
     with raises("target column index 3 is out of range for 3 columns (valid: -3 to 2)"):
         read_table(path, 3)
+    with raises("target column index -4 is out of range for 3 columns"):
+        read_table(path, " -4 ")
+    for not_an_index in ("--3", "-", "\u00b3", "1.0"):  # names, not indices, and absent
+        with raises(f"no target column {not_an_index!r}"):
+            read_table(path, not_an_index)
     with pytest.raises(TypeError, match="target must be"):
         read_table(path, 1.5)  # type: ignore[arg-type]
 

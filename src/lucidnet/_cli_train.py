@@ -96,11 +96,11 @@ def _note_name_that_is_an_index(path: str, target: str | None, header: bool | No
     index (a header of numbers: ``--target 3`` is the column named "3", wherever it is)."""
     import shlex
 
-    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, column_names
+    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, column_names, is_column_index
 
     # Array files name their columns "0", "1", ...: a name there is its own index.
     named = str(path).lower().endswith((*TEXT_SUFFIXES, *PARQUET_SUFFIXES))
-    if target is None or not named or not target.lstrip("-").isdigit():
+    if target is None or not named or not is_column_index(target):
         return
     try:
         names = column_names(path, header)

@@ -19,6 +19,7 @@ traceback.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -52,7 +53,7 @@ class IntList(click.ParamType):
         if text.lower() in ("", "none") and self.allow_empty:
             return ()
         parts = [part.strip() for part in text.split(",")]
-        if not all(part.isdigit() and int(part) > 0 for part in parts):
+        if not all(re.fullmatch("[0-9]+", part) and int(part) > 0 for part in parts):
             self.fail(
                 f"expected comma-separated positive integers such as 64,32; got {value!r}",
                 param,

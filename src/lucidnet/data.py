@@ -72,6 +72,7 @@ __all__ = [
     "Table",
     "check_array",
     "check_targets",
+    "is_column_index",
     "read_table",
     "row_line",
     "write_predictions",
@@ -290,6 +291,12 @@ def row_line(path: PathLike, row: int, header: bool | None = None) -> int | None
     return records[index][0] if index < len(records) else None
 
 
+def is_column_index(text: str) -> bool:
+    """Whether ``text`` spells a column index ("3", "-1"; ASCII digits only: "³" is a
+    digit to ``str.isdigit`` but not to ``int``)."""
+    return re.fullmatch(r"\s*-?[0-9]+\s*", text) is not None
+
+
 def _resolve_target(target: str | int | None, names: Sequence[str], path: str) -> int | None:
     """Turn a target name or index into a 0-based column index (or None)."""
     if target is None:
@@ -298,7 +305,7 @@ def _resolve_target(target: str | int | None, names: Sequence[str], path: str) -
         if target in names:
             return list(names).index(target)
         text = target.strip()
-        if not text.lstrip("-").isdigit():
+        if not is_column_index(text):
             close = difflib.get_close_matches(target, [str(name) for name in names], n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise DataError(
@@ -362,7 +369,7 @@ def _read_delimited(path: str, target: str | int | None, header: bool | None = N
 def _first_line_names(text: str, delimiter: str | None, target: str | int | None) -> bool:
     """Whether ``target`` is a column name (not an index) that the first non-blank
     line of ``text`` holds as one of its fields."""
-    if not isinstance(target, str) or target.strip().lstrip("-").isdigit():
+    if not isinstance(target, str) or is_column_index(target):
         return False
     first = _first_lines(text, 1)
     if not first:
