@@ -160,9 +160,15 @@ def test_clone_and_pickle(iris):
     assert np.array_equal(back.predict_proba(X), fitted.predict_proba(X))
     assert np.array_equal(back.network_.params, fitted.network_.params)
     # The unpickled layers are views into the flat buffer again, not copies.
-    back.network_.params[0] = 42.0
-    assert back.network_.layers[0].W.flat[0] == 42.0
-    back.partial_fit(X, y)  # a fresh optimizer continues from the unpickled weights
+    views = pickle.loads(pickle.dumps(fitted)).network_
+    views.params[0] = 42.0
+    assert views.layers[0].W.flat[0] == 42.0
+    # partial_fit continues where the pickled estimator stood (Adam's moments, the step
+    # count, the random stream): the same step as the original's next one.
+    back.partial_fit(X, y)
+    fitted.partial_fit(X, y)
+    assert np.array_equal(back.network_.params, fitted.network_.params)
+    assert back.loss_curve_ == fitted.loss_curve_
 
 
 # ============================================================= the classifier
@@ -614,6 +620,15 @@ def test_regressor_partial_fit_and_pickle():
     assert reg.n_iter_ == 30 and reg.loss_curve_[-1] < reg.loss_curve_[0]
     back = pickle.loads(pickle.dumps(reg))
     assert np.array_equal(back.predict(X), reg.predict(X))
+    for schedule in ("invscaling", "adaptive"):  # the rate goes on from where it was
+        sgd = NeuralNetRegressor((4,), solver="sgd", learning_rate=schedule,
+                                 learning_rate_init=0.05, random_state=0)
+        for _ in range(5):
+            sgd.partial_fit(X, y)
+        back = pickle.loads(pickle.dumps(sgd))
+        for estimator in (sgd, back):
+            estimator.partial_fit(X, y)
+        assert np.array_equal(back.network_.params, sgd.network_.params), schedule
 
 
 def test_early_stopping_can_watch_the_validation_loss():

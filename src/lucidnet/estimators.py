@@ -492,16 +492,10 @@ class _BaseNeuralNet(BaseEstimator):
         ]
 
     # ------------------------------------------------------------------ pickling
-    def __getstate__(self) -> dict[str, Any]:
-        """The estimator's state without its trainer.
-
-        ``network_`` pickles itself (``Network.__getstate__`` keeps its views intact).
-        The trainer (optimizer state for ``partial_fit``) is not kept: after unpickling,
-        ``partial_fit`` starts a fresh optimizer from the saved weights.
-        """
-        state = dict(super().__getstate__())
-        state["_trainer"] = None
-        return state
+    # ``network_`` pickles itself (``Network.__getstate__`` keeps its views intact), and
+    # the trainer with it (``Trainer.__getstate__``): the network is one object in both,
+    # and ``partial_fit`` after unpickling continues with the optimizer's moments, step
+    # count and learning rate, as scikit-learn's ``_optimizer`` does.
 
     # --------------------------------------------------------------- model files
     def _lucidnet_export_state(self) -> tuple[Network, str, dict[str, Any], np.ndarray | None]:

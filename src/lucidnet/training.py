@@ -864,6 +864,15 @@ class Trainer:
         self.iterations = int(header.get("iterations", 0))
         network.params[...] = arrays["params"]
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Everything that a later ``fit`` or ``partial_fit`` continues from (network,
+        optimizer state, schedule, random generator, history, callbacks), without the
+        evaluation buffers and one fit's own callbacks (a progress bar among them)."""
+        state = dict(self.__dict__)
+        state["_eval_workspaces"] = {}
+        state.pop("_active_callbacks", None)
+        return state
+
     def __repr__(self) -> str:
         return (
             f"Trainer({self.optimizer!r}, schedule={self.schedule.name!r}, "
