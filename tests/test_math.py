@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -80,6 +81,23 @@ def test_stable_and_dtype_preserving_for_huge_inputs(name, dtype):
 def test_sigmoid_saturates_exactly():
     A = activations.get("sigmoid").forward(np.array([[-1e4, 1e4]]))
     assert A[0, 0] == 0.0 and A[0, 1] == 1.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_is_the_reference_formula_to_the_last_digit(dtype):
+    """The reference material writes 1 / (1 + np.exp(-Z)) and dA * s * (1 - s); the same
+    operations in the same order give its published digits (warnings aside)."""
+    rng = np.random.default_rng(3)
+    Z = (rng.standard_normal((40, 50)) * 30).astype(dtype)
+    dA = rng.standard_normal(Z.shape).astype(dtype)
+    with np.errstate(over="ignore"):
+        s = 1 / (1 + np.exp(-Z))
+    g = activations.get("sigmoid")
+    A = g.forward(Z)
+    np.testing.assert_array_equal(A, s)
+    np.testing.assert_array_equal(g.backward(dA, Z, A), dA * s * (1 - s))
+    # Small values keep their digits (0.5 + 0.5 tanh(z / 2) is exactly 0 here).
+    assert g.forward(np.array([-40.0]))[0] == pytest.approx(1 / (1 + math.exp(40)), rel=1e-15)
 
 
 def test_leaky_relu_slope_and_config_round_trip():

@@ -100,27 +100,35 @@ class Activation:
 class Sigmoid(Activation):
     """``g(z) = 1 / (1 + exp(-z))``, ``g'(z) = g(z) (1 - g(z))``.
 
-    Computed as ``0.5 + 0.5 tanh(z / 2)``, the same function, because ``exp(-z)``
-    overflows for large negative ``z`` (float32 already at z = -89) and tanh does not.
+    Computed as written, operation for operation, so that it gives the reference
+    material's own digits.  For large negative ``z`` (below about -709.8 in float64,
+    -88.7 in float32) ``exp(-z)`` overflows to infinity and ``1 / inf`` is 0, the
+    right limit; that overflow is expected, so it raises no warning.  (``0.5 + 0.5
+    tanh(z / 2)`` avoids the overflow but loses every digit of small values: it is
+    exactly 0 from ``z = -38`` on, where this is still 3e-17.)
     """
 
     name = "sigmoid"
 
     def forward(self, Z, out=None):
-        out = np.multiply(Z, 0.5, out=out)
-        np.tanh(out, out=out)
-        out *= 0.5
-        out += 0.5
-        return out
+        if out is None and Z.dtype.kind != "f":
+            Z = Z.astype(np.float64)  # integer input: NumPy's true division gives float64
+        out = np.negative(Z, out=out)
+        with np.errstate(over="ignore"):
+            np.exp(out, out=out)
+        out += 1.0
+        return np.reciprocal(out, out=out)
 
     def derivative(self, Z, A):
         return A * (1.0 - A)
 
     def backward(self, dA, Z, A, out=None):
-        # dZ = dA * A * (1 - A); `out` may be dA itself, so dA is read before it is written.
+        # dZ = (dA * A) * (1 - A), in the reference material's order (the same digits);
+        # `out` may be dA itself: each entry of dA is read before it is written.
         slope = np.subtract(1.0, A)
-        slope *= A
-        return np.multiply(dA, slope, out=out)
+        out = np.multiply(dA, A, out=out)
+        out *= slope
+        return out
 
 
 class ReLU(Activation):
