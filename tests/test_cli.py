@@ -547,6 +547,27 @@ def test_predict_leaves_out_the_trained_target_column_by_itself(tmp_path):
     assert implicit.stdout == explicit.stdout and len(implicit.stdout.splitlines()) == 151
 
 
+def test_predict_ignores_a_blank_label_column(tmp_path):
+    """New rows to predict often keep an empty label column: left out (by --target or
+    as the model's own target), its cells are not read; evaluate still needs them."""
+    data = tmp_path / "iris.csv"
+    model = tmp_path / "iris.npz"
+    assert run("dataset", "iris", "--out", str(data)).returncode == 0
+    assert run("train", str(data), "--target", "target", "--epochs", "5", "--quiet",
+               "--out", str(model)).returncode == 0
+    expected = run("predict", str(model), str(data)).stdout
+    lines = data.read_text().splitlines()
+    for blank in ("", "NA", "?"):
+        unlabelled = tmp_path / "new.csv"
+        unlabelled.write_text("\n".join([lines[0], *(line.rsplit(",", 1)[0] + "," + blank
+                                                     for line in lines[1:])]) + "\n")
+        for args in ([], ["--target", "target"]):
+            done = run("predict", str(model), str(unlabelled), *args)
+            assert done.stdout == expected, (blank, args, done.stderr)
+    done = run("evaluate", str(model), str(unlabelled), expect=2)
+    assert "new.csv, line 2, column 'target': missing value" in done.stderr
+
+
 def test_no_command_prints_the_help() -> None:
     done = run()
     assert done.returncode == 0 and "Commands:" in done.stdout and "\n" in done.stdout

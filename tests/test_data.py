@@ -425,6 +425,41 @@ def test_parquet_round_trip(tmp_path):
         read_table(tmp_path / "str.parquet", "y")
     with raises("no target column 'z'; available columns: 'a', 'y'"):
         read_table(tmp_path / "str.parquet", "z")
+    pq.write_table(pa.table({"a": [1.0, 2.0], "y": [None, None]}), tmp_path / "new.parquet")
+    with raises("new.parquet, column 'y': missing value in row 0 (0-based)"):
+        read_table(tmp_path / "new.parquet", "y")
+    table = read_table(tmp_path / "new.parquet", "y", read_target=False)
+    assert table.target is None and table.features.tolist() == [[1.0], [2.0]]
+
+
+def test_a_target_left_unread_may_hold_anything(tmp_path):
+    """read_target=False leaves the target column out without reading its cells."""
+    labelled = read_table(write(tmp_path, "l.csv", "a,b,y\n1,2,x\n3,4,z\n"), "y")
+    for text in ("a,b,y\n1,2,\n3,4,\n", "a,b,y\n1,2,NA\n3,4,?\n", 'a,b,y\n1,2,""\n3,4,x\n'):
+        path = write(tmp_path, "u.csv", text)
+        with raises("u.csv, line 2, column 'y': missing value"):
+            read_table(path, "y")
+        table = read_table(path, "y", read_target=False)
+        assert table.target is None and table.target_name == "y"
+        np.testing.assert_array_equal(table.features, labelled.features)
+    array = np.array([[1.0, np.nan, 2.0], [3.0, np.inf, 4.0]])
+    npy = tmp_path / "u.npy"
+    np.save(npy, array)
+    table = read_table(npy, 1, read_target=False)
+    assert table.target is None and table.feature_names == ["0", "2"]
+    np.testing.assert_array_equal(table.features, array[:, [0, 2]])
+    with raises("the array must be finite; element [0, 1] is nan"):
+        read_table(npy, 1)
+    with raises("the array must be finite; element [0, 2] is inf"):  # features still checked
+        np.save(npy, array[:, [1, 0, 2]] * [1, 1, np.inf])
+        read_table(npy, 0, read_target=False)
+    npz = tmp_path / "u.npz"
+    np.savez(npz, X=array[:, [0, 2]], y=array[:, 1])
+    table = read_table(npz, read_target=False)
+    assert table.target is None and table.target_name == "y"
+    assert data.column_names(npz) == ["0", "1"]  # names only: y is not read
+    with raises("array 'y' must be finite"):
+        read_table(npz)
 
 
 def test_parquet_without_pyarrow(tmp_path, monkeypatch):

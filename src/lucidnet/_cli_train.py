@@ -499,7 +499,9 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             target = trained_on
     _note_name_that_is_an_index(path, _target_argument(target), header)
     try:
-        table = read_table(path, _target_argument(target), header=header)
+        # Rows to predict may leave their label column blank: its cells are not read.
+        table = read_table(path, _target_argument(target), header=header,
+                           read_target=require_target)
     except DataError as exc:
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
     _print_header_note(table)
@@ -522,7 +524,7 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             path=path,
         )
     names = bundle.feature_names
-    default = [str(j) for j in range(table.n_features + (table.target is not None))]
+    default = [str(j) for j in range(table.n_features + (table.target_name is not None))]
     if names and not set(table.feature_names) <= set(default) and table.feature_names != names:
         k = next(k for k, (a, b) in enumerate(zip(table.feature_names, names, strict=True))
                  if a != b)

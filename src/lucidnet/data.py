@@ -164,6 +164,7 @@ def read_table(
     *,
     require_target: bool = False,
     header: bool | None = None,
+    read_target: bool = True,
 ) -> Table:
     """Read a table of examples (one per row) from a file.
 
@@ -186,6 +187,10 @@ def read_table(
     header : bool or None, default None
         Delimited text only: whether the first non-blank line names the columns;
         None guesses (see the module text).
+    read_target : bool, default True
+        False to leave the target column out without reading it: its cells may then
+        be blank or anything else (new rows to predict, whose label column is empty).
+        ``target`` is then None in the result; ``target_name`` still names the column.
 
     Returns
     -------
@@ -209,7 +214,7 @@ def read_table(
     if header is not None and not isinstance(header, bool):
         raise TypeError(f"header must be True, False or None; got {header!r}")
     delimited = partial(_read_delimited, header=header)
-    readers: dict[str, Callable[[str, str | int | None], Table]] = {
+    readers: dict[str, Callable[[str, str | int | None, bool], Table]] = {
         ".csv": delimited,
         ".tsv": delimited,
         ".txt": delimited,
@@ -226,7 +231,7 @@ def read_table(
         )
     if not os.path.isfile(source):
         raise DataError("no such file", path=source)
-    table = readers[suffix](source, target)
+    table = readers[suffix](source, target, read_target)
     if require_target and table.target is None:
         raise DataError(
             "a target column is required; pass the target column's name or index",
@@ -261,7 +266,7 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
             return [str(name) for name in pq.read_schema(source).names]
         except (OSError, pa.ArrowException) as exc:
             raise DataError(f"cannot read as a Parquet file: {exc}", path=source) from None
-    table = read_table(source, header=header)
+    table = read_table(source, header=header, read_target=False)
     return list(table.feature_names)
 
 
@@ -331,7 +336,8 @@ def _list_names(names: Sequence[str], limit: int = 30) -> str:
 # ---------------------------------------------------------------- delimited text
 
 
-def _read_delimited(path: str, target: str | int | None, header: bool | None = None) -> Table:
+def _read_delimited(path: str, target: str | int | None, read_target: bool = True,
+                    header: bool | None = None) -> Table:
     text = _savetxt_header(_read_text(path), path)
     delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
     forced_note = None
@@ -350,9 +356,10 @@ def _read_delimited(path: str, target: str | int | None, header: bool | None = N
         # Quotes need the csv module's rules, so quoted files take the careful path.
         table = None
         if '"' not in text:
-            table = _read_delimited_fast(text, path, delimiter, target, header)
+            table = _read_delimited_fast(text, path, delimiter, target, header, read_target)
         if table is None:
-            table = _read_delimited_careful(text, path, delimiter, target, header)
+            table = _read_delimited_careful(text, path, delimiter, target, header,
+                                            read_target)
         if forced_note is not None:
             table.header_note = forced_note
         return table
@@ -568,7 +575,7 @@ _PANDAS_LABELS_MIN = 3
 
 def _read_delimited_fast(
     text: str, path: str, delimiter: str | None, target: str | int | None,
-    header: bool | None,
+    header: bool | None, read_target: bool = True,
 ) -> Table | None:
     """Parse with ``np.loadtxt``; return None when the careful reader must take over."""
     lines = text.split("\n")
@@ -600,7 +607,7 @@ def _read_delimited_fast(
         else:
             X = np.empty((len(data), 0))
         cells = None
-        if t is not None:
+        if t is not None and read_target:
             cells = np.loadtxt(
                 data, delimiter=delimiter, usecols=[t], dtype=str, comments=None, ndmin=1
             ).tolist()
@@ -609,7 +616,7 @@ def _read_delimited_fast(
     if not _all_finite(X):
         return None
     y = None
-    if t is not None:
+    if cells is not None:
         y = _target_from_cells(cells, [i + 1 for i in data_index], path, names[t])
     return Table(
         features=X,
@@ -624,7 +631,7 @@ def _read_delimited_fast(
 
 def _read_delimited_careful(
     text: str, path: str, delimiter: str | None, target: str | int | None,
-    header: bool | None,
+    header: bool | None, read_target: bool = True,
 ) -> Table:
     """Parse row by row, raising DataError at the first bad line or cell."""
     records = list(_rows_with_lines(text, delimiter, path))
@@ -654,7 +661,7 @@ def _read_delimited_careful(
     feature_names = [names[j] for j in feature_cols]
     X = _features_from_cells(cells, line_numbers, path, feature_names)
     y = None
-    if t is not None:
+    if t is not None and read_target:
         y = _target_from_cells([row[t] for row in rows], line_numbers, path, names[t])
     return Table(
         features=X,
@@ -776,7 +783,7 @@ def _target_from_cells(
 # ------------------------------------------------------------------- binary files
 
 
-def _read_npy(path: str, target: str | int | None) -> Table:
+def _read_npy(path: str, target: str | int | None, read_target: bool = True) -> Table:
     # Checked first: for any other file NumPy's own error is about pickles.
     with open(path, "rb") as fh:
         if fh.read(len(_NPY_MAGIC)) != _NPY_MAGIC:
@@ -785,10 +792,10 @@ def _read_npy(path: str, target: str | int | None) -> Table:
         array = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise DataError(f"cannot read as a NumPy .npy file: {exc}", path=path) from None
-    return _table_from_array(array, target, path)
+    return _table_from_array(array, target, path, read_target)
 
 
-def _read_npz(path: str, target: str | int | None) -> Table:
+def _read_npz(path: str, target: str | int | None, read_target: bool = True) -> Table:
     # Checked first: for any other file NumPy's own error is about pickles.
     with open(path, "rb") as fh:
         if fh.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
@@ -819,7 +826,7 @@ def _read_npz(path: str, target: str | int | None) -> Table:
             raise DataError(f"array {name!r} of the archive is not a NumPy .npy array",
                             path=path)
     if y is None:
-        return _table_from_array(X, target, path)
+        return _table_from_array(X, target, path, read_target)
     if target is not None:
         raise DataError(
             f"the file holds its target as array 'y'; do not also name a target "
@@ -827,6 +834,9 @@ def _read_npz(path: str, target: str | int | None) -> Table:
             path=path,
         )
     table = _table_from_array(X, None, path)
+    table.target_name = "y"
+    if not read_target:
+        return table
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
@@ -844,24 +854,30 @@ def _read_npz(path: str, target: str | int | None) -> Table:
         table.target = labels
     else:
         table.target = _numeric_file_array(y, path, "array 'y'")
-    table.target_name = "y"
     return table
 
 
-def _numeric_file_array(array: np.ndarray, path: str, what: str) -> np.ndarray:
-    """``array`` as float64, or DataError naming its first non-finite element."""
+def _numeric_file_array(array: np.ndarray, path: str, what: str,
+                        skip_column: int | None = None) -> np.ndarray:
+    """``array`` as float64, or DataError naming its first non-finite element (outside
+    column ``skip_column`` of a 2-D array, whose values are not used)."""
     if array.dtype.kind not in "biuf":
         raise DataError(f"{what} must hold real numbers; got dtype {array.dtype}", path=path)
     array = np.ascontiguousarray(array, dtype=np.float64)
-    if not _all_finite(array):
-        index = tuple(int(i) for i in np.argwhere(~np.isfinite(array))[0])
+    used = array
+    if skip_column is not None:
+        used = array.copy()
+        used[:, skip_column] = 0.0
+    if not _all_finite(used):
+        index = tuple(int(i) for i in np.argwhere(~np.isfinite(used))[0])
         raise DataError(
             f"{what} must be finite; element {list(index)} is {array[index]}", path=path
         )
     return array
 
 
-def _table_from_array(array: np.ndarray, target: str | int | None, path: str) -> Table:
+def _table_from_array(array: np.ndarray, target: str | int | None, path: str,
+                      read_target: bool = True) -> Table:
     if array.ndim != 2:
         raise DataError(
             f"expected a 2-D array of shape (n_samples, n_columns); got shape {array.shape}",
@@ -869,13 +885,14 @@ def _table_from_array(array: np.ndarray, target: str | int | None, path: str) ->
         )
     if array.shape[0] == 0:
         raise DataError("the array has no rows", path=path)
-    array = _numeric_file_array(array, path, "the array")
     names = [str(j) for j in range(array.shape[1])]
     t = _resolve_target(target, names, path)
+    array = _numeric_file_array(array, path, "the array",
+                                skip_column=None if read_target else t)
     feature_cols = [j for j in range(array.shape[1]) if j != t]
     return Table(
         features=np.ascontiguousarray(array[:, feature_cols]),
-        target=None if t is None else array[:, t].copy(),
+        target=None if t is None or not read_target else array[:, t].copy(),
         feature_names=[names[j] for j in feature_cols],
         target_name=None if t is None else names[t],
         source=path,
@@ -895,7 +912,7 @@ def _pyarrow(path: str) -> tuple[Any, Any]:
     return pa, pq
 
 
-def _read_parquet(path: str, target: str | int | None) -> Table:
+def _read_parquet(path: str, target: str | int | None, read_target: bool = True) -> Table:
     pa, pq = _pyarrow(path)
     try:
         data = pq.read_table(path)
@@ -946,7 +963,7 @@ def _read_parquet(path: str, target: str | int | None) -> Table:
         feature_names.append(name)
     X = np.column_stack(columns) if columns else np.empty((data.num_rows, 0))
     y = None
-    if t is not None:
+    if t is not None and read_target:
         column = data.column(t)
         first_null(column, names[t])
         if numeric(column):
