@@ -540,6 +540,23 @@ def test_fitted_estimator_round_trip_is_exact(tmp_path, fitted_estimators, case)
         assert not hasattr(back, "feature_names_in_")
 
 
+def test_non_finite_scores_are_saved_and_loaded(tmp_path, fitted_estimators):
+    """A validation R^2 of -inf (a model far off) must not stop the model from being
+    saved: strict JSON has no infinity, so the file spells it "-inf"."""
+    estimator, X = fitted_estimators["binary-float64-early"]
+    estimator = pickle.loads(pickle.dumps(estimator))
+    estimator.validation_scores_ = [-np.inf, float("nan"), *estimator.validation_scores_[2:]]
+    estimator.best_validation_score_ = -np.inf
+    model_io.save(estimator, tmp_path / "m")
+    back = model_io.load(tmp_path / "m")
+    assert back.validation_scores_[0] == -np.inf and np.isnan(back.validation_scores_[1])
+    assert back.validation_scores_[2:] == estimator.validation_scores_[2:]
+    assert back.best_validation_score_ == -np.inf
+    fitted = model_io.load_file(tmp_path / "m").header["estimator"]["fitted"]
+    assert fitted["validation_scores_"][:2] == ["-inf", "nan"]
+    assert np.array_equal(back.predict(X), estimator.predict(X))
+
+
 def test_loaded_estimator_keeps_training(tmp_path, fitted_estimators):
     import warnings
 

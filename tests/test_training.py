@@ -147,6 +147,12 @@ def test_metrics_match_sklearn():
     w = data.uniform(0.5, 2.0, 30)
     assert r2(A, Y, w) == pytest.approx(r2_score(Y, A, sample_weight=w))
     assert rmse(A, Y) == pytest.approx(np.sqrt(mean_squared_error(Y, A)))
+    # float32 outputs whose squared errors overflow float32: still finite, as in float64.
+    far = (A * 1e22).astype(np.float32)
+    assert r2(far, Y.astype(np.float32), w) == pytest.approx(
+        r2_score(Y, far.astype(np.float64), sample_weight=w), rel=1e-6)
+    assert rmse(far, Y.astype(np.float32)) == pytest.approx(
+        np.sqrt(mean_squared_error(Y, far.astype(np.float64))), rel=1e-6)
     labels = data.integers(0, 2, (30, 3)).astype(float)
     probs = data.uniform(size=(30, 3))
     assert subset_accuracy(probs, labels) == pytest.approx(accuracy_score(labels, probs > 0.5))

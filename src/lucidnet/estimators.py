@@ -51,6 +51,7 @@ scikit-learn's world (labels, parameters, validation, tags) and the engine's
 
 from __future__ import annotations
 
+import math
 import warnings
 from numbers import Integral, Real
 from typing import Any
@@ -509,9 +510,11 @@ class _BaseNeuralNet(BaseEstimator):
             "t_": int(self.t_),
             "loss_": float(self.loss_),
             "loss_curve_": [float(v) for v in self.loss_curve_],
-            "best_loss_": None if self.best_loss_ is None else float(self.best_loss_),
-            "validation_scores_": self.validation_scores_,
-            "best_validation_score_": self.best_validation_score_,
+            "best_loss_": _json_number(self.best_loss_),
+            # A score may be -inf or NaN (a model far off); strict JSON has neither.
+            "validation_scores_": None if self.validation_scores_ is None else [
+                _json_number(score) for score in self.validation_scores_],
+            "best_validation_score_": _json_number(self.best_validation_score_),
             "feature_names_in_": (
                 self.feature_names_in_.tolist() if hasattr(self, "feature_names_in_") else None
             ),
@@ -523,6 +526,18 @@ class _BaseNeuralNet(BaseEstimator):
 
     def _extra_fitted_state(self) -> dict[str, Any]:
         return {}
+
+
+#: How a model file's JSON header writes the numbers strict JSON has no words for.
+_NON_FINITE = ("inf", "-inf", "nan")
+
+
+def _json_number(value: float | None) -> float | str | None:
+    """``value`` for a JSON header: a float, or "inf", "-inf", "nan" (None stays None)."""
+    if value is None:
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else repr(value)
 
 
 class _AdaptiveStopping(EarlyStopping):
@@ -1237,18 +1252,23 @@ def _float(fitted: dict, key: str, *, optional: bool = False) -> float | None:
     value = fitted.get(key)
     if value is None and optional:
         return None
-    if not isinstance(value, (int, float)) or isinstance(value, bool):
+    if not _is_json_number(value):
         raise ValueError(f"{key} must be a number; got {value!r}")
     return float(value)
 
 
 def _floats(fitted: dict, key: str) -> list[float]:
     value = fitted.get(key)
-    if not isinstance(value, list) or not all(
-        isinstance(v, (int, float)) and not isinstance(v, bool) for v in value
-    ):
+    if not isinstance(value, list) or not all(_is_json_number(v) for v in value):
         raise ValueError(f"{key} must be a list of numbers; got {type(value).__name__}")
     return [float(v) for v in value]
+
+
+def _is_json_number(value: Any) -> bool:
+    """A number as :func:`_json_number` writes it."""
+    if isinstance(value, str):
+        return value in _NON_FINITE
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _plain_repr(value: Any) -> str:

@@ -23,6 +23,9 @@ and the header::
      "training": {...}, "metadata": {...}, "arrays": ["<name>", ...],
      "estimator": {"class": ..., "params": {...}, "fitted": {...}}   (estimators only)}
 
+(strict JSON: a fitted score or loss that is not finite is written "inf", "-inf" or
+"nan").
+
 Loading opens the archive with ``allow_pickle=False`` and checks everything before
 building anything: the format name and version, the header's keys and types, every
 activation and loss name against the registries, that the layer sizes chain, that

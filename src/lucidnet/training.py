@@ -164,6 +164,10 @@ def r2(A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) ->
     ``1 - sum w (y - a)^2 / sum w (y - ybar_w)^2`` per column; a constant target
     column scores 1.0 when predicted exactly and 0.0 otherwise.
     """
+    # In float64: squares of float32 errors overflow from 1.8e19 on, and the score
+    # would be -inf instead of a (very) negative number.
+    A = np.asarray(A, dtype=np.float64)
+    Y = np.asarray(Y, dtype=np.float64)
     w = np.ones(len(Y)) if sample_weight is None else sample_weight.astype(np.float64)
     mean = (w @ Y) / w.sum()
     residual = w @ (Y - A) ** 2
@@ -174,8 +178,9 @@ def r2(A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) ->
 
 
 def rmse(A: np.ndarray, Y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
-    """Root of the (weighted) mean squared error over all outputs."""
-    return math.sqrt(_weighted_mean(((A - Y) ** 2).mean(axis=1), sample_weight))
+    """Root of the (weighted) mean squared error over all outputs (in float64, as r2)."""
+    errors = np.asarray(A, dtype=np.float64) - Y
+    return math.sqrt(_weighted_mean((errors**2).mean(axis=1), sample_weight))
 
 
 #: Validation metrics by name; each is ``metric(A, Y, sample_weight) -> float``
