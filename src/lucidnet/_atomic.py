@@ -10,12 +10,15 @@ A destination that is a symbolic link is written through: the file it points to 
 replaced and the link stays, as a plain ``open(path, "w")`` would have it.  A
 destination that exists and is neither a regular file nor a directory (``/dev/null``,
 ``/dev/stdout``, a named pipe) has nothing to replace: it is opened and written, so a
-device is never swapped for a regular file.
+device is never swapped for a regular file.  Binary content (a zip archive, which
+seeks back to write its directory, and a device cannot seek) is built in memory and
+written there once the block has succeeded.
 """
 
 from __future__ import annotations
 
 import errno
+import io
 import os
 import secrets
 import stat
@@ -45,6 +48,12 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
         than the temporary file's name).
     """
     if _is_special(os.fspath(path)):
+        if "b" in mode:
+            buffer = io.BytesIO()
+            yield buffer
+            with open(path, mode, **open_kwargs) as stream:
+                stream.write(buffer.getbuffer())
+            return
         with open(path, mode, **open_kwargs) as stream:
             yield stream
         return
