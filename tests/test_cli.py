@@ -982,6 +982,32 @@ def test_a_plot_failing_after_the_save_says_the_model_was_saved(tmp_path, monkey
             in capsys.readouterr().err)
 
 
+def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
+    """A network too big for the machine: NumPy's message (how much, what shape) on one
+    line and status 1, not a traceback."""
+    from lucidnet import Network, cli
+
+    def too_big(*args, **kwargs):
+        raise MemoryError("Unable to allocate 37.3 GiB for an array with shape "
+                          "(10000900003,) and data type float32")
+
+    monkeypatch.setattr(Network, "_build", too_big)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["train", "--dataset", "iris", "--hidden", "100000,100000", "-q"])
+    assert exited.value.code == 1
+    err = capsys.readouterr().err
+    assert err == ("error: out of memory: Unable to allocate 37.3 GiB for an array with "
+                   "shape (10000900003,) and data type float32\n")
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_disk_is_named() -> None:
+    for args in (["train", "--dataset", "iris", "--epochs", "2", "-q", "--out", "/dev/full"],
+                 ["dataset", "iris", "--out", "/dev/full"]):
+        done = run(*args, expect=2)
+        assert "error: /dev/full: No space left on device" in done.stderr, args
+
+
 def test_out_inside_the_plot_directory_is_refused(tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     plots = tmp_path / "plots"

@@ -46,7 +46,23 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
     FileNotFoundError
         The destination's directory does not exist (named in the error, rather
         than the temporary file's name).
+    OSError
+        Writing failed (a full disk, say); the error names ``path``.
     """
+    try:
+        with _replacing_stream(path, mode, **open_kwargs) as stream:
+            yield stream
+    except OSError as exc:
+        # A failed write names no file ("No space left on device"): name the one the
+        # caller asked for, not the temporary one.
+        if exc.filename is None and exc.errno is not None:
+            raise _naming(exc, os.fspath(path)) from None
+        raise
+
+
+@contextmanager
+def _replacing_stream(path: str | os.PathLike, mode: str, **open_kwargs: Any) -> Iterator[IO]:
+    """:func:`atomic_file` without the naming of write errors."""
     if _is_special(os.fspath(path)):
         if "b" in mode:
             buffer = io.BytesIO()

@@ -146,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(str(exc))
     except OSError as exc:
         _fail(_describe_os_error(exc))
+    except MemoryError as exc:
+        # NumPy's message says how much and for what shape (a --hidden too wide, say).
+        _fail(f"out of memory: {exc or 'an allocation failed'}", FAILURE)
     sys.exit(status if isinstance(status, int) else 0)
 
 
