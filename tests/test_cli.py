@@ -982,6 +982,37 @@ def test_a_plot_failing_after_the_save_says_the_model_was_saved(tmp_path, monkey
             in capsys.readouterr().err)
 
 
+def test_a_stray_text_cell_in_a_numeric_target_is_named(tmp_path: Path) -> None:
+    """One note among a regression target's numbers would make the column text, read as
+    hundreds of classes; the cell is named instead (line, column), for train and
+    evaluate.  Class labels that are numbers but one stay classification."""
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    rows = [",".join(map(repr, x)) + f",{t!r}" for x, t in zip(X.tolist(), y.tolist(),
+                                                               strict=True)]
+    header = ",".join(f"x{j}" for j in range(X.shape[1])) + ",target"
+    clean = tmp_path / "clean.csv"
+    clean.write_text("\n".join([header, *rows]) + "\n")
+    rows[5] = rows[5].rsplit(",", 1)[0] + ",high"
+    stray = tmp_path / "stray.csv"
+    stray.write_text("\n".join([header, *rows]) + "\n")
+    message = "stray.csv, line 7, column 'target': the target column holds numbers but 'high'"
+    for output in ("auto", "regression"):
+        done = run("train", str(stray), "--target", "target", "--output", output, expect=2)
+        assert message in done.stderr, output
+    model = tmp_path / "m.npz"
+    run("train", str(clean), "--target", "target", "--epochs", "2", "-q", "--out", str(model))
+    done = run("evaluate", str(model), str(stray), "--target", "target", expect=2)
+    assert "stray.csv, line 7: the target column must hold numbers for a regression model; " \
+           "got 'high'" in done.stderr
+    labels = tmp_path / "labels.csv"
+    labels.write_text("a,b,y\n" + "".join(f"{i},{i % 7},{i % 3 if i != 4 else 'other'}\n"
+                                           for i in range(60)))
+    done = run("train", str(labels), "--target", "y", "--epochs", "2", "-q", "--validation", "0")
+    assert "multiclass (4 classes)" in done.stdout
+
+
 def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
     """A network too big for the machine: NumPy's message (how much, what shape) on one
     line and status 1, not a traceback."""

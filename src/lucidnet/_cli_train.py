@@ -119,6 +119,45 @@ def _target_argument(target: str | None) -> str | None:
     return None if target is None else str(target)
 
 
+def check_numbers_target(data: Labelled, requested: str) -> None:
+    """Name the first text cell of a target column of numbers with a few text cells.
+
+    A typo or a note ("high", "n/a ") among a regression target's numbers makes the
+    whole column text, which would be read as hundreds of classes (or refused by
+    ``--output regression`` with a message quoting a number).  Raised when
+    ``--output regression`` was asked for, or when the cells that are numbers, at
+    least nine in ten, would make a regression target by themselves.
+    """
+    y = data.y
+    if y.dtype.kind in "biuf" or requested in ("binary", "multiclass"):
+        return
+    values = np.array([_as_finite_number(cell) for cell in y.tolist()])
+    text = np.flatnonzero(np.isnan(values))
+    if len(text) == len(y):
+        return  # text labels
+    if requested == "auto" and (
+        len(text) > len(y) / 10
+        or infer_task(values[~np.isnan(values)], "auto", data.source) != "regression"
+    ):
+        return
+    row = int(text[0])
+    line, where = _row_place(data.source, row, data.header)
+    others = f" and {len(text) - 1} other cell(s)" if len(text) > 1 else ""
+    raise DataError(
+        f"{where}the target column holds numbers but {str(y[row])!r}{others}; fix or "
+        "remove such rows, or pass --output multiclass if the values are class labels",
+        path=data.source, line=line, column=data.target_name)
+
+
+def _as_finite_number(cell: str) -> float:
+    """``cell`` as a finite float, or NaN when it is not one."""
+    try:
+        value = float(cell)
+    except ValueError:
+        return math.nan
+    return value if math.isfinite(value) else math.nan
+
+
 def infer_task(y: np.ndarray, requested: str, source: str) -> str:
     """``"binary"``, ``"multiclass"`` or ``"regression"`` for the target ``y`` (n_samples,).
 
@@ -312,17 +351,20 @@ class Bundle:
         n_out = self.network.layer_sizes[-1]
         return [0, 1] if n_out == 1 else list(range(n_out))
 
-    def evaluate(self, X: np.ndarray, y: np.ndarray, *, source: str) -> dict[str, Any]:
+    def evaluate(self, X: np.ndarray, y: np.ndarray, *, source: str,
+                 header: bool | None = None) -> dict[str, Any]:
         """Metrics of the predictions for raw features ``X`` against targets ``y`` (m,)."""
         from ._cli_report import classification_metrics, regression_metrics
 
         predicted = self.predict(X)
         if self.task == "regression":
             if y.dtype.kind not in "biuf":
+                row = next(i for i, cell in enumerate(y.tolist())
+                           if math.isnan(_as_finite_number(cell)))
+                line, where = _row_place(source, row, header)
                 raise DataError(
-                    f"the target column of {source} must hold numbers for a regression "
-                    f"model; got text such as {str(y[0])!r}"
-                )
+                    f"{where}the target column must hold numbers for a regression model; "
+                    f"got {str(y[row])!r}", path=source, line=line)
             return regression_metrics(y, predicted)
         y = _match_label_type(as_labels(y), self.class_labels(), source)
         present = np.unique(y).tolist()
@@ -641,6 +683,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         data = load_dataset(options["dataset"], options["seed"])
     else:
         data = read_labelled(options["data"], options["target"], options.get("header"))
+    check_numbers_target(data, options["output"])
     task = infer_task(data.y, options["output"], data.source)
     y = data.y
     if task != "regression":

@@ -417,7 +417,7 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     _check_header_option(data, header)
     bundle = _cli_train.load_bundle(model)
     table = _cli_train.read_features(bundle, data, target, require_target=True, header=header)
-    metrics = bundle.evaluate(table.features, table.target, source=data)
+    metrics = bundle.evaluate(table.features, table.target, source=data, header=table.header)
     if as_json:
         click.echo(to_json({"model": model, "data": data, "n_samples": table.n_samples,
                             "task": bundle.task, **metrics}))
