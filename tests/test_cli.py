@@ -1039,14 +1039,32 @@ def test_a_full_disk_is_named() -> None:
         assert "error: /dev/full: No space left on device" in done.stderr, args
 
 
-def test_out_inside_the_plot_directory_is_refused(tmp_path: Path) -> None:
+def test_out_onto_a_plot_is_refused(tmp_path: Path) -> None:
+    """--out may share the --plot directory, not a picture's name."""
     pytest.importorskip("matplotlib")
     plots = tmp_path / "plots"
     plots.mkdir()
     done = run("train", "--dataset", "iris", "--epochs", "2", "--out", str(plots / "loss.png"),
                "--plot", str(plots), expect=2)
-    assert "is in the --plot directory" in done.stderr
+    assert "is where --plot writes one of its pictures" in done.stderr
     assert not (plots / "loss.png").exists()
+    run("train", "--dataset", "iris", "--epochs", "2", "-q", "--out", str(plots / "m.npz"),
+        "--plot", str(plots))
+    assert sorted(p.name for p in plots.iterdir()) == ["confusion_matrix.png", "loss.png",
+                                                       "m.npz"]
+
+
+def test_out_onto_the_checkpoint_is_refused(tmp_path: Path) -> None:
+    """The checkpoint file is rewritten every epoch: a model there would be lost, and a
+    resumed run would find a model instead of a checkpoint."""
+    ck = tmp_path / "ck"
+    ck.mkdir()
+    model = ck / "checkpoint.npz"
+    for option in ("--checkpoint-dir", "--resume"):
+        done = run("train", "--dataset", "iris", "--epochs", "2", "--out", str(model),
+                   option, str(ck), expect=2)
+        assert "is the checkpoint file of" in done.stderr, option
+        assert not model.exists()
 
 
 def test_outputs_that_overflow_are_refused_not_written(tmp_path: Path) -> None:

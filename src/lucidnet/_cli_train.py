@@ -29,6 +29,9 @@ from .errors import DataError, DivergenceError, LucidnetError
 #: Integer-valued numeric targets with at most this many distinct values (and fewer
 #: than half as many as there are rows) are taken to be class labels.
 MAX_INFERRED_CLASSES = 20
+#: The pictures ``--plot DIR`` writes into DIR: the cost curves, and for
+#: classification the confusion matrix (and, for two features, the decision boundary).
+PLOT_FILES = ("loss.png", "confusion_matrix.png", "decision_boundary.png")
 
 
 # ==================================================================== the data
@@ -676,9 +679,20 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         except ImportError as exc:
             raise LucidnetError(f"--plot: {exc}") from None
         _check_plot_directory(options["plot_dir"])
-        if options["out"] is not None and _inside(options["out"], options["plot_dir"]):
-            raise DataError(f"--out {options['out']!r} is in the --plot directory, where the "
-                            "plots would overwrite it; write the model elsewhere")
+        if options["out"] is not None and any(
+            _same_file(options["out"], os.path.join(options["plot_dir"], name))
+            for name in PLOT_FILES
+        ):
+            raise DataError(f"--out {options['out']!r} is where --plot writes one of its "
+                            f"pictures ({', '.join(PLOT_FILES)}); write the model elsewhere")
+    checkpoints = options.get("resume_dir") or options.get("checkpoint_dir")
+    if options["out"] is not None and checkpoints is not None:
+        from .checkpoints import checkpoint_path
+
+        if _same_file(options["out"], os.fspath(checkpoint_path(checkpoints))):
+            raise DataError(f"--out {options['out']!r} is the checkpoint file of "
+                            f"{checkpoints!r}, which training rewrites every epoch; write "
+                            "the model elsewhere")
     if options["dataset"] is not None:
         data = load_dataset(options["dataset"], options["seed"])
     else:
@@ -982,7 +996,8 @@ def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.
     except OSError as exc:
         raise DataError(f"--plot: cannot make the directory {directory!r} "
                         f"({exc.strerror or exc})") from None
-    written = {"loss": os.path.join(directory, "loss.png")}
+    loss_plot, confusion_plot, boundary_plot = PLOT_FILES
+    written = {"loss": os.path.join(directory, loss_plot)}
     # The fit's own history has the validation cost too (the estimator keeps only the
     # validation scores, as scikit-learn's do).
     trainer = getattr(estimator, "_trainer", None)
@@ -990,11 +1005,11 @@ def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.
     if bundle.task != "regression":
         # The confusion matrix of the most honest rows available: test, else validation.
         X_cm, y_cm = held_out.get("test") or held_out.get("validation") or (X, y)
-        written["confusion_matrix"] = os.path.join(directory, "confusion_matrix.png")
+        written["confusion_matrix"] = os.path.join(directory, confusion_plot)
         plots.plot_confusion_matrix(y_cm, bundle.predict(X_cm), bundle.class_labels(),
                                     written["confusion_matrix"])
         if X.shape[1] == 2:
-            written["decision_boundary"] = os.path.join(directory, "decision_boundary.png")
+            written["decision_boundary"] = os.path.join(directory, boundary_plot)
             plots.plot_decision_boundary(bundle.model, X, y, written["decision_boundary"],
                                          transform=bundle.transform,
                                          feature_names=data.feature_names)
@@ -1021,12 +1036,6 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
         check_writable(path)
     except OSError as exc:
         raise DataError(f"{what}: cannot write {path!r} ({exc.strerror or exc})") from None
-
-
-def _inside(path: str, directory: str) -> bool:
-    """Whether ``path`` is ``directory`` or lies in it."""
-    path, directory = os.path.realpath(path), os.path.realpath(directory)
-    return path == directory or os.path.dirname(path) == directory
 
 
 def _same_file(a: str, b: str) -> bool:
