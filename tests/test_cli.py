@@ -1054,6 +1054,22 @@ def test_out_onto_a_plot_is_refused(tmp_path: Path) -> None:
                                                        "m.npz"]
 
 
+def test_a_plot_directory_that_cannot_be_made_is_named(tmp_path, monkeypatch):
+    """The directory to create is named, not a picture inside it that nobody asked for."""
+    from lucidnet import _atomic, _cli_train
+    from lucidnet.errors import DataError
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr(_atomic, "check_writable", denied)
+    target = tmp_path / "ro" / "plots"
+    target.parent.mkdir()
+    with pytest.raises(DataError, match=r"--plot: cannot create '.*ro/plots' in '.*ro' "
+                                        r"\(Permission denied\)"):
+        _cli_train._check_plot_directory(str(target))
+
+
 def test_out_onto_the_checkpoint_is_refused(tmp_path: Path) -> None:
     """The checkpoint file is rewritten every epoch: a model there would be lost, and a
     resumed run would find a model instead of a checkpoint."""

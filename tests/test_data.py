@@ -432,6 +432,14 @@ def test_parquet_round_trip(tmp_path):
     assert table.target is None and table.features.tolist() == [[1.0], [2.0]]
 
 
+def test_a_comment_line_is_pointed_out(tmp_path):
+    path = write(tmp_path, "c.csv", "# measured in May\na,b,y\n1,2,3\n4,5,6\n")
+    for header in (None, True):
+        with raises("c.csv, line 2: expected 1 fields, got 3 (line 1 starts with '#': "
+                    "comment lines are not skipped; remove them)"):
+            read_table(path, "y", header=header)
+
+
 def test_a_target_left_unread_may_hold_anything(tmp_path):
     """read_target=False leaves the target column out without reading its cells."""
     labelled = read_table(write(tmp_path, "l.csv", "a,b,y\n1,2,x\n3,4,z\n"), "y")

@@ -1053,4 +1053,13 @@ def _check_plot_directory(directory: str) -> None:
         existing = os.path.dirname(existing)
     if not os.path.isdir(existing):
         raise DataError(f"--plot: {existing!r} is a file, not a directory")
-    check_output(os.path.join(existing, "loss.png"), "--plot")
+    if existing == os.path.abspath(directory):
+        check_output(os.path.join(existing, PLOT_FILES[0]), "--plot")
+        return
+    from ._atomic import check_writable
+
+    try:
+        check_writable(os.path.join(existing, "plots"))
+    except OSError as exc:
+        raise DataError(f"--plot: cannot create {directory!r} in {existing!r} "
+                        f"({exc.strerror or exc})") from None

@@ -367,6 +367,10 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
         # A wrong guess about the first line shows up as some other error (no such
         # target column, no data rows): say how it was read, and how to say otherwise.
         note = None if header is not None else _first_line_note(text, delimiter, path)
+        first = _first_lines(text, 1)
+        if first and first[0].lstrip().startswith("#") and "#" not in exc.message:
+            note = ("line 1 starts with '#': comment lines are not skipped; remove them"
+                    if note is None else note)
         if note is None:
             raise
         raise DataError(exc.message, path=exc.path, line=exc.line, column=exc.column,
