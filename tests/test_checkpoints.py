@@ -138,8 +138,10 @@ def test_load_validates(tmp_path):
 def test_load_refuses_damaged_and_foreign_files(tmp_path):
     garbage = tmp_path / "g.npz"
     garbage.write_bytes(b"not a zip file")
-    with pytest.raises(ModelFileError, match="not a readable .npz file"):
+    with pytest.raises(ModelFileError, match="not a readable .npz file") as raised:
         load_checkpoint(garbage)
+    assert "(it is not a zip archive)" in str(raised.value)
+    assert "pickle" not in str(raised.value)  # not NumPy's advice to load it unsafely
     no_header = tmp_path / "n.npz"
     np.savez(no_header, params=np.zeros(3))
     with pytest.raises(ModelFileError, match="has no header"):

@@ -714,13 +714,24 @@ def test_an_error_after_an_unclear_first_line_says_how_it_was_read(tmp_path):
     ("cell", "hint"),
     [("0,5", "(a decimal comma? write 0.5)"),
      ("1,250", "(a thousands separator or a decimal comma? write 1250 or 1.250)"),
-     ("1,250,000", "(thousands separators? write 1250000)")],
+     ("1,250,000", "(thousands separators? write 1250000)"),
+     ("1_250", "(digit grouping? write 1250)")],  # float() and NumPy read it; a CSV does not
 )
 def test_comma_in_a_number_hints(tmp_path, cell, hint):
     path = tmp_path / "t.csv"
     path.write_text(f'a,b\n"{cell}",3\n')
     with pytest.raises(DataError, match=re.escape(f"got {cell!r} {hint}")):
         read_table(path, "b")
+
+
+def test_digit_grouping_is_refused_on_both_paths_and_labels_stay_text(tmp_path):
+    fast = write(tmp_path, "f.csv", "a,b\n1_000,3\n2,4\n")
+    careful = write(tmp_path, "c.csv", 'a,b\n"1_000",3\n2,4\n')  # quotes: careful reader
+    for path in (fast, careful):
+        with raises("line 2, column 'a': expected a number, got '1_000'"):
+            read_table(path, "b")
+    labels = read_table(write(tmp_path, "l.csv", "a,y\n1,1_000\n2,2_000\n"), "y")
+    assert labels.target.tolist() == ["1_000", "2_000"]
 
 
 def test_a_quote_left_open_on_the_last_line_is_named(tmp_path):

@@ -124,6 +124,11 @@ def load_checkpoint(
     path = Path(path)
     if not path.is_file():
         raise ModelFileError(f"checkpoint {str(path)!r} does not exist")
+    with open(path, "rb") as fh:
+        # Checked first: for any other file NumPy's own error is advice about pickles.
+        if fh.read(4) != b"PK\x03\x04":
+            raise ModelFileError(f"checkpoint {str(path)!r} is not a readable .npz file "
+                                 "(it is not a zip archive)")
     try:
         with np.load(path, allow_pickle=False) as data:
             arrays = {key: data[key] for key in data.files}

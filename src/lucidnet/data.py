@@ -486,6 +486,11 @@ def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | No
 
 
 def _is_number(text: str) -> bool:
+    """Whether ``text`` is a number as a CSV writes one: what ``float`` reads, but no
+    digit grouping with "_" (Python's and NumPy's parsers take "1_000"; NumPy's
+    ``loadtxt`` and other readers do not)."""
+    if "_" in text:
+        return False
     try:
         float(text)
     except ValueError:
@@ -740,6 +745,8 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
                 f" (thousands separators? write {text.replace(',', '')})")
     elif re.fullmatch(r"[-+]?\d+,\d+", text):
         hint = f" (a decimal comma? write {text.replace(',', '.')})"
+    elif _is_number(text.replace("_", "")):
+        hint = f" (digit grouping? write {text.replace('_', '')})"
     elif re.search(r"[A-Za-z]", text):
         hint = " (features must be numbers: encode text categories first, e.g. as 0/1 columns)"
     return DataError(f"expected a number, got {cell!r}{hint}", path=path, line=line,
@@ -752,6 +759,8 @@ def _features_from_cells(
     if not names:
         return np.empty((len(cells), 0))
     try:
+        if any("_" in cell for row in cells for cell in row):
+            raise ValueError("digit grouping")  # which NumPy's parser would read
         X = np.array(cells, dtype=np.float64)
     except ValueError:
         for i, row in enumerate(cells):
@@ -775,6 +784,8 @@ def _target_from_cells(
         if cell.lower() in MISSING_TOKENS:
             raise _cell_error(cells[i], path, line_numbers[i], name)
     try:
+        if any("_" in cell for cell in stripped):
+            raise ValueError("digit grouping")  # labels such as "1_000" stay text
         y = np.array(stripped, dtype=np.float64)
     except ValueError:
         return np.array(stripped, dtype=str)
