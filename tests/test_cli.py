@@ -527,6 +527,12 @@ def test_checkpoint_and_resume(tmp_path: Path) -> None:
     resumed = json.loads(run("train", "--dataset", "iris", "--epochs", "6", "--no-early-stopping",
                              "--resume", str(checkpoints), "--json").stdout)
     assert resumed["epochs"] == 6
+    # --epochs counts every epoch: at or below the checkpoint's, nothing is trained.
+    done = run("train", "--dataset", "iris", "--epochs", "4", "--no-early-stopping",
+               "--resume", str(checkpoints), "--json")
+    assert json.loads(done.stdout)["epochs"] == 6
+    assert ("the checkpoint holds 6 epochs, and --epochs 4 counts every epoch" in done.stderr
+            and "pass --epochs above 6" in done.stderr)
     # --resume on a directory without a checkpoint starts afresh, and says so.
     fresh = run("train", "--dataset", "iris", "--epochs", "2", "--no-early-stopping",
                 "--resume", str(tmp_path), "--json")

@@ -954,11 +954,31 @@ def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
     if resume:
         from .checkpoints import checkpoint_path
 
-        if not checkpoint_path(directory).is_file():
+        path = checkpoint_path(directory)
+        if not path.is_file():
             # A fresh start, so that one command both starts a run and restarts it.
             print(f"note: {directory} holds no checkpoint yet; training from the start "
                   "(and checkpointing there)", file=sys.stderr)
+        else:
+            _note_a_finished_checkpoint(path, options["epochs"])
     return {"checkpoint_dir": directory, "resume": resume}
+
+
+def _note_a_finished_checkpoint(path: Any, epochs: int) -> None:
+    """Say so on stderr when the checkpoint already holds ``epochs`` epochs or more:
+    ``--epochs`` counts every epoch, those before the checkpoint too, so nothing is
+    left to train.  (A damaged checkpoint is reported when the fit reads it.)"""
+    from .checkpoints import load_checkpoint
+    from .errors import ModelFileError
+
+    try:
+        done = int(load_checkpoint(path)[0]["epoch"])
+    except (ModelFileError, KeyError, TypeError, ValueError):
+        return
+    if done >= epochs:
+        print(f"note: the checkpoint holds {done} epochs, and --epochs {epochs} counts "
+              "every epoch, those before the checkpoint too: nothing is left to train "
+              f"(pass --epochs above {done} to go on)", file=sys.stderr)
 
 
 def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any],
