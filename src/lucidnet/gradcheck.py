@@ -75,7 +75,9 @@ class GradCheckResult:
         return self.relative_difference < threshold
 
     def __str__(self) -> str:
-        lines = [f"relative difference {self.relative_difference:.3e} (eps = {self.epsilon:g})"]
+        verdict = "passed" if self.passed() else "FAILED"
+        lines = [f"relative difference {self.relative_difference:.3e}: {verdict} (below 1e-07 "
+                 f"passes; central differences with step eps = {self.epsilon:g})"]
         lines += [f"  {name:>4}: {value:.3e}" for name, value in self.per_parameter.items()]
         if self.worst:
             lines.append("  worst entries (parameter[index]: backprop vs numeric):")
