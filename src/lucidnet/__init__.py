@@ -1,5 +1,14 @@
 """lucidnet: dense feed-forward networks with explicit backpropagation, in NumPy.
 
+Where to read the derivation: :mod:`lucidnet.network` (the forward and backward
+passes, with every shape: examples are rows, ``X`` is (m, n[0]), ``W[l]`` is
+(n[l], n[l-1])), :mod:`lucidnet.layers` (``Z = A_prev W^T + b`` and its three
+gradients), :mod:`lucidnet.losses` (the fused output deltas ``dZ = (A - Y)/m``) and
+:mod:`lucidnet.activations` (each ``g`` beside ``g'``).  :func:`explain` prints every
+quantity of a given network with its shape; :func:`gradcheck` checks backpropagation
+against central differences; :mod:`lucidnet.course` runs the reference material's own
+functions.
+
 The engine (:class:`Network`, :class:`Dense`) is imported eagerly and is light: it
 needs NumPy only.  The front doors that need heavier libraries -- the scikit-learn
 estimators, plots, model files -- are imported the first time one of their names is

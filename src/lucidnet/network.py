@@ -80,6 +80,10 @@ class Workspace:
 class Network:
     """A feed-forward network of :class:`~lucidnet.layers.Dense` layers and a loss.
 
+    Examples are rows: inputs ``X`` of shape (m, n[0]), targets ``Y`` and outputs of
+    shape (m, n[L]); layer ``l`` holds ``W[l]`` of shape (n[l], n[l-1]) and ``b[l]``
+    of shape (n[l],), views into the flat :attr:`params`.
+
     Parameters
     ----------
     layer_sizes : sequence of int
@@ -587,6 +591,24 @@ class Network:
         reference's rule) and returns those costs; with ``print_cost`` it prints them,
         and the last iteration's cost too.  For mini-batches,
         other optimizers, validation and callbacks use :func:`lucidnet.train`.
+
+        Parameters
+        ----------
+        X : ndarray of shape (m, n[0])
+            One example per row.
+        Y : ndarray of shape (m, n[L]), or (m,) for one output
+        learning_rate : float, default 0.0075
+            ``alpha`` (the reference's deep models' rate).
+        num_iterations : int, default 3000
+            Gradient steps, each on all ``m`` examples.
+        print_cost : bool, default False
+        cost_every : int, default 100
+        sample_weight : ndarray of shape (m,), optional
+
+        Returns
+        -------
+        costs : list of float
+            The recorded costs.
         """
         from .training import gradient_descent
 
