@@ -269,6 +269,25 @@ def test_explain_rows_follow_the_network_shapes(rng):
     }
 
 
+def test_explain_writes_out_the_output_layers_gradient():
+    """Unfused pairings show dJ/dA[L] (the course's dAL) before dZ[L]; fused ones go
+    straight to dZ[L] = (A[L] - Y) / m."""
+    def meanings(net, **kwargs):
+        return {row.code: row.meaning for row in explain(net, 3, **kwargs).rows}
+
+    sse = Network([2, 3, 1], "sigmoid", "sigmoid", "sum_squared_error", use_bias=False)
+    rows = meanings(sse, columns=True)
+    assert rows["dA2"] == "dJ/dA[L] = A[L] - Y"
+    assert rows["dZ2"] == "dJ/dZ[L] = dA[L] * sigmoid'(Z[L])"
+    mean = meanings(Network([2, 3, 1], "relu", "sigmoid", "squared_error"))
+    assert mean["dA2"] == "dJ/dA[L] = (A[L] - Y) / m"
+    bce = meanings(Network([2, 3, 2], "relu", "softmax", "binary_cross_entropy"))
+    assert bce["dA2"] == "dJ/dA[L] = -(Y / A[L] - (1 - Y) / (1 - A[L])) / m"
+    assert bce["dZ2"].startswith("dJ/dZ[L] = A[L] * (dA[L] - sum over classes")
+    fused = meanings(Network([2, 3, 1], "relu", "sigmoid", "binary_cross_entropy"))
+    assert "dA2" not in fused and fused["dZ2"].startswith("dJ/dZ[L] = (A[L] - Y) / m")
+
+
 def test_explain_matches_the_actual_arrays(rng):
     """Every row's shape is the shape of the array the engine really computes."""
     net = Network([3, 5, 2], output_activation="softmax", random_state=rng)

@@ -90,6 +90,7 @@ def explain(
         biases = [layer.use_bias for layer in network.layers]
         fused: bool | None = losses.is_fused(activations[-1], network.loss)
         per_example = "" if network.loss.sums else " / m"
+        gradient = network.loss.gradient_text
     else:
         sizes = [int(n) for n in network]
         if len(sizes) < 2 or min(sizes) < 1:
@@ -98,6 +99,7 @@ def explain(
         loss = "the loss"
         biases = [True] * (len(sizes) - 1)
         fused, per_example = None, " / m"  # unknown loss: say both
+        gradient = ""
     if isinstance(examples, bool) or not isinstance(examples, int) or examples < 1:
         raise ValueError(f"examples must be a positive int; got {examples!r}")
     m, L = examples, len(sizes) - 1
@@ -125,7 +127,13 @@ def explain(
     for l in range(L, 0, -1):
         n, n_prev = sizes[l], sizes[l - 1]
         if l == L:
-            meaning = _output_delta(fused, activations[-1], loss, "" if columns else per_example)
+            scale = "" if columns else per_example
+            if fused is False:  # the loss's gradient first, then through g'
+                written = _scaled(gradient, scale)
+                rows.append(Quantity(f"dA{L}", f"dA[{L}]",
+                                     f"dJ/dA[L] = {written or 'the gradient of ' + loss}",
+                                     batch(n)))
+            meaning = _output_delta(fused, activations[-1], loss, scale)
         else:
             meaning = f"dJ/dZ[{l}] = dA[{l}] * {activations[l - 1]}'(Z[{l}])"
         rows.append(Quantity(f"dZ{l}", f"dZ[{l}]", meaning, batch(n)))
@@ -149,7 +157,20 @@ def _output_delta(fused: bool | None, activation: str, loss: str, scale: str) ->
         return f"dJ/dZ[L] = (A[L] - Y){scale} for the fused pairings, else dA[L] * g'(Z[L])"
     if fused:
         return f"dJ/dZ[L] = (A[L] - Y){scale} (fused: {activation} + {loss})"
-    return f"dJ/dZ[L] = dJ/dA[L] * {activation}'(Z[L])"
+    if activation == "softmax":  # not elementwise: its Jacobian, row by row
+        return "dJ/dZ[L] = A[L] * (dA[L] - sum over classes of dA[L] * A[L])"
+    return f"dJ/dZ[L] = dA[L] * {activation}'(Z[L])"
+
+
+def _scaled(text: str, scale: str) -> str:
+    """``text`` followed by ``scale`` (" / m" or ""), in parentheses when ``text`` has
+    a sum or difference at its top level ("(A[L] - Y) / m", not "-Y / A[L] / m")."""
+    depth, top_level_sum = 0, False
+    for i, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and char in "+-" and 0 < i and text[i - 1] == " ":
+            top_level_sum = True
+    return f"({text}){scale}" if scale and top_level_sum else f"{text}{scale}"
 
 
 def _format_shape(shape: tuple[int, ...]) -> str:

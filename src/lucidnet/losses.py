@@ -84,6 +84,8 @@ class Loss:
     natural_activation: str = ""
     #: True for the reference's summed costs, False for the mean over examples.
     sums: bool = False
+    #: ``dL_i/dA`` written out, for :func:`lucidnet.explain` ("" when not given).
+    gradient_text: str = ""
 
     def scale(self, m: int) -> float:
         """The reduction factor: ``1/m`` for a mean, ``1`` for a sum."""
@@ -170,6 +172,7 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_cross_entropy"
     natural_activation = "sigmoid"
+    gradient_text = "-(Y / A[L] - (1 - Y) / (1 - A[L]))"
 
     def per_example(self, A, Y):
         A = _clip_probabilities(A)
@@ -191,6 +194,7 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_cross_entropy"
     natural_activation = "softmax"
+    gradient_text = "-Y / A[L]"
 
     def per_example(self, A, Y):
         return -(Y * np.log(_clip_probabilities(A))).sum(axis=1)
@@ -234,6 +238,7 @@ class SquaredError(Loss):
 
     name = "squared_error"
     natural_activation = "identity"
+    gradient_text = "A[L] - Y"
 
     def per_example(self, A, Y):
         # Squared in place and reduced by the ufunc: np.einsum's Python-level dispatch
