@@ -134,10 +134,13 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
     y = data.y
     if y.dtype.kind in "biuf" or requested in ("binary", "multiclass"):
         return
-    values = np.array([_as_finite_number(cell) for cell in y.tolist()])
-    text = np.flatnonzero(np.isnan(values))
-    if len(text) == len(y):
+    # Per distinct cell: text labels are few, however many rows hold them.
+    cells, rows_of = np.unique(y, return_inverse=True)
+    numbers = np.array([_as_finite_number(cell) for cell in cells.tolist()])
+    if np.isnan(numbers).all():
         return  # text labels
+    values = numbers[rows_of.reshape(-1)]
+    text = np.flatnonzero(np.isnan(values))
     if requested == "auto" and (
         len(text) > len(y) / 10
         or infer_task(values[~np.isnan(values)], "auto", data.source) != "regression"
