@@ -48,26 +48,24 @@ def test_sklearn_compatible(estimator, check):
     check(estimator)
 
 
+_LBFGS = dict(hidden_layer_sizes=(8,), solver="lbfgs", dtype="float64", max_iter=300,
+              tol=1e-10, random_state=0)
+
+
 @pytest.mark.filterwarnings("ignore", category=ConvergenceWarning)
 @pytest.mark.parametrize(
     "estimator",
     [
-        NeuralNetClassifier(
-            hidden_layer_sizes=(8,),
-            solver="lbfgs",
-            dtype="float64",
-            max_iter=300,
-            tol=1e-10,
-            random_state=0,
+        pytest.param(
+            NeuralNetClassifier(**_LBFGS),
+            # 30 features for 15 rows: the classes separate, the loss has a flat valley
+            # towards 0, and the two fits (rows repeated, or weighted) stop on SciPy's
+            # relative-decrease test at points whose probabilities differ by 1e-6, over
+            # the check's 1e-7.  scikit-learn's own MLPClassifier fails it here too
+            # (solver="lbfgs", tol=1e-10, random_state 0 to 7); it passed with He weights.
+            marks=pytest.mark.xfail(reason="L-BFGS stops 1e-6 apart, as scikit-learn's"),
         ),
-        NeuralNetRegressor(
-            hidden_layer_sizes=(8,),
-            solver="lbfgs",
-            dtype="float64",
-            max_iter=300,
-            tol=1e-10,
-            random_state=0,
-        ),
+        NeuralNetRegressor(**_LBFGS),
     ],
     ids=lambda est: type(est).__name__,
 )

@@ -26,7 +26,8 @@ scikit-learn               lucidnet
                            ``momentum``
 ``alpha``                  the trainer's ``l2``: penalty
                            ``alpha / (2 m) * sum ||W||^2``, as scikit-learn
-``learning_rate``          schedule ``constant``, ``invscaling`` (with
+``learning_rate``          (with ``solver="sgd"`` only, as scikit-learn)
+                           schedule ``constant``, ``invscaling`` (with
                            ``power_t``, counting the samples seen, those of
                            earlier ``partial_fit`` calls and warm-start fits
                            included; scikit-learn restarts a warm-start
@@ -86,6 +87,8 @@ _AUTO_BATCH = 200
 #: ``learning_rate`` names are the trainer's schedules (plus scikit-learn's "adaptive");
 #: ``solver`` names are the optimizers: both straight from their registries.
 _SCHEDULES = set(schedules.names())
+#: scikit-learn's learning_rate names, which it applies to solver="sgd" only.
+_SKLEARN_SCHEDULES = ("constant", "invscaling", "adaptive")
 _SOLVERS = set(optimizers.names())
 #: Parameters each optimizer takes from the estimator (a registered optimizer not
 #: listed here takes none of them).
@@ -246,6 +249,9 @@ class _BaseNeuralNet(BaseEstimator):
     def _fit(
         self, X, y, sample_weight, *, incremental: bool, classes=None, checkpoint=(None, False)
     ):
+        if incremental and self.early_stopping:
+            # As scikit-learn: one epoch per call leaves nothing to stop.
+            raise ValueError("partial_fit does not support early_stopping=True")
         first = not (incremental or self.warm_start) or not hasattr(self, "network_")
         dtype = as_float_dtype(self.dtype)
         X, y = self._validate_y(X, y, reset=first)
@@ -286,14 +292,16 @@ class _BaseNeuralNet(BaseEstimator):
                 loss=loss,
                 use_bias=self.use_bias,
                 dropout=self.dropout,
-                initializer=self.initializer,
+                # scikit-learn's MLP draws Glorot-uniform weights; lucidnet's Network
+                # default (He for ReLU) starts unscaled data far off and stops early.
+                initializer=self.initializer or "glorot_uniform",
                 dtype=dtype,
                 random_state=_generator(random),
             )
         except (ValueError, TypeError) as exc:
             raise ValueError(f"invalid network settings: {exc}") from None
         self.n_outputs_ = n_outputs
-        self.out_activation_ = self.network_.layers[-1].activation.name
+        self.out_activation_ = _sklearn_activation_name(self.network_)
         self.n_iter_ = 0
         self.t_ = 0
         self.loss_curve_ = []
@@ -331,9 +339,16 @@ class _BaseNeuralNet(BaseEstimator):
             return "nesterov" if self.nesterovs_momentum else "momentum"
         return self.solver
 
+    def _learning_rate(self) -> str:
+        """The schedule's name: scikit-learn's three names only bear on plain SGD."""
+        if self.learning_rate in _SKLEARN_SCHEDULES and self.solver not in ("sgd", "gd"):
+            return "constant"
+        return self.learning_rate
+
     def _schedule(self) -> tuple[str, dict[str, Any]]:
         params = dict(self.schedule_params or {})
-        if self.learning_rate == "adaptive":
+        learning_rate = self._learning_rate()
+        if learning_rate == "adaptive":
             # scikit-learn's rule: divide by 5 after n_iter_no_change epochs without
             # an improvement of tol.
             defaults = {
@@ -344,13 +359,13 @@ class _BaseNeuralNet(BaseEstimator):
                 "best_on_any_gain": True,
             }
             return "plateau", {**defaults, **params}
-        if self.learning_rate == "invscaling":
+        if learning_rate == "invscaling":
             # scikit-learn's t counts the samples seen, those of earlier fits included
             # (t_ is kept by warm_start and partial_fit).
             defaults = {"power_t": self.power_t, "per_sample": True,
                         "samples_before": int(getattr(self, "t_", 0))}
             return "invscaling", {**defaults, **params}
-        return self.learning_rate, params
+        return learning_rate, params
 
     def _batch_size(self, n_samples: int) -> int:
         if self.batch_size == "auto":
@@ -382,7 +397,7 @@ class _BaseNeuralNet(BaseEstimator):
         if stepwise:
             # scikit-learn stops once the count of epochs without an improvement of tol
             # exceeds n_iter_no_change, i.e. after n_iter_no_change + 1 such epochs.
-            rule = _AdaptiveStopping if self.learning_rate == "adaptive" else EarlyStopping
+            rule = _AdaptiveStopping if self._learning_rate() == "adaptive" else EarlyStopping
             stopper = rule(
                 self._monitor(),
                 patience=self.n_iter_no_change + 1,
@@ -419,7 +434,15 @@ class _BaseNeuralNet(BaseEstimator):
             self.best_validation_score_ = (max(self.validation_scores_) if kept is None
                                            else self.validation_scores_[kept])
             self.best_loss_ = None
-        if not history.stopped_early and len(epochs) >= self.max_iter:
+        status, message = getattr(trainer, "lbfgs_status", (0, ""))
+        if status != 0:  # lbfgs ran into max_iter or max_fun
+            warnings.warn(
+                f"{type(self).__name__}: lbfgs failed to converge (status={status}): "
+                f"{message} (raise max_iter or max_fun)",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+        elif stepwise and not history.stopped_early and len(epochs) >= self.max_iter:
             warnings.warn(
                 f"{type(self).__name__}: max_iter={self.max_iter} epochs were reached and "
                 "the optimization has not converged yet (raise max_iter, or tol)",
@@ -436,6 +459,11 @@ class _BaseNeuralNet(BaseEstimator):
             random_state=random.randint(np.iinfo(np.int32).max),
             stratify=stratify,
         )
+        if len(val_rows) < 2:  # a score of one row says nothing (scikit-learn's check)
+            raise ValueError(
+                f"the validation set is too small ({len(val_rows)} row of {len(X)}); raise "
+                "validation_fraction or use more data"
+            )
         validation = (X[val_rows], Y[val_rows])
         if weights is not None:
             validation += (weights[val_rows],)
@@ -456,12 +484,14 @@ class _BaseNeuralNet(BaseEstimator):
         self._record([loss], len(X))
 
     def _record(self, losses: list[float], n_samples: int) -> None:
-        """Append one epoch's loss per entry and update the counters scikit-learn keeps."""
+        """Append one epoch's loss per entry and update the counters scikit-learn keeps:
+        ``n_iter_`` counts the epochs of this call (so ``n_iter_ == max_iter`` means the
+        call ran out of epochs), ``t_`` the rows seen in every call."""
         losses = [float(value) for value in losses]
         if not losses:
             return
         self.loss_curve_.extend(losses)
-        self.n_iter_ += len(losses)
+        self.n_iter_ = len(losses)
         self.t_ += n_samples * len(losses)
         self.loss_ = self.loss_curve_[-1]
         self.best_loss_ = min(self.loss_curve_)
@@ -473,6 +503,12 @@ class _BaseNeuralNet(BaseEstimator):
         X = validate_data(self, X, reset=False, dtype=self.network_.dtype, order="C")
         # float64 out, whatever the training dtype: what scikit-learn's metrics expect.
         return self.network_.output(X).astype(np.float64, copy=False)
+
+    @property
+    def n_layers_(self) -> int:
+        """Layers counted as scikit-learn does: the input, the hidden ones and the output."""
+        check_is_fitted(self, "network_")
+        return len(self.network_.layers) + 1
 
     @property
     def coefs_(self) -> list[np.ndarray]:
@@ -528,6 +564,13 @@ class _BaseNeuralNet(BaseEstimator):
         return {}
 
 
+def _sklearn_activation_name(network: Network) -> str:
+    """The output activation as scikit-learn's ``out_activation_`` names it ("logistic"
+    for the sigmoid)."""
+    name = network.layers[-1].activation.name
+    return "logistic" if name == "sigmoid" else name
+
+
 #: How a model file's JSON header writes the numbers strict JSON has no words for.
 _NON_FINITE = ("inf", "-inf", "nan")
 
@@ -581,8 +624,10 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         ``min(200, n_samples)`` for "auto"; ignored by lbfgs (full batch).
     learning_rate : {"constant", "invscaling", "adaptive", "step", "exponential", \
 "cosine", "plateau"}, default "constant"
-        The learning-rate schedule (see :mod:`lucidnet.schedules`).  Unlike
-        scikit-learn, which uses it only with ``solver="sgd"``, it applies to every
+        The learning-rate schedule (see :mod:`lucidnet.schedules`).  scikit-learn's
+        three ("constant", "invscaling", "adaptive") apply only with ``solver="sgd"``
+        (or "gd"), as in scikit-learn, and mean "constant" for the other solvers;
+        lucidnet's own ("step", "exponential", "cosine", "plateau") apply to every
         solver.
     learning_rate_init : float, default 1e-3
     power_t : float, default 0.5
@@ -623,8 +668,9 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         Extra parameters of the ``learning_rate`` schedule.
     use_bias : bool, default True
     initializer : str, optional
-        Weight initializer from :mod:`lucidnet.initializers` (default: He for
-        ReLU-family layers, Glorot otherwise).
+        Weight initializer from :mod:`lucidnet.initializers` (default
+        "glorot_uniform", as scikit-learn's MLP, whose range is narrower for logistic
+        layers; biases start at zero).
     early_stopping_monitor : {"score", "loss"}, default "score"
         What ``early_stopping`` watches on the validation set: the score (accuracy,
         scikit-learn's rule) or the loss, which is smoother on a small validation
@@ -766,16 +812,17 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
 
     @available_if(_is_stepwise)
     @_fit_context(prefer_skip_nested_validation=True)
-    def partial_fit(self, X, y, classes=None, sample_weight=None):
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
         """One epoch over ``X``, ``y``, keeping the optimizer's state between calls.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
-        classes : array-like of shape (n_classes,)
-            Every class that will ever appear; required on the first call.
         sample_weight : array-like of shape (n_samples,), optional
+        classes : array-like of shape (n_classes,)
+            Every class that will ever appear; required on the first call.  (After
+            ``sample_weight``, in scikit-learn's order.)
 
         Returns
         -------
@@ -824,6 +871,8 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
                 )
             self._label_binarizer = binarizer
             self.classes_ = binarizer.classes_
+            if classes is not None and not target_type.startswith("multilabel"):
+                self._check_known_labels(y, target_type)  # y within the classes given
         else:
             self._check_known_labels(y, target_type)
         return self._label_binarizer.transform(y)
@@ -839,9 +888,10 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             unknown = np.setdiff1d(np.unique(y), self.classes_)
             if unknown.size:
                 raise ValueError(
-                    f"y holds labels not seen in the first fit: {unknown.tolist()}; "
-                    f"expected a subset of {self.classes_.tolist()} (warm_start and "
-                    "partial_fit keep the first fit's classes)"
+                    f"y holds labels not among the classes: {unknown.tolist()}; "
+                    f"expected a subset of {self.classes_.tolist()} (the first fit's, or "
+                    "the classes passed to partial_fit; warm_start and partial_fit keep "
+                    "them)"
                 )
 
     def _sample_weights(self, X, y, sample_weight, dtype):
@@ -888,6 +938,10 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         A = self._forward(X)
         if self._label_binarizer.y_type_ == "binary":
             return np.hstack([1.0 - A, A])
+        if self._label_binarizer.y_type_ == "multiclass":
+            # A float32 softmax sums to 1 only within 1e-7; in float64, to 1e-16
+            # (scikit-learn's log_loss checks).
+            A = A / A.sum(axis=1, keepdims=True)
         return A
 
     def predict_log_proba(self, X) -> np.ndarray:
@@ -1186,7 +1240,7 @@ def _import_estimator_state(
     estimator._trainer = None
     estimator.n_features_in_ = n_features
     estimator.n_outputs_ = n_outputs
-    estimator.out_activation_ = network.layers[-1].activation.name
+    estimator.out_activation_ = _sklearn_activation_name(network)
     estimator.n_iter_ = _int(fitted, "n_iter_")
     estimator.t_ = _int(fitted, "t_")
     estimator.loss_curve_ = _floats(fitted, "loss_curve_")

@@ -696,6 +696,8 @@ class Trainer:
                 "network keeps its initial parameters of this fit", where=where
             )
         params[...] = result.x
+        # SciPy's verdict (0: converged; else a limit such as max_iter or max_fun was hit).
+        self.lbfgs_status = (int(result.status), str(result.message))
 
     # ------------------------------------------------------------ validation
     def evaluate(
