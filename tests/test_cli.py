@@ -1019,6 +1019,29 @@ def test_a_stray_text_cell_in_a_numeric_target_is_named(tmp_path: Path) -> None:
     assert "multiclass (4 classes)" in done.stdout
 
 
+def test_numbers_stored_as_text_in_the_target(tmp_path: Path) -> None:
+    """No text cell to name: digit grouping is named as the stray cell; a target of
+    numbers all stored as text (a Parquet string column) is read as labels, as before."""
+    rows = "".join(f"{i},{i % 5},{i * 1.5}\n" for i in range(60))
+    grouped = tmp_path / "g.csv"
+    grouped.write_text("a,b,y\n" + rows.replace("\n6,1,9.0\n", "\n6,1,1_000\n"))
+    done = run("train", str(grouped), "--target", "y", expect=2)
+    assert "line 8, column 'y': the target column holds numbers but '1_000'" in done.stderr
+    model = tmp_path / "m.npz"
+    clean = tmp_path / "c.csv"
+    clean.write_text("a,b,y\n" + rows)
+    run("train", str(clean), "--target", "y", "--epochs", "2", "-q", "--out", str(model))
+    done = run("evaluate", str(model), str(grouped), "--target", "y", expect=2)
+    assert "line 8: the target column must hold numbers for a regression model; got " \
+           "'1_000'" in done.stderr
+    strings = tmp_path / "s.npz"
+    np.savez(strings, X=np.arange(60.0).reshape(30, 2), y=np.array([f"{i}.5" for i in range(30)]))
+    done = run("train", str(strings), expect=2)
+    assert "too few to split by class" in done.stderr  # labels, as before: no traceback
+    done = run("evaluate", str(model), str(strings), expect=2)
+    assert "data row 1: the target column must hold numbers" in done.stderr
+
+
 def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
     """A network too big for the machine: NumPy's message (how much, what shape) on one
     line and status 1, not a traceback."""

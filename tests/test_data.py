@@ -432,6 +432,21 @@ def test_parquet_round_trip(tmp_path):
     assert table.target is None and table.features.tolist() == [[1.0], [2.0]]
 
 
+def test_read_target_false_still_requires_the_column(tmp_path):
+    path = write(tmp_path, "t.csv", "a,y\n1,\n2,\n")
+    table = read_table(path, "y", require_target=True, read_target=False)
+    assert table.target is None and table.target_name == "y"
+    with raises("a target column is required"):
+        read_table(write(tmp_path, "n.csv", "a,y\n1,2\n2,3\n"), require_target=True,
+                   read_target=False)
+
+
+def test_a_first_line_with_digit_grouping_is_data_not_a_header(tmp_path):
+    path = write(tmp_path, "g.csv", "1_000,2,3\n4,5,6\n")
+    with raises("g.csv, line 1, column '0': expected a number, got '1_000' (digit grouping?"):
+        read_table(path)
+
+
 def test_a_comment_line_is_pointed_out(tmp_path):
     path = write(tmp_path, "c.csv", "# measured in May\na,b,y\n1,2,3\n4,5,6\n")
     for header in (None, True):

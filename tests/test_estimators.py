@@ -861,6 +861,16 @@ def test_refusals_scikit_learn_makes_too(iris):
         NeuralNetRegressor(early_stopping=True).fit(X[:10], X[:10, 0])
 
 
+def test_pickles_leave_out_the_optimizers_scratch_buffers(iris):
+    """The scratch buffers are parameter-sized and rebuilt on the next step; the
+    moments are kept (partial_fit goes on exactly: test_clone_and_pickle)."""
+    X, y = iris
+    clf = NeuralNetClassifier((50,), max_iter=2, random_state=0).fit(X, y)
+    optimizer = pickle.loads(pickle.dumps(clf))._trainer.optimizer
+    assert optimizer._delta_buffer is None and optimizer._scratch is None
+    assert set(optimizer.state) == {"m", "v"} and optimizer.state["m"].any()
+
+
 def test_lbfgs_out_of_evaluations_warns(iris):
     """max_fun (or max_iter) reached: a ConvergenceWarning with SciPy's reason."""
     X, y = iris

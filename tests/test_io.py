@@ -547,6 +547,7 @@ def test_non_finite_scores_are_saved_and_loaded(tmp_path, fitted_estimators):
     estimator = pickle.loads(pickle.dumps(estimator))
     estimator.validation_scores_ = [-np.inf, float("nan"), *estimator.validation_scores_[2:]]
     estimator.best_validation_score_ = -np.inf
+    estimator.loss_curve_ = [*estimator.loss_curve_, np.inf]
     model_io.save(estimator, tmp_path / "m")
     back = model_io.load(tmp_path / "m")
     assert back.validation_scores_[0] == -np.inf and np.isnan(back.validation_scores_[1])
@@ -554,6 +555,7 @@ def test_non_finite_scores_are_saved_and_loaded(tmp_path, fitted_estimators):
     assert back.best_validation_score_ == -np.inf
     fitted = model_io.load_file(tmp_path / "m").header["estimator"]["fitted"]
     assert fitted["validation_scores_"][:2] == ["-inf", "nan"]
+    assert back.loss_curve_[-1] == np.inf and fitted["loss_curve_"][-1] == "inf"
     assert np.array_equal(back.predict(X), estimator.predict(X))
 
 

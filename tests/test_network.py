@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lucidnet
-from lucidnet import Dense, DivergenceError, Network, explain
+from lucidnet import Dense, DivergenceError, Network, explain, losses
 
 
 def test_parameters_are_views_of_one_flat_buffer(rng):
@@ -286,6 +286,13 @@ def test_explain_writes_out_the_output_layers_gradient():
     assert bce["dZ2"].startswith("dJ/dZ[L] = A[L] * (dA[L] - sum over classes")
     fused = meanings(Network([2, 3, 1], "relu", "sigmoid", "binary_cross_entropy"))
     assert "dA2" not in fused and fused["dZ2"].startswith("dJ/dZ[L] = (A[L] - Y) / m")
+
+    class Unwritten(losses.SquaredError):  # a loss of one's own, without gradient_text
+        name = "unwritten"
+        gradient_text = ""
+
+    own = meanings(Network([2, 3, 1], "relu", "sigmoid", Unwritten()))
+    assert own["dA2"] == "dJ/dA[L] = the gradient of unwritten / m"
 
 
 def test_explain_matches_the_actual_arrays(rng):

@@ -141,6 +141,8 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
         return  # text labels
     values = numbers[rows_of.reshape(-1)]
     text = np.flatnonzero(np.isnan(values))
+    if text.size == 0:
+        return  # numbers stored as text (a Parquet string column): read as labels
     if requested == "auto" and (
         len(text) > len(y) / 10
         or infer_task(values[~np.isnan(values)], "auto", data.source) != "regression"
@@ -156,7 +158,10 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
 
 
 def _as_finite_number(cell: str) -> float:
-    """``cell`` as a finite float, or NaN when it is not one."""
+    """``cell`` as a finite float, or NaN when it is not one (digit grouping such as
+    "1_000", which ``float`` reads, included: the readers refuse it as a number)."""
+    if "_" in cell:
+        return math.nan
     try:
         value = float(cell)
     except ValueError:
@@ -359,14 +364,17 @@ class Bundle:
 
     def evaluate(self, X: np.ndarray, y: np.ndarray, *, source: str,
                  header: bool | None = None) -> dict[str, Any]:
-        """Metrics of the predictions for raw features ``X`` against targets ``y`` (m,)."""
+        """Metrics of the predictions for raw features ``X`` against targets ``y`` (m,).
+
+        ``source`` (the file ``y`` came from) and ``header`` (whether its first line
+        was read as column names) place a bad target cell on its line."""
         from ._cli_report import classification_metrics, regression_metrics
 
         predicted = self.predict(X)
         if self.task == "regression":
             if y.dtype.kind not in "biuf":
-                row = next(i for i, cell in enumerate(y.tolist())
-                           if math.isnan(_as_finite_number(cell)))
+                row = next((i for i, cell in enumerate(y.tolist())
+                            if math.isnan(_as_finite_number(cell))), 0)
                 line, where = _row_place(source, row, header)
                 raise DataError(
                     f"{where}the target column must hold numbers for a regression model; "
@@ -967,7 +975,7 @@ def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
     return {"checkpoint_dir": directory, "resume": resume}
 
 
-def _note_a_finished_checkpoint(path: Any, epochs: int) -> None:
+def _note_a_finished_checkpoint(path: os.PathLike, epochs: int) -> None:
     """Say so on stderr when the checkpoint already holds ``epochs`` epochs or more:
     ``--epochs`` counts every epoch, those before the checkpoint too, so nothing is
     left to train.  (A damaged checkpoint is reported when the fit reads it.)"""

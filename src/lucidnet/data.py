@@ -232,7 +232,7 @@ def read_table(
     if not os.path.isfile(source):
         raise DataError("no such file", path=source)
     table = readers[suffix](source, target, read_target)
-    if require_target and table.target is None:
+    if require_target and (table.target if read_target else table.target_name) is None:
         raise DataError(
             "a target column is required; pass the target column's name or index",
             path=source,
@@ -552,7 +552,7 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool
     some column holds a number in one row and text in the other (names over values);
     data when the two rows agree column by column.
     """
-    numeric = [_is_number(field) for field in first]
+    numeric = [_looks_numeric(field) for field in first]
     if not any(numeric):
         return True, True
     leading = numeric.index(False) if not all(numeric) else len(numeric)
@@ -564,7 +564,7 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool
     if all(numeric):
         whole = all(_WHOLE.fullmatch(field.strip()) for field in first)
         below = second is not None and len(second) == len(first) and all(
-            _is_number(field) for field in second
+            _looks_numeric(field) for field in second
         )
         # (Two columns at least: a lone first value written "0" over "7.5" is data.)
         if (whole and below and len(first) > 1
@@ -573,7 +573,14 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool
         return False, not pandas_labels
     if pandas_labels or second is None or len(second) != len(first):
         return True, False
-    return [_is_number(field) for field in second] != numeric, False
+    return [_looks_numeric(field) for field in second] != numeric, False
+
+
+def _looks_numeric(field: str) -> bool:
+    """A number to the header guess: digit grouping ("1_000") counts, so that a line
+    holding one is read as data, whose cell the reader then refuses with its hint,
+    rather than as column names."""
+    return _is_number(field.replace("_", ""))
 
 
 #: A number written as a whole number: no decimal point, no exponent.
@@ -879,12 +886,14 @@ def _numeric_file_array(array: np.ndarray, path: str, what: str,
     if array.dtype.kind not in "biuf":
         raise DataError(f"{what} must hold real numbers; got dtype {array.dtype}", path=path)
     array = np.ascontiguousarray(array, dtype=np.float64)
-    used = array
-    if skip_column is not None:
-        used = array.copy()
-        used[:, skip_column] = 0.0
-    if not _all_finite(used):
-        index = tuple(int(i) for i in np.argwhere(~np.isfinite(used))[0])
+    # The columns before and after the skipped one, as views (no second copy).
+    parts = [(0, array)] if skip_column is None else [
+        (0, array[:, :skip_column]), (skip_column + 1, array[:, skip_column + 1:])]
+    bad = [(offset, part) for offset, part in parts if not _all_finite(part)]
+    if bad:
+        offset, part = bad[0]
+        index = tuple(int(i) for i in np.argwhere(~np.isfinite(part))[0])
+        index = index if array.ndim == 1 else (index[0], index[1] + offset)
         raise DataError(
             f"{what} must be finite; element {list(index)} is {array[index]}", path=path
         )

@@ -544,8 +544,8 @@ class _BaseNeuralNet(BaseEstimator):
             "n_outputs_": int(self.n_outputs_),
             "n_iter_": int(self.n_iter_),
             "t_": int(self.t_),
-            "loss_": float(self.loss_),
-            "loss_curve_": [float(v) for v in self.loss_curve_],
+            "loss_": _json_number(self.loss_),
+            "loss_curve_": [_json_number(v) for v in self.loss_curve_],
             "best_loss_": _json_number(self.best_loss_),
             # A score may be -inf or NaN (a model far off); strict JSON has neither.
             "validation_scores_": None if self.validation_scores_ is None else [

@@ -129,9 +129,9 @@ def explain(
         if l == L:
             scale = "" if columns else per_example
             if fused is False:  # the loss's gradient first, then through g'
-                written = _scaled(gradient, scale)
-                rows.append(Quantity(f"dA{L}", f"dA[{L}]",
-                                     f"dJ/dA[L] = {written or 'the gradient of ' + loss}",
+                written = (_scaled(gradient, scale) if gradient
+                           else f"the gradient of {loss}{scale}")
+                rows.append(Quantity(f"dA{L}", f"dA[{L}]", f"dJ/dA[L] = {written}",
                                      batch(n)))
             meaning = _output_delta(fused, activations[-1], loss, scale)
         else:

@@ -194,6 +194,11 @@ class Optimizer:
         self.state = {key: np.array(arrays[key]) for key in self.state_names}
         self._delta_buffer = None  # re-allocated (and state cast) on the next step
 
+    def __getstate__(self) -> dict[str, Any]:
+        """For pickling: the state without the scratch buffers (parameter-sized; the
+        next step allocates them again)."""
+        return {**self.__dict__, "_delta_buffer": None, "_scratch": None}
+
     def get_config(self) -> dict[str, Any]:
         """``{"name", "learning_rate", **hyperparameters}``; ``get(config)`` rebuilds it."""
         return {"name": self.name, "learning_rate": self.learning_rate, **self.hyperparameters}

@@ -378,8 +378,9 @@ def material_cross_entropy(A: np.ndarray, Y: np.ndarray) -> np.ndarray:
 def _unsaturated(A: np.ndarray) -> np.ndarray:
     """``A`` with entries of exactly 0 or 1 moved to ``eps`` and ``1 - eps``.
 
-    A sigmoid output rounds to exactly 1 (or 0) once ``|Z|`` passes about 37, and the
-    material's ``log(1 - A)`` and ``(1 - Y)/(1 - A)`` are then infinite or NaN, which
+    A sigmoid output rounds to exactly 1 once ``Z`` passes about 37 (and to exactly 0
+    only below about -745), and the material's ``log(1 - A)`` and ``(1 - Y)/(1 - A)``
+    (or ``log(A)``) are then infinite or NaN, which
     would stop training on data that separates well.  Every other value is left as it
     is, one outside [0, 1] too (the material's tests pass such values), so the
     material's numbers are unchanged wherever they are finite.
