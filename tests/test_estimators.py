@@ -871,6 +871,24 @@ def test_pickles_leave_out_the_optimizers_scratch_buffers(iris):
     assert set(optimizer.state) == {"m", "v"} and optimizer.state["m"].any()
 
 
+def test_verbose_prints_scikit_learns_lines(iris, capsys):
+    from sklearn.neural_network import MLPClassifier
+
+    X, y = iris
+    ours = NeuralNetClassifier((5,), max_iter=3, verbose=True, random_state=0).fit(X, y)
+    printed = capsys.readouterr().out.splitlines()
+    MLPClassifier((5,), max_iter=3, verbose=True, random_state=0).fit(X, y)
+    theirs = capsys.readouterr().out.splitlines()
+    assert [line.split(" = ")[0] for line in printed] == \
+           [line.split(" = ")[0] for line in theirs] == [f"Iteration {i}, loss" for i in (1, 2, 3)]
+    assert [float(line.split(" = ")[1]) for line in printed] == \
+           pytest.approx(ours.loss_curve_, rel=1e-7)
+    NeuralNetClassifier((5,), max_iter=2, verbose=True, early_stopping=True).fit(X, y)
+    assert capsys.readouterr().out.count("Validation score: ") == 2
+    NeuralNetClassifier((5,), max_iter=2, verbose="progress").fit(X, y)
+    assert capsys.readouterr().out == ""  # a progress bar (on a terminal's stderr) instead
+
+
 def test_lbfgs_out_of_evaluations_warns(iris):
     """max_fun (or max_iter) reached: a ConvergenceWarning with SciPy's reason."""
     X, y = iris

@@ -920,7 +920,7 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
         else options["epochs"],
         "random_state": options["seed"],
         "dtype": options["dtype"],
-        "verbose": not (options["quiet"] or options["as_json"]),
+        "verbose": False if options["quiet"] or options["as_json"] else "progress",
     }
     cls = NeuralNetRegressor if task == "regression" else NeuralNetClassifier
     return cls(**params)

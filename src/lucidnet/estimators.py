@@ -77,7 +77,7 @@ from sklearn.utils.validation import (
 
 from . import optimizers, schedules, training
 from ._checks import as_float_dtype
-from .callbacks import EarlyStopping
+from .callbacks import Callback, EarlyStopping
 from .network import Network
 
 __all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
@@ -130,7 +130,7 @@ class _BaseNeuralNet(BaseEstimator):
         "shuffle": ["boolean"],
         "random_state": ["random_state"],
         "tol": [Interval(Real, 0, None, closed="left")],
-        "verbose": ["verbose"],
+        "verbose": ["verbose", StrOptions({"progress"})],
         "warm_start": ["boolean"],
         "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterovs_momentum": ["boolean"],
@@ -327,10 +327,16 @@ class _BaseNeuralNet(BaseEstimator):
             l2=l2,
             clip_norm=self.clip_norm,
             random_state=_generator(random),
-            callbacks=callbacks,
-            verbose=bool(self.verbose),
+            callbacks=(*callbacks, *self._verbose_callbacks()),
+            verbose=self.verbose == "progress",
             metric=self._metric(),
         )
+
+    def _verbose_callbacks(self) -> tuple:
+        """scikit-learn's ``verbose`` output: a line per epoch on stdout."""
+        if not self.verbose or self.verbose == "progress":
+            return ()
+        return (_IterationPrinter(self._validation_score() if self.early_stopping else None),)
 
     def _optimizer_name(self) -> str:
         if self.solver in ("sgd", "gd"):
@@ -583,6 +589,21 @@ def _json_number(value: float | None) -> float | str | None:
     return value if math.isfinite(value) else repr(value)
 
 
+class _IterationPrinter(Callback):
+    """Print ``Iteration N, loss = ...`` after every epoch (and the validation score
+    with early stopping), as scikit-learn's MLP does with ``verbose``."""
+
+    changes_parameters = False
+
+    def __init__(self, score: str | None) -> None:
+        self.score = score
+
+    def on_epoch_end(self, epoch, logs):
+        print(f"Iteration {epoch + 1}, loss = {logs['loss']:.8f}")
+        if self.score is not None and self.score in logs:
+            print(f"Validation score: {logs[self.score]:f}")
+
+
 class _AdaptiveStopping(EarlyStopping):
     """scikit-learn's ``learning_rate="adaptive"`` stopping rule.
 
@@ -639,8 +660,10 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
     random_state : int, RandomState or None
         Seeds the initial weights, the shuffling, dropout and the validation split.
     tol : float, default 1e-4
-    verbose : bool, default False
-        Show the trainer's progress bar.
+    verbose : bool or "progress", default False
+        True prints ``Iteration N, loss = ...`` after every epoch (and the validation
+        score with ``early_stopping``), as scikit-learn does; "progress" shows a
+        progress bar instead (the command line's).
     warm_start : bool, default False
         Continue from the previous fit's weights.
     momentum : float, default 0.9
