@@ -229,6 +229,10 @@ class _BaseNeuralNet(BaseEstimator):
         """``(output_activation, loss)`` of the network."""
         raise NotImplementedError
 
+    def _check_warm_start_targets(self, y: np.ndarray) -> None:
+        """Refuse targets a warm-start refit cannot continue from (nothing to check for
+        a regressor)."""
+
     def _metric(self) -> str:
         raise NotImplementedError
 
@@ -257,6 +261,8 @@ class _BaseNeuralNet(BaseEstimator):
         X, y = self._validate_y(X, y, reset=first)
         # One conversion to the training dtype, C-contiguous: the trainer slices rows.
         X = np.ascontiguousarray(X, dtype=dtype)
+        if not (first or incremental):
+            self._check_warm_start_targets(y)
         Y = np.ascontiguousarray(self._encode_targets(y, first=first, classes=classes), dtype)
         weights = self._sample_weights(X, y, sample_weight, dtype)
         # One RandomState per call: initial weights, split and shuffling draw from it
@@ -899,6 +905,16 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         else:
             self._check_known_labels(y, target_type)
         return self._label_binarizer.transform(y)
+
+    def _check_warm_start_targets(self, y) -> None:
+        # As scikit-learn: a refit sees every class again (partial_fit need not).
+        if (not self._label_binarizer.y_type_.startswith("multilabel")
+                and not np.array_equal(np.unique(y), self.classes_)):
+            raise ValueError(
+                "warm_start can only be used where y has the same classes as in the "
+                f"previous call to fit ({self.classes_.tolist()}); got "
+                f"{np.unique(y).tolist()}"
+            )
 
     def _check_known_labels(self, y, target_type) -> None:
         multilabel = self._label_binarizer.y_type_.startswith("multilabel")
