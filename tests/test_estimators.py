@@ -900,3 +900,16 @@ def test_lbfgs_out_of_evaluations_warns(iris):
     with warnings.catch_warnings():
         warnings.simplefilter("error", ConvergenceWarning)
         NeuralNetClassifier((5,), solver="lbfgs", tol=1e-2, random_state=0).fit(X, y)
+
+
+def test_warnings_point_at_the_callers_line(iris):
+    """Not at scikit-learn's fit wrapper or lucidnet's internals; one warning per cause."""
+    X, y = iris
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        NeuralNetClassifier((3,), max_iter=2, batch_size=500).fit(X, y)
+        NeuralNetClassifier((3,), batch_size=500).partial_fit(X, y, classes=[0, 1, 2])
+        NeuralNetClassifier((3,), solver="lbfgs", max_fun=3).fit(X, y)
+    assert [type(w.message) for w in caught] == [UserWarning, ConvergenceWarning, UserWarning,
+                                                 ConvergenceWarning]
+    assert {w.filename for w in caught} == {__file__}

@@ -53,11 +53,14 @@ scikit-learn's world (labels, parameters, validation, tags) and the engine's
 from __future__ import annotations
 
 import math
+import os
+import sys
 import warnings
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
+import sklearn
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
@@ -316,8 +319,10 @@ class _BaseNeuralNet(BaseEstimator):
         self.best_validation_score_ = None
         self._trainer = None
 
-    def _make_trainer(self, n_samples: int, random, l2: float, callbacks=()) -> training.Trainer:
-        """A Trainer configured from the estimator's parameters."""
+    def _make_trainer(self, n_samples: int, random, l2: float, callbacks=(),
+                      batch_size: int | None = None) -> training.Trainer:
+        """A Trainer configured from the estimator's parameters (``batch_size``: the
+        rows per batch, when already worked out from ``n_samples``)."""
         optimizer = self._optimizer_name()
         schedule, schedule_params = self._schedule()
         values = {**self.get_params(), "gtol": self.tol}
@@ -328,7 +333,7 @@ class _BaseNeuralNet(BaseEstimator):
             optimizer_params={name: values[name] for name in _OPTIMIZER_PARAMS.get(optimizer, ())},
             schedule=schedule,
             schedule_params=schedule_params,
-            batch_size=None if optimizer == "lbfgs" else self._batch_size(n_samples),
+            batch_size=None if optimizer == "lbfgs" else batch_size or self._batch_size(n_samples),
             shuffle=self.shuffle,
             l2=l2,
             clip_norm=self.clip_norm,
@@ -383,11 +388,10 @@ class _BaseNeuralNet(BaseEstimator):
         if self.batch_size == "auto":
             return min(_AUTO_BATCH, n_samples)
         if self.batch_size > n_samples:
-            warnings.warn(
+            _warn_caller(
                 f"batch_size={self.batch_size} is larger than the {n_samples} training "
                 "examples; using full-batch training",
                 UserWarning,
-                stacklevel=4,
             )
             return n_samples
         return self.batch_size
@@ -448,18 +452,16 @@ class _BaseNeuralNet(BaseEstimator):
             self.best_loss_ = None
         status, message = getattr(trainer, "lbfgs_status", (0, ""))
         if status != 0:  # lbfgs ran into max_iter or max_fun
-            warnings.warn(
+            _warn_caller(
                 f"{type(self).__name__}: lbfgs failed to converge (status={status}): "
                 f"{message} (raise max_iter or max_fun)",
                 ConvergenceWarning,
-                stacklevel=4,
             )
         elif stepwise and not history.stopped_early and len(epochs) >= self.max_iter:
-            warnings.warn(
+            _warn_caller(
                 f"{type(self).__name__}: max_iter={self.max_iter} epochs were reached and "
                 "the optimization has not converged yet (raise max_iter, or tol)",
                 ConvergenceWarning,
-                stacklevel=4,
             )
 
     def _split_validation(self, X, Y, y, weights, random):
@@ -487,11 +489,12 @@ class _BaseNeuralNet(BaseEstimator):
 
     def _partial_epoch(self, X, Y, weights, random) -> None:
         weights, l2 = _normalize_weights(weights, self.alpha)
-        if self._trainer is None:
-            self._trainer = self._make_trainer(len(X), random, l2)
         # Each call's batch may differ in size: "auto" means min(200, this call's rows).
+        batch_size = self._batch_size(len(X))
+        if self._trainer is None:
+            self._trainer = self._make_trainer(len(X), random, l2, batch_size=batch_size)
         self._trainer.l2 = l2
-        self._trainer.batch_size = self._batch_size(len(X))
+        self._trainer.batch_size = batch_size
         loss = self._trainer.partial_fit(X, Y, sample_weight=weights)
         self._record([loss], len(X))
 
@@ -574,6 +577,17 @@ class _BaseNeuralNet(BaseEstimator):
 
     def _extra_fitted_state(self) -> dict[str, Any]:
         return {}
+
+
+def _warn_caller(message: str, category: type[Warning]) -> None:
+    """``warnings.warn`` pointing at the user's line: the first frame outside lucidnet
+    and scikit-learn (whose ``_fit_context`` wraps ``fit``), however deep the call."""
+    internal = (os.path.dirname(os.path.abspath(__file__)),
+                os.path.dirname(os.path.abspath(sklearn.__file__)))
+    frame, level = sys._getframe(1), 2
+    while frame is not None and frame.f_code.co_filename.startswith(internal):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
 
 
 def _sklearn_activation_name(network: Network) -> str:
