@@ -136,7 +136,9 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
         return
     # Per distinct cell: text labels are few, however many rows hold them.
     cells, rows_of = np.unique(y, return_inverse=True)
-    numbers = np.array([_as_finite_number(cell) for cell in cells.tolist()])
+    from .data import finite_number
+
+    numbers = np.array([finite_number(cell) for cell in cells.tolist()])
     if np.isnan(numbers).all():
         return  # text labels
     values = numbers[rows_of.reshape(-1)]
@@ -155,18 +157,6 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
         f"{where}the target column holds numbers but {str(y[row])!r}{others}; fix or "
         "remove such rows, or pass --output multiclass if the values are class labels",
         path=data.source, line=line, column=data.target_name)
-
-
-def _as_finite_number(cell: str) -> float:
-    """``cell`` as a finite float, or NaN when it is not one (digit grouping such as
-    "1_000", which ``float`` reads, included: the readers refuse it as a number)."""
-    if "_" in cell:
-        return math.nan
-    try:
-        value = float(cell)
-    except ValueError:
-        return math.nan
-    return value if math.isfinite(value) else math.nan
 
 
 def infer_task(y: np.ndarray, requested: str, source: str) -> str:
@@ -373,8 +363,10 @@ class Bundle:
         predicted = self.predict(X)
         if self.task == "regression":
             if y.dtype.kind not in "biuf":
+                from .data import finite_number
+
                 row = next((i for i, cell in enumerate(y.tolist())
-                            if math.isnan(_as_finite_number(cell))), 0)
+                            if math.isnan(finite_number(cell))), 0)
                 line, where = _row_place(source, row, header)
                 raise DataError(
                     f"{where}the target column must hold numbers for a regression model; "

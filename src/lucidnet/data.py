@@ -50,6 +50,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import math
 import os
 import re
 import zipfile
@@ -72,6 +73,7 @@ __all__ = [
     "Table",
     "check_array",
     "check_targets",
+    "finite_number",
     "is_column_index",
     "read_table",
     "row_line",
@@ -496,6 +498,15 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def finite_number(text: str) -> float:
+    """``text`` as a float when it is a finite number as a CSV writes one (see
+    :func:`_is_number`), else NaN."""
+    if not _is_number(text):
+        return math.nan
+    value = float(text)
+    return value if math.isfinite(value) else math.nan
 
 
 def _header(
