@@ -12,6 +12,7 @@ import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import (
     check_sample_weight_equivalence_on_dense_data,
+    check_sample_weight_equivalence_on_sparse_data,
     parametrize_with_checks,
 )
 
@@ -27,13 +28,15 @@ ESTIMATORS = [
     ),
 ]
 
+_MINI_BATCH_WEIGHTS = (
+    "mini-batch training: repeating a row changes which rows share a batch and the "
+    "number of steps per epoch, so an integer weight equals repetition only in "
+    "expectation (scikit-learn's MLP runs this check with solver='lbfgs' only; "
+    "so does test_sample_weight_equivalence_with_lbfgs below)"
+)
 MINI_BATCH_FAILURES: dict[str, str] = {
-    "check_sample_weight_equivalence_on_dense_data": (
-        "mini-batch training: repeating a row changes which rows share a batch and the "
-        "number of steps per epoch, so an integer weight equals repetition only in "
-        "expectation (scikit-learn's MLP runs this check with solver='lbfgs' only; "
-        "so does test_sample_weight_equivalence_with_lbfgs below)"
-    ),
+    "check_sample_weight_equivalence_on_dense_data": _MINI_BATCH_WEIGHTS,
+    "check_sample_weight_equivalence_on_sparse_data": _MINI_BATCH_WEIGHTS,
 }
 
 
@@ -69,7 +72,13 @@ _LBFGS = dict(hidden_layer_sizes=(8,), solver="lbfgs", dtype="float64", max_iter
     ],
     ids=lambda est: type(est).__name__,
 )
-def test_sample_weight_equivalence_with_lbfgs(estimator):
+@pytest.mark.parametrize(
+    "check",
+    [check_sample_weight_equivalence_on_dense_data,
+     check_sample_weight_equivalence_on_sparse_data],
+    ids=["dense", "sparse"],
+)
+def test_sample_weight_equivalence_with_lbfgs(estimator, check):
     # Full-batch L-BFGS in float64, converged: an integer weight is the row repeated,
     # a zero weight the row dropped, to scikit-learn's tolerance.
-    check_sample_weight_equivalence_on_dense_data(type(estimator).__name__, estimator)
+    check(type(estimator).__name__, estimator)

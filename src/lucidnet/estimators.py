@@ -61,6 +61,7 @@ from typing import Any
 
 import numpy as np
 import sklearn
+from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import accuracy_score, r2_score
@@ -223,6 +224,11 @@ class _BaseNeuralNet(BaseEstimator):
         self.initializer = initializer
         self.early_stopping_monitor = early_stopping_monitor
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # CSR/CSC X: made dense a batch at a time
+        return tags
+
     # ------------------------------------------------------------ subclass hooks
     def _encode_targets(self, y: np.ndarray, *, first: bool, classes=None) -> np.ndarray:
         """Targets as the network expects them, ndarray of shape (m, n_outputs)."""
@@ -246,6 +252,7 @@ class _BaseNeuralNet(BaseEstimator):
             X,
             y,
             reset=reset,
+            accept_sparse=("csr", "csc"),
             dtype=(np.float64, np.float32),
             multi_output=True,
             y_numeric=self._y_numeric,
@@ -262,8 +269,10 @@ class _BaseNeuralNet(BaseEstimator):
         first = not (incremental or self.warm_start) or not hasattr(self, "network_")
         dtype = as_float_dtype(self.dtype)
         X, y = self._validate_y(X, y, reset=first)
-        # One conversion to the training dtype, C-contiguous: the trainer slices rows.
-        X = np.ascontiguousarray(X, dtype=dtype)
+        # One conversion to the training dtype, C-contiguous (or CSR): the trainer
+        # slices rows.
+        X = X.tocsr().astype(dtype, copy=False) if issparse(X) else np.ascontiguousarray(
+            X, dtype=dtype)
         if not (first or incremental):
             self._check_warm_start_targets(y)
         Y = np.ascontiguousarray(self._encode_targets(y, first=first, classes=classes), dtype)
@@ -426,7 +435,7 @@ class _BaseNeuralNet(BaseEstimator):
             X, Y, weights, validation = self._split_validation(X, Y, y, weights, random)
         weights, l2 = _normalize_weights(weights, self.alpha)
         callbacks = () if stopper is None else (stopper,)
-        trainer = self._trainer = self._make_trainer(len(X), random, l2, callbacks)
+        trainer = self._trainer = self._make_trainer(X.shape[0], random, l2, callbacks)
         checkpoint_dir, resume = checkpoint
         history = trainer.fit(
             X,
@@ -439,7 +448,7 @@ class _BaseNeuralNet(BaseEstimator):
         )
         logs = history.history
         epochs = logs.get("loss", [])
-        self._record(epochs, len(X))
+        self._record(epochs, X.shape[0])
         if not self.loss_curve_:  # lbfgs found the start already converged
             self.loss_ = self.best_loss_ = self.network_.cost(X, Y, weights, l2=l2)
         if validation is not None:
@@ -468,14 +477,14 @@ class _BaseNeuralNet(BaseEstimator):
         """Hold out ``validation_fraction`` of the rows, stratified as scikit-learn's MLP does."""
         stratify = y if self._stratify() else None
         train_rows, val_rows = train_test_split(
-            np.arange(len(X)),
+            np.arange(X.shape[0]),
             test_size=self.validation_fraction,
             random_state=random.randint(np.iinfo(np.int32).max),
             stratify=stratify,
         )
         if len(val_rows) < 2:  # a score of one row says nothing (scikit-learn's check)
             raise ValueError(
-                f"the validation set is too small ({len(val_rows)} row of {len(X)}); raise "
+                f"the validation set is too small ({len(val_rows)} row of {X.shape[0]}); raise "
                 "validation_fraction or use more data"
             )
         validation = (X[val_rows], Y[val_rows])
@@ -490,13 +499,13 @@ class _BaseNeuralNet(BaseEstimator):
     def _partial_epoch(self, X, Y, weights, random) -> None:
         weights, l2 = _normalize_weights(weights, self.alpha)
         # Each call's batch may differ in size: "auto" means min(200, this call's rows).
-        batch_size = self._batch_size(len(X))
+        batch_size = self._batch_size(X.shape[0])
         if self._trainer is None:
-            self._trainer = self._make_trainer(len(X), random, l2, batch_size=batch_size)
+            self._trainer = self._make_trainer(X.shape[0], random, l2, batch_size=batch_size)
         self._trainer.l2 = l2
         self._trainer.batch_size = batch_size
         loss = self._trainer.partial_fit(X, Y, sample_weight=weights)
-        self._record([loss], len(X))
+        self._record([loss], X.shape[0])
 
     def _record(self, losses: list[float], n_samples: int) -> None:
         """Append one epoch's loss per entry and update the counters scikit-learn keeps:
@@ -515,7 +524,8 @@ class _BaseNeuralNet(BaseEstimator):
     def _forward(self, X) -> np.ndarray:
         """The network's output for validated ``X``, float64 ndarray of shape (m, n_outputs)."""
         check_is_fitted(self, "network_")
-        X = validate_data(self, X, reset=False, dtype=self.network_.dtype, order="C")
+        X = validate_data(self, X, reset=False, accept_sparse=("csr", "csc"),
+                          dtype=self.network_.dtype, order="C")
         # float64 out, whatever the training dtype: what scikit-learn's metrics expect.
         return self.network_.output(X).astype(np.float64, copy=False)
 
@@ -834,7 +844,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
             Class labels, or a 0/1 indicator matrix for multilabel classification.
         sample_weight : array-like of shape (n_samples,), optional
@@ -860,7 +870,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_labels)
         sample_weight : array-like of shape (n_samples,), optional
         classes : array-like of shape (n_classes,)
@@ -1137,7 +1147,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, n_features)
+        X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array-like of shape (n_samples,), optional
         checkpoint_dir, resume

@@ -33,6 +33,7 @@ import numpy as np
 from . import activations, initializers, losses
 from ._checks import as_float_dtype, as_matrix, as_sample_weight
 from ._random import check_random_state
+from ._sparse import as_sparse_rows, dense_rows, is_sparse
 from .layers import Dense, LayerCache, linear_backward
 from .losses import Loss
 
@@ -489,7 +490,7 @@ class Network:
             raise TypeError(
                 f"predict_proba needs a sigmoid or softmax output layer; this one is {name}"
             )
-        return self._output(self._check_X(X))
+        return self._output(self._check_X(X, keep_sparse=True))
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predictions for ``X`` of shape (m, n[0]).
@@ -501,7 +502,7 @@ class Network:
             softmax output: class indices of shape (m,);
             any other output: the output values, shape (m, n[L]).
         """
-        A = self._output(self._check_X(X))
+        A = self._output(self._check_X(X, keep_sparse=True))
         name = self.layers[-1].activation.name
         if name == "sigmoid":
             return (A > 0.5).astype(np.int64)
@@ -514,50 +515,61 @@ class Network:
 
         Unlike :meth:`forward`, keeps no caches and runs in chunks of rows, so memory
         stays bounded for any ``m``; :meth:`predict` and :meth:`predict_proba` use it.
+        A SciPy sparse ``X`` is made dense a chunk at a time.
         """
-        return self._output(self._check_X(X))
+        return self._output(self._check_X(X, keep_sparse=True))
 
     def _output(self, X: np.ndarray) -> np.ndarray:
-        """The output layer's activations for checked ``X`` (m, n[0]), a chunk of rows at a time.
+        """The output layer's activations for checked ``X`` (m, n[0]), a chunk of rows at a time
+        (ndarray, or CSR matrix made dense chunk by chunk).
 
         Chunks of :data:`PREDICT_CHUNK` rows reuse one workspace, so the hidden layers'
         activations never exist for all ``m`` rows at once: memory stays bounded, and
         they are still in cache when the next layer reads them.
         """
-        if len(X) <= PREDICT_CHUNK:
-            return self.forward(X)[0]
-        out = np.empty((len(X), self.layers[-1].n_out), self.dtype)
+        m, sparse = X.shape[0], is_sparse(X)
+        if m <= PREDICT_CHUNK:
+            return self.forward(X.toarray() if sparse else X)[0]
+        out = np.empty((m, self.layers[-1].n_out), self.dtype)
         workspace = self.workspace(PREDICT_CHUNK)
-        for start in range(0, len(X), PREDICT_CHUNK):
+        for start in range(0, m, PREDICT_CHUNK):
             rows = slice(start, start + PREDICT_CHUNK)
-            chunk = X[rows]
+            chunk = dense_rows(X, rows) if sparse else X[rows]
             out[rows] = self.forward(
                 chunk, workspace=workspace if len(chunk) == PREDICT_CHUNK else None
             )[0]
         return out
 
     # ------------------------------------------------------------ input checks
-    def _check_X(self, X: Any) -> np.ndarray:
+    def _check_X(self, X: Any, *, keep_sparse: bool = False) -> Any:
+        """``X`` checked and in the network's dtype: a C-contiguous ndarray, or, for a
+        SciPy sparse ``X`` with ``keep_sparse``, a CSR matrix (else made dense)."""
+        if is_sparse(X):
+            X = as_sparse_rows(X, "X", dtype=self.dtype, n_columns=self.layers[0].n_in)
+            return X if keep_sparse else X.toarray()
         return as_matrix(X, "X", dtype=self.dtype, n_columns=self.layers[0].n_in)
 
     def check_data(
-        self, X: Any, Y: Any, sample_weight: Any = None
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        self, X: Any, Y: Any, sample_weight: Any = None, *, keep_sparse: bool = False
+    ) -> tuple[Any, np.ndarray, np.ndarray | None]:
         """Validate and convert ``X`` (m, n[0]), ``Y`` (m, n[L]) or (m,), and weights (m,).
 
-        Returns C-contiguous finite arrays in the network's dtype, ``Y`` as a matrix.
+        Returns C-contiguous finite arrays in the network's dtype, ``Y`` as a matrix;
+        with ``keep_sparse``, a SciPy sparse ``X`` comes back as a CSR matrix (for
+        callers that make it dense a block of rows at a time, :mod:`lucidnet._sparse`).
         Raises ``ValueError``/``TypeError`` naming the argument that is wrong.
         """
-        X = self._check_X(X)
+        X = self._check_X(X, keep_sparse=keep_sparse)
+        m = X.shape[0]
         Y = as_matrix(
             Y,
             "Y",
             dtype=self.dtype,
             n_columns=self.layers[-1].n_out,
-            n_rows=len(X),
+            n_rows=m,
             allow_vector=self.layers[-1].n_out == 1,
         )
-        return X, Y, as_sample_weight(sample_weight, len(X), self.dtype)
+        return X, Y, as_sample_weight(sample_weight, m, self.dtype)
 
     def _as_input(self, X: np.ndarray) -> np.ndarray:
         """Cheap checks for the hot path: shape and dtype only."""

@@ -37,6 +37,7 @@ import numpy as np
 
 from . import fused_sgd, optimizers, schedules
 from ._random import check_random_state
+from ._sparse import dense_rows, is_sparse
 from .callbacks import (
     Callback,
     Checkpoint,
@@ -218,15 +219,21 @@ class _Batches:
     NumPy gather into a temporary first; the indices are a permutation, always in
     range.  Unshuffled batches are views, and a single full batch is never shuffled:
     its gradient does not depend on the order.
+
+    A sparse ``X`` (CSR) is made dense a batch at a time into its buffer, shuffled or
+    not; a single full batch is made dense once per fit.
     """
 
     def __init__(self, X, Y, sample_weight, batch_size: int | None, shuffle: bool) -> None:
-        self.source = (X, Y, sample_weight)
-        self.m = len(X)
+        self.m = X.shape[0]
         self.batch_size = self.m if batch_size is None else min(int(batch_size), self.m)
         self.shuffle = shuffle and self.batch_size < self.m
+        self.sparse = is_sparse(X)
+        if self.sparse and self.batch_size == self.m:
+            X, self.sparse = X.toarray(), False
+        self.source = (X, Y, sample_weight)
         self.buffers = tuple(
-            None if a is None or not self.shuffle
+            None if a is None or not (self.shuffle or (self.sparse and a is X))
             else np.empty((self.batch_size, *a.shape[1:]), a.dtype)
             for a in self.source
         )
@@ -240,6 +247,8 @@ class _Batches:
         """
         if self.batch_size == self.m:
             return (self.source,)
+        if self.sparse:
+            return self._sparse_batches(rng.permutation(self.m) if self.shuffle else None)
         if not self.shuffle:
             return self._slices()
         return self._gathered(rng.permutation(self.m))
@@ -260,6 +269,24 @@ class _Batches:
                 else np.take(source, rows, axis=0, out=buffer[: stop - start], mode="clip")
                 for source, buffer in zip(self.source, self.buffers, strict=True)
             )
+
+    def _sparse_batches(self, perm: np.ndarray | None):
+        """As :meth:`_gathered` (``perm`` given) or :meth:`_slices` (None), with the
+        sparse ``X``'s rows made dense into its buffer."""
+        X, *targets = self.source
+        X_buffer, *target_buffers = self.buffers
+        for start, stop in self._ranges():
+            if perm is None:
+                rows = slice(start, stop)
+                rest = [None if a is None else a[rows] for a in targets]
+            else:
+                rows = perm[start:stop]
+                rest = [
+                    None if a is None
+                    else np.take(a, rows, axis=0, out=buffer[: stop - start], mode="clip")
+                    for a, buffer in zip(targets, target_buffers, strict=True)
+                ]
+            yield (dense_rows(X, rows, out=X_buffer[: stop - start]), *rest)
 
 
 # ---------------------------------------------------------------- trainer
@@ -416,7 +443,8 @@ class Trainer:
 
         Parameters
         ----------
-        X : ndarray of shape (m, n[0])
+        X : ndarray of shape (m, n[0]), or a SciPy sparse matrix
+            A sparse ``X`` is made dense a batch (or validation chunk) at a time.
         Y : ndarray of shape (m, n[L]), or (m,) for one output
             Encoded as the network expects.
         epochs : int, default 200
@@ -451,7 +479,7 @@ class Trainer:
             finite parameters.
         """
         _check_positive(epochs, "epochs", int)
-        X, Y, sample_weight = self.network.check_data(X, Y, sample_weight)
+        X, Y, sample_weight = self.network.check_data(X, Y, sample_weight, keep_sparse=True)
         if resume and checkpoint_dir is None:
             raise ValueError("resume=True needs checkpoint_dir (where the checkpoint is)")
         needs_validation = early_stopping and monitor.startswith("val_")
@@ -528,7 +556,7 @@ class Trainer:
                 f"partial_fit needs a step-wise optimizer; {self.optimizer.name!r} "
                 "works on the full batch (use fit)"
             )
-        X, Y, sample_weight = self.network.check_data(X, Y, sample_weight)
+        X, Y, sample_weight = self.network.check_data(X, Y, sample_weight, keep_sparse=True)
         epoch = self.history.epochs
         rate = self._set_rate(epoch)
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
@@ -660,6 +688,8 @@ class Trainer:
         if start >= self.target_epochs:
             return
         network = self.network
+        if is_sparse(X):  # every iteration works on all rows at once
+            X = X.toarray()
         params, workspace = network.params, network.workspace(len(X))
 
         def cost_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
@@ -708,7 +738,7 @@ class Trainer:
 
         Returns ``{prefix + "loss": ..., prefix + metric: ...}``.
         """
-        X, Y, sample_weight = self.network.check_data(X, Y, sample_weight)
+        X, Y, sample_weight = self.network.check_data(X, Y, sample_weight, keep_sparse=True)
         return self._evaluate(X, Y, sample_weight, prefix)
 
     def _evaluate(self, X, Y, sample_weight, prefix) -> dict[str, float]:
@@ -719,7 +749,9 @@ class Trainer:
         stays bounded for a large validation set.
         """
         network = self.network
-        if len(X) <= PREDICT_CHUNK:
+        if X.shape[0] <= PREDICT_CHUNK:
+            if is_sparse(X):
+                X = X.toarray()
             A, caches = network.forward(X, workspace=self._eval_workspace(len(X)))
             # The engine's own cost of a forward pass (fused pairs from the logits).
             cost = network.cost_of_output(caches[-1], Y, sample_weight, 0.0)
@@ -740,14 +772,16 @@ class Trainer:
         reduced once over all ``m`` rows.
         """
         network, scale = self.network, self.network.loss.scale
-        A = np.empty((len(X), network.layers[-1].n_out), network.dtype)
+        m, sparse = X.shape[0], is_sparse(X)
+        A = np.empty((m, network.layers[-1].n_out), network.dtype)
         total = 0.0
-        for start in range(0, len(X), PREDICT_CHUNK):
+        for start in range(0, m, PREDICT_CHUNK):
             rows = slice(start, start + PREDICT_CHUNK)
-            chunk, w = X[rows], None if sample_weight is None else sample_weight[rows]
+            chunk = dense_rows(X, rows) if sparse else X[rows]
+            w = None if sample_weight is None else sample_weight[rows]
             A[rows], caches = network.forward(chunk, workspace=self._eval_workspace(len(chunk)))
             total += network.cost_of_output(caches[-1], Y[rows], w, 0.0) / scale(len(chunk))
-        return A, total * scale(len(X))
+        return A, total * scale(m)
 
     def _eval_workspace(self, m: int) -> Workspace:
         """The trainer's own workspace for validation chunks of ``m`` rows.
@@ -776,7 +810,8 @@ class Trainer:
                     + (f" of length {len(validation_data)}"
                        if isinstance(validation_data, (tuple, list)) else "")
                 )
-            return X, Y, sample_weight, self.network.check_data(*validation_data)
+            return X, Y, sample_weight, self.network.check_data(*validation_data,
+                                                                keep_sparse=True)
         if fraction is None:
             if not needed:
                 return X, Y, sample_weight, None
@@ -911,7 +946,9 @@ def _split_rows(
 
 
 def _rows(array: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
-    return None if array is None else np.ascontiguousarray(array[rows])
+    if array is None:
+        return None
+    return array[rows] if is_sparse(array) else np.ascontiguousarray(array[rows])
 
 
 def _jsonable(value: Any) -> Any:
