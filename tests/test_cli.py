@@ -1045,12 +1045,14 @@ def test_numbers_stored_as_text_in_the_target(tmp_path: Path) -> None:
 def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
     """A network too big for the machine: NumPy's message (how much, what shape) on one
     line and status 1, not a traceback."""
-    from lucidnet import Network, cli
+    from lucidnet import Network, cli, estimators
 
     def too_big(*args, **kwargs):
         raise MemoryError("Unable to allocate 37.3 GiB for an array with shape "
                           "(10000900003,) and data type float32")
 
+    # Whichever allocates first: the initial draws or the network's parameters.
+    monkeypatch.setattr(estimators, "_sklearn_initial_parameters", too_big)
     monkeypatch.setattr(Network, "_build", too_big)
     with pytest.raises(SystemExit) as exited:
         cli.main(["train", "--dataset", "iris", "--hidden", "100000,100000", "-q"])

@@ -501,7 +501,8 @@ def test_learning_rate_names_map_to_schedules(spy, iris, params, schedule, sched
 def test_fit_hands_the_trainer_contiguous_arrays_of_the_dtype(spy, iris):
     X, y = iris
     NeuralNetClassifier(
-        (3,), max_iter=2, batch_size=16, alpha=0.3, clip_norm=5.0, random_state=0
+        (3,), max_iter=2, batch_size=16, alpha=0.3, clip_norm=5.0, random_state=0,
+        dtype="float32",
     ).fit(np.asfortranarray(X), y)
     call = spy[-1]
     assert call["X"].dtype == np.float32 and call["X"].flags.c_contiguous
@@ -540,11 +541,18 @@ def test_network_options(iris):
     assert clf.network_.dtype == np.float64
 
 
-def test_default_dtype_is_float32(iris):
+@pytest.mark.parametrize("data_dtype", [np.float64, np.float32, np.int64, np.float16])
+def test_default_dtype_follows_X_as_scikit_learns(iris, data_dtype):
+    from sklearn.neural_network import MLPClassifier
+
     X, y = iris
-    clf = NeuralNetClassifier((3,), max_iter=1, random_state=0).fit(X, y)
-    assert clf.network_.dtype == np.float32
-    assert clf.coefs_[0].dtype == np.float32
+    X = (X * 10).astype(data_dtype)
+    ours = NeuralNetClassifier((3,), max_iter=1, random_state=0).fit(X, y)
+    theirs = MLPClassifier((3,), max_iter=1, random_state=0).fit(X, y)
+    assert ours.network_.dtype == theirs.coefs_[0].dtype == ours.coefs_[0].dtype
+    # warm_start and partial_fit go on in the first fit's dtype
+    ours.set_params(warm_start=True).fit(X.astype(np.float64), y)
+    assert ours.network_.dtype == theirs.coefs_[0].dtype
 
 
 def test_dataframe_feature_names(iris):
@@ -689,11 +697,11 @@ def test_early_stopping_can_watch_the_validation_loss():
     kept = history.best_epoch
     assert val_loss[kept] <= min(val_loss) + model.tol
     assert model.best_validation_score_ == model.validation_scores_[kept]
-    # A fit where the two differ (the accuracy peaked before the loss bottomed out;
-    # from He weights, on this data).
+    # A fit where the two differ (the accuracy peaked before the loss bottomed out, on
+    # this data and seed).
     wider = NeuralNetClassifier(
         hidden_layer_sizes=(64, 32), early_stopping=True, early_stopping_monitor="loss",
-        n_iter_no_change=10, max_iter=300, random_state=0, initializer="he_normal",
+        n_iter_no_change=10, max_iter=300, random_state=0,
     ).fit(X, y)
     kept = wider._trainer.history.best_epoch
     assert wider.best_validation_score_ == wider.validation_scores_[kept]
@@ -840,7 +848,7 @@ def test_fitted_attributes_and_probabilities_as_scikit_learns(iris):
     from sklearn.neural_network import MLPClassifier
 
     X, y = iris
-    ours = NeuralNetClassifier((6, 4), max_iter=5, random_state=0).fit(X, y)
+    ours = NeuralNetClassifier((6, 4), max_iter=5, random_state=0, dtype="float32").fit(X, y)
     theirs = MLPClassifier((6, 4), max_iter=5, random_state=0).fit(X, y)
     assert ours.n_layers_ == theirs.n_layers_ == 4
     assert ours.out_activation_ == theirs.out_activation_ == "softmax"

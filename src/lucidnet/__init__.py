@@ -36,6 +36,8 @@ _LAZY = {
     "gradient_descent": "training",
     "NeuralNetClassifier": "estimators",
     "NeuralNetRegressor": "estimators",
+    "MLPClassifier": "estimators",
+    "MLPRegressor": "estimators",
     "save": "io",
     "load": "io",
     "History": "callbacks",

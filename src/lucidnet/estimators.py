@@ -6,14 +6,15 @@ parameter names of :class:`sklearn.neural_network.MLPClassifier` and
 :class:`~sklearn.neural_network.MLPRegressor` wherever the concept is the same, so
 switching is a one-line change::
 
-    from sklearn.neural_network import MLPClassifier        # before
-    from lucidnet import NeuralNetClassifier as MLPClassifier   # after
+    from sklearn.neural_network import MLPClassifier   # before
+    from lucidnet import MLPClassifier                 # after
 
-On top of those they expose lucidnet's own options: ``dropout``, ``dtype`` (float32
-by default), ``class_weight``, per-layer activations (``activation`` may be a list),
-the optimizers ``momentum``, ``nesterov``, ``rmsprop`` and ``adamw`` as ``solver``
-names, the schedules ``step``, ``exponential`` and ``cosine`` as ``learning_rate``
-names (with ``schedule_params``), ``weight_decay``, ``clip_norm``, ``use_bias`` and
+On top of those they expose lucidnet's own options: ``dropout``, ``dtype`` (by default
+float64 unless ``X`` is float32, as scikit-learn; float32 trains faster),
+``class_weight``, per-layer activations (``activation`` may be a list), the optimizers
+``momentum``, ``nesterov``, ``rmsprop`` and ``adamw`` as ``solver`` names, the
+schedules ``step``, ``exponential`` and ``cosine`` as ``learning_rate`` names (with
+``schedule_params``), ``weight_decay``, ``clip_norm``, ``use_bias`` and
 ``initializer``.
 
 How the scikit-learn names map onto the engine:
@@ -68,6 +69,7 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state as sklearn_check_random_state
+from sklearn.utils import shuffle as sklearn_shuffle
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
@@ -84,7 +86,7 @@ from ._checks import as_float_dtype
 from .callbacks import Callback, EarlyStopping
 from .network import Network
 
-__all__ = ["NeuralNetClassifier", "NeuralNetRegressor"]
+__all__ = ["MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]
 
 #: scikit-learn's ``batch_size="auto"``.
 _AUTO_BATCH = 200
@@ -184,7 +186,7 @@ class _BaseNeuralNet(BaseEstimator):
         n_iter_no_change=10,
         max_fun=15000,
         dropout=0.0,
-        dtype="float32",
+        dtype=None,
         weight_decay=0.01,
         clip_norm=None,
         schedule_params=None,
@@ -267,8 +269,11 @@ class _BaseNeuralNet(BaseEstimator):
             # As scikit-learn: one epoch per call leaves nothing to stop.
             raise ValueError("partial_fit does not support early_stopping=True")
         first = not (incremental or self.warm_start) or not hasattr(self, "network_")
-        dtype = as_float_dtype(self.dtype)
         X, y = self._validate_y(X, y, reset=first)
+        if self.dtype is not None:
+            dtype = as_float_dtype(self.dtype)
+        else:  # as scikit-learn: float32 data trains in float32, anything else in float64
+            dtype = X.dtype if first else self.network_.dtype
         # One conversion to the training dtype, C-contiguous (or CSR): the trainer
         # slices rows.
         X = X.tocsr().astype(dtype, copy=False) if issparse(X) else np.ascontiguousarray(
@@ -302,6 +307,11 @@ class _BaseNeuralNet(BaseEstimator):
     def _initialize(self, n_features: int, n_outputs: int, dtype: np.dtype, random) -> None:
         output_activation, loss = self._output_layer()
         sizes = [n_features, *_hidden_sizes(self.hidden_layer_sizes), n_outputs]
+        # Without an initializer: scikit-learn's MLP's own draws, first from the same
+        # RandomState, so an int random_state starts both libraries at the same weights.
+        initial = None if self.initializer else _sklearn_initial_parameters(
+            sizes, random, logistic=self.activation == "logistic", dtype=dtype,
+            use_bias=self.use_bias)
         try:
             self.network_ = Network(
                 sizes,
@@ -310,14 +320,17 @@ class _BaseNeuralNet(BaseEstimator):
                 loss=loss,
                 use_bias=self.use_bias,
                 dropout=self.dropout,
-                # scikit-learn's MLP draws Glorot-uniform weights; lucidnet's Network
-                # default (He for ReLU) starts unscaled data far off and stops early.
-                initializer=self.initializer or "glorot_uniform",
+                initializer=self.initializer or "zeros",
                 dtype=dtype,
-                random_state=_generator(random),
+                random_state=_generator(random, purpose=0),
             )
         except (ValueError, TypeError) as exc:
             raise ValueError(f"invalid network settings: {exc}") from None
+        if initial is not None:
+            for layer, (W, b) in zip(self.network_.layers, initial, strict=True):
+                layer.W[...] = W.T
+                if layer.b is not None:
+                    layer.b[...] = b
         self.n_outputs_ = n_outputs
         self.out_activation_ = _sklearn_activation_name(self.network_)
         self.n_iter_ = 0
@@ -346,7 +359,8 @@ class _BaseNeuralNet(BaseEstimator):
             shuffle=self.shuffle,
             l2=l2,
             clip_norm=self.clip_norm,
-            random_state=_generator(random),
+            random_state=_generator(random, purpose=1),
+            row_order=_SklearnRowOrder(random),
             callbacks=(*callbacks, *self._verbose_callbacks()),
             verbose=self.verbose == "progress",
             metric=self._metric(),
@@ -479,7 +493,7 @@ class _BaseNeuralNet(BaseEstimator):
         train_rows, val_rows = train_test_split(
             np.arange(X.shape[0]),
             test_size=self.validation_fraction,
-            random_state=random.randint(np.iinfo(np.int32).max),
+            random_state=random,  # as scikit-learn: the stream that drew the weights
             stratify=stratify,
         )
         if len(val_rows) < 2:  # a score of one row says nothing (scikit-learn's check)
@@ -502,6 +516,8 @@ class _BaseNeuralNet(BaseEstimator):
         batch_size = self._batch_size(X.shape[0])
         if self._trainer is None:
             self._trainer = self._make_trainer(X.shape[0], random, l2, batch_size=batch_size)
+        # scikit-learn shuffles each call's rows afresh from its random_state.
+        self._trainer.row_order = _SklearnRowOrder(random)
         self._trainer.l2 = l2
         self._trainer.batch_size = batch_size
         loss = self._trainer.partial_fit(X, Y, sample_weight=weights)
@@ -711,8 +727,11 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         its gradient tolerance is ``tol``).
     dropout : float or list of float, default 0.0
         Dropout rate of each hidden layer during training.
-    dtype : {"float32", "float64"}, default "float32"
-        Precision of the weights and of the training arithmetic.
+    dtype : {"float32", "float64"} or None, default None
+        Precision of the weights and of the training arithmetic.  None: as
+        scikit-learn's MLP, float32 for float32 ``X`` and float64 for anything else,
+        which gives scikit-learn's results to rounding (see ``initializer``).
+        "float32" trains faster, with probabilities good to about 1e-7.
     weight_decay : float, default 0.01
         Decoupled weight decay of ``solver="adamw"``.
     clip_norm : float, optional
@@ -721,9 +740,11 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         Extra parameters of the ``learning_rate`` schedule.
     use_bias : bool, default True
     initializer : str, optional
-        Weight initializer from :mod:`lucidnet.initializers` (default
-        "glorot_uniform", as scikit-learn's MLP, whose range is narrower for logistic
-        layers; biases start at zero).
+        Weight initializer from :mod:`lucidnet.initializers` (biases then start at
+        zero).  By default, scikit-learn's MLP's own: weights and biases drawn from
+        ``U(-l, l)``, ``l = sqrt(6 / (n_in + n_out))`` (``sqrt(2 / ...)`` with
+        ``activation="logistic"``), from the same random stream, so the same int
+        ``random_state`` gives both libraries the same initial parameters.
     early_stopping_monitor : {"score", "loss"}, default "score"
         What ``early_stopping`` watches on the validation set: the score (accuracy,
         scikit-learn's rule) or the loss, which is smoother on a small validation
@@ -794,7 +815,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         n_iter_no_change=10,
         max_fun=15000,
         dropout=0.0,
-        dtype="float32",
+        dtype=None,
         weight_decay=0.01,
         clip_norm=None,
         schedule_params=None,
@@ -989,7 +1010,9 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         return "accuracy"
 
     def _stratify(self) -> bool:
-        return self._label_binarizer.y_type_ != "multilabel-indicator"
+        # As scikit-learn's MLP: stratified when the network has one output column (two
+        # classes), not for several classes or labels.
+        return self.n_outputs_ == 1
 
     # --------------------------------------------------------------- prediction
     def predict_proba(self, X) -> np.ndarray:
@@ -1096,7 +1119,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         max_fun=15000,
         loss="squared_error",
         dropout=0.0,
-        dtype="float32",
+        dtype=None,
         weight_decay=0.01,
         clip_norm=None,
         schedule_params=None,
@@ -1196,10 +1219,87 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         return tags
 
 
+class MLPClassifier(NeuralNetClassifier):
+    """:class:`NeuralNetClassifier` under scikit-learn's name.
+
+    The same estimator; the name is what ``make_pipeline`` names a step after (so
+    grid-search keys such as ``"mlpclassifier__alpha"`` carry over), and what
+    messages and reprs show.
+    """
+
+
+class MLPRegressor(NeuralNetRegressor):
+    """:class:`NeuralNetRegressor` under scikit-learn's name (see :class:`MLPClassifier`)."""
+
+
 # ---------------------------------------------------------------- helpers
-def _generator(random: np.random.RandomState) -> np.random.Generator:
-    """An engine Generator seeded from scikit-learn's RandomState."""
-    return np.random.default_rng(random.randint(np.iinfo(np.int32).max))
+def _generator(random: np.random.RandomState, *, purpose: int) -> np.random.Generator:
+    """An engine Generator seeded from RandomState ``random``'s current state, without
+    drawing from it: scikit-learn's MLP draws its initial weights, validation split and
+    row orders from that one stream, in that order, and an extra draw would shift them.
+    ``purpose`` tells apart generators seeded from the same state."""
+    key = random.get_state(legacy=False)["state"]["key"]
+    return np.random.default_rng(np.random.SeedSequence(key.tolist(), spawn_key=(purpose,)))
+
+
+class _SklearnRowOrder:
+    """Each shuffled epoch's row order, drawn as scikit-learn's MLP draws it: in each
+    call to fit, ``order`` starts as ``0 .. m-1`` and each epoch becomes
+    ``sklearn.utils.shuffle(order, random_state=random)``.
+
+    Its checkpoint state is the RandomState's state when the call began and the number
+    of orders drawn since; loading replays them (a shuffle of ``m`` indices each).
+    """
+
+    def __init__(self, random: np.random.RandomState) -> None:
+        self.random = random
+        self._start = random.get_state(legacy=False)
+        self.drawn = 0
+        self._order: np.ndarray | None = None
+        self._replay = 0
+
+    def permutation(self, m: int) -> np.ndarray:
+        if self._order is None or len(self._order) != m:
+            self._order = np.arange(m)
+            for _ in range(self._replay):
+                self._order = sklearn_shuffle(self._order, random_state=self.random)
+            self.drawn, self._replay = self._replay, 0
+        self._order = sklearn_shuffle(self._order, random_state=self.random)
+        self.drawn += 1
+        return self._order
+
+    def state_dict(self) -> dict:
+        state = self._start["state"]
+        return {"start": {**self._start, "state": {"key": state["key"].tolist(),
+                                                   "pos": int(state["pos"])}},
+                "drawn": self.drawn}
+
+    def load_state_dict(self, state: dict | None) -> None:
+        if state is None:  # a checkpoint written without one: keep drawing afresh
+            return
+        start = state["start"]
+        start = {**start, "state": {"key": np.asarray(start["state"]["key"], np.uint32),
+                                    "pos": int(start["state"]["pos"])}}
+        self.random.set_state(start)
+        self._start, self._order, self._replay = start, None, int(state["drawn"])
+
+
+def _sklearn_initial_parameters(
+    sizes: list[int], random: np.random.RandomState, *, logistic: bool, dtype: np.dtype,
+    use_bias: bool,
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """scikit-learn's MLP initialization, draw for draw: per layer, ``coef`` of shape
+    (n_in, n_out), then the intercept of shape (n_out,) (drawn, then dropped, without
+    ``use_bias``), both ``U(-l, l)`` with ``l = sqrt(factor / (n_in + n_out))`` and
+    ``factor`` 2 for logistic hidden layers, else 6."""
+    factor = 2.0 if logistic else 6.0
+    parameters = []
+    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
+        bound = np.sqrt(factor / (n_in + n_out))
+        coef = random.uniform(-bound, bound, (n_in, n_out)).astype(dtype, copy=False)
+        intercept = random.uniform(-bound, bound, n_out).astype(dtype, copy=False)
+        parameters.append((coef, intercept if use_bias else None))
+    return parameters
 
 
 def _normalize_weights(weights: np.ndarray | None, alpha: float) -> tuple[np.ndarray | None, float]:
@@ -1267,7 +1367,8 @@ def _hashable(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 
 
-_ESTIMATORS = {"classifier": NeuralNetClassifier, "regressor": NeuralNetRegressor}
+_ESTIMATORS = {"classifier": (NeuralNetClassifier, MLPClassifier),
+               "regressor": (NeuralNetRegressor, MLPRegressor)}
 
 
 def _import_estimator_state(
@@ -1280,9 +1381,12 @@ def _import_estimator_state(
 
     Raises ``ValueError``/``TypeError`` when anything does not fit together.
     """
-    cls = _ESTIMATORS[kind]
-    if state.get("class") != cls.__name__:
-        raise ValueError(f"class must be {cls.__name__} for a {kind}; got {state.get('class')!r}")
+    by_name = {cls.__name__: cls for cls in _ESTIMATORS[kind]}
+    cls = by_name.get(state.get("class"))
+    if cls is None:
+        raise ValueError(
+            f"class must be {' or '.join(by_name)} for a {kind}; got {state.get('class')!r}"
+        )
     params, fitted = state.get("params"), state.get("fitted")
     if not isinstance(params, dict) or not isinstance(fitted, dict):
         raise TypeError("params and fitted must be JSON objects")

@@ -30,8 +30,8 @@ import inspect
 import json
 import math
 import os
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -208,6 +208,19 @@ def _metric_function(network: Network, metric: str):
 
 
 # ---------------------------------------------------------------- batches
+class RowOrder(Protocol):
+    """Where a :class:`Trainer` takes each shuffled epoch's row order from."""
+
+    def permutation(self, m: int) -> np.ndarray:
+        """A permutation of ``0 .. m-1``, shape (m,)."""
+
+    def state_dict(self) -> dict:
+        """JSON-able state, for checkpoints."""
+
+    def load_state_dict(self, state: dict | None) -> None:
+        """Restore :meth:`state_dict`'s state (None: a checkpoint without one)."""
+
+
 class _Batches:
     """The mini-batches of one fit, in a fresh random order each epoch.
 
@@ -238,20 +251,21 @@ class _Batches:
             for a in self.source
         )
 
-    def epoch(self, rng: np.random.Generator):
+    def epoch(self, permutation: Callable[[int], np.ndarray]):
         """The epoch's batches: an iterable of ``(X_b, Y_b, w_b)`` (``w_b`` may be None).
 
-        The arrays are views (of the data or of the gather buffers) that the next
-        batch may overwrite.  The permutation is drawn before the first batch, so the
-        random stream (and a resumed run) is the same as with a whole-epoch gather.
+        ``permutation(m)`` draws the row order of a shuffled epoch.  The arrays are
+        views (of the data or of the gather buffers) that the next batch may overwrite.
+        The permutation is drawn before the first batch, so the random stream (and a
+        resumed run) is the same as with a whole-epoch gather.
         """
         if self.batch_size == self.m:
             return (self.source,)
         if self.sparse:
-            return self._sparse_batches(rng.permutation(self.m) if self.shuffle else None)
+            return self._sparse_batches(permutation(self.m) if self.shuffle else None)
         if not self.shuffle:
             return self._slices()
-        return self._gathered(rng.permutation(self.m))
+        return self._gathered(permutation(self.m))
 
     def _ranges(self):
         size = self.batch_size
@@ -337,6 +351,10 @@ class Trainer:
     metric : {"accuracy", "r2", "rmse"} or None
         Validation metric, logged as ``"val_<metric>"``; None infers accuracy for
         sigmoid and softmax outputs and R^2 for identity outputs.
+    row_order : RowOrder, optional
+        Draws each shuffled epoch's order of the rows; by default
+        ``rng.permutation(m)``.  (The scikit-learn estimators pass one that draws as
+        scikit-learn's MLP does.)  Checkpoints keep its state.
 
     Attributes
     ----------
@@ -367,6 +385,7 @@ class Trainer:
         callbacks: Iterable[Callback] = (),
         verbose: bool | str = False,
         metric: str | None = None,
+        row_order: RowOrder | None = None,
     ) -> None:
         if not isinstance(network, Network):
             raise TypeError(f"network must be a lucidnet Network; got {type(network).__name__}")
@@ -402,6 +421,7 @@ class Trainer:
             raise ValueError("clip_norm must be None with optimizer='lbfgs' (it takes no steps)")
         self.clip_norm = None if clip_norm is None else float(clip_norm)
         self.rng = check_random_state(random_state)
+        self.row_order = row_order
         self.callbacks = list(callbacks)
         for callback in self.callbacks:
             if not isinstance(callback, Callback):
@@ -613,7 +633,8 @@ class Trainer:
         network, optimizer = self.network, self.optimizer
         resync_each_batch = fused is not None and may_change_parameters(per_batch)
         total = 0.0
-        for batch, (X, Y, weights) in enumerate(batches.epoch(self.rng)):
+        permutation = self.rng.permutation if self.row_order is None else self.row_order.permutation
+        for batch, (X, Y, weights) in enumerate(batches.epoch(permutation)):
             size = len(X)
             workspace = network.workspace(size)
             if fused is not None:
@@ -859,6 +880,7 @@ class Trainer:
             "optimizer": optimizer_state,
             "schedule": self.schedule.state_dict(),
             "rng": _jsonable(self.rng.bit_generator.state),
+            "row_order": None if self.row_order is None else self.row_order.state_dict(),
             "history": self.history.state_dict(),
             "callbacks": callback_states,
             "trainer": {"batch_size": self.batch_size, "shuffle": self.shuffle, "l2": self.l2,
@@ -893,6 +915,8 @@ class Trainer:
             self.optimizer.load_state_dict({**header["optimizer"], "arrays": optimizer_arrays})
             self.schedule.load_state_dict(header["schedule"])
             self.rng.bit_generator.state = header["rng"]
+            if self.row_order is not None:
+                self.row_order.load_state_dict(header.get("row_order"))
             self.history.load_state_dict(header["history"])
             for callback in getattr(self, "_active_callbacks", ()):
                 key = getattr(callback, "state_key", None)

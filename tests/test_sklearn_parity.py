@@ -1,0 +1,123 @@
+"""The estimators against scikit-learn's own MLPClassifier / MLPRegressor, fit for fit.
+
+With the same int ``random_state`` and settings, lucidnet draws the same initial
+weights, the same validation split and the same row order each epoch as scikit-learn
+(in float64, its default), and its steps are the same algebra: so the fitted
+parameters, loss curves, validation scores and stopping epochs must agree with
+scikit-learn's to rounding.  The truth is scikit-learn's code, run here side by side.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier as SklearnClassifier
+from sklearn.neural_network import MLPRegressor as SklearnRegressor
+from sklearn.preprocessing import StandardScaler
+
+from lucidnet import MLPClassifier, MLPRegressor
+
+pytestmark = pytest.mark.filterwarnings("ignore", category=ConvergenceWarning)
+
+
+def _scaled(loader):
+    X, y = loader(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+def _assert_same_fit(ours, theirs, *, atol=1e-12):
+    assert ours.n_iter_ == theirs.n_iter_
+    for mine, reference in zip(ours.coefs_ + ours.intercepts_,
+                               theirs.coefs_ + theirs.intercepts_, strict=True):
+        assert mine.dtype == reference.dtype
+        np.testing.assert_allclose(mine, reference, rtol=0, atol=atol)
+    if hasattr(theirs, "loss_curve_"):
+        np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-12)
+    if getattr(theirs, "validation_scores_", None) is not None:
+        np.testing.assert_allclose(ours.validation_scores_, theirs.validation_scores_)
+        assert ours.best_validation_score_ == pytest.approx(theirs.best_validation_score_)
+
+
+SETTINGS = {
+    "defaults": {},
+    "sgd-nesterov": dict(solver="sgd", learning_rate_init=0.01),
+    "sgd-momentum": dict(solver="sgd", nesterovs_momentum=False),
+    "sgd-plain-invscaling": dict(solver="sgd", momentum=0.0, learning_rate="invscaling",
+                                 learning_rate_init=0.05),
+    "sgd-adaptive": dict(solver="sgd", learning_rate="adaptive", max_iter=150),
+    "early-stopping": dict(early_stopping=True, max_iter=200),
+    "logistic-small-batches": dict(activation="logistic", batch_size=32, alpha=1e-2),
+    "tanh-unshuffled": dict(activation="tanh", shuffle=False),
+}
+
+
+@pytest.mark.parametrize("settings", SETTINGS.values(), ids=SETTINGS)
+@pytest.mark.parametrize("loader", [load_iris, load_breast_cancer],
+                         ids=["iris-3-classes", "cancer-2-classes"])
+def test_classifier_fits_as_scikit_learns(loader, settings):
+    X, y = _scaled(loader)
+    params = dict(hidden_layer_sizes=(16, 8), max_iter=40, random_state=1) | settings
+    ours = MLPClassifier(**params).fit(X, y)
+    theirs = SklearnClassifier(**params).fit(X, y)
+    _assert_same_fit(ours, theirs)
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X),
+                               rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("settings", SETTINGS.values(), ids=SETTINGS)
+def test_regressor_fits_as_scikit_learns(settings):
+    X, y = _scaled(load_diabetes)
+    y = (y - y.mean()) / y.std()
+    params = dict(hidden_layer_sizes=(16, 8), max_iter=40, random_state=2) | settings
+    ours = MLPRegressor(**params).fit(X, y)
+    theirs = SklearnRegressor(**params).fit(X, y)
+    _assert_same_fit(ours, theirs)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=0, atol=1e-12)
+
+
+def test_lbfgs_fits_as_scikit_learns():
+    # Full batch through SciPy's L-BFGS-B in both: the same iterates to rounding.
+    X, y = _scaled(load_iris)
+    params = dict(hidden_layer_sizes=(10,), solver="lbfgs", max_iter=60, random_state=0)
+    ours = MLPClassifier(**params).fit(X, y)
+    theirs = SklearnClassifier(**params).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_
+    # 60 quasi-Newton iterations amplify last-digit differences of the gradients.
+    for mine, reference in zip(ours.coefs_, theirs.coefs_, strict=True):
+        np.testing.assert_allclose(mine, reference, rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("loader", [load_iris, load_wine, load_breast_cancer],
+                         ids=["iris", "wine", "cancer"])
+def test_default_fit_stops_on_tol_where_scikit_learns_does(loader):
+    # scikit-learn's defaults everything (adam, 100 ReLU units, batch 200, tol 1e-4,
+    # n_iter_no_change 10), run to convergence: the same stopping epoch, the same model.
+    X, y = _scaled(loader)
+    ours = MLPClassifier(random_state=0, max_iter=1000).fit(X, y)
+    theirs = SklearnClassifier(random_state=0, max_iter=1000).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ < 1000
+    _assert_same_fit(ours, theirs, atol=1e-11)
+
+
+def test_partial_fit_and_warm_start_as_scikit_learns():
+    X, y = _scaled(load_iris)
+    ours, theirs = MLPClassifier(random_state=3), SklearnClassifier(random_state=3)
+    for start in (0, 50, 100, 0):
+        rows = slice(start, start + 75)
+        ours.partial_fit(X[rows], y[rows], classes=[0, 1, 2])
+        theirs.partial_fit(X[rows], y[rows], classes=[0, 1, 2])
+    _assert_same_fit(ours, theirs)
+    params = dict(max_iter=10, warm_start=True, random_state=4)
+    ours, theirs = MLPClassifier(**params), SklearnClassifier(**params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for _ in range(3):
+            ours.fit(X, y)
+            theirs.fit(X, y)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-12)
+    for mine, reference in zip(ours.coefs_, theirs.coefs_, strict=True):
+        np.testing.assert_allclose(mine, reference, rtol=0, atol=1e-12)
