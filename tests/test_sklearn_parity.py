@@ -121,3 +121,42 @@ def test_partial_fit_and_warm_start_as_scikit_learns():
     np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-12)
     for mine, reference in zip(ours.coefs_, theirs.coefs_, strict=True):
         np.testing.assert_allclose(mine, reference, rtol=0, atol=1e-12)
+
+
+def test_warm_start_refits_carry_the_stopping_state_as_scikit_learns():
+    # scikit-learn keeps the count of epochs without improvement, the best loss or score
+    # and the validation scores across warm-start fits: a refit of a converged model
+    # stops after one epoch, and early stopping's scores accumulate.
+    X, y = _scaled(load_breast_cancer)
+    for params in (dict(max_iter=1000), dict(early_stopping=True, max_iter=100)):
+        ours = MLPClassifier(random_state=0, warm_start=True, **params)
+        theirs = SklearnClassifier(random_state=0, warm_start=True, **params)
+        for _ in range(3):
+            ours.fit(X, y)
+            theirs.fit(X, y)
+            assert ours.n_iter_ == theirs.n_iter_
+            assert len(ours.loss_curve_) == len(theirs.loss_curve_)
+            if theirs.validation_scores_ is not None:
+                np.testing.assert_allclose(ours.validation_scores_, theirs.validation_scores_)
+                assert ours.best_validation_score_ == pytest.approx(
+                    theirs.best_validation_score_)
+        assert ours.n_iter_ == 1  # the last refit stopped at once, as scikit-learn's
+
+
+def test_assigning_coefs_and_intercepts_changes_the_model_as_scikit_learns():
+    X, y = _scaled(load_iris)
+    ours = MLPClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0).fit(X, y)
+    theirs = SklearnClassifier(hidden_layer_sizes=(5,), max_iter=3, random_state=0).fit(X, y)
+    rng = np.random.default_rng(0)
+    new_output_weights = rng.standard_normal((5, 3))
+    ours.coefs_[1] = new_output_weights  # an item
+    theirs.coefs_[1] = new_output_weights
+    new_biases = [rng.standard_normal(5), rng.standard_normal(3)]
+    ours.intercepts_ = new_biases  # the whole list
+    theirs.intercepts_ = new_biases
+    np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X),
+                               rtol=0, atol=1e-12)
+    with pytest.raises(ValueError, match=r"coefs_\[0\] must have shape \(4, 5\)"):
+        ours.coefs_[0] = np.zeros((5, 4))
+    with pytest.raises(ValueError, match="a list of 2 arrays"):
+        ours.coefs_ = [np.zeros((4, 5))]

@@ -340,6 +340,7 @@ class _BaseNeuralNet(BaseEstimator):
         self.validation_scores_ = None
         self.best_validation_score_ = None
         self._trainer = None
+        self._stopping_state = None
 
     def _make_trainer(self, n_samples: int, random, l2: float, callbacks=(),
                       batch_size: int | None = None) -> training.Trainer:
@@ -433,16 +434,21 @@ class _BaseNeuralNet(BaseEstimator):
         """Run up to ``max_iter`` epochs with scikit-learn's stopping rule."""
         stepwise = _is_stepwise(self)
         stopper = None
+        # As scikit-learn, a warm-start refit goes on with the earlier fits' count of
+        # epochs without improvement, best value and best weights (same monitor only).
+        monitor, earlier = self._monitor(), getattr(self, "_stopping_state", None)
+        carried = earlier[1] if earlier is not None and earlier[0] == monitor else None
         if stepwise:
             # scikit-learn stops once the count of epochs without an improvement of tol
             # exceeds n_iter_no_change, i.e. after n_iter_no_change + 1 such epochs.
-            rule = _AdaptiveStopping if self._learning_rate() == "adaptive" else EarlyStopping
+            rule = _AdaptiveStopping if self._learning_rate() == "adaptive" else _CarriedStopping
             stopper = rule(
-                self._monitor(),
+                monitor,
                 patience=self.n_iter_no_change + 1,
                 min_delta=self.tol,
                 restore_best_weights=self.early_stopping,
                 best_on_any_gain=True,
+                carried=carried,
             )
         validation = None
         if self.early_stopping and stepwise:
@@ -465,13 +471,22 @@ class _BaseNeuralNet(BaseEstimator):
         self._record(epochs, X.shape[0])
         if not self.loss_curve_:  # lbfgs found the start already converged
             self.loss_ = self.best_loss_ = self.network_.cost(X, Y, weights, l2=l2)
+        if stopper is not None:
+            self._stopping_state = (monitor, stopper.state_dict())
         if validation is not None:
-            self.validation_scores_ = [float(v) for v in logs[self._validation_score()]]
-            kept = history.best_epoch
+            scores = [float(v) for v in logs[self._validation_score()]]
+            continuing = carried is not None and self.validation_scores_ is not None
+            earlier_best = self.best_validation_score_ if continuing else None
+            self.validation_scores_ = (self.validation_scores_ if continuing else []) + scores
+            kept = history.best_epoch  # None: no epoch of this call beat the earlier best
             # The score of the epoch whose weights were kept: the best score, or, when the
             # validation loss chose the epoch, that epoch's score.
-            self.best_validation_score_ = (max(self.validation_scores_) if kept is None
-                                           else self.validation_scores_[kept])
+            if kept is not None:
+                self.best_validation_score_ = scores[kept]
+            elif earlier_best is not None:
+                self.best_validation_score_ = earlier_best
+            else:
+                self.best_validation_score_ = max(self.validation_scores_)
             self.best_loss_ = None
         status, message = getattr(trainer, "lbfgs_status", (0, ""))
         if status != 0:  # lbfgs ran into max_iter or max_fun
@@ -555,19 +570,35 @@ class _BaseNeuralNet(BaseEstimator):
     def coefs_(self) -> list[np.ndarray]:
         """Weight matrices as scikit-learn orients them, each of shape (n_in, n_out).
 
-        Transposed views of the network's ``W[l]``: writing to them writes the network.
+        Transposed views of the network's ``W[l]``: writing to them, assigning an item
+        (``coefs_[l] = ...``) or the whole list writes the network, as assigning
+        scikit-learn's lists changes its model.
         """
         check_is_fitted(self, "network_")
-        return [layer.W.T for layer in self.network_.layers]
+        return _LayerArrays([layer.W.T for layer in self.network_.layers], "coefs_")
+
+    @coefs_.setter
+    def coefs_(self, values) -> None:
+        self.coefs_.assign(values)
 
     @property
     def intercepts_(self) -> list[np.ndarray]:
-        """Bias vectors of shape (n_out,) (views; zeros when ``use_bias=False``)."""
+        """Bias vectors of shape (n_out,): views of the network's ``b[l]``, written
+        through as :attr:`coefs_` (read-only zeros when ``use_bias=False``)."""
         check_is_fitted(self, "network_")
-        return [
-            layer.b if layer.b is not None else np.zeros(layer.n_out, self.network_.dtype)
-            for layer in self.network_.layers
-        ]
+        views = []
+        for layer in self.network_.layers:
+            if layer.b is None:
+                zeros = np.zeros(layer.n_out, self.network_.dtype)
+                zeros.flags.writeable = False
+                views.append(zeros)
+            else:
+                views.append(layer.b)
+        return _LayerArrays(views, "intercepts_")
+
+    @intercepts_.setter
+    def intercepts_(self, values) -> None:
+        self.intercepts_.assign(values)
 
     # ------------------------------------------------------------------ pickling
     # ``network_`` pickles itself (``Network.__getstate__`` keeps its views intact), and
@@ -650,7 +681,60 @@ class _IterationPrinter(Callback):
             print(f"Validation score: {logs[self.score]:f}")
 
 
-class _AdaptiveStopping(EarlyStopping):
+class _LayerArrays(list):
+    """``coefs_`` or ``intercepts_``: a list of views of the network's arrays, where
+    assigning an item (or, through the estimator's setter, the whole list) copies the
+    values into the network instead of rebinding the list entry."""
+
+    def __init__(self, views: list[np.ndarray], name: str) -> None:
+        super().__init__(views)
+        self.name = name
+
+    def __setitem__(self, index, value) -> None:
+        if not isinstance(index, (int, np.integer)):
+            raise TypeError(f"{self.name}[...] = ...: index one layer with an int")
+        target = self[index]
+        value = np.asarray(value)
+        if value.shape != target.shape:
+            raise ValueError(
+                f"{self.name}[{index}] must have shape {target.shape}; got {value.shape}"
+            )
+        if not target.flags.writeable:
+            raise ValueError(f"{self.name}[{index}] cannot be set: the model has no biases "
+                             "(use_bias=False)")
+        target[...] = value
+
+    def assign(self, values) -> None:
+        """Copy one array per layer into the network."""
+        values = list(values)
+        if len(values) != len(self):
+            raise ValueError(
+                f"{self.name} must be a list of {len(self)} arrays, one per layer; "
+                f"got {len(values)}"
+            )
+        for index, value in enumerate(values):
+            self[index] = value
+
+
+class _CarriedStopping(EarlyStopping):
+    """:class:`EarlyStopping` starting from an earlier fit's state (``carried``, from
+    :meth:`state_dict`): the count of epochs without improvement, the best value and
+    the best weights, as scikit-learn's MLP keeps them across warm-start fits."""
+
+    changes_parameters = False  # as EarlyStopping: only at the end, to the kept weights
+
+    def __init__(self, *args: Any, carried: dict | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.carried = carried
+
+    def on_train_begin(self, logs=None):
+        super().on_train_begin(logs)
+        if self.carried is not None:
+            self.load_state_dict(self.carried)
+            self.best_epoch = None  # an epoch of the earlier fit, not of this one
+
+
+class _AdaptiveStopping(_CarriedStopping):
     """scikit-learn's ``learning_rate="adaptive"`` stopping rule.
 
     A plateau of the monitored value divides the rate by 5 (the "plateau" schedule
