@@ -160,3 +160,19 @@ def test_assigning_coefs_and_intercepts_changes_the_model_as_scikit_learns():
         ours.coefs_[0] = np.zeros((5, 4))
     with pytest.raises(ValueError, match="a list of 2 arrays"):
         ours.coefs_ = [np.zeros((4, 5))]
+
+
+@pytest.mark.filterwarnings("always", category=ConvergenceWarning)
+@pytest.mark.parametrize("params", [dict(max_iter=3), dict(solver="lbfgs", max_iter=3)],
+                         ids=["stochastic", "lbfgs"])
+def test_convergence_warnings_read_as_scikit_learns(params):
+    # Code written for scikit-learn filters these by their text.
+    X, y = _scaled(load_iris)
+    texts = []
+    for estimator in (MLPClassifier(random_state=0, **params),
+                      SklearnClassifier(random_state=0, **params)):
+        with pytest.warns(ConvergenceWarning) as caught:
+            estimator.fit(X, y)
+        texts.append(str(caught[0].message))
+    ours, theirs = texts
+    assert ours.splitlines()[:2] == theirs.splitlines()[:2]

@@ -489,16 +489,21 @@ class _BaseNeuralNet(BaseEstimator):
                 self.best_validation_score_ = max(self.validation_scores_)
             self.best_loss_ = None
         status, message = getattr(trainer, "lbfgs_status", (0, ""))
+        # scikit-learn's own warning texts, which code filters by message.
         if status != 0:  # lbfgs ran into max_iter or max_fun
+            n_iter = min(len(epochs), self.max_iter)
+            advice = ("\nIncrease the number of iterations to improve the convergence "
+                      f"(max_iter={self.max_iter})." if n_iter == self.max_iter else
+                      f"\nIncrease max_fun (max_fun={self.max_fun}).")
             _warn_caller(
-                f"{type(self).__name__}: lbfgs failed to converge (status={status}): "
-                f"{message} (raise max_iter or max_fun)",
+                f"lbfgs failed to converge after {n_iter} iteration(s) (status={status}):\n"
+                f"{message}\n{advice}",
                 ConvergenceWarning,
             )
         elif stepwise and not history.stopped_early and len(epochs) >= self.max_iter:
             _warn_caller(
-                f"{type(self).__name__}: max_iter={self.max_iter} epochs were reached and "
-                "the optimization has not converged yet (raise max_iter, or tol)",
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
+                "optimization hasn't converged yet.",
                 ConvergenceWarning,
             )
 
