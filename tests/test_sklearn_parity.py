@@ -176,3 +176,18 @@ def test_convergence_warnings_read_as_scikit_learns(params):
         texts.append(str(caught[0].message))
     ours, theirs = texts
     assert ours.splitlines()[:2] == theirs.splitlines()[:2]
+
+
+@pytest.mark.parametrize("params", [
+    dict(max_iter=300),
+    dict(early_stopping=True),
+    dict(solver="sgd", learning_rate="adaptive", learning_rate_init=0.1, max_iter=400),
+], ids=["tol-stop", "early-stopping", "adaptive-rate"])
+def test_verbose_output_is_scikit_learns_line_for_line(params, capsys):
+    X, y = _scaled(load_breast_cancer)
+    SklearnClassifier(random_state=0, verbose=True, **params).fit(X, y)
+    theirs = capsys.readouterr().out
+    MLPClassifier(random_state=0, verbose=True, **params).fit(X, y)
+    ours = capsys.readouterr().out
+    assert "consecutive epochs" in theirs  # each stops (or lowers the rate) on a plateau
+    assert ours == theirs

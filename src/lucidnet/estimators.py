@@ -371,7 +371,11 @@ class _BaseNeuralNet(BaseEstimator):
         """scikit-learn's ``verbose`` output: a line per epoch on stdout."""
         if not self.verbose or self.verbose == "progress":
             return ()
-        return (_IterationPrinter(self._validation_score() if self.early_stopping else None),)
+        what = "Validation score" if self.early_stopping else "Training loss"
+        plateau = (f"{what} did not improve more than tol={self.tol:f} for "
+                   f"{self.n_iter_no_change} consecutive epochs.")
+        return (_IterationPrinter(self._validation_score() if self.early_stopping else None,
+                                  plateau),)
 
     def _optimizer_name(self) -> str:
         if self.solver in ("sgd", "gd"):
@@ -673,17 +677,30 @@ def _json_number(value: float | None) -> float | str | None:
 
 class _IterationPrinter(Callback):
     """Print ``Iteration N, loss = ...`` after every epoch (and the validation score
-    with early stopping), as scikit-learn's MLP does with ``verbose``."""
+    with early stopping), and scikit-learn's line when a plateau stops the fit or
+    lowers an adaptive rate, as scikit-learn's MLP does with ``verbose``.
+
+    It runs after the stopping rule, which has then decided about this epoch.
+    """
 
     changes_parameters = False
 
-    def __init__(self, score: str | None) -> None:
+    def __init__(self, score: str | None, plateau: str) -> None:
         self.score = score
+        self.plateau = plateau  # scikit-learn's "... did not improve ..." sentence
 
     def on_epoch_end(self, epoch, logs):
         print(f"Iteration {epoch + 1}, loss = {logs['loss']:.8f}")
         if self.score is not None and self.score in logs:
             print(f"Validation score: {logs[self.score]:f}")
+        trainer = self.trainer
+        next_rate = trainer.schedule.rate(epoch + 1)
+        if trainer.stop_training:
+            # An adaptive rate stops only once it is already at its floor.
+            small = " Learning rate too small." if trainer.schedule.name == "plateau" else ""
+            print(f"{self.plateau}{small} Stopping.")
+        elif "lr" in logs and next_rate < logs["lr"] and trainer.schedule.name == "plateau":
+            print(f"{self.plateau} Setting learning rate to {next_rate:f}")
 
 
 class _LayerArrays(list):
