@@ -17,4 +17,6 @@ def random_targets(rng: np.random.Generator, loss: str, m: int, n_out: int) -> n
         return np.eye(n_out)[rng.integers(0, n_out, m)]
     if loss == "binary_cross_entropy":
         return rng.integers(0, 2, (m, n_out)).astype(float)
+    if loss == "poisson":  # counts, zeros included
+        return rng.poisson(1.5, (m, n_out)).astype(float)
     return rng.standard_normal((m, n_out))

@@ -26,6 +26,8 @@ OUTPUT_PAIRS = [
     ("softmax", "categorical_cross_entropy"),  # fused
     ("identity", "squared_error"),  # fused
     ("identity", "sum_squared_error"),  # fused
+    ("exp", "poisson"),  # fused
+    ("softmax", "poisson"),  # generic: dJ/dA = 1 - Y/A through the softmax
     ("sigmoid", "squared_error"),  # generic: system 4's pairing
     ("sigmoid", "sum_squared_error"),
     ("tanh", "squared_error"),
@@ -66,7 +68,7 @@ def test_backprop_matches_central_differences(hidden, output, loss, use_bias, rn
     assert set(result.per_parameter) == {name for name, _, _ in net.parameter_slices()}
 
 
-@pytest.mark.parametrize("loss", ["binary_cross_entropy", "squared_error"])
+@pytest.mark.parametrize("loss", ["binary_cross_entropy", "squared_error", "poisson"])
 def test_gradcheck_with_sample_weights_and_l2(loss, rng):
     net = Network([3, 4, 2], activation="tanh", loss=loss, random_state=rng)
     X = rng.standard_normal((6, 3))

@@ -10,14 +10,17 @@ import pytest
 
 from lucidnet import activations, initializers, losses
 
-ELEMENTWISE = ["sigmoid", "relu", "tanh", "leaky_relu", "identity"]
+ELEMENTWISE = ["sigmoid", "relu", "tanh", "leaky_relu", "identity", "exp"]
 ALL = ELEMENTWISE + ["softmax"]
+# exp overflows with the Poisson mean it stands for; the others never do.
+BOUNDED = [name for name in ALL if name != "exp"]
 REFERENCE = {
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
     "relu": lambda z: np.where(z > 0, z, 0.0),
     "tanh": np.tanh,
     "leaky_relu": lambda z: np.where(z > 0, z, 0.01 * z),
     "identity": lambda z: z,
+    "exp": np.exp,
 }
 
 
@@ -66,7 +69,7 @@ def test_backward_may_write_over_its_own_input(name, rng):
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", BOUNDED)
 def test_stable_and_dtype_preserving_for_huge_inputs(name, dtype):
     Z = np.array([[-1e4, -100.0, 0.0, 100.0, 1e4]], dtype=dtype)
     g = activations.get(name)

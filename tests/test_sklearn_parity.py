@@ -191,3 +191,27 @@ def test_verbose_output_is_scikit_learns_line_for_line(params, capsys):
     ours = capsys.readouterr().out
     assert "consecutive epochs" in theirs  # each stops (or lowers the rate) on a plateau
     assert ours == theirs
+
+
+@pytest.mark.parametrize("n_targets", [1, 2])
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_poisson_regression_fits_as_scikit_learns(solver, n_targets):
+    # Counts with a log-linear mean; half the Poisson deviance through an exp output.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((400, 5))
+    offsets = np.array([0.0, 0.7])[:n_targets]  # one column of means per target
+    mean = np.exp(0.5 * X[:, :1] - 0.3 * X[:, 1:2] + offsets)
+    y = rng.poisson(mean).astype(float)
+    y = y.ravel() if n_targets == 1 else y
+    params = dict(loss="poisson", hidden_layer_sizes=(12,), solver=solver, max_iter=30,
+                  random_state=0)
+    ours = MLPRegressor(**params).fit(X, y)
+    theirs = SklearnRegressor(**params).fit(X, y)
+    assert ours.out_activation_ == theirs.out_activation_ == "exp"
+    atol = 1e-12 if solver == "adam" else 1e-8  # L-BFGS amplifies the last digits
+    for mine, reference in zip(ours.coefs_, theirs.coefs_, strict=True):
+        np.testing.assert_allclose(mine, reference, rtol=0, atol=atol)
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-9)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-8)
+    with pytest.raises(ValueError, match=r"needs targets y >= 0 .* y\[0\]"):
+        MLPRegressor(loss="poisson").fit(X, -np.ones(len(X)))

@@ -9,10 +9,10 @@ Every activation is one object that knows
   the activation.  Softmax is not elementwise, so it overrides ``backward`` with the
   Jacobian-vector product ``dZ = A * (dA - sum(dA * A))`` instead.
 
-All of them are numerically stable for ``|z|`` up to 1e4 in float32 and float64 (no
-overflow warnings), keep the dtype of their input, and accept ``out=`` so the
-training loop can reuse buffers.  Arrays have examples as rows: ``Z`` and ``A`` are
-``ndarray of shape (m, n)``.
+All of them but ``exp`` (the Poisson output) are numerically stable for ``|z|`` up to
+1e4 in float32 and float64 (no overflow warnings); all keep the dtype of their input
+and accept ``out=`` so the training loop can reuse buffers.  Arrays have examples as
+rows: ``Z`` and ``A`` are ``ndarray of shape (m, n)``.
 
 Activations are resolved by name through one registry (:func:`get`); the estimator's
 allowed values, the command line's choices and the model file's names all come from
@@ -252,6 +252,28 @@ class Identity(Activation):
         return out
 
 
+class Exp(Activation):
+    """``g(z) = exp(z)``; ``g'(z) = exp(z) = A``.  The output of Poisson regression
+    (a log link: the network's last linear output is the log of the predicted mean).
+
+    Unlike the others, it overflows: ``exp(z)`` is infinite above about 709.8 in
+    float64 (88.7 in float32), as the mean it stands for would be.
+    """
+
+    name = "exp"
+
+    def forward(self, Z, out=None):
+        if out is None and Z.dtype.kind != "f":
+            Z = Z.astype(np.float64)
+        return np.exp(Z, out=out)
+
+    def derivative(self, Z, A):
+        return A.copy()
+
+    def backward(self, dA, Z, A, out=None):
+        return np.multiply(dA, A, out=out)
+
+
 _REGISTRY: Registry[Activation] = Registry("activation", Activation)
 
 
@@ -260,7 +282,7 @@ def register(name: str, factory: Callable[..., Activation]) -> None:
     _REGISTRY.register(name, factory)
 
 
-for _cls in (Sigmoid, ReLU, LeakyReLU, Tanh, Softmax, Identity):
+for _cls in (Sigmoid, ReLU, LeakyReLU, Tanh, Softmax, Identity, Exp):
     register(_cls.name, _cls)
 # Common aliases: scikit-learn calls the sigmoid "logistic".
 register("logistic", Sigmoid)

@@ -1168,15 +1168,17 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
     """A feed-forward network regressor with scikit-learn's API.
 
     The output layer has one unit per target with ``output_activation`` (identity by
-    default) and the loss is the squared error ``(1/2m) sum ||a - y||^2``.
+    default) and the loss is the squared error ``(1/2m) sum ||a - y||^2``, or with
+    ``loss="poisson"`` half the Poisson deviance through an exp output (a log link).
 
     Parameters
     ----------
     All of :class:`NeuralNetClassifier`'s except ``class_weight``, plus:
 
-    loss : {"squared_error"}, default "squared_error"
-        As :class:`~sklearn.neural_network.MLPRegressor` (which also offers
-        "poisson", not available here).
+    loss : {"squared_error", "poisson"}, default "squared_error"
+        As :class:`~sklearn.neural_network.MLPRegressor`: "poisson" is half the Poisson
+        deviance, for counts or rates ``y >= 0``, with an exp output unless
+        ``output_activation`` names another.
     output_activation : str or dict, default "identity"
         From :mod:`lucidnet.activations`; e.g. "sigmoid" for targets in (0, 1).
 
@@ -1192,7 +1194,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
 
     _parameter_constraints: dict = {
         **_BaseNeuralNet._parameter_constraints,
-        "loss": [StrOptions({"squared_error"})],
+        "loss": [StrOptions({"squared_error", "poisson"})],
         "output_activation": [str, dict],
     }
 
@@ -1302,9 +1304,17 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _encode_targets(self, y, *, first, classes=None):
+        if self.loss == "poisson" and (y < 0).any():
+            row = int(np.flatnonzero((y < 0).reshape(len(y), -1).any(axis=1))[0])
+            raise ValueError(
+                f"loss='poisson' needs targets y >= 0 (counts or rates); y[{row}] is "
+                f"{y[row].tolist()!r}"
+            )
         return y.reshape(len(y), -1)
 
     def _output_layer(self):
+        if self.loss == "poisson" and self.output_activation == "identity":
+            return "exp", self.loss  # scikit-learn's log link
         return self.output_activation, self.loss
 
     def _metric(self) -> str:

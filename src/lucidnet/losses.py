@@ -19,18 +19,20 @@ as in the reference material, except for ``sum_squared_error``, the reference's
 
 Fused output deltas
 -------------------
-For three pairings of output activation and loss the chain rule collapses:
+For four pairings of output activation and loss the chain rule collapses:
 
 * sigmoid + binary cross-entropy:   dJ/dA = (A - Y) / (A (1 - A)),   g' = A (1 - A)
 * softmax + categorical cross-entropy (with each row of Y summing to 1):
   dJ/dA = -Y / A,  and the softmax Jacobian turns it into A - Y
 * identity + squared error:         dJ/dA = A - Y,                   g' = 1
+* exp + Poisson deviance:           dJ/dA = 1 - Y / A = (A - Y) / A, g' = A
 
 so in each case ``dZ = scale(m) * w * (A - Y)`` exactly.  The network uses this fused
 delta for those pairings: it is cheaper, and it stays exact when ``A`` saturates at 0
 or 1, where the generic ``dA * g'(Z)`` would divide 0 by 0.  The costs of those
 pairings are computed from the logits ``Z`` (``softplus(z) - y z`` and
-``logsumexp(z) - y.z``), which stay finite for any ``z``.  Every other pairing (for
+``logsumexp(z) - y.z``, which stay finite for any ``z``; the Poisson cost's ``e^z``
+overflows with the mean it stands for).  Every other pairing (for
 example the sigmoid output with squared error of system 4) goes through ``gradient``
 and the activation's ``backward``.  Which pairs are fused is stated once:
 :data:`FUSED_PAIRS`.
@@ -52,6 +54,7 @@ __all__ = [
     "CategoricalCrossEntropy",
     "SquaredError",
     "SumSquaredError",
+    "PoissonDeviance",
     "FUSED_PAIRS",
     "is_fused",
     "get",
@@ -265,6 +268,37 @@ class SquaredError(Loss):
         return A - Y
 
 
+class PoissonDeviance(Loss):
+    """Half the Poisson deviance, ``L = sum_k (y_k log(y_k / a_k) - y_k + a_k)``,
+    averaged over examples: the loss of a count (or rate) ``y >= 0`` predicted as the
+    mean ``a > 0`` of a Poisson variable.  scikit-learn's MLPRegressor(loss="poisson").
+
+    ``dL/da = 1 - y/a``; with the exp output (``a = exp(z)``, ``g' = a``) the fused
+    delta is again ``a - y``, and from the logits ``L = sum_k (y log y - y z - y + e^z)``
+    (``y log y`` is 0 at ``y = 0``).
+    """
+
+    name = "poisson"
+    natural_activation = "exp"
+    gradient_text = "1 - Y / A[L]"
+
+    def per_example(self, A, Y):
+        return np.add.reduce(_y_log_y_over(Y, A) - Y + A, axis=1)
+
+    def per_example_from_logits(self, Z, Y):
+        return np.add.reduce(_y_log_y_over(Y, 1.0) - Y * Z - Y + np.exp(Z), axis=1)
+
+    def _unscaled_gradient(self, A, Y):
+        return 1.0 - Y / A
+
+
+def _y_log_y_over(Y: np.ndarray, A: np.ndarray | float) -> np.ndarray:
+    """``y log(y / a)`` entrywise, 0 where ``y = 0`` (the limit), shape of ``Y``."""
+    ratio = np.divide(Y, A, out=np.ones(np.shape(Y), dtype=np.result_type(Y, A)),
+                      where=Y > 0)
+    return Y * np.log(ratio)
+
+
 class SumSquaredError(SquaredError):
     """The reference's ``J = 0.5 * sum((y - yhat)^2)`` over all examples (system 4).
 
@@ -283,6 +317,7 @@ FUSED_PAIRS: frozenset[tuple[str, str]] = frozenset(
         ("softmax", "categorical_cross_entropy"),
         ("identity", "squared_error"),
         ("identity", "sum_squared_error"),
+        ("exp", "poisson"),
     }
 )
 
@@ -300,7 +335,8 @@ def register(name: str, factory: Callable[..., Loss]) -> None:
     _REGISTRY.register(name, factory)
 
 
-for _cls in (BinaryCrossEntropy, CategoricalCrossEntropy, SquaredError, SumSquaredError):
+for _cls in (BinaryCrossEntropy, CategoricalCrossEntropy, SquaredError, SumSquaredError,
+             PoissonDeviance):
     register(_cls.name, _cls)
 register("log_loss", BinaryCrossEntropy)
 register("mse", SquaredError)
