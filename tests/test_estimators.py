@@ -640,7 +640,7 @@ def test_regressor_output_activation_and_loss():
     assert reg.out_activation_ == "logistic"  # scikit-learn's name for the sigmoid
     assert ((reg.predict(X) > 0) & (reg.predict(X) < 1)).all()
     with pytest.raises(ValueError, match="The 'loss' parameter"):
-        NeuralNetRegressor(loss="poisson").fit(X, y)
+        NeuralNetRegressor(loss="huber").fit(X, y)
 
 
 def test_regressor_partial_fit_and_pickle():

@@ -1303,6 +1303,12 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
+    def _validate_y(self, X, y, *, reset):
+        X, y = super()._validate_y(X, y, reset=reset)
+        if y.ndim == 2 and y.shape[1] == 1:  # scikit-learn's DataConversionWarning
+            y = column_or_1d(y, warn=True)
+        return X, y
+
     def _encode_targets(self, y, *, first, classes=None):
         if self.loss == "poisson" and (y < 0).any():
             row = int(np.flatnonzero((y < 0).reshape(len(y), -1).any(axis=1))[0])
