@@ -1,13 +1,12 @@
-"""Sparse inputs: SciPy's CSR and CSC matrices and arrays, checked once, made dense a
-block of rows at a time.
+"""Sparse inputs: SciPy's CSR and CSC matrices and arrays, checked once and kept sparse.
 
-The engine's products are dense BLAS products.  A sparse ``X`` (one-hot encoded
-categories, say) stays sparse in memory and is turned into dense rows only for the
-rows being worked on: a training batch, a validation or prediction chunk.  So memory is
-the sparse matrix plus one dense block, and each block costs what gathering the same
-rows of a dense ``X`` costs.  For very wide, very sparse data (text as word counts) a
-sparse product would do less arithmetic than the dense one; that is not this module's
-aim.
+A sparse ``X`` (one-hot encoded categories, word counts) is checked and converted to
+CSR once per call; batches and prediction chunks are CSR row subsets of it, and the
+first layer's two products with it (``Z = X W^T`` forward, ``dW = dZ^T X`` backward)
+are SciPy's sparse products, whose work is proportional to the stored entries, as
+scikit-learn's MLP does them.  Nothing of ``X`` is ever made dense, so a 200,000-column
+matrix of word counts costs what its entries cost.  (The fused SGD step works on dense
+batches only; sparse input trains through the general step.)
 
 SciPy is imported by whoever made the matrix: :func:`is_sparse` looks it up in
 ``sys.modules`` and so never imports it.
@@ -22,7 +21,7 @@ import numpy as np
 
 from ._checks import check_finite
 
-__all__ = ["as_sparse_rows", "dense_rows", "is_sparse"]
+__all__ = ["as_sparse_rows", "is_sparse", "sparse_product"]
 
 
 def is_sparse(value: Any) -> bool:
@@ -73,10 +72,11 @@ def as_sparse_rows(value: Any, name: str, *, dtype: np.dtype, n_columns: int | N
     return matrix
 
 
-def dense_rows(matrix, rows: slice | np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
-    """Rows ``rows`` of CSR ``matrix`` as a dense C-ordered ndarray of shape (k, n).
-
-    ``out``, when given, must have that shape and the matrix's dtype; it is filled and
-    returned.
-    """
-    return matrix[rows].toarray(out=out)
+def sparse_product(matrix, dense: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``matrix @ dense`` for a sparse ``matrix`` (m, k) and a dense ``dense`` (k, n):
+    an ndarray of shape (m, n), written into ``out`` when given (any memory layout)."""
+    product = matrix @ dense
+    if out is None:
+        return np.asarray(product)
+    np.copyto(out, product)
+    return out

@@ -23,6 +23,7 @@ import numpy as np
 
 from . import activations
 from ._kernels import ones
+from ._sparse import sparse_product
 from .activations import Activation
 
 __all__ = ["Dense", "LayerCache", "linear_forward", "linear_backward"]
@@ -57,7 +58,7 @@ def linear_forward(
 
     Parameters
     ----------
-    A_prev : ndarray of shape (m, n_in)
+    A_prev : ndarray of shape (m, n_in), or a SciPy CSR matrix (sparse input)
     W : ndarray of shape (n_out, n_in)
     b : ndarray of shape (n_out,) or None
     out : ndarray of shape (m, n_out), optional
@@ -67,7 +68,10 @@ def linear_forward(
     -------
     Z : ndarray of shape (m, n_out)
     """
-    Z = np.matmul(A_prev, W.T, out=out)
+    if type(A_prev) is np.ndarray:
+        Z = np.matmul(A_prev, W.T, out=out)
+    else:  # sparse input: a product over its stored entries only
+        Z = sparse_product(A_prev, W.T, out=out)
     if b is not None:
         Z += b
     return Z
@@ -93,7 +97,7 @@ def linear_backward(
     Parameters
     ----------
     dZ : ndarray of shape (m, n_out)
-    A_prev : ndarray of shape (m, n_in)
+    A_prev : ndarray of shape (m, n_in), or a SciPy CSR matrix (sparse input)
     W : ndarray of shape (n_out, n_in)
     dW_out, db_out, dA_prev_out : optional buffers for the results.
     with_bias : bool
@@ -108,7 +112,10 @@ def linear_backward(
     dW : ndarray of shape (n_out, n_in)
     db : ndarray of shape (n_out,) or None
     """
-    dW = np.matmul(dZ.T, A_prev, out=dW_out)
+    if type(A_prev) is np.ndarray:
+        dW = np.matmul(dZ.T, A_prev, out=dW_out)
+    else:  # sparse input: dW^T = A_prev^T dZ over its stored entries only
+        dW = sparse_product(A_prev.T, dZ, out=None if dW_out is None else dW_out.T).T
     # db = 1^T dZ as a matrix-vector product: BLAS does it about 3x faster than a
     # column sum (and on every core), and it runs once per layer and batch.
     db = np.matmul(ones(len(dZ), dZ.dtype), dZ, out=db_out) if with_bias else None

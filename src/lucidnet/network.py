@@ -33,7 +33,7 @@ import numpy as np
 from . import activations, initializers, losses
 from ._checks import as_float_dtype, as_matrix, as_sample_weight
 from ._random import check_random_state
-from ._sparse import as_sparse_rows, dense_rows, is_sparse
+from ._sparse import as_sparse_rows, is_sparse
 from .layers import Dense, LayerCache, linear_backward
 from .losses import Loss
 
@@ -456,7 +456,7 @@ class Network:
         float
             The cost, penalty included, at the current parameters.
         """
-        Y = self._as_target(Y, len(X))
+        Y = self._as_target(Y, X.shape[0])
         _, caches = self.forward(X, training=training, rng=rng, masks=masks, workspace=workspace)
         cost = self.cost_of_output(caches[-1], Y, sample_weight, l2)
         self._backpropagate(Y, caches, sample_weight, l2, workspace)
@@ -515,35 +515,36 @@ class Network:
 
         Unlike :meth:`forward`, keeps no caches and runs in chunks of rows, so memory
         stays bounded for any ``m``; :meth:`predict` and :meth:`predict_proba` use it.
-        A SciPy sparse ``X`` is made dense a chunk at a time.
+        ``X`` may be a SciPy sparse matrix.
         """
         return self._output(self._check_X(X, keep_sparse=True))
 
     def _output(self, X: np.ndarray) -> np.ndarray:
         """The output layer's activations for checked ``X`` (m, n[0]), a chunk of rows at a time
-        (ndarray, or CSR matrix made dense chunk by chunk).
+        (ndarray, or CSR matrix).
 
         Chunks of :data:`PREDICT_CHUNK` rows reuse one workspace, so the hidden layers'
         activations never exist for all ``m`` rows at once: memory stays bounded, and
         they are still in cache when the next layer reads them.
         """
-        m, sparse = X.shape[0], is_sparse(X)
+        m = X.shape[0]
         if m <= PREDICT_CHUNK:
-            return self.forward(X.toarray() if sparse else X)[0]
+            return self.forward(X)[0]
         out = np.empty((m, self.layers[-1].n_out), self.dtype)
         workspace = self.workspace(PREDICT_CHUNK)
         for start in range(0, m, PREDICT_CHUNK):
             rows = slice(start, start + PREDICT_CHUNK)
-            chunk = dense_rows(X, rows) if sparse else X[rows]
+            chunk = X[rows]
             out[rows] = self.forward(
-                chunk, workspace=workspace if len(chunk) == PREDICT_CHUNK else None
+                chunk, workspace=workspace if chunk.shape[0] == PREDICT_CHUNK else None
             )[0]
         return out
 
     # ------------------------------------------------------------ input checks
     def _check_X(self, X: Any, *, keep_sparse: bool = False) -> Any:
         """``X`` checked and in the network's dtype: a C-contiguous ndarray, or, for a
-        SciPy sparse ``X`` with ``keep_sparse``, a CSR matrix (else made dense)."""
+        SciPy sparse ``X`` with ``keep_sparse``, a CSR matrix (else made dense: the
+        reference-style full-batch loops work on arrays)."""
         if is_sparse(X):
             X = as_sparse_rows(X, "X", dtype=self.dtype, n_columns=self.layers[0].n_in)
             return X if keep_sparse else X.toarray()
@@ -556,7 +557,7 @@ class Network:
 
         Returns C-contiguous finite arrays in the network's dtype, ``Y`` as a matrix;
         with ``keep_sparse``, a SciPy sparse ``X`` comes back as a CSR matrix (for
-        callers that make it dense a block of rows at a time, :mod:`lucidnet._sparse`).
+        callers that take it, :mod:`lucidnet._sparse`).
         Raises ``ValueError``/``TypeError`` naming the argument that is wrong.
         """
         X = self._check_X(X, keep_sparse=keep_sparse)
@@ -572,9 +573,15 @@ class Network:
         return X, Y, as_sample_weight(sample_weight, m, self.dtype)
 
     def _as_input(self, X: np.ndarray) -> np.ndarray:
-        """Cheap checks for the hot path: shape and dtype only."""
-        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[1] != self.layers[0].n_in:
-            return self._check_X(X)
+        """Cheap checks for the hot path: shape and dtype only (a sparse ``X`` stays
+        sparse, as CSR: the first layer multiplies it as it is)."""
+        n_in = self.layers[0].n_in
+        if type(X) is not np.ndarray and is_sparse(X) and X.format == "csr" and (
+            X.dtype == self.dtype and X.shape[1:] == (n_in,)
+        ):
+            return X
+        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[1] != n_in:
+            return self._check_X(X, keep_sparse=True)
         return X if X.dtype == self.dtype else X.astype(self.dtype)
 
     def _as_target(self, Y: np.ndarray, m: int) -> np.ndarray:

@@ -37,7 +37,7 @@ import numpy as np
 
 from . import fused_sgd, optimizers, schedules
 from ._random import check_random_state
-from ._sparse import dense_rows, is_sparse
+from ._sparse import is_sparse
 from .callbacks import (
     Callback,
     Checkpoint,
@@ -233,8 +233,8 @@ class _Batches:
     range.  Unshuffled batches are views, and a single full batch is never shuffled:
     its gradient does not depend on the order.
 
-    A sparse ``X`` (CSR) is made dense a batch at a time into its buffer, shuffled or
-    not; a single full batch is made dense once per fit.
+    A sparse ``X`` (CSR) gives CSR batches (its rows, gathered by SciPy), which the
+    first layer multiplies as they are.
     """
 
     def __init__(self, X, Y, sample_weight, batch_size: int | None, shuffle: bool) -> None:
@@ -242,11 +242,9 @@ class _Batches:
         self.batch_size = self.m if batch_size is None else min(int(batch_size), self.m)
         self.shuffle = shuffle and self.batch_size < self.m
         self.sparse = is_sparse(X)
-        if self.sparse and self.batch_size == self.m:
-            X, self.sparse = X.toarray(), False
         self.source = (X, Y, sample_weight)
         self.buffers = tuple(
-            None if a is None or not (self.shuffle or (self.sparse and a is X))
+            None if a is None or not self.shuffle or is_sparse(a)
             else np.empty((self.batch_size, *a.shape[1:]), a.dtype)
             for a in self.source
         )
@@ -286,9 +284,9 @@ class _Batches:
 
     def _sparse_batches(self, perm: np.ndarray | None):
         """As :meth:`_gathered` (``perm`` given) or :meth:`_slices` (None), with the
-        sparse ``X``'s rows made dense into its buffer."""
+        sparse ``X``'s rows taken as a CSR matrix."""
         X, *targets = self.source
-        X_buffer, *target_buffers = self.buffers
+        _, *target_buffers = self.buffers
         for start, stop in self._ranges():
             if perm is None:
                 rows = slice(start, stop)
@@ -300,7 +298,7 @@ class _Batches:
                     else np.take(a, rows, axis=0, out=buffer[: stop - start], mode="clip")
                     for a, buffer in zip(targets, target_buffers, strict=True)
                 ]
-            yield (dense_rows(X, rows, out=X_buffer[: stop - start]), *rest)
+            yield (X[rows], *rest)
 
 
 # ---------------------------------------------------------------- trainer
@@ -541,7 +539,7 @@ class Trainer:
 
     def _fit_batches(self, X, Y, sample_weight, validation, callbacks) -> None:
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
-        fused = self._fused_sgd(batches.batch_size)
+        fused = None if batches.sparse else self._fused_sgd(batches.batch_size)
         # Only callbacks that do something per batch or at an epoch's start are called
         # there: on a tiny network an epoch costs a few microseconds, calls included.
         per_batch = [callback for callback in callbacks if overrides_batch_end(callback)]
@@ -580,7 +578,7 @@ class Trainer:
         epoch = self.history.epochs
         rate = self._set_rate(epoch)
         batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
-        fused = self._fused_sgd(batches.batch_size)
+        fused = None if batches.sparse else self._fused_sgd(batches.batch_size)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             logs = {"loss": self._run_epoch(batches, epoch, [], fused), "lr": rate}
         self.schedule.samples_seen(batches.m)
@@ -635,7 +633,7 @@ class Trainer:
         total = 0.0
         permutation = self.rng.permutation if self.row_order is None else self.row_order.permutation
         for batch, (X, Y, weights) in enumerate(batches.epoch(permutation)):
-            size = len(X)
+            size = X.shape[0]
             workspace = network.workspace(size)
             if fused is not None:
                 cost, updated = fused.step(X, Y, weights, workspace, optimizer.learning_rate)
@@ -709,9 +707,7 @@ class Trainer:
         if start >= self.target_epochs:
             return
         network = self.network
-        if is_sparse(X):  # every iteration works on all rows at once
-            X = X.toarray()
-        params, workspace = network.params, network.workspace(len(X))
+        params, workspace = network.params, network.workspace(X.shape[0])
 
         def cost_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
             params[...] = theta
@@ -771,9 +767,7 @@ class Trainer:
         """
         network = self.network
         if X.shape[0] <= PREDICT_CHUNK:
-            if is_sparse(X):
-                X = X.toarray()
-            A, caches = network.forward(X, workspace=self._eval_workspace(len(X)))
+            A, caches = network.forward(X, workspace=self._eval_workspace(X.shape[0]))
             # The engine's own cost of a forward pass (fused pairs from the logits).
             cost = network.cost_of_output(caches[-1], Y, sample_weight, 0.0)
         else:
@@ -793,15 +787,15 @@ class Trainer:
         reduced once over all ``m`` rows.
         """
         network, scale = self.network, self.network.loss.scale
-        m, sparse = X.shape[0], is_sparse(X)
+        m = X.shape[0]
         A = np.empty((m, network.layers[-1].n_out), network.dtype)
         total = 0.0
         for start in range(0, m, PREDICT_CHUNK):
             rows = slice(start, start + PREDICT_CHUNK)
-            chunk = dense_rows(X, rows) if sparse else X[rows]
+            chunk, k = X[rows], min(PREDICT_CHUNK, m - start)
             w = None if sample_weight is None else sample_weight[rows]
-            A[rows], caches = network.forward(chunk, workspace=self._eval_workspace(len(chunk)))
-            total += network.cost_of_output(caches[-1], Y[rows], w, 0.0) / scale(len(chunk))
+            A[rows], caches = network.forward(chunk, workspace=self._eval_workspace(k))
+            total += network.cost_of_output(caches[-1], Y[rows], w, 0.0) / scale(k)
         return A, total * scale(m)
 
     def _eval_workspace(self, m: int) -> Workspace:
