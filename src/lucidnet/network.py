@@ -575,12 +575,11 @@ class Network:
     def _as_input(self, X: np.ndarray) -> np.ndarray:
         """Cheap checks for the hot path: shape and dtype only (a sparse ``X`` stays
         sparse, as CSR: the first layer multiplies it as it is)."""
-        n_in = self.layers[0].n_in
-        if type(X) is not np.ndarray and is_sparse(X) and X.format == "csr" and (
-            X.dtype == self.dtype and X.shape[1:] == (n_in,)
-        ):
-            return X
-        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[1] != n_in:
+        if not isinstance(X, np.ndarray) or X.ndim != 2 or X.shape[1] != self.layers[0].n_in:
+            if is_sparse(X) and X.format == "csr" and X.dtype == self.dtype and (
+                X.shape[1:] == (self.layers[0].n_in,)
+            ):
+                return X
             return self._check_X(X, keep_sparse=True)
         return X if X.dtype == self.dtype else X.astype(self.dtype)
 

@@ -237,11 +237,13 @@ class _Batches:
     first layer multiplies as they are.
     """
 
-    def __init__(self, X, Y, sample_weight, batch_size: int | None, shuffle: bool) -> None:
+    def __init__(self, X, Y, sample_weight, batch_size: int | None, shuffle: bool,
+                 permutation: Callable[[int], np.ndarray]) -> None:
         self.m = X.shape[0]
         self.batch_size = self.m if batch_size is None else min(int(batch_size), self.m)
         self.shuffle = shuffle and self.batch_size < self.m
         self.sparse = is_sparse(X)
+        self.permutation = permutation  # permutation(m): a shuffled epoch's row order
         self.source = (X, Y, sample_weight)
         self.buffers = tuple(
             None if a is None or not self.shuffle or is_sparse(a)
@@ -249,21 +251,20 @@ class _Batches:
             for a in self.source
         )
 
-    def epoch(self, permutation: Callable[[int], np.ndarray]):
+    def epoch(self):
         """The epoch's batches: an iterable of ``(X_b, Y_b, w_b)`` (``w_b`` may be None).
 
-        ``permutation(m)`` draws the row order of a shuffled epoch.  The arrays are
-        views (of the data or of the gather buffers) that the next batch may overwrite.
-        The permutation is drawn before the first batch, so the random stream (and a
-        resumed run) is the same as with a whole-epoch gather.
+        The arrays are views (of the data or of the gather buffers) that the next
+        batch may overwrite.  The permutation is drawn before the first batch, so the
+        random stream (and a resumed run) is the same as with a whole-epoch gather.
         """
         if self.batch_size == self.m:
             return (self.source,)
         if self.sparse:
-            return self._sparse_batches(permutation(self.m) if self.shuffle else None)
+            return self._sparse_batches(self.permutation(self.m) if self.shuffle else None)
         if not self.shuffle:
             return self._slices()
-        return self._gathered(permutation(self.m))
+        return self._gathered(self.permutation(self.m))
 
     def _ranges(self):
         size = self.batch_size
@@ -538,7 +539,8 @@ class Trainer:
         return self.history
 
     def _fit_batches(self, X, Y, sample_weight, validation, callbacks) -> None:
-        batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
+        batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle,
+                           self._permutation())
         fused = None if batches.sparse else self._fused_sgd(batches.batch_size)
         # Only callbacks that do something per batch or at an epoch's start are called
         # there: on a tiny network an epoch costs a few microseconds, calls included.
@@ -577,7 +579,8 @@ class Trainer:
         X, Y, sample_weight = self.network.check_data(X, Y, sample_weight, keep_sparse=True)
         epoch = self.history.epochs
         rate = self._set_rate(epoch)
-        batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle)
+        batches = _Batches(X, Y, sample_weight, self.batch_size, self.shuffle,
+                           self._permutation())
         fused = None if batches.sparse else self._fused_sgd(batches.batch_size)
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             logs = {"loss": self._run_epoch(batches, epoch, [], fused), "lr": rate}
@@ -590,6 +593,10 @@ class Trainer:
         rate = float(self.schedule.rate(epoch))
         self.optimizer.learning_rate = rate
         return rate
+
+    def _permutation(self) -> Callable[[int], np.ndarray]:
+        """Where shuffled epochs take their row order from: ``row_order``, else ``rng``."""
+        return (self.rng if self.row_order is None else self.row_order).permutation
 
     def _fused_sgd(self, batch_rows: int) -> fused_sgd.FusedSGD | None:
         """The step that folds SGD (plain, momentum or nesterov) into backpropagation,
@@ -631,8 +638,7 @@ class Trainer:
         network, optimizer = self.network, self.optimizer
         resync_each_batch = fused is not None and may_change_parameters(per_batch)
         total = 0.0
-        permutation = self.rng.permutation if self.row_order is None else self.row_order.permutation
-        for batch, (X, Y, weights) in enumerate(batches.epoch(permutation)):
+        for batch, (X, Y, weights) in enumerate(batches.epoch()):
             size = X.shape[0]
             workspace = network.workspace(size)
             if fused is not None:
