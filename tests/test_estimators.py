@@ -417,6 +417,19 @@ def test_checkpointed_fit_resumes_bit_for_bit(tmp_path, iris):
     assert resumed.validation_scores_ == whole.validation_scores_
 
 
+def test_resuming_a_run_that_had_stopped_trains_no_further(tmp_path, iris):
+    # The last checkpoint was written after the stopping rule's verdict: resuming from
+    # it ends the fit where the original ended, with the same model.
+    X, y = iris
+    params = dict(hidden_layer_sizes=(5,), learning_rate_init=0.05, max_iter=1000,
+                  random_state=0)
+    whole = NeuralNetClassifier(**params).fit(X, y, checkpoint_dir=tmp_path)
+    assert whole.n_iter_ < 1000  # stopped on tol
+    resumed = NeuralNetClassifier(**params).fit(X, y, checkpoint_dir=tmp_path, resume=True)
+    assert resumed.loss_curve_ == whole.loss_curve_
+    assert np.array_equal(resumed.network_.params, whole.network_.params)
+
+
 def test_partial_fit_is_not_offered_with_lbfgs():
     assert not hasattr(NeuralNetClassifier(solver="lbfgs"), "partial_fit")
     assert not hasattr(NeuralNetRegressor(solver="lbfgs"), "partial_fit")
@@ -516,7 +529,7 @@ def test_batch_size_auto_and_too_large(spy, iris):
     X, y = iris
     NeuralNetClassifier((3,), max_iter=1, random_state=0).fit(X, y)
     assert spy[-1]["init"]["batch_size"] == 150  # min(200, n_samples)
-    with pytest.warns(UserWarning, match="batch_size=500 is larger than the 150 training"):
+    with pytest.warns(UserWarning, match="larger than sample size. It is going to be clipped"):
         NeuralNetClassifier((3,), max_iter=1, batch_size=500, random_state=0).fit(X, y)
 
 

@@ -69,7 +69,6 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state as sklearn_check_random_state
-from sklearn.utils import shuffle as sklearn_shuffle
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
@@ -416,9 +415,9 @@ class _BaseNeuralNet(BaseEstimator):
         if self.batch_size == "auto":
             return min(_AUTO_BATCH, n_samples)
         if self.batch_size > n_samples:
-            _warn_caller(
-                f"batch_size={self.batch_size} is larger than the {n_samples} training "
-                "examples; using full-batch training",
+            _warn_caller(  # scikit-learn's words
+                "Got `batch_size` less than 1 or larger than sample size. It is going to "
+                "be clipped",
                 UserWarning,
             )
             return n_samples
@@ -459,7 +458,11 @@ class _BaseNeuralNet(BaseEstimator):
             X, Y, weights, validation = self._split_validation(X, Y, y, weights, random)
         weights, l2 = _normalize_weights(weights, self.alpha)
         callbacks = () if stopper is None else (stopper,)
-        trainer = self._trainer = self._make_trainer(X.shape[0], random, l2, callbacks)
+        batch_size = self._batch_size(X.shape[0]) if stepwise else None
+        if stepwise and self.shuffle and batch_size >= X.shape[0]:
+            callbacks += (_FullBatchDraws(X.shape[0]),)
+        trainer = self._trainer = self._make_trainer(X.shape[0], random, l2, callbacks,
+                                                     batch_size=batch_size)
         checkpoint_dir, resume = checkpoint
         history = trainer.fit(
             X,
@@ -497,11 +500,11 @@ class _BaseNeuralNet(BaseEstimator):
         if status != 0:  # lbfgs ran into max_iter or max_fun
             n_iter = min(len(epochs), self.max_iter)
             advice = ("\nIncrease the number of iterations to improve the convergence "
-                      f"(max_iter={self.max_iter})." if n_iter == self.max_iter else
-                      f"\nIncrease max_fun (max_fun={self.max_fun}).")
+                      f"(max_iter={self.max_iter})." if n_iter == self.max_iter else "")
             _warn_caller(
                 f"lbfgs failed to converge after {n_iter} iteration(s) (status={status}):\n"
-                f"{message}\n{advice}",
+                f"{message}\n{advice}\nYou might also want to scale the data as shown in:\n"
+                "    https://scikit-learn.org/stable/modules/preprocessing.html",
                 ConvergenceWarning,
             )
         elif stepwise and not history.stopped_early and len(epochs) >= self.max_iter:
@@ -546,6 +549,23 @@ class _BaseNeuralNet(BaseEstimator):
         self._trainer.batch_size = batch_size
         loss = self._trainer.partial_fit(X, Y, sample_weight=weights)
         self._record([loss], X.shape[0])
+        self._count_partial_fit_loss(loss)
+
+    def _count_partial_fit_loss(self, loss: float) -> None:
+        """scikit-learn's loss rule after a partial_fit epoch: the count of epochs
+        without a gain of ``tol`` and the best loss go on (a later warm-start fit
+        starts from them)."""
+        earlier = getattr(self, "_stopping_state", None)
+        state = (dict(earlier[1]) if earlier is not None and earlier[0] == "loss"
+                 else {"best": None, "best_epoch": None, "wait": 0, "arrays": {}})
+        best = state["best"]
+        if best is None or not loss > best - self.tol:
+            state["wait"] = 0
+        else:
+            state["wait"] += 1
+        if best is None or loss < best:
+            state["best"] = loss
+        self._stopping_state = ("loss", state)
 
     def _record(self, losses: list[float], n_samples: int) -> None:
         """Append one epoch's loss per entry and update the counters scikit-learn keeps:
@@ -632,6 +652,8 @@ class _BaseNeuralNet(BaseEstimator):
             "validation_scores_": None if self.validation_scores_ is None else [
                 _json_number(score) for score in self.validation_scores_],
             "best_validation_score_": _json_number(self.best_validation_score_),
+            # Where a warm-start refit's stopping rule goes on from (see _fit_epochs).
+            "stopping_state": _export_stopping_state(getattr(self, "_stopping_state", None)),
             "feature_names_in_": (
                 self.feature_names_in_.tolist() if hasattr(self, "feature_names_in_") else None
             ),
@@ -721,9 +743,11 @@ class _LayerArrays(list):
             raise ValueError(
                 f"{self.name}[{index}] must have shape {target.shape}; got {value.shape}"
             )
-        if not target.flags.writeable:
-            raise ValueError(f"{self.name}[{index}] cannot be set: the model has no biases "
-                             "(use_bias=False)")
+        if not target.flags.writeable:  # a model without biases: only zeros fit it
+            if value.any():
+                raise ValueError(f"{self.name}[{index}] cannot be set: the model has no "
+                                 "biases (use_bias=False)")
+            return
         target[...] = value
 
     def assign(self, values) -> None:
@@ -736,6 +760,21 @@ class _LayerArrays(list):
             )
         for index, value in enumerate(values):
             self[index] = value
+
+
+class _FullBatchDraws(Callback):
+    """scikit-learn shuffles even a batch that holds every row, drawing from its
+    RandomState each epoch (the order changes only the rounding of the sums): draw the
+    same row orders, so that later draws from that stream (a RandomState instance's,
+    a warm-start refit's) stay in step with scikit-learn's."""
+
+    changes_parameters = False
+
+    def __init__(self, m: int) -> None:
+        self.m = m
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self.trainer.row_order.permutation(self.m)
 
 
 class _CarriedStopping(EarlyStopping):
@@ -1360,14 +1399,17 @@ def _generator(random: np.random.RandomState, *, purpose: int) -> np.random.Gene
     drawing from it: scikit-learn's MLP draws its initial weights, validation split and
     row orders from that one stream, in that order, and an extra draw would shift them.
     ``purpose`` tells apart generators seeded from the same state."""
-    key = random.get_state(legacy=False)["state"]["key"]
-    return np.random.default_rng(np.random.SeedSequence(key.tolist(), spawn_key=(purpose,)))
+    state = random.get_state(legacy=False)["state"]
+    entropy = [*state["key"].tolist(), int(state["pos"])]
+    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(purpose,)))
 
 
 class _SklearnRowOrder:
     """Each shuffled epoch's row order, drawn as scikit-learn's MLP draws it: in each
     call to fit, ``order`` starts as ``0 .. m-1`` and each epoch becomes
-    ``sklearn.utils.shuffle(order, random_state=random)``.
+    ``sklearn.utils.shuffle(order, random_state=random)``, which is ``order[idx]`` for
+    ``idx = 0 .. m-1`` shuffled in place by ``random`` (written out here: the function's
+    checks cost more than the shuffle on small data).
 
     Its checkpoint state is the RandomState's state when the call began and the number
     of orders drawn since; loading replays them (a shuffle of ``m`` indices each).
@@ -1384,11 +1426,16 @@ class _SklearnRowOrder:
         if self._order is None or len(self._order) != m:
             self._order = np.arange(m)
             for _ in range(self._replay):
-                self._order = sklearn_shuffle(self._order, random_state=self.random)
+                self._shuffle()
             self.drawn, self._replay = self._replay, 0
-        self._order = sklearn_shuffle(self._order, random_state=self.random)
+        self._shuffle()
         self.drawn += 1
         return self._order
+
+    def _shuffle(self) -> None:
+        idx = np.arange(len(self._order))
+        self.random.shuffle(idx)
+        self._order = self._order[idx]
 
     def state_dict(self) -> dict:
         state = self._start["state"]
@@ -1439,6 +1486,27 @@ def _normalize_weights(weights: np.ndarray | None, alpha: float) -> tuple[np.nda
         raise ValueError(f"sample_weight must have a positive sum; got sum {total}")
     factor = len(weights) / total
     return weights * weights.dtype.type(factor), alpha * factor
+
+
+def _export_stopping_state(stopping: tuple[str, dict] | None) -> dict | None:
+    """The JSON part of ``_stopping_state``: its best weights are the network's own
+    when the fit restored them, and are not written."""
+    if stopping is None:
+        return None
+    monitor, state = stopping
+    return {"monitor": monitor, "best": _json_number(state["best"]), "wait": int(state["wait"])}
+
+
+def _import_stopping_state(value: Any, network: Network) -> tuple[str, dict] | None:
+    """``_stopping_state`` from a model file's ``stopping_state`` (None: start afresh)."""
+    if value is None:
+        return None
+    if not (isinstance(value, dict) and isinstance(value.get("monitor"), str)):
+        raise ValueError("stopping_state must be null or an object {monitor, best, wait}")
+    wait, best = _int(value, "wait"), _float(value, "best", optional=True)
+    # A validation monitor restored the best epoch's weights: they are the network's.
+    arrays = {"best_params": network.params.copy()} if value["monitor"].startswith("val_") else {}
+    return value["monitor"], {"best": best, "best_epoch": None, "wait": wait, "arrays": arrays}
 
 
 def _hidden_sizes(value: Any) -> list[int]:
@@ -1538,6 +1606,7 @@ def _import_estimator_state(
     scores = fitted.get("validation_scores_")
     estimator.validation_scores_ = None if scores is None else _floats(fitted, "validation_scores_")
     estimator.best_validation_score_ = _float(fitted, "best_validation_score_", optional=True)
+    estimator._stopping_state = _import_stopping_state(fitted.get("stopping_state"), network)
     # Only names the estimator was fitted with: the file's informational feature_names
     # would make scikit-learn expect a DataFrame at predict time.
     feature_names = fitted.get("feature_names_in_")

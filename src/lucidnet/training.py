@@ -527,7 +527,9 @@ class Trainer:
             if path.is_file():
                 self.load_checkpoint(path)
         try:
-            if self.optimizer.full_batch:
+            if self.stop_training:
+                pass  # resumed from the checkpoint of the epoch where the run stopped
+            elif self.optimizer.full_batch:
                 self._fit_full_batch(X, Y, sample_weight, validation, callbacks)
             else:
                 self._fit_batches(X, Y, sample_weight, validation, callbacks)
@@ -882,6 +884,7 @@ class Trainer:
             "rng": _jsonable(self.rng.bit_generator.state),
             "row_order": None if self.row_order is None else self.row_order.state_dict(),
             "history": self.history.state_dict(),
+            "stopped": bool(self.stop_training),  # saved after the stopping rule's verdict
             "callbacks": callback_states,
             "trainer": {"batch_size": self.batch_size, "shuffle": self.shuffle, "l2": self.l2,
                         "clip_norm": self.clip_norm, "metric": self.metric},
@@ -918,6 +921,7 @@ class Trainer:
             if self.row_order is not None:
                 self.row_order.load_state_dict(header.get("row_order"))
             self.history.load_state_dict(header["history"])
+            self.stop_training = bool(header.get("stopped", False))
             for callback in getattr(self, "_active_callbacks", ()):
                 key = getattr(callback, "state_key", None)
                 if key is not None and key in header.get("callbacks", {}):
