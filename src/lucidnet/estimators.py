@@ -45,6 +45,15 @@ scikit-learn               lucidnet
                            and a ``ConvergenceWarning`` is issued
 =========================  ==================================================
 
+Same fits as scikit-learn.  With the same ``random_state``, the estimators draw what
+scikit-learn's MLP draws, from one RandomState in the same order: the initial weights
+and biases (:func:`_sklearn_initial_parameters`), the validation split, and each
+epoch's row order (:class:`_SklearnRowOrder`, the Trainer's ``row_order``); like it they
+compute in float64 unless ``X`` is float32, and carry the stopping rule's state across
+warm-start fits.  The steps are the same algebra, so fitted parameters agree with
+scikit-learn's to rounding (``tests/test_sklearn_parity.py``).  The engine's own
+generators (dropout masks) are seeded from that stream's state without drawing from it.
+
 The fit loop itself (mini-batches, optimizers, schedules, validation) is
 :class:`lucidnet.training.Trainer`; this module only translates between
 scikit-learn's world (labels, parameters, validation, tags) and the engine's
