@@ -23,7 +23,7 @@ import numpy as np
 
 from . import activations
 from ._kernels import ones
-from ._sparse import sparse_product
+from ._sparse import is_sparse, sparse_product
 from .activations import Activation
 
 __all__ = ["Dense", "LayerCache", "linear_forward", "linear_backward"]
@@ -68,10 +68,10 @@ def linear_forward(
     -------
     Z : ndarray of shape (m, n_out)
     """
-    if type(A_prev) is np.ndarray:
+    if type(A_prev) is not np.ndarray and is_sparse(A_prev):
+        Z = sparse_product(A_prev, W.T, out=out)  # over the stored entries only
+    else:
         Z = np.matmul(A_prev, W.T, out=out)
-    else:  # sparse input: a product over its stored entries only
-        Z = sparse_product(A_prev, W.T, out=out)
     if b is not None:
         Z += b
     return Z
@@ -112,10 +112,11 @@ def linear_backward(
     dW : ndarray of shape (n_out, n_in)
     db : ndarray of shape (n_out,) or None
     """
-    if type(A_prev) is np.ndarray:
-        dW = np.matmul(dZ.T, A_prev, out=dW_out)
-    else:  # sparse input: dW^T = A_prev^T dZ over its stored entries only
+    if type(A_prev) is not np.ndarray and is_sparse(A_prev):
+        # dW^T = A_prev^T dZ, over the stored entries only
         dW = sparse_product(A_prev.T, dZ, out=None if dW_out is None else dW_out.T).T
+    else:
+        dW = np.matmul(dZ.T, A_prev, out=dW_out)
     # db = 1^T dZ as a matrix-vector product: BLAS does it about 3x faster than a
     # column sum (and on every core), and it runs once per layer and batch.
     db = np.matmul(ones(len(dZ), dZ.dtype), dZ, out=db_out) if with_bias else None

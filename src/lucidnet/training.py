@@ -463,7 +463,8 @@ class Trainer:
         Parameters
         ----------
         X : ndarray of shape (m, n[0]), or a SciPy sparse matrix
-            A sparse ``X`` is made dense a batch (or validation chunk) at a time.
+            A sparse ``X`` stays sparse: its batches are CSR matrices, multiplied as
+            such (they take the general step, not the fused SGD one).
         Y : ndarray of shape (m, n[L]), or (m,) for one output
             Encoded as the network expects.
         epochs : int, default 200
