@@ -661,6 +661,8 @@ def _random_targets(rng: np.random.Generator, loss: str, m: int, n_out: int) -> 
         return np.eye(n_out)[rng.integers(0, n_out, m)]
     if loss == "binary_cross_entropy":
         return rng.integers(0, 2, (m, n_out)).astype(np.float64)
+    if loss == "poisson":  # counts
+        return rng.poisson(1.5, (m, n_out)).astype(np.float64)
     return rng.standard_normal((m, n_out))
 
 

@@ -282,21 +282,23 @@ class PoissonDeviance(Loss):
     natural_activation = "exp"
     gradient_text = "1 - Y / A[L]"
 
+    # Written as y log y - y log a - y + a: the first term is a constant (taken as 0
+    # unless y > 0, its limit at 0), so that cost and gradient agree for any target.
     def per_example(self, A, Y):
-        return np.add.reduce(_y_log_y_over(Y, A) - Y + A, axis=1)
+        log_A = np.log(A, out=np.zeros(np.shape(A), dtype=A.dtype), where=Y != 0)
+        return np.add.reduce(_y_log_y(Y) - Y * log_A - Y + A, axis=1)
 
     def per_example_from_logits(self, Z, Y):
-        return np.add.reduce(_y_log_y_over(Y, 1.0) - Y * Z - Y + np.exp(Z), axis=1)
+        return np.add.reduce(_y_log_y(Y) - Y * Z - Y + np.exp(Z), axis=1)
 
     def _unscaled_gradient(self, A, Y):
         return 1.0 - Y / A
 
 
-def _y_log_y_over(Y: np.ndarray, A: np.ndarray | float) -> np.ndarray:
-    """``y log(y / a)`` entrywise, 0 where ``y = 0`` (the limit), shape of ``Y``."""
-    ratio = np.divide(Y, A, out=np.ones(np.shape(Y), dtype=np.result_type(Y, A)),
-                      where=Y > 0)
-    return Y * np.log(ratio)
+def _y_log_y(Y: np.ndarray) -> np.ndarray:
+    """``y log y`` entrywise where ``y > 0``, else 0 (its limit at 0); shape of ``Y``."""
+    log_Y = np.log(Y, out=np.zeros(np.shape(Y), dtype=Y.dtype), where=Y > 0)
+    return Y * log_Y
 
 
 class SumSquaredError(SquaredError):
