@@ -128,7 +128,9 @@ def test_warm_start_refits_carry_the_stopping_state_as_scikit_learns():
     # and the validation scores across warm-start fits: a refit of a converged model
     # stops after one epoch, and early stopping's scores accumulate.
     X, y = _scaled(load_breast_cancer)
-    for params in (dict(max_iter=1000), dict(early_stopping=True, max_iter=100)):
+    for params in (dict(max_iter=1000), dict(early_stopping=True, max_iter=100),
+                   dict(solver="sgd", learning_rate="adaptive", learning_rate_init=0.1,
+                        n_iter_no_change=3, max_iter=400)):
         ours = MLPClassifier(random_state=0, warm_start=True, **params)
         theirs = SklearnClassifier(random_state=0, warm_start=True, **params)
         for _ in range(3):
@@ -140,7 +142,15 @@ def test_warm_start_refits_carry_the_stopping_state_as_scikit_learns():
                 np.testing.assert_allclose(ours.validation_scores_, theirs.validation_scores_)
                 assert ours.best_validation_score_ == pytest.approx(
                     theirs.best_validation_score_)
-        assert ours.n_iter_ == 1  # the last refit stopped at once, as scikit-learn's
+        if params.get("early_stopping"):
+            # Not the weights: scikit-learn's restored best weights are the very arrays
+            # its next fit trains on, so after a refit without a better score it keeps
+            # that refit's last weights, where lucidnet keeps the best ones it reports.
+            continue
+        for mine, reference in zip(ours.coefs_, theirs.coefs_, strict=True):
+            np.testing.assert_allclose(mine, reference, rtol=0, atol=1e-12)
+    converged = MLPClassifier(random_state=0, warm_start=True, max_iter=1000).fit(X, y)
+    assert converged.fit(X, y).n_iter_ == 1  # a refit of a converged model stops at once
 
 
 def test_assigning_coefs_and_intercepts_changes_the_model_as_scikit_learns():

@@ -472,6 +472,10 @@ class _BaseNeuralNet(BaseEstimator):
             callbacks += (_FullBatchDraws(X.shape[0]),)
         trainer = self._trainer = self._make_trainer(X.shape[0], random, l2, callbacks,
                                                      batch_size=batch_size)
+        if carried is not None and trainer.schedule.name == "plateau":
+            # scikit-learn's adaptive rate and its stopping share one count, carried
+            # with the stopping rule's; the rate itself restarts at learning_rate_init.
+            trainer.schedule.best, trainer.schedule.wait = carried["best"], carried["wait"]
         checkpoint_dir, resume = checkpoint
         history = trainer.fit(
             X,
