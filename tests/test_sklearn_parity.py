@@ -264,3 +264,22 @@ def test_partial_fit_then_warm_start_and_a_model_file_keep_the_stopping_state(tm
         assert loaded.n_iter_ == model.n_iter_
         np.testing.assert_array_equal(loaded.coefs_[0], model.coefs_[0])
         assert loaded.validation_scores_ == model.validation_scores_
+
+
+@pytest.mark.parametrize("params", [dict(), dict(solver="sgd", batch_size=64, alpha=1.0),
+                                    dict(solver="lbfgs"), dict(early_stopping=True)],
+                         ids=["adam", "sgd-small-batches", "lbfgs", "early-stopping"])
+def test_sample_weights_weigh_as_scikit_learns(params):
+    # scikit-learn divides each batch's weighted loss and penalty by the batch's weight
+    # sum; so does the trainer with weight_sums.
+    X, y = _scaled(load_breast_cancer)
+    weights = np.linspace(0.5, 2.0, len(X))
+    ours = MLPClassifier(random_state=0, max_iter=30, **params).fit(X, y,
+                                                                    sample_weight=weights)
+    theirs = SklearnClassifier(random_state=0, max_iter=30, **params).fit(
+        X, y, sample_weight=weights)
+    atol = 1e-9 if params.get("solver") == "lbfgs" else 1e-12
+    for mine, reference in zip(ours.coefs_, theirs.coefs_, strict=True):
+        np.testing.assert_allclose(mine, reference, rtol=0, atol=atol)
+    if hasattr(theirs, "loss_curve_"):
+        np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-12)

@@ -370,6 +370,7 @@ class _BaseNeuralNet(BaseEstimator):
             clip_norm=self.clip_norm,
             random_state=_generator(random, purpose=1),
             row_order=_SklearnRowOrder(random),
+            weight_sums=True,  # scikit-learn divides each batch by its weights' sum
             callbacks=(*callbacks, *self._verbose_callbacks()),
             verbose=self.verbose == "progress",
             metric=self._metric(),
@@ -465,7 +466,8 @@ class _BaseNeuralNet(BaseEstimator):
         validation = None
         if self.early_stopping and stepwise:
             X, Y, weights, validation = self._split_validation(X, Y, y, weights, random)
-        weights, l2 = _normalize_weights(weights, self.alpha)
+        _check_weight_sum(weights)
+        l2 = self.alpha  # divided by each batch's weight sum (the trainer's weight_sums)
         callbacks = () if stopper is None else (stopper,)
         batch_size = self._batch_size(X.shape[0]) if stepwise else None
         if stepwise and self.shuffle and batch_size >= X.shape[0]:
@@ -490,7 +492,8 @@ class _BaseNeuralNet(BaseEstimator):
         epochs = logs.get("loss", [])
         self._record(epochs, X.shape[0])
         if not self.loss_curve_:  # lbfgs found the start already converged
-            self.loss_ = self.best_loss_ = self.network_.cost(X, Y, weights, l2=l2)
+            self.loss_ = self.best_loss_ = self.network_.cost(
+                X, Y, *_normalize_weights(weights, self.alpha))
         if stopper is not None:
             self._stopping_state = (monitor, stopper.state_dict())
         if validation is not None:
@@ -551,7 +554,8 @@ class _BaseNeuralNet(BaseEstimator):
         return False
 
     def _partial_epoch(self, X, Y, weights, random) -> None:
-        weights, l2 = _normalize_weights(weights, self.alpha)
+        _check_weight_sum(weights)
+        l2 = self.alpha  # divided by each batch's weight sum (the trainer's weight_sums)
         # Each call's batch may differ in size: "auto" means min(200, this call's rows).
         batch_size = self._batch_size(X.shape[0])
         if self._trainer is None:
@@ -1484,20 +1488,26 @@ def _sklearn_initial_parameters(
     return parameters
 
 
+def _check_weight_sum(weights: np.ndarray | None) -> None:
+    if weights is not None:
+        total = float(weights.sum(dtype=np.float64))
+        if not total > 0:
+            raise ValueError(f"sample_weight must have a positive sum; got sum {total}")
+
+
 def _normalize_weights(weights: np.ndarray | None, alpha: float) -> tuple[np.ndarray | None, float]:
-    """Weights and L2 strength that make the engine's cost scikit-learn's.
+    """Weights and L2 strength that make the engine's cost over all rows scikit-learn's.
 
     The engine averages over rows, ``(1/m) sum w_i L_i + alpha/(2m) ||W||^2``;
     scikit-learn divides by the weights' sum ``S`` instead, so that a weight of 2
     equals a repeated row and a weight of 0 a dropped one.  Scaling the weights and
-    ``alpha`` by ``m / S`` turns the first into the second.
+    ``alpha`` by ``m / S`` turns the first into the second.  (Training does the same
+    per batch: the trainer's ``weight_sums``.)
     """
     if weights is None:
         return None, alpha
-    total = float(weights.sum(dtype=np.float64))
-    if not total > 0:
-        raise ValueError(f"sample_weight must have a positive sum; got sum {total}")
-    factor = len(weights) / total
+    _check_weight_sum(weights)
+    factor = len(weights) / float(weights.sum(dtype=np.float64))
     return weights * weights.dtype.type(factor), alpha * factor
 
 

@@ -354,6 +354,10 @@ class Trainer:
         Draws each shuffled epoch's order of the rows; by default
         ``rng.permutation(m)``.  (The scikit-learn estimators pass one that draws as
         scikit-learn's MLP does.)  Checkpoints keep its state.
+    weight_sums : bool, default False
+        With sample weights, divide each batch's cost and L2 penalty by the batch's
+        weight sum instead of its number of rows (scikit-learn's MLP convention: an
+        integer weight is then that row repeated within its batch).
 
     Attributes
     ----------
@@ -385,6 +389,7 @@ class Trainer:
         verbose: bool | str = False,
         metric: str | None = None,
         row_order: RowOrder | None = None,
+        weight_sums: bool = False,
     ) -> None:
         if not isinstance(network, Network):
             raise TypeError(f"network must be a lucidnet Network; got {type(network).__name__}")
@@ -421,6 +426,7 @@ class Trainer:
         self.clip_norm = None if clip_norm is None else float(clip_norm)
         self.rng = check_random_state(random_state)
         self.row_order = row_order
+        self.weight_sums = bool(weight_sums)
         self.callbacks = list(callbacks)
         for callback in self.callbacks:
             if not isinstance(callback, Callback):
@@ -644,11 +650,16 @@ class Trainer:
         for batch, (X, Y, weights) in enumerate(batches.epoch()):
             size = X.shape[0]
             workspace = network.workspace(size)
+            l2 = self.l2
+            if weights is not None and self.weight_sums:
+                weights, l2 = self._per_weight_sum(weights, size)
+                if fused is not None:
+                    fused.l2 = l2
             if fused is not None:
                 cost, updated = fused.step(X, Y, weights, workspace, optimizer.learning_rate)
                 optimizer.t += updated
             else:
-                cost, updated = self._step(X, Y, weights, workspace, epoch, batch)
+                cost, updated = self._step(X, Y, weights, workspace, epoch, batch, l2)
             if not math.isfinite(cost):
                 raise self._divergence(epoch, batch, f"the loss became {cost}")
             if not updated:
@@ -664,7 +675,17 @@ class Trainer:
                     fused.resync()
         return total / batches.m
 
-    def _step(self, X, Y, weights, workspace, epoch: int, batch: int) -> tuple[float, bool]:
+    def _per_weight_sum(self, weights: np.ndarray, size: int) -> tuple[np.ndarray, float]:
+        """Weights (m,) and L2 strength rescaled so that the engine's division by the
+        ``size`` rows becomes one by the weights' sum (``weight_sums``)."""
+        total = float(weights.sum(dtype=np.float64))
+        if not total > 0:  # all weights zero: nothing to rescale
+            return weights, self.l2
+        factor = size / total
+        return weights * weights.dtype.type(factor), self.l2 * factor
+
+    def _step(self, X, Y, weights, workspace, epoch: int, batch: int,
+              l2: float) -> tuple[float, bool]:
         """The general step: gradient, clipping, the optimizer's update.
 
         Returns the cost and whether the parameters were updated (not when the cost
@@ -672,7 +693,7 @@ class Trainer:
         """
         network = self.network
         cost = network.loss_and_gradient(
-            X, Y, weights, l2=self.l2, training=True, rng=self.rng, workspace=workspace
+            X, Y, weights, l2=l2, training=True, rng=self.rng, workspace=workspace
         )
         if not math.isfinite(cost):
             return cost, False
@@ -717,11 +738,14 @@ class Trainer:
             return
         network = self.network
         params, workspace = network.params, network.workspace(X.shape[0])
+        l2 = self.l2
+        if sample_weight is not None and self.weight_sums:
+            sample_weight, l2 = self._per_weight_sum(sample_weight, X.shape[0])
 
         def cost_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
             params[...] = theta
             cost = network.loss_and_gradient(
-                X, Y, sample_weight, l2=self.l2, training=False, workspace=workspace
+                X, Y, sample_weight, l2=l2, training=False, workspace=workspace
             )
             return cost, network.grads.astype(np.float64)  # SciPy keeps it: a copy
 
