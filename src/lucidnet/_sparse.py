@@ -4,8 +4,9 @@ A sparse ``X`` (one-hot encoded categories, word counts) is checked and converte
 CSR once per call; batches and prediction chunks are CSR row subsets of it, and the
 first layer's two products with it (``Z = X W^T`` forward, ``dW = dZ^T X`` backward)
 are SciPy's sparse products, whose work is proportional to the stored entries, as
-scikit-learn's MLP does them.  Nothing of ``X`` is ever made dense, so a 200,000-column
-matrix of word counts costs what its entries cost.  (The fused SGD step works on dense
+scikit-learn's MLP does them.  Nothing of ``X`` is ever made dense: a batch costs its
+stored entries plus a copy of the first layer's weights in the layout SciPy's product
+reads (``W^T`` C-ordered) and one of ``dW`` back.  (The fused SGD step works on dense
 batches only; sparse input trains through the general step.)
 
 SciPy is imported by whoever made the matrix: :func:`is_sparse` looks it up in
