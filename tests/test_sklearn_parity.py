@@ -13,7 +13,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_linnerud, load_wine
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SklearnClassifier
 from sklearn.neural_network import MLPRegressor as SklearnRegressor
@@ -283,3 +283,19 @@ def test_sample_weights_weigh_as_scikit_learns(params):
         np.testing.assert_allclose(mine, reference, rtol=0, atol=atol)
     if hasattr(theirs, "loss_curve_"):
         np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-12)
+
+
+@pytest.mark.parametrize("params", [dict(max_iter=2000), dict(solver="lbfgs", max_iter=20),
+                                    dict(solver="sgd", alpha=0.1, max_iter=300)],
+                         ids=["adam-to-tol", "lbfgs", "sgd"])
+def test_several_targets_report_and_stop_as_scikit_learns(params):
+    # scikit-learn's loss_ for k targets is the squared error averaged over them (its
+    # steps follow their sum): the same loss_curve_, the same stopping epoch, and the
+    # same L-BFGS objective.
+    X, Y = load_linnerud(return_X_y=True)
+    X, Y = StandardScaler().fit_transform(X), StandardScaler().fit_transform(Y)
+    ours = MLPRegressor(random_state=0, **params).fit(X, Y)
+    theirs = SklearnRegressor(random_state=0, **params).fit(X, Y)
+    _assert_same_fit(ours, theirs, atol=1e-10)
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-10)
+    assert type(ours.network_.loss).__name__ == "SquaredError"  # the network's own again

@@ -92,6 +92,7 @@ from sklearn.utils.validation import (
 from . import optimizers, schedules, training
 from ._checks import as_float_dtype
 from .callbacks import Callback, EarlyStopping
+from .losses import SquaredError
 from .network import Network
 
 __all__ = ["MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]
@@ -300,11 +301,21 @@ class _BaseNeuralNet(BaseEstimator):
                 f"y must have {self.n_outputs_} output(s) as in the previous call to fit; "
                 f"got {Y.shape[1]}"
             )
-        if incremental:
-            self._partial_epoch(X, Y, weights, random)
-        else:
-            self._fit_epochs(X, Y, y, weights, random, checkpoint)
+        network, loss = self.network_, self.network_.loss
+        network.loss = self._training_loss(loss)
+        try:
+            if incremental:
+                self._partial_epoch(X, Y, weights, random)
+            else:
+                self._fit_epochs(X, Y, y, weights, random, checkpoint)
+        finally:
+            network.loss = loss
         return self
+
+    def _training_loss(self, loss):
+        """The loss the network trains with in this estimator (the network's own, but
+        see :class:`NeuralNetRegressor`)."""
+        return loss
 
     def _sample_weights(self, X, y, sample_weight, dtype) -> np.ndarray | None:
         """``sample_weight`` times the class weights, or None when every weight is 1."""
@@ -740,6 +751,22 @@ class _IterationPrinter(Callback):
             print(f"{self.plateau}{small} Stopping.")
         elif "lr" in logs and next_rate < logs["lr"] and trainer.schedule.name == "plateau":
             print(f"{self.plateau} Setting learning rate to {next_rate:f}")
+
+
+class _TargetMeanSquaredError(SquaredError):
+    """scikit-learn's squared error for ``k`` targets: the cost is the sum's divided by
+    ``k`` (``0.5 mean((A - Y)^2)`` over rows and targets), while the delta (the step)
+    stays the sum's, ``A - Y`` over the rows, as its MLPRegressor computes them.  The
+    two disagree by the factor ``k`` on purpose; only an estimator's fit uses it, so
+    its ``loss_``, ``tol`` rule and L-BFGS objective are scikit-learn's."""
+
+    def __init__(self, n_targets: int) -> None:
+        self.n_targets = n_targets
+
+    def cost(self, A, Y, sample_weight=None):
+        return super().cost(A, Y, sample_weight) / self.n_targets
+
+    cost_from_logits = cost
 
 
 class _LayerArrays(list):
@@ -1226,6 +1253,8 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
     The output layer has one unit per target with ``output_activation`` (identity by
     default) and the loss is the squared error ``(1/2m) sum ||a - y||^2``, or with
     ``loss="poisson"`` half the Poisson deviance through an exp output (a log link).
+    With several targets, ``loss_`` (and what ``tol`` and L-BFGS see) is the squared
+    error averaged over them while the steps follow their sum, as in scikit-learn.
 
     Parameters
     ----------
@@ -1364,6 +1393,14 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         if y.ndim == 2 and y.shape[1] == 1:  # scikit-learn's DataConversionWarning
             y = column_or_1d(y, warn=True)
         return X, y
+
+    def _training_loss(self, loss):
+        # Several targets with the squared error: scikit-learn reports (and stops on,
+        # and gives L-BFGS as the objective) the loss averaged over the targets, while
+        # its steps follow the gradient of their sum.
+        if type(loss) is SquaredError and self.n_outputs_ > 1:
+            return _TargetMeanSquaredError(self.n_outputs_)
+        return loss
 
     def _encode_targets(self, y, *, first, classes=None):
         if self.loss == "poisson" and (y < 0).any():
