@@ -237,7 +237,7 @@ class _BaseNeuralNet(BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = True  # CSR/CSC X: made dense a batch at a time
+        tags.input_tags.sparse = True  # CSR/CSC X, multiplied as sparse by the first layer
         return tags
 
     # ------------------------------------------------------------ subclass hooks
