@@ -35,15 +35,17 @@ def test_invscaling_matches_sklearn_formula_per_epoch():
     s = schedules.get("invscaling", 0.1, power_t=0.5)
     assert [s.rate(0), s.rate(3), s.rate(15)] == pytest.approx([0.1, 0.05, 0.025], rel=1e-15)
     # Counting samples: t = rows seen + 1, epochs of any size (100, then 50 rows),
-    # after 10 rows of an earlier fit; the count survives a checkpoint.
+    # after 10 rows of an earlier fit, whose count starts only after this schedule's
+    # first epoch (scikit-learn's new optimizer starts at the initial rate); the count
+    # survives a checkpoint.
     s = schedules.get("invscaling", 0.1, power_t=0.5, per_sample=True, samples_before=10)
     trace = [s.rate(0)]
     for epoch, rows in enumerate([100, 50]):
         s.samples_seen(rows)
         s.update(epoch, {"loss": 1.0})
         trace.append(s.rate(epoch + 1))
-    assert trace == pytest.approx([0.1 / math.sqrt(11), 0.1 / math.sqrt(111),
-                                   0.1 / math.sqrt(161)], rel=1e-15)
+    assert trace == pytest.approx([0.1, 0.1 / math.sqrt(111), 0.1 / math.sqrt(161)],
+                                  rel=1e-15)
     again = schedules.get("invscaling", 0.1, per_sample=True)
     again.load_state_dict(json.loads(json.dumps(s.state_dict())))
     assert again.rate(2) == s.rate(2)

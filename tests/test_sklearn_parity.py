@@ -13,7 +13,14 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_linnerud, load_wine
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_diabetes,
+    load_digits,
+    load_iris,
+    load_linnerud,
+    load_wine,
+)
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier as SklearnClassifier
 from sklearn.neural_network import MLPRegressor as SklearnRegressor
@@ -299,3 +306,31 @@ def test_several_targets_report_and_stop_as_scikit_learns(params):
     _assert_same_fit(ours, theirs, atol=1e-10)
     assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-10)
     assert type(ours.network_.loss).__name__ == "SquaredError"  # the network's own again
+
+
+def test_invscaling_restarts_each_fit_at_the_initial_rate_as_scikit_learns():
+    # scikit-learn's optimizer is made afresh by each (warm-start) fit: its first epoch
+    # runs at learning_rate_init, later ones at init / (t_ + 1) ** power_t.
+    X, y = _scaled(load_iris)
+    params = dict(hidden_layer_sizes=(8,), random_state=0, max_iter=3, solver="sgd",
+                  learning_rate="invscaling", learning_rate_init=0.1, momentum=0.0,
+                  warm_start=True)
+    ours, theirs = MLPClassifier(**params), SklearnClassifier(**params)
+    for model in (ours, theirs):
+        model.partial_fit(X, y, classes=[0, 1, 2])
+        model.fit(X, y)
+        model.fit(X, y)
+        model.partial_fit(X, y)
+    _assert_same_fit(ours, theirs)
+
+
+@pytest.mark.parametrize("n_class", [2, 10])
+def test_saturated_probabilities_cost_as_scikit_learns(n_class):
+    # Unscaled pixels and a large rate: probabilities reach 0 and 1, where scikit-learn's
+    # log-loss clips them to [eps, 1 - eps]; the reported losses must be its own.
+    X, y = load_digits(n_class=n_class, return_X_y=True)
+    params = dict(hidden_layer_sizes=(10,), random_state=4, solver="sgd",
+                  learning_rate_init=0.1, max_iter=3)
+    ours = MLPClassifier(**params).fit(X, y)
+    theirs = SklearnClassifier(**params).fit(X, y)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-9)

@@ -31,8 +31,8 @@ scikit-learn               lucidnet
                            schedule ``constant``, ``invscaling`` (with
                            ``power_t``, counting the samples seen, those of
                            earlier ``partial_fit`` calls and warm-start fits
-                           included; scikit-learn restarts a warm-start
-                           refit's first epoch at ``learning_rate_init``) or
+                           included; each fit's first epoch at
+                           ``learning_rate_init``, as scikit-learn's) or
                            ``plateau`` for ``"adaptive"``
                            (divide by 5 after ``n_iter_no_change`` epochs
                            without improvement)
@@ -91,8 +91,9 @@ from sklearn.utils.validation import (
 
 from . import optimizers, schedules, training
 from ._checks import as_float_dtype
+from .activations import Sigmoid, Softmax
 from .callbacks import Callback, EarlyStopping
-from .losses import SquaredError
+from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, Loss, SquaredError
 from .network import Network
 
 __all__ = ["MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]
@@ -281,10 +282,14 @@ class _BaseNeuralNet(BaseEstimator):
         X, y = self._validate_y(X, y, reset=first)
         if self.dtype is not None:
             dtype = as_float_dtype(self.dtype)
-        else:  # as scikit-learn: float32 data trains in float32, anything else in float64
-            dtype = X.dtype if first else self.network_.dtype
+        elif not first:
+            dtype = self.network_.dtype
+        else:  # as scikit-learn: float32 data trains in float32 (L-BFGS always in float64,
+            # SciPy's), anything else in float64
+            dtype = np.dtype(np.float64) if self.solver == "lbfgs" else X.dtype
         # One conversion to the training dtype, C-contiguous (or CSR): the trainer
         # slices rows.
+        data_dtype = X.dtype  # scikit-learn rounds its initial draws to it
         X = X.tocsr().astype(dtype, copy=False) if issparse(X) else np.ascontiguousarray(
             X, dtype=dtype)
         if not (first or incremental):
@@ -295,7 +300,7 @@ class _BaseNeuralNet(BaseEstimator):
         # in turn, so an int random_state makes every fit identical.
         random = sklearn_check_random_state(self.random_state)
         if first:
-            self._initialize(X.shape[1], Y.shape[1], dtype, random)
+            self._initialize(X.shape[1], Y.shape[1], dtype, random, data_dtype)
         elif Y.shape[1] != self.n_outputs_:
             raise ValueError(
                 f"y must have {self.n_outputs_} output(s) as in the previous call to fit; "
@@ -323,13 +328,14 @@ class _BaseNeuralNet(BaseEstimator):
             sample_weight = _check_sample_weight(sample_weight, X, dtype=dtype)
         return sample_weight
 
-    def _initialize(self, n_features: int, n_outputs: int, dtype: np.dtype, random) -> None:
+    def _initialize(self, n_features: int, n_outputs: int, dtype: np.dtype, random,
+                    data_dtype: np.dtype) -> None:
         output_activation, loss = self._output_layer()
         sizes = [n_features, *_hidden_sizes(self.hidden_layer_sizes), n_outputs]
         # Without an initializer: scikit-learn's MLP's own draws, first from the same
         # RandomState, so an int random_state starts both libraries at the same weights.
         initial = None if self.initializer else _sklearn_initial_parameters(
-            sizes, random, logistic=self.activation == "logistic", dtype=dtype,
+            sizes, random, logistic=self.activation == "logistic", dtype=data_dtype,
             use_bias=self.use_bias)
         try:
             self.network_ = Network(
@@ -490,15 +496,20 @@ class _BaseNeuralNet(BaseEstimator):
             # with the stopping rule's; the rate itself restarts at learning_rate_init.
             trainer.schedule.best, trainer.schedule.wait = carried["best"], carried["wait"]
         checkpoint_dir, resume = checkpoint
-        history = trainer.fit(
-            X,
-            Y,
-            epochs=self.max_iter,
-            sample_weight=weights,
-            validation_data=validation,
-            checkpoint_dir=checkpoint_dir,
-            resume=resume,
-        )
+        try:
+            history = trainer.fit(
+                X,
+                Y,
+                epochs=self.max_iter,
+                sample_weight=weights,
+                validation_data=validation,
+                checkpoint_dir=checkpoint_dir,
+                resume=resume,
+            )
+        except KeyboardInterrupt:
+            # As scikit-learn: keep the model as it is and record the epochs finished.
+            _warn_caller("Training interrupted by user.", UserWarning)
+            history = trainer.history
         logs = history.history
         epochs = logs.get("loss", [])
         self._record(epochs, X.shape[0])
@@ -767,6 +778,46 @@ class _TargetMeanSquaredError(SquaredError):
         return super().cost(A, Y, sample_weight) / self.n_targets
 
     cost_from_logits = cost
+
+
+def _clipped(A: np.ndarray) -> np.ndarray:
+    """Probabilities ``A`` clipped to ``[eps, 1 - eps]`` of their dtype, as scikit-learn's
+    log-losses clip them."""
+    eps = np.finfo(A.dtype).eps
+    return np.clip(A, eps, 1 - eps)
+
+
+class _ClippedCategoricalCrossEntropy(CategoricalCrossEntropy):
+    """Cross-entropy as scikit-learn's MLPClassifier reports it (probabilities clipped;
+    see :meth:`NeuralNetClassifier._training_loss`); the delta is the engine's."""
+
+    def per_example(self, A, Y):
+        return -(Y * np.log(_clipped(A))).sum(axis=1)
+
+    def cost(self, A, Y, sample_weight=None):
+        return Loss.cost(self, A, Y, sample_weight)
+
+    def cost_from_logits(self, Z, Y, sample_weight=None):
+        return self.cost(Softmax().forward(Z), Y, sample_weight)
+
+    def softmax_and_cost(self, Z, Y, sample_weight=None, out=None):
+        out = Softmax().forward(Z, out=out)
+        return self.cost(out, Y, sample_weight)
+
+
+class _ClippedBinaryCrossEntropy(BinaryCrossEntropy):
+    """Binary cross-entropy as scikit-learn's MLPClassifier reports it (see
+    :class:`_ClippedCategoricalCrossEntropy`)."""
+
+    def per_example(self, A, Y):
+        A = _clipped(A)
+        return -(Y * np.log(A) + (1.0 - Y) * np.log(1.0 - A)).sum(axis=1)
+
+    def cost(self, A, Y, sample_weight=None):
+        return Loss.cost(self, A, Y, sample_weight)
+
+    def cost_from_logits(self, Z, Y, sample_weight=None):
+        return self.cost(Sigmoid().forward(Z), Y, sample_weight)
 
 
 class _LayerArrays(list):
@@ -1194,6 +1245,15 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         if self._label_binarizer.y_type_ == "multiclass":
             return "softmax", "categorical_cross_entropy"
         return "sigmoid", "binary_cross_entropy"
+
+    def _training_loss(self, loss):
+        # scikit-learn's log-loss clips probabilities to [eps, 1 - eps] (so an example
+        # costs at most about 36 in float64); its steps use the unclipped A - Y.
+        if type(loss) is CategoricalCrossEntropy:
+            return _ClippedCategoricalCrossEntropy()
+        if type(loss) is BinaryCrossEntropy:
+            return _ClippedBinaryCrossEntropy()
+        return loss
 
     def _metric(self) -> str:
         return "accuracy"

@@ -171,7 +171,9 @@ class InverseScaling(Schedule):
     ``learning_rate="invscaling"``: ``t`` is one more than the rows trained on before
     the epoch (``samples_before`` plus those the Trainer reports through
     :meth:`samples_seen`), so epochs of different sizes (``partial_fit``) count as
-    what they are.  The scikit-learn estimators use it that way.
+    what they are, except that the schedule's first epoch runs at ``alpha_0``, as
+    scikit-learn's optimizer does when a (warm-start) fit creates it afresh and rescales
+    only after an epoch.  The scikit-learn estimators use it that way.
     """
 
     name = "invscaling"
@@ -189,7 +191,7 @@ class InverseScaling(Schedule):
 
     def rate(self, epoch):
         if self.params["per_sample"]:
-            t = self.params["samples_before"] + self.seen + 1
+            t = self.params["samples_before"] + self.seen + 1 if self.seen else 1
         else:
             t = epoch + 1
         return self.initial_rate / t ** self.params["power_t"]

@@ -357,7 +357,8 @@ class Trainer:
     weight_sums : bool, default False
         With sample weights, divide each batch's cost and L2 penalty by the batch's
         weight sum instead of its number of rows (scikit-learn's MLP convention: an
-        integer weight is then that row repeated within its batch).
+        integer weight is then that row repeated within its batch).  A batch whose
+        weights are all 0 is skipped (no step).
 
     Attributes
     ----------
@@ -653,6 +654,8 @@ class Trainer:
             l2 = self.l2
             if weights is not None and self.weight_sums:
                 weights, l2 = self._per_weight_sum(weights, size)
+                if weights is None:  # every weight 0: the batch holds no rows to learn
+                    continue
                 if fused is not None:
                     fused.l2 = l2
             if fused is not None:
@@ -675,12 +678,14 @@ class Trainer:
                     fused.resync()
         return total / batches.m
 
-    def _per_weight_sum(self, weights: np.ndarray, size: int) -> tuple[np.ndarray, float]:
+    def _per_weight_sum(self, weights: np.ndarray,
+                        size: int) -> tuple[np.ndarray | None, float]:
         """Weights (m,) and L2 strength rescaled so that the engine's division by the
-        ``size`` rows becomes one by the weights' sum (``weight_sums``)."""
+        ``size`` rows becomes one by the weights' sum (``weight_sums``); weights None
+        when they are all 0 (no rows to learn from)."""
         total = float(weights.sum(dtype=np.float64))
-        if not total > 0:  # all weights zero: nothing to rescale
-            return weights, self.l2
+        if not total > 0:
+            return None, self.l2
         factor = size / total
         return weights * weights.dtype.type(factor), self.l2 * factor
 
@@ -741,6 +746,8 @@ class Trainer:
         l2 = self.l2
         if sample_weight is not None and self.weight_sums:
             sample_weight, l2 = self._per_weight_sum(sample_weight, X.shape[0])
+            if sample_weight is None:
+                raise ValueError("sample_weight must have a positive sum; every weight is 0")
 
         def cost_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
             params[...] = theta
