@@ -59,7 +59,7 @@ def as_sparse_rows(value: Any, name: str, *, dtype: np.dtype, n_columns: int | N
             f"{name} must have {n_columns} columns (shape (m, {n_columns})); "
             f"got shape {value.shape}"
         )
-    # Duplicate entries need no summing: making rows dense adds them up.
+    # Duplicate entries need no summing: SciPy's products add each one in.
     matrix = value.tocsr().astype(dtype, copy=False)
     try:
         check_finite(matrix.data, name)
