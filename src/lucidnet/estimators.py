@@ -95,6 +95,7 @@ from .activations import Sigmoid, Softmax
 from .callbacks import Callback, EarlyStopping
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, Loss, SquaredError
 from .network import Network
+from .schedules import improves
 
 __all__ = ["MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]
 
@@ -515,7 +516,8 @@ class _BaseNeuralNet(BaseEstimator):
         self._record(epochs, X.shape[0])
         if not self.loss_curve_:  # lbfgs found the start already converged
             self.loss_ = self.best_loss_ = self.network_.cost(
-                X, Y, *_normalize_weights(weights, self.alpha))
+                X, Y, *(training.per_weight_sum(weights, self.alpha) if weights is not None
+                        else (None, self.alpha)))
         if stopper is not None:
             self._stopping_state = (monitor, stopper.state_dict())
         if validation is not None:
@@ -598,7 +600,7 @@ class _BaseNeuralNet(BaseEstimator):
         state = (dict(earlier[1]) if earlier is not None and earlier[0] == "loss"
                  else {"best": None, "best_epoch": None, "wait": 0, "arrays": {}})
         best = state["best"]
-        if best is None or not loss > best - self.tol:
+        if best is None or improves(loss, best, self.tol, at_least=True):
             state["wait"] = 0
         else:
             state["wait"] += 1
@@ -876,8 +878,6 @@ class _CarriedStopping(EarlyStopping):
     """:class:`EarlyStopping` starting from an earlier fit's state (``carried``, from
     :meth:`state_dict`): the count of epochs without improvement, the best value and
     the best weights, as scikit-learn's MLP keeps them across warm-start fits."""
-
-    changes_parameters = False  # as EarlyStopping: only at the end, to the kept weights
 
     def __init__(self, *args: Any, carried: dict | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -1590,22 +1590,6 @@ def _check_weight_sum(weights: np.ndarray | None) -> None:
         total = float(weights.sum(dtype=np.float64))
         if not total > 0:
             raise ValueError(f"sample_weight must have a positive sum; got sum {total}")
-
-
-def _normalize_weights(weights: np.ndarray | None, alpha: float) -> tuple[np.ndarray | None, float]:
-    """Weights and L2 strength that make the engine's cost over all rows scikit-learn's.
-
-    The engine averages over rows, ``(1/m) sum w_i L_i + alpha/(2m) ||W||^2``;
-    scikit-learn divides by the weights' sum ``S`` instead, so that a weight of 2
-    equals a repeated row and a weight of 0 a dropped one.  Scaling the weights and
-    ``alpha`` by ``m / S`` turns the first into the second.  (Training does the same
-    per batch: the trainer's ``weight_sums``.)
-    """
-    if weights is None:
-        return None, alpha
-    _check_weight_sum(weights)
-    factor = len(weights) / float(weights.sum(dtype=np.float64))
-    return weights * weights.dtype.type(factor), alpha * factor
 
 
 def _export_stopping_state(stopping: tuple[str, dict] | None) -> dict | None:

@@ -653,7 +653,7 @@ class Trainer:
             workspace = network.workspace(size)
             l2 = self.l2
             if weights is not None and self.weight_sums:
-                weights, l2 = self._per_weight_sum(weights, size)
+                weights, l2 = per_weight_sum(weights, self.l2)
                 if weights is None:  # every weight 0: the batch holds no rows to learn
                     continue
                 if fused is not None:
@@ -677,17 +677,6 @@ class Trainer:
                 if resync_each_batch:  # a callback may have changed the parameters
                     fused.resync()
         return total / batches.m
-
-    def _per_weight_sum(self, weights: np.ndarray,
-                        size: int) -> tuple[np.ndarray | None, float]:
-        """Weights (m,) and L2 strength rescaled so that the engine's division by the
-        ``size`` rows becomes one by the weights' sum (``weight_sums``); weights None
-        when they are all 0 (no rows to learn from)."""
-        total = float(weights.sum(dtype=np.float64))
-        if not total > 0:
-            return None, self.l2
-        factor = size / total
-        return weights * weights.dtype.type(factor), self.l2 * factor
 
     def _step(self, X, Y, weights, workspace, epoch: int, batch: int,
               l2: float) -> tuple[float, bool]:
@@ -745,7 +734,7 @@ class Trainer:
         params, workspace = network.params, network.workspace(X.shape[0])
         l2 = self.l2
         if sample_weight is not None and self.weight_sums:
-            sample_weight, l2 = self._per_weight_sum(sample_weight, X.shape[0])
+            sample_weight, l2 = per_weight_sum(sample_weight, self.l2)
             if sample_weight is None:
                 raise ValueError("sample_weight must have a positive sum; every weight is 0")
 
@@ -980,6 +969,17 @@ class Trainer:
             f"Trainer({self.optimizer!r}, schedule={self.schedule.name!r}, "
             f"batch_size={self.batch_size}, epochs done={self.history.epochs})"
         )
+
+
+def per_weight_sum(weights: np.ndarray, l2: float) -> tuple[np.ndarray | None, float]:
+    """Weights (m,) and L2 strength rescaled by ``m / sum(weights)``, so that the
+    engine's division by the ``m`` rows becomes one by the weights' sum (scikit-learn's
+    convention; the Trainer's ``weight_sums``); weights None when they are all 0."""
+    total = float(weights.sum(dtype=np.float64))
+    if not total > 0:
+        return None, l2
+    factor = len(weights) / total
+    return weights * weights.dtype.type(factor), l2 * factor
 
 
 def _split_rows(
