@@ -92,6 +92,10 @@ def test_predict_hand_worked():
     w, b = np.array([[1.0], [-1.0]]), 0.5
     X = np.array([[0.0, 2.0, -1.0], [1.0, 1.0, 0.0]])  # w.X + b = -0.5, 1.5, -0.5
     np.testing.assert_array_equal(logistic.predict(w, b, X), [[0.0, 1.0, 0.0]])
+    # The lesson's predict reshapes w to (dim, 1): a vector w gives the same.
+    np.testing.assert_array_equal(logistic.predict(w.ravel(), b, X), [[0.0, 1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"X must have 3 rows; got shape \(2, 3\)"):
+        logistic.predict(np.ones(3), b, X)
 
 
 def test_model_on_breast_cancer_equals_the_engine(capsys):

@@ -149,6 +149,18 @@ def test_nn_model_follows_the_engines_gradient_descent_from_seed_3(capsys):
     np.testing.assert_allclose(printed, [costs[0], costs[1000]], rtol=1e-6)
 
 
+def test_first_edition_seeding_reproduces_its_published_flower_costs(capsys):
+    """The lesson's first edition seeded 2 inside initialize_parameters (overriding
+    nn_model's 3); its notebook prints these costs on the flower data."""
+    from lucidnet.datasets import load_planar_dataset
+
+    X, Y = load_planar_dataset()
+    shallow.nn_model(X, Y, 4, num_iterations=7001, print_cost=True, init_seed=2)
+    printed = [line.split(": ")[1] for line in capsys.readouterr().out.splitlines()]
+    assert printed == ["0.693048", "0.288083", "0.254385", "0.233864", "0.226792",
+                       "0.222644", "0.219731", "0.217504"]
+
+
 def test_update_parameters_hand_worked():
     p = {"W1": np.array([[1.0]]), "b1": np.array([[0.0]]),
          "W2": np.array([[2.0]]), "b2": np.array([[1.0]])}

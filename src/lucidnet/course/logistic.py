@@ -140,7 +140,14 @@ def optimize(
 
 
 def predict(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
-    """0/1 predictions (floats) ``sigmoid(w^T X + b) > 0.5`` of shape (1, m)."""
+    """0/1 predictions (floats) ``sigmoid(w^T X + b) > 0.5`` of shape (1, m).
+
+    ``w`` may also be a vector of shape (dim,): the lesson's ``predict`` reshapes it to
+    (dim, 1) first.
+    """
+    w = np.asarray(w)
+    if w.ndim == 1:
+        w = w.reshape(-1, 1)
     w, b_col, X = _check_w_b(w, b, X)
     A, _ = deep.linear_activation_forward(X, w.T, b_col, "sigmoid")
     return (A > 0.5).astype(np.float64)
