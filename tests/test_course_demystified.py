@@ -140,7 +140,83 @@ def test_wrong_inputs_are_clear_errors(hours):
         N.W1 = np.zeros((3, 2))
     with pytest.raises(ValueError, match="Lambda must be None or a non-negative number; got -1"):
         Neural_Network(Lambda=-1)
-    with pytest.raises(TypeError, match="N must be a Neural_Network; got list"):
+    with pytest.raises(TypeError, match=r"N must be a Neural_Network \(or have its methods "
+                       r"getParams, setParams, costFunction, computeGradients\); got list"):
         trainer([])
+    with pytest.raises(ValueError, match="maxiter must be a positive int; got -1"):
+        trainer(N).train(X, y, maxiter=-1)
     with pytest.raises(ValueError, match="testX and testY must be given together"):
         trainer(N).train(X, y, X)
+
+
+@pytest.mark.parametrize("first, then", [(None, 1e-4), (1e-4, None), (0.0, 0.5)])
+def test_setting_Lambda_switches_to_that_cost(hours, first, then):
+    """Part 7 sets Lambda on an existing network: the cost and gradient must follow."""
+    X, y = hours
+    np.random.seed(3)
+    N = Neural_Network(first)
+    N.Lambda = then
+    J, dJdW1, dJdW2 = _tutorial(N.W1.copy(), N.W2.copy(), X, y, then)
+    assert N.costFunction(X, y) == pytest.approx(J, rel=1e-12)
+    g1, g2 = N.costFunctionPrime(X, y)
+    np.testing.assert_allclose(g1, dJdW1, rtol=1e-10)
+    np.testing.assert_allclose(g2, dJdW2, rtol=1e-10)
+    with pytest.raises(ValueError, match="Lambda must be None or a non-negative number"):
+        N.Lambda = -0.1
+    assert N.Lambda == then
+
+
+class _L1Network(Neural_Network):
+    """A user's edit in part 7's way: a term added to costFunction and costFunctionPrime."""
+
+    def costFunction(self, X, y):
+        return super().costFunction(X, y) + 0.3 * (np.abs(self.W1).sum() + np.abs(self.W2).sum())
+
+    def costFunctionPrime(self, X, y):
+        dJdW1, dJdW2 = super().costFunctionPrime(X, y)
+        return dJdW1 + 0.3 * np.sign(self.W1), dJdW2 + 0.3 * np.sign(self.W2)
+
+
+def test_numerical_gradient_differentiates_the_networks_own_cost(hours):
+    X, y = hours
+    np.random.seed(4)
+    N = _L1Network(1e-4)
+    numgrad = computeNumericalGradient(N, X, y)
+    grad = N.computeGradients(X, y)
+    assert np.linalg.norm(grad - numgrad) / np.linalg.norm(grad + numgrad) < 1e-8
+
+
+class _Plain:
+    """The tutorial's own class shape (not a lucidnet Neural_Network): W1 (2, 3), W2 (3, 1)."""
+
+    def __init__(self, W1, W2):
+        self.W1, self.W2 = W1.copy(), W2.copy()
+
+    def getParams(self):
+        return np.concatenate((self.W1.ravel(), self.W2.ravel()))
+
+    def setParams(self, params):
+        self.W1 = np.reshape(params[:6], (2, 3))
+        self.W2 = np.reshape(params[6:], (3, 1))
+
+    def costFunction(self, X, y):
+        return float(_tutorial(self.W1, self.W2, X, y)[0])
+
+    def computeGradients(self, X, y):
+        _, dJdW1, dJdW2 = _tutorial(self.W1, self.W2, X, y)
+        return np.concatenate((dJdW1.ravel(), dJdW2.ravel()))
+
+
+def test_trainer_and_numerical_gradient_take_any_network_with_the_tutorials_methods(hours):
+    X, y = hours
+    np.random.seed(2)
+    N = Neural_Network()
+    plain = _Plain(N.W1, N.W2)
+    np.testing.assert_allclose(computeNumericalGradient(plain, X, y),
+                               computeNumericalGradient(N, X, y), rtol=1e-9, atol=1e-12)
+    T_plain, T = trainer(plain), trainer(N)
+    T_plain.train(trainX=X, trainY=y)
+    T.train(X, y)
+    assert T_plain.optimizationResults.nit == T.optimizationResults.nit
+    # Rounding differences grow through BFGS's iterations; the path stays the same.
+    np.testing.assert_allclose(T_plain.J, T.J, rtol=1e-6, atol=1e-10)

@@ -17,14 +17,14 @@ per layer) so that both passes see the same dropped units.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .network import Network
 
-__all__ = ["gradcheck", "GradCheckResult", "relative_difference"]
+__all__ = ["gradcheck", "GradCheckResult", "central_differences", "relative_difference"]
 
 
 def relative_difference(a: np.ndarray, b: np.ndarray) -> float:
@@ -94,6 +94,34 @@ class GradCheckResult:
         return "\n".join(lines)
 
 
+def central_differences(cost: Callable[[], float], theta: np.ndarray,
+                        epsilon: float) -> np.ndarray:
+    """``(J(theta + eps e_i) - J(theta - eps e_i)) / (2 eps)`` for every entry ``i``.
+
+    Parameters
+    ----------
+    cost : callable
+        ``cost()`` is ``J`` at the current values of ``theta``.
+    theta : ndarray of shape (n,)
+        Moved in place, one entry at a time, and left as it was.
+    epsilon : float
+
+    Returns
+    -------
+    ndarray of shape (n,), float64
+    """
+    numeric = np.empty(theta.shape, np.float64)
+    for i in range(theta.size):
+        saved = theta[i]
+        theta[i] = saved + epsilon
+        plus = cost()
+        theta[i] = saved - epsilon
+        minus = cost()
+        theta[i] = saved
+        numeric[i] = (plus - minus) / (2.0 * epsilon)
+    return numeric
+
+
 def gradcheck(
     network: Network,
     X: np.ndarray,
@@ -139,16 +167,7 @@ def gradcheck(
         _, caches = net.forward(X, training=training, masks=masks)
         return net.cost_of_output(caches[-1], Y, sample_weight, l2)
 
-    numeric = np.empty_like(analytic)
-    theta = net.params
-    for i in range(theta.size):
-        saved = theta[i]
-        theta[i] = saved + epsilon
-        plus = cost()
-        theta[i] = saved - epsilon
-        minus = cost()
-        theta[i] = saved
-        numeric[i] = (plus - minus) / (2.0 * epsilon)
+    numeric = central_differences(cost, net.params, epsilon)
 
     per_parameter = {}
     located = []

@@ -112,6 +112,7 @@ class Network:
     ----------
     layers : list of Dense
     loss : Loss
+        Assignable (a name or a Loss): the output delta is fused again or not.
     params : ndarray of shape (n_params,)
         Every ``W[l]`` and ``b[l]``, flattened in layer order: W1, b1, W2, b2, ...
     grads : ndarray of shape (n_params,)
@@ -180,8 +181,18 @@ class Network:
         self.params = np.zeros(sum(layer.n_params for layer in layers), self.dtype)
         self.grads = np.zeros_like(self.params)
         self._bind_views()
-        self._fused = losses.is_fused(layers[-1].activation.name, loss)
         self._workspaces: dict[int, Workspace] = {}
+
+    @property
+    def loss(self) -> Loss:
+        """The cost the network minimizes."""
+        return self._loss
+
+    @loss.setter
+    def loss(self, loss: str | Loss) -> None:
+        # Whether the output delta is fused depends on the loss: decided again here.
+        self._loss = losses.get(loss)
+        self._fused = losses.is_fused(self.layers[-1].activation.name, self._loss)
 
     def _bind_views(self) -> None:
         """Point every layer's W, b, dW, db at its slice of the flat buffers."""

@@ -5,8 +5,10 @@ and ``trainer`` unchanged, on NumPy 2, with the engine doing the work.  The
 network is a :class:`lucidnet.Network` ``[2, 3, 1]`` with sigmoid everywhere and no
 biases; its cost is the engine's ``sum_squared_error`` (or ``squared_error`` plus the
 engine's L2 term in the regularized form), its gradient is the engine's backward
-pass, and the numerical gradient is :func:`lucidnet.gradcheck`'s.  It is not a
-regression library: use :class:`lucidnet.Network` for real work.
+pass, and the numerical gradient is :func:`lucidnet.gradcheck`'s central differences
+of the network's own ``costFunction`` (so a subclass that changes the cost, as part 7
+does, is checked against its change).  It is not a regression library: use
+:class:`lucidnet.Network` for real work.
 
 Layout.  Rows are examples, as in the tutorial and the engine: ``X`` of shape
 ``(m, inputLayerSize)``, ``y`` of shape ``(m, outputLayerSize)``.  The tutorial's
@@ -25,7 +27,10 @@ Names, mapped to the tutorial's notation::
 
 Fixes against the published code: ``costFunction`` returns a Python float (the
 tutorial's ``0.5*sum(...)`` is a one-element array that NumPy 2 refuses to store in
-a gradient vector), and ``trainer`` does not print SciPy's report.
+a gradient vector), and ``trainer`` does not print SciPy's report.  One difference:
+``W1`` and ``W2`` are views of the engine network's weights, so ``setParams`` writes
+into the same arrays where the tutorial binds new ones; keep a ``.copy()`` of ``W1``
+to compare it before and after.
 
 Randomness.  The tutorial draws ``W1`` then ``W2`` with ``np.random.randn`` from
 NumPy's *global* generator; this module mirrors that on purpose, so
@@ -40,7 +45,7 @@ import numpy as np
 
 from .. import activations
 from .._checks import as_matrix
-from ..gradcheck import gradcheck
+from ..gradcheck import central_differences
 from ..network import Network
 
 __all__ = ["Neural_Network", "computeNumericalGradient", "trainer"]
@@ -78,25 +83,35 @@ class Neural_Network:
         hiddenLayerSize: int = 3,
         outputLayerSize: int = 1,
     ) -> None:
-        if Lambda is not None and (
-            isinstance(Lambda, bool) or not isinstance(Lambda, (int, float, np.number))
-            or not Lambda >= 0
-        ):
-            raise ValueError(f"Lambda must be None or a non-negative number; got {Lambda!r}")
-        self.Lambda = Lambda
         self.network = Network(
             [inputLayerSize, hiddenLayerSize, outputLayerSize],
             activation="sigmoid",
             output_activation="sigmoid",
-            loss="sum_squared_error" if Lambda is None else "squared_error",
+            loss="sum_squared_error",
             use_bias=False,
         )
+        self.Lambda = Lambda
         self.inputLayerSize = inputLayerSize
         self.hiddenLayerSize = hiddenLayerSize
         self.outputLayerSize = outputLayerSize
         # The tutorial's draws, in its order, from the global generator (module docstring).
         self.W1 = np.random.randn(inputLayerSize, hiddenLayerSize)
         self.W2 = np.random.randn(hiddenLayerSize, outputLayerSize)
+
+    @property
+    def Lambda(self) -> float | None:
+        """The penalty; setting it (None or a number) switches between the two costs."""
+        return self._Lambda
+
+    @Lambda.setter
+    def Lambda(self, Lambda: float | None) -> None:
+        if Lambda is not None and (
+            isinstance(Lambda, bool) or not isinstance(Lambda, (int, float, np.number))
+            or not Lambda >= 0
+        ):
+            raise ValueError(f"Lambda must be None or a non-negative number; got {Lambda!r}")
+        self._Lambda = Lambda
+        self.network.loss = "sum_squared_error" if Lambda is None else "squared_error"
 
     # The tutorial's weights are transposed views of the engine's W[l].
     @property
@@ -184,21 +199,49 @@ class Neural_Network:
         dJdW1, dJdW2 = self.costFunctionPrime(X, y)
         return np.concatenate((dJdW1.ravel(), dJdW2.ravel()))
 
-    def _to_tutorial_order(self, flat: np.ndarray) -> np.ndarray:
-        """An engine-ordered vector (W1^T, W2^T row-major) in the tutorial's order."""
-        slices = self.network.parameter_slices()
-        return np.concatenate([flat[part].reshape(shape).T.ravel() for _, part, shape in slices])
+
+
+#: The methods :func:`computeNumericalGradient` and :class:`trainer` call on a network.
+_TUTORIAL_METHODS = ("getParams", "setParams", "costFunction", "computeGradients")
+
+
+def _check_tutorial_network(N: Any) -> None:
+    missing = [name for name in _TUTORIAL_METHODS if not callable(getattr(N, name, None))]
+    if missing:
+        raise TypeError(
+            f"N must be a Neural_Network (or have its methods {', '.join(_TUTORIAL_METHODS)}); "
+            f"got {type(N).__name__} without {', '.join(missing)}"
+        )
+
+
+def _tutorial_data(N: Any, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``X`` (m, n) and ``y`` (m, k) checked: by ``N``'s network when it has one."""
+    if isinstance(N, Neural_Network):
+        return N._data(X, y)
+    X = as_matrix(X, "X", dtype=np.float64)
+    return X, as_matrix(y, "y", dtype=np.float64, n_rows=len(X), allow_vector=True)
 
 
 def computeNumericalGradient(N: Neural_Network, X: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Central differences ``(J(p + e) - J(p - e)) / 2e`` with ``e = 1e-4``, as the tutorial.
 
-    Computed by :func:`lucidnet.gradcheck` on ``N``'s network (which it leaves
-    unchanged) and returned in :meth:`Neural_Network.getParams`'s order.
+    ``J`` is ``N.costFunction(X, y)`` at ``N.setParams(p)``, ``p`` moved one entry of
+    :meth:`Neural_Network.getParams` at a time (:func:`lucidnet.gradcheck.central_differences`);
+    ``N`` ends with its parameters as they were.  Returned in ``getParams``'s order.
     """
-    X, y = N._data(X, y)
-    result = gradcheck(N.network, X, y, epsilon=1e-4, l2=N._l2(len(X)))
-    return N._to_tutorial_order(result.numeric)
+    _check_tutorial_network(N)
+    X, y = _tutorial_data(N, X, y)
+    initial = np.array(N.getParams(), dtype=np.float64)
+    params = initial.copy()
+
+    def cost() -> float:
+        N.setParams(params)
+        return N.costFunction(X, y)
+
+    try:
+        return central_differences(cost, params, 1e-4)
+    finally:
+        N.setParams(initial)
 
 
 class trainer:
@@ -207,6 +250,8 @@ class trainer:
     Parameters
     ----------
     N : Neural_Network
+        Or any object with its methods getParams, setParams, costFunction and
+        computeGradients (the tutorial's trainer takes any such network).
 
     Attributes
     ----------
@@ -218,8 +263,7 @@ class trainer:
     """
 
     def __init__(self, N: Neural_Network) -> None:
-        if not isinstance(N, Neural_Network):
-            raise TypeError(f"N must be a Neural_Network; got {type(N).__name__}")
+        _check_tutorial_network(N)
         self.N = N
 
     def callbackF(self, params: np.ndarray) -> None:
@@ -238,8 +282,8 @@ class trainer:
 
     def train(
         self,
-        X: np.ndarray,
-        y: np.ndarray,
+        trainX: np.ndarray,
+        trainY: np.ndarray,
         testX: np.ndarray | None = None,
         testY: np.ndarray | None = None,
         *,
@@ -249,16 +293,22 @@ class trainer:
 
         Parameters
         ----------
-        X : ndarray of shape (m, inputLayerSize)
-        y : ndarray of shape (m, outputLayerSize)
+        trainX : ndarray of shape (m, inputLayerSize)
+            (part 6 calls it ``X``; the names are part 7's).
+        trainY : ndarray of shape (m, outputLayerSize)
         testX, testY : optional test data, whose cost is recorded in ``testJ``.
+        maxiter : int, default 200 (keyword only)
         """
         from scipy import optimize  # imported here: scipy stays out of `import lucidnet`
 
-        self.X, self.y = self.N._data(X, y)
+        if isinstance(maxiter, bool) or not isinstance(maxiter, (int, np.integer)) or maxiter < 1:
+            raise ValueError(f"maxiter must be a positive int; got {maxiter!r}")
+        self.X, self.y = _tutorial_data(self.N, trainX, trainY)
         if (testX is None) != (testY is None):
             raise ValueError("testX and testY must be given together; got only one of them")
-        self.testX, self.testY = (None, None) if testX is None else self.N._data(testX, testY)
+        self.testX, self.testY = (
+            (None, None) if testX is None else _tutorial_data(self.N, testX, testY)
+        )
         self.J: list[float] = []
         self.testJ: list[float] = []
         params0 = self.N.getParams()
