@@ -925,6 +925,16 @@ def test_the_loss_plot_gets_the_validation_cost(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     curves = seen["curves"]
     assert len(curves["loss"]) == len(curves["val_loss"]) == 4
+    # Without early stopping the CLI's own validation rows are scored every epoch: the
+    # last epoch's accuracy is the report's, computed by the evaluation (another path).
+    result = CliRunner().invoke(cli.cli, ["train", "--dataset", "iris", "--epochs", "5", "-q",
+                                          "--no-early-stopping", "--json",
+                                          "--plot", str(tmp_path / "plots")])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    curves = seen["curves"]
+    assert len(curves["loss"]) == len(curves["val_loss"]) == 5
+    assert curves["val_accuracy"][-1] == pytest.approx(report["metrics"]["validation"]["accuracy"])
 
 
 def test_test_size_with_a_data_file_is_a_usage_error(cancer_csv: Path) -> None:

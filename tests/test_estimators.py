@@ -969,3 +969,49 @@ def test_a_batch_of_zero_weights_is_skipped(iris):
     skipped = NeuralNetClassifier(**params).fit(X, y, sample_weight=weights)
     without = NeuralNetClassifier(**params).fit(X[50:], y[50:])
     np.testing.assert_allclose(skipped.coefs_[0], without.coefs_[0], rtol=0, atol=1e-12)
+
+
+def test_validation_data_is_scored_every_epoch_and_never_steers(iris):
+    X, y = iris
+    X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.3, random_state=0,
+                                                  stratify=y)
+    params = dict(hidden_layer_sizes=(8,), max_iter=15, random_state=0)
+    plain = NeuralNetClassifier(**params).fit(X_fit, y_fit)
+    watched = NeuralNetClassifier(**params).fit(X_fit, y_fit, validation_data=(X_val, y_val))
+    np.testing.assert_array_equal(watched.loss_curve_, plain.loss_curve_)
+    assert watched.best_loss_ == plain.best_loss_ and plain.validation_scores_ is None
+    assert len(watched.validation_scores_) == 15
+    # The last epoch's score is the fitted model's, computed by scikit-learn's metric.
+    assert watched.validation_scores_[-1] == pytest.approx(
+        accuracy_score(y_val, watched.predict(X_val)))
+    assert watched.best_validation_score_ == max(watched.validation_scores_)
+
+    # With early stopping the given rows replace the validation_fraction split: the
+    # kept (best) weights score the best validation score on them.
+    stopped = NeuralNetClassifier(hidden_layer_sizes=(8,), max_iter=300, random_state=0,
+                                  early_stopping=True, n_iter_no_change=5)
+    stopped.fit(X_fit, y_fit, validation_data=(X_val, y_val))
+    assert stopped.n_iter_ < 300
+    assert stopped.best_validation_score_ == pytest.approx(stopped.score(X_val, y_val))
+    assert len(stopped.loss_curve_) == len(stopped.validation_scores_)
+
+
+def test_regressor_validation_data_scores_r2():
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    y = (y - y.mean()) / y.std()
+    reg = NeuralNetRegressor(hidden_layer_sizes=(16,), max_iter=10, random_state=0)
+    reg.fit(X[:300], y[:300], validation_data=(X[300:], y[300:]))
+    assert reg.validation_scores_[-1] == pytest.approx(reg.score(X[300:], y[300:]))
+
+
+def test_bad_validation_data_is_named():
+    X, y = load_iris(return_X_y=True)
+    clf = NeuralNetClassifier(max_iter=2)
+    with pytest.raises(ValueError, match=r"validation_data must be a pair \(X_val, y_val\)"):
+        clf.fit(X, y, validation_data=X)
+    with pytest.raises(ValueError, match="validation_data: X has 2 features, but"):
+        clf.fit(X, y, validation_data=(X[:, :2], y))
+    with pytest.raises(ValueError, match=r"validation_data: y holds labels not among the "
+                                         r"classes: \[7\]"):
+        clf.fit(X, y, validation_data=(X[:5], np.full(5, 7)))

@@ -797,16 +797,25 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                         "values this close to float64's limit cannot be standardized",
                         raw=data.X, header=data.header)
     X_fit = X if mean is None else (X - mean) / scale
+    # The CLI's own validation rows (without early stopping) are scored every epoch,
+    # for the report and the validation curves of --plot; they never steer training.
+    X_val, y_val = held_out.get("validation", (None, None))
+    if X_val is not None and mean is not None:
+        X_val = (X_val - mean) / scale
     if classify or not options["standardize"]:
-        converged, train_seconds = _fit(estimator, X_fit, y, options)
+        converged, train_seconds = _fit(estimator, X_fit, y, options, (X_val, y_val))
     else:
         # Train on a standardized target (a price of 1e5 would need a huge output bias
         # and learning rate otherwise), then fold the inverse scaling into the output
         # layer, so the saved model predicts in the target's own units.
         y_mean, y_scale = standardization(np.asarray(y, dtype=np.float64).reshape(len(y), -1))
+
+        def scaled(target):
+            return ((target.reshape(len(target), -1) - y_mean) / y_scale).reshape(target.shape)
+
         converged, train_seconds = _fit(
-            estimator, X_fit, ((y.reshape(len(y), -1) - y_mean) / y_scale).reshape(y.shape),
-            options,
+            estimator, X_fit, scaled(y), options,
+            (X_val, None if y_val is None else scaled(y_val)),
         )
         unscale_output_layer(estimator.network_, y_mean, y_scale)
 
@@ -921,14 +930,18 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
 
 
 def _fit(
-    estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any]
+    estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any],
+    validation: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
 ) -> tuple[bool, float]:
-    """Fit; return whether training converged before --epochs, and the fit's seconds."""
+    """Fit (``validation``: rows to score every epoch, or ``(None, None)``); return
+    whether training converged before --epochs, and the fit's seconds."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
 
     fit_params = _checkpoint_params(options)
+    if validation[0] is not None:
+        fit_params["validation_data"] = validation
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         start = time.perf_counter()

@@ -274,7 +274,8 @@ class _BaseNeuralNet(BaseEstimator):
 
     # ------------------------------------------------------------------ fitting
     def _fit(
-        self, X, y, sample_weight, *, incremental: bool, classes=None, checkpoint=(None, False)
+        self, X, y, sample_weight, *, incremental: bool, classes=None, checkpoint=(None, False),
+        validation_data=None,
     ):
         if incremental and self.early_stopping:
             # As scikit-learn: one epoch per call leaves nothing to stop.
@@ -297,6 +298,8 @@ class _BaseNeuralNet(BaseEstimator):
             self._check_warm_start_targets(y)
         Y = np.ascontiguousarray(self._encode_targets(y, first=first, classes=classes), dtype)
         weights = self._sample_weights(X, y, sample_weight, dtype)
+        if validation_data is not None:
+            validation_data = self._validation_arrays(validation_data, dtype)
         # One RandomState per call: initial weights, split and shuffling draw from it
         # in turn, so an int random_state makes every fit identical.
         random = sklearn_check_random_state(self.random_state)
@@ -313,10 +316,28 @@ class _BaseNeuralNet(BaseEstimator):
             if incremental:
                 self._partial_epoch(X, Y, weights, random)
             else:
-                self._fit_epochs(X, Y, y, weights, random, checkpoint)
+                self._fit_epochs(X, Y, y, weights, random, checkpoint, validation_data)
         finally:
             network.loss = loss
         return self
+
+    def _validation_arrays(self, validation_data, dtype) -> tuple[Any, np.ndarray]:
+        """``(X_val, y_val)`` checked and encoded as the training data: ``(X, Y)``."""
+        try:
+            X_val, y_val = validation_data
+        except (TypeError, ValueError):
+            raise ValueError(
+                "validation_data must be a pair (X_val, y_val); got "
+                f"{type(validation_data).__name__}"
+            ) from None
+        try:
+            X_val, y_val = self._validate_y(X_val, y_val, reset=False)
+            Y_val = self._encode_targets(y_val, first=False)
+        except ValueError as exc:
+            raise ValueError(f"validation_data: {exc}") from None
+        X_val = X_val.tocsr().astype(dtype, copy=False) if issparse(X_val) else (
+            np.ascontiguousarray(X_val, dtype=dtype))
+        return X_val, np.ascontiguousarray(Y_val, dtype)
 
     def _training_loss(self, loss):
         """The loss the network trains with in this estimator (the network's own, but
@@ -461,8 +482,9 @@ class _BaseNeuralNet(BaseEstimator):
         """The log name of the per-epoch validation score (accuracy, or R^2)."""
         return f"val_{self._metric()}"
 
-    def _fit_epochs(self, X, Y, y, weights, random, checkpoint) -> None:
-        """Run up to ``max_iter`` epochs with scikit-learn's stopping rule."""
+    def _fit_epochs(self, X, Y, y, weights, random, checkpoint, validation_data) -> None:
+        """Run up to ``max_iter`` epochs with scikit-learn's stopping rule (watching
+        ``validation_data``, an encoded ``(X_val, Y_val)``, when given)."""
         stepwise = _is_stepwise(self)
         stopper = None
         # As scikit-learn, a warm-start refit goes on with the earlier fits' count of
@@ -481,8 +503,8 @@ class _BaseNeuralNet(BaseEstimator):
                 best_on_any_gain=True,
                 carried=carried,
             )
-        validation = None
-        if self.early_stopping and stepwise:
+        validation = validation_data
+        if validation is None and self.early_stopping and stepwise:
             X, Y, weights, validation = self._split_validation(X, Y, y, weights, random)
         _check_weight_sum(weights)
         l2 = self.alpha  # divided by each batch's weight sum (the trainer's weight_sums)
@@ -525,7 +547,9 @@ class _BaseNeuralNet(BaseEstimator):
             continuing = carried is not None and self.validation_scores_ is not None
             earlier_best = self.best_validation_score_ if continuing else None
             self.validation_scores_ = (self.validation_scores_ if continuing else []) + scores
-            kept = history.best_epoch  # None: no epoch of this call beat the earlier best
+            # None: no epoch of this call beat the earlier best, or (validation_data
+            # without early stopping) no epoch's weights were kept: the best score seen.
+            kept = history.best_epoch if self.early_stopping else None
             # The score of the epoch whose weights were kept: the best score, or, when the
             # validation loss chose the epoch, that epoch's score.
             if kept is not None:
@@ -534,7 +558,8 @@ class _BaseNeuralNet(BaseEstimator):
                 self.best_validation_score_ = earlier_best
             else:
                 self.best_validation_score_ = max(self.validation_scores_)
-            self.best_loss_ = None
+            if self.early_stopping:  # as scikit-learn: the stopping rule watched validation
+                self.best_loss_ = None
         status, message = getattr(trainer, "lbfgs_status", (0, ""))
         # scikit-learn's own warning texts, which code filters by message.
         if status != 0:  # lbfgs ran into max_iter or max_fun
@@ -1009,11 +1034,12 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         Training loss (penalty included) of each epoch.
     best_loss_ : float or None
     validation_scores_ : list of float or None
-        Validation accuracy of each epoch with ``early_stopping``.
+        Validation accuracy of each epoch with ``early_stopping`` or ``validation_data``.
     best_validation_score_ : float or None
         The validation score of the epoch whose weights were kept: the best one
         (scikit-learn's rule), or with ``early_stopping_monitor="loss"`` the score at the
-        lowest validation loss.
+        lowest validation loss; with ``validation_data`` and no early stopping (the
+        last epoch's weights kept), the best score of any epoch.
     n_iter_ : int
     t_ : int
         Training examples seen.
@@ -1100,7 +1126,8 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         self.class_weight = class_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, *, checkpoint_dir=None, resume=False):
+    def fit(self, X, y, sample_weight=None, *, checkpoint_dir=None, resume=False,
+            validation_data=None):
         """Train on ``X`` of shape (n_samples, n_features) and labels ``y``.
 
         Parameters
@@ -1115,13 +1142,19 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         resume : bool, default False
             Continue from ``checkpoint_dir``'s checkpoint (same data and parameters):
             the run ends exactly where the uninterrupted one would have.
+        validation_data : (X_val, y_val), optional
+            Rows scored after every epoch (or L-BFGS iteration) into
+            ``validation_scores_`` and the training history's ``val_loss``; with
+            ``early_stopping``, watched instead of a ``validation_fraction`` split.
+            They never change the steps taken.
 
         Returns
         -------
         self
         """
         return self._fit(
-            X, y, sample_weight, incremental=False, checkpoint=(checkpoint_dir, resume)
+            X, y, sample_weight, incremental=False, checkpoint=(checkpoint_dir, resume),
+            validation_data=validation_data,
         )
 
     @available_if(_is_stepwise)
@@ -1330,7 +1363,8 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
     Attributes
     ----------
     network_, n_features_in_, feature_names_in_, n_outputs_, out_activation_, loss_,
-    loss_curve_, best_loss_, validation_scores_ (R^2 per epoch with early_stopping),
+    loss_curve_, best_loss_, validation_scores_ (R^2 per epoch with early_stopping or
+    validation_data),
     best_validation_score_, n_iter_, t_, coefs_, intercepts_
         As in :class:`NeuralNetClassifier`.
     """
@@ -1418,7 +1452,8 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         self.output_activation = output_activation
 
     @_fit_context(prefer_skip_nested_validation=True)
-    def fit(self, X, y, sample_weight=None, *, checkpoint_dir=None, resume=False):
+    def fit(self, X, y, sample_weight=None, *, checkpoint_dir=None, resume=False,
+            validation_data=None):
         """Train on ``X`` of shape (n_samples, n_features) and targets ``y``.
 
         Parameters
@@ -1426,7 +1461,7 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         X : array-like or SciPy sparse matrix of shape (n_samples, n_features)
         y : array-like of shape (n_samples,) or (n_samples, n_targets)
         sample_weight : array-like of shape (n_samples,), optional
-        checkpoint_dir, resume
+        checkpoint_dir, resume, validation_data
             As in :meth:`NeuralNetClassifier.fit`.
 
         Returns
@@ -1434,7 +1469,8 @@ class NeuralNetRegressor(RegressorMixin, _BaseNeuralNet):
         self
         """
         return self._fit(
-            X, y, sample_weight, incremental=False, checkpoint=(checkpoint_dir, resume)
+            X, y, sample_weight, incremental=False, checkpoint=(checkpoint_dir, resume),
+            validation_data=validation_data,
         )
 
     @available_if(_is_stepwise)
