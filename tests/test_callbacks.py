@@ -116,6 +116,13 @@ def test_progress_bar_is_silent_off_a_terminal_and_shows_when_forced():
     with pytest.raises(ValueError, match="verbose must be True, False or 'always'; got 2"):
         ProgressBar(2)
 
+    # A Jupyter notebook's stream is ipykernel's and says it is no terminal; a bar that
+    # stayed silent there would leave verbose=True doing nothing where learners work.
+    NotebookStream = type("OutStream", (io.StringIO,), {"__module__": "ipykernel.iostream"})
+    notebook = NotebookStream()
+    trainer(callbacks=[ProgressBar(True, file=notebook)]).fit(X, Y, epochs=2)
+    assert not notebook.isatty() and "2/2" in notebook.getvalue()
+
 
 def test_progress_bar_ends_full_when_training_stops_early():
     X, Y = problem()

@@ -303,7 +303,9 @@ class Checkpoint(Callback):
 class ProgressBar(Callback):
     """A tqdm bar over epochs showing the loss and validation loss.
 
-    Silent unless ``enabled`` and standard error is a terminal, or ``enabled="always"``.
+    Silent unless ``enabled`` and standard error is a terminal or a Jupyter notebook's
+    output (where tqdm draws its notebook bar), or ``enabled="always"``: a log file or a
+    pipe gets no bar.
     """
 
     changes_parameters = False
@@ -319,7 +321,11 @@ class ProgressBar(Callback):
         stream = self.file or sys.stderr
         if self.enabled == "always":
             return True
-        return bool(self.enabled) and hasattr(stream, "isatty") and stream.isatty()
+        if not self.enabled:
+            return False
+        # A notebook's streams are ipykernel's, which say they are not terminals.
+        in_notebook = type(stream).__module__.startswith("ipykernel")
+        return in_notebook or (hasattr(stream, "isatty") and stream.isatty())
 
     def on_train_begin(self, logs=None):
         if not self._active():

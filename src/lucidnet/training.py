@@ -346,7 +346,8 @@ class Trainer:
     callbacks : iterable of Callback
         Called after the trainer's own History, before early stopping and checkpoints.
     verbose : bool or "always", default False
-        A progress bar when True and stderr is a terminal, or always with "always".
+        A progress bar when True and stderr is a terminal or a Jupyter notebook, or
+        always with "always".
     metric : {"accuracy", "r2", "rmse"} or None
         Validation metric, logged as ``"val_<metric>"``; None infers accuracy for
         sigmoid and softmax outputs and R^2 for identity outputs.
