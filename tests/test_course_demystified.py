@@ -220,3 +220,17 @@ def test_trainer_and_numerical_gradient_take_any_network_with_the_tutorials_meth
     assert T_plain.optimizationResults.nit == T.optimizationResults.nit
     # Rounding differences grow through BFGS's iterations; the path stays the same.
     np.testing.assert_allclose(T_plain.J, T.J, rtol=1e-6, atol=1e-10)
+
+
+def test_a_subclass_may_set_Lambda_before_the_network_exists(hours):
+    X, y = hours
+
+    class Part7(Neural_Network):
+        def __init__(self, Lambda=0.0):
+            self.Lambda = Lambda  # before the base class builds the network
+            super().__init__(Lambda)
+
+    np.random.seed(1)
+    N = Part7(1e-4)
+    J, _, _ = _tutorial(N.W1.copy(), N.W2.copy(), X, y, 1e-4)
+    assert N.costFunction(X, y) == pytest.approx(J, rel=1e-12)

@@ -94,6 +94,7 @@ def test_predict_hand_worked():
     np.testing.assert_array_equal(logistic.predict(w, b, X), [[0.0, 1.0, 0.0]])
     # The lesson's predict reshapes w to (dim, 1): a vector w gives the same.
     np.testing.assert_array_equal(logistic.predict(w.ravel(), b, X), [[0.0, 1.0, 0.0]])
+    np.testing.assert_array_equal(logistic.predict(w.T, b, X), [[0.0, 1.0, 0.0]])
     with pytest.raises(ValueError, match=r"X must have 3 rows; got shape \(2, 3\)"):
         logistic.predict(np.ones(3), b, X)
 

@@ -971,21 +971,50 @@ def test_a_batch_of_zero_weights_is_skipped(iris):
     np.testing.assert_allclose(skipped.coefs_[0], without.coefs_[0], rtol=0, atol=1e-12)
 
 
-def test_validation_data_is_scored_every_epoch_and_never_steers(iris):
+@pytest.mark.parametrize("solver, learning_rate", [
+    ("adam", "constant"), ("sgd", "adaptive"), ("lbfgs", "constant")])
+def test_validation_data_is_scored_every_epoch_and_never_steers(iris, solver, learning_rate):
     X, y = iris
     X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.3, random_state=0,
                                                   stratify=y)
-    params = dict(hidden_layer_sizes=(8,), max_iter=15, random_state=0)
+    params = dict(hidden_layer_sizes=(8,), max_iter=15, random_state=0, solver=solver,
+                  learning_rate=learning_rate, learning_rate_init=0.2, tol=1e-2,
+                  n_iter_no_change=2)
     plain = NeuralNetClassifier(**params).fit(X_fit, y_fit)
     watched = NeuralNetClassifier(**params).fit(X_fit, y_fit, validation_data=(X_val, y_val))
     np.testing.assert_array_equal(watched.loss_curve_, plain.loss_curve_)
     assert watched.best_loss_ == plain.best_loss_ and plain.validation_scores_ is None
-    assert len(watched.validation_scores_) == 15
+    assert len(watched.validation_scores_) == len(watched.loss_curve_)
     # The last epoch's score is the fitted model's, computed by scikit-learn's metric.
     assert watched.validation_scores_[-1] == pytest.approx(
         accuracy_score(y_val, watched.predict(X_val)))
-    assert watched.best_validation_score_ == max(watched.validation_scores_)
 
+    # A warm-start refit reports its own epochs' scores, the last one the refit model's.
+    watched.set_params(warm_start=True, max_iter=5, tol=1e-6)
+    watched.fit(X_fit, y_fit, validation_data=(X_val, y_val))
+    assert len(watched.validation_scores_) == len(watched.loss_curve_) - len(plain.loss_curve_)
+    assert watched.validation_scores_[-1] == pytest.approx(watched.score(X_val, y_val))
+    assert watched.best_validation_score_ >= watched.validation_scores_[-1]
+
+
+def test_validation_data_does_not_steer_the_plateau_schedule():
+    """Noisy labels: the validation loss stalls while the training loss still falls, so a
+    plateau schedule watching the validation rows would lower the rate sooner."""
+    X, y = make_classification(400, 6, random_state=0, flip_y=0.2)
+    params = dict(hidden_layer_sizes=(16,), max_iter=60, random_state=0,
+                  learning_rate="plateau", schedule_params={"patience": 2},
+                  learning_rate_init=0.05, n_iter_no_change=1000)
+    plain = NeuralNetClassifier(**params).fit(X[150:], y[150:])
+    watched = NeuralNetClassifier(**params).fit(X[150:], y[150:],
+                                                validation_data=(X[:150], y[:150]))
+    np.testing.assert_array_equal(watched.loss_curve_, plain.loss_curve_)
+    assert watched._trainer.history.history["lr"] == plain._trainer.history.history["lr"]
+
+
+def test_validation_data_with_early_stopping_is_watched(iris):
+    X, y = iris
+    X_fit, X_val, y_fit, y_val = train_test_split(X, y, test_size=0.3, random_state=0,
+                                                  stratify=y)
     # With early stopping the given rows replace the validation_fraction split: the
     # kept (best) weights score the best validation score on them.
     stopped = NeuralNetClassifier(hidden_layer_sizes=(8,), max_iter=300, random_state=0,
@@ -994,6 +1023,12 @@ def test_validation_data_is_scored_every_epoch_and_never_steers(iris):
     assert stopped.n_iter_ < 300
     assert stopped.best_validation_score_ == pytest.approx(stopped.score(X_val, y_val))
     assert len(stopped.loss_curve_) == len(stopped.validation_scores_)
+    # L-BFGS never stops early: it keeps its last weights and its best training loss.
+    lbfgs = NeuralNetClassifier(hidden_layer_sizes=(8,), max_iter=30, random_state=0,
+                                solver="lbfgs", early_stopping=True)
+    lbfgs.fit(X_fit, y_fit, validation_data=(X_val, y_val))
+    assert lbfgs.best_loss_ == min(lbfgs.loss_curve_)
+    assert lbfgs.validation_scores_[-1] == pytest.approx(lbfgs.score(X_val, y_val))
 
 
 def test_regressor_validation_data_scores_r2():
@@ -1015,3 +1050,7 @@ def test_bad_validation_data_is_named():
     with pytest.raises(ValueError, match=r"validation_data: y holds labels not among the "
                                          r"classes: \[7\]"):
         clf.fit(X, y, validation_data=(X[:5], np.full(5, 7)))
+    reg = NeuralNetRegressor(max_iter=2)
+    with pytest.raises(ValueError, match=r"validation_data: y has 1 output\(s\); the "
+                                         r"training y has 2"):
+        reg.fit(X, np.c_[y, y], validation_data=(X, y))

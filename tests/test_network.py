@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import lucidnet
-from lucidnet import Dense, DivergenceError, Network, explain, losses
+from lucidnet import Dense, DivergenceError, Network, explain, gradcheck, losses
 
 
 def test_parameters_are_views_of_one_flat_buffer(rng):
@@ -374,3 +374,17 @@ def test_dropout_masks_are_the_same_with_and_without_a_workspace(rng):
     mask = caches[0].mask
     assert set(np.unique(mask)) == {0.0, 2.0}  # dropped, or kept and scaled by 1 / 0.5
     np.testing.assert_array_equal(mask, reused_caches[0].mask)
+
+
+def test_assigning_the_loss_decides_the_fused_delta_again(rng):
+    """From binary cross-entropy (fused with the sigmoid output: dZ = A - Y) to the summed
+    squared error (not fused): a stale fused flag would give BCE's delta."""
+    net = Network([3, 4, 1], activation="tanh", output_activation="sigmoid",
+                  loss="binary_cross_entropy", random_state=0)
+    X = rng.standard_normal((6, 3))
+    Y = rng.random((6, 1))
+    net.loss = "sum_squared_error"
+    assert net.loss.name == "sum_squared_error"
+    assert gradcheck(net, X, Y).passed()
+    net.loss = "binary_cross_entropy"
+    assert gradcheck(net, X, Y).passed()

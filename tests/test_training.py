@@ -458,3 +458,20 @@ def test_history_best_epoch_is_reset_by_the_next_fit():
     trainer.fit(X, Y, epochs=30, early_stopping=True, patience=2, monitor="loss")
     trainer.fit(X, Y, epochs=2)
     assert trainer.history.best_epoch is None
+
+
+def test_validation_logs_that_start_late_stay_aligned_with_epochs():
+    """Validation data given only from the second fit on (as when resuming a run that
+    had none): the history pads the earlier epochs with NaN, entry i is epoch i's."""
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((60, 3))
+    Y = (X.sum(axis=1, keepdims=True) > 0).astype(float)
+    net = Network([3, 4, 1], "tanh", "sigmoid", random_state=0)
+    trainer = Trainer(net, learning_rate=0.1, batch_size=20, random_state=0)
+    trainer.fit(X, Y, epochs=3)
+    trainer.fit(X, Y, epochs=2, validation_data=(X[:20], Y[:20]))
+    logs = trainer.history.history
+    assert len(logs["loss"]) == len(logs["val_loss"]) == 5
+    assert np.isnan(logs["val_loss"][:3]).all() and not np.isnan(logs["val_loss"][3:]).any()
+    # The last entry is the cost of the fitted network on those rows (penalty-free).
+    assert logs["val_loss"][-1] == pytest.approx(net.cost(X[:20], Y[:20]), rel=1e-12)

@@ -25,6 +25,7 @@ reference material's ``print_cost``).  This module does not run training; see
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from collections.abc import Iterable, Mapping
@@ -141,7 +142,11 @@ class History(Callback):
 
     def on_epoch_end(self, epoch, logs):
         for key, value in logs.items():
-            self.history.setdefault(key, []).append(float(value))
+            values = self.history.setdefault(key, [])
+            # A log that starts late (validation data given only from a resumed run or a
+            # later fit on) is padded with NaN: entry i is always epoch i's.
+            values.extend([math.nan] * (epoch - len(values)))
+            values.append(float(value))
         self.epochs = epoch + 1
 
     def state_dict(self) -> dict[str, Any]:
@@ -303,9 +308,9 @@ class Checkpoint(Callback):
 class ProgressBar(Callback):
     """A tqdm bar over epochs showing the loss and validation loss.
 
-    Silent unless ``enabled`` and standard error is a terminal or a Jupyter notebook's
-    output (where tqdm draws its notebook bar), or ``enabled="always"``: a log file or a
-    pipe gets no bar.
+    Silent unless ``enabled`` and standard error is a terminal or a Jupyter kernel's
+    output (where ``tqdm.auto`` draws its notebook bar, or text without ipywidgets), or
+    ``enabled="always"``: a script's log file or pipe gets no bar.
     """
 
     changes_parameters = False

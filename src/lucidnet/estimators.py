@@ -299,7 +299,7 @@ class _BaseNeuralNet(BaseEstimator):
         Y = np.ascontiguousarray(self._encode_targets(y, first=first, classes=classes), dtype)
         weights = self._sample_weights(X, y, sample_weight, dtype)
         if validation_data is not None:
-            validation_data = self._validation_arrays(validation_data, dtype)
+            validation_data = self._validation_arrays(validation_data, dtype, Y.shape[1])
         # One RandomState per call: initial weights, split and shuffling draw from it
         # in turn, so an int random_state makes every fit identical.
         random = sklearn_check_random_state(self.random_state)
@@ -321,8 +321,9 @@ class _BaseNeuralNet(BaseEstimator):
             network.loss = loss
         return self
 
-    def _validation_arrays(self, validation_data, dtype) -> tuple[Any, np.ndarray]:
-        """``(X_val, y_val)`` checked and encoded as the training data: ``(X, Y)``."""
+    def _validation_arrays(self, validation_data, dtype, n_outputs: int) -> tuple[Any, np.ndarray]:
+        """``(X_val, y_val)`` checked and encoded as the training data (``n_outputs``
+        columns): ``(X, Y)``."""
         try:
             X_val, y_val = validation_data
         except (TypeError, ValueError):
@@ -335,6 +336,11 @@ class _BaseNeuralNet(BaseEstimator):
             Y_val = self._encode_targets(y_val, first=False)
         except ValueError as exc:
             raise ValueError(f"validation_data: {exc}") from None
+        if Y_val.shape[1] != n_outputs:
+            raise ValueError(
+                f"validation_data: y has {Y_val.shape[1]} output(s); the training y has "
+                f"{n_outputs}"
+            )
         X_val = X_val.tocsr().astype(dtype, copy=False) if issparse(X_val) else (
             np.ascontiguousarray(X_val, dtype=dtype))
         return X_val, np.ascontiguousarray(Y_val, dtype)
@@ -458,6 +464,10 @@ class _BaseNeuralNet(BaseEstimator):
             defaults = {"power_t": self.power_t, "per_sample": True,
                         "samples_before": int(getattr(self, "t_", 0))}
             return "invscaling", {**defaults, **params}
+        if learning_rate == "plateau" and not self.early_stopping:
+            # The schedule would otherwise watch val_loss when validation_data is given,
+            # and those rows must never change the steps.
+            return learning_rate, {"monitor": "loss", **params}
         return learning_rate, params
 
     def _batch_size(self, n_samples: int) -> int:
@@ -543,13 +553,16 @@ class _BaseNeuralNet(BaseEstimator):
         if stopper is not None:
             self._stopping_state = (monitor, stopper.state_dict())
         if validation is not None:
-            scores = [float(v) for v in logs[self._validation_score()]]
-            continuing = carried is not None and self.validation_scores_ is not None
+            # NaN for epochs of a resumed run that had no validation rows (see History).
+            scores = [float(v) for v in logs.get(self._validation_score(), ())]
+            # Whether the validation rows chose the weights kept (L-BFGS never stops early).
+            watched = self.early_stopping and stepwise
+            continuing = watched and carried is not None and self.validation_scores_ is not None
             earlier_best = self.best_validation_score_ if continuing else None
             self.validation_scores_ = (self.validation_scores_ if continuing else []) + scores
             # None: no epoch of this call beat the earlier best, or (validation_data
             # without early stopping) no epoch's weights were kept: the best score seen.
-            kept = history.best_epoch if self.early_stopping else None
+            kept = history.best_epoch if watched else None
             # The score of the epoch whose weights were kept: the best score, or, when the
             # validation loss chose the epoch, that epoch's score.
             if kept is not None:
@@ -557,8 +570,11 @@ class _BaseNeuralNet(BaseEstimator):
             elif earlier_best is not None:
                 self.best_validation_score_ = earlier_best
             else:
-                self.best_validation_score_ = max(self.validation_scores_)
-            if self.early_stopping:  # as scikit-learn: the stopping rule watched validation
+                self.best_validation_score_ = max(
+                    (score for score in self.validation_scores_ if not math.isnan(score)),
+                    default=None,
+                )
+            if watched:  # as scikit-learn: the stopping rule watched validation
                 self.best_loss_ = None
         status, message = getattr(trainer, "lbfgs_status", (0, ""))
         # scikit-learn's own warning texts, which code filters by message.
@@ -1039,7 +1055,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         The validation score of the epoch whose weights were kept: the best one
         (scikit-learn's rule), or with ``early_stopping_monitor="loss"`` the score at the
         lowest validation loss; with ``validation_data`` and no early stopping (the
-        last epoch's weights kept), the best score of any epoch.
+        last epoch's weights kept; L-BFGS included), the best score of any epoch.
     n_iter_ : int
     t_ : int
         Training examples seen.
@@ -1145,8 +1161,8 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         validation_data : (X_val, y_val), optional
             Rows scored after every epoch (or L-BFGS iteration) into
             ``validation_scores_`` and the training history's ``val_loss``; with
-            ``early_stopping``, watched instead of a ``validation_fraction`` split.
-            They never change the steps taken.
+            ``early_stopping`` (stochastic solvers), watched instead of a
+            ``validation_fraction`` split.  Otherwise they never change the steps taken.
 
         Returns
         -------

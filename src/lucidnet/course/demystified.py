@@ -111,7 +111,9 @@ class Neural_Network:
         ):
             raise ValueError(f"Lambda must be None or a non-negative number; got {Lambda!r}")
         self._Lambda = Lambda
-        self.network.loss = "sum_squared_error" if Lambda is None else "squared_error"
+        network = self.__dict__.get("network")  # None while a subclass's __init__ runs
+        if network is not None:
+            network.loss = "sum_squared_error" if Lambda is None else "squared_error"
 
     # The tutorial's weights are transposed views of the engine's W[l].
     @property

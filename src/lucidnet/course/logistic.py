@@ -142,11 +142,11 @@ def optimize(
 def predict(w: np.ndarray, b: float, X: np.ndarray) -> np.ndarray:
     """0/1 predictions (floats) ``sigmoid(w^T X + b) > 0.5`` of shape (1, m).
 
-    ``w`` may also be a vector of shape (dim,): the lesson's ``predict`` reshapes it to
-    (dim, 1) first.
+    ``w`` may also hold its ``dim`` numbers in another shape, (dim,) or (1, dim): the
+    lesson's ``predict`` reshapes it to (dim, 1) first.
     """
     w = np.asarray(w)
-    if w.ndim == 1:
+    if w.ndim == 1 or (w.ndim == 2 and w.shape[0] == 1 and w.size == np.shape(X)[0]):
         w = w.reshape(-1, 1)
     w, b_col, X = _check_w_b(w, b, X)
     A, _ = deep.linear_activation_forward(X, w.T, b_col, "sigmoid")
