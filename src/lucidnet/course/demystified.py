@@ -202,7 +202,6 @@ class Neural_Network:
         return np.concatenate((dJdW1.ravel(), dJdW2.ravel()))
 
 
-
 #: The methods :func:`computeNumericalGradient` and :class:`trainer` call on a network.
 _TUTORIAL_METHODS = ("getParams", "setParams", "costFunction", "computeGradients")
 
