@@ -944,12 +944,15 @@ def test_test_size_with_a_data_file_is_a_usage_error(cancer_csv: Path) -> None:
 
 def test_evaluate_with_a_wrong_feature_count_says_so(tmp_path: Path, cancer_csv: Path,
                                                      cancer_model: tuple[Path, dict]) -> None:
-    """DATA has the model's target column and one feature too many: the count is the
+    """DATA has the model's target column and one feature too many, and not every
+    feature by the model's name (so they cannot be read by name): the count is the
     problem, not a missing target."""
     model_path, _ = cancer_model
     lines = cancer_csv.read_text().splitlines()
+    assert lines[0].startswith("mean radius,")
     extra = tmp_path / "extra.csv"
-    extra.write_text("\n".join(["extra," + lines[0]] + ["1," + ln for ln in lines[1:]]) + "\n")
+    header = "extra," + lines[0].replace("mean radius,", "radius,", 1)
+    extra.write_text("\n".join([header] + ["1," + ln for ln in lines[1:]]) + "\n")
     done = run("evaluate", str(model_path), str(extra), expect=2)
     assert "the model expects 30 feature columns; the file has 31" in done.stderr
 
@@ -1223,3 +1226,25 @@ def test_a_headerless_file_with_the_labels_still_in_it_gets_the_right_advice(
     assert "--header" not in done.stderr  # the first line is not what went wrong
     done = run("predict", str(model_path), str(headerless), "--target", "30")
     assert len(done.stdout.splitlines()) == 1 + len(cancer_csv.read_text().splitlines()) - 1
+
+
+def test_predict_reads_the_models_columns_by_name(tmp_path: Path, cancer_csv: Path,
+                                                   cancer_model: tuple[Path, dict]) -> None:
+    """A file with the features in another order, an id column of text and the labels
+    first predicts what the training-ordered file does."""
+    model_path, _ = cancer_model
+    header, rows = read_csv(cancer_csv)
+    order = [len(header) - 1, *range(len(header) - 2, -1, -1)]  # labels, then reversed
+    shuffled = tmp_path / "shuffled.csv"
+    with shuffled.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["patient id", *(header[j] for j in order)])
+        writer.writerows([f"p{i}, ward 3", *(row[j] for j in order)] for i, row in enumerate(rows))
+    expected = run("predict", str(model_path), str(cancer_csv), "--target", "diagnosis").stdout
+    done = run("predict", str(model_path), str(shuffled))
+    assert done.stdout == expected
+    assert ("the model's feature columns were read by name (put back in the training order; "
+            "left out: 'patient id')") in done.stderr
+    evaluated = run("evaluate", str(model_path), str(shuffled), "--json")
+    assert json.loads(evaluated.stdout)["accuracy"] == pytest.approx(
+        json.loads(run("evaluate", str(model_path), str(cancer_csv), "--json").stdout)["accuracy"])

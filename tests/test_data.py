@@ -809,3 +809,31 @@ def test_a_target_named_only_by_the_first_line_makes_it_the_header(tmp_path):
     assert by_index.header is False and by_index.n_samples == 7 and by_index.header_note
     with pytest.raises(DataError, match="no target column 'labels'.*was read as data"):
         read_table(path, "labels")
+
+
+@pytest.mark.parametrize("quoted", [False, True])  # NumPy's parser, then the csv module's
+def test_features_are_read_by_name_in_the_order_asked(tmp_path, quoted):
+    q = '"' if quoted else ""
+    path = tmp_path / "t.csv"
+    path.write_text(f"id,c,label,a,b\n{q}x 1{q},3,cat,1,2\n{q}x 2{q},6,dog,4,5\n")
+    table = read_table(path, "label", features=["a", "b", "c"])
+    np.testing.assert_array_equal(table.features, [[1, 2, 3], [4, 5, 6]])
+    assert table.feature_names == ["a", "b", "c"] and table.target.tolist() == ["cat", "dog"]
+    with pytest.raises(DataError, match=r"no feature column 'e'; available columns: 'id', "):
+        read_table(path, "label", features=["a", "e"])
+    with pytest.raises(DataError, match="no feature column 'label'"):
+        read_table(path, "label", features=["a", "label"])
+
+
+def test_features_by_name_in_parquet_and_by_index_in_npy(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"id": ["x", "y"], "b": [2.0, 5.0], "a": [1, 4]}), path)
+    table = read_table(path, features=["a", "b"])
+    np.testing.assert_array_equal(table.features, [[1, 2], [4, 5]])
+    array = tmp_path / "t.npy"
+    np.save(array, np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    np.testing.assert_array_equal(read_table(array, features=["2", "0"]).features,
+                                  [[3, 1], [6, 4]])

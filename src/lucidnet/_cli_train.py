@@ -524,6 +524,39 @@ def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: s
         path=exc.path, line=exc.line, column=exc.column)
 
 
+def _features_by_name(bundle: Bundle, path: str, target: str | None,
+                      header: bool | None) -> list[str] | None:
+    """The model's feature names when DATA holds every one of them by name but not as
+    its only columns in the training order (other columns such as an id, or another
+    order): they are then read by name, and a note on stderr says what was left out.
+    None (read by position) otherwise, and for a model trained without column names."""
+    from .data import column_names, is_column_index
+
+    names = bundle.feature_names
+    if not names or names == [str(j) for j in range(len(names))]:
+        return None
+    try:
+        columns = column_names(path, header)
+    except DataError:
+        return None  # read_table words the error
+    if target is not None and target not in columns and is_column_index(target):
+        index = int(target)
+        target = columns[index] if -len(columns) <= index < len(columns) else None
+    others = [name for name in columns if name != target]
+    if others == names or not set(names) <= set(others):
+        return None
+    wanted = set(names)
+    parts = []
+    if [name for name in others if name in wanted] != names:
+        parts.append("put back in the training order")
+    left_out = [repr(name) for name in others if name not in wanted]
+    if left_out:
+        parts.append(f"left out: {', '.join(left_out)}")
+    print(f"note: {path}: the model's feature columns were read by name "
+          f"({'; '.join(parts)})", file=sys.stderr)
+    return list(names)
+
+
 def read_features(bundle: Bundle, path: str, target: str | None, *,
                   require_target: bool = False, header: bool | None = None) -> Any:
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
@@ -546,10 +579,11 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
             target = trained_on
     _note_name_that_is_an_index(path, _target_argument(target), header)
+    features = _features_by_name(bundle, path, target, header)
     try:
         # Rows to predict may leave their label column blank: its cells are not read.
         table = read_table(path, _target_argument(target), header=header,
-                           read_target=require_target)
+                           read_target=require_target, features=features)
     except DataError as exc:
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
     _print_header_note(table)

@@ -167,6 +167,7 @@ def read_table(
     require_target: bool = False,
     header: bool | None = None,
     read_target: bool = True,
+    features: Sequence[str] | None = None,
 ) -> Table:
     """Read a table of examples (one per row) from a file.
 
@@ -193,6 +194,10 @@ def read_table(
         False to leave the target column out without reading it: its cells may then
         be blank or anything else (new rows to predict, whose label column is empty).
         ``target`` is then None in the result; ``target_name`` still names the column.
+    features : sequence of str, optional
+        The feature columns to read, by name and in this order (a model's features in
+        a file that orders them differently or holds other columns too, such as an
+        id); the other columns are not read.  None: every column but the target.
 
     Returns
     -------
@@ -215,8 +220,12 @@ def read_table(
     suffix = Path(source).suffix.lower()
     if header is not None and not isinstance(header, bool):
         raise TypeError(f"header must be True, False or None; got {header!r}")
+    if features is not None:
+        features = list(features)
+        if not all(isinstance(name, str) for name in features):
+            raise TypeError("features must be a sequence of column names (str)")
     delimited = partial(_read_delimited, header=header)
-    readers: dict[str, Callable[[str, str | int | None, bool], Table]] = {
+    readers: dict[str, Callable[..., Table]] = {
         ".csv": delimited,
         ".tsv": delimited,
         ".txt": delimited,
@@ -233,7 +242,7 @@ def read_table(
         )
     if not os.path.isfile(source):
         raise DataError("no such file", path=source)
-    table = readers[suffix](source, target, read_target)
+    table = readers[suffix](source, target, read_target, features)
     if require_target and (table.target if read_target else table.target_name) is None:
         raise DataError(
             "a target column is required; pass the target column's name or index",
@@ -330,6 +339,22 @@ def _resolve_target(target: str | int | None, names: Sequence[str], path: str) -
     return target % n
 
 
+def _feature_columns(names: Sequence[str], t: int | None, features: Sequence[str] | None,
+                     path: str) -> list[int]:
+    """Indices of the feature columns: ``features`` by name (in that order), else every
+    column but the target ``t``."""
+    if features is None:
+        return [j for j in range(len(names)) if j != t]
+    index = {name: j for j, name in enumerate(names)}
+    missing = [name for name in features if name not in index or index[name] == t]
+    if missing:
+        raise DataError(
+            f"no feature column {missing[0]!r}; available columns: {_list_names(names)}",
+            path=path,
+        )
+    return [index[name] for name in features]
+
+
 def _list_names(names: Sequence[str], limit: int = 30) -> str:
     shown = ", ".join(repr(name) for name in names[:limit])
     return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
@@ -339,6 +364,7 @@ def _list_names(names: Sequence[str], limit: int = 30) -> str:
 
 
 def _read_delimited(path: str, target: str | int | None, read_target: bool = True,
+                    features: Sequence[str] | None = None,
                     header: bool | None = None) -> Table:
     text = _savetxt_header(_read_text(path), path)
     delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
@@ -358,10 +384,11 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
         # Quotes need the csv module's rules, so quoted files take the careful path.
         table = None
         if '"' not in text:
-            table = _read_delimited_fast(text, path, delimiter, target, header, read_target)
+            table = _read_delimited_fast(text, path, delimiter, target, header, read_target,
+                                         features)
         if table is None:
             table = _read_delimited_careful(text, path, delimiter, target, header,
-                                            read_target)
+                                            read_target, features)
         if forced_note is not None:
             table.header_note = forced_note
         return table
@@ -602,7 +629,7 @@ _PANDAS_LABELS_MIN = 3
 
 def _read_delimited_fast(
     text: str, path: str, delimiter: str | None, target: str | int | None,
-    header: bool | None, read_target: bool = True,
+    header: bool | None, read_target: bool = True, features: Sequence[str] | None = None,
 ) -> Table | None:
     """Parse with ``np.loadtxt``; return None when the careful reader must take over."""
     lines = text.split("\n")
@@ -623,7 +650,7 @@ def _read_delimited_fast(
     elif any(lines[i].count(delimiter) != n_cols - 1 for i in data_index):
         return None
     t = _resolve_target(target, names, path)
-    feature_cols = [j for j in range(n_cols) if j != t]
+    feature_cols = _feature_columns(names, t, features, path)
     data = [lines[i] for i in data_index]
     try:
         if feature_cols:
@@ -658,7 +685,7 @@ def _read_delimited_fast(
 
 def _read_delimited_careful(
     text: str, path: str, delimiter: str | None, target: str | int | None,
-    header: bool | None, read_target: bool = True,
+    header: bool | None, read_target: bool = True, features: Sequence[str] | None = None,
 ) -> Table:
     """Parse row by row, raising DataError at the first bad line or cell."""
     records = list(_rows_with_lines(text, delimiter, path))
@@ -680,8 +707,8 @@ def _read_delimited_careful(
         raise DataError("the file has a header but no data rows", path=path)
 
     t = _resolve_target(target, names, path)
-    feature_cols = [j for j in range(len(names)) if j != t]
-    if t is None:
+    feature_cols = _feature_columns(names, t, features, path)
+    if feature_cols == list(range(len(names))):
         cells = rows
     else:
         cells = [[row[j] for j in feature_cols] for row in rows]
@@ -816,7 +843,8 @@ def _target_from_cells(
 # ------------------------------------------------------------------- binary files
 
 
-def _read_npy(path: str, target: str | int | None, read_target: bool = True) -> Table:
+def _read_npy(path: str, target: str | int | None, read_target: bool = True,
+              features: Sequence[str] | None = None) -> Table:
     # Checked first: for any other file NumPy's own error is about pickles.
     with open(path, "rb") as fh:
         if fh.read(len(_NPY_MAGIC)) != _NPY_MAGIC:
@@ -825,10 +853,11 @@ def _read_npy(path: str, target: str | int | None, read_target: bool = True) -> 
         array = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise DataError(f"cannot read as a NumPy .npy file: {exc}", path=path) from None
-    return _table_from_array(array, target, path, read_target)
+    return _table_from_array(array, target, path, read_target, features)
 
 
-def _read_npz(path: str, target: str | int | None, read_target: bool = True) -> Table:
+def _read_npz(path: str, target: str | int | None, read_target: bool = True,
+              features: Sequence[str] | None = None) -> Table:
     # Checked first: for any other file NumPy's own error is about pickles.
     with open(path, "rb") as fh:
         if fh.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
@@ -859,14 +888,14 @@ def _read_npz(path: str, target: str | int | None, read_target: bool = True) -> 
             raise DataError(f"array {name!r} of the archive is not a NumPy .npy array",
                             path=path)
     if y is None:
-        return _table_from_array(X, target, path, read_target)
+        return _table_from_array(X, target, path, read_target, features)
     if target is not None:
         raise DataError(
             f"the file holds its target as array 'y'; do not also name a target "
             f"column ({target!r})",
             path=path,
         )
-    table = _table_from_array(X, None, path)
+    table = _table_from_array(X, None, path, features=features)
     table.target_name = "y"
     if not read_target:
         return table
@@ -912,7 +941,8 @@ def _numeric_file_array(array: np.ndarray, path: str, what: str,
 
 
 def _table_from_array(array: np.ndarray, target: str | int | None, path: str,
-                      read_target: bool = True) -> Table:
+                      read_target: bool = True,
+                      features: Sequence[str] | None = None) -> Table:
     if array.ndim != 2:
         raise DataError(
             f"expected a 2-D array of shape (n_samples, n_columns); got shape {array.shape}",
@@ -924,7 +954,7 @@ def _table_from_array(array: np.ndarray, target: str | int | None, path: str,
     t = _resolve_target(target, names, path)
     array = _numeric_file_array(array, path, "the array",
                                 skip_column=None if read_target else t)
-    feature_cols = [j for j in range(array.shape[1]) if j != t]
+    feature_cols = _feature_columns(names, t, features, path)
     return Table(
         features=np.ascontiguousarray(array[:, feature_cols]),
         target=None if t is None or not read_target else array[:, t].copy(),
@@ -947,7 +977,8 @@ def _pyarrow(path: str) -> tuple[Any, Any]:
     return pa, pq
 
 
-def _read_parquet(path: str, target: str | int | None, read_target: bool = True) -> Table:
+def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
+                  features: Sequence[str] | None = None) -> Table:
     pa, pq = _pyarrow(path)
     try:
         data = pq.read_table(path)
@@ -985,9 +1016,8 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True)
 
     columns = []
     feature_names = []
-    for j, name in enumerate(names):
-        if j == t:
-            continue
+    for j in _feature_columns(names, t, features, path):
+        name = names[j]
         column = data.column(j)
         if not numeric(column):
             raise DataError(
