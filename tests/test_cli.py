@@ -626,6 +626,11 @@ def test_regression_target_far_from_zero_is_learned_in_its_own_units(tmp_path: P
         ("1,2,x\n2,3,x\n3,4,y\n4,5,y\n5,6,z\n6,7,z\n",
          r"6 rows in 3 classes are too few to split by class \(holding out 0.2 of them "
          r"leaves 2 held out and 4 to train on"),
+        # Whole numbers, one of them once: maybe a count, so the regression hint too.
+        ("".join(f"{i},{i + 1},{i % 3}\n" for i in range(39)) + "39,40,7\n",
+         r"40 rows in 4 classes are too few to split by class \(class 7 has 1 row\); add "
+         r"rows or pass --validation 0; if the target is a quantity, not a class, pass "
+         r"--output regression"),
     ],
 )
 def test_too_few_examples_per_class_is_a_data_error(tmp_path: Path, rows: str, message: str):

@@ -837,3 +837,18 @@ def test_features_by_name_in_parquet_and_by_index_in_npy(tmp_path):
     np.save(array, np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
     np.testing.assert_array_equal(read_table(array, features=["2", "0"]).features,
                                   [[3, 1], [6, 4]])
+
+
+@pytest.mark.parametrize("quoted", [False, True])  # NumPy's parser, then the csv module's
+def test_rows_of_empty_fields_are_skipped_like_blank_lines(tmp_path, quoted):
+    """Spreadsheets write ``,,,`` rows below (or inside) a table: nothing to read there."""
+    q = '"' if quoted else ""
+    path = tmp_path / "t.csv"
+    path.write_text(f"a,b,label\n,,\n1,2,{q}x{q}\n, ,\n3,4,y\n,,\n\n")
+    table = read_table(path, "label")
+    np.testing.assert_array_equal(table.features, [[1, 2], [3, 4]])
+    assert table.target.tolist() == ["x", "y"]
+    # A row with some fields empty is still a missing value, on its own line.
+    path.write_text(f"a,b,label\n,,\n1,2,{q}x{q}\n,,\n3,,y\n")
+    with pytest.raises(DataError, match=r"line 5, column 'b': missing value"):
+        read_table(path, "label")

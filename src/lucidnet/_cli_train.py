@@ -770,9 +770,13 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any]) -> No
                        f"{len(y) - held_out} to train on, and each needs a row of every class")
         else:
             continue
+        # Whole numbers taken as classes may be a quantity (a count, a rating).
+        numbers = options["output"] == "auto" and np.asarray(y).dtype.kind in "iuf"
         raise DataError(
             f"{len(y)} rows in {len(classes)} classes are too few to split by class "
-            f"({problem}); add rows or pass --validation 0",
+            f"({problem}); add rows or pass --validation 0"
+            + ("; if the target is a quantity, not a class, pass --output regression"
+               if numbers else ""),
             **where,
         )
 

@@ -33,7 +33,8 @@ holds makes that line the header whatever it looks like (``2019,2020,2021,label`
 with ``target="label"``).  Without a header the columns are named ``"0"``,
 ``"1"``, ... (0-based, the same numbers an integer ``target`` uses).  ``header=True``
 or ``False`` says it instead of the guess; a guess that was not clear-cut is described
-in :attr:`Table.header_note` and in any error met reading the file.  Blank lines are
+in :attr:`Table.header_note` and in any error met reading the file.  Blank lines, and
+lines of empty fields only (``,,,,``, as spreadsheets write below a table), are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
 order mark is ignored. The delimiter is ``,`` for ``.csv`` and tab for ``.tsv``
 unless the first lines are consistently split by another of ``, ; TAB |`` (or, with
@@ -433,6 +434,11 @@ def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
         return None
 
 
+#: A line of only these characters is blank: whitespace, and delimiters between empty
+#: fields (the delimiter is not known yet where lines are first looked at).
+_BLANK = " \t\v\f,;|"
+
+
 def _first_lines(text: str, n: int) -> list[str]:
     """The first ``n`` non-blank lines of ``text``, found without splitting all of it
     (the whole file's text, on every read)."""
@@ -441,7 +447,7 @@ def _first_lines(text: str, n: int) -> list[str]:
     while len(lines) < n and start <= len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        if text[start:end].strip():
+        if text[start:end].strip(_BLANK):
             lines.append(text[start:end])
         start = end + 1
     return lines
@@ -633,7 +639,8 @@ def _read_delimited_fast(
 ) -> Table | None:
     """Parse with ``np.loadtxt``; return None when the careful reader must take over."""
     lines = text.split("\n")
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    nonblank = [i for i, line in enumerate(lines)
+                if (line if delimiter is None else line.replace(delimiter, "")).strip()]
     if not nonblank:
         return None  # the careful reader words the "empty file" error
     first, *second = _split_fields([lines[i] for i in nonblank[:2]], delimiter)
@@ -739,17 +746,11 @@ def _rows_with_lines(text: str, delimiter: str | None, path: str):
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     previous = 0  # a quoted field may span lines: a record starts after the last one
     last_line = text.count("\n") + (not text.endswith("\n"))
-    physical: list[str] | None = None  # the text's lines, split when first needed
     try:
         for row in reader:
             start, previous = previous + 1, reader.line_num
             if not any(field.strip() for field in row):
-                if len(row) <= 1:
-                    continue
-                if physical is None:
-                    physical = text.split("\n")
-                if not "".join(physical[start - 1:previous]).strip():
-                    continue  # only tabs or spaces: blank, as the fast reader has it
+                continue  # blank, or empty fields only (``,,,,``): as the fast reader has it
             if previous == last_line and '"' in text and _quote_left_open(text, delimiter):
                 # A quoted field running to the end of the file without its closing
                 # quote would otherwise swallow every line after its start.
