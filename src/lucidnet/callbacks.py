@@ -143,9 +143,10 @@ class History(Callback):
     def on_epoch_end(self, epoch, logs):
         for key, value in logs.items():
             values = self.history.setdefault(key, [])
-            # A log that starts late (validation data given only from a resumed run or a
-            # later fit on) is padded with NaN: entry i is always epoch i's.
-            values.extend([math.nan] * (epoch - len(values)))
+            if len(values) < epoch:
+                # A log that starts late (validation data given only from a resumed run
+                # or a later fit on) is padded with NaN: entry i is always epoch i's.
+                values.extend([math.nan] * (epoch - len(values)))
             values.append(float(value))
         self.epochs = epoch + 1
 
