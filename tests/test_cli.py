@@ -949,9 +949,8 @@ def test_test_size_with_a_data_file_is_a_usage_error(cancer_csv: Path) -> None:
 
 def test_evaluate_with_a_wrong_feature_count_says_so(tmp_path: Path, cancer_csv: Path,
                                                      cancer_model: tuple[Path, dict]) -> None:
-    """DATA has the model's target column and one feature too many, and not every
-    feature by the model's name (so they cannot be read by name): the count is the
-    problem, not a missing target."""
+    """One column too many and a feature renamed: with a header the missing name is the
+    problem; without one, the count (and maybe the labels' column)."""
     model_path, _ = cancer_model
     lines = cancer_csv.read_text().splitlines()
     assert lines[0].startswith("mean radius,")
@@ -959,6 +958,11 @@ def test_evaluate_with_a_wrong_feature_count_says_so(tmp_path: Path, cancer_csv:
     header = "extra," + lines[0].replace("mean radius,", "radius,", 1)
     extra.write_text("\n".join([header] + ["1," + ln for ln in lines[1:]]) + "\n")
     done = run("evaluate", str(model_path), str(extra), expect=2)
+    assert ("the file lacks the model's feature column 'mean radius' (did you mean "
+            "'radius' for 'mean radius'?)") in done.stderr
+    headerless = tmp_path / "headerless.csv"
+    headerless.write_text("\n".join("1," + ln.rsplit(",", 1)[0] for ln in lines[1:]) + "\n")
+    done = run("predict", str(model_path), str(headerless), expect=2)
     assert "the model expects 30 feature columns; the file has 31" in done.stderr
 
 
@@ -1253,3 +1257,36 @@ def test_predict_reads_the_models_columns_by_name(tmp_path: Path, cancer_csv: Pa
     evaluated = run("evaluate", str(model_path), str(shuffled), "--json")
     assert json.loads(evaluated.stdout)["accuracy"] == pytest.approx(
         json.loads(run("evaluate", str(model_path), str(cancer_csv), "--json").stdout)["accuracy"])
+
+
+def test_columns_by_name_errors_and_headerless_models_stay_by_position(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    y = X @ [1.0, -2.0, 0.5]
+
+    def write(name: str, header: list[str] | None, columns: list[np.ndarray]) -> Path:
+        path = tmp_path / name
+        lines = [] if header is None else [",".join(header)]
+        lines += [",".join(repr(float(v)) for v in row) for row in np.column_stack(columns)]
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    named = write("named.csv", ["a", "b", "c", "y"], [*X.T, y])
+    model = tmp_path / "named.npz"
+    run("train", str(named), "--target", "y", "--epochs", "2", "--out", str(model), "-q")
+    typo = write("typo.csv", ["id", "a", "b", "C", "y"], [np.arange(40), *X.T, y])
+    done = run("predict", str(model), str(typo), expect=2)
+    assert ("the file lacks the model's feature column 'c' (did you mean 'C' for 'c'?); "
+            "columns are matched by name, and the file's are 'id', 'a', 'b', 'C', 'y'"
+            in done.stderr)
+    done = run("evaluate", str(model), str(named), "--target", "a", expect=2)
+    assert "--target 'a' is one of the model's feature columns" in done.stderr
+
+    # Trained without a header and the target first: its features are named "1", "2",
+    # "3", which in another headerless file are just positions, never names.
+    plain = write("plain.csv", None, [y, *X.T])
+    plain_model = tmp_path / "plain.npz"
+    run("train", str(plain), "--target", "0", "--epochs", "2", "--out", str(plain_model), "-q")
+    wider = write("wider.csv", None, [np.arange(40), y, *X.T])
+    done = run("predict", str(plain_model), str(wider), expect=2)
+    assert "the model expects 3 feature columns; the file has 5" in done.stderr

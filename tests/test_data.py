@@ -821,7 +821,7 @@ def test_features_are_read_by_name_in_the_order_asked(tmp_path, quoted):
     assert table.feature_names == ["a", "b", "c"] and table.target.tolist() == ["cat", "dog"]
     with pytest.raises(DataError, match=r"no feature column 'e'; available columns: 'id', "):
         read_table(path, "label", features=["a", "e"])
-    with pytest.raises(DataError, match="no feature column 'label'"):
+    with pytest.raises(DataError, match="column 'label' is the target; it cannot be a feature too"):
         read_table(path, "label", features=["a", "label"])
 
 
@@ -852,3 +852,9 @@ def test_rows_of_empty_fields_are_skipped_like_blank_lines(tmp_path, quoted):
     path.write_text(f"a,b,label\n,,\n1,2,{q}x{q}\n,,\n3,,y\n")
     with pytest.raises(DataError, match=r"line 5, column 'b': missing value"):
         read_table(path, "label")
+
+
+def test_header_guess_and_reader_agree_on_rows_of_quoted_empty_fields(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text('1,2,3\n"","",""\n0.5,1.5,2.5\n')
+    assert data.column_names(path) == read_table(path).feature_names

@@ -526,30 +526,55 @@ def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: s
 
 def _features_by_name(bundle: Bundle, path: str, target: str | None,
                       header: bool | None) -> list[str] | None:
-    """The model's feature names when DATA holds every one of them by name but not as
+    """The model's feature names when DATA's header holds every one of them but not as
     its only columns in the training order (other columns such as an id, or another
     order): they are then read by name, and a note on stderr says what was left out.
-    None (read by position) otherwise, and for a model trained without column names."""
+    None (read by position) when the columns are just those, when DATA has no header,
+    and for a model whose feature names are numbers (trained without a header: "1"
+    there may be any column).  A header that lacks some of the names is an error
+    naming them."""
     from .data import column_names, is_column_index
 
     names = bundle.feature_names
-    if not names or names == [str(j) for j in range(len(names))]:
+    if not names or all(is_column_index(name) for name in names):
         return None
     try:
         columns = column_names(path, header)
     except DataError:
         return None  # read_table words the error
+    if columns == [str(j) for j in range(len(columns))]:
+        return None  # no header: by position
     if target is not None and target not in columns and is_column_index(target):
         index = int(target)
         target = columns[index] if -len(columns) <= index < len(columns) else None
     others = [name for name in columns if name != target]
-    if others == names or not set(names) <= set(others):
+    if others == names:
         return None
-    wanted = set(names)
+    present = set(others)
+    missing = [name for name in names if name not in present]
+    if target in missing:
+        raise DataError(f"--target {target!r} is one of the model's feature columns",
+                        path=path)
+    if missing:
+        import difflib
+
+        by_case = {name.lower(): name for name in others}
+        close = ([by_case[missing[0].lower()]] if missing[0].lower() in by_case
+                 else difflib.get_close_matches(missing[0], others, n=1))
+        hint = f" (did you mean {close[0]!r} for {missing[0]!r}?)" if close else ""
+        shown = ", ".join(repr(name) for name in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        listed = ", ".join(repr(name) for name in columns[:10])
+        listed += ", ..." if len(columns) > 10 else ""
+        raise DataError(
+            f"the file lacks the model's feature column{'s' if len(missing) > 1 else ''} "
+            f"{shown}{more}{hint}; columns are matched by name, and the file's are {listed}",
+            path=path,
+        )
     parts = []
-    if [name for name in others if name in wanted] != names:
+    if [name for name in others if name in set(names)] != names:
         parts.append("put back in the training order")
-    left_out = [repr(name) for name in others if name not in wanted]
+    left_out = [repr(name) for name in others if name not in set(names)]
     if left_out:
         parts.append(f"left out: {', '.join(left_out)}")
     print(f"note: {path}: the model's feature columns were read by name "
@@ -585,6 +610,8 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         table = read_table(path, _target_argument(target), header=header,
                            read_target=require_target, features=features)
     except DataError as exc:
+        if features is not None:  # the columns were picked by name: no column too many
+            raise
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
     _print_header_note(table)
     if table.n_features == bundle.n_features:
@@ -771,7 +798,8 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any]) -> No
         else:
             continue
         # Whole numbers taken as classes may be a quantity (a count, a rating).
-        numbers = options["output"] == "auto" and np.asarray(y).dtype.kind in "iuf"
+        numbers = (options["output"] == "auto" and np.asarray(y).dtype.kind in "iuf"
+                   and len(classes) > 2)
         raise DataError(
             f"{len(y)} rows in {len(classes)} classes are too few to split by class "
             f"({problem}); add rows or pass --validation 0"

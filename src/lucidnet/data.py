@@ -198,7 +198,8 @@ def read_table(
     features : sequence of str, optional
         The feature columns to read, by name and in this order (a model's features in
         a file that orders them differently or holds other columns too, such as an
-        id); the other columns are not read.  None: every column but the target.
+        id); in delimited text and Parquet the other columns are not read (they may
+        hold text).  None: every column but the target.
 
     Returns
     -------
@@ -266,7 +267,7 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
             text = fh.read(65536).replace("\r\n", "\n").replace("\r", "\n")
         text = _savetxt_header(text, source)
         delimiter = _choose_delimiter(text, _DELIMITERS[Path(source).suffix.lower()])
-        lines = _first_lines(text, 2)
+        lines = _first_lines(text, 2, delimiter)
         if not lines:
             return []
         first, *second = _split_fields(lines, delimiter)
@@ -347,7 +348,10 @@ def _feature_columns(names: Sequence[str], t: int | None, features: Sequence[str
     if features is None:
         return [j for j in range(len(names)) if j != t]
     index = {name: j for j, name in enumerate(names)}
-    missing = [name for name in features if name not in index or index[name] == t]
+    if t is not None and names[t] in features:
+        raise DataError(f"column {names[t]!r} is the target; it cannot be a feature too",
+                        path=path)
+    missing = [name for name in features if name not in index]
     if missing:
         raise DataError(
             f"no feature column {missing[0]!r}; available columns: {_list_names(names)}",
@@ -397,7 +401,7 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
         # A wrong guess about the first line shows up as some other error (no such
         # target column, no data rows): say how it was read, and how to say otherwise.
         note = None if header is not None else _first_line_note(text, delimiter, path)
-        first = _first_lines(text, 1)
+        first = _first_lines(text, 1, delimiter)
         if first and first[0].lstrip().startswith("#") and "#" not in exc.message:
             note = ("line 1 starts with '#': comment lines are not skipped; remove them"
                     if note is None else note)
@@ -412,7 +416,7 @@ def _first_line_names(text: str, delimiter: str | None, target: str | int | None
     line of ``text`` holds as one of its fields."""
     if not isinstance(target, str) or is_column_index(target):
         return False
-    first = _first_lines(text, 1)
+    first = _first_lines(text, 1, delimiter)
     if not first:
         return False
     try:
@@ -424,7 +428,7 @@ def _first_line_names(text: str, delimiter: str | None, target: str | int | None
 
 def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
     """The header guess's note for ``text`` (None when the guess was clear-cut)."""
-    lines = _first_lines(text, 2)
+    lines = _first_lines(text, 2, delimiter)
     if not lines:
         return None
     try:
@@ -434,12 +438,15 @@ def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
         return None
 
 
-#: A line of only these characters is blank: whitespace, and delimiters between empty
-#: fields (the delimiter is not known yet where lines are first looked at).
-_BLANK = " \t\v\f,;|"
+def _is_blank(line: str, delimiter: str | None) -> bool:
+    """Whether ``line`` holds no field: whitespace, or empty (maybe quoted) fields
+    between delimiters, as spreadsheets write below a table.  Both readers skip it."""
+    if delimiter is not None:
+        line = line.replace('"', "").replace(delimiter, "")
+    return not line.strip()
 
 
-def _first_lines(text: str, n: int) -> list[str]:
+def _first_lines(text: str, n: int, delimiter: str | None) -> list[str]:
     """The first ``n`` non-blank lines of ``text``, found without splitting all of it
     (the whole file's text, on every read)."""
     lines: list[str] = []
@@ -447,7 +454,7 @@ def _first_lines(text: str, n: int) -> list[str]:
     while len(lines) < n and start <= len(text):
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
-        if text[start:end].strip(_BLANK):
+        if not _is_blank(text[start:end], delimiter):
             lines.append(text[start:end])
         start = end + 1
     return lines
@@ -639,8 +646,7 @@ def _read_delimited_fast(
 ) -> Table | None:
     """Parse with ``np.loadtxt``; return None when the careful reader must take over."""
     lines = text.split("\n")
-    nonblank = [i for i, line in enumerate(lines)
-                if (line if delimiter is None else line.replace(delimiter, "")).strip()]
+    nonblank = [i for i, line in enumerate(lines) if not _is_blank(line, delimiter)]
     if not nonblank:
         return None  # the careful reader words the "empty file" error
     first, *second = _split_fields([lines[i] for i in nonblank[:2]], delimiter)
