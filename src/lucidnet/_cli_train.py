@@ -524,24 +524,30 @@ def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: s
         path=exc.path, line=exc.line, column=exc.column)
 
 
+def _named_features(bundle: Bundle) -> bool:
+    """Whether the model's features have names to find in DATA: not none, and not the
+    numbers of a file read without a header ("1" there may be any column)."""
+    from .data import is_column_index
+
+    names = bundle.feature_names
+    return bool(names) and not all(is_column_index(name) for name in names)
+
+
 def _features_by_name(bundle: Bundle, path: str, target: str | None,
-                      header: bool | None) -> list[str] | None:
+                      columns: list[str] | None) -> list[str] | None:
     """The model's feature names when DATA's header holds every one of them but not as
     its only columns in the training order (other columns such as an id, or another
     order): they are then read by name, and a note on stderr says what was left out.
     None (read by position) when the columns are just those, when DATA has no header,
     and for a model whose feature names are numbers (trained without a header: "1"
     there may be any column).  A header that lacks some of the names is an error
-    naming them."""
-    from .data import column_names, is_column_index
+    naming them.  ``columns``: DATA's column names (None when they could not be read:
+    read_table words that error)."""
+    from .data import is_column_index
 
     names = bundle.feature_names
-    if not names or all(is_column_index(name) for name in names):
+    if columns is None or not _named_features(bundle):
         return None
-    try:
-        columns = column_names(path, header)
-    except DataError:
-        return None  # read_table words the error
     if columns == [str(j) for j in range(len(columns))]:
         return None  # no header: by position
     if target is not None and target not in columns and is_column_index(target):
@@ -550,7 +556,7 @@ def _features_by_name(bundle: Bundle, path: str, target: str | None,
     others = [name for name in columns if name != target]
     if others == names:
         return None
-    present = set(others)
+    present, wanted = set(others), set(names)
     missing = [name for name in names if name not in present]
     if target in missing:
         raise DataError(f"--target {target!r} is one of the model's feature columns",
@@ -572,9 +578,9 @@ def _features_by_name(bundle: Bundle, path: str, target: str | None,
             path=path,
         )
     parts = []
-    if [name for name in others if name in set(names)] != names:
+    if [name for name in others if name in wanted] != names:
         parts.append("put back in the training order")
-    left_out = [repr(name) for name in others if name not in set(names)]
+    left_out = [repr(name) for name in others if name not in wanted]
     if left_out:
         parts.append(f"left out: {', '.join(left_out)}")
     print(f"note: {path}: the model's feature columns were read by name "
@@ -595,8 +601,9 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         except DataError:
             pass
     trained_on = bundle.metadata.get("target_name")
+    columns = None  # DATA's column names, read once when needed
     if target is None and trained_on:
-        names = column_names(path, header)
+        names = columns = column_names(path, header)
         # DATA still holds the column the model was trained to predict: leave it out.
         # In a file without a header (columns "0", "1", ...) a column "0" may be a
         # feature, so there only when that leaves the model's feature count.
@@ -604,7 +611,12 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
             target = trained_on
     _note_name_that_is_an_index(path, _target_argument(target), header)
-    features = _features_by_name(bundle, path, target, header)
+    if columns is None and _named_features(bundle):
+        try:
+            columns = column_names(path, header)
+        except DataError:
+            pass  # read_table words the error
+    features = _features_by_name(bundle, path, target, columns)
     try:
         # Rows to predict may leave their label column blank: its cells are not read.
         table = read_table(path, _target_argument(target), header=header,

@@ -441,9 +441,10 @@ def _first_line_note(text: str, delimiter: str | None, path: str) -> str | None:
 def _is_blank(line: str, delimiter: str | None) -> bool:
     """Whether ``line`` holds no field: whitespace, or empty (maybe quoted) fields
     between delimiters, as spreadsheets write below a table.  Both readers skip it."""
-    if delimiter is not None:
-        line = line.replace('"', "").replace(delimiter, "")
-    return not line.strip()
+    stripped = line.strip()
+    if not stripped or delimiter is None or stripped[0] not in (delimiter, '"'):
+        return not stripped  # a field's text comes first: not blank (the common case)
+    return not stripped.replace('"', "").replace(delimiter, "").strip()
 
 
 def _first_lines(text: str, n: int, delimiter: str | None) -> list[str]:
