@@ -368,6 +368,23 @@ def test_cli_model_predicts_in_python_exactly_as_the_cli(cancer_csv: Path,
     assert np.mean(expected == y) > 0.9
 
 
+@pytest.mark.parametrize("command", [["predict", "--proba"], ["predict"], ["info"]])
+def test_predict_and_info_do_not_import_scikit_learn(cancer_csv: Path,
+                                                     cancer_model: tuple[Path, dict],
+                                                     command: list[str]) -> None:
+    """Its import takes about a second; predicting and describing need only NumPy."""
+    model_path, _ = cancer_model
+    name, *options = command
+    args = [name, str(model_path), *([str(cancer_csv), "--target", "diagnosis"]
+                                     if name == "predict" else []), *options]
+    code = (
+        "import sys; from lucidnet.cli import main\n"
+        f"try:\n    main({args!r})\nexcept SystemExit as exc:\n    assert not exc.code\n"
+        "print('SKLEARN', 'sklearn' in sys.modules)\n"
+    )
+    assert "SKLEARN False" in run(python_prefix=["-c", code]).stdout
+
+
 def test_evaluate_and_info_on_a_cli_model(cancer_csv: Path,
                                           cancer_model: tuple[Path, dict]) -> None:
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score

@@ -12,7 +12,10 @@ import io as _bytes_io
 import json
 import os
 import pickle
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -538,6 +541,64 @@ def test_fitted_estimator_round_trip_is_exact(tmp_path, fitted_estimators, case)
         assert back.feature_names_in_.tolist() == estimator.feature_names_in_.tolist()
     else:
         assert not hasattr(back, "feature_names_in_")
+
+
+@pytest.mark.parametrize("case", ["multiclass-strings", "binary-bool", "multilabel",
+                                  "regressor-2d"])
+def test_file_read_without_the_estimator_predicts_as_the_estimator(tmp_path, fitted_estimators,
+                                                                     case):
+    """estimator=False gives the network; its outputs read through _class_outputs are
+    the estimator's predictions and probabilities, value for value."""
+    from lucidnet import _class_outputs
+
+    estimator, X = fitted_estimators[case]
+    path = tmp_path / "m"
+    model_io.save(estimator, path)
+    loaded = model_io.load_file(path, estimator=False)
+    assert type(loaded.model) is Network
+    A = loaded.model.output(np.asarray(X, dtype=loaded.model.dtype)).astype(np.float64)
+    if not hasattr(estimator, "classes_"):
+        assert np.array_equal(A, estimator.predict(X))
+        return
+    y_type = loaded.header["estimator"]["fitted"]["y_type_"]
+    labels = _class_outputs.labels(A, y_type, loaded.classes)
+    assert labels.dtype == estimator.predict(X).dtype
+    assert np.array_equal(labels, estimator.predict(X))
+    assert np.array_equal(_class_outputs.probabilities(A, y_type), estimator.predict_proba(X))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda h: h["estimator"]["fitted"].update(y_type_="binary"), "binary classifier"),
+        (lambda h: h["estimator"]["fitted"].pop("y_type_"), "needs classes and a y_type_"),
+        (lambda h: h.update(classes=["c", "b", "a"]), "do not describe a multiclass target"),
+        (lambda h: h.update(classes=["a", "a", "b"]), "do not describe a multiclass target"),
+        (lambda h: h.update(classes=["a", "b"]), "2 classes needs 2 softmax"),
+    ],
+)
+def test_file_read_without_the_estimator_still_checks_its_classes(tmp_path, fitted_estimators,
+                                                                    edit, message):
+    path = tmp_path / "m"
+    model_io.save(fitted_estimators["multiclass-strings"][0], path)
+    header = _header(path)
+    edit(header)
+    _rewrite(path, header=header)
+    for estimator in (True, False):
+        with pytest.raises(ModelFileError, match=message):
+            model_io.load_file(path, estimator=estimator)
+
+
+def test_file_read_without_the_estimator_does_not_import_scikit_learn(tmp_path,
+                                                                     fitted_estimators):
+    path = tmp_path / "m"
+    model_io.save(fitted_estimators["multiclass-strings"][0], path)
+    code = (f"import sys, lucidnet.io; lucidnet.io.load_file({str(path)!r}, estimator=False); "
+            "print('sklearn' in sys.modules)")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=env, check=True)
+    assert done.stdout.strip() == "False"
 
 
 def test_non_finite_scores_are_saved_and_loaded(tmp_path, fitted_estimators):

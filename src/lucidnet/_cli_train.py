@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _class_outputs
 from .errors import DataError, DivergenceError, LucidnetError
 
 #: Integer-valued numeric targets with at most this many distinct values (and fewer
@@ -268,11 +269,16 @@ def split(
 # ================================================================ the model file
 @dataclass
 class Bundle:
-    """A loaded model file: the model plus what the CLI needs to use it on raw rows.
+    """A model (file) with what the CLI needs to use it on raw rows.
+
+    The network's outputs are read as labels or values here, as the estimators read
+    them (:mod:`lucidnet._class_outputs`), so predicting needs no scikit-learn.
 
     Attributes
     ----------
-    model : NeuralNetClassifier, NeuralNetRegressor or Network
+    network : Network
+        The network (of the estimator, for an estimator file).
+    kind : {"network", "classifier", "regressor"}
     task : {"binary", "multiclass", "regression"}
     classes : ndarray of shape (n_classes,) or None
     input_scaling : lucidnet.io.InputScaling or None
@@ -280,7 +286,7 @@ class Bundle:
     """
 
     path: str
-    model: Any
+    network: Any
     kind: str
     task: str
     classes: np.ndarray | None
@@ -290,14 +296,23 @@ class Bundle:
     training: dict[str, Any] = field(default_factory=dict)
     library_version: str = ""
     format_version: int | None = None
+    # (X, outputs) of the last outputs() call: the rows are checked, then predicted.
+    _last_outputs: tuple[Any, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def n_features(self) -> int:
         return self.network.layer_sizes[0]
 
-    @property
-    def network(self) -> Any:
-        return self.model if self.kind == "network" else self.model.network_
+    def outputs(self, X: np.ndarray) -> np.ndarray:
+        """The network's float64 outputs, shape (m, n_outputs), for raw features X
+        (m, n_features); kept for the same X object's next call."""
+        if self._last_outputs is not None and self._last_outputs[0] is X:
+            return self._last_outputs[1]
+        with np.errstate(all="ignore"):  # non-finite outputs: see check_outputs
+            A = self.network.output(self.transform(X).astype(self.network.dtype))
+        A = A.astype(np.float64, copy=False)
+        self._last_outputs = (X, A)
+        return A
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """Apply the stored input scaling (if any) to raw features (m, n_features)."""
@@ -306,9 +321,7 @@ class Bundle:
     def check_outputs(self, X: np.ndarray, source: str, header: bool | None = None) -> None:
         """Refuse rows whose network output is not finite (inputs far beyond the training
         data overflow inside the network): their label or value would be garbage."""
-        with np.errstate(all="ignore"):
-            outputs = self.network.output(self.transform(X).astype(self.network.dtype))
-        bad = ~np.isfinite(outputs).all(axis=1)
+        bad = ~np.isfinite(self.outputs(X)).all(axis=1)
         if bad.any():
             line, where = _row_place(source, int(np.flatnonzero(bad)[0]), header)
             raise DataError(
@@ -316,11 +329,13 @@ class Bundle:
                 f"was trained on); {int(bad.sum())} such row(s)", path=source, line=line)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
-        """Labels (classification) or values (regression) of shape (m,) for raw features."""
-        predicted = np.asarray(self.model.predict(self.transform(X)))
-        if predicted.ndim == 2 and predicted.shape[1] == 1:  # one output unit
-            predicted = predicted[:, 0]
-        return predicted
+        """Labels (classification) or values (regression) of shape (m,) for raw features
+        (a regression model of several outputs: (m, n_outputs))."""
+        A = self.outputs(X)
+        if self.task == "regression":
+            return A[:, 0] if A.shape[1] == 1 else A
+        classes = self.classes if self.classes is not None else np.array(self.class_labels())
+        return _class_outputs.labels(A, self.task, classes)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities of shape (m, n_classes), columns in the order of ``classes``."""
@@ -328,10 +343,7 @@ class Bundle:
             raise ValueError(
                 f"--proba needs a classifier; {self.path} holds a regression model"
             )
-        proba = np.asarray(self.model.predict_proba(self.transform(X)))
-        if self.kind == "network" and proba.shape[1] == 1:  # a sigmoid unit: P(class 1)
-            proba = np.column_stack([1.0 - proba[:, 0], proba[:, 0]])
-        return proba
+        return _class_outputs.probabilities(self.outputs(X), self.task)
 
     def predict_columns(self, X: np.ndarray, *, proba: bool) -> tuple[list[str], np.ndarray]:
         """Header and values of the prediction CSV."""
@@ -481,18 +493,17 @@ def load_bundle(path: str) -> Bundle:
     from .io import load_file
 
     try:
-        loaded = load_file(path)
+        loaded = load_file(path, estimator=False)
     except ModelFileError as exc:
         if os.path.splitext(str(path))[1].lower() in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
             raise ModelFileError(f"{exc} (a data file? MODEL comes first, then DATA)") from None
         raise
-    network = loaded.model if loaded.kind == "network" else loaded.model.network_
     classes = None if loaded.classes is None else np.asarray(loaded.classes)
     return Bundle(
         path=path,
-        model=loaded.model,
+        network=loaded.model,
         kind=loaded.kind,
-        task=_task_of(loaded.kind, network, loaded.metadata),
+        task=_task_of(loaded.kind, loaded.model, loaded.metadata),
         classes=classes,
         input_scaling=loaded.input_scaling,
         feature_names=loaded.feature_names or _names(loaded.metadata.get("feature_names")),
@@ -901,7 +912,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
 
     bundle = Bundle(
         path=options["out"] or "",
-        model=estimator,
+        network=estimator.network_,
         kind="classifier" if classify else "regressor",
         task=task,
         classes=getattr(estimator, "classes_", None),
@@ -1126,7 +1137,7 @@ def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.
                                     written["confusion_matrix"])
         if X.shape[1] == 2:
             written["decision_boundary"] = os.path.join(directory, boundary_plot)
-            plots.plot_decision_boundary(bundle.model, X, y, written["decision_boundary"],
+            plots.plot_decision_boundary(estimator, X, y, written["decision_boundary"],
                                          transform=bundle.transform,
                                          feature_names=data.feature_names)
     return written

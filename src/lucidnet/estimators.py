@@ -89,7 +89,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import optimizers, schedules, training
+from . import _class_outputs, optimizers, schedules, training
 from ._checks import as_float_dtype
 from .activations import Sigmoid, Softmax
 from .callbacks import Callback, EarlyStopping
@@ -1319,14 +1319,7 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
         Binary problems give ``[1 - p, p]``; multilabel problems give each label's
         independent probability.
         """
-        A = self._forward(X)
-        if self._label_binarizer.y_type_ == "binary":
-            return np.hstack([1.0 - A, A])
-        if self._label_binarizer.y_type_ == "multiclass":
-            # A float32 softmax sums to 1 only within 1e-7; in float64, to 1e-16
-            # (scikit-learn's log_loss checks).
-            A = A / A.sum(axis=1, keepdims=True)
-        return A
+        return _class_outputs.probabilities(self._forward(X), self._label_binarizer.y_type_)
 
     def predict_log_proba(self, X) -> np.ndarray:
         """``log(predict_proba(X))``, ndarray of shape (n_samples, n_classes)."""
@@ -1335,13 +1328,8 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
 
     def predict(self, X) -> np.ndarray:
         """Labels of shape (n_samples,), or a 0/1 matrix (n_samples, n_labels) for multilabel."""
-        A = self._forward(X)
-        kind = self._label_binarizer.y_type_
-        if kind == "multiclass":
-            return self.classes_[A.argmax(axis=1)]
-        if kind == "binary":
-            return self.classes_[(A[:, 0] > 0.5).astype(np.intp)]
-        return (A > 0.5).astype(self._label_binarizer.classes_.dtype)
+        return _class_outputs.labels(self._forward(X), self._label_binarizer.y_type_,
+                                     self._label_binarizer.classes_)
 
     def score(self, X, y, sample_weight=None) -> float:
         """Mean accuracy (subset accuracy for multilabel) of ``predict(X)`` against ``y``."""
@@ -1783,28 +1771,12 @@ def _import_estimator_state(
 
 def _restore_classes(estimator, fitted, classes, network) -> None:
     y_type = fitted.get("y_type_")
-    expected = {
-        "binary": ("sigmoid", 1),
-        "multiclass": ("softmax", None),
-        "multilabel-indicator": ("sigmoid", None),
-    }
-    if classes is None or y_type not in expected:
-        raise ValueError(f"a classifier needs classes and a y_type_ in {sorted(expected)}")
-    activation, n_out = expected[y_type]
-    n_out = n_out or len(classes)
-    if network.layers[-1].activation.name != activation or network.layer_sizes[-1] != n_out:
-        raise ValueError(
-            f"a {y_type} classifier with {len(classes)} classes needs {n_out} {activation} "
-            f"output(s); the network has {network.layer_sizes[-1]} "
-            f"{network.layers[-1].activation.name}"
-        )
+    _class_outputs.check_output_layer(y_type, classes, network)
     binarizer = LabelBinarizer()
     if y_type == "multilabel-indicator":
         binarizer.fit(np.eye(len(classes), dtype=int))
     else:
         binarizer.fit(classes)
-    if binarizer.y_type_ != y_type or not np.array_equal(binarizer.classes_, classes):
-        raise ValueError(f"classes {classes.tolist()} do not describe a {y_type} target")
     estimator._label_binarizer = binarizer
     estimator.classes_ = classes
 

@@ -59,6 +59,7 @@ import numpy as np
 
 from . import activations, initializers, losses
 from ._atomic import atomic_file
+from ._class_outputs import check_output_layer
 from .errors import ModelFileError
 from .network import Network
 
@@ -103,7 +104,8 @@ class LoadedModel:
     Attributes
     ----------
     model : Network, NeuralNetClassifier or NeuralNetRegressor
-        Ready to predict (an estimator comes back fitted).
+        Ready to predict (an estimator comes back fitted; with ``estimator=False``, its
+        Network).
     kind : {"network", "classifier", "regressor"}
     metadata : dict
         The caller's ``metadata`` given to :func:`save` (empty when none).
@@ -386,10 +388,13 @@ def load(path: str | os.PathLike) -> Any:
     return loaded.model
 
 
-def load_file(path: str | os.PathLike) -> LoadedModel:
+def load_file(path: str | os.PathLike, *, estimator: bool = True) -> LoadedModel:
     """Read a model file and everything saved with it (metadata, scaling, arrays).
 
-    See :func:`load` for the errors.
+    ``estimator=False`` leaves a saved estimator's network as ``model`` instead of
+    rebuilding the estimator, which needs scikit-learn (about a second to import); a
+    classifier's output layer is still checked against its classes.  See :func:`load`
+    for the errors.
     """
     where = os.fspath(path)
     members = _read_members(where)
@@ -409,8 +414,17 @@ def load_file(path: str | os.PathLike) -> LoadedModel:
         library_version=header["library_version"],
         header=header,
     )
-    if header["kind"] != "network":
+    if header["kind"] == "network":
+        return loaded
+    if estimator:
         loaded.model = _build_estimator(where, header, network, classes)
+    elif header["kind"] == "classifier":
+        fitted = header["estimator"].get("fitted")
+        y_type = fitted.get("y_type_") if isinstance(fitted, dict) else None
+        try:
+            check_output_layer(y_type, classes, network)
+        except (ValueError, TypeError) as exc:
+            raise _fail(where, f"estimator: {type(exc).__name__}: {exc}") from None
     return loaded
 
 
