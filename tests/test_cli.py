@@ -1307,3 +1307,11 @@ def test_columns_by_name_errors_and_headerless_models_stay_by_position(tmp_path:
     wider = write("wider.csv", None, [np.arange(40), y, *X.T])
     done = run("predict", str(plain_model), str(wider), expect=2)
     assert "the model expects 3 feature columns; the file has 5" in done.stderr
+    # A file with a header: still by position (the model knows no names to match).
+    titled = write("titled.csv", ["p", "q", "r", "target"], [*X.T, y])
+    by_position = run("predict", str(plain_model), str(titled), "--target", "target").stdout
+    untitled = write("untitled.csv", None, [*X.T])
+    assert by_position == run("predict", str(plain_model), str(untitled)).stdout
+    report = json.loads(run("evaluate", str(plain_model), str(titled), "--target", "target",
+                            "--json").stdout)
+    assert report["n_samples"] == 40

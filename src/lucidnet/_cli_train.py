@@ -655,7 +655,9 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             f"{table.n_features}{hint}",
             path=path,
         )
-    names = bundle.feature_names
+    # Names to compare: not for a headerless DATA, nor for a model trained without a
+    # header (its "names" are column numbers: DATA is read by position).
+    names = bundle.feature_names if _named_features(bundle) else None
     default = [str(j) for j in range(table.n_features + (table.target_name is not None))]
     if names and not set(table.feature_names) <= set(default) and table.feature_names != names:
         k = next(k for k, (a, b) in enumerate(zip(table.feature_names, names, strict=True))
