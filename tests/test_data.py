@@ -10,7 +10,14 @@ import numpy as np
 import pytest
 
 from lucidnet import data
-from lucidnet.data import Table, check_array, check_targets, read_table, write_predictions
+from lucidnet.data import (
+    Table,
+    check_array,
+    check_targets,
+    column_names,
+    read_table,
+    write_predictions,
+)
 from lucidnet.errors import DataError
 
 
@@ -430,6 +437,29 @@ def test_parquet_round_trip(tmp_path):
         read_table(tmp_path / "new.parquet", "y")
     table = read_table(tmp_path / "new.parquet", "y", read_target=False)
     assert table.target is None and table.features.tolist() == [[1.0], [2.0]]
+
+
+def test_parquet_from_pandas_leaves_out_the_stored_index(tmp_path):
+    """A DataFrame shuffled or split keeps its row labels; to_parquet stores them as a
+    column that pandas reads back as the index.  As a feature it would leak row order
+    (often the label), and a CSV of the same frame would lack it."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [4.0, 5.0, 6.0], "y": ["p", "q", "p"]},
+                         index=[6, 3, 9])
+    frame.to_parquet(tmp_path / "split.parquet")
+    named = frame.rename_axis("row_id")
+    named.to_parquet(tmp_path / "named.parquet")
+    frame.reset_index(drop=True).to_parquet(tmp_path / "range.parquet")
+    for name in ("split", "named", "range"):
+        path = tmp_path / f"{name}.parquet"
+        assert column_names(path) == ["a", "b", "y"]
+        table = read_table(path, "y")
+        assert table.feature_names == ["a", "b"]
+        assert table.features.tolist() == frame[["a", "b"]].to_numpy().tolist()
+        assert table.target.tolist() == ["p", "q", "p"]
+    assert "__index_level_0__" in pytest.importorskip("pyarrow.parquet").read_schema(
+        tmp_path / "split.parquet").names  # what is left out is really there
 
 
 def test_read_target_false_still_requires_the_column(tmp_path):

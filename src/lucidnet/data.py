@@ -276,7 +276,9 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
         # The schema alone: reading the table would refuse a text column (the labels).
         pa, pq = _pyarrow(source)
         try:
-            return [str(name) for name in pq.read_schema(source).names]
+            schema = pq.read_schema(source)
+            return [str(name) for name in schema.names
+                    if name not in _pandas_index_columns(schema)]
         except (OSError, pa.ArrowException) as exc:
             raise DataError(f"cannot read as a Parquet file: {exc}", path=source) from None
     table = read_table(source, header=header, read_target=False)
@@ -985,6 +987,15 @@ def _pyarrow(path: str) -> tuple[Any, Any]:
     return pa, pq
 
 
+def _pandas_index_columns(schema: Any) -> list[str]:
+    """The columns of a Parquet file written by pandas that hold its DataFrame's index
+    (``__index_level_0__`` after a shuffle or a split, or a named index): not data,
+    as ``pandas.read_parquet`` reads them back as the index."""
+    metadata = schema.pandas_metadata or {}
+    stored = [name for name in metadata.get("index_columns", []) if isinstance(name, str)]
+    return [name for name in stored if name in schema.names]
+
+
 def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
                   features: Sequence[str] | None = None) -> Table:
     pa, pq = _pyarrow(path)
@@ -992,6 +1003,7 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
         data = pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
         raise DataError(f"cannot read as a Parquet file: {exc}", path=path) from None
+    data = data.drop_columns(_pandas_index_columns(data.schema))
     names = [str(name) for name in data.column_names]
     if not names:
         raise DataError("the file has no columns", path=path)
