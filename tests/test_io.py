@@ -739,6 +739,43 @@ def test_a_standardizing_pipeline_round_trips_and_predicts_raw_features(tmp_path
         model_io.save(make_pipeline(NeuralNetClassifier()), tmp_path / "bad.npz")
 
 
+def test_a_pipeline_fitted_on_a_dataframe_keeps_checking_column_names(tmp_path):
+    """Its scaler was fitted with the columns' names: the loaded pipeline refuses
+    reordered columns and warns on a bare array exactly as scikit-learn's saved one."""
+    import warnings
+
+    from sklearn.datasets import load_wine
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from lucidnet import NeuralNetClassifier
+
+    pytest.importorskip("pandas")
+    frame, y = load_wine(return_X_y=True, as_frame=True)
+    pipeline = make_pipeline(StandardScaler(), NeuralNetClassifier(max_iter=50, random_state=0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 50 epochs: ConvergenceWarning
+        pipeline.fit(frame, y)
+    path = tmp_path / "pipeline.npz"
+    model_io.save(pipeline, path)
+    back = model_io.load(path)
+    assert model_io.load_file(path).feature_names == list(frame.columns)
+    np.testing.assert_array_equal(back.predict_proba(frame), pipeline.predict_proba(frame))
+    reversed_columns = frame[frame.columns[::-1]]
+    for model in (pipeline, back):
+        with pytest.raises(ValueError, match="feature names should match"):
+            model.predict(reversed_columns)
+        with pytest.warns(UserWarning, match="X does not have valid feature names"):
+            model.predict(frame.to_numpy())
+    with pytest.raises(ValueError, match="feature_names must be the Pipeline's own"):
+        model_io.save(pipeline, tmp_path / "other.npz", feature_names=list(frame.columns[::-1]))
+    header = _header(path)
+    header["input_scaling"]["feature_names_in"] = "yes"
+    _rewrite(path, header=header)
+    with pytest.raises(ModelFileError, match="feature_names_in must be true or false"):
+        model_io.load(path)
+
+
 def test_saving_into_a_missing_directory_names_it(tmp_path):
     with pytest.raises(FileNotFoundError, match="no such directory to write into") as info:
         model_io.save(_network(), tmp_path / "nodir" / "model.npz")

@@ -19,7 +19,8 @@ and the header::
      "kind": "network" | "classifier" | "regressor",
      "network": Network.get_config(), "dtype": "float32" | "float64", "n_params": int,
      "classes": [...] | null, "feature_names": [...] | null,
-     "input_scaling": {"mean": "input_mean", "scale": "input_scale"} | null,
+     "input_scaling": {"mean": "input_mean", "scale": "input_scale",
+                       "feature_names_in": true (optional)} | null,
      "training": {...}, "metadata": {...}, "arrays": ["<name>", ...],
      "estimator": {"class": ..., "params": {...}, "fitted": {...}}   (estimators only)}
 
@@ -84,10 +85,14 @@ class InputScaling:
     Attributes
     ----------
     mean, scale : ndarray of shape (n_features,)
+    feature_names_in : list of str or None
+        The column names the scaler was fitted with (a pipeline fitted on a DataFrame);
+        the pipeline :func:`load` rebuilds checks them, as the saved one did.
     """
 
     mean: np.ndarray
     scale: np.ndarray
+    feature_names_in: list[str] | None = None
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """``(X - mean) / scale`` for ``X`` of shape (m, n_features), as a new float64
@@ -180,6 +185,13 @@ def save(
     """
     model, input_scaling = _unwrap_standardizing_pipeline(model, input_scaling)
     network, kind, estimator_state, classes = _describe_model(model)
+    checked_names = getattr(input_scaling, "feature_names_in", None)
+    if checked_names is not None:
+        # A pipeline fitted on a DataFrame: its scaler checks the columns' names.
+        if feature_names is not None and list(feature_names) != checked_names:
+            raise ValueError("feature_names must be the Pipeline's own (its scaler was "
+                             f"fitted with {checked_names}); got {list(feature_names)}")
+        feature_names = checked_names
     if feature_names is None and kind != "network" and hasattr(model, "feature_names_in_"):
         feature_names = list(model.feature_names_in_)
     header: dict[str, Any] = {
@@ -212,6 +224,8 @@ def save(
         mean, scale = _check_input_scaling(input_scaling, network.layer_sizes[0])
         members["input_mean"], members["input_scale"] = mean, scale
         header["input_scaling"] = {"mean": "input_mean", "scale": "input_scale"}
+        if checked_names is not None:
+            header["input_scaling"]["feature_names_in"] = True
     for name, array in _check_extra_arrays(arrays).items():
         members[_EXTRA_PREFIX + name] = array
         header["arrays"].append(name)
@@ -244,7 +258,8 @@ def _unwrap_standardizing_pipeline(model: Any, input_scaling: Any) -> tuple[Any,
         raise TypeError("the Pipeline's StandardScaler is not fitted")
     mean = scaler.mean_ if scaler.with_mean else np.zeros(n_features)
     scale = scaler.scale_ if scaler.with_std else np.ones(n_features)
-    return steps[1][1], InputScaling(mean, scale)
+    names = getattr(scaler, "feature_names_in_", None)
+    return steps[1][1], InputScaling(mean, scale, None if names is None else list(names))
 
 
 def _standardizing_pipeline(estimator: Any, scaling: InputScaling) -> Any:
@@ -259,6 +274,8 @@ def _standardizing_pipeline(estimator: Any, scaling: InputScaling) -> Any:
     scaler.var_ = scaling.scale**2
     scaler.n_features_in_ = scaling.mean.size
     scaler.n_samples_seen_ = 0
+    if scaling.feature_names_in is not None:
+        scaler.feature_names_in_ = np.asarray(scaling.feature_names_in, dtype=object)
     return Pipeline([("standardize", scaler), ("model", estimator)])
 
 
@@ -693,7 +710,14 @@ def _decode_input_scaling(path: str, header: dict[str, Any], members: dict) -> I
         arrays.append(array)
     if not (arrays[1] != 0).all():
         raise _fail(path, "input_scale must be non-zero everywhere")
-    return InputScaling(*arrays)
+    checked = header["input_scaling"].get("feature_names_in", False)
+    if checked is not True and checked is not False:
+        raise _fail(path, "input_scaling's feature_names_in must be true or false; "
+                          f"got {checked!r}")
+    if checked and (header["feature_names"] is None or len(header["feature_names"]) != n_features):
+        raise _fail(path, f"input_scaling's feature_names_in needs feature_names for the "
+                          f"{n_features} features")
+    return InputScaling(*arrays, header["feature_names"] if checked else None)
 
 
 def _build_estimator(
