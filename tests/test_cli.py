@@ -261,6 +261,33 @@ def test_failed_run_keeps_the_existing_model(bad_files: dict[str, Path], tmp_pat
     assert out.read_bytes() == b"previous model"
 
 
+def test_ctrl_c_during_training_exits_130_and_keeps_the_existing_model(tmp_path: Path) -> None:
+    """The estimator keeps a model stopped by Ctrl-C (as scikit-learn's); the command
+    must not write it over --out nor report success.  Ctrl-C is simulated in the third
+    epoch's end-of-epoch hook."""
+    out = tmp_path / "model.npz"
+    out.write_bytes(b"previous model")
+    code = (
+        "import sys\n"
+        "from lucidnet import training\n"
+        "from lucidnet.cli import main\n"
+        "original = training.History.on_epoch_end\n"
+        "def interrupt(self, epoch, logs):\n"
+        "    original(self, epoch, logs)\n"
+        "    if epoch == 2:\n"
+        "        raise KeyboardInterrupt\n"
+        "training.History.on_epoch_end = interrupt\n"
+        f"main(['train', '--dataset', 'iris', '--epochs', '20', '-q', '--checkpoint-dir', "
+        f"{str(tmp_path / 'ck')!r}, '--out', {str(out)!r}])\n"
+    )
+    done = run(python_prefix=["-c", code], expect=130)
+    assert "Traceback" not in done.stderr
+    assert (f"note: stopped by Ctrl-C after 3 epoch(s); no model was written; --resume "
+            f"{tmp_path / 'ck'} continues from its last checkpoint") in done.stderr
+    assert done.stderr.rstrip().endswith("error: interrupted")
+    assert out.read_bytes() == b"previous model"
+
+
 def test_divergence_exits_1_and_keeps_the_existing_model(tmp_path: Path) -> None:
     data = tmp_path / "big.csv"
     data.write_text("a,y\n" + "".join(f"{i * 1000},{i * 1e6}\n" for i in range(20)))

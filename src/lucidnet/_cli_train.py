@@ -1030,6 +1030,8 @@ def _fit(
 
     from sklearn.exceptions import ConvergenceWarning
 
+    from .estimators import INTERRUPTED_MESSAGE
+
     fit_params = _checkpoint_params(options)
     if validation[0] is not None:
         fit_params["validation_data"] = validation
@@ -1048,6 +1050,14 @@ def _fit(
     for warning in caught:
         if issubclass(warning.category, ConvergenceWarning):
             converged = False
+        elif str(warning.message) == INTERRUPTED_MESSAGE:
+            # The estimator keeps what it has (as scikit-learn's); a command stopped by
+            # Ctrl-C must not write a half-trained model over --out, nor exit 0.
+            resume = (f"; --resume {fit_params['checkpoint_dir']} continues from its last "
+                      "checkpoint" if "checkpoint_dir" in fit_params else "")
+            print(f"note: stopped by Ctrl-C after {estimator.n_iter_} epoch(s); no model was "
+                  f"written{resume}", file=sys.stderr)
+            raise KeyboardInterrupt
         else:
             print(f"warning: {warning.message}", file=sys.stderr)
     return converged, seconds

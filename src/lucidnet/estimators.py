@@ -120,6 +120,8 @@ _OPTIMIZER_PARAMS = {
 }
 #: scikit-learn's "adaptive" rate stops dividing by 5 (and training stops) below this.
 _MIN_ADAPTIVE_RATE = 1e-6
+#: The warning ``fit`` gives when Ctrl-C stops it (scikit-learn's words).
+INTERRUPTED_MESSAGE = "Training interrupted by user."
 
 
 def _is_stepwise(estimator: Any) -> bool:
@@ -541,7 +543,7 @@ class _BaseNeuralNet(BaseEstimator):
             )
         except KeyboardInterrupt:
             # As scikit-learn: keep the model as it is and record the epochs finished.
-            _warn_caller("Training interrupted by user.", UserWarning)
+            _warn_caller(INTERRUPTED_MESSAGE, UserWarning)
             history = trainer.history
         logs = history.history
         epochs = logs.get("loss", [])
