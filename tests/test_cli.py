@@ -288,6 +288,27 @@ def test_ctrl_c_during_training_exits_130_and_keeps_the_existing_model(tmp_path:
     assert out.read_bytes() == b"previous model"
 
 
+def test_a_target_float32_cannot_resolve_asks_for_float64(tmp_path: Path) -> None:
+    """Values of 1.7e9 that differ by tens: float32 steps there are 128 apart, so a
+    float32 model would predict one constant (R^2 about 0) in the target's units."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((200, 2))
+    y = 1.7e9 + 10 * (x[:, 0] + 0.5 * x[:, 1])
+    assert np.unique(y.astype(np.float32)).size < 10  # what float32 makes of it
+    data = tmp_path / "offset.csv"
+    rows = zip(x.tolist(), y.tolist(), strict=True)
+    data.write_text("a,b,y\n" + "".join(f"{a},{b},{t}\n" for (a, b), t in rows))
+    out = tmp_path / "m.npz"
+    done = run("train", str(data), "--target", "y", "--output", "regression", "--out", str(out),
+               expect=None)
+    assert_usage_error(done, "offset.csv, column 'y': the target's values reach 1.7e+09",
+                       "in steps of 128; pass --dtype float64")
+    assert not out.exists()
+    summary = json.loads(run("train", str(data), "--target", "y", "--output", "regression",
+                             "--dtype", "float64", "--out", str(out), "--json").stdout)
+    assert summary["metrics"]["train+validation"]["r2"] > 0.9
+
+
 def test_divergence_exits_1_and_keeps_the_existing_model(tmp_path: Path) -> None:
     data = tmp_path / "big.csv"
     data.write_text("a,y\n" + "".join(f"{i * 1000},{i * 1e6}\n" for i in range(20)))

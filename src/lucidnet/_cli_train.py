@@ -240,6 +240,30 @@ def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], re
         )
 
 
+#: A float32 model refuses a target whose float32 steps at its largest size exceed this
+#: share of its spread: they would cost R^2 about (a few steps / spread)^2.
+FLOAT32_TARGET_STEP = 1e-3
+
+
+def check_target_precision(y: np.ndarray, dtype: Any, source: str, name: str | None) -> None:
+    """Refuse a regression target (float64, shape (m,) or (m, k)) that ``dtype`` cannot
+    resolve: the model predicts in the target's units in its dtype, so a float32 model
+    of values like 1.7e9 +- 10 (float32 steps of 128 there) predicts one constant."""
+    if np.dtype(dtype) != np.float32:
+        return
+    columns = y.reshape(len(y), -1)
+    largest = np.abs(columns).max(axis=0)
+    spread = columns.std(axis=0)
+    step = np.spacing(largest.astype(np.float32)).astype(np.float64)
+    coarse = np.flatnonzero((step > FLOAT32_TARGET_STEP * spread) & (spread > 0))
+    if coarse.size:
+        j = int(coarse[0])
+        raise DataError(
+            f"the target's values reach {largest[j]:.7g} but spread only {spread[j]:.3g} "
+            f"(standard deviation): float32 tells values that size apart only in steps "
+            f"of {step[j]:.3g}; pass --dtype float64", path=source, column=name)
+
+
 def _row_place(source: str, row: int, header: bool | None) -> tuple[int | None, str]:
     """``(line, "")`` for data row ``row`` (0-based) of a text file, else ``(None, "data
     row N: ")``: where a message about the row should point."""
@@ -859,6 +883,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     if not classify:  # the model predicts in the target's own units, in its dtype
         check_range(np.asarray(y, dtype=np.float64).reshape(len(y), -1), options["dtype"],
                     data.source, [data.target_name], "pass --dtype float64", header=data.header)
+        check_target_precision(np.asarray(y, dtype=np.float64), options["dtype"], data.source,
+                               data.target_name)
     if classify:
         _check_classes(data, y, options)
     elif options["validation"] > 0 and math.ceil(options["validation"] * len(y)) >= len(y):
