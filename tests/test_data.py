@@ -462,6 +462,63 @@ def test_parquet_from_pandas_leaves_out_the_stored_index(tmp_path):
         tmp_path / "split.parquet").names  # what is left out is really there
 
 
+def _read_both_ways(path, target, monkeypatch):
+    """read_table(path, target) with pyarrow's number parser forced on (even for a small
+    file) and with it unavailable: (table or error message, with pyarrow; the same,
+    without; what the pyarrow parser itself returned)."""
+    returned = []
+    original = data._parse_numbers_with_arrow
+
+    def spy(*args):
+        returned.append(original(*args))
+        return returned[-1]
+
+    def read():
+        try:
+            return read_table(path, target)
+        except DataError as exc:
+            return str(exc)
+
+    monkeypatch.setattr(data, "ARROW_MIN_CELLS", 1)
+    monkeypatch.setattr(data, "_parse_numbers_with_arrow", spy)
+    with_arrow = read()
+    monkeypatch.setitem(sys.modules, "pyarrow.csv", None)  # import fails: NumPy's parser
+    without = read()
+    return with_arrow, without, returned
+
+
+def test_numbers_parsed_by_pyarrow_are_numpys_to_the_bit(tmp_path, monkeypatch):
+    """Large delimited files are parsed by pyarrow when it is installed; every number
+    must come out exactly as np.loadtxt makes it (both round correctly)."""
+    pytest.importorskip("pyarrow.csv")
+    rng = np.random.default_rng(0)
+    values = rng.standard_normal((300, 6)) * 10.0 ** rng.integers(-300, 300, (300, 6))
+    cells = [[repr(float(v)) for v in row] for row in values]
+    cells[0][:6] = ["-0.0", "1e5", "+3", ".5", "5.", "1E-3"]
+    cells[1][:4] = ["12345678901234567890", "0.1", "2.2250738585072014e-308", "4.9e-324"]
+    cells[2][:3] = ["-7", "1.7976931348623157e308", "0.30000000000000004"]
+    labels = rng.choice(["cat", "dog"], 300)
+    rows = zip(cells, labels, strict=True)
+    lines = ["a,b,c,d,e,f,y", *(",".join([*row, label]) for row, label in rows)]
+    path = write(tmp_path, "t.csv", "\n".join(lines) + "\n")
+    with_arrow, without, returned = _read_both_ways(path, "y", monkeypatch)
+    assert returned[0] is not None  # pyarrow did parse them
+    assert with_arrow.features.tobytes() == without.features.tobytes()  # -0.0 included
+    assert with_arrow.features.flags.c_contiguous and with_arrow.features.shape == (300, 6)
+    assert with_arrow.target.tolist() == without.target.tolist() == labels.tolist()
+
+
+@pytest.mark.parametrize("cell", ["", "NA", "nan", "inf", " 1.5", "1_000", "true", "0x10"])
+def test_cells_pyarrow_does_not_take_as_numbers_read_as_without_it(tmp_path, monkeypatch, cell):
+    pytest.importorskip("pyarrow.csv")
+    path = write(tmp_path, "t.csv", f"a,b,y\n1,2,p\n{cell},4,q\n5,6,p\n")
+    with_arrow, without, _ = _read_both_ways(path, "y", monkeypatch)
+    if isinstance(without, str):
+        assert with_arrow == without
+    else:
+        assert with_arrow.features.tobytes() == without.features.tobytes()
+
+
 def test_read_target_false_still_requires_the_column(tmp_path):
     path = write(tmp_path, "t.csv", "a,y\n1,\n2,\n")
     table = read_table(path, "y", require_target=True, read_target=False)

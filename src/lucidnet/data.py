@@ -670,10 +670,7 @@ def _read_delimited_fast(
     data = [lines[i] for i in data_index]
     try:
         if feature_cols:
-            X = np.loadtxt(
-                data, delimiter=delimiter, usecols=feature_cols, dtype=np.float64,
-                comments=None, ndmin=2,
-            )
+            X = _parse_numbers(data, delimiter, n_cols, feature_cols)
         else:
             X = np.empty((len(data), 0))
         cells = None
@@ -697,6 +694,70 @@ def _read_delimited_fast(
         header_note=note,
         header=has_header,
     )
+
+
+#: Cells from which a delimited file's numbers are parsed by pyarrow, when installed:
+#: NumPy's parser takes about 0.3 us a number, pyarrow's (multithreaded) a tenth of
+#: that, plus 0.1 s to import it.
+ARROW_MIN_CELLS = 1_000_000
+#: Cells pyarrow parses at a time (about 5 MB of text).
+ARROW_BLOCK_CELLS = 250_000
+
+
+def _parse_numbers(data: list[str], delimiter: str | None, n_cols: int,
+                   columns: list[int]) -> np.ndarray:
+    """``np.loadtxt(data, delimiter=delimiter, usecols=columns, dtype=float64)`` for
+    ``data``, lines of ``n_cols`` fields without quotes: shape (len(data), len(columns)).
+
+    Large inputs go to pyarrow's CSV parser when it is installed; it rounds every
+    number correctly, as NumPy's does, so the values are the same.  Anything it does not
+    take as a plain number (a blank cell, spaces around a number) goes to NumPy's
+    parser, whose ValueError the caller reads as "not all numbers".
+    """
+    if delimiter is not None and len(data) * len(columns) >= ARROW_MIN_CELLS:
+        parsed = _parse_numbers_with_arrow(data, delimiter, n_cols, columns)
+        if parsed is not None:
+            return parsed
+    return np.loadtxt(data, delimiter=delimiter, usecols=columns, dtype=np.float64,
+                      comments=None, ndmin=2)
+
+
+def _parse_numbers_with_arrow(data: list[str], delimiter: str, n_cols: int,
+                              columns: list[int]) -> np.ndarray | None:
+    """:func:`_parse_numbers` by pyarrow; None without pyarrow or when a cell is not a
+    plain number to it."""
+    try:
+        import pyarrow as pa
+        import pyarrow.csv as arrow_csv
+    except ImportError:
+        return None
+    names = [f"c{j}" for j in range(n_cols)]
+    wanted = [names[j] for j in columns]
+    options = {
+        "read_options": arrow_csv.ReadOptions(column_names=names),
+        # Quotes never reach here; every line is a row (blank ones were dropped).
+        "parse_options": arrow_csv.ParseOptions(delimiter=delimiter, quote_char=False,
+                                                ignore_empty_lines=False),
+        # No text means "missing" here: a blank or NA cell fails, as in NumPy's.
+        "convert_options": arrow_csv.ConvertOptions(
+            column_types=dict.fromkeys(wanted, pa.float64()), include_columns=wanted,
+            null_values=[], strings_can_be_null=False),
+    }
+    X = np.empty((len(data), len(wanted)))
+    # A block of rows at a time: the block's bytes and pyarrow's buffers stay small
+    # next to X (the whole text at once would double the memory the file takes).
+    rows = max(1, ARROW_BLOCK_CELLS // n_cols)
+    for start in range(0, len(data), rows):
+        block = "\n".join(data[start:start + rows]).encode("utf-8")
+        try:
+            table = arrow_csv.read_csv(pa.py_buffer(block), **options)
+        except (pa.ArrowException, ValueError):
+            return None
+        # Column by column, then one blocked transpose: writing each column into the
+        # row-major X directly strides through memory and takes twice as long.
+        X[start:start + table.num_rows] = np.stack(
+            [table.column(name).to_numpy() for name in wanted]).T
+    return X
 
 
 def _read_delimited_careful(
