@@ -603,6 +603,13 @@ def test_checkpoint_and_resume(tmp_path: Path) -> None:
                 "--resume", str(tmp_path), "--json")
     assert "holds no checkpoint yet; training from the start" in fresh.stderr
     assert json.loads(fresh.stdout)["epochs"] == 2
+    # ... and one not made yet too: the same command then starts and resumes a run.
+    new = tmp_path / "new" / "checkpoints"
+    for epochs in (2, 3):
+        done = run("train", "--dataset", "iris", "--epochs", str(epochs), "--no-early-stopping",
+                   "--resume", str(new), "--json")
+        assert json.loads(done.stdout)["epochs"] == epochs
+        assert ("holds no checkpoint yet" in done.stderr) == (epochs == 2)
 
 
 def test_predict_leaves_out_the_trained_target_column_by_itself(tmp_path):

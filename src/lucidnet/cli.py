@@ -205,7 +205,8 @@ def _training_options(function: Callable) -> Callable:
                      help="Fraction of the training rows held out for validation (0: none)."),
         click.option("--early-stopping/--no-early-stopping", default=True, show_default=True,
                      help="Stop when the validation loss stops improving (--patience "
-                          "epochs) and keep the best epoch's weights."),
+                          "epochs) and keep the best epoch's weights; with --validation 0: "
+                          "when the training loss stops improving (last weights kept)."),
         click.option("--patience", type=click.IntRange(min=1), default=10, show_default=True,
                      help="Epochs without improvement before stopping early."),
         click.option("--standardize/--no-standardize", default=True, show_default=True,
@@ -263,8 +264,9 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 @_training_options
 @click.option("--checkpoint-dir", type=click.Path(file_okay=False), default=None,
               help="Save a checkpoint into this directory after every epoch.")
-@click.option("--resume", "resume_dir", type=click.Path(file_okay=False, exists=True),
-              default=None, help="Resume training from the checkpoints in this directory.")
+@click.option("--resume", "resume_dir", type=click.Path(file_okay=False),
+              default=None, help="Resume training from the checkpoint in this directory "
+                                 "(none there yet: train from the start, checkpointing there).")
 def train(**options: Any) -> None:
     """Train a network on DATA (CSV, .npy, .npz or Parquet) and save it.
 
