@@ -458,6 +458,10 @@ def test_parquet_from_pandas_leaves_out_the_stored_index(tmp_path):
         assert table.feature_names == ["a", "b"]
         assert table.features.tolist() == frame[["a", "b"]].to_numpy().tolist()
         assert table.target.tolist() == ["p", "q", "p"]
+    frame.assign(y=frame["y"] == "q").to_parquet(tmp_path / "bool.parquet")
+    write(tmp_path, "bool.csv", "a,b,y\n1,4,False\n2,5,True\n3,6,False\n")
+    for path in (tmp_path / "bool.parquet", tmp_path / "bool.csv"):
+        assert read_table(path, "y").target.tolist() == ["False", "True", "False"]
     assert "__index_level_0__" in pytest.importorskip("pyarrow.parquet").read_schema(
         tmp_path / "split.parquet").names  # what is left out is really there
 

@@ -1112,9 +1112,9 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
     if t is not None and read_target:
         column = data.column(t)
         first_null(column, names[t])
-        if numeric(column):
+        if numeric(column) and not pa.types.is_boolean(column.type):
             y = as_float(column, names[t])
-        else:
+        else:  # text, and booleans as the labels "False" / "True" (as in a CSV file)
             y = np.array([str(value) for value in column.to_pylist()], dtype=str)
     return Table(
         features=np.ascontiguousarray(X),
