@@ -90,6 +90,23 @@ def test_predict_and_predict_proba(rng):
         regression.predict_proba(X)
 
 
+def test_predictions_in_several_threads_at_once_are_each_right(rng):
+    """Above PREDICT_CHUNK rows the output runs chunk by chunk through buffers; two
+    threads predicting with one network must not share them."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lucidnet.network import PREDICT_CHUNK
+
+    net = Network([20, 64, 64, 5], output_activation="softmax", random_state=0)
+    inputs = [rng.standard_normal((2 * PREDICT_CHUNK + 7, 20)) * (i + 1) for i in range(4)]
+    expected = [np.concatenate([net.forward(X[start:start + 100])[0]
+                                for start in range(0, len(X), 100)]) for X in inputs]
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(net.predict_proba, inputs * 5))
+    for i, result in enumerate(results):
+        np.testing.assert_allclose(result, expected[i % 4], rtol=1e-12, atol=0)
+
+
 def test_config_round_trip_and_copy(rng):
     net = Network(
         [3, 4, 4, 2],

@@ -538,13 +538,15 @@ class Network:
 
         Chunks of :data:`PREDICT_CHUNK` rows reuse one workspace, so the hidden layers'
         activations never exist for all ``m`` rows at once: memory stays bounded, and
-        they are still in cache when the next layer reads them.
+        they are still in cache when the next layer reads them.  The workspace is the
+        call's own, not the network's cached one: predictions may run in several
+        threads at once (as scikit-learn's do, e.g. under joblib's threading backend).
         """
         m = X.shape[0]
         if m <= PREDICT_CHUNK:
             return self.forward(X)[0]
         out = np.empty((m, self.layers[-1].n_out), self.dtype)
-        workspace = self.workspace(PREDICT_CHUNK)
+        workspace = Workspace(self, PREDICT_CHUNK)
         for start in range(0, m, PREDICT_CHUNK):
             rows = slice(start, start + PREDICT_CHUNK)
             chunk = X[rows]
