@@ -61,8 +61,39 @@ def test_cosine():
         [1.0, (1 + math.sqrt(2) / 2) / 2, 0.5, (1 - math.sqrt(2) / 2) / 2, 0.0, 0.0], abs=1e-15
     )
     unset = schedules.get("cosine", 1.0, min_lr=0.1)
-    unset.begin(2)  # the trainer passes the fit's number of epochs
+    unset.begin(2)  # the trainer passes the epoch the fit ends at
     assert rates(unset, 3) == pytest.approx([1.0, 0.55, 0.1])
+    unset.begin(4)  # a later fit of 2 more epochs stretches the curve to its end
+    assert [unset.rate(2), unset.rate(3)] == pytest.approx([0.55, 0.1 + 0.9 * 0.5 * (
+        1 + math.cos(math.pi * 3 / 4))])
+    assert unset.params["t_max"] is None  # a setting, not the fit's horizon
+    again = schedules.get("cosine", 1.0, min_lr=0.1)
+    again.load_state_dict(json.loads(json.dumps(unset.state_dict())))
+    assert again.rate(3) == unset.rate(3)
+    with pytest.raises(ValueError, match=r"give schedule_params \{'t_max': N\}"):
+        schedules.get("cosine", 1.0).rate(0)  # no fit has begun: epochs one at a time
+
+
+def test_cosine_keeps_training_in_a_second_fit_and_refuses_partial_fit_without_t_max():
+    import numpy as np
+
+    from lucidnet import Network, Trainer
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    Y = X @ [[1.0], [-1.0], [0.5]]
+    trainer = Trainer(Network([3, 4, 1], loss="squared_error", random_state=0),
+                      optimizer="sgd", learning_rate=0.05, schedule="cosine", batch_size=10,
+                      random_state=0)
+    trainer.fit(X, Y, epochs=3)
+    before = trainer.network.params.copy()
+    trainer.fit(X, Y, epochs=3)
+    assert min(trainer.history.history["lr"][3:]) > 0
+    assert not np.array_equal(trainer.network.params, before)
+    fresh = Trainer(Network([3, 4, 1], loss="squared_error", random_state=0),
+                    optimizer="sgd", learning_rate=0.05, schedule="cosine")
+    with pytest.raises(ValueError, match="t_max"):
+        fresh.partial_fit(X, Y)
 
 
 def test_plateau_by_hand():

@@ -212,12 +212,18 @@ class Cosine(Schedule):
 
         alpha_e = alpha_min + (alpha_0 - alpha_min) * (1 + cos(pi * e / t_max)) / 2
 
-    for ``e < t_max`` and ``alpha_min`` afterwards.  ``t_max`` defaults to the
-    number of epochs of the fit; ``min_lr`` (``alpha_min``) to 0.
+    for ``e < t_max`` and ``alpha_min`` afterwards.  ``min_lr`` (``alpha_min``)
+    defaults to 0.  Without ``t_max``, each fit anneals to the epoch it ends at (a
+    later fit of more epochs stretches the curve to its own end, rather than running
+    at ``alpha_min``); epochs run one at a time (``partial_fit``) need ``t_max``.
     """
 
     name = "cosine"
     defaults = {"t_max": None, "min_lr": 0.0}
+
+    def __init__(self, learning_rate: float, **params: Any) -> None:
+        super().__init__(learning_rate, **params)
+        self.horizon: int | None = self.params["t_max"]  # set by begin() without t_max
 
     def _check(self):
         if self.params["t_max"] is not None:
@@ -225,15 +231,27 @@ class Cosine(Schedule):
         _number(self.params["min_lr"], "min_lr", low=0.0)
 
     def begin(self, epochs):
-        if self.params["t_max"] is None:
-            self.params["t_max"] = max(int(epochs), 1)
+        self.horizon = self.params["t_max"] or max(int(epochs), 1)
 
     def rate(self, epoch):
-        t_max = self.params["t_max"] or 1
+        t_max = self.horizon
+        if t_max is None:
+            raise ValueError(
+                "the cosine schedule anneals over t_max epochs: give schedule_params "
+                "{'t_max': N} to run epochs one at a time (partial_fit)"
+            )
         low = self.params["min_lr"]
         if epoch >= t_max:
             return low
         return low + (self.initial_rate - low) * 0.5 * (1.0 + math.cos(math.pi * epoch / t_max))
+
+    def state_dict(self):
+        return {**super().state_dict(), "horizon": self.horizon}
+
+    def load_state_dict(self, state):
+        super().load_state_dict(state)
+        # A checkpoint of an earlier version kept the horizon as params["t_max"].
+        self.horizon = state.get("horizon") or self.params["t_max"]
 
 
 class ReduceOnPlateau(Schedule):
