@@ -118,6 +118,19 @@ def test_confusion_matrix_matches_scikit_learn(tmp_path: Path) -> None:
         plots.plot_confusion_matrix(y_true, y_pred, [])
 
 
+def test_confusion_counts_compare_numbers_by_value() -> None:
+    """Float targets 0.0/1.0 (what a network trains on) against a network's int
+    predictions 0/1: scikit-learn counts them as the same classes."""
+    from sklearn.metrics import confusion_matrix
+
+    y_true = np.array([0.0, 1.0, 1.0, 0.0, 1.0])
+    y_pred = np.array([0, 1, 0, 0, 1])
+    expected = confusion_matrix(y_true, y_pred, labels=[0, 1])
+    assert expected.sum() == 5
+    for labels in ([0, 1], [0.0, 1.0], np.array([0, 1]), [np.int64(0), np.float32(1)]):
+        np.testing.assert_array_equal(plots.confusion_counts(y_true, y_pred, labels), expected)
+
+
 def test_missing_matplotlib_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ImportError, match=r'pip install "lucidnet\[plot\]"'):

@@ -13,6 +13,7 @@ or read files.
 
 from __future__ import annotations
 
+import numbers
 import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -227,12 +228,21 @@ def confusion_counts(y_true: Any, y_pred: Any, labels: Sequence) -> np.ndarray:
         raise ValueError(
             f"y_pred must have the shape of y_true {y_true.shape}; got {y_pred.shape}"
         )
-    index = {str(label): k for k, label in enumerate(labels)}
-    counts = np.zeros((len(index), len(index)), dtype=np.int64)
-    for truth, guess in zip(y_true.astype(str), y_pred.astype(str), strict=True):
-        if truth in index and guess in index:
-            counts[index[truth], index[guess]] += 1
+    index = {_label_key(label): k for k, label in enumerate(labels)}
+    counts = np.zeros((len(labels), len(labels)), dtype=np.int64)
+    for truth, guess in zip(y_true.tolist(), y_pred.tolist(), strict=True):
+        row, column = index.get(_label_key(truth)), index.get(_label_key(guess))
+        if row is not None and column is not None:
+            counts[row, column] += 1
     return counts
+
+
+def _label_key(label: Any) -> Any:
+    """A label as compared: numbers by value (float targets 0.0/1.0 against int
+    predictions 0/1), anything else (text, booleans) by its text."""
+    if isinstance(label, numbers.Real) and not isinstance(label, (bool, np.bool_)):
+        return float(label)
+    return str(label)
 
 
 def plot_confusion_matrix(
