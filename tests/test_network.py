@@ -107,6 +107,24 @@ def test_predictions_in_several_threads_at_once_are_each_right(rng):
         np.testing.assert_allclose(result, expected[i % 4], rtol=1e-12, atol=0)
 
 
+def test_softmax_cross_entropy_targets_must_be_distributions(rng):
+    """dZ = (A - Y)/m is the gradient only when each row of Y sums to 1: multi-hot
+    or count targets are refused, not trained on a wrong gradient."""
+    net = Network([3, 4], output_activation="softmax", random_state=0)
+    X = rng.standard_normal((6, 3))
+    probabilities = rng.dirichlet(np.ones(4), size=6)
+    assert gradcheck(net, X, probabilities).passed
+    multi_hot = np.zeros((6, 4))
+    multi_hot[:, :2] = 1.0
+    with pytest.raises(ValueError, match="row 0 sums to 2.0"):
+        lucidnet.train(net, X, multi_hot, epochs=1)
+    with pytest.raises(ValueError, match="rows that sum to 1"):
+        gradcheck(net, X, 3 * probabilities)
+    # The unfused path has no such shortcut: a sigmoid output takes multi-hot targets.
+    lucidnet.train(Network([3, 4], output_activation="sigmoid", random_state=0), X, multi_hot,
+                   epochs=1)
+
+
 def test_config_round_trip_and_copy(rng):
     net = Network(
         [3, 4, 4, 2],

@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import activations, initializers, losses
-from ._checks import as_float_dtype, as_matrix, as_sample_weight
+from ._checks import as_float_dtype, as_matrix, as_sample_weight, is_real
 from ._random import check_random_state
 from ._sparse import as_sparse_rows, is_sparse
 from .layers import Dense, LayerCache, linear_backward
@@ -585,6 +585,8 @@ class Network:
             n_rows=m,
             allow_vector=self.layers[-1].n_out == 1,
         )
+        if self._fused and isinstance(self._loss, losses.CategoricalCrossEntropy):
+            _check_rows_sum_to_one(Y)
         return X, Y, as_sample_weight(sample_weight, m, self.dtype)
 
     def _as_input(self, X: np.ndarray) -> np.ndarray:
@@ -770,7 +772,7 @@ def _check_chain(layers: Sequence[Dense]) -> list[Dense]:
 
 def _per_hidden_layer(value: Any, n_hidden: int, name: str) -> list[Any]:
     """One value for every hidden layer, from a single value or a sequence of them."""
-    if isinstance(value, (str, dict, activations.Activation, int, float)):
+    if isinstance(value, (str, dict, activations.Activation)) or is_real(value):
         return [value] * n_hidden
     values = list(value)
     if len(values) != n_hidden:
@@ -812,3 +814,21 @@ def _dropout_mask(
     np.greater_equal(out, rate, out=out)  # 1.0 where kept, 0.0 where dropped
     out *= A.dtype.type(1.0 / (1.0 - rate))
     return out
+
+
+def _check_rows_sum_to_one(Y: np.ndarray) -> None:
+    """ValueError unless every row of ``Y`` (m, k) sums to 1 (to the dtype's precision).
+
+    Softmax with categorical cross-entropy backpropagates ``dZ = (A - Y) / m``, which
+    is the cost's gradient only for such targets (its true value is ``A * sum(Y) - Y``
+    row by row): one-hot labels or class probabilities.
+    """
+    sums = Y.sum(axis=1)
+    bad = np.flatnonzero(~(np.abs(sums - 1) <= np.sqrt(np.finfo(Y.dtype).eps)))
+    if bad.size:
+        row = int(bad[0])
+        raise ValueError(
+            "Y must have rows that sum to 1 (one-hot labels or class probabilities) for a "
+            f"softmax output with categorical cross-entropy; row {row} sums to "
+            f"{float(sums[row])!r}"
+        )
