@@ -69,6 +69,52 @@ def test_resume_in_process_is_identical(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["checkpoint.npz"]  # no temp files left
 
 
+@pytest.mark.parametrize("same_trainer", [True, False])
+def test_resume_counts_epochs_from_the_start_of_the_interrupted_fit(tmp_path, same_trainer):
+    """The trainer that was interrupted (a notebook's Ctrl-C), or a new one, resumes to
+    where the uninterrupted fit ends, also when that fit followed earlier ones."""
+    X, Y = problem()
+    straight = make_trainer()
+    straight.fit(X, Y, epochs=2)
+    straight.fit(X, Y, epochs=5)
+
+    stopper = InterruptAt(epoch=5, batch=1)
+    interrupted = make_trainer(callbacks=[stopper])
+    interrupted.fit(X, Y, epochs=2)
+    with pytest.raises(Interrupt):
+        interrupted.fit(X, Y, epochs=5, checkpoint_dir=tmp_path, checkpoint_every=2)
+    assert load_checkpoint(checkpoint_path(tmp_path))[0]["epoch"] == 4
+    stopper.epoch = None  # disarmed
+    resumed = interrupted if same_trainer else make_trainer()
+    history = resumed.fit(X, Y, epochs=5, checkpoint_dir=tmp_path, resume=True)
+    assert history.epochs == 7
+    np.testing.assert_array_equal(resumed.network.params, straight.network.params)
+
+
+def test_an_unseeded_run_resumes_with_its_own_validation_split(tmp_path, monkeypatch):
+    """Without a random_state the split comes from fresh entropy: the resumed run
+    must validate on the rows the interrupted one did, not draw new ones."""
+    from lucidnet import training
+
+    splits = []
+    original = training._split_rows
+
+    def spy(*args):
+        rows = original(*args)
+        splits.append(rows[1])
+        return rows
+
+    monkeypatch.setattr(training, "_split_rows", spy)
+    X, Y = problem()
+    with pytest.raises(Interrupt):
+        make_trainer(random_state=None, callbacks=[InterruptAt(epoch=3, batch=0)]).fit(
+            X, Y, epochs=6, validation_fraction=0.3, checkpoint_dir=tmp_path)
+    history = make_trainer(random_state=None).fit(
+        X, Y, epochs=6, validation_fraction=0.3, checkpoint_dir=tmp_path, resume=True)
+    assert history.epochs == 6 and len(splits) == 2
+    np.testing.assert_array_equal(splits[1], splits[0])
+
+
 def test_kill_with_sigkill_mid_epoch_and_resume(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}

@@ -36,6 +36,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from . import fused_sgd, optimizers, schedules
+from ._checks import is_real
 from ._random import check_random_state
 from ._sparse import is_sparse
 from .callbacks import (
@@ -125,7 +126,7 @@ def gradient_descent(
 
 
 def _check_positive(value, name: str, kind: type) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) or not value > 0:
+    if not is_real(value) or not value > 0:
         raise ValueError(f"{name} must be a positive {kind.__name__}; got {value!r}")
     if kind is int and int(value) != value:
         raise ValueError(f"{name} must be a positive int; got {value!r}")
@@ -415,12 +416,11 @@ class Trainer:
             raise ValueError(f"batch_size must be None or an int >= 1; got {batch_size!r}")
         self.batch_size = batch_size
         self.shuffle = bool(shuffle)
-        if isinstance(l2, bool) or not isinstance(l2, (int, float)) or not l2 >= 0:
+        if not is_real(l2) or not l2 >= 0:
             raise ValueError(f"l2 must be a number >= 0; got {l2!r}")
         self.l2 = float(l2)
         if clip_norm is not None and (
-            isinstance(clip_norm, bool) or not isinstance(clip_norm, (int, float))
-            or not clip_norm > 0
+            not is_real(clip_norm) or not clip_norm > 0
         ):
             raise ValueError(f"clip_norm must be None or a number > 0; got {clip_norm!r}")
         if clip_norm is not None and self.optimizer.full_batch:
@@ -444,6 +444,8 @@ class Trainer:
         self.stop_training = False
         self.iterations = 0
         self.target_epochs = 0
+        self._run_start = 0  # history.epochs when the current fit began (checkpointed)
+        self._fit_rng = _jsonable(self.rng.bit_generator.state)  # ... and the generator then
         self._has_dropout = any(layer.dropout for layer in network.layers)
         self._eval_workspaces: dict[int, Workspace] = {}
 
@@ -510,6 +512,24 @@ class Trainer:
         X, Y, sample_weight = self.network.check_data(X, Y, sample_weight, keep_sparse=True)
         if resume and checkpoint_dir is None:
             raise ValueError("resume=True needs checkpoint_dir (where the checkpoint is)")
+        saved = None
+        if resume:
+            from .checkpoints import checkpoint_path
+
+            path = checkpoint_path(checkpoint_dir)
+            if path.is_file():
+                saved = self._read_checkpoint(path)
+                if "fit_rng" in saved[0]:
+                    # The interrupted fit's validation split again, seeded or not; the
+                    # checkpoint's own generator state is restored below.
+                    try:
+                        self.rng.bit_generator.state = saved[0]["fit_rng"]
+                    except (KeyError, TypeError, ValueError) as exc:
+                        raise ModelFileError(
+                            f"{saved[2]} has an unusable training state: {exc}") from None
+        self._fit_rng = _jsonable(self.rng.bit_generator.state)
+        if early_stopping and not isinstance(monitor, str):
+            raise ValueError(f"monitor must be a log name like 'val_loss'; got {monitor!r}")
         needs_validation = early_stopping and monitor.startswith("val_")
         X, Y, sample_weight, validation = self._validation(
             X, Y, sample_weight, validation_data, validation_fraction, needs_validation
@@ -524,17 +544,17 @@ class Trainer:
         for callback in callbacks:
             callback.set_trainer(self)
         self._active_callbacks = callbacks
-        self.target_epochs = self.history.epochs + int(epochs)
+        # A resumed run counts its epochs from where the interrupted fit began, whatever
+        # this trainer has run since (it may be the very trainer that was interrupted).
+        self._run_start = (self.history.epochs if saved is None
+                           else int(saved[0].get("run_start", 0)))
+        self.target_epochs = self._run_start + int(epochs)
         self.schedule.begin(self.target_epochs)
         self.stop_training = False
         for callback in callbacks:
             callback.on_train_begin()
-        if resume:
-            from .checkpoints import checkpoint_path
-
-            path = checkpoint_path(checkpoint_dir)
-            if path.is_file():
-                self.load_checkpoint(path)
+        if saved is not None:
+            self._apply_checkpoint(*saved)
         try:
             if self.stop_training:
                 pass  # resumed from the checkpoint of the epoch where the run stopped
@@ -638,7 +658,8 @@ class Trainer:
         per_batch: list[Callback],
         fused: fused_sgd.FusedSGD | None,
     ) -> float:
-        """One pass over the data, batch by batch; returns the mean loss over its rows.
+        """One pass over the data, batch by batch; returns its loss (a mean loss's mean
+        over the rows, a summed loss's sum).
 
         With ``fused`` (SGD, momentum or nesterov), each batch is one
         :meth:`FusedSGD.step`; otherwise the network's gradient, then the optimizer's
@@ -648,6 +669,9 @@ class Trainer:
         """
         network, optimizer = self.network, self.optimizer
         resync_each_batch = fused is not None and may_change_parameters(per_batch)
+        # The epoch's loss is the data's: batch means weighted by their share of the
+        # rows; batch sums (a summed loss such as "sum_squared_error") added up.
+        sums = network.loss.sums
         total = 0.0
         for batch, (X, Y, weights) in enumerate(batches.epoch()):
             size = X.shape[0]
@@ -669,7 +693,7 @@ class Trainer:
             if not updated:
                 what = "non-finite" if fused is None else "too large to stay finite"
                 raise self._divergence(epoch, batch, f"the update became {what}")
-            total += cost * size
+            total += cost if sums else cost * size
             self.iterations += 1
             if per_batch:
                 logs = {"loss": cost, "size": size, "iteration": self.iterations - 1}
@@ -677,7 +701,7 @@ class Trainer:
                     callback.on_batch_end(batch, logs)
                 if resync_each_batch:  # a callback may have changed the parameters
                     fused.resync()
-        return total / batches.m
+        return total if sums else total / batches.m
 
     def _step(self, X, Y, weights, workspace, epoch: int, batch: int,
               l2: float) -> tuple[float, bool]:
@@ -861,9 +885,7 @@ class Trainer:
             if not needed:
                 return X, Y, sample_weight, None
             fraction = 0.1
-        if isinstance(fraction, bool) or not isinstance(fraction, (int, float)) or not (
-            0.0 < fraction < 1.0
-        ):
+        if not is_real(fraction) or not 0.0 < fraction < 1.0:
             raise ValueError(f"validation_fraction must be a float in (0, 1); got {fraction!r}")
         train_rows, val_rows = _split_rows(Y, fraction, self.rng, self._strata(Y))
         validation = tuple(_rows(a, val_rows) for a in (X, Y, sample_weight))
@@ -906,6 +928,8 @@ class Trainer:
             "rng": _jsonable(self.rng.bit_generator.state),
             "row_order": None if self.row_order is None else self.row_order.state_dict(),
             "history": self.history.state_dict(),
+            "run_start": self._run_start,
+            "fit_rng": self._fit_rng,  # the generator as the fit began (its split)
             "stopped": bool(self.stop_training),  # saved after the stopping rule's verdict
             "callbacks": callback_states,
             "trainer": {"batch_size": self.batch_size, "shuffle": self.shuffle, "l2": self.l2,
@@ -921,11 +945,19 @@ class Trainer:
         ModelFileError
             The file is missing, damaged, or for another network, optimizer or schedule.
         """
+        self._apply_checkpoint(*self._read_checkpoint(path))
+
+    def _read_checkpoint(self, path: str | os.PathLike) -> tuple[dict, dict, str]:
+        """``(header, arrays, where)`` of a checkpoint file, checked as a file only."""
         from .checkpoints import load_checkpoint
 
         network = self.network
         header, arrays = load_checkpoint(path, n_params=network.n_params, dtype=network.dtype)
-        where = f"checkpoint {os.fspath(path)!r}"
+        return header, arrays, f"checkpoint {os.fspath(path)!r}"
+
+    def _apply_checkpoint(self, header: dict, arrays: dict, where: str) -> None:
+        """Validate a checkpoint's state against this trainer and restore it."""
+        network = self.network
         saved_network = json.loads(json.dumps(network.get_config()))
         if header.get("network") != saved_network:
             raise ModelFileError(f"{where} was written for a different network architecture")
