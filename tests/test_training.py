@@ -431,6 +431,36 @@ def test_argument_errors_name_the_argument():
         Trainer(net).fit(X, np.ones((10, 2)), epochs=1)
 
 
+@pytest.mark.parametrize("batch_size", [None, 7, 1])
+def test_a_summed_loss_is_logged_as_the_datas_sum_whatever_the_batches(batch_size):
+    """sum_squared_error (system 4's J): an epoch's loss is the sum over all rows, not
+    a mean of batch sums that shrinks with the batch size."""
+    X, Y = toy("regression", m=21)
+    net = Network([3, 2, 2], "sigmoid", "identity", loss="sum_squared_error", random_state=0)
+    expected = net.cost(X, Y)
+    # A step too small to move the cost: the epoch's loss is the cost at the start.
+    history = Trainer(net, optimizer="sgd", learning_rate=1e-12, batch_size=batch_size,
+                      shuffle=False).fit(X, Y, epochs=1)
+    assert history.history["loss"][0] == pytest.approx(expected, rel=1e-9)
+
+
+def test_numpy_scalars_are_numbers_and_a_missing_monitor_is_named():
+    """np.float32(0.25) is what indexing a float32 array gives: a number like 0.25."""
+    X, Y = toy("binary", m=20)
+    quarter, two = np.float32(0.25), np.int64(2)
+    net = Network([3, 2, 1], dropout=quarter, random_state=0)
+    assert net.layers[0].dropout == 0.25
+    trainer = Trainer(net, learning_rate=quarter, l2=quarter, clip_norm=quarter,
+                      batch_size=two, random_state=0)
+    history = trainer.fit(X, Y, epochs=two, validation_fraction=quarter, early_stopping=True,
+                          min_delta=quarter, monitor="val_loss")
+    assert history.epochs == 2 and history.history["lr"] == [0.25, 0.25]
+    with pytest.raises(ValueError, match="monitor must be a log name like 'val_loss'; got None"):
+        Trainer(net).fit(X, Y, epochs=1, early_stopping=True, monitor=None)
+    with pytest.raises(ValueError, match=r"learning_rate must be a finite number"):
+        Trainer(net, learning_rate=np.bool_(True))
+
+
 def test_multilabel_accuracy_is_subset_accuracy_even_when_rows_sum_to_one():
     """Two sigmoid labels whose rows happen to sum to 1 are not a softmax."""
     net = Network([2, 2], "relu", "sigmoid", random_state=0)

@@ -7,6 +7,7 @@ received.
 
 from __future__ import annotations
 
+import numbers
 import os
 import threading
 from typing import Any
@@ -17,6 +18,12 @@ FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 #: Arrays of at least this many entries are summed in two halves on two threads: the
 #: sum runs at one core's memory speed, and a thread costs far less than half of it.
 TWO_THREAD_SUM_SIZE = 1 << 20
+
+
+def is_real(value: Any) -> bool:
+    """Whether ``value`` is a real number: int, float or a NumPy scalar such as
+    ``np.float32(0.1)`` (what indexing a float32 array gives), but not a bool."""
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 def as_float_dtype(dtype: Any, name: str = "dtype") -> np.dtype:

@@ -33,6 +33,7 @@ from typing import IO, Any
 
 import numpy as np
 
+from ._checks import is_real
 from .schedules import higher_is_better, improves
 
 __all__ = ["Callback", "History", "EarlyStopping", "Checkpoint", "ProgressBar", "CostPrinter"]
@@ -212,7 +213,7 @@ class EarlyStopping(Callback):
             patience < 0
         ):
             raise ValueError(f"patience must be an int >= 0; got {patience!r}")
-        if not isinstance(min_delta, (int, float)) or not min_delta >= 0:
+        if not is_real(min_delta) or not min_delta >= 0:
             raise ValueError(f"min_delta must be a number >= 0; got {min_delta!r}")
         self.monitor = monitor
         self.patience = int(patience)

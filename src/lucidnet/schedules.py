@@ -28,6 +28,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from ._checks import is_real
 from ._registry import Registry
 
 __all__ = [
@@ -54,7 +55,7 @@ def _number(
     open_low: bool = False,
 ) -> float:
     """``value`` checked to lie in its range, or a ValueError naming ``name``."""
-    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    ok = is_real(value) and math.isfinite(value)
     if ok and integer:
         ok = float(value).is_integer()
     if ok:
