@@ -229,6 +229,17 @@ def test_bad_data_is_named(rng):
         ValueError, match=r"layers\[1\].n_in must equal layers\[0\].n_out = 4; got 3"
     ):
         Network.from_layers([Dense(2, 4), Dense(3, 1, "sigmoid")], "binary_cross_entropy")
+    # One Dense in two places, or taken from a network, would share (and re-initialize)
+    # weights that belong elsewhere.
+    square = Dense(3, 3, "tanh")
+    with pytest.raises(ValueError, match=r"layers\[1\] is also an earlier layer"):
+        Network.from_layers([square, square, Dense(3, 1, "sigmoid")], "binary_cross_entropy")
+    owner = Network.from_layers([Dense(3, 2), Dense(2, 1, "sigmoid")], "binary_cross_entropy",
+                                random_state=0)
+    weights = owner.params.copy()
+    with pytest.raises(ValueError, match=r"layers\[0\] already belongs to a network"):
+        Network.from_layers(owner.layers, "binary_cross_entropy", random_state=1)
+    np.testing.assert_array_equal(owner.params, weights)
 
 
 # ---------------------------------------------------------------- training

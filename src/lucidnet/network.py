@@ -761,6 +761,15 @@ def _check_chain(layers: Sequence[Dense]) -> list[Dense]:
     layers = list(layers)
     if not layers or not all(isinstance(layer, Dense) for layer in layers):
         raise TypeError("layers must be a non-empty sequence of Dense layers")
+    for i, layer in enumerate(layers):
+        # A layer's W and b are views into its network's buffer: one layer in two
+        # places (or two networks) would share, and re-initialize, one set of weights.
+        if any(other is layer for other in layers[:i]):
+            raise ValueError(f"layers[{i}] is also an earlier layer; give each place its "
+                             "own Dense")
+        if layer.W.base is not None:
+            raise ValueError(f"layers[{i}] already belongs to a network (its weights are "
+                             "that network's); give a new Dense, or copy the network")
     for i in range(1, len(layers)):
         if layers[i].n_in != layers[i - 1].n_out:
             raise ValueError(
