@@ -99,6 +99,13 @@ def test_cost_printer_epochs_and_iterations():
         X, Y, epochs=3)  # 6 iterations: 0 and 3 are printed
     assert [line.split(":")[0] for line in iterations.getvalue().splitlines()] == [
         "Cost after iteration 0", "Cost after iteration 3"]
+    # An L-BFGS iteration is its epoch's one full-batch step: printed per iteration too.
+    steps = io.StringIO()
+    history = trainer(optimizer="lbfgs", callbacks=[CostPrinter(2, "iteration", steps)]).fit(
+        X, Y, epochs=5)
+    assert steps.getvalue().splitlines() == [
+        f"Cost after iteration {i}: {history.history['loss'][i]:.6f}"
+        for i in range(0, history.epochs, 2)]
     with pytest.raises(ValueError, match="unit must be 'epoch' or 'iteration'; got 'batch'"):
         CostPrinter(unit="batch")
 

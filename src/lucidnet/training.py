@@ -779,6 +779,11 @@ class Trainer:
             params[...] = intermediate_result.x
             self.iterations += 1
             logs = {"loss": float(intermediate_result.fun)}
+            # The iteration is the epoch's one step on the full batch: per-step
+            # callbacks (a CostPrinter counting iterations) see it as its batch.
+            step = {**logs, "size": X.shape[0], "iteration": self.iterations - 1}
+            for callback in callbacks:
+                callback.on_batch_end(0, step)
             self._end_epoch(epoch, logs, validation, callbacks)
             epoch += 1
             if self.stop_training:
