@@ -115,6 +115,17 @@ def test_an_unseeded_run_resumes_with_its_own_validation_split(tmp_path, monkeyp
     np.testing.assert_array_equal(splits[1], splits[0])
 
 
+def test_resuming_with_other_settings_says_so(tmp_path):
+    X, Y = problem()
+    with pytest.raises(Interrupt):
+        make_trainer(callbacks=[InterruptAt(epoch=3, batch=0)]).fit(
+            X, Y, epochs=6, checkpoint_dir=tmp_path)
+    with pytest.warns(UserWarning, match=r"other settings \(batch_size 8 -> 16, l2 0.0 -> 0.5\)"):
+        history = make_trainer(batch_size=16, l2=0.5).fit(X, Y, epochs=6,
+                                                          checkpoint_dir=tmp_path, resume=True)
+    assert history.epochs == 6
+
+
 def test_kill_with_sigkill_mid_epoch_and_resume(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}

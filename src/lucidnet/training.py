@@ -970,6 +970,18 @@ class Trainer:
             theirs = header[part].get("name") if isinstance(header[part], dict) else None
             if theirs != mine:
                 raise ModelFileError(f"{where} used {part} {theirs!r}; this trainer uses {mine!r}")
+        saved = header.get("trainer") if isinstance(header.get("trainer"), dict) else {}
+        mine = {"batch_size": self.batch_size, "shuffle": self.shuffle, "l2": self.l2,
+                "clip_norm": self.clip_norm}
+        changed = [f"{key} {saved[key]!r} -> {value!r}" for key, value in mine.items()
+                   if key in saved and saved[key] != value]
+        if changed:
+            import warnings
+
+            # Allowed (a smaller batch after running out of memory, say), but said: the
+            # run then differs from the one that was interrupted.
+            warnings.warn(f"{where} was written with other settings ({', '.join(changed)}); "
+                          "training goes on with this trainer's", UserWarning, stacklevel=3)
         optimizer_arrays = {
             k.removeprefix("optimizer."): v for k, v in arrays.items() if k.startswith("optimizer.")
         }
