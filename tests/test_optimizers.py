@@ -139,6 +139,24 @@ def test_non_finite_update_leaves_params_unchanged():
     np.testing.assert_array_equal(p, P0)
 
 
+@pytest.mark.parametrize("name", ["momentum", "nesterov", "rmsprop", "adam", "adamw"])
+def test_a_refused_update_starts_the_optimizer_afresh(name):
+    """The moments took in the diverging gradient; kept, they would poison every later
+    step.  After a refusal the next step is a fresh optimizer's first step."""
+    grad = np.array([0.3, -0.2])
+    opt = optimizers.get(name, 0.1)
+    p = P0.copy()
+    opt.step(p, grad)
+    before = p.copy()
+    with np.errstate(all="ignore"):  # inf / inf on the way (the trainer also ignores it)
+        assert not opt.step(p, np.array([np.inf, 1.0]))
+    np.testing.assert_array_equal(p, before)
+    assert opt.t == 0 and all(not array.any() for array in opt.state.values())
+    fresh, q = optimizers.get(name, 0.1), before.copy()
+    assert opt.step(p, grad) and fresh.step(q, grad)
+    np.testing.assert_array_equal(p, q)
+
+
 @pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"])
 def test_state_dict_round_trip_continues_identically(name):
     rng = np.random.default_rng(2)
