@@ -307,6 +307,13 @@ def test_a_target_float32_cannot_resolve_asks_for_float64(tmp_path: Path) -> Non
     summary = json.loads(run("train", str(data), "--target", "y", "--output", "regression",
                              "--dtype", "float64", "--out", str(out), "--json").stdout)
     assert summary["metrics"]["train+validation"]["r2"] > 0.9
+    # A spread of thousands is resolved well enough by float32's steps of 128.
+    wide = tmp_path / "wide.csv"
+    rows = zip(x.tolist(), (1.7e9 + 3000 * (x[:, 0] + 0.5 * x[:, 1])).tolist(), strict=True)
+    wide.write_text("a,b,y\n" + "".join(f"{a},{b},{t}\n" for (a, b), t in rows))
+    summary = json.loads(run("train", str(wide), "--target", "y", "--output", "regression",
+                             "--json").stdout)
+    assert summary["metrics"]["train+validation"]["r2"] > 0.9
 
 
 def test_divergence_exits_1_and_keeps_the_existing_model(tmp_path: Path) -> None:
