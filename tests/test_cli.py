@@ -440,6 +440,41 @@ def test_predict_and_info_do_not_import_scikit_learn(cancer_csv: Path,
     assert "SKLEARN False" in run(python_prefix=["-c", code]).stdout
 
 
+def test_predict_reads_outputs_by_the_output_layer_not_by_free_metadata(tmp_path: Path) -> None:
+    """A saved estimator predicts on the command line as in Python whatever its file's
+    metadata says; a network file's metadata task must be one its output layer gives;
+    a float32 network's probabilities are written in float32's digits."""
+    import warnings
+
+    from lucidnet import Network, save
+    from lucidnet.estimators import NeuralNetClassifier
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((30, 3))
+    y = np.array(["a", "b", "c"])[np.argmax(X, axis=1)]
+    data = tmp_path / "X.csv"
+    data.write_text("p,q,r\n" + "".join(",".join(map(repr, row)) + "\n" for row in X.tolist()))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clf = NeuralNetClassifier((4,), max_iter=30, random_state=0).fit(X, y)
+    save(clf, tmp_path / "clf.npz", metadata={"task": "binary"})
+    _, rows = read_csv(run("predict", str(tmp_path / "clf.npz"), str(data)).stdout)
+    assert [row[0] for row in rows] == clf.predict(X).tolist()
+
+    softmax = Network([3, 4, 3], output_activation="softmax", dtype="float32", random_state=0)
+    save(softmax, tmp_path / "net.npz", metadata={"task": "binary"})
+    done = run("predict", str(tmp_path / "net.npz"), str(data), expect=2)
+    assert "its metadata says task 'binary', which its output layer (3 softmax units)" in (
+        done.stderr)
+    save(softmax, tmp_path / "net.npz")
+    header, rows = read_csv(run("predict", str(tmp_path / "net.npz"), str(data),
+                                "--proba").stdout)
+    assert header == ["proba_0", "proba_1", "proba_2"]
+    proba = softmax.predict_proba(X.astype(np.float32))
+    assert [[float(np.float32(cell)) for cell in row] for row in rows] == proba.tolist()
+    assert rows[0] == [str(v) for v in proba[0]]  # float32's shortest digits
+
+
 def test_evaluate_and_info_on_a_cli_model(cancer_csv: Path,
                                           cancer_model: tuple[Path, dict]) -> None:
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score

@@ -575,6 +575,9 @@ def test_file_read_without_the_estimator_predicts_as_the_estimator(tmp_path, fit
         (lambda h: h.update(classes=["c", "b", "a"]), "do not describe a multiclass target"),
         (lambda h: h.update(classes=["a", "a", "b"]), "do not describe a multiclass target"),
         (lambda h: h.update(classes=["a", "b"]), "2 classes needs 2 softmax"),
+        (lambda h: h["estimator"].update({"class": "Foo"}), "class must be NeuralNetClassifier"),
+        (lambda h: h["estimator"]["fitted"].update(n_features_in_=7), "must match the network"),
+        (lambda h: h["estimator"].update(fitted=[]), "params and fitted must be JSON objects"),
     ],
 )
 def test_file_read_without_the_estimator_still_checks_its_classes(tmp_path, fitted_estimators,
@@ -587,6 +590,25 @@ def test_file_read_without_the_estimator_still_checks_its_classes(tmp_path, fitt
     for estimator in (True, False):
         with pytest.raises(ModelFileError, match=message):
             model_io.load_file(path, estimator=estimator)
+
+
+def test_a_multilabel_output_needs_two_labels():
+    """One sigmoid unit with classes [0] is a binary target, not a multilabel one: its
+    predict would index a missing class."""
+    from lucidnet._class_outputs import check_output_layer
+
+    net = Network([3, 2, 1], "relu", "sigmoid", random_state=0)
+    with pytest.raises(ValueError, match=r"classes \[0\] do not describe a multilabel"):
+        check_output_layer("multilabel-indicator", np.array([0]), net)
+    check_output_layer("multilabel-indicator", np.array([0, 1]),
+                       Network([3, 2, 2], "relu", "sigmoid", random_state=0))
+
+
+def test_the_estimator_classes_a_file_may_name_are_the_estimators():
+    from lucidnet.estimators import _ESTIMATORS
+
+    assert {kind: tuple(cls.__name__ for cls in classes)
+            for kind, classes in _ESTIMATORS.items()} == model_io.ESTIMATOR_CLASSES
 
 
 def test_file_read_without_the_estimator_does_not_import_scikit_learn(tmp_path,

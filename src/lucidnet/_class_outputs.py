@@ -26,8 +26,8 @@ OUTPUT_LAYERS = {
 def check_output_layer(y_type: Any, classes: np.ndarray | None, network: Any) -> None:
     """ValueError unless ``network``'s output layer and ``classes`` (shape (k,)) fit a
     ``y_type`` target: a sigmoid unit for two classes, a softmax unit per class for
-    more, a sigmoid unit per label (classes 0..k-1) for a multilabel indicator;
-    classes sorted and distinct."""
+    more, a sigmoid unit per label (classes 0..k-1, k >= 2) for a multilabel
+    indicator; classes sorted and distinct."""
     if classes is None or y_type not in OUTPUT_LAYERS:
         raise ValueError(f"a classifier needs classes and a y_type_ in {sorted(OUTPUT_LAYERS)}")
     activation, n_out = OUTPUT_LAYERS[y_type]
@@ -38,8 +38,8 @@ def check_output_layer(y_type: Any, classes: np.ndarray | None, network: Any) ->
             f"output(s); the network has {network.layer_sizes[-1]} "
             f"{network.layers[-1].activation.name}"
         )
-    if y_type == "multilabel-indicator":
-        fits = np.array_equal(classes, np.arange(len(classes)))
+    if y_type == "multilabel-indicator":  # at least two labels: one column is binary
+        fits = len(classes) >= 2 and np.array_equal(classes, np.arange(len(classes)))
     else:
         fits = (len(classes) == 2) == (y_type == "binary") and len(classes) >= 2 and (
             classes.dtype.kind != "f" or bool((classes == np.round(classes)).all())

@@ -323,20 +323,23 @@ class Bundle:
     library_version: str = ""
     format_version: int | None = None
     # (X, outputs) of the last outputs() call: the rows are checked, then predicted.
-    _last_outputs: tuple[Any, np.ndarray] | None = field(default=None, repr=False)
+    _last_outputs: tuple[Any, np.ndarray] | None = field(default=None, init=False,
+                                                         repr=False, compare=False)
 
     @property
     def n_features(self) -> int:
         return self.network.layer_sizes[0]
 
     def outputs(self, X: np.ndarray) -> np.ndarray:
-        """The network's float64 outputs, shape (m, n_outputs), for raw features X
-        (m, n_features); kept for the same X object's next call."""
+        """The network's outputs, shape (m, n_outputs), for raw features X (m,
+        n_features): float64 for an estimator (as its predictions are), the network's
+        dtype for a network file (as its own); kept for the same X object's next call."""
         if self._last_outputs is not None and self._last_outputs[0] is X:
             return self._last_outputs[1]
         with np.errstate(all="ignore"):  # non-finite outputs: see check_outputs
             A = self.network.output(self.transform(X).astype(self.network.dtype))
-        A = A.astype(np.float64, copy=False)
+        if self.kind != "network":
+            A = A.astype(np.float64, copy=False)
         self._last_outputs = (X, A)
         return A
 
@@ -369,7 +372,10 @@ class Bundle:
             raise ValueError(
                 f"--proba needs a classifier; {self.path} holds a regression model"
             )
-        return _class_outputs.probabilities(self.outputs(X), self.task)
+        A = self.outputs(X)
+        if self.kind == "network" and self.task == "multiclass":
+            return A  # the network's softmax, as Network.predict_proba gives it
+        return _class_outputs.probabilities(A, self.task)
 
     def predict_columns(self, X: np.ndarray, *, proba: bool) -> tuple[list[str], np.ndarray]:
         """Header and values of the prediction CSV."""
@@ -382,6 +388,8 @@ class Bundle:
             # digits (197.7222, not 197.72219848632812).  Probabilities keep float64's:
             # a binary model's 1 - p is not always a float32 value.
             predicted = predicted.astype(np.float32)
+        if predicted.ndim == 2:  # a model of several outputs (saved from Python)
+            return [f"{name}_{j}" for j in range(predicted.shape[1])], predicted
         return [str(name)], predicted
 
     def class_labels(self) -> list:
@@ -493,16 +501,25 @@ def _match_label_type(y: np.ndarray, classes: list, source: str) -> np.ndarray:
     return y
 
 
-def _task_of(kind: str, network: Any, metadata: dict) -> str:
-    if metadata.get("task") in ("binary", "multiclass", "regression"):
-        return metadata["task"]
-    output = network.layers[-1].activation.name
-    if kind == "regressor" or output not in ("sigmoid", "softmax"):
+def _task_of(kind: str, network: Any, metadata: dict, path: str) -> str:
+    """How the command line reads the model's outputs: from its output layer (which
+    a classifier file's classes were checked against when it was read).  A network
+    file's metadata may say "regression" (a sigmoid output read as values); a task
+    its output layer cannot give is an error, not a guess."""
+    from .errors import ModelFileError
+
+    output, n_out = network.layers[-1].activation.name, network.layer_sizes[-1]
+    if kind == "regressor":
         return "regression"
-    if output == "sigmoid" and network.layer_sizes[-1] > 1:
+    if output == "sigmoid" and n_out > 1:
         raise DataError("multilabel models (several sigmoid outputs) are not supported by the "
                         "command line; use the model from Python")
-    return "binary" if output == "sigmoid" else "multiclass"
+    natural = {"sigmoid": "binary", "softmax": "multiclass"}.get(output, "regression")
+    stated = metadata.get("task") if kind == "network" else None
+    if stated is None or stated in (natural, "regression"):
+        return stated or natural
+    raise ModelFileError(f"{path}: its metadata says task {stated!r}, which its output layer "
+                         f"({n_out} {output} unit{'s' if n_out > 1 else ''}) does not give")
 
 
 def _names(value: Any) -> list[str] | None:
@@ -529,7 +546,7 @@ def load_bundle(path: str) -> Bundle:
         path=path,
         network=loaded.model,
         kind=loaded.kind,
-        task=_task_of(loaded.kind, loaded.model, loaded.metadata),
+        task=_task_of(loaded.kind, loaded.model, loaded.metadata, path),
         classes=classes,
         input_scaling=loaded.input_scaling,
         feature_names=loaded.feature_names or _names(loaded.metadata.get("feature_names")),

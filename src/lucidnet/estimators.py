@@ -1717,15 +1717,10 @@ def _import_estimator_state(
 
     Raises ``ValueError``/``TypeError`` when anything does not fit together.
     """
-    by_name = {cls.__name__: cls for cls in _ESTIMATORS[kind]}
-    cls = by_name.get(state.get("class"))
-    if cls is None:
-        raise ValueError(
-            f"class must be {' or '.join(by_name)} for a {kind}; got {state.get('class')!r}"
-        )
-    params, fitted = state.get("params"), state.get("fitted")
-    if not isinstance(params, dict) or not isinstance(fitted, dict):
-        raise TypeError("params and fitted must be JSON objects")
+    # lucidnet.io has checked the class name, params and fitted being objects, the sizes
+    # and a classifier's classes (_check_estimator_state).
+    cls = {cls.__name__: cls for cls in _ESTIMATORS[kind]}[state["class"]]
+    params, fitted = state["params"], state["fitted"]
     known = cls().get_params()
     unknown = set(params) - set(known)
     if unknown:
@@ -1733,12 +1728,6 @@ def _import_estimator_state(
     estimator = cls(**{name: _from_jsonable_param(value) for name, value in params.items()})
     estimator._validate_params()
     n_features, n_outputs = network.layer_sizes[0], network.layer_sizes[-1]
-    if fitted.get("n_features_in_") != n_features or fitted.get("n_outputs_") != n_outputs:
-        raise ValueError(
-            f"n_features_in_ and n_outputs_ must match the network's {n_features} inputs and "
-            f"{n_outputs} outputs; got {fitted.get('n_features_in_')!r} and "
-            f"{fitted.get('n_outputs_')!r}"
-        )
     estimator.network_ = network
     estimator._trainer = None
     estimator.n_features_in_ = n_features
@@ -1772,8 +1761,7 @@ def _import_estimator_state(
 
 
 def _restore_classes(estimator, fitted, classes, network) -> None:
-    y_type = fitted.get("y_type_")
-    _class_outputs.check_output_layer(y_type, classes, network)
+    y_type = fitted["y_type_"]  # checked against the classes by lucidnet.io
     binarizer = LabelBinarizer()
     if y_type == "multilabel-indicator":
         binarizer.fit(np.eye(len(classes), dtype=int))

@@ -433,16 +433,41 @@ def load_file(path: str | os.PathLike, *, estimator: bool = True) -> LoadedModel
     )
     if header["kind"] == "network":
         return loaded
+    try:
+        _check_estimator_state(header["kind"], header["estimator"], network, classes)
+    except (ValueError, TypeError) as exc:
+        raise _fail(where, f"estimator: {type(exc).__name__}: {exc}") from None
     if estimator:
         loaded.model = _build_estimator(where, header, network, classes)
-    elif header["kind"] == "classifier":
-        fitted = header["estimator"].get("fitted")
-        y_type = fitted.get("y_type_") if isinstance(fitted, dict) else None
-        try:
-            check_output_layer(y_type, classes, network)
-        except (ValueError, TypeError) as exc:
-            raise _fail(where, f"estimator: {type(exc).__name__}: {exc}") from None
     return loaded
+
+
+#: The estimator classes a file may name, by kind (lucidnet.estimators defines them).
+ESTIMATOR_CLASSES = {"classifier": ("NeuralNetClassifier", "MLPClassifier"),
+                     "regressor": ("NeuralNetRegressor", "MLPRegressor")}
+
+
+def _check_estimator_state(kind: str, state: dict[str, Any], network: Network,
+                           classes: np.ndarray | None) -> None:
+    """What predicting needs of a file's estimator state, checked without scikit-learn:
+    a known class, the network's sizes, and a classifier's classes against its output
+    layer.  ValueError or TypeError when anything does not fit."""
+    names = ESTIMATOR_CLASSES[kind]
+    if state.get("class") not in names:
+        raise ValueError(f"class must be {' or '.join(names)} for a {kind}; "
+                         f"got {state.get('class')!r}")
+    params, fitted = state.get("params"), state.get("fitted")
+    if not isinstance(params, dict) or not isinstance(fitted, dict):
+        raise TypeError("params and fitted must be JSON objects")
+    n_features, n_outputs = network.layer_sizes[0], network.layer_sizes[-1]
+    if fitted.get("n_features_in_") != n_features or fitted.get("n_outputs_") != n_outputs:
+        raise ValueError(
+            f"n_features_in_ and n_outputs_ must match the network's {n_features} inputs and "
+            f"{n_outputs} outputs; got {fitted.get('n_features_in_')!r} and "
+            f"{fitted.get('n_outputs_')!r}"
+        )
+    if kind == "classifier":
+        check_output_layer(fitted.get("y_type_"), classes, network)
 
 
 def _fail(path: str, message: str) -> ModelFileError:
