@@ -1412,3 +1412,11 @@ def test_columns_by_name_errors_and_headerless_models_stay_by_position(tmp_path:
     report = json.loads(run("evaluate", str(plain_model), str(titled), "--target", "target",
                             "--json").stdout)
     assert report["n_samples"] == 40
+    # Numbers that are names (years in a header) are matched by name, not position.
+    years = write("years.csv", ["2019", "2020", "2021", "y"], [*X.T, y])
+    years_model = tmp_path / "years.npz"
+    run("train", str(years), "--target", "y", "--epochs", "2", "--out", str(years_model), "-q")
+    backwards = write("backwards.csv", ["2021", "2020", "2019", "y"], [*X.T[::-1], y])
+    done = run("predict", str(years_model), str(backwards), "--target", "y")
+    assert "read by name" in done.stderr
+    assert done.stdout == run("predict", str(years_model), str(years), "--target", "y").stdout

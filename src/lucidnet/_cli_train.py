@@ -580,11 +580,20 @@ def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: s
 
 def _named_features(bundle: Bundle) -> bool:
     """Whether the model's features have names to find in DATA: not none, and not the
-    numbers of a file read without a header ("1" there may be any column)."""
+    column numbers a file without a header (or an array file) gives, "0", "1", ... in
+    order with at most the target's number left out ("1" there may be any column).
+    Numbers such as years in a header ("2019", "2020") are names."""
     from .data import is_column_index
 
     names = bundle.feature_names
-    return bool(names) and not all(is_column_index(name) for name in names)
+    if not names:
+        return False
+    if not all(is_column_index(name) for name in names):
+        return True
+    numbers = [int(name) for name in names]
+    positions = all(a < b for a, b in zip(numbers, numbers[1:], strict=False)) and (
+        0 <= numbers[0] and numbers[-1] <= len(numbers))
+    return not positions
 
 
 def _features_by_name(bundle: Bundle, path: str, target: str | None,
