@@ -997,6 +997,17 @@ def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path:
     run("train", str(data), "--target", "label", "--epochs", "2", "--out", str(model), "-q")
     assert run("predict", str(model), str(data)).stdout == \
         run("predict", str(model), str(as_csv)).stdout
+    # A boolean target reads as False/True; a model with classes 0/1 (trained on 0/1
+    # labels, or on such a column before it read as text) still scores it.
+    flags = tmp_path / "flags.parquet"
+    pq.write_table(pa.table({"a": X[:, 0], "b": X[:, 1], "c": X[:, 2], "y": X[:, 0] > 0}), flags)
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("a,b,c,y\n" + "".join(f"{a!r},{b!r},{c!r},{int(a > 0)}\n"
+                                              for a, b, c in X.tolist()))
+    run("train", str(numbers), "--target", "y", "--epochs", "20", "--out", str(model), "-q")
+    scores = [json.loads(run("evaluate", str(model), str(path), "--target", "y",
+                             "--json").stdout)["accuracy"] for path in (flags, numbers)]
+    assert scores[0] == scores[1]
 
 
 @pytest.mark.parametrize(

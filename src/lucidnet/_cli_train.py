@@ -490,6 +490,10 @@ def _match_label_type(y: np.ndarray, classes: list, source: str) -> np.ndarray:
                 return str(value)
 
         return np.array([match(v) for v in y.tolist()])
+    if y.dtype.kind == "U" and set(np.unique(y).tolist()) <= {"False", "True"} and (
+            set(classes) <= {0, 1}):
+        # Booleans read as text; a model trained before they were (Parquet: 0 and 1).
+        return (y == "True").astype(np.float64)
     if y.dtype.kind == "U":
         from .data import _is_number
 

@@ -1049,12 +1049,14 @@ def _pyarrow(path: str) -> tuple[Any, Any]:
 
 
 def _pandas_index_columns(schema: Any) -> list[str]:
-    """The columns of a Parquet file written by pandas that hold its DataFrame's index
-    (``__index_level_0__`` after a shuffle or a split, or a named index): not data,
-    as ``pandas.read_parquet`` reads them back as the index."""
+    """The columns of a Parquet file written by pandas that hold its DataFrame's
+    unnamed row labels (``__index_level_0__`` after a shuffle or a split): not data,
+    and a feature that would leak the rows' order.  A named index (``set_index("id")``)
+    was the user's column and stays one."""
     metadata = schema.pandas_metadata or {}
-    stored = [name for name in metadata.get("index_columns", []) if isinstance(name, str)]
-    return [name for name in stored if name in schema.names]
+    return [name for name in metadata.get("index_columns", [])
+            if isinstance(name, str) and name in schema.names
+            and re.fullmatch(r"__index_level_\d+__", name)]
 
 
 def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
