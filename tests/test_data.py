@@ -487,6 +487,7 @@ def _read_both_ways(path, target, monkeypatch):
             return str(exc)
 
     monkeypatch.setattr(data, "ARROW_MIN_CELLS", 1)
+    monkeypatch.setattr(data, "ARROW_BLOCK_CELLS", 7 * 9)  # several blocks, a short last
     monkeypatch.setattr(data, "_parse_numbers_with_arrow", spy)
     with_arrow = read()
     monkeypatch.setitem(sys.modules, "pyarrow.csv", None)  # import fails: NumPy's parser
@@ -515,10 +516,14 @@ def test_numbers_parsed_by_pyarrow_are_numpys_to_the_bit(tmp_path, monkeypatch):
     assert with_arrow.target.tolist() == without.target.tolist() == labels.tolist()
 
 
-@pytest.mark.parametrize("cell", ["", "NA", "nan", "inf", " 1.5", "1_000", "true", "0x10"])
-def test_cells_pyarrow_does_not_take_as_numbers_read_as_without_it(tmp_path, monkeypatch, cell):
+@pytest.mark.parametrize("cell", ["", "NA", "nan", "inf", " 1.5", "1_000", "true", "0x10",
+                                  "\ufeff1.5"])
+def test_odd_cells_read_the_same_with_and_without_pyarrow(tmp_path, monkeypatch, cell):
+    """Whether pyarrow takes the cell (" 1.5") or leaves it to NumPy ("1_000"), the
+    result, or the error, is NumPy's; a byte-order mark starting a block included."""
     pytest.importorskip("pyarrow.csv")
-    path = write(tmp_path, "t.csv", f"a,b,y\n1,2,p\n{cell},4,q\n5,6,p\n")
+    rows = "".join(f"{j},{j + 1},p\n" for j in range(19))  # the cell starts block 2
+    path = write(tmp_path, "t.csv", f"a,b,y\n1,2,p\n3,4,q\n{rows}{cell},4,q\n5,6,p\n")
     with_arrow, without, _ = _read_both_ways(path, "y", monkeypatch)
     if isinstance(without, str):
         assert with_arrow == without

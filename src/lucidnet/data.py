@@ -711,8 +711,8 @@ def _parse_numbers(data: list[str], delimiter: str | None, n_cols: int,
 
     Large inputs go to pyarrow's CSV parser when it is installed; it rounds every
     number correctly, as NumPy's does, so the values are the same.  Anything it does not
-    take as a plain number (a blank cell, spaces around a number) goes to NumPy's
-    parser, whose ValueError the caller reads as "not all numbers".
+    take as a number (a blank cell, "NA", "1_000") goes to NumPy's parser, whose
+    ValueError the caller reads as "not all numbers".
     """
     if delimiter is not None and len(data) * len(columns) >= ARROW_MIN_CELLS:
         parsed = _parse_numbers_with_arrow(data, delimiter, n_cols, columns)
@@ -748,10 +748,15 @@ def _parse_numbers_with_arrow(data: list[str], delimiter: str, n_cols: int,
     # next to X (the whole text at once would double the memory the file takes).
     rows = max(1, ARROW_BLOCK_CELLS // n_cols)
     for start in range(0, len(data), rows):
-        block = "\n".join(data[start:start + rows]).encode("utf-8")
+        lines = data[start:start + rows]
+        if lines[0].startswith("\ufeff"):
+            return None  # pyarrow would drop a byte-order mark that starts its input
         try:
-            table = arrow_csv.read_csv(pa.py_buffer(block), **options)
+            table = arrow_csv.read_csv(pa.py_buffer("\n".join(lines).encode("utf-8")),
+                                       **options)
         except (pa.ArrowException, ValueError):
+            return None
+        if table.num_rows != len(lines):
             return None
         # Column by column, then one blocked transpose: writing each column into the
         # row-major X directly strides through memory and takes twice as long.
