@@ -25,6 +25,7 @@ elsewhere and call :meth:`Network.loss_and_gradient`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -182,6 +183,7 @@ class Network:
         self.grads = np.zeros_like(self.params)
         self._bind_views()
         self._workspaces: dict[int, Workspace] = {}
+        self._thread_local = threading.local()  # per-thread prediction buffers
 
     # The forward and backward passes read ``_loss``: a property lookup per call costs
     # about 1% of a tiny network's iteration.
@@ -539,14 +541,16 @@ class Network:
         Chunks of :data:`PREDICT_CHUNK` rows reuse one workspace, so the hidden layers'
         activations never exist for all ``m`` rows at once: memory stays bounded, and
         they are still in cache when the next layer reads them.  The workspace is the
-        call's own, not the network's cached one: predictions may run in several
-        threads at once (as scikit-learn's do, e.g. under joblib's threading backend).
+        calling thread's: predictions may run in several threads at once (as
+        scikit-learn's do, e.g. under joblib's threading backend).
         """
         m = X.shape[0]
         if m <= PREDICT_CHUNK:
             return self.forward(X)[0]
         out = np.empty((m, self.layers[-1].n_out), self.dtype)
-        workspace = Workspace(self, PREDICT_CHUNK)
+        workspace = getattr(self._thread_local, "predict_workspace", None)
+        if workspace is None:  # this thread's first large prediction
+            workspace = self._thread_local.predict_workspace = Workspace(self, PREDICT_CHUNK)
         for start in range(0, m, PREDICT_CHUNK):
             rows = slice(start, start + PREDICT_CHUNK)
             chunk = X[rows]
