@@ -115,6 +115,33 @@ def test_an_unseeded_run_resumes_with_its_own_validation_split(tmp_path, monkeyp
     np.testing.assert_array_equal(splits[1], splits[0])
 
 
+def test_resuming_a_cosine_run_for_more_epochs_anneals_to_the_new_end(tmp_path):
+    """The checkpoint holds the interrupted fit's horizon; a resumed fit told to run
+    longer anneals to its own end instead of training at min_lr (0) past the old one."""
+    import numpy as np
+
+    X, Y = problem()
+    options = {"schedule": "cosine", "schedule_params": {"min_lr": 0.0}, "batch_size": np.int64(8)}
+    with pytest.raises(Interrupt):
+        make_trainer(callbacks=[InterruptAt(epoch=3, batch=0)], **options).fit(
+            X, Y, epochs=6, checkpoint_dir=tmp_path)
+    history = make_trainer(**options).fit(X, Y, epochs=10, checkpoint_dir=tmp_path, resume=True)
+    straight = make_trainer(**options).fit(X, Y, epochs=10)
+    assert history.history["lr"][3:] == straight.history["lr"][3:]
+    assert min(history.history["lr"]) > 0
+
+
+def test_settings_given_as_numpy_scalars_are_checkpointed(tmp_path):
+    import numpy as np
+
+    X, Y = problem()
+    trainer = make_trainer(batch_size=np.int64(8), schedule_params={
+        "step_size": np.int64(2), "gamma": np.float32(0.5)})
+    trainer.fit(X, Y, epochs=2, checkpoint_dir=tmp_path)
+    header, _ = load_checkpoint(checkpoint_path(tmp_path))
+    assert header["schedule"]["params"]["gamma"] == 0.5 and header["trainer"]["batch_size"] == 8
+
+
 def test_resuming_with_other_settings_says_so(tmp_path):
     X, Y = problem()
     with pytest.raises(Interrupt):

@@ -466,7 +466,7 @@ def test_predict_reads_outputs_by_the_output_layer_not_by_free_metadata(tmp_path
     done = run("predict", str(tmp_path / "net.npz"), str(data), expect=2)
     assert "its metadata says task 'binary', which its output layer (3 softmax units)" in (
         done.stderr)
-    save(softmax, tmp_path / "net.npz")
+    save(softmax, tmp_path / "net.npz", metadata={"task": "image classification"})  # free text
     header, rows = read_csv(run("predict", str(tmp_path / "net.npz"), str(data),
                                 "--proba").stdout)
     assert header == ["proba_0", "proba_1", "proba_2"]

@@ -114,6 +114,8 @@ def test_softmax_cross_entropy_targets_must_be_distributions(rng):
     X = rng.standard_normal((6, 3))
     probabilities = rng.dirichlet(np.ones(4), size=6)
     assert gradcheck(net, X, probabilities).passed
+    # float32 probabilities (a float32 model's predict_proba) sum to 1 only within 1e-7.
+    lucidnet.train(net, X, probabilities.astype(np.float32), epochs=1)
     multi_hot = np.zeros((6, 4))
     multi_hot[:, :2] = 1.0
     with pytest.raises(ValueError, match="row 0 sums to 2.0"):
@@ -239,6 +241,12 @@ def test_bad_data_is_named(rng):
     weights = owner.params.copy()
     with pytest.raises(ValueError, match=r"layers\[0\] already belongs to a network"):
         Network.from_layers(owner.layers, "binary_cross_entropy", random_state=1)
+    np.testing.assert_array_equal(owner.params, weights)
+    # A pickled copy (sent to a worker process, say) belongs to none.
+    import pickle
+
+    copies = [pickle.loads(pickle.dumps(layer, protocol=5)) for layer in owner.layers]
+    Network.from_layers(copies, "binary_cross_entropy", random_state=1)
     np.testing.assert_array_equal(owner.params, weights)
 
 

@@ -140,21 +140,29 @@ def test_non_finite_update_leaves_params_unchanged():
 
 
 @pytest.mark.parametrize("name", ["momentum", "nesterov", "rmsprop", "adam", "adamw"])
-def test_a_refused_update_starts_the_optimizer_afresh(name):
-    """The moments took in the diverging gradient; kept, they would poison every later
-    step.  After a refusal the next step is a fresh optimizer's first step."""
-    grad = np.array([0.3, -0.2])
-    opt = optimizers.get(name, 0.1)
-    p = P0.copy()
-    opt.step(p, grad)
-    before = p.copy()
-    with np.errstate(all="ignore"):  # inf / inf on the way (the trainer also ignores it)
-        assert not opt.step(p, np.array([np.inf, 1.0]))
-    np.testing.assert_array_equal(p, before)
-    assert opt.t == 0 and all(not array.any() for array in opt.state.values())
-    fresh, q = optimizers.get(name, 0.1), before.copy()
-    assert opt.step(p, grad) and fresh.step(q, grad)
-    np.testing.assert_array_equal(p, q)
+@pytest.mark.parametrize("width", [4, 300])  # 300: momentum takes the fused SGD step
+def test_a_diverged_fit_starts_the_optimizer_afresh(name, width):
+    """The moments took in the diverging gradient; kept, they would poison the steps
+    of a fit that goes on from the last finite parameters at a smaller rate."""
+    from lucidnet import DivergenceError, Network, Trainer, schedules
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((64, 80))
+    Y = np.eye(3)[rng.integers(0, 3, 64)]
+    net = Network([80, width, 3], output_activation="softmax", random_state=0)
+    trainer = Trainer(net, optimizer=name, learning_rate=0.01, batch_size=16, random_state=0)
+    trainer.fit(X, Y, epochs=2)
+    assert trainer.optimizer.t > 0
+    trainer.schedule = schedules.get("constant", 1e300)
+    with np.errstate(all="ignore"), pytest.raises(DivergenceError):
+        trainer.fit(X, Y, epochs=1)
+    assert np.isfinite(net.params).all()  # the last finite ones
+    assert trainer.optimizer.t == 0
+    assert all(not array.any() for array in trainer.optimizer.state.values())
+    net.params[...] = np.random.default_rng(1).standard_normal(net.n_params) * 0.01
+    trainer.schedule = schedules.get("constant", 0.001)
+    trainer.fit(X, Y, epochs=1)  # goes on with a sound optimizer
+    assert trainer.optimizer.t > 0
 
 
 @pytest.mark.parametrize("name", ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw"])

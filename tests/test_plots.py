@@ -129,6 +129,11 @@ def test_confusion_counts_compare_numbers_by_value() -> None:
     assert expected.sum() == 5
     for labels in ([0, 1], [0.0, 1.0], np.array([0, 1]), [np.int64(0), np.float32(1)]):
         np.testing.assert_array_equal(plots.confusion_counts(y_true, y_pred, labels), expected)
+    # Digits read as text match the numbers too; words match by their text.
+    np.testing.assert_array_equal(
+        plots.confusion_counts(y_true.astype(int).astype(str), y_pred, [0, 1]), expected)
+    np.testing.assert_array_equal(
+        plots.confusion_counts(["no", "yes"], ["yes", "yes"], ["no", "yes"]), [[0, 1], [0, 1]])
 
 
 def test_missing_matplotlib_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -520,8 +520,10 @@ def _task_of(kind: str, network: Any, metadata: dict, path: str) -> str:
                         "command line; use the model from Python")
     natural = {"sigmoid": "binary", "softmax": "multiclass"}.get(output, "regression")
     stated = metadata.get("task") if kind == "network" else None
-    if stated is None or stated in (natural, "regression"):
-        return stated or natural
+    if stated not in ("binary", "multiclass", "regression"):
+        return natural  # none, or the caller's own words (metadata is free)
+    if stated in (natural, "regression"):
+        return stated
     raise ModelFileError(f"{path}: its metadata says task {stated!r}, which its output layer "
                          f"({n_out} {output} unit{'s' if n_out > 1 else ''}) does not give")
 

@@ -152,6 +152,13 @@ class Dense:
     dW, db : gradients of the same shapes, filled by the network's backward pass.
     """
 
+    def __getstate__(self) -> dict:
+        # A copy (pickled, or sent to a worker) belongs to no network: the weak
+        # reference to the owning one stays behind (and could not be pickled).
+        state = dict(self.__dict__)
+        state.pop("_owner", None)
+        return state
+
     def __init__(
         self,
         n_in: int,

@@ -26,6 +26,7 @@ elsewhere and call :meth:`Network.loss_and_gradient`.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
@@ -201,6 +202,7 @@ class Network:
     def _bind_views(self) -> None:
         """Point every layer's W, b, dW, db at its slice of the flat buffers."""
         for layer, w_part, b_part in self._layer_slices():
+            layer._owner = weakref.ref(self)  # see _check_chain
             shape = (layer.n_out, layer.n_in)
             layer.W, layer.dW = (
                 self.params[w_part].reshape(shape),
@@ -771,7 +773,8 @@ def _check_chain(layers: Sequence[Dense]) -> list[Dense]:
         if any(other is layer for other in layers[:i]):
             raise ValueError(f"layers[{i}] is also an earlier layer; give each place its "
                              "own Dense")
-        if layer.W.base is not None:
+        owner = getattr(layer, "_owner", None)
+        if owner is not None and owner() is not None:
             raise ValueError(f"layers[{i}] already belongs to a network (its weights are "
                              "that network's); give a new Dense, or copy the network")
     for i in range(1, len(layers)):
@@ -829,15 +832,21 @@ def _dropout_mask(
     return out
 
 
+#: How far from 1 a target row of softmax + categorical cross-entropy may sum: a row
+#: off by d changes the gradient by d * A, so rounding (float32 probabilities, digits
+#: written to a file) is harmless, and multi-hot or count rows are off by 1 or more.
+ROW_SUM_TOLERANCE = 1e-3
+
+
 def _check_rows_sum_to_one(Y: np.ndarray) -> None:
-    """ValueError unless every row of ``Y`` (m, k) sums to 1 (to the dtype's precision).
+    """ValueError unless every row of ``Y`` (m, k) sums to 1 (within ROW_SUM_TOLERANCE).
 
     Softmax with categorical cross-entropy backpropagates ``dZ = (A - Y) / m``, which
     is the cost's gradient only for such targets (its true value is ``A * sum(Y) - Y``
     row by row): one-hot labels or class probabilities.
     """
     sums = Y.sum(axis=1)
-    bad = np.flatnonzero(~(np.abs(sums - 1) <= np.sqrt(np.finfo(Y.dtype).eps)))
+    bad = np.flatnonzero(~(np.abs(sums - 1) <= ROW_SUM_TOLERANCE))
     if bad.size:
         row = int(bad[0])
         raise ValueError(

@@ -132,21 +132,22 @@ class Optimizer:
         Returns
         -------
         bool
-            False when the update was not finite; ``params`` are then left as they were
-            and the optimizer's state is reset (its moments took in the diverging
-            gradient: a later step, at a smaller rate say, starts afresh).
+            False when the update was not finite; ``params`` are then left as they were.
         """
         self.prepare(params)
         self.t += 1
         delta = self._delta(params, grads, self._delta_buffer)
         # One BLAS call, no allocation: NaN or inf anywhere makes the sum non-finite.
         if not math.isfinite(float(np.dot(delta, delta))):
-            for array in self.state.values():
-                array.fill(0)
-            self.t = 0
             return False
         params += delta
         return True
+
+    def reset(self) -> None:
+        """Forget the steps taken: every state array zero, as before the first step."""
+        for array in self.state.values():
+            array.fill(0)
+        self.t = 0
 
     def prepare(self, params: np.ndarray) -> None:
         """Allocate (or cast to ``params``' dtype) the state arrays and buffers for

@@ -238,11 +238,15 @@ def confusion_counts(y_true: Any, y_pred: Any, labels: Sequence) -> np.ndarray:
 
 
 def _label_key(label: Any) -> Any:
-    """A label as compared: numbers by value (float targets 0.0/1.0 against int
-    predictions 0/1), anything else (text, booleans) by its text."""
+    """A label as compared: numbers, and text that reads as one ("1"), by value (float
+    targets 0.0/1.0 against int predictions 0/1); anything else (words, booleans) by
+    its text."""
     if isinstance(label, numbers.Real) and not isinstance(label, (bool, np.bool_)):
         return float(label)
-    return str(label)
+    try:
+        return float(label) if isinstance(label, str) else str(label)
+    except ValueError:
+        return label
 
 
 def plot_confusion_matrix(

@@ -555,6 +555,9 @@ class Trainer:
             callback.on_train_begin()
         if saved is not None:
             self._apply_checkpoint(*saved)
+            # The checkpoint brought the interrupted fit's horizon (cosine); this fit
+            # ends at target_epochs, which may lie further.
+            self.schedule.begin(self.target_epochs)
         try:
             if self.stop_training:
                 pass  # resumed from the checkpoint of the epoch where the run stopped
@@ -599,7 +602,7 @@ class Trainer:
     ) -> float:
         """One epoch over ``X``, ``Y`` (m rows), keeping the optimizer's state.
 
-        Returns the epoch's mean training loss and records it (and the rate) in
+        Returns the epoch's training loss and records it (and the rate) in
         :attr:`history`.  Only for step-wise optimizers (not "lbfgs").
         """
         if self.optimizer.full_batch:
@@ -728,6 +731,9 @@ class Trainer:
             grads *= self.clip_norm / norm
 
     def _divergence(self, epoch: int, batch: int, what: str) -> DivergenceError:
+        # The optimizer's moments may hold the diverging gradient: a fit that goes on
+        # from the last finite parameters (at a smaller rate, say) starts them afresh.
+        self.optimizer.reset()
         where = f"training diverged: {what} at epoch {epoch}, batch {batch}"
         rate = self.optimizer.learning_rate
         return DivergenceError(
@@ -922,7 +928,7 @@ class Trainer:
                 for name, array in state.pop("arrays", {}).items():
                     arrays[f"callback.{key}.{name}"] = array
                 callback_states[key] = state
-        header = {
+        header = _jsonable({
             "epoch": self.history.epochs,
             "iterations": self.iterations,
             "n_params": network.n_params,
@@ -939,7 +945,7 @@ class Trainer:
             "callbacks": callback_states,
             "trainer": {"batch_size": self.batch_size, "shuffle": self.shuffle, "l2": self.l2,
                         "clip_norm": self.clip_norm, "metric": self.metric},
-        }
+        })
         return save_checkpoint(path, header, arrays)
 
     def load_checkpoint(self, path: str | os.PathLike) -> None:
@@ -1062,13 +1068,16 @@ def _rows(array: np.ndarray | None, rows: np.ndarray) -> np.ndarray | None:
 
 
 def _jsonable(value: Any) -> Any:
-    """Bit-generator state with arrays (MT19937's key) turned into lists."""
+    """``value`` with NumPy arrays and scalars (MT19937's key; a setting given as
+    np.float32(0.5)) turned into lists and Python numbers, for a JSON header."""
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
         return value.tolist()
-    if isinstance(value, np.integer):
-        return int(value)
+    if isinstance(value, np.generic):
+        return value.item()
     return value
 
 
