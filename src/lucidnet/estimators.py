@@ -1159,7 +1159,9 @@ class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
             :class:`lucidnet.training.Trainer`).
         resume : bool, default False
             Continue from ``checkpoint_dir``'s checkpoint (same data and parameters):
-            the run ends exactly where the uninterrupted one would have.
+            the run ends exactly where the uninterrupted one would have.  With
+            ``early_stopping``, give a ``random_state``: without one the validation
+            rows are drawn afresh when the run resumes.
         validation_data : (X_val, y_val), optional
             Rows scored after every epoch (or L-BFGS iteration) into
             ``validation_scores_`` and the training history's ``val_loss``; with
