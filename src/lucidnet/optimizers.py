@@ -36,6 +36,7 @@ from typing import Any
 
 import numpy as np
 
+from ._checks import is_real
 from ._registry import Registry
 
 __all__ = [
@@ -55,7 +56,7 @@ __all__ = [
 
 def _check_rate(value: Any, name: str, *, low: float, high: float | None = None) -> float:
     """``value`` as a float in ``[low, high)`` (``low <= value``), or a ValueError naming it."""
-    ok = isinstance(value, (int, float, np.number)) and not isinstance(value, bool)
+    ok = is_real(value)
     if ok:
         value = float(value)
         ok = math.isfinite(value) and value >= low and (high is None or value < high)

@@ -549,15 +549,14 @@ class Trainer:
         self._run_start = (self.history.epochs if saved is None
                            else int(saved[0].get("run_start", 0)))
         self.target_epochs = self._run_start + int(epochs)
-        self.schedule.begin(self.target_epochs)
         self.stop_training = False
         for callback in callbacks:
             callback.on_train_begin()
         if saved is not None:
             self._apply_checkpoint(*saved)
-            # The checkpoint brought the interrupted fit's horizon (cosine); this fit
-            # ends at target_epochs, which may lie further.
-            self.schedule.begin(self.target_epochs)
+        # After the checkpoint's schedule state: this fit ends at target_epochs, which
+        # may lie past the interrupted fit's end (a cosine horizon).
+        self.schedule.begin(self.target_epochs)
         try:
             if self.stop_training:
                 pass  # resumed from the checkpoint of the epoch where the run stopped
