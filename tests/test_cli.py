@@ -1431,3 +1431,86 @@ def test_columns_by_name_errors_and_headerless_models_stay_by_position(tmp_path:
     done = run("predict", str(years_model), str(backwards), "--target", "y")
     assert "read by name" in done.stderr
     assert done.stdout == run("predict", str(years_model), str(years), "--target", "y").stdout
+
+
+# ------------------------------------------------------------------ --drop
+def _iris_files(tmp_path: Path, header: bool) -> dict[str, Path]:
+    """Iris with an id column first and string labels last, and the same rows without
+    the id (the truth: a model trained on it must predict the same)."""
+    from sklearn.datasets import load_iris
+
+    iris = load_iris()
+    ids = np.arange(len(iris.target)) * 7 + 1000
+    labels = np.asarray(iris.target_names)[iris.target]
+    names = ["id", "sl", "sw", "pl", "pw", "species"]
+    files = {}
+    for key, columns in {"with_id": slice(0, 6), "without_id": slice(1, 6),
+                         "new": slice(0, 5)}.items():
+        rows = [[str(i), *map(repr, x), label]
+                for i, x, label in zip(ids, iris.data.tolist(), labels, strict=True)]
+        lines = [",".join(row[columns]) for row in rows]
+        if header:
+            lines.insert(0, ",".join(names[columns]))
+        files[key] = tmp_path / f"{key}.csv"
+        files[key].write_text("\n".join(lines) + "\n")
+    return files
+
+
+def test_drop_leaves_a_named_column_out_as_if_the_file_lacked_it(tmp_path):
+    files = _iris_files(tmp_path, header=True)
+    common = ["--target", "species", "--hidden", "8", "--epochs", "20", "-q"]
+    run("train", str(files["with_id"]), "--drop", "id", *common, "--out", str(tmp_path / "a.npz"))
+    run("train", str(files["without_id"]), *common, "--out", str(tmp_path / "b.npz"))
+    # New rows keep their id: the model's columns are found by name.
+    dropped = run("predict", str(tmp_path / "a.npz"), str(files["new"]), "--proba")
+    plain = run("predict", str(tmp_path / "b.npz"), str(files["without_id"]), "--proba")
+    assert dropped.stdout == plain.stdout
+    assert "left out: 'id'" in dropped.stderr
+    info = json.loads(run("info", str(tmp_path / "a.npz"), "--json").stdout)
+    assert info["features"] == ["sl", "sw", "pl", "pw"]
+
+
+def test_drop_by_index_in_a_file_without_header_keeps_the_training_layout(tmp_path):
+    files = _iris_files(tmp_path, header=False)
+    common = ["--no-header", "--hidden", "8", "--epochs", "20", "-q"]
+    run("train", str(files["with_id"]), "--target", "5", "--drop", "0", *common,
+        "--out", str(tmp_path / "a.npz"))
+    run("train", str(files["without_id"]), "--target", "4", *common,
+        "--out", str(tmp_path / "b.npz"))
+    truth = run("predict", str(tmp_path / "b.npz"), str(files["without_id"]), "--proba",
+                "--no-header").stdout.splitlines()[1:]
+    # The training layout, with its label column or without it (the id still first).
+    for rows in (files["with_id"], files["new"]):
+        done = run("predict", str(tmp_path / "a.npz"), str(rows), "--proba", "--no-header")
+        assert done.stdout.splitlines()[1:] == truth
+    evaluated = run("evaluate", str(tmp_path / "a.npz"), str(files["with_id"]), "--no-header",
+                    "--json")
+    assert json.loads(evaluated.stdout)["n_samples"] == 150
+    short = tmp_path / "short.csv"
+    short.write_text("\n".join(",".join(line.split(",")[:3])
+                               for line in files["new"].read_text().splitlines()) + "\n")
+    done = run("predict", str(tmp_path / "a.npz"), str(short), "--no-header", expect=2)
+    assert_usage_error(done, str(short), "trained on 6 numbered columns",
+                       "1 left out by --drop", "the file has 3")
+
+
+@pytest.mark.parametrize(("drop", "fragments"), [
+    ("idd", ["--drop: no column 'idd'", "did you mean 'id'?"]),
+    ("species", ["column 'species' is the target"]),
+    ("id,sl,sw,pl,pw", ["--drop leaves no feature column"]),
+    ("9", ["--drop: no column '9'"]),
+    ("id,,sl", ["expected comma-separated column names"]),
+])
+def test_drop_refuses_what_it_cannot_leave_out(tmp_path, drop, fragments):
+    files = _iris_files(tmp_path, header=True)
+    done = run("train", str(files["with_id"]), "--target", "species", "--drop", drop,
+               "--out", str(tmp_path / "m.npz"), expect=2)
+    assert "Traceback" not in done.stderr
+    for fragment in fragments:
+        assert fragment in done.stderr
+    assert not (tmp_path / "m.npz").exists()
+
+
+def test_drop_is_for_data_files(tmp_path):
+    done = run("train", "--dataset", "iris", "--drop", "0", expect=2)
+    assert "--drop leaves out columns of a DATA file" in done.stderr

@@ -52,6 +52,9 @@ class Labelled:
     header : bool or None
         Whether a text file's first line was read as the column names (None for other
         sources), to find a row's line again for a message.
+    columns : list of str or None
+        Every column of the file, in file order, when some were left out (``--drop``):
+        a model trained on numbered columns finds its features in new rows by them.
     """
 
     X: np.ndarray
@@ -61,12 +64,15 @@ class Labelled:
     target_name: str | None = None
     class_names: list[str] | None = None
     header: bool | None = None
+    columns: list[str] | None = None
 
 
-def read_labelled(path: str, target: str | None, header: bool | None = None) -> Labelled:
+def read_labelled(path: str, target: str | None, header: bool | None = None,
+                  drop: Sequence[str] = ()) -> Labelled:
     """The rows of a data file with their target column (DataError when there is none).
 
-    ``header``: whether a text file's first line names the columns (None: guess)."""
+    ``header``: whether a text file's first line names the columns (None: guess).
+    ``drop``: columns left out of the features (``--drop``), by name or 0-based index."""
     from .data import read_table
 
     if target is None and not str(path).lower().endswith(".npz"):
@@ -74,10 +80,52 @@ def read_labelled(path: str, target: str | None, header: bool | None = None) -> 
         raise DataError("--target COL is required: the target column's name or 0-based index",
                         path=path)
     _note_name_that_is_an_index(path, _target_argument(target), header)
-    table = read_table(path, _target_argument(target), require_target=True, header=header)
+    columns = features = None
+    if drop:
+        columns, features = _kept_columns(path, target, header, drop)
+    table = read_table(path, _target_argument(target), require_target=True, header=header,
+                       features=features)
     _print_header_note(table)
     return Labelled(table.features, table.target, table.feature_names, path, table.target_name,
-                    header=table.header)
+                    header=table.header, columns=columns)
+
+
+def _kept_columns(path: str, target: str | None, header: bool | None,
+                  drop: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(every column, the feature columns) of DATA with the ``--drop`` columns left out.
+
+    Each dropped column is a name or, when no column has that name, a 0-based index
+    (as ``--target``); an unknown one is an error naming the file's columns."""
+    import difflib
+
+    from .data import column_names, is_column_index
+
+    columns = column_names(path, header)
+    n = len(columns)
+    dropped = []
+    for item in drop:
+        if item in columns:
+            name = item
+        elif is_column_index(item) and -n <= int(item) < n:
+            name = columns[int(item)]
+        else:
+            close = difflib.get_close_matches(item, columns, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            shown = ", ".join(repr(name) for name in columns[:10]) + (", ..." if n > 10 else "")
+            raise DataError(f"--drop: no column {item!r}; {hint}the file's columns are {shown}",
+                            path=path)
+        dropped.append(name)
+    target_name = target
+    if target is not None and target not in columns and is_column_index(target):
+        index = int(target)
+        target_name = columns[index] if -n <= index < n else None
+    if target_name in dropped:
+        raise DataError(f"--drop: column {target_name!r} is the target (--target); it is "
+                        "never a feature anyway", path=path)
+    features = [name for name in columns if name != target_name and name not in dropped]
+    if not features:
+        raise DataError("--drop leaves no feature column", path=path)
+    return columns, features
 
 
 def _print_header_note(table: Any) -> None:
@@ -654,6 +702,43 @@ def _features_by_name(bundle: Bundle, path: str, target: str | None,
     return list(names)
 
 
+def _numbered_layout(bundle: Bundle, path: str, target: str | None,
+                     header: bool | None) -> tuple[list[str], str | None] | None:
+    """(DATA's columns holding the model's features, the target column or None) for a
+    model trained with ``--drop`` on numbered columns (text without a header, or an
+    array file), when DATA's columns are numbered too: DATA must then come in the
+    training layout, with or without the target column (the columns after it then
+    move one to the left).  None for any other model or DATA (matched as usual)."""
+    from .data import column_names
+
+    trained = _names(bundle.metadata.get("columns"))
+    if not trained or trained != [str(j) for j in range(len(trained))]:
+        return None
+    try:
+        columns = column_names(path, header)
+    except DataError:
+        return None  # read_table words the error
+    if columns != [str(j) for j in range(len(columns))]:
+        return None  # DATA names its columns: they are matched by name
+    names = list(bundle.feature_names or ())
+    trained_on = bundle.metadata.get("target_name")
+    if len(columns) == len(trained):
+        # An .npz file's target is its array y, not one of these columns.
+        return names, trained_on if target is None and trained_on in trained else target
+    if target is None and trained_on in trained and len(columns) == len(trained) - 1:
+        t = int(trained_on)
+        return [str(int(name) - (int(name) > t)) for name in names], None
+    dropped = len(trained) - len(names) - (trained_on in trained)
+    target_part = f"the target {trained_on!r}, " if trained_on in trained else ""
+    raise DataError(
+        f"the model was trained on {len(trained)} numbered columns ({target_part}"
+        f"{len(names)} features and {dropped} left out by --drop); the file has "
+        f"{len(columns)}: give rows in that layout"
+        + (", with or without the target column" if target_part else ""),
+        path=path,
+    )
+
+
 def read_features(bundle: Bundle, path: str, target: str | None, *,
                   require_target: bool = False, header: bool | None = None) -> Any:
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
@@ -682,7 +767,11 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             columns = column_names(path, header)
         except DataError:
             pass  # read_table words the error
-    features = _features_by_name(bundle, path, target, columns)
+    layout = _numbered_layout(bundle, path, target, header)
+    if layout is not None:
+        features, target = layout
+    else:
+        features = _features_by_name(bundle, path, target, columns)
     try:
         # Rows to predict may leave their label column blank: its cells are not read.
         table = read_table(path, _target_argument(target), header=header,
@@ -842,7 +931,8 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     if options["dataset"] is not None:
         data = load_dataset(options["dataset"], options["seed"])
     else:
-        data = read_labelled(options["data"], options["target"], options.get("header"))
+        data = read_labelled(options["data"], options["target"], options.get("header"),
+                             [name for names in options.get("drop") or () for name in names])
     check_numbers_target(data, options["output"])
     task = infer_task(data.y, options["output"], data.source)
     y = data.y
@@ -1167,6 +1257,8 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
         # expect a DataFrame with these column names at predict time.
         "feature_names": data.feature_names,
         "source": data.source,
+        # With --drop: the file's whole layout, to find numbered features in new rows.
+        **({} if data.columns is None else {"columns": data.columns}),
         "written_by": "lucidnet train",
     }
     training = {

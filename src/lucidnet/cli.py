@@ -62,6 +62,21 @@ class IntList(click.ParamType):
         return tuple(int(part) for part in parts)
 
 
+class NameList(click.ParamType):
+    """Comma-separated column names or indices such as ``id,date`` or ``0,3``."""
+
+    name = "COL,COL,..."
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        parts = tuple(part.strip() for part in str(value).split(","))
+        if not all(parts):
+            self.fail(f"expected comma-separated column names or indices; got {value!r}",
+                      param, ctx)
+        return parts
+
+
 class FiniteFloatRange(click.FloatRange):
     """A ``click.FloatRange`` that also refuses ``nan`` and ``inf`` (which compare
     false with every bound, or pass an open one)."""
@@ -256,6 +271,9 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 @click.option("--target", "-t", default=None,
               help="Target column: its name, or its 0-based index.")
 @_header_option
+@click.option("--drop", type=NameList(), multiple=True, metavar="COL,COL,...",
+              help="Columns to leave out of the features, by name or 0-based index "
+                   "(an id, a date, a copy of the target); may be repeated.")
 @click.option("--dataset", type=RegistryChoice(_dataset_names), default=None,
               help="Train on a built-in data set instead of DATA (a test split is held out).")
 @click.option("--test-size", type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
@@ -289,6 +307,8 @@ def train(**options: Any) -> None:
     if options["dataset"] is not None and options["data"] is not None:
         raise click.UsageError("give either a DATA file or --dataset NAME, not both")
     _check_header_option(options["data"], options["header"])
+    if options["drop"] and options["data"] is None:
+        raise click.UsageError("--drop leaves out columns of a DATA file; --dataset has none")
     source = click.get_current_context().get_parameter_source("test_size")
     if options["data"] is not None and source is not click.core.ParameterSource.DEFAULT:
         raise click.UsageError("--test-size splits a --dataset; a DATA file is used whole "
