@@ -482,7 +482,8 @@ def _read_text(path: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise DataError(
-            f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start})",
+            f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start}); "
+            "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 for a Latin-1 file)",
             path=path,
             line=line,
         ) from None
