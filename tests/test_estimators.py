@@ -31,6 +31,7 @@ from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_sp
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 
 from lucidnet import training
 from lucidnet.estimators import NeuralNetClassifier, NeuralNetRegressor
@@ -590,7 +591,9 @@ def test_dataframe_feature_names(iris):
 @pytest.mark.parametrize(
     ("params", "error", "message"),
     [
-        ({"activation": "swish"}, ValueError, "unknown activation 'swish'"),
+        ({"activation": "swish"}, InvalidParameterError,
+         "The 'activation' parameter.*unknown activation 'swish'"),
+        ({"activation": None}, InvalidParameterError, "The 'activation' parameter.*Got None"),
         ({"dtype": "float16"}, ValueError, "dtype must be float32 or float64; got 'float16'"),
         ({"hidden_layer_sizes": (4, 0)}, ValueError, "hidden_layer_sizes must hold positive"),
         ({"solver": "newton"}, ValueError, "The 'solver' parameter"),
@@ -599,8 +602,8 @@ def test_dataframe_feature_names(iris):
         ({"class_weight": {5: 2.0}}, ValueError, "class_weight has labels that are not classes"),
         (
             {"activation": ["relu"], "hidden_layer_sizes": (3, 3)},
-            ValueError,
-            "one per hidden layer",
+            InvalidParameterError,
+            "one per hidden layer.*1 names for 2 hidden layers",
         ),
         ({"solver": "lbfgs", "dropout": 0.2}, ValueError, "lbfgs.*dropout"),
     ],

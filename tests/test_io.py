@@ -642,6 +642,17 @@ def test_non_finite_scores_are_saved_and_loaded(tmp_path, fitted_estimators):
     assert np.array_equal(back.predict(X), estimator.predict(X))
 
 
+def test_an_infinite_setting_is_saved_and_loaded(tmp_path, fitted_estimators):
+    """n_iter_no_change=np.inf (never stop, as scikit-learn allows) in a model file."""
+    estimator, X = fitted_estimators["regressor-1d"]
+    estimator = pickle.loads(pickle.dumps(estimator)).set_params(n_iter_no_change=np.inf)
+    model_io.save(estimator, tmp_path / "m")
+    back = model_io.load(tmp_path / "m")
+    assert back.get_params()["n_iter_no_change"] == np.inf
+    assert back.get_params() == estimator.get_params()
+    assert np.array_equal(back.predict(X), estimator.predict(X))
+
+
 def test_loaded_estimator_keeps_training(tmp_path, fitted_estimators):
     import warnings
 

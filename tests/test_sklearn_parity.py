@@ -59,6 +59,9 @@ SETTINGS = {
     "early-stopping": dict(early_stopping=True, max_iter=200),
     "logistic-small-batches": dict(activation="logistic", batch_size=32, alpha=1e-2),
     "tanh-unshuffled": dict(activation="tanh", shuffle=False),
+    # A tol no epoch improves by: without n_iter_no_change=inf it would stop at once.
+    "never-stops": dict(solver="sgd", learning_rate="adaptive", tol=0.5,
+                        n_iter_no_change=np.inf),
 }
 
 

@@ -62,6 +62,7 @@ scikit-learn's world (labels, parameters, validation, tags) and the engine's
 
 from __future__ import annotations
 
+import inspect
 import math
 import os
 import sys
@@ -78,7 +79,12 @@ from sklearn.metrics import accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils import check_random_state as sklearn_check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import (
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+)
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets, type_of_target
@@ -89,7 +95,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _class_outputs, optimizers, schedules, training
+from . import _class_outputs, activations, optimizers, schedules, training
 from ._checks import as_float_dtype
 from .activations import Sigmoid, Softmax
 from .callbacks import Callback, EarlyStopping
@@ -158,7 +164,9 @@ class _BaseNeuralNet(BaseEstimator):
         "beta_1": [Interval(Real, 0, 1, closed="left")],
         "beta_2": [Interval(Real, 0, 1, closed="left")],
         "epsilon": [Interval(Real, 0, None, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        # np.inf: never stop (nor, with learning_rate="adaptive", divide the rate).
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"),
+                             Options(Real, {np.inf})],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "dtype": "no_validation",  # float32/float64 or their names: see _checks
@@ -347,6 +355,27 @@ class _BaseNeuralNet(BaseEstimator):
             np.ascontiguousarray(X_val, dtype=dtype))
         return X_val, np.ascontiguousarray(Y_val, dtype)
 
+    def _check_activation(self, n_hidden: int) -> None:
+        """InvalidParameterError (as scikit-learn's parameter checks raise) for an
+        ``activation`` that names no activation, or a list of the wrong length."""
+        value = self.activation
+        several = isinstance(value, (list, tuple))
+        problem = None
+        if several and len(value) != n_hidden:
+            problem = f"{len(value)} names for {n_hidden} hidden layers"
+        for item in value if several else [value]:
+            try:
+                activations.get(item)
+            except (ValueError, TypeError) as exc:
+                problem = str(exc)
+                break
+        if problem is not None:
+            raise InvalidParameterError(
+                f"The 'activation' parameter of {type(self).__name__} must be an activation "
+                f"name such as 'relu', 'tanh', 'logistic' or 'identity', or a list of them, "
+                f"one per hidden layer. Got {value!r} instead ({problem})."
+            )
+
     def _training_loss(self, loss):
         """The loss the network trains with in this estimator (the network's own, but
         see :class:`NeuralNetRegressor`)."""
@@ -362,6 +391,7 @@ class _BaseNeuralNet(BaseEstimator):
                     data_dtype: np.dtype) -> None:
         output_activation, loss = self._output_layer()
         sizes = [n_features, *_hidden_sizes(self.hidden_layer_sizes), n_outputs]
+        self._check_activation(n_hidden=len(sizes) - 2)
         # Without an initializer: scikit-learn's MLP's own draws, first from the same
         # RandomState, so an int random_state starts both libraries at the same weights.
         initial = None if self.initializer else _sklearn_initial_parameters(
@@ -433,6 +463,13 @@ class _BaseNeuralNet(BaseEstimator):
         return (_IterationPrinter(self._validation_score() if self.early_stopping else None,
                                   plateau),)
 
+    def _patience(self) -> int:
+        """Epochs without an improvement of tol that stop training (or, adaptive, divide
+        the rate): n_iter_no_change + 1, as scikit-learn counts; never for np.inf."""
+        if self.n_iter_no_change == np.inf:
+            return sys.maxsize
+        return int(self.n_iter_no_change) + 1
+
     def _optimizer_name(self) -> str:
         if self.solver in ("sgd", "gd"):
             if self.momentum == 0:
@@ -454,7 +491,7 @@ class _BaseNeuralNet(BaseEstimator):
             # an improvement of tol.
             defaults = {
                 "factor": 0.2,
-                "patience": self.n_iter_no_change + 1,
+                "patience": self._patience(),
                 "min_delta": self.tol,
                 "monitor": self._monitor(),
                 "best_on_any_gain": True,
@@ -509,7 +546,7 @@ class _BaseNeuralNet(BaseEstimator):
             rule = _AdaptiveStopping if self._learning_rate() == "adaptive" else _CarriedStopping
             stopper = rule(
                 monitor,
-                patience=self.n_iter_no_change + 1,
+                patience=self._patience(),
                 min_delta=self.tol,
                 restore_best_weights=self.early_stopping,
                 best_on_any_gain=True,
@@ -1548,7 +1585,25 @@ class MLPClassifier(NeuralNetClassifier):
 
 
 class MLPRegressor(NeuralNetRegressor):
-    """:class:`NeuralNetRegressor` under scikit-learn's name (see :class:`MLPClassifier`)."""
+    """:class:`NeuralNetRegressor` under scikit-learn's name (see :class:`MLPClassifier`),
+    with scikit-learn's order of the leading arguments: ``MLPRegressor(loss,
+    hidden_layer_sizes, activation, *, ...)``."""
+
+    def __init__(self, loss="squared_error", hidden_layer_sizes=(100,), activation="relu",
+                 **settings):
+        super().__init__(hidden_layer_sizes, activation, loss=loss, **settings)
+
+
+def _loss_first(signature: inspect.Signature) -> inspect.Signature:
+    """NeuralNetRegressor's signature with ``loss`` moved before ``hidden_layer_sizes``
+    (scikit-learn's order): what ``get_params``, ``clone`` and ``help`` read."""
+    parameters = dict(signature.parameters)
+    loss = parameters.pop("loss").replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    self_, *rest = parameters.values()
+    return signature.replace(parameters=[self_, loss, *rest])
+
+
+MLPRegressor.__init__.__signature__ = _loss_first(inspect.signature(NeuralNetRegressor.__init__))
 
 
 # ---------------------------------------------------------------- helpers
@@ -1678,7 +1733,8 @@ def _jsonable_param(value: Any) -> Any:
     if isinstance(value, (Integral, np.integer)):
         return int(value)
     if isinstance(value, (Real, np.floating)):
-        return float(value)
+        # Strict JSON has no inf (n_iter_no_change=np.inf): written as text, read back.
+        return float(value) if math.isfinite(value) else {"__float__": repr(float(value))}
     if isinstance(value, (list, tuple)):
         return [_jsonable_param(v) for v in value]
     if isinstance(value, dict):
@@ -1695,6 +1751,8 @@ def _from_jsonable_param(value: Any) -> Any:
     if isinstance(value, dict):
         if set(value) == {"__pairs__"}:
             return {_hashable(k): v for k, v in value["__pairs__"]}
+        if set(value) == {"__float__"} and value["__float__"] in _NON_FINITE:
+            return float(value["__float__"])
         return {k: _from_jsonable_param(v) for k, v in value.items()}
     if isinstance(value, list):  # JSON has no tuples; scikit-learn's defaults are tuples
         return tuple(_from_jsonable_param(v) for v in value)
