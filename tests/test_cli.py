@@ -385,6 +385,10 @@ def cancer_model(cancer_csv: Path) -> tuple[Path, dict]:
     return out, json.loads(done.stdout)
 
 
+def header_of(path: Path) -> list[str]:
+    return read_csv(path)[0]
+
+
 def load_cancer_features(path: Path) -> tuple[np.ndarray, np.ndarray]:
     header, rows = read_csv(path)
     return np.array([r[:-1] for r in rows], dtype=float), np.array([r[-1] for r in rows])
@@ -417,8 +421,17 @@ def test_cli_model_predicts_in_python_exactly_as_the_cli(cancer_csv: Path,
     header, rows = read_csv(out)
     assert header == ["proba_benign", "proba_malignant"]
     np.testing.assert_array_equal(np.array(rows, dtype=float), proba)  # exact round trip
-    # lucidnet.load gives a Pipeline that standardizes raw features itself.
-    np.testing.assert_array_equal(io.load(model_path).predict_proba(X), proba)
+    # lucidnet.load gives a Pipeline that standardizes raw features itself, and knows
+    # the file's column names as one fitted on a DataFrame does.
+    import pandas as pd
+
+    pipeline = io.load(model_path)
+    frame = pd.DataFrame(X, columns=header_of(cancer_csv)[:-1])
+    np.testing.assert_array_equal(pipeline.predict_proba(frame), proba)
+    with pytest.raises(ValueError, match="feature names should match"):
+        pipeline.predict(frame[frame.columns[::-1]])
+    with pytest.warns(UserWarning, match="does not have valid feature names"):
+        np.testing.assert_array_equal(pipeline.predict_proba(X), proba)
     # Training on all rows for 15 epochs fits this easy table well.
     assert np.mean(expected == y) > 0.9
 
@@ -1514,3 +1527,25 @@ def test_drop_refuses_what_it_cannot_leave_out(tmp_path, drop, fragments):
 def test_drop_is_for_data_files(tmp_path):
     done = run("train", "--dataset", "iris", "--drop", "0", expect=2)
     assert "--drop leaves out columns of a DATA file" in done.stderr
+
+
+@pytest.mark.parametrize("header", [True, False])
+def test_unscaled_cli_model_knows_named_columns_in_python(tmp_path, header):
+    """Without standardization the estimator itself carries the file's column names
+    (only names the file gave: numbered columns stay an array's)."""
+    import pandas as pd
+
+    from lucidnet import io
+
+    files = _iris_files(tmp_path, header=header)
+    run("train", str(files["without_id"]), "--target", "species" if header else "4",
+        "--no-standardize", "--epochs", "5", "-q", "--out", str(tmp_path / "m.npz"),
+        *([] if header else ["--no-header"]))
+    model = io.load(tmp_path / "m.npz")
+    if header:
+        assert model.feature_names_in_.tolist() == ["sl", "sw", "pl", "pw"]
+        frame = pd.read_csv(files["without_id"]).drop(columns="species")
+        with pytest.raises(ValueError, match="feature names should match"):
+            model.predict(frame[frame.columns[::-1]])
+    else:
+        assert not hasattr(model, "feature_names_in_")

@@ -1065,7 +1065,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         kind="classifier" if classify else "regressor",
         task=task,
         classes=getattr(estimator, "classes_", None),
-        input_scaling=None if mean is None else InputScaling(mean, scale),
+        input_scaling=None if mean is None else InputScaling(mean, scale,
+                                                             _column_names(data)),
         feature_names=data.feature_names,
         metadata={"target_name": data.target_name},
     )
@@ -1253,8 +1254,8 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
     metadata = {
         "task": bundle.task,
         "target_name": data.target_name,
-        # Kept here rather than as io's feature_names: those would make scikit-learn
-        # expect a DataFrame with these column names at predict time.
+        # Every file's column names, numbered ones too (io's feature_names are those
+        # scikit-learn checks: only a file's own names).
         "feature_names": data.feature_names,
         "source": data.source,
         # With --drop: the file's whole layout, to find numbered features in new rows.
@@ -1269,8 +1270,28 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
         "seconds": round(summary["seconds"], 3),
         "train_seconds": round(summary["train_seconds"], 3),
     }
-    io.save(estimator, options["out"], metadata=metadata, input_scaling=bundle.input_scaling,
-            training=training)
+    names = _column_names(data)
+    if bundle.input_scaling is None and names is not None:
+        # Loaded in Python, the estimator then checks a DataFrame's columns as one
+        # fitted on it would (the scaler does so for a standardized model).
+        estimator.feature_names_in_ = np.asarray(names, dtype=object)
+    try:
+        io.save(estimator, options["out"], metadata=metadata,
+                input_scaling=bundle.input_scaling, training=training)
+    finally:
+        if names is not None and bundle.input_scaling is None:
+            del estimator.feature_names_in_
+
+
+def _column_names(data: Labelled) -> list[str] | None:
+    """The feature columns' names when the file named its columns (a text file's
+    header, Parquet): a model file then records them for scikit-learn, which checks a
+    DataFrame's columns against them.  None for numbered columns and built-in sets
+    (those are used as arrays)."""
+    from .data import PARQUET_SUFFIXES
+
+    named = data.header is True or data.source.lower().endswith(PARQUET_SUFFIXES)
+    return list(data.feature_names) if named else None
 
 
 def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.ndarray,

@@ -271,7 +271,8 @@ def _standardizing_pipeline(estimator: Any, scaling: InputScaling) -> Any:
     # The fitted state StandardScaler.transform reads; set directly, as fit would.
     scaler.mean_ = scaling.mean.copy()
     scaler.scale_ = scaling.scale.copy()
-    scaler.var_ = scaling.scale**2
+    with np.errstate(over="ignore"):  # a scale near float64's limit: var_ is not used
+        scaler.var_ = scaling.scale**2
     scaler.n_features_in_ = scaling.mean.size
     scaler.n_samples_seen_ = 0
     if scaling.feature_names_in is not None:
