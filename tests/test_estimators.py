@@ -939,8 +939,10 @@ def test_warnings_point_at_the_callers_line(iris):
     assert {w.filename for w in caught} == {__file__}
 
 
-def test_an_interrupted_fit_keeps_a_consistent_model(iris, monkeypatch):
-    """Ctrl-C during fit: as scikit-learn, a warning and the model of the epochs done."""
+@pytest.mark.parametrize("epochs_done", [3, 0])
+def test_an_interrupted_fit_keeps_a_consistent_model(iris, monkeypatch, epochs_done):
+    """Ctrl-C during fit: as scikit-learn, a warning and the model of the epochs done
+    (none: the starting weights, and their loss)."""
     from lucidnet import training
 
     X, y = iris
@@ -949,14 +951,19 @@ def test_an_interrupted_fit_keeps_a_consistent_model(iris, monkeypatch):
 
     def interrupted(self, *args, **kwargs):
         calls["n"] += 1
-        if calls["n"] == 4:
+        if calls["n"] == epochs_done + 1:
             raise KeyboardInterrupt
         return original(self, *args, **kwargs)
 
     monkeypatch.setattr(training.Trainer, "_run_epoch", interrupted)
     with pytest.warns(UserWarning, match="Training interrupted by user"):
         model = NeuralNetClassifier((5,), max_iter=50, random_state=0).fit(X, y)
-    assert model.n_iter_ == 3 and len(model.loss_curve_) == 3
+    assert model.n_iter_ == epochs_done and len(model.loss_curve_) == epochs_done
+    if not epochs_done:
+        # The loss of the starting weights: log-loss plus alpha/(2m) times ||W||^2.
+        assert model.loss_ == pytest.approx(log_loss(y, model.predict_proba(X))
+                                            + 0.5e-4 * sum(np.sum(W**2) for W in model.coefs_)
+                                            / len(X), rel=1e-12)
     assert model.predict(X).shape == (150,)
 
 

@@ -101,6 +101,30 @@ def test_lbfgs_fits_as_scikit_learns():
         np.testing.assert_allclose(mine, reference, rtol=0, atol=1e-6)
 
 
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+def test_lbfgs_that_starts_converged_reports_as_scikit_learns(weighted):
+    """A tol the start already meets: no iteration, the starting loss, no rows seen."""
+    X, y = _scaled(load_iris)
+    weights = np.linspace(0.5, 2.0, len(y)) if weighted else None
+    params = dict(hidden_layer_sizes=(10,), solver="lbfgs", tol=1e9, random_state=0)
+    ours = MLPClassifier(**params).fit(X, y, sample_weight=weights)
+    theirs = SklearnClassifier(**params).fit(X, y, sample_weight=weights)
+    assert ours.n_iter_ == theirs.n_iter_ == 0 and ours.t_ == theirs.t_ == 0
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-12)
+    _assert_same_fit(ours, theirs)
+
+
+def test_lbfgs_after_sgd_counts_rows_as_scikit_learns():
+    X, y = _scaled(load_iris)
+    params = dict(hidden_layer_sizes=(10,), solver="sgd", max_iter=3, warm_start=True,
+                  random_state=0)
+    ours, theirs = MLPClassifier(**params).fit(X, y), SklearnClassifier(**params).fit(X, y)
+    for model in (ours, theirs):
+        model.set_params(solver="lbfgs", max_iter=5).fit(X, y)
+    assert ours.t_ == theirs.t_ == 3 * len(X)
+    assert ours.n_iter_ == theirs.n_iter_
+
+
 @pytest.mark.parametrize("loader", [load_iris, load_wine, load_breast_cancer],
                          ids=["iris", "wine", "cancer"])
 def test_default_fit_stops_on_tol_where_scikit_learns_does(loader):

@@ -586,9 +586,9 @@ class _BaseNeuralNet(BaseEstimator):
         epochs = logs.get("loss", [])
         self._record(epochs, X.shape[0])
         if not self.loss_curve_:  # lbfgs found the start already converged
-            self.loss_ = self.best_loss_ = self.network_.cost(
-                X, Y, *(training.per_weight_sum(weights, self.alpha) if weights is not None
-                        else (None, self.alpha)))
+            weights, l2 = (training.per_weight_sum(weights, self.alpha) if weights is not None
+                           else (None, self.alpha))
+            self.loss_ = self.best_loss_ = self.network_.cost(X, Y, weights, l2=l2)
         if stopper is not None:
             self._stopping_state = (monitor, stopper.state_dict())
         if validation is not None:
@@ -691,13 +691,14 @@ class _BaseNeuralNet(BaseEstimator):
     def _record(self, losses: list[float], n_samples: int) -> None:
         """Append one epoch's loss per entry and update the counters scikit-learn keeps:
         ``n_iter_`` counts the epochs of this call (so ``n_iter_ == max_iter`` means the
-        call ran out of epochs), ``t_`` the rows seen in every call."""
+        call ran out of epochs), ``t_`` the rows seen in every call by a stochastic solver."""
         losses = [float(value) for value in losses]
         if not losses:
             return
         self.loss_curve_.extend(losses)
         self.n_iter_ = len(losses)
-        self.t_ += n_samples * len(losses)
+        if self.solver != "lbfgs":  # scikit-learn counts the stochastic solvers' rows only
+            self.t_ += n_samples * len(losses)
         self.loss_ = self.loss_curve_[-1]
         self.best_loss_ = min(self.loss_curve_)
 
