@@ -1549,3 +1549,21 @@ def test_unscaled_cli_model_knows_named_columns_in_python(tmp_path, header):
             model.predict(frame[frame.columns[::-1]])
     else:
         assert not hasattr(model, "feature_names_in_")
+
+
+def test_numbers_named_classes_by_output_are_labels_matched_by_value(tmp_path):
+    """--output binary on a column of two non-whole numbers (diabetes' scaled 'sex'):
+    the numbers are the classes, and new rows' numbers match them by value."""
+    from sklearn.datasets import load_diabetes
+
+    frame = load_diabetes(as_frame=True).frame
+    data = tmp_path / "diabetes.csv"
+    frame.to_csv(data, index=False)
+    model = tmp_path / "m.npz"
+    summary = json.loads(run("train", str(data), "--target", "sex", "--output", "binary",
+                             "--epochs", "5", "--json", "--out", str(model)).stdout)
+    assert sorted(map(float, summary["classes"])) == sorted(frame["sex"].unique())
+    header, rows = read_csv(run("predict", str(model), str(data)).stdout)
+    predicted = np.array([float(row[0]) for row in rows])
+    accuracy = json.loads(run("evaluate", str(model), str(data), "--json").stdout)["accuracy"]
+    assert accuracy == pytest.approx(np.mean(predicted == frame["sex"].to_numpy()))

@@ -243,9 +243,13 @@ def infer_task(y: np.ndarray, requested: str, source: str) -> str:
 
 
 def as_labels(y: np.ndarray) -> np.ndarray:
-    """Class labels as the user wrote them: whole-number floats become int64."""
-    if y.dtype.kind == "f" and np.array_equal(y, np.round(y)):
-        return y.astype(np.int64)
+    """Class labels as the user wrote them: whole-number floats become int64, other
+    numbers (classes by ``--output binary``/``multiclass``, such as 0.0507 and -0.0446)
+    their shortest text, which new rows' numbers match by value."""
+    if y.dtype.kind == "f":
+        if np.array_equal(y, np.round(y)):
+            return y.astype(np.int64)
+        return np.array([repr(value) for value in y.tolist()])
     return y
 
 
