@@ -734,7 +734,9 @@ def test_regression_target_far_from_zero_is_learned_in_its_own_units(tmp_path: P
     header, rows = read_csv(run("predict", str(model), str(data)).stdout)
     cli_predictions = np.array([float(r[0]) for r in rows])
     assert abs(cli_predictions.mean() - 1000.0) < 5.0  # in the target's own units
-    python_predictions = io.load(model).predict(X)
+    import pandas as pd
+
+    python_predictions = io.load(model).predict(pd.DataFrame(X, columns=["a", "b", "c"]))
     np.testing.assert_allclose(python_predictions, cli_predictions, rtol=1e-6)
     # A float32 model's values, each written in float32's shortest digits: read back as
     # float32 they are exactly Python's predictions.
@@ -1047,6 +1049,9 @@ def test_swapped_model_and_data_arguments_are_pointed_out(cancer_csv: Path,
     done = run("predict", str(cancer_csv), str(model_path), expect=2)
     assert "not a lucidnet model file" in done.stderr
     assert "MODEL comes first, then DATA" in done.stderr
+    # info takes one argument: no order to point out.
+    done = run("info", str(cancer_csv), expect=2)
+    assert "(a data file? give a model file)" in done.stderr
 
 
 def test_the_loss_plot_gets_the_validation_cost(tmp_path, monkeypatch):

@@ -549,7 +549,7 @@ def test_a_first_line_with_digit_grouping_is_data_not_a_header(tmp_path):
 def test_a_comment_line_is_pointed_out(tmp_path):
     path = write(tmp_path, "c.csv", "# measured in May\na,b,y\n1,2,3\n4,5,6\n")
     for header in (None, True):
-        with raises("c.csv, line 2: expected 1 fields, got 3 (line 1 starts with '#': "
+        with raises("c.csv, line 2: expected 1 field, got 3 (line 1 starts with '#': "
                     "comment lines are not skipped; remove them)"):
             read_table(path, "y", header=header)
 

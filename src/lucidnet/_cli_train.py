@@ -585,8 +585,11 @@ def _names(value: Any) -> list[str] | None:
     return None
 
 
-def load_bundle(path: str) -> Bundle:
-    """Read a model file (any the library writes) for the CLI; ModelFileError if bad."""
+def load_bundle(path: str, *, with_data: bool = True) -> Bundle:
+    """Read a model file (any the library writes) for the CLI; ModelFileError if bad.
+
+    ``with_data``: the command also takes a DATA argument (a data file given as the
+    model then gets a hint about the order)."""
     from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES
     from .io import load_file
 
@@ -594,7 +597,8 @@ def load_bundle(path: str) -> Bundle:
         loaded = load_file(path, estimator=False)
     except ModelFileError as exc:
         if os.path.splitext(str(path))[1].lower() in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
-            raise ModelFileError(f"{exc} (a data file? MODEL comes first, then DATA)") from None
+            order = "MODEL comes first, then DATA" if with_data else "give a model file"
+            raise ModelFileError(f"{exc} (a data file? {order})") from None
         raise
     classes = None if loaded.classes is None else np.asarray(loaded.classes)
     return Bundle(

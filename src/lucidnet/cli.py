@@ -226,7 +226,9 @@ def _training_options(function: Callable) -> Callable:
                      help="Epochs without improvement before stopping early."),
         click.option("--standardize/--no-standardize", default=True, show_default=True,
                      help="Scale each feature to mean 0, standard deviation 1 "
-                          "(the scaling is stored in the model file)."),
+                          "(the scaling is stored in the model file); a regression "
+                          "target is scaled so while training (costs are in those "
+                          "units), and the model predicts in the target's own."),
         click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
                      help="Random seed: same seed, same model."),
         click.option("--dtype", type=click.Choice(["float32", "float64"]), default="float32",
@@ -395,8 +397,9 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
             header: bool | None) -> None:
     """Predict with MODEL for every row of DATA; write a CSV with a header.
 
-    DATA must have the model's feature columns in the same order (pass --target to
-    ignore a label column it also holds).
+    DATA's columns are matched to the model's features by name when both have names
+    (other columns, such as an id, are left out; said on stderr), else by position.
+    The column the model was trained to predict is left out when DATA holds it.
 
     \b
     Examples:
@@ -478,7 +481,7 @@ def info(model: str, as_json: bool) -> None:
     from . import _cli_train
     from ._cli_report import format_table, to_json
 
-    bundle = _cli_train.load_bundle(model)
+    bundle = _cli_train.load_bundle(model, with_data=False)
     description = bundle.describe()
     if as_json:
         click.echo(to_json(description))

@@ -782,7 +782,8 @@ def _read_delimited_careful(
     for start, row in records[1:] if has_header else records:
         if len(row) != len(names):
             raise DataError(
-                f"expected {len(names)} fields, got {len(row)}", path=path, line=start
+                f"expected {len(names)} field{'s' if len(names) != 1 else ''}, got {len(row)}",
+                path=path, line=start,
             )
         rows.append(row)
         line_numbers.append(start)
