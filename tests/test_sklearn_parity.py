@@ -238,6 +238,18 @@ def test_verbose_output_is_scikit_learns_line_for_line(params, capsys):
     assert ours == theirs
 
 
+@pytest.mark.parametrize("calls", [
+    lambda model, X, y: model.partial_fit(X, y, classes=[0, 1]).partial_fit(X, y),
+    lambda model, X, y: model.set_params(solver="lbfgs", max_iter=5).fit(X, y),
+], ids=["partial_fit", "lbfgs"])
+def test_verbose_output_of_partial_fit_and_lbfgs_is_scikit_learns(calls, capsys):
+    X, y = _scaled(load_breast_cancer)
+    calls(SklearnClassifier(random_state=0, verbose=True), X, y)
+    theirs = capsys.readouterr().out
+    calls(MLPClassifier(random_state=0, verbose=True), X, y)
+    assert capsys.readouterr().out == theirs
+
+
 @pytest.mark.parametrize("n_targets", [1, 2])
 @pytest.mark.parametrize("solver", ["adam", "lbfgs"])
 def test_poisson_regression_fits_as_scikit_learns(solver, n_targets):

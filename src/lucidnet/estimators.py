@@ -454,8 +454,9 @@ class _BaseNeuralNet(BaseEstimator):
         )
 
     def _verbose_callbacks(self) -> tuple:
-        """scikit-learn's ``verbose`` output: a line per epoch on stdout."""
-        if not self.verbose or self.verbose == "progress":
+        """scikit-learn's ``verbose`` output: a line per epoch on stdout (none for
+        L-BFGS, as scikit-learn's)."""
+        if not self.verbose or self.verbose == "progress" or self.solver == "lbfgs":
             return ()
         what = "Validation score" if self.early_stopping else "Training loss"
         plateau = (f"{what} did not improve more than tol={self.tol:f} for "
@@ -671,6 +672,8 @@ class _BaseNeuralNet(BaseEstimator):
         loss = self._trainer.partial_fit(X, Y, sample_weight=weights)
         self._record([loss], X.shape[0])
         self._count_partial_fit_loss(loss)
+        if self.verbose and self.verbose != "progress":
+            print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")  # scikit-learn's line
 
     def _count_partial_fit_loss(self, loss: float) -> None:
         """scikit-learn's loss rule after a partial_fit epoch: the count of epochs
