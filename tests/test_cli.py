@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -1029,8 +1030,12 @@ def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path:
     ("text", "args", "message"),
     [
         ("a;b;y\n0,5;1;2\n1,5;2;3\n", [], "got '0,5' (a decimal comma? write 0.5)"),
-        ("a,b,y\n1,red,2\n2,blue,3\n", [],
+        ("a,b,y\n1,red,2\n2,blue,3\n", ["--no-one-hot"],
          "got 'red' (features must be numbers: encode text categories first"),
+        # One-hot takes text columns, not a word among numbers (a typo).
+        ("a,b,y\n1,2,2\n2,3,3\n3,4,4\n4,oops,5\n", [],
+         "got 'oops' (features must be numbers: encode text categories first, e.g. as 0/1 "
+         "columns); the column is mostly numbers, so it is read as numbers"),
         ("a,y\n1,0.5\n2,1.5\n3,2.5\n4,3.25\n5,4.5\n", ["--output", "binary"],
          "got 5 (use --output regression)"),
     ],
@@ -1572,3 +1577,104 @@ def test_numbers_named_classes_by_output_are_labels_matched_by_value(tmp_path):
     predicted = np.array([float(row[0]) for row in rows])
     accuracy = json.loads(run("evaluate", str(model), str(data), "--json").stdout)["accuracy"]
     assert accuracy == pytest.approx(np.mean(predicted == frame["sex"].to_numpy()))
+
+
+# ------------------------------------------------------ one-hot and imputation
+def _penguin_like(tmp_path: Path) -> tuple[Path, Path, Any, Any]:
+    """A table with two text columns and missing cells in both kinds of column, and new
+    rows (another column order, an extra column, an unseen category, a missing number)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(7)
+    n = 240
+    frame = pd.DataFrame({
+        "island": rng.choice(["Biscoe", "Dream", "Torgersen"], n),
+        "bill": rng.normal(44, 5, n).round(1),
+        "mass": rng.normal(4000, 500, n).round(0),
+        "sex": rng.choice(["female", "male"], n),
+    })
+    frame["species"] = np.where((frame.island == "Biscoe") & (frame.mass > 4000), "Gentoo",
+                                np.where(frame.bill > 45, "Chinstrap", "Adelie"))
+    frame.loc[[3, 10, 50], "mass"] = np.nan
+    frame.loc[[5, 60], "sex"] = np.nan
+    data = tmp_path / "penguins.csv"
+    frame.to_csv(data, index=False)
+    new = frame.drop(columns="species").iloc[:6].copy()
+    new.loc[0, "island"] = "Atlantis"
+    new.loc[1, "bill"] = np.nan
+    new = new[["sex", "mass", "island", "bill"]].assign(note="x")
+    rows = tmp_path / "new.csv"
+    new.to_csv(rows, index=False)
+    return data, rows, frame, new
+
+
+def _sklearn_inputs(train: Any, rows: Any) -> np.ndarray:
+    """The inputs scikit-learn's encoders make of ``rows``, column by column in the
+    training order: OneHotEncoder (unknown and missing: all 0) and SimpleImputer(mean)."""
+    import pandas as pd
+    from sklearn.impute import SimpleImputer
+    from sklearn.preprocessing import OneHotEncoder
+
+    blocks = []
+    for column in ["island", "bill", "mass", "sex"]:
+        if not pd.api.types.is_numeric_dtype(train[column]):
+            known = train[[column]].dropna()
+            encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False).fit(known)
+            blocks.append(encoder.transform(rows[[column]].fillna("?missing")))
+        else:
+            blocks.append(SimpleImputer(strategy="mean").fit(train[[column]])
+                          .transform(rows[[column]]))
+    return np.hstack(blocks)
+
+
+def test_text_columns_are_one_hot_and_missing_numbers_imputed_as_scikit_learn_does(tmp_path):
+    import pandas as pd
+
+    from lucidnet import io
+
+    data, rows, frame, new = _penguin_like(tmp_path)
+    model = tmp_path / "m.npz"
+    done = run("train", str(data), "--target", "species", "--impute", "mean", "--epochs", "30",
+               "--dtype", "float64", "--out", str(model), "--json")
+    assert ("one-hot encoded text columns: 'island' (3 categories), 'sex' (2 categories)"
+            in done.stderr)
+    assert "missing numbers filled in with the column mean: 3 in 'mass'" in done.stderr
+    assert json.loads(done.stdout)["network"].startswith("7-")
+    predicted = run("predict", str(model), str(rows), "--proba")
+    assert "1 in 'island'" in predicted.stderr  # the unseen category, said
+    header, values = read_csv(predicted.stdout)
+    # The saved model (scaling + estimator) on scikit-learn's encoding of the same rows.
+    pipeline = io.load(model)
+    expected = pipeline.predict_proba(_sklearn_inputs(frame.drop(columns="species"), new))
+    np.testing.assert_allclose(np.array(values, dtype=float), expected, rtol=1e-12)
+    # The same rows from Parquet (text and null cells typed) predict the same.
+    parquet = tmp_path / "new.parquet"
+    pd.read_csv(rows).to_parquet(parquet)
+    assert run("predict", str(model), str(parquet), "--proba").stdout == predicted.stdout
+    info = json.loads(run("info", str(model), "--json").stdout)
+    assert info["features"] == ["island", "bill", "mass", "sex"]
+    assert info["one_hot"] == {"island": ["Biscoe", "Dream", "Torgersen"],
+                               "sex": ["female", "male"]}
+    assert info["impute"] == "mean"
+
+
+def test_one_hot_and_imputation_refuse_what_they_cannot_encode(tmp_path):
+    data, rows, frame, _ = _penguin_like(tmp_path)
+    # Missing numbers without --impute: the error names the cell and the option.
+    done = run("train", str(data), "--target", "species", expect=2)
+    assert "line 5, column 'mass': missing value; pass --impute mean" in done.stderr
+    # A text column of ids is no set of categories.
+    ids = tmp_path / "ids.csv"
+    frame.assign(name=[f"P{i}" for i in range(len(frame))]).to_csv(ids, index=False)
+    done = run("train", str(ids), "--target", "species", "--impute", "median", expect=2)
+    assert_usage_error(done, "column 'name'", "240 distinct texts in 240 rows",
+                       "--drop name")
+    # A model trained without --impute cannot predict a row with a missing number.
+    model = tmp_path / "m.npz"
+    complete = tmp_path / "complete.csv"
+    frame.dropna().to_csv(complete, index=False)
+    run("train", str(complete), "--target", "species", "--epochs", "3", "-q",
+        "--out", str(model))
+    done = run("predict", str(model), str(rows), expect=2)
+    assert "the model was trained without --impute" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -957,3 +957,50 @@ def test_header_guess_and_reader_agree_on_rows_of_quoted_empty_fields(tmp_path):
     path = tmp_path / "q.csv"
     path.write_text('1,2,3\n"","",""\n0.5,1.5,2.5\n')
     assert data.column_names(path) == read_table(path).feature_names
+
+
+# ------------------------------------------------------------ categories, missing
+def test_text_columns_read_as_category_codes(tmp_path):
+    text = "a,colour,b,y\n1,red,0.5,0\n2,blue,,1\n3,NA,1.5,0\n4,red,2.5,1\n"
+    path = write(tmp_path, "c.csv", text)
+    table = read_table(path, "y", categories="auto", missing="nan")
+    assert table.categories == {"colour": ["blue", "red"]}  # sorted, missing left out
+    np.testing.assert_array_equal(table.features[:, 0], [1, 2, 3, 4])
+    np.testing.assert_array_equal(table.features[:, 1], [1, 0, np.nan, 1])
+    np.testing.assert_array_equal(table.features[:, 2], [0.5, np.nan, 1.5, 2.5])
+    # A model's categories: in their order, a text outside them -1 ("1" is a text here).
+    given = read_table(path, "y", categories={"colour": ["red", "green"], "a": ["1", "4"]},
+                       missing="nan")
+    np.testing.assert_array_equal(given.features[:, 0], [0, -1, -1, 1])
+    np.testing.assert_array_equal(given.features[:, 1], [0, -1, np.nan, 0])
+    with raises("c.csv, line 3, column 'b': missing value"):
+        read_table(path, "y", categories="auto")
+    with raises("c.csv, line 2, column 'colour': expected a number, got 'red'"):
+        read_table(path, "y", missing="nan")
+
+
+@pytest.mark.parametrize(("column", "message"), [
+    ("0,5;1,5;2,5", "got '0,5' (a decimal comma? write 0.5)"),
+    ("1;2;oops", "got 'oops'"),
+])
+def test_numbers_written_otherwise_are_no_categories(tmp_path, column, message):
+    """Decimal commas, or a stray word among numbers: errors, as without categories."""
+    cells = column.split(";")
+    text = "a;y\n" + "".join(f"{cell};{i % 2}\n" for i, cell in enumerate(cells))
+    with raises(message):
+        read_table(write(tmp_path, "n.csv", text), "y", categories="auto")
+
+
+def test_parquet_text_and_null_cells_read_as_in_csv(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"a": [1.0, None, 3.0], "colour": ["red", None, "blue"],
+                          "flag": [True, False, True], "y": [0, 1, 0]})
+    frame.to_parquet(tmp_path / "p.parquet")
+    # (In a CSV, "True"/"False" would be a text column; Parquet's booleans are 0/1.)
+    frame.drop(columns="flag").to_csv(tmp_path / "p.csv", index=False)
+    tables = [read_table(tmp_path / name, "y", categories="auto", missing="nan")
+              for name in ("p.parquet", "p.csv")]
+    assert tables[0].categories == tables[1].categories == {"colour": ["blue", "red"]}
+    np.testing.assert_array_equal(tables[0].features[:, :2], tables[1].features[:, :2])
+    np.testing.assert_array_equal(tables[0].features[:, 2], [1, 0, 1])

@@ -55,6 +55,9 @@ class Labelled:
     columns : list of str or None
         Every column of the file, in file order, when some were left out (``--drop``):
         a model trained on numbered columns finds its features in new rows by them.
+    encoding : lucidnet._encoding.Encoding or None
+        How the file's feature columns became ``X`` (one-hot text columns, filled-in
+        missing numbers); ``feature_names`` are then the inputs' names.
     """
 
     X: np.ndarray
@@ -65,14 +68,19 @@ class Labelled:
     class_names: list[str] | None = None
     header: bool | None = None
     columns: list[str] | None = None
+    encoding: Any = None
 
 
 def read_labelled(path: str, target: str | None, header: bool | None = None,
-                  drop: Sequence[str] = ()) -> Labelled:
+                  drop: Sequence[str] = (), *, one_hot: bool = False,
+                  impute: str | None = None) -> Labelled:
     """The rows of a data file with their target column (DataError when there is none).
 
     ``header``: whether a text file's first line names the columns (None: guess).
-    ``drop``: columns left out of the features (``--drop``), by name or 0-based index."""
+    ``drop``: columns left out of the features (``--drop``), by name or 0-based index.
+    ``one_hot``: text feature columns become one-hot inputs; ``impute`` ("mean",
+    "median"): missing numbers are filled in (see :mod:`lucidnet._encoding`)."""
+    from ._encoding import fit_encoding
     from .data import read_table
 
     if target is None and not str(path).lower().endswith(".npz"):
@@ -83,11 +91,49 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
     columns = features = None
     if drop:
         columns, features = _kept_columns(path, target, header, drop)
-    table = read_table(path, _target_argument(target), require_target=True, header=header,
-                       features=features)
+    try:
+        table = read_table(path, _target_argument(target), require_target=True, header=header,
+                           features=features, categories="auto" if one_hot else None,
+                           missing="error" if impute is None else "nan")
+    except DataError as exc:
+        raise _with_remedy(exc, one_hot=one_hot) from None
     _print_header_note(table)
-    return Labelled(table.features, table.target, table.feature_names, path, table.target_name,
-                    header=table.header, columns=columns)
+    encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
+                            path)
+    if encoding is None:
+        return Labelled(table.features, table.target, table.feature_names, path,
+                        table.target_name, header=table.header, columns=columns)
+    _note_encoding(path, table.features, encoding)
+    return Labelled(encoding.expand(table.features), table.target, encoding.input_names, path,
+                    table.target_name, header=table.header, columns=columns, encoding=encoding)
+
+
+def _with_remedy(exc: DataError, *, one_hot: bool) -> DataError:
+    """``exc`` with the training option that would take the cell it names, if any."""
+    remedy = None
+    if exc.message.startswith("missing value"):
+        remedy = "pass --impute mean (or median) to fill in missing numbers"
+    elif "encode text categories first" in exc.message and one_hot:
+        remedy = ("the column is mostly numbers, so it is read as numbers; a column of "
+                  "text categories would be one-hot encoded")
+    if remedy is None:
+        return exc
+    return DataError(f"{exc.message}; {remedy}", path=exc.path, line=exc.line,
+                     column=exc.column, note=exc.note)
+
+
+def _note_encoding(path: str, X: np.ndarray, encoding: Any) -> None:
+    """Say on stderr which columns were one-hot encoded and how many cells filled in."""
+    if encoding.categories:
+        shown = ", ".join(f"{column!r} ({len(values)} categories)"
+                          for column, values in encoding.categories.items())
+        print(f"note: {path}: one-hot encoded text columns: {shown}", file=sys.stderr)
+    filled = {column: int(np.isnan(X[:, k]).sum()) for k, column in enumerate(encoding.columns)
+              if column in encoding.fill and np.isnan(X[:, k]).any()}
+    if filled:
+        shown = ", ".join(f"{count} in {column!r}" for column, count in filled.items())
+        print(f"note: {path}: missing numbers filled in with the column {encoding.imputer}: "
+              f"{shown}", file=sys.stderr)
 
 
 def _kept_columns(path: str, target: str | None, header: bool | None,
@@ -374,12 +420,18 @@ class Bundle:
     training: dict[str, Any] = field(default_factory=dict)
     library_version: str = ""
     format_version: int | None = None
+    #: How the file's columns become the network's inputs (lucidnet._encoding), if
+    #: training encoded them; ``feature_names`` are then the file's columns.
+    encoding: Any = None
     # (X, outputs) of the last outputs() call: the rows are checked, then predicted.
     _last_outputs: tuple[Any, np.ndarray] | None = field(default=None, init=False,
                                                          repr=False, compare=False)
 
     @property
     def n_features(self) -> int:
+        """The feature columns the model reads from a file (before any encoding)."""
+        if self.encoding is not None:
+            return len(self.encoding.columns)
         return self.network.layer_sizes[0]
 
     def outputs(self, X: np.ndarray) -> np.ndarray:
@@ -396,7 +448,10 @@ class Bundle:
         return A
 
     def transform(self, X: np.ndarray) -> np.ndarray:
-        """Apply the stored input scaling (if any) to raw features (m, n_features)."""
+        """The network's inputs for raw features (m, n_features): encoded (one-hot
+        columns, filled-in numbers) and scaled, as in training."""
+        if self.encoding is not None:
+            X = self.encoding.expand(X)
         return X if self.input_scaling is None else self.input_scaling.transform(X)
 
     def check_outputs(self, X: np.ndarray, source: str, header: bool | None = None) -> None:
@@ -508,6 +563,7 @@ class Bundle:
             "classes": None if self.classes is None else self.classes.tolist(),
             "features": self.feature_names,
             "input_scaling": "standardized" if self.input_scaling is not None else "none",
+            **({} if self.encoding is None else self.encoding.describe()),
             "target": self.metadata.get("target_name"),
             "format_version": self.format_version,
             "library_version": self.library_version,
@@ -601,6 +657,15 @@ def load_bundle(path: str, *, with_data: bool = True) -> Bundle:
             raise ModelFileError(f"{exc} (a data file? {order})") from None
         raise
     classes = None if loaded.classes is None else np.asarray(loaded.classes)
+    encoding = None
+    if loaded.metadata.get("encoding") is not None:
+        from ._encoding import Encoding
+
+        try:
+            encoding = Encoding.from_json(loaded.metadata["encoding"],
+                                          loaded.model.layer_sizes[0])
+        except ValueError as exc:
+            raise ModelFileError(f"{path}: metadata encoding: {exc}") from None
     return Bundle(
         path=path,
         network=loaded.model,
@@ -608,11 +673,13 @@ def load_bundle(path: str, *, with_data: bool = True) -> Bundle:
         task=_task_of(loaded.kind, loaded.model, loaded.metadata, path),
         classes=classes,
         input_scaling=loaded.input_scaling,
-        feature_names=loaded.feature_names or _names(loaded.metadata.get("feature_names")),
+        feature_names=(list(encoding.columns) if encoding is not None else
+                       loaded.feature_names or _names(loaded.metadata.get("feature_names"))),
         metadata=loaded.metadata,
         training=loaded.training,
         library_version=loaded.library_version,
         format_version=loaded.header.get("format_version"),
+        encoding=encoding,
     )
 
 
@@ -747,6 +814,14 @@ def _numbered_layout(bundle: Bundle, path: str, target: str | None,
     )
 
 
+def _note_unknown_categories(path: str, unknown: dict[str, int]) -> None:
+    """Say on stderr which rows hold texts the model never saw (they get no category)."""
+    if unknown:
+        shown = ", ".join(f"{count} in {column!r}" for column, count in unknown.items())
+        print(f"note: {path}: rows with a category the model was not trained on (encoded "
+              f"as none of its categories): {shown}", file=sys.stderr)
+
+
 def read_features(bundle: Bundle, path: str, target: str | None, *,
                   require_target: bool = False, header: bool | None = None) -> Any:
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
@@ -780,20 +855,31 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         features, target = layout
     else:
         features = _features_by_name(bundle, path, target, columns)
+    encoding = bundle.encoding
     try:
         # Rows to predict may leave their label column blank: its cells are not read.
         table = read_table(path, _target_argument(target), header=header,
-                           read_target=require_target, features=features)
+                           read_target=require_target, features=features,
+                           categories=None if encoding is None else encoding.categories,
+                           missing="nan" if encoding is not None and encoding.fill else "error")
     except DataError as exc:
+        if exc.message.startswith("missing value"):
+            exc = DataError(f"{exc.message}; the model was trained without --impute, so "
+                            "every feature of a row to predict must be given", path=exc.path,
+                            line=exc.line, column=exc.column, note=exc.note)
         if features is not None:  # the columns were picked by name: no column too many
-            raise
+            raise exc from None
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
     _print_header_note(table)
     if table.n_features == bundle.n_features:
+        if encoding is not None:
+            _note_unknown_categories(path, encoding.unknown(table.features))
         # What the model would compute with must fit its dtype (else inf, then NaN).
         check_range(bundle.transform(table.features), bundle.network.dtype, path,
-                    table.feature_names, f"the model computes in {bundle.network.dtype}",
-                    raw=None if bundle.input_scaling is None else table.features,
+                    table.feature_names if encoding is None else encoding.input_names,
+                    f"the model computes in {bundle.network.dtype}",
+                    raw=None if bundle.input_scaling is None or encoding is not None
+                    else table.features,
                     header=table.header)
         bundle.check_outputs(table.features, path, table.header)
     if require_target and table.target is None:
@@ -940,7 +1026,9 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         data = load_dataset(options["dataset"], options["seed"])
     else:
         data = read_labelled(options["data"], options["target"], options.get("header"),
-                             [name for names in options.get("drop") or () for name in names])
+                             [name for names in options.get("drop") or () for name in names],
+                             one_hot=options.get("one_hot", False),
+                             impute=options.get("impute"))
     check_numbers_target(data, options["output"])
     task = infer_task(data.y, options["output"], data.source)
     y = data.y
@@ -1268,6 +1356,8 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
         "source": data.source,
         # With --drop: the file's whole layout, to find numbered features in new rows.
         **({} if data.columns is None else {"columns": data.columns}),
+        # One-hot text columns, filled-in numbers: how new rows become the inputs.
+        **({} if data.encoding is None else {"encoding": data.encoding.to_json()}),
         "written_by": "lucidnet train",
     }
     training = {
@@ -1299,7 +1389,9 @@ def _column_names(data: Labelled) -> list[str] | None:
     from .data import PARQUET_SUFFIXES
 
     named = data.header is True or data.source.lower().endswith(PARQUET_SUFFIXES)
-    return list(data.feature_names) if named else None
+    # One-hot inputs ("island=Biscoe") are no DataFrame's columns: an encoded model
+    # takes the encoded array in Python.
+    return list(data.feature_names) if named and data.encoding is None else None
 
 
 def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.ndarray,

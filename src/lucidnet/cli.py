@@ -276,6 +276,14 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 @click.option("--drop", type=NameList(), multiple=True, metavar="COL,COL,...",
               help="Columns to leave out of the features, by name or 0-based index "
                    "(an id, a date, a copy of the target); may be repeated.")
+@click.option("--one-hot/--no-one-hot", default=True, show_default=True,
+              help="Encode each feature column of text (categories such as 'Biscoe', "
+                   "'Dream') as one 0/1 input per category; the encoding is stored in "
+                   "the model file.  --no-one-hot: text in a feature column is an error.")
+@click.option("--impute", type=click.Choice(["mean", "median"]), default=None,
+              help="Fill in missing numbers (blank, NA, ...) with the column's training "
+                   "mean or median, in training and in rows to predict.  [default: a "
+                   "missing number is an error]")
 @click.option("--dataset", type=RegistryChoice(_dataset_names), default=None,
               help="Train on a built-in data set instead of DATA (a test split is held out).")
 @click.option("--test-size", type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
@@ -500,6 +508,8 @@ def _short(value: Any, limit: int = 12) -> str:
     if isinstance(value, (list, tuple)):
         shown = ", ".join(map(str, value[:limit]))
         return shown + (f", ... ({len(value)} in all)" if len(value) > limit else "")
+    if isinstance(value, dict):  # one-hot columns: each with its categories
+        return "; ".join(f"{key} ({_short(item, limit)})" for key, item in value.items())
     return str(value)
 
 

@@ -18,8 +18,11 @@ What it is for
 
 What it is not for
 ------------------
-It does no scaling, imputation, one-hot encoding or label encoding: a missing or
-non-numeric feature is an error, not something to guess about. It reads whole files
+It does no scaling, imputation, one-hot encoding or label encoding.  A missing or
+non-numeric feature is an error unless the caller asks otherwise: ``missing="nan"``
+reads a missing cell as NaN (for a caller that fills them in), and ``categories``
+reads text feature columns as category codes (for a caller that one-hot encodes
+them; see :func:`read_table`). It reads whole files
 into memory; there is no streaming. It never uses pandas (errors must name the exact
 line) and imports pyarrow only when a Parquet file is read.
 
@@ -43,7 +46,8 @@ whitespace (as :func:`numpy.savetxt` writes).
 
 Cells that count as missing (compared case-insensitively, after stripping
 whitespace): the empty string, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` and
-``?``. A missing cell is an error in feature and target columns alike.
+``?``. A missing cell is an error in feature and target columns alike (a feature's
+may be read as NaN instead: ``missing="nan"``).
 """
 
 from __future__ import annotations
@@ -56,8 +60,8 @@ import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -126,6 +130,10 @@ class Table:
         although it held numbers: what was decided and how to say otherwise.
     header : bool or None
         Delimited text only: whether the first line was read as the column names.
+    categories : dict of str to list of str
+        The feature columns read as text (``read_table(categories=...)``), each with
+        its categories: in :attr:`features` such a column holds the index of each
+        cell's category, -1 for a text that is not one of them, NaN for a missing cell.
     """
 
     features: np.ndarray
@@ -135,6 +143,7 @@ class Table:
     source: str
     header_note: str | None = None
     header: bool | None = None
+    categories: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def n_samples(self) -> int:
@@ -169,6 +178,8 @@ def read_table(
     header: bool | None = None,
     read_target: bool = True,
     features: Sequence[str] | None = None,
+    categories: str | Mapping[str, Sequence[str]] | None = None,
+    missing: str = "error",
 ) -> Table:
     """Read a table of examples (one per row) from a file.
 
@@ -200,6 +211,18 @@ def read_table(
         a file that orders them differently or holds other columns too, such as an
         id); in delimited text and Parquet the other columns are not read (they may
         hold text).  None: every column but the target.
+    categories : "auto", dict or None, default None
+        Feature columns to read as text categories (delimited text and Parquet), coded
+        in :attr:`Table.features` as each cell's index in its column's categories
+        (:attr:`Table.categories`).  ``"auto"``: the text columns (Parquet's string
+        columns; in delimited text, those in which most cells that are not missing
+        are not numbers: a column of numbers with a stray word stays numeric, and the
+        word is an error), with their distinct texts, sorted, as categories.  A dict
+        ``{column: categories}``: those columns (a model's), a text outside its
+        categories coded -1.  None: every feature must be a number.
+    missing : {"error", "nan"}, default "error"
+        What a missing feature cell is (see the module text): an error naming it, or
+        NaN (a missing target cell is always an error).
 
     Returns
     -------
@@ -226,7 +249,14 @@ def read_table(
         features = list(features)
         if not all(isinstance(name, str) for name in features):
             raise TypeError("features must be a sequence of column names (str)")
-    delimited = partial(_read_delimited, header=header)
+    if missing not in ("error", "nan"):
+        raise ValueError(f"missing must be 'error' or 'nan'; got {missing!r}")
+    if categories is not None and categories != "auto":
+        if not isinstance(categories, Mapping):
+            raise TypeError(f"categories must be 'auto', a dict or None; got {categories!r}")
+        categories = {str(name): [str(c) for c in values] for name, values in categories.items()}
+    coding = _Coding(categories, missing == "nan")
+    delimited = partial(_read_delimited, header=header, coding=coding)
     readers: dict[str, Callable[..., Table]] = {
         ".csv": delimited,
         ".tsv": delimited,
@@ -244,7 +274,13 @@ def read_table(
         )
     if not os.path.isfile(source):
         raise DataError("no such file", path=source)
-    table = readers[suffix](source, target, read_target, features)
+    if suffix in (".npy", ".npz"):
+        if isinstance(categories, Mapping) and categories:
+            raise DataError("an array file holds no text columns; the model one-hot encodes "
+                            f"{', '.join(map(repr, categories))}", path=source)
+        table = readers[suffix](source, target, read_target, features)
+    else:
+        table = readers[suffix](source, target, read_target, features, coding=coding)
     if require_target and (table.target if read_target else table.target_name) is None:
         raise DataError(
             "a target column is required; pass the target column's name or index",
@@ -370,9 +406,70 @@ def _list_names(names: Sequence[str], limit: int = 30) -> str:
 # ---------------------------------------------------------------- delimited text
 
 
+#: A cell of digits with separators: a decimal comma, thousands separators, grouping.
+_NUMBER_WITH_SEPARATORS = re.compile(r"[-+]?[0-9][0-9,._' ]*")
+
+
+@dataclass(frozen=True)
+class _Coding:
+    """How feature cells other than numbers are read: ``categories`` and ``missing``
+    of :func:`read_table` (``missing_is_nan`` for ``missing="nan"``)."""
+
+    categories: str | dict[str, list[str]] | None = None
+    missing_is_nan: bool = False
+
+    @property
+    def given(self) -> bool:
+        """Whether some columns must be read as text whatever they hold."""
+        return isinstance(self.categories, dict) and bool(self.categories)
+
+    def is_text(self, column: list[str], name: str) -> bool:
+        """Whether the feature ``column`` (its cells) is read as text categories: given
+        as such, or ("auto") most of its cells that are not missing are not numbers (a
+        column of numbers with a stray word stays numeric, and the word an error)."""
+        if isinstance(self.categories, dict):
+            return name in self.categories
+        if self.categories != "auto":
+            return False
+        texts = numbers = 0
+        for cell in column:
+            cell = cell.strip()
+            if cell.lower() in MISSING_TOKENS:
+                continue
+            if _is_number(cell) or _NUMBER_WITH_SEPARATORS.fullmatch(cell):
+                numbers += 1  # "0,5", "1_000": numbers written otherwise, not categories
+            else:
+                texts += 1
+        return texts > numbers
+
+    def codes(self, cells: list[str], name: str) -> tuple[np.ndarray, list[str]]:
+        """A text column's codes (float64: index, -1 unknown, NaN missing) and categories."""
+        values = [cell.strip() for cell in cells]
+        present = [value for value in values if value.lower() not in MISSING_TOKENS]
+        if isinstance(self.categories, dict):
+            categories = self.categories[name]
+        else:
+            categories = sorted(set(present))
+        index = {category: float(i) for i, category in enumerate(categories)}
+        return np.array([np.nan if value.lower() in MISSING_TOKENS else index.get(value, -1.0)
+                         for value in values]), categories
+
+
+def _as_numbers(cells: list[str]) -> np.ndarray | None:
+    """The cells as float64 when NumPy reads each as a finite number (and none uses
+    "_" digit grouping, which NumPy would read); else None."""
+    try:
+        values = np.array(cells, dtype=np.float64)
+    except ValueError:
+        return None
+    if not _all_finite(values) or "_" in "\x00".join(cells):
+        return None
+    return values
+
+
 def _read_delimited(path: str, target: str | int | None, read_target: bool = True,
                     features: Sequence[str] | None = None,
-                    header: bool | None = None) -> Table:
+                    header: bool | None = None, coding: _Coding = _Coding()) -> Table:
     text = _savetxt_header(_read_text(path), path)
     delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
     forced_note = None
@@ -389,13 +486,15 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
         # The fast path hands whole columns to NumPy's C parser; it cannot point at a
         # bad cell, so any failure there re-reads the text carefully to find it.
         # Quotes need the csv module's rules, so quoted files take the careful path.
+        # Columns read as text whatever they hold ("1" may be a category) take the
+        # careful path too.
         table = None
-        if '"' not in text:
+        if '"' not in text and not coding.given:
             table = _read_delimited_fast(text, path, delimiter, target, header, read_target,
                                          features)
         if table is None:
             table = _read_delimited_careful(text, path, delimiter, target, header,
-                                            read_target, features)
+                                            read_target, features, coding)
         if forced_note is not None:
             table.header_note = forced_note
         return table
@@ -769,6 +868,7 @@ def _parse_numbers_with_arrow(data: list[str], delimiter: str, n_cols: int,
 def _read_delimited_careful(
     text: str, path: str, delimiter: str | None, target: str | int | None,
     header: bool | None, read_target: bool = True, features: Sequence[str] | None = None,
+    coding: _Coding = _Coding(),
 ) -> Table:
     """Parse row by row, raising DataError at the first bad line or cell."""
     records = list(_rows_with_lines(text, delimiter, path))
@@ -797,7 +897,7 @@ def _read_delimited_careful(
     else:
         cells = [[row[j] for j in feature_cols] for row in rows]
     feature_names = [names[j] for j in feature_cols]
-    X = _features_from_cells(cells, line_numbers, path, feature_names)
+    X, categories = _features_from_cells(cells, line_numbers, path, feature_names, coding)
     y = None
     if t is not None and read_target:
         y = _target_from_cells([row[t] for row in rows], line_numbers, path, names[t])
@@ -809,6 +909,7 @@ def _read_delimited_careful(
         source=path,
         header_note=note,
         header=has_header,
+        categories=categories,
     )
 
 
@@ -877,10 +978,50 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
 
 
 def _features_from_cells(
+    cells: list[list[str]], line_numbers: list[int], path: str, names: list[str],
+    coding: _Coding = _Coding(),
+) -> tuple[np.ndarray, dict[str, list[str]]]:
+    """The feature matrix (m, len(names)) of ``cells`` and the text columns' categories."""
+    if not names:
+        return np.empty((len(cells), 0)), {}
+    if coding.categories is None and not coding.missing_is_nan:
+        return _numbers_from_cells(cells, line_numbers, path, names), {}
+    return _coded_features(cells, line_numbers, path, names, coding)
+
+
+def _coded_features(
+    cells: list[list[str]], line_numbers: list[int], path: str, names: list[str],
+    coding: _Coding,
+) -> tuple[np.ndarray, dict[str, list[str]]]:
+    """Column by column: text columns as category codes, missing numbers as NaN when
+    ``coding`` says so (else an error naming the cell)."""
+    X = np.empty((len(cells), len(names)))
+    categories = {}
+    for k, name in enumerate(names):
+        column = [row[k] for row in cells]
+        numbers = None if coding.given else _as_numbers(column)
+        if numbers is not None:  # the common case, without a look at each cell
+            X[:, k] = numbers
+            continue
+        if coding.is_text(column, name):
+            X[:, k], categories[name] = coding.codes(column, name)
+            continue
+        missing = [i for i, cell in enumerate(column)
+                   if cell.strip().lower() in MISSING_TOKENS] if coding.missing_is_nan else []
+        for i in missing:
+            column[i] = "0"  # a number for now, NaN below
+        numbers = _as_numbers(column)
+        if numbers is None:  # finds the bad cell
+            numbers = _numbers_from_cells([[cell] for cell in column], line_numbers, path,
+                                          [name])[:, 0]
+        X[:, k] = numbers
+        X[missing, k] = np.nan
+    return X, categories
+
+
+def _numbers_from_cells(
     cells: list[list[str]], line_numbers: list[int], path: str, names: list[str]
 ) -> np.ndarray:
-    if not names:
-        return np.empty((len(cells), 0))
     try:
         if any("_" in cell for row in cells for cell in row):
             raise ValueError("digit grouping")  # which NumPy's parser would read
@@ -1067,7 +1208,7 @@ def _pandas_index_columns(schema: Any) -> list[str]:
 
 
 def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
-                  features: Sequence[str] | None = None) -> Table:
+                  features: Sequence[str] | None = None, coding: _Coding = _Coding()) -> Table:
     pa, pq = _pyarrow(path)
     try:
         data = pq.read_table(path)
@@ -1104,15 +1245,38 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
             )
         return values
 
+    def as_text(column: Any) -> list[str]:
+        # Missing cells as "" (coded NaN); categories compare as the text a CSV holds.
+        return ["" if value is None else str(value) for value in column.to_pylist()]
+
     columns = []
     feature_names = []
+    categories = {}
     for j in _feature_columns(names, t, features, path):
         name = names[j]
         column = data.column(j)
+        given = isinstance(coding.categories, dict) and name in coding.categories
+        textual = pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or (
+            pa.types.is_dictionary(column.type))
+        if given or (coding.categories == "auto" and textual):
+            codes, categories[name] = coding.codes(as_text(column), name)
+            columns.append(codes)
+            feature_names.append(name)
+            continue
         if not numeric(column):
             raise DataError(
                 f"expected a numeric column, got type {column.type}", path=path, column=name
             )
+        if coding.missing_is_nan:
+            values = np.array(column.cast(pa.float64()).to_numpy(zero_copy_only=False),
+                              dtype=np.float64)
+            missing = np.isnan(values)  # nulls and NaN alike
+            values[missing] = 0.0
+            as_float(pa.array(values), name)  # what is there must be finite
+            values[missing] = np.nan
+            columns.append(values)
+            feature_names.append(name)
+            continue
         first_null(column, name)
         columns.append(as_float(column, name))
         feature_names.append(name)
@@ -1131,6 +1295,7 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
         feature_names=feature_names,
         target_name=None if t is None else names[t],
         source=path,
+        categories=categories,
     )
 
 

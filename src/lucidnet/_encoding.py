@@ -1,0 +1,179 @@
+"""How the command line turns a file's feature columns into the network's inputs.
+
+A file's text columns (categories such as ``island = Biscoe``) become one 0/1 input
+per category (one-hot), and missing numbers may be filled in with the training
+column's mean or median.  :func:`lucidnet.data.read_table` reads such columns as
+category codes and missing cells as NaN; :class:`Encoding` expands them, with what it
+learnt from the training file, and is stored in the model file so that ``predict``
+and ``evaluate`` encode new rows the same way.
+
+A text cell outside the training categories, or a missing one, gets no 1 at all
+(every input of its column 0), as scikit-learn's ``OneHotEncoder`` with
+``handle_unknown="ignore"``.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .errors import DataError
+
+#: A text column with more categories than this is refused (an id, a name, free
+#: text): its one-hot inputs would outnumber what the rows can teach.
+MAX_CATEGORIES = 100
+#: ... as is one whose categories are mostly single rows (more than this share of
+#: the rows, when there are more than a handful).
+MAX_DISTINCT_SHARE = 0.5
+
+#: How missing numbers may be filled in, by ``--impute``.
+IMPUTERS = ("mean", "median")
+
+
+@dataclass(frozen=True)
+class Encoding:
+    """The inputs made from a file's feature columns.
+
+    Attributes
+    ----------
+    columns : list of str
+        The file's feature columns, in the order read (the raw table's columns).
+    categories : dict of str to list of str
+        Each text column's categories, in input order (one input each).
+    fill : dict of str to float
+        Each numeric column's value for a missing cell (empty: missing is an error).
+    imputer : str or None
+        How ``fill`` was computed ("mean", "median"), or None.
+    """
+
+    columns: list[str]
+    categories: dict[str, list[str]]
+    fill: dict[str, float]
+    imputer: str | None = None
+
+    @property
+    def input_names(self) -> list[str]:
+        """The network's input names: a numeric column's name, ``column=category``
+        for each category of a text column."""
+        names = []
+        for column in self.columns:
+            if column in self.categories:
+                names.extend(f"{column}={category}" for category in self.categories[column])
+            else:
+                names.append(column)
+        return names
+
+    @property
+    def n_inputs(self) -> int:
+        return len(self.columns) - len(self.categories) + sum(
+            len(values) for values in self.categories.values())
+
+    def expand(self, X: np.ndarray) -> np.ndarray:
+        """The network's inputs, float64 of shape (m, n_inputs), for ``X`` (m,
+        len(columns)) as read: category codes in text columns, NaN where missing."""
+        X = np.asarray(X, dtype=np.float64)
+        out = np.zeros((X.shape[0], self.n_inputs))
+        j = 0
+        for k, column in enumerate(self.columns):
+            values = X[:, k]
+            if column in self.categories:
+                width = len(self.categories[column])
+                with np.errstate(invalid="ignore"):
+                    known = (values >= 0) & (values < width)  # NaN and -1: no category
+                rows = np.flatnonzero(known)
+                out[rows, j + values[rows].astype(np.intp)] = 1.0
+                j += width
+            else:
+                out[:, j] = values
+                if column in self.fill:
+                    out[np.isnan(values), j] = self.fill[column]
+                j += 1
+        return out
+
+    def unknown(self, X: np.ndarray) -> dict[str, int]:
+        """Per text column, how many rows of ``X`` hold a text outside its categories."""
+        return {column: int(np.count_nonzero(X[:, k] == -1))
+                for k, column in enumerate(self.columns)
+                if column in self.categories and np.any(X[:, k] == -1)}
+
+    def describe(self) -> dict[str, Any]:
+        """For ``lucidnet info``: the one-hot columns and the imputation."""
+        return {
+            "one_hot": {column: list(values) for column, values in self.categories.items()},
+            "impute": self.imputer,
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {"columns": list(self.columns), "categories": dict(self.categories),
+                "fill": dict(self.fill), "imputer": self.imputer}
+
+    @classmethod
+    def from_json(cls, value: Any, n_inputs: int) -> Encoding:
+        """The encoding a model file's metadata holds; ValueError when it is malformed
+        or does not make the network's ``n_inputs`` inputs."""
+        if not isinstance(value, Mapping):
+            raise ValueError("encoding must be a JSON object")
+        columns, categories = value.get("columns"), value.get("categories")
+        fill, imputer = value.get("fill"), value.get("imputer")
+        if not (isinstance(columns, list) and all(isinstance(c, str) for c in columns)
+                and len(set(columns)) == len(columns)):
+            raise ValueError("encoding columns must be a list of distinct names")
+        if not (isinstance(categories, Mapping) and set(categories) <= set(columns) and all(
+                isinstance(v, list) and v and all(isinstance(c, str) for c in v)
+                and len(set(v)) == len(v) for v in categories.values())):
+            raise ValueError("encoding categories must map some of its columns to lists "
+                             "of distinct texts")
+        if not (isinstance(fill, Mapping) and set(fill) <= set(columns) - set(categories)
+                and all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                        and math.isfinite(v) for v in fill.values())):
+            raise ValueError("encoding fill must map numeric columns to finite numbers")
+        if imputer not in (None, *IMPUTERS):
+            raise ValueError(f"encoding imputer must be one of {IMPUTERS} or null")
+        encoding = cls(list(columns), {k: list(v) for k, v in categories.items()},
+                       {k: float(v) for k, v in fill.items()}, imputer)
+        if encoding.n_inputs != n_inputs:
+            raise ValueError(f"the encoding makes {encoding.n_inputs} inputs; the network "
+                             f"takes {n_inputs}")
+        return encoding
+
+
+def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str, list[str]],
+                 imputer: str | None, source: str) -> Encoding | None:
+    """The encoding learnt from training rows ``X`` (m, len(columns)) as read, or None
+    when the columns go to the network as they are (no text, no imputation).
+
+    Refuses (DataError naming the column) a text column with too many categories
+    for one-hot inputs, and a column with no number to impute from."""
+    if not categories and imputer is None:
+        return None
+    m = X.shape[0]
+    for column, values in categories.items():
+        if len(values) > MAX_CATEGORIES or (len(values) > 10
+                                            and len(values) > MAX_DISTINCT_SHARE * m):
+            shown = ", ".join(repr(value) for value in values[:3])
+            raise DataError(
+                f"the column holds {len(values)} distinct texts in {m} rows ({shown}, ...): "
+                "an id, a name or free text rather than categories; leave it out with "
+                f"--drop {shlex.quote(column)}, or encode it yourself (one-hot takes at most "
+                f"{MAX_CATEGORIES} categories)", path=source, column=column)
+    fill = {}
+    if imputer is not None:
+        for k, column in enumerate(columns):
+            if column in categories:
+                continue
+            values = X[:, k][~np.isnan(X[:, k])]
+            if values.size == 0:
+                raise DataError("every cell of the column is missing: nothing to impute "
+                                f"from; leave it out with --drop {shlex.quote(column)}",
+                                path=source, column=column)
+            if imputer == "median":
+                fill[column] = float(np.median(values))
+            else:  # scaled first: a sum of values near float64's limit would overflow
+                largest = float(np.max(np.abs(values))) or 1.0
+                fill[column] = float(np.mean(values / largest) * largest)
+    return Encoding(list(columns), {k: list(v) for k, v in categories.items()}, fill, imputer)
