@@ -1678,3 +1678,17 @@ def test_one_hot_and_imputation_refuse_what_they_cannot_encode(tmp_path):
     done = run("predict", str(model), str(rows), expect=2)
     assert "the model was trained without --impute" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [["dataset", "iris"], ["predict", "MODEL", "DATA"]])
+def test_csv_output_never_goes_to_a_model_file_path(cancer_csv, cancer_model, tmp_path,
+                                                    command):
+    """A model (or other binary) path given to a command that writes CSV is refused,
+    and the file there is kept."""
+    model_path, _ = cancer_model
+    other = tmp_path / "other.npz"
+    other.write_bytes(model_path.read_bytes())
+    args = [{"MODEL": str(model_path), "DATA": str(cancer_csv)}.get(a, a) for a in command]
+    done = run(*args, "--out", str(other), expect=2)
+    assert_usage_error(done, "has the suffix of a model or binary data file", "give a .csv path")
+    assert other.read_bytes() == model_path.read_bytes()

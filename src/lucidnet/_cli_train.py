@@ -1424,11 +1424,20 @@ def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.
     return written
 
 
-def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = ()) -> None:
+#: Suffixes of files that are never CSV text: model files and binary data.
+BINARY_SUFFIXES = (".npz", ".npy", ".parquet", ".pq")
+
+
+def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = (),
+                 text: bool = False) -> None:
     """Fail before any work, not after it, when ``path`` cannot be written or is one of
-    the command's ``inputs`` (writing there would destroy what was read)."""
+    the command's ``inputs`` (writing there would destroy what was read).  ``text``:
+    the command writes CSV text, which a binary suffix (a model file's) must not get."""
     if path is None:
         return
+    if text and path.lower().endswith(BINARY_SUFFIXES):
+        raise DataError(f"{what}: {path!r} has the suffix of a model or binary data file, "
+                        "but the output is CSV text; give a .csv path")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise DataError(f"{what}: the directory {directory!r} does not exist")

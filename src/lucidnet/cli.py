@@ -418,7 +418,7 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
     from . import _cli_train
 
     _check_header_option(data, header)
-    _cli_train.check_output(out, "--out", inputs=[model, data])
+    _cli_train.check_output(out, "--out", inputs=[model, data], text=True)
     bundle = _cli_train.load_bundle(model)
     table = _cli_train.read_features(bundle, data, target, header=header)
     columns, values = bundle.predict_columns(table.features, proba=proba)
@@ -532,7 +532,7 @@ def dataset(name: str, out: str | None, seed: int) -> None:
     """
     from . import _cli_train
 
-    _cli_train.check_output(out, "--out")
+    _cli_train.check_output(out, "--out", text=True)
     header, rows = _cli_train.dataset_rows(name, seed)
     _cli_train.write_csv(out, rows, header)
 
