@@ -1692,3 +1692,14 @@ def test_csv_output_never_goes_to_a_model_file_path(cancer_csv, cancer_model, tm
     done = run(*args, "--out", str(other), expect=2)
     assert_usage_error(done, "has the suffix of a model or binary data file", "give a .csv path")
     assert other.read_bytes() == model_path.read_bytes()
+
+
+def test_resuming_a_finished_checkpoint_says_so_only_when_it_fits(tmp_path):
+    checkpoints = str(tmp_path / "ck")
+    common = ["train", "--dataset", "iris", "--epochs", "3", "-q", "--no-early-stopping"]
+    run(*common, "--checkpoint-dir", checkpoints)
+    done = run(*common, "--resume", checkpoints)
+    assert "the checkpoint holds 3 epochs" in done.stderr and "nothing is left" in done.stderr
+    # Another network: the error alone, not a note about epochs before it.
+    done = run(*common, "--resume", checkpoints, "--hidden", "8", expect=2)
+    assert "holds 2499 parameters" in done.stderr and "nothing is left" not in done.stderr

@@ -1277,6 +1277,9 @@ def _fit(
     from .estimators import INTERRUPTED_MESSAGE
 
     fit_params = _checkpoint_params(options)
+    # Said once the fit has read the checkpoint: a checkpoint of another network is
+    # an error first.
+    finished = _finished_checkpoint_note(fit_params, options["epochs"])
     if validation[0] is not None:
         fit_params["validation_data"] = validation
     with warnings.catch_warnings(record=True) as caught:
@@ -1304,6 +1307,8 @@ def _fit(
             raise KeyboardInterrupt
         else:
             print(f"warning: {warning.message}", file=sys.stderr)
+    if finished is not None:
+        print(finished, file=sys.stderr)
     return converged, seconds
 
 
@@ -1322,25 +1327,26 @@ def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
             # A fresh start, so that one command both starts a run and restarts it.
             print(f"note: {directory} holds no checkpoint yet; training from the start "
                   "(and checkpointing there)", file=sys.stderr)
-        else:
-            _note_a_finished_checkpoint(path, options["epochs"])
     return {"checkpoint_dir": directory, "resume": resume}
 
 
-def _note_a_finished_checkpoint(path: os.PathLike, epochs: int) -> None:
-    """Say so on stderr when the checkpoint already holds ``epochs`` epochs or more:
+def _finished_checkpoint_note(fit_params: dict[str, Any], epochs: int) -> str | None:
+    """The note for a resumed checkpoint that already holds ``epochs`` epochs or more:
     ``--epochs`` counts every epoch, those before the checkpoint too, so nothing is
     left to train.  (A damaged checkpoint is reported when the fit reads it.)"""
-    from .checkpoints import load_checkpoint
+    from .checkpoints import checkpoint_path, load_checkpoint
 
+    if not fit_params.get("resume"):
+        return None
     try:
-        done = int(load_checkpoint(path)[0]["epoch"])
-    except (ModelFileError, KeyError, TypeError, ValueError):
-        return
-    if done >= epochs:
-        print(f"note: the checkpoint holds {done} epochs, and --epochs {epochs} counts "
-              "every epoch, those before the checkpoint too: nothing is left to train "
-              f"(pass --epochs above {done} to go on)", file=sys.stderr)
+        done = int(load_checkpoint(checkpoint_path(fit_params["checkpoint_dir"]))[0]["epoch"])
+    except (ModelFileError, OSError, KeyError, TypeError, ValueError):
+        return None  # none yet, or damaged: the fit says so
+    if done < epochs:
+        return None
+    return (f"note: the checkpoint holds {done} epochs, and --epochs {epochs} counts every "
+            "epoch, those before the checkpoint too: nothing is left to train (pass "
+            f"--epochs above {done} to go on)")
 
 
 def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any],
