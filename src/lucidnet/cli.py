@@ -301,12 +301,14 @@ def train(**options: Any) -> None:
     The task is inferred from the target column unless --output is given: text
     labels or a few distinct integers mean classification (binary with two
     classes), other numbers mean regression.  Features are standardized by
-    default.  The model is written to --out only when training succeeded.
+    default, and text feature columns one-hot encoded.  The model is written to
+    --out only when training succeeded.
 
     \b
     Examples:
       lucidnet train data.csv --target label --out model.npz
       lucidnet train data.csv --target 0 --hidden 32 --epochs 50 --validation 0.1
+      lucidnet train penguins.csv --target species --drop id --impute median
       lucidnet train prices.parquet --target price --output regression --out m.npz
       lucidnet train --dataset digits --hidden 64 --plot plots/ --json
     """
