@@ -1703,3 +1703,45 @@ def test_resuming_a_finished_checkpoint_says_so_only_when_it_fits(tmp_path):
     # Another network: the error alone, not a note about epochs before it.
     done = run(*common, "--resume", checkpoints, "--hidden", "8", expect=2)
     assert "holds 2499 parameters" in done.stderr and "nothing is left" not in done.stderr
+
+
+def test_drop_and_one_hot_in_a_headerless_file_with_the_target_inside(tmp_path):
+    """Columns id, y, island, x1, x2, extra without a header: trained with --target 1
+    --drop 0,5, new rows in that layout, with or without y, predict as a model trained
+    on the file holding only island, x1, x2, y."""
+    rng = np.random.default_rng(3)
+    n = 90
+    island = rng.choice(["Biscoe", "Dream", "Torgersen"], n)
+    x = rng.normal(size=(n, 2))
+    y = ((island == "Dream") ^ (x[:, 0] > 0)).astype(int)
+    rows = [[str(i), str(y[i]), island[i], repr(float(x[i, 0])), repr(float(x[i, 1])),
+             str(i % 7)] for i in range(n)]
+
+    def write(name, columns):
+        path = tmp_path / name
+        path.write_text("".join(",".join(row[j] for j in columns) + "\n" for row in rows))
+        return str(path)
+    full, new, plain = write("full.csv", range(6)), write("new.csv", [0, 2, 3, 4, 5]), \
+        write("plain.csv", [2, 3, 4, 1])
+    common = ["--no-header", "--epochs", "10", "-q", "--hidden", "8"]
+    run("train", full, "--target", "1", "--drop", "0,5", *common,
+        "--out", str(tmp_path / "a.npz"))
+    run("train", plain, "--target", "3", *common, "--out", str(tmp_path / "b.npz"))
+    truth = run("predict", str(tmp_path / "b.npz"), plain, "--proba", "--no-header").stdout
+    for data in (full, new):
+        done = run("predict", str(tmp_path / "a.npz"), data, "--proba", "--no-header")
+        assert done.stdout.splitlines()[1:] == truth.splitlines()[1:]
+    # A file of another width: the count, before any cell is read as a number.
+    short = write("short.csv", [2, 3])
+    done = run("predict", str(tmp_path / "b.npz"), short, "--no-header", expect=2)
+    assert_usage_error(done, "the model expects 3 feature columns; the file has 2")
+
+
+def test_a_text_column_with_no_text_is_refused_with_the_drop_that_leaves_it(tmp_path):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": np.arange(20.0), "note": pd.Series([None] * 20, dtype="str"),
+                          "y": np.arange(20) % 2})
+    frame.to_parquet(tmp_path / "n.parquet")
+    done = run("train", str(tmp_path / "n.parquet"), "--target", "y", expect=2)
+    assert_usage_error(done, "column 'note'", "every cell of the text column is missing",
+                       "--drop note")

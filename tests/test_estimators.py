@@ -603,7 +603,7 @@ def test_dataframe_feature_names(iris):
         (
             {"activation": ["relu"], "hidden_layer_sizes": (3, 3)},
             InvalidParameterError,
-            "one per hidden layer.*1 names for 2 hidden layers",
+            "one per hidden layer.*1 name for 2 hidden layers",
         ),
         ({"solver": "lbfgs", "dropout": 0.2}, ValueError, "lbfgs.*dropout"),
     ],

@@ -822,6 +822,24 @@ def _note_unknown_categories(path: str, unknown: dict[str, int]) -> None:
               f"as none of its categories): {shown}", file=sys.stderr)
 
 
+def _positional_features(bundle: Bundle, path: str, target: str | None,
+                         header: bool | None) -> list[str]:
+    """DATA's feature columns by position (every column but ``target``), for an encoded
+    model: it must read the model's text columns as text, so it names them; a count
+    that is not the model's is an error (before any cell is read as a number)."""
+    from .data import _resolve_target, column_names
+
+    columns = column_names(path, header)
+    t = _resolve_target(_target_argument(target), columns, path)
+    names = [name for j, name in enumerate(columns) if j != t]
+    if len(names) != bundle.n_features:
+        hint = "" if target is not None else "; pass --target COL if DATA also holds the labels"
+        raise DataError(f"the model expects {bundle.n_features} feature column"
+                        f"{'s' if bundle.n_features != 1 else ''}; the file has "
+                        f"{len(names)}{hint}", path=path)
+    return names
+
+
 def read_features(bundle: Bundle, path: str, target: str | None, *,
                   require_target: bool = False, header: bool | None = None) -> Any:
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
@@ -835,32 +853,42 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         except DataError:
             pass
     trained_on = bundle.metadata.get("target_name")
-    columns = None  # DATA's column names, read once when needed
-    if target is None and trained_on:
-        names = columns = column_names(path, header)
-        # DATA still holds the column the model was trained to predict: leave it out.
-        # In a file without a header (columns "0", "1", ...) a column "0" may be a
-        # feature, so there only when that leaves the model's feature count.
-        generated = names == [str(j) for j in range(len(names))]
-        if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
-            target = trained_on
-    _note_name_that_is_an_index(path, _target_argument(target), header)
-    if columns is None and _named_features(bundle):
-        try:
-            columns = column_names(path, header)
-        except DataError:
-            pass  # read_table words the error
+    # A model trained with --drop on numbered columns: DATA in the training layout
+    # (its own rule for the target column).
     layout = _numbered_layout(bundle, path, target, header)
+    _note_name_that_is_an_index(path, _target_argument(target), header)
     if layout is not None:
         features, target = layout
     else:
+        columns = None  # DATA's column names, read once when needed
+        if target is None and trained_on:
+            names = columns = column_names(path, header)
+            # DATA still holds the column the model was trained to predict: leave it
+            # out.  In a file without a header (columns "0", "1", ...) a column "0" may
+            # be a feature, so there only when that leaves the model's feature count.
+            generated = names == [str(j) for j in range(len(names))]
+            if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
+                target = trained_on
+        if columns is None and _named_features(bundle):
+            try:
+                columns = column_names(path, header)
+            except DataError:
+                pass  # read_table words the error
         features = _features_by_name(bundle, path, target, columns)
     encoding = bundle.encoding
+    categories = None
+    if encoding is not None:
+        # The model's text columns, under the names DATA gives them (picked by name,
+        # by the training layout, or by position).
+        features = features or _positional_features(bundle, path, target, header)
+        categories = {features[k]: encoding.categories[column]
+                      for k, column in enumerate(encoding.columns)
+                      if column in encoding.categories}
     try:
         # Rows to predict may leave their label column blank: its cells are not read.
         table = read_table(path, _target_argument(target), header=header,
                            read_target=require_target, features=features,
-                           categories=None if encoding is None else encoding.categories,
+                           categories=categories,
                            missing="nan" if encoding is not None and encoding.fill else "error")
     except DataError as exc:
         if exc.message.startswith("missing value"):
@@ -894,8 +922,8 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             path=path,
         )
     # Names to compare: not for a headerless DATA, nor for a model trained without a
-    # header (its "names" are column numbers: DATA is read by position).
-    names = bundle.feature_names if _named_features(bundle) else None
+    # header (its "names" are column numbers: DATA is read by position or layout).
+    names = bundle.feature_names if _named_features(bundle) and layout is None else None
     default = [str(j) for j in range(table.n_features + (table.target_name is not None))]
     if names and not set(table.feature_names) <= set(default) and table.feature_names != names:
         k = next(k for k, (a, b) in enumerate(zip(table.feature_names, names, strict=True))

@@ -27,9 +27,11 @@ from .errors import DataError
 #: A text column with more categories than this is refused (an id, a name, free
 #: text): its one-hot inputs would outnumber what the rows can teach.
 MAX_CATEGORIES = 100
-#: ... as is one whose categories are mostly single rows (more than this share of
-#: the rows, when there are more than a handful).
+#: ... as is one whose categories are mostly single rows: more than this share of the
+#: rows, when there are more than FEW_CATEGORIES (a small table may hold few rows of
+#: each of a few categories).
 MAX_DISTINCT_SHARE = 0.5
+FEW_CATEGORIES = 10
 
 #: How missing numbers may be filled in, by ``--impute``.
 IMPUTERS = ("mean", "median")
@@ -70,6 +72,7 @@ class Encoding:
 
     @property
     def n_inputs(self) -> int:
+        """The network's input count: one per numeric column, one per category."""
         return len(self.columns) - len(self.categories) + sum(
             len(values) for values in self.categories.values())
 
@@ -96,7 +99,8 @@ class Encoding:
         return out
 
     def unknown(self, X: np.ndarray) -> dict[str, int]:
-        """Per text column, how many rows of ``X`` hold a text outside its categories."""
+        """Per text column, how many rows of ``X`` (m, len(columns)) as read hold a text
+        outside its categories (only the columns with some)."""
         return {column: int(np.count_nonzero(X[:, k] == -1))
                 for k, column in enumerate(self.columns)
                 if column in self.categories and np.any(X[:, k] == -1)}
@@ -105,10 +109,12 @@ class Encoding:
         """For ``lucidnet info``: the one-hot columns and the imputation."""
         return {
             "one_hot": {column: list(values) for column, values in self.categories.items()},
-            "impute": self.imputer,
+            "impute": self.imputer or "none",
+            "fill": dict(self.fill),
         }
 
     def to_json(self) -> dict[str, Any]:
+        """The JSON object a model file's metadata keeps (read by :meth:`from_json`)."""
         return {"columns": list(self.columns), "categories": dict(self.categories),
                 "fill": dict(self.fill), "imputer": self.imputer}
 
@@ -153,7 +159,11 @@ def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str,
         return None
     m = X.shape[0]
     for column, values in categories.items():
-        if len(values) > MAX_CATEGORIES or (len(values) > 10
+        if not values:
+            raise DataError("every cell of the text column is missing: no category to "
+                            f"encode; leave it out with --drop {shlex.quote(column)}",
+                            path=source, column=column)
+        if len(values) > MAX_CATEGORIES or (len(values) > FEW_CATEGORIES
                                             and len(values) > MAX_DISTINCT_SHARE * m):
             shown = ", ".join(repr(value) for value in values[:3])
             raise DataError(

@@ -221,8 +221,9 @@ def read_table(
         ``{column: categories}``: those columns (a model's), a text outside its
         categories coded -1.  None: every feature must be a number.
     missing : {"error", "nan"}, default "error"
-        What a missing feature cell is (see the module text): an error naming it, or
-        NaN (a missing target cell is always an error).
+        What a missing cell of a numeric feature is (see the module text): an error
+        naming it, or NaN.  (A text category column codes it NaN either way; a missing
+        target cell is always an error.)
 
     Returns
     -------
@@ -697,18 +698,24 @@ def _header(
 def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool, bool]:
     """Guess whether ``first`` names the columns: ``(is a header, clear-cut)``.
 
-    Clear-cut: no field is a number (names).  A row of numbers is data, clear-cut,
-    unless it is two or more whole numbers (no point, no exponent) over a next row that
-    is not all whole: then it names the columns (pandas writes ``0,1,2,...`` over ``5.0,1.25,...``;
-    years over measurements), not clear-cut.  ``0,1,2,...`` over whole numbers is read
-    as data, not clear-cut either.  A row mixing numbers and text is a header when its
-    numbers are pandas' labels ``0,1,2,...`` of at least three leading columns, or when
-    some column holds a number in one row and text in the other (names over values);
-    data when the two rows agree column by column.
+    Clear-cut: no field is a number (names), over a row that holds one (over a row of
+    text too, a header still, not clear-cut: categories are data).  A row of numbers is
+    data, clear-cut, unless it is two or more whole numbers (no point, no exponent) over
+    a next row that is not all whole: then it names the columns (pandas writes
+    ``0,1,2,...`` over ``5.0,1.25,...``; years over measurements), not clear-cut.
+    ``0,1,2,...`` over whole numbers is read as data, not clear-cut either.  A row
+    mixing numbers and text is a header when its numbers are pandas' labels
+    ``0,1,2,...`` of at least three leading columns, or when some column holds a number
+    in one row and text in the other (names over values); data when the two rows agree
+    column by column.
     """
     numeric = [_looks_numeric(field) for field in first]
     if not any(numeric):
-        return True, True
+        # Names, clear-cut, unless the next row is all text too: rows of categories
+        # ("green,L,no") may be data as well, so that guess is said.
+        below_text = second is not None and len(second) == len(first) and not any(
+            _looks_numeric(field) for field in second)
+        return True, not below_text
     leading = numeric.index(False) if not all(numeric) else len(numeric)
     pandas_labels = (
         leading >= _PANDAS_LABELS_MIN

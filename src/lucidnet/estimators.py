@@ -362,7 +362,8 @@ class _BaseNeuralNet(BaseEstimator):
         several = isinstance(value, (list, tuple))
         problem = None
         if several and len(value) != n_hidden:
-            problem = f"{len(value)} names for {n_hidden} hidden layers"
+            problem = (f"{len(value)} name{'s' * (len(value) != 1)} for {n_hidden} hidden "
+                       f"layer{'s' * (n_hidden != 1)}")
         for item in value if several else [value]:
             try:
                 activations.get(item)
