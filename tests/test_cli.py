@@ -1737,6 +1737,16 @@ def test_drop_and_one_hot_in_a_headerless_file_with_the_target_inside(tmp_path):
     assert_usage_error(done, "the model expects 3 feature columns; the file has 2")
 
 
+def test_a_column_of_dates_is_refused_with_the_drop_that_leaves_it(tmp_path):
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"a": np.arange(20.0), "y": np.arange(20) % 2,
+                          "when": pd.date_range("2020-01-01", periods=20)})
+    frame.to_parquet(tmp_path / "d.parquet")
+    done = run("train", str(tmp_path / "d.parquet"), "--target", "y", expect=2)
+    assert_usage_error(done, "column 'when': expected a numeric column, got type timestamp",
+                       "leave it out with --drop when")
+
+
 def test_a_text_column_with_no_text_is_refused_with_the_drop_that_leaves_it(tmp_path):
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({"a": np.arange(20.0), "note": pd.Series([None] * 20, dtype="str"),

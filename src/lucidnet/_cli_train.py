@@ -116,6 +116,10 @@ def _with_remedy(exc: DataError, *, one_hot: bool) -> DataError:
     elif "encode text categories first" in exc.message and one_hot:
         remedy = ("the column is mostly numbers, so it is read as numbers; a column of "
                   "text categories would be one-hot encoded")
+    elif exc.message.startswith("expected a numeric column") and exc.column is not None:
+        import shlex  # a Parquet column of dates or nulls: no number, no category
+
+        remedy = f"leave it out with --drop {shlex.quote(exc.column)}"
     if remedy is None:
         return exc
     return DataError(f"{exc.message}; {remedy}", path=exc.path, line=exc.line,
