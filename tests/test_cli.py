@@ -1034,8 +1034,8 @@ def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path:
          "got 'red' (features must be numbers: encode text categories first"),
         # One-hot takes text columns, not a word among numbers (a typo).
         ("a,b,y\n1,2,2\n2,3,3\n3,4,4\n4,oops,5\n", [],
-         "got 'oops' (features must be numbers: encode text categories first, e.g. as 0/1 "
-         "columns); the column is mostly numbers, so it is read as numbers"),
+         "got 'oops' (the column is mostly numbers, so it is read as numbers; a column of "
+         "text categories would be one-hot encoded)"),
         ("a,y\n1,0.5\n2,1.5\n3,2.5\n4,3.25\n5,4.5\n", ["--output", "binary"],
          "got 5 (use --output regression)"),
     ],

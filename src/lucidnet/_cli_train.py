@@ -110,12 +110,18 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
 
 def _with_remedy(exc: DataError, *, one_hot: bool) -> DataError:
     """``exc`` with the training option that would take the cell it names, if any."""
+    from .data import TEXT_IN_NUMBERS_HINT
+
     remedy = None
     if exc.message.startswith("missing value"):
         remedy = "pass --impute mean (or median) to fill in missing numbers"
-    elif "encode text categories first" in exc.message and one_hot:
-        remedy = ("the column is mostly numbers, so it is read as numbers; a column of "
-                  "text categories would be one-hot encoded")
+    elif TEXT_IN_NUMBERS_HINT in exc.message and one_hot:
+        # One-hot takes text columns: this word is among numbers (a typo, a note).
+        message = exc.message.replace(
+            TEXT_IN_NUMBERS_HINT, "the column is mostly numbers, so it is read as numbers; "
+            "a column of text categories would be one-hot encoded")
+        return DataError(message, path=exc.path, line=exc.line, column=exc.column,
+                         note=exc.note)
     elif exc.message.startswith("expected a numeric column") and exc.column is not None:
         import shlex  # a Parquet column of dates or nulls: no number, no category
 

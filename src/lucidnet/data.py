@@ -85,6 +85,10 @@ __all__ = [
     "write_predictions",
 ]
 
+#: What a word in a column of numbers is told (a caller that encodes text columns
+#: may say otherwise).
+TEXT_IN_NUMBERS_HINT = "features must be numbers: encode text categories first, e.g. as 0/1 columns"
+
 #: Cell texts (lower-cased, stripped) that mean "no value here".
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "+nan", "null", "none", "?"})
 
@@ -979,7 +983,7 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
     elif _is_number(text.replace("_", "")):
         hint = f" (digit grouping? write {text.replace('_', '')})"
     elif re.search(r"[A-Za-z]", text):
-        hint = " (features must be numbers: encode text categories first, e.g. as 0/1 columns)"
+        hint = f" ({TEXT_IN_NUMBERS_HINT})"
     return DataError(f"expected a number, got {cell!r}{hint}", path=path, line=line,
                      column=column)
 
