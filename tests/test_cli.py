@@ -1755,3 +1755,19 @@ def test_a_text_column_with_no_text_is_refused_with_the_drop_that_leaves_it(tmp_
     done = run("train", str(tmp_path / "n.parquet"), "--target", "y", expect=2)
     assert_usage_error(done, "column 'note'", "every cell of the text column is missing",
                        "--drop note")
+
+
+def test_resuming_on_other_one_hot_inputs_is_refused(tmp_path):
+    """Categories renamed between runs: the same number of inputs, other meanings."""
+    data, _, frame, _ = _penguin_like(tmp_path)
+    renamed = tmp_path / "renamed.csv"
+    frame.replace({"island": {"Dream": "Dreamy"}}).to_csv(renamed, index=False)
+    checkpoints = str(tmp_path / "ck")
+    common = ["--target", "species", "--impute", "mean", "-q", "--no-early-stopping"]
+    run("train", str(data), *common, "--epochs", "2", "--checkpoint-dir", checkpoints)
+    done = run("train", str(renamed), *common, "--epochs", "4", "--resume", checkpoints,
+               expect=2)
+    assert done.stderr.splitlines()[-1].startswith("error: --resume ")
+    assert ("the checkpoint was trained on other inputs (7 then, 7 now; input 2 was "
+            "'island=Dream', is 'island=Dreamy')") in done.stderr
+    run("train", str(data), *common, "--epochs", "4", "--resume", checkpoints)

@@ -1169,6 +1169,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                         "values this close to float64's limit cannot be standardized",
                         raw=data.X, header=data.header)
     X_fit = X if mean is None else (X - mean) / scale
+    _check_checkpoint_inputs(options, data.feature_names)
     # The CLI's own validation rows (without early stopping) are scored every epoch,
     # for the report and the validation curves of --plot; they never steer training.
     X_val, y_val = held_out.get("validation", (None, None))
@@ -1366,6 +1367,41 @@ def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
             print(f"note: {directory} holds no checkpoint yet; training from the start "
                   "(and checkpointing there)", file=sys.stderr)
     return {"checkpoint_dir": directory, "resume": resume}
+
+
+#: Beside a checkpoint: the names of the inputs it was trained on (a JSON list).
+CHECKPOINT_INPUTS = "inputs.json"
+
+
+def _check_checkpoint_inputs(options: dict[str, Any], names: Sequence[str]) -> None:
+    """Keep the network's input names beside its checkpoint, and refuse to resume on
+    other inputs: one-hot columns whose categories changed (or other columns of the
+    same count) would go on training weights that meant something else."""
+    import json
+
+    from ._atomic import atomic_file
+
+    directory = options.get("resume_dir") or options.get("checkpoint_dir")
+    if directory is None:
+        return
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, CHECKPOINT_INPUTS)
+    if options.get("resume_dir") is not None and os.path.isfile(path):
+        try:
+            with open(path, encoding="utf-8") as stream:
+                before = [str(name) for name in json.load(stream)]
+        except (OSError, ValueError, TypeError):
+            before = list(names)  # unreadable: the checkpoint itself is checked on loading
+        if before != list(names):
+            k = next((k for k, (a, b) in enumerate(zip(before, names, strict=False))
+                      if a != b), min(len(before), len(names)))
+            was = repr(before[k]) if k < len(before) else "nothing"
+            now = repr(names[k]) if k < len(names) else "nothing"
+            raise DataError(f"--resume {directory}: the checkpoint was trained on other "
+                            f"inputs ({len(before)} then, {len(names)} now; input {k + 1} "
+                            f"was {was}, is {now}); train with a new --checkpoint-dir")
+    with atomic_file(path, "w", encoding="utf-8") as stream:
+        json.dump(list(names), stream)
 
 
 def _finished_checkpoint_note(fit_params: dict[str, Any], epochs: int) -> str | None:
