@@ -20,12 +20,15 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _class_outputs
 from .errors import DataError, DivergenceError, LucidnetError, ModelFileError
+
+if TYPE_CHECKING:
+    from ._encoding import Encoding
 
 #: Integer-valued numeric targets with at most this many distinct values (and fewer
 #: than half as many as there are rows) are taken to be class labels.
@@ -68,7 +71,7 @@ class Labelled:
     class_names: list[str] | None = None
     header: bool | None = None
     columns: list[str] | None = None
-    encoding: Any = None
+    encoding: Encoding | None = None
 
 
 def read_labelled(path: str, target: str | None, header: bool | None = None,
@@ -132,8 +135,9 @@ def _with_remedy(exc: DataError, *, one_hot: bool) -> DataError:
                      column=exc.column, note=exc.note)
 
 
-def _note_encoding(path: str, X: np.ndarray, encoding: Any) -> None:
-    """Say on stderr which columns were one-hot encoded and how many cells filled in."""
+def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
+    """Say on stderr which columns were one-hot encoded and how many cells of ``X``
+    (m, len(encoding.columns)) as read were filled in."""
     if encoding.categories:
         shown = ", ".join(f"{column!r} ({len(values)} categories)"
                           for column, values in encoding.categories.items())
@@ -432,7 +436,7 @@ class Bundle:
     format_version: int | None = None
     #: How the file's columns become the network's inputs (lucidnet._encoding), if
     #: training encoded them; ``feature_names`` are then the file's columns.
-    encoding: Any = None
+    encoding: Encoding | None = None
     # (X, outputs) of the last outputs() call: the rows are checked, then predicted.
     _last_outputs: tuple[Any, np.ndarray] | None = field(default=None, init=False,
                                                          repr=False, compare=False)
