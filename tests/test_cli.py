@@ -1771,3 +1771,13 @@ def test_resuming_on_other_one_hot_inputs_is_refused(tmp_path):
     assert ("the checkpoint was trained on other inputs (7 then, 7 now; input 2 was "
             "'island=Dream', is 'island=Dreamy')") in done.stderr
     run("train", str(data), *common, "--epochs", "4", "--resume", checkpoints)
+
+
+def test_an_unknown_target_is_the_only_thing_said(tmp_path):
+    """No note about columns read by name before the error about --target."""
+    files = _iris_files(tmp_path, header=True)
+    model = tmp_path / "m.npz"
+    run("train", str(files["without_id"]), "--target", "species", "--epochs", "3", "-q",
+        "--out", str(model))
+    done = run("evaluate", str(model), str(files["with_id"]), "--target", "specie", expect=2)
+    assert_usage_error(done, "no target column 'specie'", "did you mean 'species'?")

@@ -746,13 +746,14 @@ def _features_by_name(bundle: Bundle, path: str, target: str | None,
     there may be any column).  A header that lacks some of the names is an error
     naming them.  ``columns``: DATA's column names (None when they could not be read:
     read_table words that error)."""
-    from .data import is_column_index
+    from .data import _resolve_target, is_column_index
 
     names = bundle.feature_names
     if columns is None or not _named_features(bundle):
         return None
     if columns == [str(j) for j in range(len(columns))]:
         return None  # no header: by position
+    _resolve_target(target, columns, path)  # an unknown --target: that error, no note first
     if target is not None and target not in columns and is_column_index(target):
         index = int(target)
         target = columns[index] if -len(columns) <= index < len(columns) else None
