@@ -153,6 +153,27 @@ def test_resuming_with_other_settings_says_so(tmp_path):
     assert history.epochs == 6
 
 
+@pytest.mark.parametrize("schedule", ["constant", "step", "plateau"])
+def test_resuming_with_another_learning_rate_goes_on_with_it(tmp_path, schedule):
+    """Every rate after the checkpoint is the straight run's times new / old (a plateau's
+    lowered rate keeps its ratio), and the warning says so."""
+    X, Y = problem()
+    params = {"step": {"step_size": 2, "gamma": 0.5},
+              "plateau": {"patience": 1, "factor": 0.5, "min_delta": 10.0}}.get(schedule, {})
+    options = dict(schedule=schedule, schedule_params=params)
+    with pytest.raises(Interrupt):
+        make_trainer(learning_rate=0.1, callbacks=[InterruptAt(epoch=3, batch=0)],
+                     **options).fit(X, Y, epochs=6, checkpoint_dir=tmp_path)
+    with pytest.warns(UserWarning, match=r"other settings \(learning_rate 0.1 -> 0.02\)"):
+        resumed = make_trainer(learning_rate=0.02, **options).fit(
+            X, Y, epochs=6, checkpoint_dir=tmp_path, resume=True)
+    straight = make_trainer(learning_rate=0.1, **options).fit(X, Y, epochs=6)
+    np.testing.assert_allclose(resumed.history["lr"][3:],
+                               np.array(straight.history["lr"][3:]) * 0.2, rtol=1e-12)
+    if schedule == "plateau":
+        assert min(straight.history["lr"]) < 0.1  # a lowered rate was carried over
+
+
 def test_kill_with_sigkill_mid_epoch_and_resume(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}

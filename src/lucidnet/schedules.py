@@ -111,6 +111,11 @@ class Schedule:
     def samples_seen(self, n_samples: int) -> None:
         """Called after each epoch with the rows it trained on (before :meth:`update`)."""
 
+    def rescale(self, learning_rate: float) -> None:
+        """Go on from the current state with ``learning_rate`` as the initial rate (a
+        resumed run given another rate): every rate to come scales with it."""
+        self.initial_rate = float(learning_rate)
+
     def state_dict(self) -> dict[str, Any]:
         """JSON-able state: name, initial rate, settings and running values."""
         return {"name": self.name, "learning_rate": self.initial_rate, "params": dict(self.params)}
@@ -328,6 +333,11 @@ class ReduceOnPlateau(Schedule):
         self.current = float(state["current"])
         self.best = None if state["best"] is None else float(state["best"])
         self.wait = int(state["wait"])
+
+    def rescale(self, learning_rate):
+        # A rate already lowered on plateaus keeps its ratio to the initial one.
+        self.current *= float(learning_rate) / self.initial_rate
+        super().rescale(learning_rate)
 
 
 def improves(value: float, best: float, min_delta: float, at_least: bool = False) -> bool:

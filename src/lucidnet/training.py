@@ -980,6 +980,10 @@ class Trainer:
                 "clip_norm": self.clip_norm}
         changed = [f"{key} {saved[key]!r} -> {value!r}" for key, value in mine.items()
                    if key in saved and saved[key] != value]
+        rate, saved_rate = self.schedule.initial_rate, header["schedule"].get("learning_rate")
+        new_rate = isinstance(saved_rate, (int, float)) and saved_rate != rate
+        if new_rate:
+            changed.append(f"learning_rate {saved_rate!r} -> {rate!r}")
         if changed:
             import warnings
 
@@ -993,6 +997,8 @@ class Trainer:
         try:
             self.optimizer.load_state_dict({**header["optimizer"], "arrays": optimizer_arrays})
             self.schedule.load_state_dict(header["schedule"])
+            if new_rate:  # a resumed run given another rate goes on with it
+                self.schedule.rescale(rate)
             self.rng.bit_generator.state = header["rng"]
             if self.row_order is not None:
                 self.row_order.load_state_dict(header.get("row_order"))
