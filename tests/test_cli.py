@@ -1781,3 +1781,21 @@ def test_an_unknown_target_is_the_only_thing_said(tmp_path):
         "--out", str(model))
     done = run("evaluate", str(model), str(files["with_id"]), "--target", "specie", expect=2)
     assert_usage_error(done, "no target column 'specie'", "did you mean 'species'?")
+
+
+def test_a_missing_label_is_told_apart_from_a_missing_feature(tmp_path):
+    data, _, frame, _ = _penguin_like(tmp_path)
+    unlabelled = tmp_path / "unlabelled.csv"
+    frame.assign(species=frame.species.mask(frame.index == 7)).to_csv(unlabelled, index=False)
+    # --impute is for features: a row without its label says so, by name or index.
+    for target in ("species", "4"):
+        done = run("train", str(unlabelled), "--target", target, "--impute", "mean", expect=2)
+        assert_usage_error(done, "line 9, column 'species': missing value",
+                           "every row needs its label to train on")
+    model = tmp_path / "m.npz"
+    run("train", str(data), "--target", "species", "--impute", "mean", "--epochs", "3", "-q",
+        "--out", str(model))
+    done = run("evaluate", str(model), str(unlabelled), expect=2)
+    assert_usage_error(done, "line 9, column 'species': missing value",
+                       "scoring needs every row's label")
+    assert run("predict", str(model), str(unlabelled)).stdout.count("\n") == len(frame) + 1

@@ -99,7 +99,8 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
                            features=features, categories="auto" if one_hot else None,
                            missing="error" if impute is None else "nan")
     except DataError as exc:
-        raise _with_remedy(exc, one_hot=one_hot) from None
+        label = exc.column is not None and exc.column == _column_name(path, target, header)
+        raise _with_remedy(exc, one_hot=one_hot, label=label) from None
     _print_header_note(table)
     encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
                             path)
@@ -111,12 +112,29 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
                     table.target_name, header=table.header, columns=columns, encoding=encoding)
 
 
-def _with_remedy(exc: DataError, *, one_hot: bool) -> DataError:
-    """``exc`` with the training option that would take the cell it names, if any."""
+def _column_name(path: str, column: str | None, header: bool | None) -> str | None:
+    """The name of DATA's ``column`` given by name or 0-based index (None if unknown)."""
+    from .data import _resolve_target, column_names
+
+    if column is None:
+        return None
+    try:
+        names = column_names(path, header)
+        return names[_resolve_target(_target_argument(column), names, path)]
+    except (DataError, IndexError):
+        return None
+
+
+def _with_remedy(exc: DataError, *, one_hot: bool, label: bool = False) -> DataError:
+    """``exc`` with the training option that would take the cell it names, if any
+    (``label``: the cell is in the target column)."""
     from .data import TEXT_IN_NUMBERS_HINT
 
     remedy = None
-    if exc.message.startswith("missing value"):
+    if exc.message.startswith("missing value") and label:
+        remedy = ("every row needs its label to train on: remove the rows without one "
+                  "(--impute fills in features only)")
+    elif exc.message.startswith("missing value"):
         remedy = "pass --impute mean (or median) to fill in missing numbers"
     elif TEXT_IN_NUMBERS_HINT in exc.message and one_hot:
         # One-hot takes text columns: this word is among numbers (a typo, a note).
@@ -907,9 +925,13 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
                            missing="nan" if encoding is not None and encoding.fill else "error")
     except DataError as exc:
         if exc.message.startswith("missing value"):
-            exc = DataError(f"{exc.message}; the model was trained without --impute, so "
-                            "every feature of a row to predict must be given", path=exc.path,
-                            line=exc.line, column=exc.column, note=exc.note)
+            if exc.column is not None and exc.column == _column_name(path, target, header):
+                remedy = "scoring needs every row's label: remove the rows without one"
+            else:
+                remedy = ("the model was trained without --impute, so every feature of a "
+                          "row to predict must be given")
+            exc = DataError(f"{exc.message}; {remedy}", path=exc.path, line=exc.line,
+                            column=exc.column, note=exc.note)
         if features is not None:  # the columns were picked by name: no column too many
             raise exc from None
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
