@@ -1697,9 +1697,12 @@ def test_csv_output_never_goes_to_a_model_file_path(cancer_csv, cancer_model, tm
 def test_resuming_a_finished_checkpoint_says_so_only_when_it_fits(tmp_path):
     checkpoints = str(tmp_path / "ck")
     common = ["train", "--dataset", "iris", "--epochs", "3", "-q", "--no-early-stopping"]
-    run(*common, "--checkpoint-dir", checkpoints)
+    first = run(*common, "--checkpoint-dir", checkpoints)
+    # Without early stopping every epoch runs: not a hint to raise --epochs.
+    assert "3 (the limit: every epoch runs without --early-stopping)" in first.stdout
     done = run(*common, "--resume", checkpoints)
     assert "the checkpoint holds 3 epochs" in done.stderr and "nothing is left" in done.stderr
+    assert "3 (the checkpoint's; nothing was left to train)" in done.stdout
     # Another network: the error alone, not a note about epochs before it.
     done = run(*common, "--resume", checkpoints, "--hidden", "8", expect=2)
     assert "holds 2499 parameters" in done.stderr and "nothing is left" not in done.stderr

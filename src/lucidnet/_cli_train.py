@@ -1203,7 +1203,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     if X_val is not None and mean is not None:
         X_val = (X_val - mean) / scale
     if classify or not options["standardize"]:
-        converged, train_seconds = _fit(estimator, X_fit, y, options, (X_val, y_val))
+        converged, train_seconds, finished = _fit(estimator, X_fit, y, options,
+                                                  (X_val, y_val))
     else:
         # Train on a standardized target (a price of 1e5 would need a huge output bias
         # and learning rate otherwise), then fold the inverse scaling into the output
@@ -1213,7 +1214,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         def scaled(target):
             return ((target.reshape(len(target), -1) - y_mean) / y_scale).reshape(target.shape)
 
-        converged, train_seconds = _fit(
+        converged, train_seconds, finished = _fit(
             estimator, X_fit, scaled(y), options,
             (X_val, None if y_val is None else scaled(y_val)),
         )
@@ -1252,6 +1253,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         "epochs": n_epochs,
         "stopped_early": n_epochs < options["epochs"],
         "converged": converged,
+        # A resumed checkpoint that already held --epochs epochs: nothing was trained.
+        "nothing_left": finished,
         "metrics": metrics,
         "seconds": 0.0,
         "train_seconds": train_seconds,
@@ -1333,9 +1336,10 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
 def _fit(
     estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any],
     validation: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
-) -> tuple[bool, float]:
+) -> tuple[bool, float, bool]:
     """Fit (``validation``: rows to score every epoch, or ``(None, None)``); return
-    whether training converged before --epochs, and the fit's seconds."""
+    whether training converged before --epochs, the fit's seconds, and whether a
+    resumed checkpoint left nothing to train."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -1375,7 +1379,7 @@ def _fit(
             print(f"warning: {warning.message}", file=sys.stderr)
     if finished is not None:
         print(finished, file=sys.stderr)
-    return converged, seconds
+    return converged, seconds, finished is not None
 
 
 def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:

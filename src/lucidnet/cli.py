@@ -353,10 +353,15 @@ def demo(**options: Any) -> None:
     _print_training_summary(summary, options)
 
 
-def _epochs_note(summary: dict) -> str:
+def _epochs_note(summary: dict, options: dict) -> str:
+    """What the epoch count in the summary means."""
+    if summary.get("nothing_left"):
+        return " (the checkpoint's; nothing was left to train)"
     if summary["stopped_early"]:
         return " (stopped early)"
     if not summary.get("converged", True):
+        if not options["early_stopping"]:
+            return " (the limit: every epoch runs without --early-stopping)"
         return " (the limit; still improving: raise --epochs)"
     return ""
 
@@ -378,7 +383,7 @@ def _print_training_summary(summary: dict, options: dict) -> None:
                                     if summary.get("classes") else "")),
         ("network", summary["network"]),
         ("examples", ", ".join(f"{k} {v}" for k, v in summary["examples"].items())),
-        ("epochs", f"{summary['epochs']}" + _epochs_note(summary)),
+        ("epochs", f"{summary['epochs']}" + _epochs_note(summary, options)),
         # The whole command (loading, training, evaluating, plots) and the fit alone.
         ("time", f"{summary['seconds']:.2f} s, of which training "
                  f"{summary['train_seconds']:.2f} s"),
