@@ -1004,3 +1004,17 @@ def test_parquet_text_and_null_cells_read_as_in_csv(tmp_path):
     assert tables[0].categories == tables[1].categories == {"colour": ["blue", "red"]}
     np.testing.assert_array_equal(tables[0].features[:, :2], tables[1].features[:, :2])
     np.testing.assert_array_equal(tables[0].features[:, 2], [1, 0, 1])
+
+
+def test_parquet_category_columns_of_numbers_are_categories(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"kind": pd.Categorical([3, 1, 2, 1]), "a": [0.5, 1.5, 2.5, 3.5],
+                          "y": [0, 1, 0, 1]})
+    frame.to_parquet(tmp_path / "k.parquet")
+    table = read_table(tmp_path / "k.parquet", "y", categories="auto")
+    assert table.categories == {"kind": ["1", "2", "3"]}
+    np.testing.assert_array_equal(table.features[:, 0], [2, 0, 1, 0])
+    # Without categories asked for, they are the numbers they hold.
+    np.testing.assert_array_equal(read_table(tmp_path / "k.parquet", "y").features[:, 0],
+                                  [3, 1, 2, 1])

@@ -1263,12 +1263,15 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
     columns = []
     feature_names = []
     categories = {}
+    # pandas' "category" columns, whatever their values' type (1, 2, 3 are categories).
+    declared = {str(entry.get("name")) for entry in (data.schema.pandas_metadata or {}).get(
+        "columns", []) if isinstance(entry, dict) and entry.get("pandas_type") == "categorical"}
     for j in _feature_columns(names, t, features, path):
         name = names[j]
         column = data.column(j)
         given = isinstance(coding.categories, dict) and name in coding.categories
         textual = pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or (
-            pa.types.is_dictionary(column.type))
+            pa.types.is_dictionary(column.type)) or name in declared
         if given or (coding.categories == "auto" and textual):
             codes, categories[name] = coding.codes(as_text(column), name)
             columns.append(codes)
