@@ -1802,3 +1802,14 @@ def test_a_missing_label_is_told_apart_from_a_missing_feature(tmp_path):
     assert_usage_error(done, "line 9, column 'species': missing value",
                        "scoring needs every row's label")
     assert run("predict", str(model), str(unlabelled)).stdout.count("\n") == len(frame) + 1
+
+
+def test_a_target_of_numbers_with_separators_asks_for_plain_numbers(tmp_path):
+    rng = np.random.default_rng(0)
+    data = tmp_path / "prices.csv"
+    values = rng.integers(100_000, 900_000, 60)
+    data.write_text("a,price\n" + "".join(f'{i},"{v:,}"\n' for i, v in enumerate(values)))
+    for extra in ([], ["--output", "regression"]):
+        done = run("train", str(data), "--target", "price", *extra, expect=2)
+        assert_usage_error(done, "column 'price'", "numbers written with separators",
+                           f"such as '{values[0]:,}'", f"write them without ({values[0]})")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -267,6 +268,7 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
 
     numbers = np.array([finite_number(cell) for cell in cells.tolist()])
     if np.isnan(numbers).all():
+        _check_separated_numbers(data, cells, requested)
         return  # text labels
     values = numbers[rows_of.reshape(-1)]
     text = np.flatnonzero(np.isnan(values))
@@ -284,6 +286,20 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
         f"{where}the target column holds numbers but {str(y[row])!r}{others}; fix or "
         "remove such rows, or pass --output multiclass if the values are class labels",
         path=data.source, line=line, column=data.target_name)
+
+
+def _check_separated_numbers(data: Labelled, cells: np.ndarray, requested: str) -> None:
+    """Refuse a target of numbers written with separators ("478,937", "1 250"): read
+    as text they would be hundreds of classes, or refused by --output regression."""
+    separated = re.compile(r"[-+]?[0-9]{1,3}([,' _][0-9]{3})+([.][0-9]+)?")
+    shown = [cell for cell in cells.tolist() if separated.fullmatch(cell.strip())]
+    many = len(cells) > MAX_INFERRED_CLASSES or requested == "regression"
+    if not many or len(shown) < 0.9 * len(cells):
+        return
+    plain = re.sub(r"[,' _]", "", shown[0].strip())
+    raise DataError(f"the target column holds numbers written with separators, such as "
+                    f"{shown[0]!r}: write them without ({plain}) to predict them",
+                    path=data.source, column=data.target_name)
 
 
 def infer_task(y: np.ndarray, requested: str, source: str) -> str:
