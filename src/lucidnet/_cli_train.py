@@ -292,14 +292,18 @@ def _check_separated_numbers(data: Labelled, cells: np.ndarray, requested: str) 
     """Refuse a target of numbers written with separators ("478,937", "1 250"): read
     as text they would be hundreds of classes, or refused by --output regression."""
     separated = re.compile(r"[-+]?[0-9]{1,3}([,' _][0-9]{3})+([.][0-9]+)?")
-    shown = [cell for cell in cells.tolist() if separated.fullmatch(cell.strip())]
+    matching = sum(bool(separated.fullmatch(cell.strip())) for cell in cells.tolist())
     many = len(cells) > MAX_INFERRED_CLASSES or requested == "regression"
-    if not many or len(shown) < 0.9 * len(cells):
+    if not many or matching < 0.9 * len(cells):
         return
-    plain = re.sub(r"[,' _]", "", shown[0].strip())
-    raise DataError(f"the target column holds numbers written with separators, such as "
-                    f"{shown[0]!r}: write them without ({plain}) to predict them",
-                    path=data.source, column=data.target_name)
+    row = next(i for i, cell in enumerate(data.y.tolist())
+               if separated.fullmatch(cell.strip()))
+    line, where = _row_place(data.source, row, data.header)
+    cell = str(data.y[row]).strip()
+    plain = re.sub(r"[,' _]", "", cell)
+    raise DataError(f"{where}the target column holds numbers written with separators, such "
+                    f"as {cell!r}: write them without ({plain}) to predict them",
+                    path=data.source, line=line, column=data.target_name)
 
 
 def infer_task(y: np.ndarray, requested: str, source: str) -> str:
