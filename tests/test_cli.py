@@ -1035,7 +1035,7 @@ def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path:
         # One-hot takes text columns, not a word among numbers (a typo).
         ("a,b,y\n1,2,2\n2,3,3\n3,4,4\n4,oops,5\n", [],
          "got 'oops' (the column is mostly numbers, so it is read as numbers; a column of "
-         "text categories would be one-hot encoded)"),
+         "text categories would be one-hot encoded; --drop b leaves it out)"),
         ("a,y\n1,0.5\n2,1.5\n3,2.5\n4,3.25\n5,4.5\n", ["--output", "binary"],
          "got 5 (use --output regression)"),
     ],
@@ -1813,3 +1813,15 @@ def test_a_target_of_numbers_with_separators_asks_for_plain_numbers(tmp_path):
         done = run("train", str(data), "--target", "price", *extra, expect=2)
         assert_usage_error(done, "column 'price'", "numbers written with separators",
                            f"such as '{values[0]:,}'", f"write them without ({values[0]})")
+
+
+def test_every_column_of_free_text_is_named_at_once(tmp_path):
+    rng = np.random.default_rng(1)
+    n = 60
+    rows = [f"Person {i},C{i},{rng.choice(['m', 'f'])},{i % 2}" for i in range(n)]
+    data = tmp_path / "people.csv"
+    data.write_text("Name,Cabin,Sex,y\n" + "\n".join(rows) + "\n")
+    done = run("train", str(data), "--target", "y", expect=2)
+    assert_usage_error(done, "column 'Name': the column holds 60 distinct texts in 60 rows",
+                       "as do 'Cabin' (60)", "--drop Name,Cabin")
+    run("train", str(data), "--target", "y", "--drop", "Name,Cabin", "--epochs", "2", "-q")

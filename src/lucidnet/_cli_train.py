@@ -139,9 +139,13 @@ def _with_remedy(exc: DataError, *, one_hot: bool, label: bool = False) -> DataE
         remedy = "pass --impute mean (or median) to fill in missing numbers"
     elif TEXT_IN_NUMBERS_HINT in exc.message and one_hot:
         # One-hot takes text columns: this word is among numbers (a typo, a note).
+        import shlex
+
         message = exc.message.replace(
             TEXT_IN_NUMBERS_HINT, "the column is mostly numbers, so it is read as numbers; "
-            "a column of text categories would be one-hot encoded")
+            "a column of text categories would be one-hot encoded"
+            + ("" if exc.column is None else
+               f"; --drop {shlex.quote(exc.column)} leaves it out"))
         return DataError(message, path=exc.path, line=exc.line, column=exc.column,
                          note=exc.note)
     elif exc.message.startswith("expected a numeric column") and exc.column is not None:

@@ -163,14 +163,22 @@ def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str,
             raise DataError("every cell of the text column is missing: no category to "
                             f"encode; leave it out with --drop {shlex.quote(column)}",
                             path=source, column=column)
-        if len(values) > MAX_CATEGORIES or (len(values) > FEW_CATEGORIES
-                                            and len(values) > MAX_DISTINCT_SHARE * m):
-            shown = ", ".join(repr(value) for value in values[:3])
-            raise DataError(
-                f"the column holds {len(values)} distinct texts in {m} rows ({shown}, ...): "
-                "an id, a name or free text rather than categories; leave it out with "
-                f"--drop {shlex.quote(column)}, or encode it yourself (one-hot takes at most "
-                f"{MAX_CATEGORIES} categories)", path=source, column=column)
+    # Every such column at once: a table of names, tickets and cabins is one fix.
+    free = [column for column, values in categories.items()
+            if len(values) > MAX_CATEGORIES
+            or (len(values) > FEW_CATEGORIES and len(values) > MAX_DISTINCT_SHARE * m)]
+    if free:
+        values = categories[free[0]]
+        shown = ", ".join(repr(value) for value in values[:3])
+        others = ", ".join(f"{column!r} ({len(categories[column])})" for column in free[1:])
+        raise DataError(
+            f"the column holds {len(values)} distinct texts in {m} rows ({shown}, ...): "
+            "an id, a name or free text rather than categories"
+            + (f", as do {others}" if others else "")
+            + f"; leave {'them' if others else 'it'} out with --drop "
+            f"{shlex.quote(','.join(free))}, or encode {'them' if others else 'it'} yourself "
+            f"(one-hot takes at most {MAX_CATEGORIES} categories)",
+            path=source, column=free[0])
     fill = {}
     if imputer is not None:
         for k, column in enumerate(columns):
