@@ -103,6 +103,7 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
         label = exc.column is not None and exc.column == _column_name(path, target, header)
         raise _with_remedy(exc, one_hot=one_hot, label=label) from None
     _print_header_note(table)
+    _note_id_columns(path, table)
     encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
                             path)
     if encoding is None:
@@ -111,6 +112,39 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
     _note_encoding(path, table.features, encoding)
     return Labelled(encoding.expand(table.features), table.target, encoding.input_names, path,
                     table.target_name, header=table.header, columns=columns, encoding=encoding)
+
+
+#: A numeric column named so, holding a different whole number in every row, is
+#: probably a row id (also when its numbers run 1, 2, 3, ... in some order).
+_ID_NAME = re.compile(r"(.*[^A-Za-z])?(?i:id)([^A-Za-z].*)?|.*[a-z](Id|ID)")
+
+
+def _note_id_columns(path: str, table: Any) -> None:
+    """Say on stderr which numeric feature columns look like row ids: a different
+    whole number in every row, and a name such as "PassengerId" or numbers that run
+    without a gap.  An id would be learnt as if it meant something."""
+    X = table.features
+    if X.shape[0] < 20:
+        return
+    found = []
+    for k, name in enumerate(table.feature_names):
+        if name in table.categories:
+            continue
+        values = X[:, k]
+        if not np.all(np.isfinite(values)) or not np.array_equal(values, np.round(values)):
+            continue
+        distinct = np.unique(values)
+        if distinct.size != values.size:
+            continue
+        if _ID_NAME.fullmatch(name) or distinct[-1] - distinct[0] == distinct.size - 1:
+            found.append(name)
+    if found:
+        import shlex
+
+        print(f"note: {path}: {', '.join(map(repr, found))} hold{'s' * (len(found) == 1)} a "
+              "different whole number in every row (an id?); if so, leave "
+              f"{'it' if len(found) == 1 else 'them'} out with --drop "
+              f"{shlex.quote(','.join(found))}", file=sys.stderr)
 
 
 def _column_name(path: str, column: str | None, header: bool | None) -> str | None:

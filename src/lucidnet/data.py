@@ -47,7 +47,8 @@ whitespace (as :func:`numpy.savetxt` writes).
 Cells that count as missing (compared case-insensitively, after stripping
 whitespace): the empty string, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` and
 ``?``. A missing cell is an error in feature and target columns alike (a feature's
-may be read as NaN instead: ``missing="nan"``).
+may be read as NaN instead: ``missing="nan"``).  A feature column of ``True`` /
+``False`` (any case) reads as 1 / 0, as a Parquet file's booleans do.
 """
 
 from __future__ import annotations
