@@ -138,3 +138,9 @@ def _cell(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.4g}" if abs(value) >= 1e-3 or value == 0 else f"{float(value):.3e}"
     return str(value)
+
+
+def command_line_words(text: str) -> str:
+    """``text`` without the Python spelling the data reader adds to the options it
+    names ("--header (header=True)"): on the command line the option is enough."""
+    return text.replace(" (header=True)", "").replace(" (header=False)", "")

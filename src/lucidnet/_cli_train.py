@@ -248,7 +248,9 @@ def _kept_columns(path: str, target: str | None, header: bool | None,
 def _print_header_note(table: Any) -> None:
     """Say on stderr how an unclear first line was read (the row count depends on it)."""
     if table.header_note:
-        print(f"note: {table.source}: {table.header_note}", file=sys.stderr)
+        from ._cli_report import command_line_words
+
+        print(f"note: {table.source}: {command_line_words(table.header_note)}", file=sys.stderr)
 
 
 def load_dataset(name: str, seed: int) -> Labelled:

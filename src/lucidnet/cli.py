@@ -128,7 +128,9 @@ def _dataset_names() -> tuple[str, ...]:
 # ---------------------------------------------------------------- error handling
 def _fail(message: str, status: int = USAGE_ERROR) -> None:
     """Print ``error: message`` as one line on stderr and exit with ``status``."""
-    one_line = " ".join(str(message).split())
+    from ._cli_report import command_line_words
+
+    one_line = " ".join(command_line_words(str(message)).split())
     click.echo(f"error: {one_line}", err=True)
     sys.exit(status)
 
