@@ -114,6 +114,9 @@ def test_confusion_matrix_matches_scikit_learn(tmp_path: Path) -> None:
     np.testing.assert_array_equal(axes.images[0].get_array(), expected)
     assert [int(t.get_text()) for t in axes.texts] == expected.ravel().tolist()
     assert [t.get_text() for t in axes.get_xticklabels()] == labels
+    assert axes.get_title() == "confusion matrix"
+    titled = plots.plot_confusion_matrix(y_true, y_pred, labels, title="on the test rows")
+    assert titled.axes[0].get_title() == "on the test rows"
     with pytest.raises(ValueError, match="labels must name at least one class"):
         plots.plot_confusion_matrix(y_true, y_pred, [])
 

@@ -1583,10 +1583,14 @@ def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.
     plots.plot_history(estimator if trainer is None else trainer.history, written["loss"])
     if bundle.task != "regression":
         # The confusion matrix of the most honest rows available: test, else validation.
-        X_cm, y_cm = held_out.get("test") or held_out.get("validation") or (X, y)
+        rows = next((name for name in ("test", "validation") if name in held_out), None)
+        X_cm, y_cm = held_out[rows] if rows else (X, y)
+        counted = f"{rows} rows" if rows else (
+            "training and validation rows" if estimator.early_stopping else "training rows")
         written["confusion_matrix"] = os.path.join(directory, confusion_plot)
         plots.plot_confusion_matrix(y_cm, bundle.predict(X_cm), bundle.class_labels(),
-                                    written["confusion_matrix"])
+                                    written["confusion_matrix"],
+                                    title=f"confusion matrix ({counted})")
         if X.shape[1] == 2:
             written["decision_boundary"] = os.path.join(directory, boundary_plot)
             plots.plot_decision_boundary(estimator, X, y, written["decision_boundary"],

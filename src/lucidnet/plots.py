@@ -250,7 +250,8 @@ def _label_key(label: Any) -> Any:
 
 
 def plot_confusion_matrix(
-    y_true: Any, y_pred: Any, labels: Sequence, path: str | os.PathLike | None = None
+    y_true: Any, y_pred: Any, labels: Sequence, path: str | os.PathLike | None = None,
+    *, title: str = "confusion matrix",
 ) -> Figure:
     """A heat map of the confusion matrix, each cell labelled with its count.
 
@@ -262,6 +263,8 @@ def plot_confusion_matrix(
         The classes, in the order of the rows (true) and columns (predicted).
     path : str or path-like, optional
         Write the figure there as PNG.
+    title : str, default "confusion matrix"
+        The figure's title (say which rows were counted).
 
     Returns
     -------
@@ -281,7 +284,7 @@ def plot_confusion_matrix(
     axes.set_yticks(range(len(names)), names)
     axes.set_xlabel("predicted class")
     axes.set_ylabel("true class")
-    axes.set_title("confusion matrix")
+    axes.set_title(title)
     threshold = counts.max() / 2 if counts.size else 0
     for (i, j), count in np.ndenumerate(counts):
         axes.text(j, i, str(count), ha="center", va="center",
