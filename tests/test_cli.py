@@ -1828,18 +1828,17 @@ def test_every_column_of_free_text_is_named_at_once(tmp_path):
 
 
 def test_a_numeric_id_column_is_pointed_out(tmp_path):
-    """Distinct whole numbers in every row under an id's name, or running without a gap
-    in any order: a note with the --drop; a measured column is not named."""
+    """Distinct whole numbers in every row under an id's name (or pandas' row labels):
+    a note with the --drop; other columns, distinct whole numbers too, are not named."""
     rng = np.random.default_rng(2)
     n = 40
-    order = rng.permutation(n) + 1
-    rows = [f"{1000 + 7 * i},{order[i]},{rng.normal():.3f},{rng.integers(20, 60)},{i % 2}"
-            for i in range(n)]
+    day = rng.permutation(n) + 1  # distinct whole numbers, but a measurement
+    rows = [f"{1000 + 7 * i},{i},{day[i]},{rng.normal():.3f},{i % 2}" for i in range(n)]
     data = tmp_path / "ids.csv"
-    data.write_text("PassengerId,row,x,age,y\n" + "\n".join(rows) + "\n")
+    data.write_text("PassengerId,Unnamed: 0,day,x,y\n" + "\n".join(rows) + "\n")
     done = run("train", str(data), "--target", "y", "--epochs", "2", "-q")
-    assert ("'PassengerId', 'row' hold a different whole number in every row (an id?); "
-            "if so, leave them out with --drop PassengerId,row") in done.stderr
+    assert ("'PassengerId', 'Unnamed: 0' hold a different whole number in every row (an "
+            "id?); if so, leave them out with --drop 'PassengerId,Unnamed: 0'") in done.stderr
     done = run("train", str(data), "--target", "y", "--epochs", "2", "-q",
-               "--drop", "PassengerId,row")
+               "--drop", "PassengerId,Unnamed: 0")
     assert "an id?" not in done.stderr

@@ -115,14 +115,15 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
 
 
 #: A numeric column named so, holding a different whole number in every row, is
-#: probably a row id (also when its numbers run 1, 2, 3, ... in some order).
-_ID_NAME = re.compile(r"(.*[^A-Za-z])?(?i:id)([^A-Za-z].*)?|.*[a-z](Id|ID)")
+#: probably a row id: "id", "user_id", "PassengerId", or the row labels pandas writes
+#: ("Unnamed: 0", "index").
+_ID_NAME = re.compile(r"(.*[^A-Za-z])?(?i:id)([^A-Za-z].*)?|.*[a-z](Id|ID)|Unnamed: \d+|index")
 
 
 def _note_id_columns(path: str, table: Any) -> None:
     """Say on stderr which numeric feature columns look like row ids: a different
-    whole number in every row, and a name such as "PassengerId" or numbers that run
-    without a gap.  An id would be learnt as if it meant something."""
+    whole number in every row under an id's name.  An id would be learnt as if it
+    meant something.  (Distinct whole numbers alone say nothing: a day count is one.)"""
     X = table.features
     if X.shape[0] < 20:
         return
@@ -136,7 +137,7 @@ def _note_id_columns(path: str, table: Any) -> None:
         distinct = np.unique(values)
         if distinct.size != values.size:
             continue
-        if _ID_NAME.fullmatch(name) or distinct[-1] - distinct[0] == distinct.size - 1:
+        if _ID_NAME.fullmatch(name):
             found.append(name)
     if found:
         import shlex
