@@ -174,6 +174,30 @@ def test_resuming_with_another_learning_rate_goes_on_with_it(tmp_path, schedule)
         assert min(straight.history["lr"]) < 0.1  # a lowered rate was carried over
 
 
+def test_a_resumed_plateau_rate_stays_at_or_above_its_floor(tmp_path):
+    X, Y = problem()
+    options = dict(schedule="plateau", schedule_params={
+        "patience": 1, "factor": 0.1, "min_delta": 10.0, "min_lr": 0.01})
+    with pytest.raises(Interrupt):
+        make_trainer(learning_rate=0.1, callbacks=[InterruptAt(epoch=4, batch=0)],
+                     **options).fit(X, Y, epochs=6, checkpoint_dir=tmp_path)
+    with pytest.warns(UserWarning, match="learning_rate 0.1 -> 0.02"):
+        resumed = make_trainer(learning_rate=0.02, **options).fit(
+            X, Y, epochs=6, checkpoint_dir=tmp_path, resume=True)
+    assert min(resumed.history["lr"]) == pytest.approx(0.01)  # not 0.002
+
+
+def test_a_checkpoint_without_a_positive_rate_is_refused(tmp_path):
+    X, Y = problem()
+    make_trainer().fit(X, Y, epochs=2, checkpoint_dir=tmp_path)
+    path = checkpoint_path(tmp_path)
+    header, arrays = load_checkpoint(path)
+    header["schedule"]["learning_rate"] = 0.0
+    save_checkpoint(path, header, arrays)
+    with pytest.raises(ModelFileError, match="learning_rate must be a positive number; got 0.0"):
+        make_trainer().fit(X, Y, epochs=4, checkpoint_dir=tmp_path, resume=True)
+
+
 def test_kill_with_sigkill_mid_epoch_and_resume(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src"),
            "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}

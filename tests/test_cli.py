@@ -1805,14 +1805,19 @@ def test_a_missing_label_is_told_apart_from_a_missing_feature(tmp_path):
 
 
 def test_a_target_of_numbers_with_separators_asks_for_plain_numbers(tmp_path):
+    """Thousands separators, among plain numbers too (values under 1000)."""
     rng = np.random.default_rng(0)
     data = tmp_path / "prices.csv"
     values = rng.integers(100_000, 900_000, 60)
+    values[5] = 999  # written plainly
     data.write_text("a,price\n" + "".join(f'{i},"{v:,}"\n' for i, v in enumerate(values)))
+    first = f"{values[0]:,}"
     for extra in ([], ["--output", "regression"]):
         done = run("train", str(data), "--target", "price", *extra, expect=2)
-        assert_usage_error(done, "column 'price'", "numbers written with separators",
-                           f"such as '{values[0]:,}'", f"write them without ({values[0]})")
+        assert_usage_error(done, "line 2, column 'price'", "numbers written with separators",
+                           f"such as '{first}'", f"as plain numbers ({values[0]}, or "
+                           f"{first.replace(',', '.')} if the comma is a decimal point)",
+                           "or pass --output multiclass if they are class labels")
 
 
 def test_every_column_of_free_text_is_named_at_once(tmp_path):
@@ -1842,3 +1847,52 @@ def test_a_numeric_id_column_is_pointed_out(tmp_path):
     done = run("train", str(data), "--target", "y", "--epochs", "2", "-q",
                "--drop", "PassengerId,Unnamed: 0")
     assert "an id?" not in done.stderr
+
+
+def test_true_and_false_stay_categories_of_a_model_that_has_them(tmp_path):
+    """A column of True/False/Unknown was one-hot encoded: rows holding only True and
+    False are still those categories, not the numbers 1 and 0."""
+    rng = np.random.default_rng(4)
+    flags = rng.choice(["True", "False", "Unknown"], 90)
+    x = rng.normal(size=90)
+    rows = [f"{flag},{value:.4f},{int(flag == 'True')}" for flag, value in zip(flags, x,
+                                                                            strict=True)]
+    data, known = tmp_path / "flags.csv", tmp_path / "known.csv"
+    data.write_text("flag,x,y\n" + "\n".join(rows) + "\n")
+    known.write_text("flag,x,y\n" + "\n".join(r for r in rows if "Unknown" not in r) + "\n")
+    model = tmp_path / "m.npz"
+    run("train", str(data), "--target", "y", "--epochs", "3", "-q", "--out", str(model))
+    whole = run("predict", str(model), str(data), "--proba").stdout.splitlines()
+    part = run("predict", str(model), str(known), "--proba")
+    assert "not trained on" not in part.stderr
+    assert part.stdout.splitlines()[1:] == [line for line, row in zip(whole[1:], rows,
+                                                                      strict=True)
+                                            if "Unknown" not in row]
+
+
+def test_checkpoint_inputs_describe_the_checkpoint_there(tmp_path):
+    """The names beside a checkpoint change only with it: a run that wrote none (it
+    diverged at once) leaves them, and a directory without a checkpoint starts afresh."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(60, 3))
+    for name, header in (("a.csv", "a,b,c,y"), ("b.csv", "a,b,d,y")):
+        (tmp_path / name).write_text(header + "\n" + "".join(
+            f"{p:.4f},{q:.4f},{r:.4f},{int(p > 0)}\n" for p, q, r in X))
+    ck = str(tmp_path / "ck")
+    common = ["--target", "y", "--epochs", "2", "-q", "--no-early-stopping"]
+    run("train", str(tmp_path / "a.csv"), *common, "--checkpoint-dir", ck)
+    run("train", str(tmp_path / "b.csv"), *common, "--checkpoint-dir", ck, "--optimizer",
+        "sgd", "--lr", "1e12", "--no-standardize", expect=1)
+    done = run("train", str(tmp_path / "b.csv"), *common, "--resume", ck, expect=2)
+    assert "input 3 was 'c', is 'd'" in done.stderr
+    run("train", str(tmp_path / "a.csv"), *common, "--epochs", "3", "--resume", ck)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "inputs.json").write_text('["a", "b", "c"]')
+    run("train", str(tmp_path / "b.csv"), *common, "--resume", str(empty))
+
+
+def test_lbfgs_at_its_limit_is_still_improving_without_early_stopping(tmp_path):
+    done = run("train", "--dataset", "iris", "--optimizer", "lbfgs", "--epochs", "3",
+               "--no-early-stopping", "-q")
+    assert "3 (the limit; still improving: raise --epochs)" in done.stdout

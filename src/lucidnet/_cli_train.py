@@ -129,15 +129,12 @@ def _note_id_columns(path: str, table: Any) -> None:
         return
     found = []
     for k, name in enumerate(table.feature_names):
-        if name in table.categories:
-            continue
+        if name in table.categories or not _ID_NAME.fullmatch(name):
+            continue  # the name first: a look at the values costs a sort
         values = X[:, k]
         if not np.all(np.isfinite(values)) or not np.array_equal(values, np.round(values)):
             continue
-        distinct = np.unique(values)
-        if distinct.size != values.size:
-            continue
-        if _ID_NAME.fullmatch(name):
+        if np.unique(values).size == values.size:
             found.append(name)
     if found:
         import shlex
@@ -308,8 +305,8 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
     from .data import finite_number
 
     numbers = np.array([finite_number(cell) for cell in cells.tolist()])
+    _check_separated_numbers(data, cells, numbers, requested)
     if np.isnan(numbers).all():
-        _check_separated_numbers(data, cells, requested)
         return  # text labels
     values = numbers[rows_of.reshape(-1)]
     text = np.flatnonzero(np.isnan(values))
@@ -329,21 +326,28 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
         path=data.source, line=line, column=data.target_name)
 
 
-def _check_separated_numbers(data: Labelled, cells: np.ndarray, requested: str) -> None:
-    """Refuse a target of numbers written with separators ("478,937", "1 250"): read
-    as text they would be hundreds of classes, or refused by --output regression."""
+def _check_separated_numbers(data: Labelled, cells: np.ndarray, numbers: np.ndarray,
+                             requested: str) -> None:
+    """Refuse a target of numbers written with separators ("478,937", "1 250"), maybe
+    among plain ones (``numbers``: each distinct cell's value, NaN for text): read as
+    text they would be hundreds of classes, or refused by --output regression."""
     separated = re.compile(r"[-+]?[0-9]{1,3}([,' _][0-9]{3})+([.][0-9]+)?")
-    matching = sum(bool(separated.fullmatch(cell.strip())) for cell in cells.tolist())
+    written = [bool(separated.fullmatch(cell.strip())) for cell in cells.tolist()]
+    numeric = sum(written) + int(np.count_nonzero(~np.isnan(numbers)))
     many = len(cells) > MAX_INFERRED_CLASSES or requested == "regression"
-    if not many or matching < 0.9 * len(cells):
+    if not any(written) or not many or numeric < 0.9 * len(cells):
         return
     row = next(i for i, cell in enumerate(data.y.tolist())
                if separated.fullmatch(cell.strip()))
     line, where = _row_place(data.source, row, data.header)
     cell = str(data.y[row]).strip()
     plain = re.sub(r"[,' _]", "", cell)
+    # "52,765" may be 52765 or, with a decimal comma, 52.765: both are offered.
+    decimal = (f", or {cell.replace(',', '.')} if the comma is a decimal point"
+               if cell.count(",") == 1 and "." not in cell else "")
     raise DataError(f"{where}the target column holds numbers written with separators, such "
-                    f"as {cell!r}: write them without ({plain}) to predict them",
+                    f"as {cell!r}: write them as plain numbers ({plain}{decimal}), or pass "
+                    "--output multiclass if they are class labels",
                     path=data.source, line=line, column=data.target_name)
 
 
@@ -1257,7 +1261,6 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                         "values this close to float64's limit cannot be standardized",
                         raw=data.X, header=data.header)
     X_fit = X if mean is None else (X - mean) / scale
-    _check_checkpoint_inputs(options, data.feature_names)
     # The CLI's own validation rows (without early stopping) are scored every epoch,
     # for the report and the validation curves of --plot; they never steer training.
     X_val, y_val = held_out.get("validation", (None, None))
@@ -1265,7 +1268,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         X_val = (X_val - mean) / scale
     if classify or not options["standardize"]:
         converged, train_seconds, finished = _fit(estimator, X_fit, y, options,
-                                                  (X_val, y_val))
+                                                  (X_val, y_val), data.feature_names)
     else:
         # Train on a standardized target (a price of 1e5 would need a huge output bias
         # and learning rate otherwise), then fold the inverse scaling into the output
@@ -1277,7 +1280,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
 
         converged, train_seconds, finished = _fit(
             estimator, X_fit, scaled(y), options,
-            (X_val, None if y_val is None else scaled(y_val)),
+            (X_val, None if y_val is None else scaled(y_val)), data.feature_names,
         )
         unscale_output_layer(estimator.network_, y_mean, y_scale)
 
@@ -1397,10 +1400,12 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
 def _fit(
     estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any],
     validation: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
+    input_names: Sequence[str] = (),
 ) -> tuple[bool, float, bool]:
     """Fit (``validation``: rows to score every epoch, or ``(None, None)``); return
     whether training converged before --epochs, the fit's seconds, and whether a
-    resumed checkpoint left nothing to train."""
+    resumed checkpoint left nothing to train.  ``input_names``: the network's inputs,
+    kept beside a checkpoint (a resume on other inputs is refused)."""
     import warnings
 
     from sklearn.exceptions import ConvergenceWarning
@@ -1411,11 +1416,12 @@ def _fit(
     # Said once the fit has read the checkpoint: a checkpoint of another network is
     # an error first.
     finished = _finished_checkpoint_note(fit_params, options["epochs"])
+    _check_checkpoint_inputs(fit_params, input_names)
     if validation[0] is not None:
         fit_params["validation_data"] = validation
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        start = time.perf_counter()
+        start, earlier = time.perf_counter(), _checkpoint_stamp(fit_params)
         try:
             estimator.fit(X, y, **fit_params)
         except DivergenceError as exc:
@@ -1423,6 +1429,8 @@ def _fit(
                 # Unscaled features far from 1 make every step huge, whatever the rate.
                 exc.advice = "leave out --no-standardize"
             raise
+        finally:  # also when stopped: its checkpoints were written
+            _keep_checkpoint_inputs(fit_params, input_names, earlier)
         seconds = time.perf_counter() - start
     converged = True
     for warning in caught:
@@ -1465,35 +1473,62 @@ def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
 CHECKPOINT_INPUTS = "inputs.json"
 
 
-def _check_checkpoint_inputs(options: dict[str, Any], names: Sequence[str]) -> None:
-    """Keep the network's input names beside its checkpoint, and refuse to resume on
-    other inputs: one-hot columns whose categories changed (or other columns of the
-    same count) would go on training weights that meant something else."""
+def _check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str]) -> None:
+    """Refuse to resume a checkpoint trained on other inputs (one-hot columns whose
+    categories changed, other columns of the same count): it would go on training
+    weights that meant something else.  The names are those kept beside it."""
+    import json
+
+    from .checkpoints import checkpoint_path
+
+    if not fit_params.get("resume"):
+        return
+    directory = fit_params["checkpoint_dir"]
+    path = os.path.join(directory, CHECKPOINT_INPUTS)
+    if not (os.path.isfile(path) and checkpoint_path(directory).is_file()):
+        return  # nothing to resume, or a checkpoint written before names were kept
+    try:
+        with open(path, encoding="utf-8") as stream:
+            before = [str(name) for name in json.load(stream)]
+    except (OSError, ValueError, TypeError):
+        return  # unreadable: the checkpoint itself is checked on loading
+    if before != list(names):
+        k = next((k for k, (a, b) in enumerate(zip(before, names, strict=False)) if a != b),
+                 min(len(before), len(names)))
+        was = repr(before[k]) if k < len(before) else "nothing"
+        now = repr(names[k]) if k < len(names) else "nothing"
+        raise DataError(f"--resume {directory}: the checkpoint was trained on other inputs "
+                        f"({len(before)} then, {len(names)} now; input {k + 1} was {was}, "
+                        f"is {now}); train with a new --checkpoint-dir")
+
+
+def _checkpoint_stamp(fit_params: dict[str, Any]) -> tuple[int, int] | None:
+    """The checkpoint file's (inode, modification time), None without one: a fit that
+    writes a checkpoint changes it (the file is replaced)."""
+    from .checkpoints import checkpoint_path
+
+    directory = fit_params.get("checkpoint_dir")
+    if directory is None or not checkpoint_path(directory).is_file():
+        return None
+    stat = checkpoint_path(directory).stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def _keep_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
+                            earlier: tuple[int, int] | None) -> None:
+    """Write the input names beside the checkpoint when this fit wrote one (its stamp
+    is not ``earlier``'s), so they always describe the checkpoint there, not a run that
+    wrote none."""
     import json
 
     from ._atomic import atomic_file
 
-    directory = options.get("resume_dir") or options.get("checkpoint_dir")
-    if directory is None:
-        return
-    os.makedirs(directory, exist_ok=True)
-    path = os.path.join(directory, CHECKPOINT_INPUTS)
-    if options.get("resume_dir") is not None and os.path.isfile(path):
-        try:
-            with open(path, encoding="utf-8") as stream:
-                before = [str(name) for name in json.load(stream)]
-        except (OSError, ValueError, TypeError):
-            before = list(names)  # unreadable: the checkpoint itself is checked on loading
-        if before != list(names):
-            k = next((k for k, (a, b) in enumerate(zip(before, names, strict=False))
-                      if a != b), min(len(before), len(names)))
-            was = repr(before[k]) if k < len(before) else "nothing"
-            now = repr(names[k]) if k < len(names) else "nothing"
-            raise DataError(f"--resume {directory}: the checkpoint was trained on other "
-                            f"inputs ({len(before)} then, {len(names)} now; input {k + 1} "
-                            f"was {was}, is {now}); train with a new --checkpoint-dir")
-    with atomic_file(path, "w", encoding="utf-8") as stream:
-        json.dump(list(names), stream)
+    stamp = _checkpoint_stamp(fit_params)
+    if stamp is not None and stamp != earlier:
+        directory = fit_params["checkpoint_dir"]
+        with atomic_file(os.path.join(directory, CHECKPOINT_INPUTS), "w",
+                         encoding="utf-8") as stream:
+            json.dump(list(names), stream)
 
 
 def _finished_checkpoint_note(fit_params: dict[str, Any], epochs: int) -> str | None:

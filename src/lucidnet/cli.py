@@ -362,7 +362,8 @@ def _epochs_note(summary: dict, options: dict) -> str:
     if summary["stopped_early"]:
         return " (stopped early)"
     if not summary.get("converged", True):
-        if not options["early_stopping"]:
+        if not options["early_stopping"] and options["optimizer"] != "lbfgs":
+            # (L-BFGS stops on its own tolerance: its limit is "still improving".)
             return " (the limit: every epoch runs without --early-stopping)"
         return " (the limit; still improving: raise --epochs)"
     return ""

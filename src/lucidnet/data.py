@@ -996,20 +996,24 @@ def _features_from_cells(
     """The feature matrix (m, len(names)) of ``cells`` and the text columns' categories."""
     if not names:
         return np.empty((len(cells), 0)), {}
-    cells = _booleans_as_numbers(cells)
+    # A model's category columns stay text ("True" may be one of its categories).
+    given = coding.categories if isinstance(coding.categories, dict) else {}
+    cells = _booleans_as_numbers(cells, skip={k for k, name in enumerate(names)
+                                              if name in given})
     if coding.categories is None and not coding.missing_is_nan:
         return _numbers_from_cells(cells, line_numbers, path, names), {}
     return _coded_features(cells, line_numbers, path, names, coding)
 
 
-def _booleans_as_numbers(cells: list[list[str]]) -> list[list[str]]:
+def _booleans_as_numbers(cells: list[list[str]], skip: set[int]) -> list[list[str]]:
     """``cells`` with each column of True/False (any case; missing cells allowed) as
-    1/0: the numbers a Parquet file's booleans are, so both formats read alike."""
+    1/0: the numbers a Parquet file's booleans are, so both formats read alike.  The
+    columns in ``skip`` are left as they are."""
     words = {"true": "1", "false": "0"}
     allowed = words.keys() | MISSING_TOKENS
     # The first row rules out most columns at once; the others are looked at whole.
     columns = [k for k in range(len(cells[0]) if cells else 0)
-               if cells[0][k].strip().lower() in allowed
+               if k not in skip and cells[0][k].strip().lower() in allowed
                and all(row[k].strip().lower() in allowed for row in cells)
                and any(row[k].strip().lower() in words for row in cells)]
     if not columns:

@@ -335,8 +335,10 @@ class ReduceOnPlateau(Schedule):
         self.wait = int(state["wait"])
 
     def rescale(self, learning_rate):
-        # A rate already lowered on plateaus keeps its ratio to the initial one.
-        self.current *= float(learning_rate) / self.initial_rate
+        # A rate already lowered on plateaus keeps its ratio to the initial one (not
+        # below min_lr, as lowering it never goes).
+        self.current = max(self.current * float(learning_rate) / self.initial_rate,
+                           self.params["min_lr"])
         super().rescale(learning_rate)
 
 

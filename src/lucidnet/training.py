@@ -981,7 +981,11 @@ class Trainer:
         changed = [f"{key} {saved[key]!r} -> {value!r}" for key, value in mine.items()
                    if key in saved and saved[key] != value]
         rate, saved_rate = self.schedule.initial_rate, header["schedule"].get("learning_rate")
-        new_rate = isinstance(saved_rate, (int, float)) and saved_rate != rate
+        if not (isinstance(saved_rate, (int, float)) and not isinstance(saved_rate, bool)
+                and math.isfinite(saved_rate) and saved_rate > 0):
+            raise ModelFileError(f"{where}: its schedule's learning_rate must be a positive "
+                                 f"number; got {saved_rate!r}")
+        new_rate = saved_rate != rate
         if new_rate:
             changed.append(f"learning_rate {saved_rate!r} -> {rate!r}")
         if changed:
