@@ -1190,13 +1190,14 @@ def test_a_stray_text_cell_in_a_numeric_target_is_named(tmp_path: Path) -> None:
 
 
 def test_numbers_stored_as_text_in_the_target(tmp_path: Path) -> None:
-    """No text cell to name: digit grouping is named as the stray cell; a target of
+    """No text cell to name: digit grouping is named, with the plain number; a target of
     numbers all stored as text (a Parquet string column) is read as labels, as before."""
     rows = "".join(f"{i},{i % 5},{i * 1.5}\n" for i in range(60))
     grouped = tmp_path / "g.csv"
     grouped.write_text("a,b,y\n" + rows.replace("\n6,1,9.0\n", "\n6,1,1_000\n"))
     done = run("train", str(grouped), "--target", "y", expect=2)
-    assert "line 8, column 'y': the target column holds numbers but '1_000'" in done.stderr
+    assert ("line 8, column 'y': the target column holds numbers written with separators, "
+            "such as '1_000': write them as plain numbers (1000)") in done.stderr
     model = tmp_path / "m.npz"
     clean = tmp_path / "c.csv"
     clean.write_text("a,b,y\n" + rows)
