@@ -587,7 +587,7 @@ class _BaseNeuralNet(BaseEstimator):
         logs = history.history
         epochs = logs.get("loss", [])
         self._record(epochs, X.shape[0])
-        if not self.loss_curve_:  # lbfgs found the start already converged
+        if not self.loss_curve_:  # L-BFGS found the start converged, or Ctrl-C in epoch 1
             weights, l2 = (training.per_weight_sum(weights, self.alpha) if weights is not None
                            else (None, self.alpha))
             self.loss_ = self.best_loss_ = self.network_.cost(X, Y, weights, l2=l2)
