@@ -289,6 +289,25 @@ def test_ctrl_c_during_training_exits_130_and_keeps_the_existing_model(tmp_path:
     assert out.read_bytes() == b"previous model"
 
 
+def test_ctrl_c_before_a_checkpoint_does_not_offer_another_runs_checkpoint(tmp_path):
+    """The checkpoint directory holds an earlier run's checkpoint; this run (other
+    data) is stopped before writing one: no --resume is offered (it would be refused)."""
+    checkpoints = str(tmp_path / "ck")
+    run("train", "--dataset", "iris", "--epochs", "2", "-q", "--checkpoint-dir", checkpoints)
+    code = (
+        "from lucidnet import training\n"
+        "from lucidnet.cli import main\n"
+        "def interrupt(self, *args, **kwargs):\n"
+        "    raise KeyboardInterrupt\n"
+        "training.Trainer._run_epoch = interrupt\n"
+        f"main(['train', '--dataset', 'wine', '--epochs', '5', '-q', '--checkpoint-dir', "
+        f"{checkpoints!r}])\n"
+    )
+    done = run(python_prefix=["-c", code], expect=130)
+    assert "note: stopped by Ctrl-C after 0 epoch(s); no model was written" in done.stderr
+    assert "--resume" not in done.stderr
+
+
 def test_a_target_float32_cannot_resolve_asks_for_float64(tmp_path: Path) -> None:
     """Values of 1.7e9 that differ by tens: float32 steps there are 128 apart, so a
     float32 model would predict one constant (R^2 about 0) in the target's units."""
@@ -1196,8 +1215,9 @@ def test_numbers_stored_as_text_in_the_target(tmp_path: Path) -> None:
     grouped = tmp_path / "g.csv"
     grouped.write_text("a,b,y\n" + rows.replace("\n6,1,9.0\n", "\n6,1,1_000\n"))
     done = run("train", str(grouped), "--target", "y", expect=2)
-    assert ("line 8, column 'y': the target column holds numbers written with separators, "
-            "such as '1_000': write them as plain numbers (1000)") in done.stderr
+    assert ("line 8, column 'y': the target column holds numbers written with separators "
+            "or a decimal comma, such as '1_000': write them as plain numbers (1000)"
+            ) in done.stderr
     model = tmp_path / "m.npz"
     clean = tmp_path / "c.csv"
     clean.write_text("a,b,y\n" + rows)
@@ -1805,6 +1825,19 @@ def test_a_missing_label_is_told_apart_from_a_missing_feature(tmp_path):
     assert run("predict", str(model), str(unlabelled)).stdout.count("\n") == len(frame) + 1
 
 
+@pytest.mark.parametrize(("cell", "reading"), [
+    ("0,{:03d}", "(0.376)"),  # a first group of 0: a decimal comma only
+    ("{},90", "(376.90)"),  # two decimals: no thousands group
+])
+def test_a_target_with_a_decimal_comma_asks_for_a_decimal_point(tmp_path, cell, reading):
+    data = tmp_path / "d.csv"
+    values = [376 + 7 * i for i in range(60)]
+    data.write_text("a,y\n" + "".join(f'{i},"{cell.format(v)}"\n' for i, v in enumerate(values)))
+    done = run("train", str(data), "--target", "y", expect=2)
+    assert_usage_error(done, "line 2, column 'y'", "or a decimal comma",
+                       f"such as '{cell.format(376)}': write them as plain numbers {reading},")
+
+
 def test_a_target_of_numbers_with_separators_asks_for_plain_numbers(tmp_path):
     """Thousands separators, among plain numbers too (values under 1000)."""
     rng = np.random.default_rng(0)
@@ -1815,7 +1848,8 @@ def test_a_target_of_numbers_with_separators_asks_for_plain_numbers(tmp_path):
     first = f"{values[0]:,}"
     for extra in ([], ["--output", "regression"]):
         done = run("train", str(data), "--target", "price", *extra, expect=2)
-        assert_usage_error(done, "line 2, column 'price'", "numbers written with separators",
+        assert_usage_error(done, "line 2, column 'price'",
+                           "numbers written with separators or a decimal comma",
                            f"such as '{first}'", f"as plain numbers ({values[0]}, or "
                            f"{first.replace(',', '.')} if the comma is a decimal point)",
                            "or pass --output multiclass if they are class labels")

@@ -1020,3 +1020,19 @@ def test_parquet_category_columns_of_numbers_are_categories(tmp_path):
     # Without categories asked for, they are the numbers they hold.
     np.testing.assert_array_equal(read_table(tmp_path / "k.parquet", "y").features[:, 0],
                                   [3, 1, 2, 1])
+
+
+def test_parquet_true_and_false_as_text_read_as_in_csv(tmp_path):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame({"flag": ["True", "False", None, "true"], "y": [0, 1, 0, 1]})
+    frame.to_parquet(tmp_path / "s.parquet")
+    frame.to_csv(tmp_path / "s.csv", index=False)
+    for name in ("s.parquet", "s.csv"):
+        table = read_table(tmp_path / name, "y", categories="auto", missing="nan")
+        assert table.categories == {}
+        np.testing.assert_array_equal(table.features[:, 0], [1, 0, np.nan, 1])
+    # A model's categories keep them text.
+    given = read_table(tmp_path / "s.parquet", "y", categories={"flag": ["True", "False"]},
+                       missing="nan")
+    np.testing.assert_array_equal(given.features[:, 0], [0, 1, np.nan, -1])

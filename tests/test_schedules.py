@@ -170,3 +170,17 @@ def test_errors_name_the_argument():
     assert set(schedules.names()) == {
         "constant", "step", "exponential", "invscaling", "cosine", "plateau"
     }
+
+
+def test_plateau_lowers_to_min_lr_but_never_raises_a_rate_to_it():
+    below = schedules.get("plateau", 1e-6, patience=0, factor=0.5, min_lr=1e-4, min_delta=0.0)
+    below.update(0, {"loss": 1.0})
+    below.update(1, {"loss": 1.0})  # no gain: lowered, if anything
+    assert below.rate(2) == 1e-6
+    above = schedules.get("plateau", 1e-2, patience=0, factor=0.1, min_lr=5e-4, min_delta=0.0)
+    for epoch in range(4):
+        above.update(epoch, {"loss": 1.0})
+    assert above.rate(4) == pytest.approx(5e-4)
+    # A resumed run given a rate below min_lr goes on at that rate, not at min_lr.
+    above.rescale(1e-6)
+    assert above.rate(5) == pytest.approx(1e-6)

@@ -326,29 +326,38 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
         path=data.source, line=line, column=data.target_name)
 
 
+#: Numbers as spreadsheets write them: thousands separators ("478,937", "1 250 000",
+#: with a decimal point after them or not), or a decimal comma ("13,90", "0,376").
+_THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}([,' _][0-9]{3})+([.][0-9]+)?")
+_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+")
+
+
 def _check_separated_numbers(data: Labelled, cells: np.ndarray, numbers: np.ndarray,
                              requested: str) -> None:
-    """Refuse a target of numbers written with separators ("478,937", "1 250"), maybe
+    """Refuse a target of numbers written with separators or a decimal comma, maybe
     among plain ones (``numbers``: each distinct cell's value, NaN for text): read as
     text they would be hundreds of classes, or refused by --output regression."""
-    separated = re.compile(r"[-+]?[0-9]{1,3}([,' _][0-9]{3})+([.][0-9]+)?")
-    written = [bool(separated.fullmatch(cell.strip())) for cell in cells.tolist()]
-    numeric = sum(written) + int(np.count_nonzero(~np.isnan(numbers)))
+    def written(cell: str) -> bool:
+        return bool(_THOUSANDS.fullmatch(cell) or _DECIMAL_COMMA.fullmatch(cell))
+
+    count = sum(written(cell.strip()) for cell in cells.tolist())
+    numeric = count + int(np.count_nonzero(~np.isnan(numbers)))
     many = len(cells) > MAX_INFERRED_CLASSES or requested == "regression"
-    if not any(written) or not many or numeric < 0.9 * len(cells):
+    if not count or not many or numeric < 0.9 * len(cells):
         return
-    row = next(i for i, cell in enumerate(data.y.tolist())
-               if separated.fullmatch(cell.strip()))
+    row = next(i for i, cell in enumerate(data.y.tolist()) if written(cell.strip()))
     line, where = _row_place(data.source, row, data.header)
     cell = str(data.y[row]).strip()
-    plain = re.sub(r"[,' _]", "", cell)
-    # "52,765" may be 52765 or, with a decimal comma, 52.765: both are offered.
-    decimal = (f", or {cell.replace(',', '.')} if the comma is a decimal point"
-               if cell.count(",") == 1 and "." not in cell else "")
-    raise DataError(f"{where}the target column holds numbers written with separators, such "
-                    f"as {cell!r}: write them as plain numbers ({plain}{decimal}), or pass "
-                    "--output multiclass if they are class labels",
-                    path=data.source, line=line, column=data.target_name)
+    readings = []
+    if _THOUSANDS.fullmatch(cell):  # "52,765" may be either; "0,376" and "13,90" not
+        readings.append(re.sub(r"[,' _]", "", cell))
+    if _DECIMAL_COMMA.fullmatch(cell):
+        readings.append(cell.replace(",", ".") + (" if the comma is a decimal point"
+                                                  if readings else ""))
+    raise DataError(f"{where}the target column holds numbers written with separators or a "
+                    f"decimal comma, such as {cell!r}: write them as plain numbers "
+                    f"({', or '.join(readings)}), or pass --output multiclass if they are "
+                    "class labels", path=data.source, line=line, column=data.target_name)
 
 
 def infer_task(y: np.ndarray, requested: str, source: str) -> str:
@@ -1439,8 +1448,11 @@ def _fit(
         elif str(warning.message) == INTERRUPTED_MESSAGE:
             # The estimator keeps what it has (as scikit-learn's); a command stopped by
             # Ctrl-C must not write a half-trained model over --out, nor exit 0.
+            # Only a checkpoint of this run (or the one it resumed) goes on from here.
+            stamp = _checkpoint_stamp(fit_params)
+            resumable = stamp is not None and (stamp != earlier or fit_params.get("resume"))
             resume = (f"; --resume {fit_params['checkpoint_dir']} continues from its last "
-                      "checkpoint" if "checkpoint_dir" in fit_params else "")
+                      "checkpoint" if resumable else "")
             print(f"note: stopped by Ctrl-C after {estimator.n_iter_} epoch(s); no model was "
                   f"written{resume}", file=sys.stderr)
             raise KeyboardInterrupt

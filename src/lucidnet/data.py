@@ -1243,6 +1243,12 @@ def _pandas_index_columns(schema: Any) -> list[str]:
             and re.fullmatch(r"__index_level_\d+__", name)]
 
 
+def _boolean_words(column: Any) -> bool:
+    """Whether a Parquet text column holds only True/False (any case), nulls aside."""
+    values = {str(v).strip().lower() for v in column.unique().to_pylist() if v is not None}
+    return bool(values) and values <= {"true", "false"}
+
+
 def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
                   features: Sequence[str] | None = None, coding: _Coding = _Coding()) -> Table:
     pa, pq = _pyarrow(path)
@@ -1297,6 +1303,11 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
         given = isinstance(coding.categories, dict) and name in coding.categories
         textual = pa.types.is_string(column.type) or pa.types.is_large_string(column.type) or (
             pa.types.is_dictionary(column.type)) or name in declared
+        if textual and not given and _boolean_words(column):
+            # "True"/"False" stored as text: 1/0, as in a CSV file and as booleans.
+            column = pa.array([None if v is None else v.strip().lower() == "true"
+                               for v in column.to_pylist()], type=pa.bool_())
+            textual = False
         if given or (coding.categories == "auto" and textual):
             codes, categories[name] = coding.codes(as_text(column), name)
             columns.append(codes)

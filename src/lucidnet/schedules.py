@@ -265,7 +265,8 @@ class ReduceOnPlateau(Schedule):
 
     After each epoch, an improvement means ``value < best - min_delta`` (or
     ``value > best + min_delta`` for accuracy and R^2).  After ``patience`` epochs
-    without one the rate becomes ``max(rate * factor, min_lr)`` and the count
+    without one the rate becomes ``max(rate * factor, min_lr)`` (a rate already below
+    ``min_lr`` stays as it is) and the count
     restarts.  Defaults: ``monitor=None`` ("val_loss" when the logs have it, else
     "loss"), ``factor=0.5``, ``patience=5``, ``min_delta=1e-4``, ``min_lr=0``.
     ``best_on_any_gain=True`` takes scikit-learn's rule instead of Keras's, as
@@ -317,7 +318,9 @@ class ReduceOnPlateau(Schedule):
             self.best = value
         self.wait += 1
         if self.wait >= self.params["patience"]:
-            self.current = max(self.current * self.params["factor"], self.params["min_lr"])
+            # Down to min_lr, never up to it (a rate that starts below stays there).
+            self.current = max(self.current * self.params["factor"],
+                               min(self.params["min_lr"], self.current))
             self.wait = 0
 
     def state_dict(self):
@@ -335,10 +338,10 @@ class ReduceOnPlateau(Schedule):
         self.wait = int(state["wait"])
 
     def rescale(self, learning_rate):
-        # A rate already lowered on plateaus keeps its ratio to the initial one (not
-        # below min_lr, as lowering it never goes).
-        self.current = max(self.current * float(learning_rate) / self.initial_rate,
-                           self.params["min_lr"])
+        # A rate already lowered on plateaus keeps its ratio to the initial one, not
+        # below min_lr (as lowering it never goes) unless the new rate itself is.
+        floor = min(self.params["min_lr"], float(learning_rate))
+        self.current = max(self.current * float(learning_rate) / self.initial_rate, floor)
         super().rescale(learning_rate)
 
 
