@@ -17,6 +17,7 @@ import csv
 import math
 import os
 import re
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -137,8 +138,6 @@ def _note_id_columns(path: str, table: Any) -> None:
         if np.unique(values).size == values.size:
             found.append(name)
     if found:
-        import shlex
-
         print(f"note: {path}: {', '.join(map(repr, found))} hold{'s' * (len(found) == 1)} a "
               "different whole number in every row (an id?); if so, leave "
               f"{'it' if len(found) == 1 else 'them'} out with --drop "
@@ -171,23 +170,21 @@ def _with_remedy(exc: DataError, *, one_hot: bool, label: bool = False) -> DataE
         remedy = "pass --impute mean (or median) to fill in missing numbers"
     elif TEXT_IN_NUMBERS_HINT in exc.message and one_hot:
         # One-hot takes text columns: this word is among numbers (a typo, a note).
-        import shlex
-
         message = exc.message.replace(
             TEXT_IN_NUMBERS_HINT, "the column is mostly numbers, so it is read as numbers; "
             "a column of text categories would be one-hot encoded"
             + ("" if exc.column is None else
                f"; --drop {shlex.quote(exc.column)} leaves it out"))
-        return DataError(message, path=exc.path, line=exc.line, column=exc.column,
-                         note=exc.note)
+        return _amended(exc, message)
     elif exc.message.startswith("expected a numeric column") and exc.column is not None:
-        import shlex  # a Parquet column of dates or nulls: no number, no category
-
+        # A Parquet column of dates or nulls: no number, no category.
         remedy = f"leave it out with --drop {shlex.quote(exc.column)}"
-    if remedy is None:
-        return exc
-    return DataError(f"{exc.message}; {remedy}", path=exc.path, line=exc.line,
-                     column=exc.column, note=exc.note)
+    return exc if remedy is None else _amended(exc, f"{exc.message}; {remedy}")
+
+
+def _amended(exc: DataError, message: str) -> DataError:
+    """``exc`` with another message, at the same file, line and column."""
+    return DataError(message, path=exc.path, line=exc.line, column=exc.column, note=exc.note)
 
 
 def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
@@ -213,7 +210,7 @@ def _kept_columns(path: str, target: str | None, header: bool | None,
     (as ``--target``); an unknown one is an error naming the file's columns."""
     import difflib
 
-    from .data import column_names, is_column_index
+    from .data import _resolve_target, column_names, is_column_index
 
     columns = column_names(path, header)
     n = len(columns)
@@ -230,10 +227,8 @@ def _kept_columns(path: str, target: str | None, header: bool | None,
             raise DataError(f"--drop: no column {item!r}; {hint}the file's columns are {shown}",
                             path=path)
         dropped.append(name)
-    target_name = target
-    if target is not None and target not in columns and is_column_index(target):
-        index = int(target)
-        target_name = columns[index] if -n <= index < n else None
+    t = _resolve_target(_target_argument(target), columns, path)
+    target_name = None if t is None else columns[t]
     if target_name in dropped:
         raise DataError(f"--drop: column {target_name!r} is the target (--target); it is "
                         "never a feature anyway", path=path)
@@ -263,8 +258,6 @@ def load_dataset(name: str, seed: int) -> Labelled:
 def _note_name_that_is_an_index(path: str, target: str | None, header: bool | None) -> None:
     """Say on stderr when ``--target`` names a column that is not the column at that
     index (a header of numbers: ``--target 3`` is the column named "3", wherever it is)."""
-    import shlex
-
     from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, column_names, is_column_index
 
     # Array files name their columns "0", "1", ...: a name there is its own index.
@@ -940,11 +933,17 @@ def _positional_features(bundle: Bundle, path: str, target: str | None,
     t = _resolve_target(_target_argument(target), columns, path)
     names = [name for j, name in enumerate(columns) if j != t]
     if len(names) != bundle.n_features:
-        hint = "" if target is not None else "; pass --target COL if DATA also holds the labels"
-        raise DataError(f"the model expects {bundle.n_features} feature column"
-                        f"{'s' if bundle.n_features != 1 else ''}; the file has "
-                        f"{len(names)}{hint}", path=path)
+        raise _feature_count_error(bundle, len(names), target, path)
     return names
+
+
+def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
+                         path: str) -> DataError:
+    """DATA has ``n_features`` feature columns where the model reads another count."""
+    hint = "" if target is not None else "; pass --target COL if DATA also holds the labels"
+    return DataError(f"the model expects {bundle.n_features} feature column"
+                     f"{'s' if bundle.n_features != 1 else ''}; the file has "
+                     f"{n_features}{hint}", path=path)
 
 
 def read_features(bundle: Bundle, path: str, target: str | None, *,
@@ -1004,8 +1003,7 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             else:
                 remedy = ("the model was trained without --impute, so every feature of a "
                           "row to predict must be given")
-            exc = DataError(f"{exc.message}; {remedy}", path=exc.path, line=exc.line,
-                            column=exc.column, note=exc.note)
+            exc = _amended(exc, f"{exc.message}; {remedy}")
         if features is not None:  # the columns were picked by name: no column too many
             raise exc from None
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
@@ -1025,13 +1023,7 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
     if table.n_features != bundle.n_features:
-        hint = "" if target is not None else "; pass --target COL if DATA also holds the labels"
-        raise DataError(
-            f"the model expects {bundle.n_features} feature column"
-            f"{'s' if bundle.n_features != 1 else ''}; the file has "
-            f"{table.n_features}{hint}",
-            path=path,
-        )
+        raise _feature_count_error(bundle, table.n_features, target, path)
     # Names to compare: not for a headerless DATA, nor for a model trained without a
     # header (its "names" are column numbers: DATA is read by position or layout).
     names = bundle.feature_names if _named_features(bundle) and layout is None else None

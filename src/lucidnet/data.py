@@ -451,11 +451,11 @@ class _Coding:
     def codes(self, cells: list[str], name: str) -> tuple[np.ndarray, list[str]]:
         """A text column's codes (float64: index, -1 unknown, NaN missing) and categories."""
         values = [cell.strip() for cell in cells]
-        present = [value for value in values if value.lower() not in MISSING_TOKENS]
         if isinstance(self.categories, dict):
             categories = self.categories[name]
         else:
-            categories = sorted(set(present))
+            categories = sorted({value for value in values
+                                 if value.lower() not in MISSING_TOKENS})
         index = {category: float(i) for i, category in enumerate(categories)}
         return np.array([np.nan if value.lower() in MISSING_TOKENS else index.get(value, -1.0)
                          for value in values]), categories
