@@ -258,10 +258,10 @@ def load_dataset(name: str, seed: int) -> Labelled:
 def _note_name_that_is_an_index(path: str, target: str | None, header: bool | None) -> None:
     """Say on stderr when ``--target`` names a column that is not the column at that
     index (a header of numbers: ``--target 3`` is the column named "3", wherever it is)."""
-    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, column_names, is_column_index
+    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, column_names, file_format, is_column_index
 
     # Array files name their columns "0", "1", ...: a name there is its own index.
-    named = str(path).lower().endswith((*TEXT_SUFFIXES, *PARQUET_SUFFIXES))
+    named = file_format(path) in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES)
     if target is None or not named or not is_column_index(target):
         return
     try:
@@ -745,13 +745,13 @@ def load_bundle(path: str, *, with_data: bool = True) -> Bundle:
 
     ``with_data``: the command also takes a DATA argument (a data file given as the
     model then gets a hint about the order)."""
-    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES
+    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, file_format
     from .io import load_file
 
     try:
         loaded = load_file(path, estimator=False)
     except ModelFileError as exc:
-        if os.path.splitext(str(path))[1].lower() in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
+        if file_format(path) in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
             order = "MODEL comes first, then DATA" if with_data else "give a model file"
             raise ModelFileError(f"{exc} (a data file? {order})") from None
         raise
@@ -1597,9 +1597,9 @@ def _column_names(data: Labelled) -> list[str] | None:
     header, Parquet): a model file then records them for scikit-learn, which checks a
     DataFrame's columns against them.  None for numbered columns and built-in sets
     (those are used as arrays)."""
-    from .data import PARQUET_SUFFIXES
+    from .data import PARQUET_SUFFIXES, file_format
 
-    named = data.header is True or data.source.lower().endswith(PARQUET_SUFFIXES)
+    named = data.header is True or file_format(data.source) in PARQUET_SUFFIXES
     # One-hot inputs ("island=Biscoe") are no DataFrame's columns: an encoded model
     # takes the encoded array in Python.
     return list(data.feature_names) if named and data.encoding is None else None
@@ -1648,11 +1648,13 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
     """Fail before any work, not after it, when ``path`` cannot be written or is one of
     the command's ``inputs`` (writing there would destroy what was read).  ``text``:
     the command writes CSV text, which a binary suffix (a model file's) must not get."""
+    from .data import file_format
+
     if path is None:
         return
-    if text and path.lower().endswith(BINARY_SUFFIXES):
+    if text and file_format(path) in BINARY_SUFFIXES:
         raise DataError(f"{what}: {path!r} has the suffix of a model or binary data file, "
-                        "but the output is CSV text; give a .csv path")
+                        "but the output is CSV text; give a .csv path (or .csv.gz, ...)")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise DataError(f"{what}: the directory {directory!r} does not exist")

@@ -257,14 +257,14 @@ _header_option = click.option(
 
 def _check_header_option(data: str | None, header: bool | None) -> None:
     """Refuse --header/--no-header where it would be ignored: only text has a first line."""
-    from .data import TEXT_SUFFIXES
+    from .data import TEXT_SUFFIXES, file_format
 
     if header is None:
         return
     flag = "--header" if header else "--no-header"
     if data is None:
         raise click.UsageError(f"{flag} is about a DATA file's first line; --dataset has none")
-    if not data.lower().endswith(TEXT_SUFFIXES):
+    if file_format(data) not in TEXT_SUFFIXES:
         raise click.UsageError(
             f"{flag} is for text files ({', '.join(TEXT_SUFFIXES)}); {data} is not one "
             "(array and Parquet files carry their own column layout)")
@@ -299,6 +299,8 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
                                  "(none there yet: train from the start, checkpointing there).")
 def train(**options: Any) -> None:
     """Train a network on DATA (CSV, .npy, .npz or Parquet) and save it.
+
+    Text files may be compressed: data.csv.gz, .bz2, .xz, or a .zip of one file.
 
     The task is inferred from the target column unless --output is given: text
     labels or a few distinct integers mean classification (binary with two
@@ -405,7 +407,7 @@ def _print_training_summary(summary: dict, options: dict) -> None:
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Write the CSV here instead of to stdout.")
+              help="Write the CSV here instead of to stdout (.csv.gz etc.: compressed).")
 @click.option("--proba", is_flag=True,
               help="One column of probabilities per class instead of the predicted label.")
 @click.option("--target", "-t", default=None,
@@ -526,7 +528,7 @@ def _short(value: Any, limit: int = 12) -> str:
 @cli.command()
 @click.argument("name", type=RegistryChoice(_dataset_names), metavar="NAME")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Write the CSV here instead of to stdout.")
+              help="Write the CSV here instead of to stdout (.csv.gz etc.: compressed).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the generated sets (moons, circles, planar).")
 def dataset(name: str, out: str | None, seed: int) -> None:

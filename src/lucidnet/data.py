@@ -42,7 +42,11 @@ skipped but still counted, so line numbers match what an editor shows. A UTF-8 b
 order mark is ignored. The delimiter is ``,`` for ``.csv`` and tab for ``.tsv``
 unless the first lines are consistently split by another of ``, ; TAB |`` (or, with
 one ragged line among them, mostly); a ``.txt`` file may also be separated by runs of
-whitespace (as :func:`numpy.savetxt` writes).
+whitespace (as :func:`numpy.savetxt` writes), and so may any text file whose lines no
+other delimiter splits (scikit-learn's ``linnerud_exercise.csv``).
+
+Text files may be compressed, as pandas reads them: ``.gz``, ``.bz2``, ``.xz``, or a
+``.zip`` of one file, after the format's suffix (``data.csv.gz``, ``train.csv.zip``).
 
 Cells that count as missing (compared case-insensitively, after stripping
 whitespace): the empty string, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` and
@@ -70,6 +74,7 @@ from typing import Any
 import numpy as np
 
 from ._atomic import atomic_file
+from ._compression import COMPRESSIONS, compress, read_bytes, split_suffix
 from .errors import DataError
 
 __all__ = [
@@ -79,6 +84,7 @@ __all__ = [
     "Table",
     "check_array",
     "check_targets",
+    "file_format",
     "finite_number",
     "is_column_index",
     "read_table",
@@ -191,7 +197,8 @@ def read_table(
     Parameters
     ----------
     path : str or path-like
-        A ``.csv``, ``.tsv``, ``.txt``, ``.npy``, ``.npz`` or ``.parquet`` file.
+        A ``.csv``, ``.tsv``, ``.txt``, ``.npy``, ``.npz`` or ``.parquet`` file; text
+        may be compressed (``.csv.gz``, ``.csv.bz2``, ``.csv.xz``, ``.csv.zip``).
 
         * ``.npy``: one 2-D numeric array; ``target`` is a column index.
         * ``.npz``: arrays ``X`` of shape (n_samples, n_features) and optionally
@@ -248,7 +255,7 @@ def read_table(
             f"target must be a column name (str), a column index (int) or None; "
             f"got {type(target).__name__}"
         )
-    suffix = Path(source).suffix.lower()
+    suffix, compression = split_suffix(source)
     if header is not None and not isinstance(header, bool):
         raise TypeError(f"header must be True, False or None; got {header!r}")
     if features is not None:
@@ -272,10 +279,11 @@ def read_table(
         ".parquet": _read_parquet,
         ".pq": _read_parquet,
     }
-    if suffix not in readers:
+    if suffix not in readers or (compression is not None and suffix not in _DELIMITERS):
+        kind = suffix + (compression or "") if compression else suffix or "(no suffix)"
         raise DataError(
-            f"unsupported file type {suffix or '(no suffix)'!r}; expected one of "
-            f"{', '.join(sorted(readers))}",
+            f"unsupported file type {kind!r}; expected one of {', '.join(sorted(readers))}"
+            f" (text ones may be compressed: {', '.join('.csv' + c for c in COMPRESSIONS)})",
             path=source,
         )
     if not os.path.isfile(source):
@@ -304,11 +312,12 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
     files; other formats are read whole.  Raises ``DataError`` like :func:`read_table`.
     """
     source = os.fspath(path)
-    if Path(source).suffix.lower() in _DELIMITERS and os.path.isfile(source):
-        with open(source, encoding="utf-8-sig", errors="replace", newline="") as fh:
-            text = fh.read(65536).replace("\r\n", "\n").replace("\r", "\n")
-        text = _savetxt_header(text, source)
-        delimiter = _choose_delimiter(text, _DELIMITERS[Path(source).suffix.lower()])
+    suffix, compression = split_suffix(source)
+    if suffix in _DELIMITERS and os.path.isfile(source):
+        head = read_bytes(source, compression, 65536)
+        text = head.decode("utf-8-sig", errors="replace")
+        text = _savetxt_header(text.replace("\r\n", "\n").replace("\r", "\n"), source)
+        delimiter = _delimiter_of(text, source)
         lines = _first_lines(text, 2, delimiter)
         if not lines:
             return []
@@ -336,13 +345,11 @@ def row_line(path: PathLike, row: int, header: bool | None = None) -> int | None
     :func:`read_table`.
     """
     source = os.fspath(path)
-    suffix = Path(source).suffix.lower()
-    if suffix not in _DELIMITERS or row < 0:
+    if file_format(source) not in _DELIMITERS or row < 0:
         return None
     try:
         text = _savetxt_header(_read_text(source), source)
-        records = list(_rows_with_lines(text, _choose_delimiter(text, _DELIMITERS[suffix]),
-                                        source))
+        records = list(_rows_with_lines(text, _delimiter_of(text, source), source))
         if not records:
             return None
         second = records[1][1] if len(records) > 1 else None
@@ -477,7 +484,7 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
                     features: Sequence[str] | None = None,
                     header: bool | None = None, coding: _Coding = _Coding()) -> Table:
     text = _savetxt_header(_read_text(path), path)
-    delimiter = _choose_delimiter(text, _DELIMITERS[Path(path).suffix.lower()])
+    delimiter = _delimiter_of(text, path)
     forced_note = None
     if header is None and _first_line_names(text, delimiter, target):
         # The target is named, and only the first line holds that name: it is the header
@@ -507,9 +514,12 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
     except DataError as exc:
         # A wrong guess about the first line shows up as some other error (no such
         # target column, no data rows): say how it was read, and how to say otherwise.
-        note = None if header is not None else _first_line_note(text, delimiter, path)
         first = _first_lines(text, 1, delimiter)
-        if first and first[0].lstrip().startswith("#") and "#" not in exc.message:
+        comment = bool(first) and first[0].lstrip().startswith("#") and "#" not in exc.message
+        if exc.note is not None and not comment:
+            raise  # its own note (a line above the table) says more than the guess's
+        note = None if header is not None else _first_line_note(text, delimiter, path)
+        if comment:
             note = ("line 1 starts with '#': comment lines are not skipped; remove them"
                     if note is None else note)
         if note is None:
@@ -571,7 +581,7 @@ def _first_lines(text: str, n: int, delimiter: str | None) -> list[str]:
 def _savetxt_header(text: str, path: str) -> str:
     """``text`` without the ``# `` that ``np.savetxt(..., header=...)`` puts before a
     ``.txt`` file's header line (the line is then read as any first line)."""
-    if Path(path).suffix.lower() != ".txt":
+    if file_format(path) != ".txt":
         return text
     start = len(text) - len(text.lstrip())
     if text.startswith("# ", start):
@@ -580,8 +590,7 @@ def _savetxt_header(text: str, path: str) -> str:
 
 
 def _read_text(path: str) -> str:
-    with open(path, "rb") as fh:
-        raw = fh.read()
+    raw = read_bytes(path, split_suffix(path)[1])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -604,13 +613,27 @@ def _split_fields(lines: Sequence[str], delimiter: str | None) -> list[list[str]
     return list(csv.reader(lines, delimiter=delimiter))
 
 
+def file_format(path: PathLike) -> str:
+    """The suffix that says how :func:`read_table` reads ``path``, lower-case:
+    ``".csv"`` for ``data.csv`` and ``data.csv.gz`` alike."""
+    return split_suffix(path)[0]
+
+
+def _delimiter_of(text: str, path: str) -> str | None:
+    """The delimiter of ``text``, read from the file ``path`` (its suffix says which
+    delimiters to try first)."""
+    return _choose_delimiter(text, _DELIMITERS[file_format(path)])
+
+
 def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | None:
     """The first candidate that splits the first records into equal, >1 field counts.
 
     When none does, the first whose most common count above 1 is shared by more than
     half of them (one ragged line among them): the reader then names the odd line,
-    instead of reading the file as one column under the wrong delimiter.  Otherwise
-    the first candidate (a one-column file, or no clear majority).
+    instead of reading the file as one column under the wrong delimiter.  When no
+    candidate splits any line and whitespace splits every one into the same count
+    above 1, whitespace (None), whatever the suffix (a ``.csv`` written with spaces).
+    Otherwise the first candidate (a one-column file, or no clear majority).
     """
     lines = text[:65536].split("\n")
     cut = len(text) > 65536
@@ -620,19 +643,26 @@ def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | No
     cut = cut or len(lines) > 20
     sample = lines[:20]
     best, best_count = candidates[0], 0
+    split_any = False
     for delimiter in candidates:
         try:
             rows = _split_fields(sample, delimiter)
         except csv.Error:
+            split_any = True  # a quote gone wrong: no sign of a file of spaces
             continue
         if cut and len(rows) > 1:
             rows = rows[:-1]  # a quoted field may run past the sample's last line
         counts = Counter(len(row) for row in rows)
         if len(counts) == 1 and next(iter(counts)) > 1:
             return delimiter
+        split_any = split_any or any(width > 1 for width in counts)
         shared = max((n for width, n in counts.items() if width > 1), default=0)
         if 2 * shared > len(rows) and shared > best_count:
             best, best_count = delimiter, shared
+    if None not in candidates and not split_any and sample:
+        widths = {len(line.split()) for line in sample}
+        if len(widths) == 1 and min(widths) > 1:
+            return None
     return best
 
 
@@ -895,7 +925,7 @@ def _read_delimited_careful(
         if len(row) != len(names):
             raise DataError(
                 f"expected {len(names)} field{'s' if len(names) != 1 else ''}, got {len(row)}",
-                path=path, line=start,
+                path=path, line=start, note=_preamble_note(records, len(row), start),
             )
         rows.append(row)
         line_numbers.append(start)
@@ -923,6 +953,18 @@ def _read_delimited_careful(
         header=has_header,
         categories=categories,
     )
+
+
+def _preamble_note(records: list[tuple[int, list[str]]], width: int, line: int) -> str | None:
+    """When the first record is narrower or wider than all the next ones (scikit-learn's
+    ``wine_data.csv`` starts ``178,13,class_0,class_1,class_2`` above rows of 14
+    fields), that it may be no header at all: neither header setting reads the file."""
+    (first_line, first), *rest = records
+    if not rest or line != rest[0][0] or any(len(row) != width for _, row in rest[:50]):
+        return None
+    return (f"line {first_line} has {len(first)} field{'s' if len(first) != 1 else ''} and "
+            f"the lines below it {width}: if line {first_line} is not the table's header (a "
+            f"title, counts), delete it, e.g. tail -n +{first_line + 1} FILE > NEW")
 
 
 def _rows_with_lines(text: str, delimiter: str | None, path: str):
@@ -1374,7 +1416,8 @@ def prediction_rows(predictions: Any) -> tuple[list[list[Any]], int]:
 def write_predictions(
     path: PathLike, predictions: Any, *, header: str | Sequence[str]
 ) -> None:
-    """Write predictions to a CSV file atomically.
+    """Write predictions to a CSV file atomically (compressed when ``path`` ends in
+    ``.gz``, ``.bz2``, ``.xz`` or ``.zip``).
 
     The rows go to a temporary file in the same directory, which then replaces
     ``path`` in one ``os.replace``; if anything fails on the way, an existing file
@@ -1399,10 +1442,24 @@ def write_predictions(
             f"got {len(names)} name(s): {names}"
         )
 
-    with atomic_file(destination, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(names)
-        writer.writerows(rows)
+    compression = split_suffix(destination)[1]
+    if compression is None:
+        with atomic_file(destination, "w", encoding="utf-8", newline="") as fh:
+            _write_rows(fh, names, rows)
+        return
+    # preds.csv.gz: compressed as its suffix says, as pandas' to_csv does.
+    text = io.StringIO()
+    _write_rows(text, names, rows)
+    member = os.path.basename(destination)[: -len(compression)]
+    data = compress(text.getvalue().encode("utf-8"), compression, member)
+    with atomic_file(destination, "wb") as fh:
+        fh.write(data)
+
+
+def _write_rows(stream: Any, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(names)
+    writer.writerows(rows)
 
 
 # -------------------------------------------------------------------- validation

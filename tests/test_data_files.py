@@ -1,0 +1,221 @@
+"""Text files as they come: compressed (data.csv.gz, train.csv.zip), separated by
+spaces under a .csv name, or with a line above the header.
+
+The truth here is what the standard library's own codecs write and read, and
+scikit-learn's bundled raw files with the arrays its loaders make of them.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lucidnet.data import column_names, file_format, read_table, row_line, write_predictions
+from lucidnet.errors import DataError
+
+SRC = str(Path(__file__).resolve().parents[1] / "src")
+
+# Quoted text labels (the careful reader) and plain numbers (the fast one).
+QUOTED = 'x1,x2,label\n1.5,2,"setosa"\n3,4.25,"versicolor, big"\n-1e3,0,setosa\n'
+NUMBERS = "a,b,y\n1,2,0.5\n3,4,1.5\n5,6e-3,-2\n"
+
+
+def _zip(data: bytes, member: str = "table.csv", extra: dict[str, bytes] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(member, data)
+        for name, content in (extra or {}).items():
+            archive.writestr(name, content)
+    return buffer.getvalue()
+
+
+CODECS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress, ".zip": _zip}
+DECODERS = {
+    ".gz": gzip.decompress,
+    ".bz2": bz2.decompress,
+    ".xz": lzma.decompress,
+    ".zip": lambda data: _unzip(data),
+}
+
+
+def _unzip(data: bytes) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        (member,) = archive.namelist()
+        return archive.read(member)
+
+
+def assert_same_table(got, expected) -> None:
+    np.testing.assert_array_equal(got.features, expected.features)
+    np.testing.assert_array_equal(got.target, expected.target)
+    assert got.feature_names == expected.feature_names
+    assert got.target_name == expected.target_name
+    assert got.header == expected.header
+
+
+@pytest.mark.parametrize("compression", sorted(CODECS))
+@pytest.mark.parametrize("text", [QUOTED, NUMBERS], ids=["quoted-labels", "numbers"])
+def test_compressed_text_reads_as_the_plain_file(tmp_path, compression, text):
+    plain = tmp_path / "t.csv"
+    plain.write_text(text)
+    packed = tmp_path / f"t.csv{compression.upper() if compression == '.gz' else compression}"
+    packed.write_bytes(CODECS[compression](text.encode()))
+    target = "label" if "label" in text else "y"
+    if target == "label":
+        expected = read_table(plain, target, categories="auto")
+        got = read_table(packed, target, categories="auto")
+        assert got.categories == expected.categories
+    else:
+        expected, got = read_table(plain, target), read_table(packed, target)
+    assert_same_table(got, expected)
+    assert column_names(packed) == column_names(plain)
+    assert file_format(packed) == ".csv"
+    assert row_line(packed, 2) == row_line(plain, 2) == 4
+
+
+def test_compressed_tsv_and_txt_keep_their_formats(tmp_path):
+    tsv = tmp_path / "t.tsv.gz"
+    tsv.write_bytes(gzip.compress(b"a\tb\tc\n1\t2\t3\n4\t5\t6\n"))
+    np.testing.assert_array_equal(read_table(tsv, "c").features, [[1, 2], [4, 5]])
+    # np.savetxt's "# " before the header line is a .txt file's, compressed or not.
+    txt = tmp_path / "t.txt.bz2"
+    txt.write_bytes(bz2.compress(b"# a b c\n1 2 3\n4 5 6\n"))
+    assert column_names(txt) == ["a", "b", "c"]
+
+
+def test_a_bad_archive_is_a_data_error_naming_the_file(tmp_path):
+    truncated = tmp_path / "t.csv.gz"
+    truncated.write_bytes(gzip.compress(NUMBERS.encode() * 50)[:40])
+    with pytest.raises(DataError, match="t.csv.gz: cannot decompress it as gzip"):
+        read_table(truncated, "y")
+    not_xz = tmp_path / "u.csv.xz"
+    not_xz.write_bytes(NUMBERS.encode())
+    with pytest.raises(DataError, match="u.csv.xz: cannot decompress it as xz"):
+        read_table(not_xz, "y")
+    not_zip = tmp_path / "v.csv.zip"
+    not_zip.write_bytes(NUMBERS.encode())
+    with pytest.raises(DataError, match="cannot decompress it as zip"):
+        column_names(not_zip)
+
+
+def test_a_zip_must_hold_one_table(tmp_path):
+    two = tmp_path / "two.csv.zip"
+    two.write_bytes(_zip(NUMBERS.encode(), "a.csv", {"b.csv": NUMBERS.encode()}))
+    with pytest.raises(DataError, match=r"holds 2 files: 'a.csv', 'b.csv'; it must hold exactly"):
+        read_table(two, "y")
+    # A Mac's archiver adds metadata copies under __MACOSX/: not a second table.
+    mac = tmp_path / "mac.csv.zip"
+    mac.write_bytes(_zip(NUMBERS.encode(), "t.csv", {"__MACOSX/._t.csv": b"\x00\x05"}))
+    np.testing.assert_array_equal(read_table(mac, "y").target, [0.5, 1.5, -2])
+
+
+@pytest.mark.parametrize("name", ["t.npz.gz", "t.gz", "t.parquet.zip"])
+def test_only_text_is_taken_compressed(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(gzip.compress(NUMBERS.encode()))
+    with pytest.raises(DataError, match=r"unsupported file type .*text ones may be compressed: "
+                                        r"\.csv\.gz, \.csv\.bz2, \.csv\.xz, \.csv\.zip"):
+        read_table(path, "y")
+
+
+@pytest.mark.parametrize("compression", sorted(CODECS))
+def test_predictions_are_written_compressed_as_the_suffix_says(tmp_path, compression):
+    values = np.array([["setosa", 0.25], ["virginica", 1e-9]], dtype=object)
+    plain = tmp_path / "p.csv"
+    write_predictions(plain, values, header=["label", "p"])
+    packed = tmp_path / f"p.csv{compression}"
+    write_predictions(packed, values, header=["label", "p"])
+    assert DECODERS[compression](packed.read_bytes()) == plain.read_bytes()
+    # Written again, the same bytes (no time stamp inside).
+    first = packed.read_bytes()
+    write_predictions(packed, values, header=["label", "p"])
+    assert packed.read_bytes() == first
+
+
+# ------------------------------------------------ scikit-learn's own raw files
+
+def _sklearn_data(name: str) -> Path:
+    import sklearn.datasets
+
+    path = Path(sklearn.datasets.__file__).parent / "data" / name
+    if not path.is_file():
+        pytest.skip(f"this scikit-learn ships no {name}")
+    return path
+
+
+def test_a_csv_separated_by_spaces_reads_by_its_columns():
+    # scikit-learn's linnerud_exercise.csv: "Chins Situps Jumps" over rows of spaces.
+    from sklearn.datasets import load_linnerud
+
+    table = read_table(_sklearn_data("linnerud_exercise.csv"), "Jumps")
+    reference = load_linnerud()
+    assert table.feature_names == ["Chins", "Situps"]
+    np.testing.assert_array_equal(table.features, reference.data[:, :2])
+    np.testing.assert_array_equal(table.target, reference.data[:, 2])
+
+
+def test_spaces_are_not_taken_where_another_delimiter_splits_a_line(tmp_path):
+    # Words with spaces in a comma-separated file: commas split some lines, so the
+    # spaces are text (the ragged line is reported, not read as more columns).
+    path = tmp_path / "t.csv"
+    path.write_text("name x y\nNew York,1,2\nBoston 3 4\n")
+    assert column_names(path) == ["name x y"]
+    with pytest.raises(DataError, match="line 2: expected 1 field, got 3"):
+        read_table(path, header=True)
+
+
+def test_a_compressed_sklearn_file_reads_as_its_loader_gives_it():
+    from sklearn.datasets import load_diabetes
+
+    table = read_table(_sklearn_data("diabetes_data_raw.csv.gz"), header=False)
+    np.testing.assert_allclose(table.features, load_diabetes(scaled=False).data, rtol=0,
+                               atol=0)
+
+
+def test_a_line_of_counts_above_the_rows_is_named_with_a_way_out():
+    # scikit-learn's wine_data.csv starts "178,13,class_0,class_1,class_2".
+    path = _sklearn_data("wine_data.csv")
+    for header in (None, True, False):
+        with pytest.raises(DataError) as caught:
+            read_table(path, -1, header=header)
+        assert "line 2: expected 5 fields, got 14" in str(caught.value)
+        assert "line 1 has 5 fields and the lines below it 14" in str(caught.value)
+        assert "tail -n +2" in str(caught.value)
+
+
+def test_the_command_line_trains_and_predicts_through_compressed_files(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 3))
+    y = np.where(X[:, 0] + X[:, 1] > 0, "yes", "no")
+    rows = [f"{a},{b},{c},{label}" for (a, b, c), label in zip(X, y, strict=True)]
+    lines = ["a,b,c,label", *rows]
+    data = tmp_path / "train.csv.zip"
+    data.write_bytes(_zip("\n".join(lines).encode(), "train.csv"))
+    env = {**os.environ, "PYTHONPATH": SRC}
+    model = tmp_path / "m.npz"
+
+    def lucidnet(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "lucidnet", *args], capture_output=True,
+                              text=True, env=env, timeout=120, check=False)
+
+    done = lucidnet("train", str(data), "--target", "label", "--epochs", "3", "-q",
+                    "--out", str(model))
+    assert done.returncode == 0, done.stderr
+    plain = tmp_path / "p.csv"
+    packed = tmp_path / "p.csv.gz"
+    for out in (plain, packed):
+        done = lucidnet("predict", str(model), str(data), "--proba", "--out", str(out))
+        assert done.returncode == 0, done.stderr
+    assert gzip.decompress(packed.read_bytes()) == plain.read_bytes()
+    refused = lucidnet("predict", str(model), str(data), "--out", str(tmp_path / "p.npz.gz"))
+    assert refused.returncode != 0
+    assert "suffix of a model or binary data file" in refused.stderr
