@@ -1109,9 +1109,44 @@ def test_the_loss_plot_gets_the_validation_cost(tmp_path, monkeypatch):
     assert curves["val_accuracy"][-1] == pytest.approx(report["metrics"]["validation"]["accuracy"])
 
 
-def test_test_size_with_a_data_file_is_a_usage_error(cancer_csv: Path) -> None:
-    assert_usage_error(run("train", str(cancer_csv), "--target", "diagnosis", "--test-size",
-                           "0.3", expect=None), "--test-size splits a --dataset")
+def test_test_size_holds_out_rows_of_a_data_file(tmp_path: Path, cancer_csv: Path) -> None:
+    """--test-size on a file: scikit-learn's stratified split of its rows (seed as
+    --seed) is never trained on, and the report's test scores are what `evaluate` gives
+    on exactly those rows, written to a file of their own."""
+    from sklearn.datasets import load_breast_cancer
+    from sklearn.model_selection import train_test_split
+
+    model = tmp_path / "m.npz"
+    done = run("train", str(cancer_csv), "--target", "diagnosis", "--test-size", "0.3",
+               "--epochs", "5", "--seed", "3", "--json", "--out", str(model))
+    report = json.loads(done.stdout)
+    data = load_breast_cancer()
+    labels = np.asarray(data.target_names)[data.target]
+    rows = np.arange(len(labels))
+    _, test_rows = train_test_split(rows, test_size=0.3, random_state=3, stratify=labels)
+    assert report["examples"]["test"] == len(test_rows) == 171
+    assert sum(report["examples"].values()) == len(labels)
+    names, lines = read_csv(cancer_csv)
+    held_out = tmp_path / "held_out.csv"
+    with held_out.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(names)
+        writer.writerows(lines[i] for i in test_rows)
+    scored = json.loads(run("evaluate", str(model), str(held_out), "--target", "diagnosis",
+                            "--json").stdout)
+    test = report["metrics"]["test"]
+    for metric in ("accuracy", "precision", "recall", "f1"):
+        assert scored[metric] == pytest.approx(test[metric], abs=1e-12), metric
+    assert scored["confusion_matrix"] == test["confusion_matrix"]
+    assert scored["labels"] == test["labels"]
+
+
+def test_test_size_too_large_for_the_rows_names_the_option(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("a,y\n1,1.5\n2,2.5\n3,3.5\n")
+    done = run("train", str(path), "--target", "y", "--test-size", "0.9", expect=2)
+    assert ("3 rows are too few to hold out --test-size 0.9 of them and still train; add "
+            "rows or leave out --test-size") in done.stderr
 
 
 def test_evaluate_with_a_wrong_feature_count_says_so(tmp_path: Path, cancer_csv: Path,

@@ -1170,8 +1170,13 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     return _train(data, y, task, options, start)
 
 
-def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any]) -> None:
-    """Refuse class counts that cannot be trained or split by class, naming the column."""
+def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
+                   split: str = "test_size") -> None:
+    """Refuse class counts that cannot be trained or split by class, naming the column.
+
+    ``split``: the option whose split of ``y`` comes next, "test_size" (checked on all
+    the rows; the validation split is then checked too) or "validation" (on the rows
+    left after the test split)."""
     classes, counts = np.unique(y, return_counts=True)
     where = {"path": data.source, "column": data.target_name}
     if len(classes) < 2:
@@ -1179,11 +1184,13 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any]) -> No
             f"the target has one class only ({classes[0]!s}); a classifier needs two or more",
             **where,
         )
-    # The split the CLI makes for built-in data (test), then the validation split.
-    fractions = [options["test_size"]] if options["dataset"] is not None else []
-    fractions += [options["validation"]] if options["validation"] > 0 else []
+    fractions = ([("--test-size", options["test_size"])]
+                 if split == "test_size" and options["test_size"] else [])
+    fractions += [("--validation", options["validation"])] if options["validation"] > 0 else []
     rarest = int(counts.argmin())
-    for fraction in fractions:
+    for flag, fraction in fractions:
+        if flag == "--validation" and split == "test_size" and options["test_size"]:
+            break  # checked again on the rows the test split leaves
         # scikit-learn's stratified train_test_split: ceil(fraction * n) rows held out,
         # at least one per class on each side, and two rows of every class.
         held_out = math.ceil(fraction * len(y))
@@ -1197,12 +1204,26 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any]) -> No
         # Whole numbers taken as classes may be a quantity (a count, a rating).
         numbers = (options["output"] == "auto" and np.asarray(y).dtype.kind in "iuf"
                    and len(classes) > 2)
+        left = " (those the test split leaves)" if split == "validation" else ""
         raise DataError(
-            f"{len(y)} rows in {len(classes)} classes are too few to split by class "
-            f"({problem}); add rows or pass --validation 0"
+            f"{len(y)} rows{left} in {len(classes)} classes are too few to split by class "
+            f"({problem}); add rows or "
+            + ("pass --validation 0" if flag == "--validation" else "leave out --test-size")
             + ("; if the target is a quantity, not a class, pass --output regression"
                if numbers else ""),
             **where,
+        )
+
+
+def _check_rows_left(data: Labelled, n: int, fraction: float, flag: str) -> None:
+    """Refuse a split of ``n`` regression rows that leaves none to train on."""
+    # scikit-learn's split holds out ceil(fraction * n) rows.
+    if fraction > 0 and math.ceil(fraction * n) >= n:
+        remedy = "pass --validation 0" if flag == "--validation" else "leave out --test-size"
+        raise DataError(
+            f"{n} row{'s are' if n > 1 else ' is'} too few to hold out {flag} {fraction:g} of "
+            f"them and still train; add rows or {remedy}",
+            path=data.source, column=data.target_name,
         )
 
 
@@ -1235,18 +1256,18 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                                data.target_name)
     if classify:
         _check_classes(data, y, options)
-    elif options["validation"] > 0 and math.ceil(options["validation"] * len(y)) >= len(y):
-        # scikit-learn's split holds out ceil(fraction * n) rows: none would be left.
-        raise DataError(
-            f"{len(y)} row{'s are' if len(y) > 1 else ' is'} too few to hold out --validation "
-            f"{options['validation']:g} of them and still train; add rows or pass "
-            "--validation 0", path=data.source, column=data.target_name,
-        )
+    else:
+        _check_rows_left(data, len(y), options["test_size"], "--test-size")
+        # The validation rows come out of those the test split leaves.
+        n_left = len(y) - math.ceil(options["test_size"] * len(y))
+        _check_rows_left(data, n_left, options["validation"], "--validation")
     X = data.X
     held_out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    if options["dataset"] is not None:
+    if options["test_size"]:
         X, X_test, y, y_test = split(X, y, options["test_size"], options["seed"], classify)
         held_out["test"] = (X_test, y_test)
+        if classify:
+            _check_classes(data, y, options, split="validation")
     # With early stopping the estimator holds out (and reports) its own validation
     # rows; without it the CLI holds them out, only to report on them.
     if options["validation"] > 0 and not options["early_stopping"]:
@@ -1574,6 +1595,7 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
     training = {
         "standardize": bool(options["standardize"]),
         "validation": options["validation"],
+        **({"test_size": options["test_size"]} if options["test_size"] else {}),
         "epochs_run": summary["epochs"],
         "stopped_early": summary["stopped_early"],
         "seconds": round(summary["seconds"], 3),

@@ -35,6 +35,8 @@ __all__ = ["cli", "main"]
 USAGE_ERROR = 2
 #: Exit status when the command ran but failed (training diverged, gradients disagree).
 FAILURE = 1
+#: Rows a built-in data set holds out for testing unless --test-size says otherwise.
+DEMO_TEST_SIZE = 0.2
 
 
 # ------------------------------------------------------------------ option types
@@ -289,8 +291,10 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 @click.option("--dataset", type=RegistryChoice(_dataset_names), default=None,
               help="Train on a built-in data set instead of DATA (a test split is held out).")
 @click.option("--test-size", type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
-              default=0.2, show_default=True,
-              help="With --dataset: fraction of rows held out as a test set.")
+              default=None,
+              help="Fraction of rows held out as a test set, never trained on, and "
+                   "scored after training (by class for classification).  [default: 0.2 "
+                   "with --dataset; none for DATA]")
 @_training_options
 @click.option("--checkpoint-dir", type=click.Path(file_okay=False), default=None,
               help="Save a checkpoint into this directory after every epoch.")
@@ -325,10 +329,8 @@ def train(**options: Any) -> None:
     _check_header_option(options["data"], options["header"])
     if options["drop"] and options["data"] is None:
         raise click.UsageError("--drop leaves out columns of a DATA file; --dataset has none")
-    source = click.get_current_context().get_parameter_source("test_size")
-    if options["data"] is not None and source is not click.core.ParameterSource.DEFAULT:
-        raise click.UsageError("--test-size splits a --dataset; a DATA file is used whole "
-                               "(evaluate on a separate file with 'lucidnet evaluate')")
+    if options["test_size"] is None:  # 0: no test rows
+        options["test_size"] = DEMO_TEST_SIZE if options["dataset"] is not None else 0.0
     summary = _cli_train.run(options)
     _print_training_summary(summary, options)
 
@@ -337,7 +339,8 @@ def train(**options: Any) -> None:
 @click.option("--dataset", type=RegistryChoice(_dataset_names), default="breast_cancer",
               show_default=True, help="Built-in data set to train on.")
 @click.option("--test-size", type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
-              default=0.2, show_default=True, help="Fraction of rows held out as a test set.")
+              default=DEMO_TEST_SIZE, show_default=True,
+              help="Fraction of rows held out as a test set.")
 @_training_options
 def demo(**options: Any) -> None:
     """Train on a built-in data set and report test accuracy, in a few seconds.
