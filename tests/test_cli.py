@@ -1141,6 +1141,42 @@ def test_test_size_holds_out_rows_of_a_data_file(tmp_path: Path, cancer_csv: Pat
     assert scored["labels"] == test["labels"]
 
 
+def test_class_weight_balanced_lifts_a_rare_class(tmp_path: Path) -> None:
+    """5% of rows in one class: weighted as scikit-learn's compute_sample_weight
+    ("balanced") does, the held-out rows of the rare class are found more often, and
+    the model file says how it was trained."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(3000, 4))
+    score = X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.5, size=len(X))
+    labels = np.where(score > 2.0, "rare", "common")
+    path = tmp_path / "imbalanced.csv"
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["a", "b", "c", "d", "y"])
+        writer.writerows([*map(repr, row.tolist()), label]
+                         for row, label in zip(X, labels, strict=True))
+    found = {}
+    for weight in ("none", "balanced"):
+        model = tmp_path / f"{weight}.npz"
+        extra = ["--class-weight", weight] if weight != "none" else []
+        report = json.loads(run("train", str(path), "--target", "y", "--epochs", "30",
+                                "--test-size", "0.3", "--json", "--out", str(model),
+                                *extra).stdout)
+        test = report["metrics"]["test"]
+        rare = test["labels"].index("rare")
+        found[weight] = test["confusion_matrix"][rare][rare] / sum(test["confusion_matrix"][rare])
+        info = json.loads(run("info", str(model), "--json").stdout)
+        assert info["training"]["class_weight"] == (None if weight == "none" else "balanced")
+    assert found["balanced"] > found["none"] + 0.2, found
+
+
+def test_class_weight_on_a_regression_target_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "r.csv"
+    path.write_text("a,y\n" + "".join(f"{i},{i * 0.37}\n" for i in range(20)))
+    done = run("train", str(path), "--target", "y", "--class-weight", "balanced", expect=2)
+    assert "--class-weight weighs the rows of each class; the task is regression" in done.stderr
+
+
 def test_test_size_too_large_for_the_rows_names_the_option(tmp_path: Path) -> None:
     path = tmp_path / "r.csv"
     path.write_text("a,y\n1,1.5\n2,2.5\n3,3.5\n")

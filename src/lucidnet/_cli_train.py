@@ -1415,8 +1415,12 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
         "dtype": options["dtype"],
         "verbose": False if options["quiet"] or options["as_json"] else "progress",
     }
-    cls = NeuralNetRegressor if task == "regression" else NeuralNetClassifier
-    return cls(**params)
+    if task == "regression":
+        if options["class_weight"] is not None:
+            raise DataError("--class-weight weighs the rows of each class; the task is "
+                            "regression (a target of numbers; --output sets the task)")
+        return NeuralNetRegressor(**params)
+    return NeuralNetClassifier(class_weight=options["class_weight"], **params)
 
 
 def _fit(

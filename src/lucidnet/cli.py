@@ -219,6 +219,10 @@ def _training_options(function: Callable) -> Callable:
                      show_default=True, help="Examples per mini-batch."),
         click.option("--alpha", "--l2", "alpha", type=FiniteFloatRange(min=0), default=1e-4,
                      show_default=True, help="L2 penalty on the weights."),
+        click.option("--class-weight", type=click.Choice(["balanced"]), default=None,
+                     help="Classification: weigh each row by n / (classes x its class's "
+                          "rows), so that every class counts alike in the loss (for rare "
+                          "classes).  [default: every row alike]"),
         click.option("--validation", type=FiniteFloatRange(0, 1, max_open=True), default=0.2,
                      show_default=True,
                      help="Fraction of the training rows held out for validation (0: none)."),
