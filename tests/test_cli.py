@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 import subprocess
@@ -2002,3 +2003,29 @@ def test_lbfgs_at_its_limit_is_still_improving_without_early_stopping(tmp_path):
     done = run("train", "--dataset", "iris", "--optimizer", "lbfgs", "--epochs", "3",
                "--no-early-stopping", "-q")
     assert "3 (the limit; still improving: raise --epochs)" in done.stdout
+
+
+def test_lbfgs_reports_the_rows_it_trained_on(tmp_path, cancer_csv):
+    """L-BFGS ignores early stopping (as scikit-learn's): with or without it, the CLI
+    holds out --validation rows only to report on them, the summary counts the rows
+    the fit really used, and a stop on the solver's tolerance is convergence."""
+    from sklearn.datasets import load_breast_cancer
+
+    n = len(load_breast_cancer().target)
+    weights = []
+    for stopping in ("--early-stopping", "--no-early-stopping"):
+        model = tmp_path / f"{stopping}.npz"
+        report = json.loads(run("train", str(cancer_csv), "--target", "diagnosis",
+                                "--optimizer", "lbfgs", "--epochs", "400", stopping,
+                                "--json", "--out", str(model)).stdout)
+        assert report["examples"] == {"train": n - math.ceil(0.2 * n),
+                                      "validation": math.ceil(0.2 * n)}
+        assert set(report["metrics"]) == {"train", "validation"}
+        assert "accuracy" in report["metrics"]["validation"]
+        assert not report["stopped_early"]
+        with np.load(model) as archive:
+            weights.append(archive["params"])
+    np.testing.assert_array_equal(weights[0], weights[1])
+    done = run("train", str(cancer_csv), "--target", "diagnosis", "--optimizer", "lbfgs",
+               "--epochs", "5000", "--validation", "0")
+    assert re.search(r"epochs +\d+ \(converged\)", done.stdout), done.stdout

@@ -1270,7 +1270,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
             _check_classes(data, y, options, split="validation")
     # With early stopping the estimator holds out (and reports) its own validation
     # rows; without it the CLI holds them out, only to report on them.
-    if options["validation"] > 0 and not options["early_stopping"]:
+    if options["validation"] > 0 and not early_stopping(options):
         X, X_val, y, y_val = split(X, y, options["validation"], options["seed"], classify)
         held_out = {"validation": (X_val, y_val), **held_out}
     mean, scale = standardization(X) if options["standardize"] else (None, None)
@@ -1337,7 +1337,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         + ", ".join(layer.activation.name for layer in estimator.network_.layers) + ")",
         "examples": _example_counts(len(X), held_out, estimator),
         "epochs": n_epochs,
-        "stopped_early": n_epochs < options["epochs"],
+        # (L-BFGS stops on its own tolerance: that is convergence.)
+        "stopped_early": n_epochs < options["epochs"] and options["optimizer"] != "lbfgs",
         "converged": converged,
         # A resumed checkpoint that already held --epochs epochs: nothing was trained.
         "nothing_left": finished,
@@ -1383,15 +1384,23 @@ def _headline(metrics: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in metrics.items() if k not in ("confusion_matrix", "labels")}
 
 
+def early_stopping(options: dict[str, Any]) -> bool:
+    """Whether the fit holds out --validation rows and stops when their loss stops
+    improving.  Not with L-BFGS, which, as scikit-learn's, stops on its own tolerance
+    and would ignore the held-out rows: the CLI then holds them out to report on."""
+    return bool(options["early_stopping"] and options["validation"] > 0
+                and options["optimizer"] != "lbfgs")
+
+
 def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
     """A NeuralNetClassifier or NeuralNetRegressor configured from the CLI options."""
     from .estimators import NeuralNetClassifier, NeuralNetRegressor
 
     optimizer = options["optimizer"]
-    early_stopping = bool(options["early_stopping"] and options["validation"] > 0)
+    stopping = early_stopping(options)
     # The rows the estimator fits on: it holds out ceil(fraction * n) for early
     # stopping (scikit-learn's train_test_split), and warns of a batch larger than that.
-    n_fit = n_train - math.ceil(options["validation"] * n_train) if early_stopping else n_train
+    n_fit = n_train - math.ceil(options["validation"] * n_train) if stopping else n_train
     params: dict[str, Any] = {
         "hidden_layer_sizes": tuple(options["hidden"]),
         "activation": options["activation"],
@@ -1402,7 +1411,7 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
         "max_iter": options["epochs"],
         "batch_size": min(options["batch_size"], max(n_fit, 1)),
         "alpha": options["alpha"],
-        "early_stopping": early_stopping,
+        "early_stopping": stopping,
         # The validation loss, not accuracy: on a small validation set accuracy moves
         # in coarse steps and peaks within a few epochs, stopping far too soon.
         "early_stopping_monitor": "loss",

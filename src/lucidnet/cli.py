@@ -229,7 +229,8 @@ def _training_options(function: Callable) -> Callable:
         click.option("--early-stopping/--no-early-stopping", default=True, show_default=True,
                      help="Stop when the validation loss stops improving (--patience "
                           "epochs) and keep the best epoch's weights; with --validation 0: "
-                          "when the training loss stops improving (last weights kept)."),
+                          "when the training loss stops improving (last weights kept).  "
+                          "lbfgs stops on its own tolerance instead."),
         click.option("--patience", type=click.IntRange(min=1), default=10, show_default=True,
                      help="Epochs without improvement before stopping early."),
         click.option("--standardize/--no-standardize", default=True, show_default=True,
@@ -370,6 +371,8 @@ def _epochs_note(summary: dict, options: dict) -> str:
         return " (the checkpoint's; nothing was left to train)"
     if summary["stopped_early"]:
         return " (stopped early)"
+    if options["optimizer"] == "lbfgs" and summary.get("converged", True):
+        return " (converged)"
     if not summary.get("converged", True):
         if not options["early_stopping"] and options["optimizer"] != "lbfgs":
             # (L-BFGS stops on its own tolerance: its limit is "still improving".)
