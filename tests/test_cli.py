@@ -1300,7 +1300,10 @@ def test_numbers_stored_as_text_in_the_target(tmp_path: Path) -> None:
     strings = tmp_path / "s.npz"
     np.savez(strings, X=np.arange(60.0).reshape(30, 2), y=np.array([f"{i}.5" for i in range(30)]))
     done = run("train", str(strings), expect=2)
-    assert "too few to split by class" in done.stderr  # labels, as before: no traceback
+    # Labels, as before (no traceback), one per row: no classes to learn.
+    assert ("holds 30 distinct labels in 30 rows, more than one for every two rows: no "
+            "classes to learn (numbers stored as text? store them as numbers for "
+            "regression)") in done.stderr
     done = run("evaluate", str(model), str(strings), expect=2)
     assert "data row 1: the target column must hold numbers" in done.stderr
 
@@ -2029,3 +2032,41 @@ def test_lbfgs_reports_the_rows_it_trained_on(tmp_path, cancer_csv):
     done = run("train", str(cancer_csv), "--target", "diagnosis", "--optimizer", "lbfgs",
                "--epochs", "5000", "--validation", "0")
     assert re.search(r"epochs +\d+ \(converged\)", done.stdout), done.stdout
+
+
+@pytest.mark.parametrize(("cell", "said"), [
+    ("${:,.2f}", "numbers written with a currency sign, such as '$1,{:03d}.50': write them "
+                 "as plain numbers (1{:03d}.50)"),
+    ("{:.0f}%", "numbers written with a percent sign"),
+])
+def test_a_target_of_formatted_numbers_asks_for_plain_ones(tmp_path, cell, said):
+    """Read as text, "$1,234.50" or "45%" would be a class per value."""
+    values = [1000.5 + 7 * i for i in range(60)]
+    cells = [cell.format(v if "$" in cell else v / 20) for v in values]
+    path = tmp_path / "t.csv"
+    path.write_text("a,y\n" + "".join(f"{i},\"{c}\"\n" for i, c in enumerate(cells)))
+    for output in ("auto", "regression"):
+        done = run("train", str(path), "--target", "y", "--output", output, expect=2)
+        assert "line 2, column 'y': the target column holds " in done.stderr
+        assert said.format(0, 0) in done.stderr
+
+
+def test_a_feature_of_formatted_numbers_is_not_one_hot_encoded(tmp_path):
+    path = tmp_path / "t.csv"
+    rows = "".join(f"{i % 30}%,({i % 7}),{i * 0.5}\n" for i in range(90))
+    path.write_text("rate,loss,y\n" + rows)
+    done = run("train", str(path), "--target", "y", expect=2)
+    assert ("column 'rate': the column holds numbers written as text, such as '0%' (a number "
+            "written with a percent sign? write 0 (or 0 as a fraction)), as do 'loss'; write "
+            "them as plain numbers, or leave them out with --drop rate,loss") in done.stderr
+
+
+def test_a_text_target_with_a_label_per_row_is_refused(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,name\n" + "".join(f"{i * 0.3},person{i % 70}\n" for i in range(100)))
+    done = run("train", str(path), "--target", "name", "--validation", "0", expect=2)
+    assert ("holds 70 distinct labels in 100 rows, more than one for every two rows: no "
+            "classes to learn (a column of ids, names or free text?); pass --output "
+            "multiclass to train on them anyway") in done.stderr
+    run("train", str(path), "--target", "name", "--validation", "0", "--output", "multiclass",
+        "--epochs", "1", "-q")

@@ -12,6 +12,7 @@ import gzip
 import io
 import lzma
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -219,3 +220,32 @@ def test_the_command_line_trains_and_predicts_through_compressed_files(tmp_path)
     refused = lucidnet("predict", str(model), str(data), "--out", str(tmp_path / "p.npz.gz"))
     assert refused.returncode != 0
     assert "suffix of a model or binary data file" in refused.stderr
+
+
+# ------------------------------------------------ numbers as spreadsheets show them
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("$1,200.50", ("a currency sign", ["1200.50"])),
+    ("($1,200.50)", ("accounting parentheses and a currency sign", ["-1200.50"])),
+    ("16,00 €", ("a currency sign", ["16.00"])),
+    ("-£5", ("a currency sign", ["-5"])),
+    ("$-5", ("a currency sign", ["-5"])),
+    ("45%", ("a percent sign", ["45", "0.45"])),
+    ("12.5 %", ("a percent sign", ["12.5", "0.125"])),
+    ("(3)", ("accounting parentheses", ["-3"])),
+    ("12", None), ("-3.5e2", None), ("abc", None), ("(a)", None), ("%", None),
+    ("$", None), ("inf%", None), ("1,250", None),
+])
+def test_decorated_numbers_and_their_plain_readings(text, expected):
+    from lucidnet.data import decorated_number
+
+    assert decorated_number(text) == expected
+
+
+def test_a_decorated_number_in_a_column_of_numbers_is_named_with_its_plain_form(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,y\n1,2,0\n3,$4.50,1\n5,6,0\n")
+    with pytest.raises(DataError, match=re.escape(
+            "t.csv, line 3, column 'b': expected a number, got '$4.50' (a number written "
+            "with a currency sign? write 4.50)")):
+        read_table(path, "y")

@@ -319,19 +319,17 @@ def check_numbers_target(data: Labelled, requested: str) -> None:
         path=data.source, line=line, column=data.target_name)
 
 
-#: Numbers as spreadsheets write them: thousands separators ("478,937", "1 250 000",
-#: with a decimal point after them or not), or a decimal comma ("13,90", "0,376").
-_THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}([,' _][0-9]{3})+([.][0-9]+)?")
-_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+")
-
-
 def _check_separated_numbers(data: Labelled, cells: np.ndarray, numbers: np.ndarray,
                              requested: str) -> None:
-    """Refuse a target of numbers written with separators or a decimal comma, maybe
-    among plain ones (``numbers``: each distinct cell's value, NaN for text): read as
-    text they would be hundreds of classes, or refused by --output regression."""
+    """Refuse a target of numbers written with separators, a decimal comma, a currency
+    or percent sign or accounting parentheses, maybe among plain ones (``numbers``:
+    each distinct cell's value, NaN for text): read as text they would be hundreds of
+    classes, or refused by --output regression."""
+    from .data import DECIMAL_COMMA, THOUSANDS, decorated_number
+
     def written(cell: str) -> bool:
-        return bool(_THOUSANDS.fullmatch(cell) or _DECIMAL_COMMA.fullmatch(cell))
+        return bool(THOUSANDS.fullmatch(cell) or DECIMAL_COMMA.fullmatch(cell)
+                    or decorated_number(cell))
 
     count = sum(written(cell.strip()) for cell in cells.tolist())
     numeric = count + int(np.count_nonzero(~np.isnan(numbers)))
@@ -341,16 +339,24 @@ def _check_separated_numbers(data: Labelled, cells: np.ndarray, numbers: np.ndar
     row = next(i for i, cell in enumerate(data.y.tolist()) if written(cell.strip()))
     line, where = _row_place(data.source, row, data.header)
     cell = str(data.y[row]).strip()
-    readings = []
-    if _THOUSANDS.fullmatch(cell):  # "52,765" may be either; "0,376" and "13,90" not
-        readings.append(re.sub(r"[,' _]", "", cell))
-    if _DECIMAL_COMMA.fullmatch(cell):
-        readings.append(cell.replace(",", ".") + (" if the comma is a decimal point"
-                                                  if readings else ""))
-    raise DataError(f"{where}the target column holds numbers written with separators or a "
-                    f"decimal comma, such as {cell!r}: write them as plain numbers "
-                    f"({', or '.join(readings)}), or pass --output multiclass if they are "
-                    "class labels", path=data.source, line=line, column=data.target_name)
+    decorated = decorated_number(cell)
+    if decorated is not None:
+        marks, readings = decorated
+        how = marks
+        plain = readings[0] + (f", or {readings[1]} as a fraction" if len(readings) > 1 else "")
+    else:
+        how = "separators or a decimal comma"
+        readings = []
+        if THOUSANDS.fullmatch(cell):  # "52,765" may be either; "0,376" and "13,90" not
+            readings.append(re.sub(r"[,' _]", "", cell))
+        if DECIMAL_COMMA.fullmatch(cell):
+            readings.append(cell.replace(",", ".") + (" if the comma is a decimal point"
+                                                      if readings else ""))
+        plain = ", or ".join(readings)
+    raise DataError(f"{where}the target column holds numbers written with {how}, such as "
+                    f"{cell!r}: write them as plain numbers ({plain}), or pass --output "
+                    "multiclass if they are class labels", path=data.source, line=line,
+                    column=data.target_name)
 
 
 def infer_task(y: np.ndarray, requested: str, source: str) -> str:
@@ -364,6 +370,17 @@ def infer_task(y: np.ndarray, requested: str, source: str) -> str:
     numeric = y.dtype.kind in "biuf"
     if requested == "auto":
         few = n_classes <= MAX_INFERRED_CLASSES and n_classes < max(len(y) / 2, 3)
+        if not numeric and not few and n_classes > len(y) / 2:
+            from .data import finite_number
+
+            stored = all(not math.isnan(finite_number(str(label))) for label in y[:100])
+            what = ("numbers stored as text? store them as numbers for regression"
+                    if stored else "a column of ids, names or free text?")
+            raise DataError(
+                f"the target of {source} holds {n_classes} distinct labels in {len(y)} rows, "
+                f"more than one for every two rows: no classes to learn ({what}); pass "
+                "--output multiclass to train on them anyway"
+            )
         if not numeric or (few and np.array_equal(y, np.round(y))):
             return "binary" if n_classes == 2 else "multiclass"
         return "regression"

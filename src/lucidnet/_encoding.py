@@ -163,6 +163,7 @@ def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str,
             raise DataError("every cell of the text column is missing: no category to "
                             f"encode; leave it out with --drop {shlex.quote(column)}",
                             path=source, column=column)
+    _refuse_decorated_numbers(categories, source)
     # Every such column at once: a table of names, tickets and cabins is one fix.
     free = [column for column, values in categories.items()
             if len(values) > MAX_CATEGORIES
@@ -195,3 +196,29 @@ def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str,
                 largest = float(np.max(np.abs(values))) or 1.0
                 fill[column] = float(np.mean(values / largest) * largest)
     return Encoding(list(columns), {k: list(v) for k, v in categories.items()}, fill, imputer)
+
+
+def _refuse_decorated_numbers(categories: Mapping[str, list[str]], source: str) -> None:
+    """Refuse text columns of numbers written with a currency or percent sign or
+    accounting parentheses ("$16.00", "45%", "(3)"), all such columns in one message:
+    as categories they would lose their order, and a value not seen in training would
+    be no category at all."""
+    from .data import decorated_hint
+
+    found = {}
+    for column, values in categories.items():
+        hints = [hint for value in values if (hint := decorated_hint(value)) is not None]
+        if hints and len(hints) >= 0.9 * len(values):
+            found[column] = next(value for value in values if decorated_hint(value))
+    if not found:
+        return
+    column, example = next(iter(found.items()))
+    others = [name for name in found if name != column]
+    raise DataError(
+        f"the column holds numbers written as text, such as {example!r} (a number written "
+        f"with {decorated_hint(example)})"
+        + (f", as do {', '.join(map(repr, others))}" if others else "")
+        + f"; write them as plain numbers, or leave {'them' if others else 'it'} out with "
+        f"--drop {shlex.quote(','.join(found))}",
+        path=source, column=column)
+

@@ -1006,6 +1006,68 @@ def _quote_left_open(text: str, delimiter: str) -> bool:
     return False
 
 
+#: Numbers as spreadsheets write them: thousands separators ("478,937", "1 250 000",
+#: with a decimal point after them or not), or a decimal comma ("13,90", "0,376").
+THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}([,' _][0-9]{3})+([.][0-9]+)?")
+DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+")
+#: Currency signs written before or after an amount ("$16.00", "16,00 €").
+_CURRENCY = "$€£¥"
+_DIGITS = re.compile(r"([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?")
+
+
+def decorated_number(text: str) -> tuple[str, list[str]] | None:
+    """``(how it is written, plain readings)`` for a number written with a currency
+    sign, a percent sign or accounting parentheses, as spreadsheets show them:
+    ``("a currency sign", ["-1200.50"])`` for ``"($1,200.50)"``, ``("a percent sign",
+    ["45", "0.45"])`` for ``"45%"`` (the second as a fraction).  None for anything
+    else, plain numbers included.  Thousands separators inside are taken out; a
+    decimal comma ("€13,90") is read as a decimal point."""
+    from decimal import Decimal
+
+    s = text.strip()
+    marks = []
+    negative = len(s) > 2 and s[0] == "(" and s[-1] == ")"
+    if negative:
+        s = s[1:-1].strip()
+        marks.append("accounting parentheses")
+    sign = ""
+    if s[:1] in ("-", "+"):
+        sign, s = s[0], s[1:].lstrip()
+    if s and (s[0] in _CURRENCY or s[-1] in _CURRENCY):
+        s = (s[1:] if s[0] in _CURRENCY else s[:-1]).strip()
+        marks.append("a currency sign")
+        if not sign and s[:1] in ("-", "+"):  # "$-5"
+            sign, s = s[0], s[1:].lstrip()
+    percent = s.endswith("%")
+    if percent:
+        s = s[:-1].rstrip()
+        marks.append("a percent sign")
+    if not marks:
+        return None
+    if THOUSANDS.fullmatch(s):
+        s = re.sub(r"[,' _]", "", s)
+    elif DECIMAL_COMMA.fullmatch(s):
+        s = s.replace(",", ".")
+    if not _DIGITS.fullmatch(s):
+        return None
+    minus = "-" if negative != (sign == "-") else ""
+    readings = [minus + s]
+    if percent:
+        readings.append(minus + format(Decimal(s) / 100, "f"))
+    return " and ".join(marks), readings
+
+
+def decorated_hint(text: str) -> str | None:
+    """``"a percent sign? write 45 (or 0.45 as a fraction)"`` for a decorated number
+    (see :func:`decorated_number`), None for anything else."""
+    found = decorated_number(text)
+    if found is None:
+        return None
+    marks, readings = found
+    plain = readings[0] + (f" (or {readings[1]} as a fraction)" if len(readings) > 1 else "")
+    return f"{marks}? write {plain}"
+
+
 def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
     """The DataError describing why ``cell`` is not a usable finite number."""
     text = cell.strip()
@@ -1025,6 +1087,8 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
         hint = f" (a decimal comma? write {text.replace(',', '.')})"
     elif _is_number(text.replace("_", "")):
         hint = f" (digit grouping? write {text.replace('_', '')})"
+    elif (decorated := decorated_hint(text)) is not None:
+        hint = f" (a number written with {decorated})"
     elif re.search(r"[A-Za-z]", text):
         hint = f" ({TEXT_IN_NUMBERS_HINT})"
     return DataError(f"expected a number, got {cell!r}{hint}", path=path, line=line,
