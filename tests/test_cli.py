@@ -2070,3 +2070,25 @@ def test_a_text_target_with_a_label_per_row_is_refused(tmp_path):
             "multiclass to train on them anyway") in done.stderr
     run("train", str(path), "--target", "name", "--validation", "0", "--output", "multiclass",
         "--epochs", "1", "-q")
+
+
+def test_a_header_is_said_to_go_unused_by_a_model_of_numbered_columns(tmp_path):
+    """Trained without a header, a model takes a headered file's columns by position
+    (their names cannot be matched): said on stderr, with the names in the order
+    used; the prediction column is "prediction", not the target's column number."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(200, 3)).round(4)
+    labels = (X[:, 0] > 0).astype(int)
+    plain = tmp_path / "plain.csv"
+    plain.write_text("".join(f"{a},{b},{c},{y}\n" for (a, b, c), y in zip(X, labels,
+                                                                         strict=True)))
+    named = tmp_path / "named.csv"
+    named.write_text("z,y,x\n" + "".join(f"{c},{b},{a}\n" for a, b, c in X))
+    model = tmp_path / "m.npz"
+    run("train", str(plain), "--target", "3", "--epochs", "2", "-q", "--out", str(model))
+    done = run("predict", str(model), str(named))
+    assert ("named.csv: the model was trained on columns without names, so these are taken "
+            "by position, in the training order: 'z', 'y', 'x'") in done.stderr
+    done = run("predict", str(model), str(plain))
+    assert done.stdout.splitlines()[0] == "prediction"
+    assert "without names" not in done.stderr

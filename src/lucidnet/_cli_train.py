@@ -604,7 +604,11 @@ class Bundle:
         """Header and values of the prediction CSV."""
         if proba:
             return [f"proba_{label}" for label in self.class_labels()], self.predict_proba(X)
+        from .data import is_column_index
+
         name = self.metadata.get("target_name") or "prediction"
+        if is_column_index(str(name)) and not _named_features(self):
+            name = "prediction"  # the target's column number in a file without a header
         predicted = self.predict(X)
         if self.task == "regression" and self.network.dtype == np.float32:
             # Computed in float32 and widened exactly: written with float32's shortest
@@ -818,6 +822,21 @@ def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: s
         f"{exc.message}; DATA has {n_columns} columns and the model takes "
         f"{bundle.n_features}: if one holds the labels, pass --target COL to leave it out",
         path=exc.path, line=exc.line, column=exc.column)
+
+
+def _note_columns_by_position(bundle: Bundle, table: Any, path: str) -> None:
+    """Say on stderr that DATA's column names go unused: the model was trained on
+    numbered columns (a file without a header, an array file), so a header's names
+    cannot be matched and its columns are taken in the training order."""
+    from .data import PARQUET_SUFFIXES, file_format
+
+    named = table.header is True or file_format(path) in PARQUET_SUFFIXES
+    if not (named and bundle.feature_names and not _named_features(bundle)):
+        return
+    shown = ", ".join(repr(name) for name in table.feature_names[:5])
+    shown += ", ..." if table.n_features > 5 else ""
+    print(f"note: {path}: the model was trained on columns without names, so these are "
+          f"taken by position, in the training order: {shown}", file=sys.stderr)
 
 
 def _named_features(bundle: Bundle) -> bool:
@@ -1041,6 +1060,7 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
     if table.n_features != bundle.n_features:
         raise _feature_count_error(bundle, table.n_features, target, path)
+    _note_columns_by_position(bundle, table, path)
     # Names to compare: not for a headerless DATA, nor for a model trained without a
     # header (its "names" are column numbers: DATA is read by position or layout).
     names = bundle.feature_names if _named_features(bundle) and layout is None else None
