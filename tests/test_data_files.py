@@ -249,3 +249,40 @@ def test_a_decorated_number_in_a_column_of_numbers_is_named_with_its_plain_form(
             "t.csv, line 3, column 'b': expected a number, got '$4.50' (a number written "
             "with a currency sign? write 4.50)")):
         read_table(path, "y")
+
+
+# ------------------------------------------------ spreadsheet and pandas exports
+
+@pytest.mark.parametrize("text", [
+    ",f0,f1,y\n0,1.5,2,0\n1,2.5,3,1\n2,3,4,0\n",  # DataFrame.to_csv's row labels
+    "a,,y\n1,2,3\n4,5,6\n",
+])
+def test_an_empty_column_name_is_named_as_pandas_names_it(tmp_path, text):
+    import pandas as pd
+
+    path = tmp_path / "t.csv"
+    path.write_text(text)
+    frame = pd.read_csv(path)
+    assert column_names(path) == list(frame.columns)
+    table = read_table(path, "y")
+    np.testing.assert_array_equal(table.features, frame.drop(columns="y").to_numpy(float))
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_a_delimiter_ending_every_line_is_an_empty_column_left_out(tmp_path, delimiter):
+    rows = [["a", "b", "y"], ["1", "2", "0"], ["3", "4.5", "1"], ["5", "6", "0"]]
+    plain = tmp_path / "plain.csv"
+    plain.write_text("\n".join(delimiter.join(row) for row in rows) + "\n")
+    trailing = tmp_path / "trailing.csv"
+    # As a spreadsheet exports an empty last column, with Windows line ends and a
+    # blank line below the table.
+    trailing.write_bytes(("\r\n".join(delimiter.join(row) + delimiter for row in rows)
+                          + "\r\n\r\n").encode())
+    assert column_names(trailing) == column_names(plain) == ["a", "b", "y"]
+    assert_same_table(read_table(trailing, "y"), read_table(plain, "y"))
+    assert row_line(trailing, 2) == 4
+    # A delimiter ending only some lines is a column like any other.
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text(f"a{delimiter}b{delimiter}\n1{delimiter}2{delimiter}\n3{delimiter}4\n")
+    with pytest.raises(DataError, match="line 3: expected 3 fields, got 2"):
+        read_table(ragged)

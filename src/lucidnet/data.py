@@ -39,8 +39,10 @@ or ``False`` says it instead of the guess; a guess that was not clear-cut is des
 in :attr:`Table.header_note` and in any error met reading the file.  Blank lines, and
 lines of empty fields only (``,,,,``, as spreadsheets write below a table), are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
-order mark is ignored. The delimiter is ``,`` for ``.csv`` and tab for ``.tsv``
-unless the first lines are consistently split by another of ``, ; TAB |`` (or, with
+order mark is ignored.  An empty column name is pandas' ``Unnamed: j`` (0-based), as
+for the row labels ``DataFrame.to_csv`` writes first; a delimiter ending every line (a
+spreadsheet's empty last column) is left out. The delimiter is ``,`` for ``.csv`` and
+tab for ``.tsv`` unless the first lines are consistently split by another of ``, ; TAB |`` (or, with
 one ragged line among them, mostly); a ``.txt`` file may also be separated by runs of
 whitespace (as :func:`numpy.savetxt` writes), and so may any text file whose lines no
 other delimiter splits (scikit-learn's ``linnerud_exercise.csv``).
@@ -316,8 +318,10 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
     if suffix in _DELIMITERS and os.path.isfile(source):
         head = read_bytes(source, compression, 65536)
         text = head.decode("utf-8-sig", errors="replace")
-        text = _savetxt_header(text.replace("\r\n", "\n").replace("\r", "\n"), source)
-        delimiter = _delimiter_of(text, source)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if len(head) == 65536:
+            text = text[: text.rfind("\n") + 1]  # the last line may be cut short
+        text, delimiter = _delimited_text(text, source)
         lines = _first_lines(text, 2, delimiter)
         if not lines:
             return []
@@ -348,8 +352,8 @@ def row_line(path: PathLike, row: int, header: bool | None = None) -> int | None
     if file_format(source) not in _DELIMITERS or row < 0:
         return None
     try:
-        text = _savetxt_header(_read_text(source), source)
-        records = list(_rows_with_lines(text, _delimiter_of(text, source), source))
+        text, delimiter = _delimited_text(_read_text(source), source)
+        records = list(_rows_with_lines(text, delimiter, source))
         if not records:
             return None
         second = records[1][1] if len(records) > 1 else None
@@ -483,8 +487,7 @@ def _as_numbers(cells: list[str]) -> np.ndarray | None:
 def _read_delimited(path: str, target: str | int | None, read_target: bool = True,
                     features: Sequence[str] | None = None,
                     header: bool | None = None, coding: _Coding = _Coding()) -> Table:
-    text = _savetxt_header(_read_text(path), path)
-    delimiter = _delimiter_of(text, path)
+    text, delimiter = _delimited_text(_read_text(path), path)
     forced_note = None
     if header is None and _first_line_names(text, delimiter, target):
         # The target is named, and only the first line holds that name: it is the header
@@ -619,6 +622,32 @@ def file_format(path: PathLike) -> str:
     return split_suffix(path)[0]
 
 
+def _delimited_text(text: str, path: str) -> tuple[str, str | None]:
+    """The text of the file ``path`` as the readers split it, and its delimiter:
+    without np.savetxt's "# " before a ``.txt`` header, and without a delimiter that
+    ends every line (a spreadsheet's empty last column: ``a,b,y,`` over ``1,2,0,``)."""
+    text = _savetxt_header(text, path)
+    delimiter = _delimiter_of(text, path)
+    return _without_trailing_delimiter(text, delimiter), delimiter
+
+
+def _without_trailing_delimiter(text: str, delimiter: str | None) -> str:
+    """``text`` without the delimiter that ends each of its non-blank lines, when
+    every one ends so (two lines at least); else ``text`` itself.  Line numbers stay."""
+    if delimiter is None:
+        return text
+    spaces = " \t".replace(delimiter, "")
+    first = _first_lines(text, 2, delimiter)
+    if len(first) < 2 or not all(line.rstrip(spaces).endswith(delimiter) for line in first):
+        return text  # the common case, found without splitting the whole text
+    lines = text.split("\n")
+    kept = [line for line in lines if not _is_blank(line, delimiter)]
+    if not all(line.rstrip(spaces).endswith(delimiter) for line in kept):
+        return text
+    return "\n".join(line if _is_blank(line, delimiter) else line.rstrip(spaces)[:-1]
+                     for line in lines)
+
+
 def _delimiter_of(text: str, path: str) -> str | None:
     """The delimiter of ``text``, read from the file ``path`` (its suffix says which
     delimiters to try first)."""
@@ -711,15 +740,11 @@ def _header(
                     "it names the columns, say so with --header (header=True)")
     if not header:
         return [str(j) for j in range(len(first))], False, note
-    names = [field.strip() for field in first]
+    # An empty name is pandas' "Unnamed: j" (0-based): the column of row labels that
+    # DataFrame.to_csv writes first has one.
+    names = [field.strip() or f"Unnamed: {j}" for j, field in enumerate(first)]
     seen: dict[str, int] = {}
     for j, name in enumerate(names):
-        if not name:
-            raise DataError(
-                f"header field {j + 1} is empty; every column needs a name",
-                path=path,
-                line=first_line,
-            )
         if name in seen:
             raise DataError(
                 f"duplicate column name {name!r} (fields {seen[name] + 1} and {j + 1})",
