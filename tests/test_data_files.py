@@ -286,3 +286,18 @@ def test_a_delimiter_ending_every_line_is_an_empty_column_left_out(tmp_path, del
     ragged.write_text(f"a{delimiter}b{delimiter}\n1{delimiter}2{delimiter}\n3{delimiter}4\n")
     with pytest.raises(DataError, match="line 3: expected 3 fields, got 2"):
         read_table(ragged)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_with_a_byte_order_mark_reads_as_utf8(tmp_path, encoding):
+    # Excel's "Unicode text" export: UTF-16 with a byte order mark, tabs, CRLF.
+    text = "größe\tb\tlabel\r\n1\t2\tnein\r\n3\t4.5\tja\r\n5\t6\tnein\r\n"
+    utf8 = tmp_path / "t8.txt"
+    utf8.write_bytes(text.encode("utf-8"))
+    utf16 = tmp_path / "t16.txt"
+    mark = "" if encoding == "utf-16" else "\ufeff"  # "utf-16" writes its own
+    utf16.write_bytes((mark + text).encode(encoding))
+    expected = read_table(utf8, "label", categories="auto")
+    got = read_table(utf16, "label", categories="auto")
+    assert_same_table(got, expected)
+    assert column_names(utf16) == ["größe", "b", "label"]

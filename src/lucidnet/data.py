@@ -39,7 +39,8 @@ or ``False`` says it instead of the guess; a guess that was not clear-cut is des
 in :attr:`Table.header_note` and in any error met reading the file.  Blank lines, and
 lines of empty fields only (``,,,,``, as spreadsheets write below a table), are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
-order mark is ignored.  An empty column name is pandas' ``Unnamed: j`` (0-based), as
+order mark is ignored; a UTF-16 one (Excel's "Unicode text") makes the file UTF-16.
+An empty column name is pandas' ``Unnamed: j`` (0-based), as
 for the row labels ``DataFrame.to_csv`` writes first; a delimiter ending every line (a
 spreadsheet's empty last column) is left out. The delimiter is ``,`` for ``.csv`` and
 tab for ``.tsv`` unless the first lines are consistently split by another of ``, ; TAB |`` (or, with
@@ -317,7 +318,7 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
     suffix, compression = split_suffix(source)
     if suffix in _DELIMITERS and os.path.isfile(source):
         head = read_bytes(source, compression, 65536)
-        text = head.decode("utf-8-sig", errors="replace")
+        text = head.decode(_encoding_of(head), errors="replace")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if len(head) == 65536:
             text = text[: text.rfind("\n") + 1]  # the last line may be cut short
@@ -594,12 +595,14 @@ def _savetxt_header(text: str, path: str) -> str:
 
 def _read_text(path: str) -> str:
     raw = read_bytes(path, split_suffix(path)[1])
+    encoding = _encoding_of(raw)
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
+        line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        name = "UTF-8" if encoding == "utf-8-sig" else "UTF-16"
         raise DataError(
-            f"the file is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start}); "
+            f"the file is not {name} text (byte {raw[exc.start]:#04x} at offset {exc.start}); "
             "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 for a Latin-1 file)",
             path=path,
             line=line,
@@ -608,6 +611,16 @@ def _read_text(path: str) -> str:
         # Old Mac line endings would otherwise be one long line to str.split("\n").
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+def _encoding_of(raw: bytes) -> str:
+    """UTF-8 (with or without a byte order mark), or UTF-16 when a UTF-16 byte order
+    mark says so (Excel's "Unicode text" export)."""
+    import codecs
+
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
 
 
 def _split_fields(lines: Sequence[str], delimiter: str | None) -> list[list[str]]:
