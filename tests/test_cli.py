@@ -771,16 +771,17 @@ def test_regression_target_far_from_zero_is_learned_in_its_own_units(tmp_path: P
     "rows,message",
     [
         ("1,2,x\n3,4,x\n5,6,x\n", r"column 'label': the target has one class only \(x\)"),
-        ("1,2,x\n3,4,y\n5,6,x\n", r"3 rows in 2 classes are too few to split by class "
-                                  r"\(class y has 1 row\)"),
+        ("1,2,x\n3,4,y\n5,6,x\n", r"class y has 1 row of 3 rows, and --validation splits "
+                                  r"them by class, two of each at least; add rows of that "
+                                  r"class, remove its row, or pass --validation 0"),
         ("1,2,x\n2,3,x\n3,4,y\n4,5,y\n5,6,z\n6,7,z\n",
          r"6 rows in 3 classes are too few to split by class \(holding out 0.2 of them "
          r"leaves 2 held out and 4 to train on"),
         # Whole numbers, one of them once: maybe a count, so the regression hint too.
         ("".join(f"{i},{i + 1},{i % 3}\n" for i in range(39)) + "39,40,7\n",
-         r"40 rows in 4 classes are too few to split by class \(class 7 has 1 row\); add "
-         r"rows or pass --validation 0; if the target is a quantity, not a class, pass "
-         r"--output regression"),
+         r"class 7 has 1 row of 40 rows, and --validation splits them by class, two of "
+         r"each at least; add rows of that class, remove its row, or pass --validation 0; "
+         r"if the target is a quantity, not a class, pass --output regression"),
     ],
 )
 def test_too_few_examples_per_class_is_a_data_error(tmp_path: Path, rows: str, message: str):
@@ -2092,3 +2093,24 @@ def test_a_header_is_said_to_go_unused_by_a_model_of_numbered_columns(tmp_path):
     done = run("predict", str(model), str(plain))
     assert done.stdout.splitlines()[0] == "prediction"
     assert "without names" not in done.stderr
+
+
+def test_small_splits_and_empty_columns_name_the_fix(tmp_path):
+    """Two regression rows cannot give two validation rows to score; a column with no
+    value at all is for --drop, not --impute; with a test split, a class left with one
+    row is counted among the rows the test split leaves."""
+    two = tmp_path / "two.csv"
+    two.write_text("a,y\n1,1.5\n2,2.5\n")
+    done = run("train", str(two), "--target", "y", expect=2)
+    assert ("two.csv, column 'y': 2 rows are too few to hold out --validation 0.2 of them "
+            "(1 row; scoring needs two) and still train; add rows or pass --validation 0"
+            ) in done.stderr
+    empty = tmp_path / "empty.csv"
+    empty.write_text("a,notes,y\n1,,0\n3,,1\n5,,0\n7,,1\n")
+    done = run("train", str(empty), "--target", "y", expect=2)
+    assert ("line 2, column 'notes': missing value; every cell of the column is missing: "
+            "leave it out with --drop notes") in done.stderr
+    sparse = tmp_path / "sparse.csv"
+    sparse.write_text("a,notes,y\n1,,0\n3,4,1\n5,,0\n7,,1\n")
+    done = run("train", str(sparse), "--target", "y", expect=2)
+    assert "pass --impute mean (or median) to fill in missing numbers" in done.stderr

@@ -102,7 +102,7 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
                            missing="error" if impute is None else "nan")
     except DataError as exc:
         label = exc.column is not None and exc.column == _column_name(path, target, header)
-        raise _with_remedy(exc, one_hot=one_hot, label=label) from None
+        raise _with_remedy(exc, one_hot=one_hot, label=label, header=header) from None
     _print_header_note(table)
     _note_id_columns(path, table)
     encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
@@ -157,15 +157,19 @@ def _column_name(path: str, column: str | None, header: bool | None) -> str | No
         return None
 
 
-def _with_remedy(exc: DataError, *, one_hot: bool, label: bool = False) -> DataError:
+def _with_remedy(exc: DataError, *, one_hot: bool, label: bool = False,
+                 header: bool | None = None) -> DataError:
     """``exc`` with the training option that would take the cell it names, if any
-    (``label``: the cell is in the target column)."""
+    (``label``: the cell is in the target column; ``header`` as the file was read)."""
     from .data import TEXT_IN_NUMBERS_HINT
 
     remedy = None
     if exc.message.startswith("missing value") and label:
         remedy = ("every row needs its label to train on: remove the rows without one "
                   "(--impute fills in features only)")
+    elif exc.message.startswith("missing value") and _all_missing(exc, header):
+        remedy = (f"every cell of the column is missing: leave it out with --drop "
+                  f"{shlex.quote(str(exc.column))}")
     elif exc.message.startswith("missing value"):
         remedy = "pass --impute mean (or median) to fill in missing numbers"
     elif TEXT_IN_NUMBERS_HINT in exc.message and one_hot:
@@ -180,6 +184,20 @@ def _with_remedy(exc: DataError, *, one_hot: bool, label: bool = False) -> DataE
         # A Parquet column of dates or nulls: no number, no category.
         remedy = f"leave it out with --drop {shlex.quote(exc.column)}"
     return exc if remedy is None else _amended(exc, f"{exc.message}; {remedy}")
+
+
+def _all_missing(exc: DataError, header: bool | None) -> bool:
+    """Whether every cell of the column ``exc`` names (in the file it names) is missing
+    (read again, on the way to an error)."""
+    from .data import read_table
+
+    if exc.column is None or exc.path is None:
+        return False
+    try:
+        column = read_table(exc.path, header=header, features=[exc.column], missing="nan")
+    except DataError:
+        return False
+    return bool(np.isnan(column.features).all())
 
 
 def _amended(exc: DataError, message: str) -> DataError:
@@ -1231,35 +1249,43 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
         # scikit-learn's stratified train_test_split: ceil(fraction * n) rows held out,
         # at least one per class on each side, and two rows of every class.
         held_out = math.ceil(fraction * len(y))
-        if counts[rarest] < 2:
-            problem = f"class {classes[rarest]!s} has {counts[rarest]} row"
-        elif min(held_out, len(y) - held_out) < len(classes):
-            problem = (f"holding out {fraction:g} of them leaves {held_out} held out and "
-                       f"{len(y) - held_out} to train on, and each needs a row of every class")
-        else:
+        too_few = min(held_out, len(y) - held_out) < len(classes)
+        if counts[rarest] >= 2 and not too_few:
             continue
         # Whole numbers taken as classes may be a quantity (a count, a rating).
         numbers = (options["output"] == "auto" and np.asarray(y).dtype.kind in "iuf"
                    and len(classes) > 2)
         left = " (those the test split leaves)" if split == "validation" else ""
+        remedy = "pass --validation 0" if flag == "--validation" else "leave out --test-size"
+        if counts[rarest] < 2:
+            rows = "rows left by the test split" if split == "validation" else "rows"
+            message = (f"class {classes[rarest]!s} has {counts[rarest]} row of {len(y)} "
+                       f"{rows}, and {flag} splits them by class, two of each at least; add "
+                       f"rows of that class, remove its row, or {remedy}")
+        else:
+            message = (f"{len(y)} rows{left} in {len(classes)} classes are too few to split "
+                       f"by class (holding out {fraction:g} of them leaves {held_out} held "
+                       f"out and {len(y) - held_out} to train on, and each needs a row of "
+                       f"every class); add rows or {remedy}")
         raise DataError(
-            f"{len(y)} rows{left} in {len(classes)} classes are too few to split by class "
-            f"({problem}); add rows or "
-            + ("pass --validation 0" if flag == "--validation" else "leave out --test-size")
-            + ("; if the target is a quantity, not a class, pass --output regression"
-               if numbers else ""),
+            message + ("; if the target is a quantity, not a class, pass --output regression"
+                       if numbers else ""),
             **where,
         )
 
 
 def _check_rows_left(data: Labelled, n: int, fraction: float, flag: str) -> None:
-    """Refuse a split of ``n`` regression rows that leaves none to train on."""
+    """Refuse a split of ``n`` regression rows that leaves none to train on, or fewer
+    than two to score (the estimator's rule for its validation rows: a score of one
+    row says nothing)."""
     # scikit-learn's split holds out ceil(fraction * n) rows.
-    if fraction > 0 and math.ceil(fraction * n) >= n:
+    held_out = math.ceil(fraction * n)
+    if fraction > 0 and (held_out >= n or held_out < 2):
         remedy = "pass --validation 0" if flag == "--validation" else "leave out --test-size"
+        scored = f" ({held_out} row; scoring needs two)" if held_out < 2 else ""
         raise DataError(
             f"{n} row{'s are' if n > 1 else ' is'} too few to hold out {flag} {fraction:g} of "
-            f"them and still train; add rows or {remedy}",
+            f"them{scored} and still train; add rows or {remedy}",
             path=data.source, column=data.target_name,
         )
 
