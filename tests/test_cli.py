@@ -2114,3 +2114,19 @@ def test_small_splits_and_empty_columns_name_the_fix(tmp_path):
     sparse.write_text("a,notes,y\n1,,0\n3,4,1\n5,,0\n7,,1\n")
     done = run("train", str(sparse), "--target", "y", expect=2)
     assert "pass --impute mean (or median) to fill in missing numbers" in done.stderr
+
+
+def test_text_in_a_column_the_model_took_as_numbers_says_so(tmp_path):
+    """Trained on TRUE/FALSE (read as 1/0), a file of yes/no is told what the model
+    takes, not to encode text itself."""
+    rows = "".join(f"{i},{'TRUE' if i % 3 else 'FALSE'},{i % 2}\n" for i in range(40))
+    trained = tmp_path / "tf.csv"
+    trained.write_text("a,flag,y\n" + rows)
+    other = tmp_path / "yn.csv"
+    other.write_text("a,flag,y\n" + rows.replace("TRUE", "yes").replace("FALSE", "no"))
+    model = tmp_path / "m.npz"
+    run("train", str(trained), "--target", "y", "--epochs", "2", "-q", "--out", str(model))
+    done = run("predict", str(model), str(other), expect=2)
+    assert ("yn.csv, line 2, column 'flag': expected a number, got 'no' (the model was "
+            "trained on numbers in this column; True and False read as 1 and 0)"
+            ) in done.stderr

@@ -1003,7 +1003,7 @@ def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
 def read_features(bundle: Bundle, path: str, target: str | None, *,
                   require_target: bool = False, header: bool | None = None) -> Any:
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
-    from .data import column_names, read_table
+    from .data import TEXT_IN_NUMBERS_HINT, column_names, read_table
 
     if header is None and bundle.feature_names:
         # A first line holding the model's feature names is its header, whatever the
@@ -1058,6 +1058,11 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
                 remedy = ("the model was trained without --impute, so every feature of a "
                           "row to predict must be given")
             exc = _amended(exc, f"{exc.message}; {remedy}")
+        elif TEXT_IN_NUMBERS_HINT in exc.message:
+            # No encoding advice for rows to predict: the model fixed what each column is.
+            exc = _amended(exc, exc.message.replace(
+                TEXT_IN_NUMBERS_HINT, "the model was trained on numbers in this column; "
+                "True and False read as 1 and 0"))
         if features is not None:  # the columns were picked by name: no column too many
             raise exc from None
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
