@@ -2130,3 +2130,16 @@ def test_text_in_a_column_the_model_took_as_numbers_says_so(tmp_path):
     assert ("yn.csv, line 2, column 'flag': expected a number, got 'no' (the model was "
             "trained on numbers in this column; True and False read as 1 and 0)"
             ) in done.stderr
+
+
+def test_labels_apart_only_by_case_are_pointed_out(tmp_path):
+    path = tmp_path / "yes.csv"
+    path.write_text("a,y\n" + "".join(f"{i},{['Yes', 'yes', 'No', 'no'][i % 4]}\n"
+                                      for i in range(80)))
+    done = run("train", str(path), "--target", "y", "--epochs", "2", "-q")
+    assert "multiclass (4 classes)" in done.stdout
+    assert ("yes.csv: labels that differ only in case are different classes: 'No' and 'no'; "
+            "'Yes' and 'yes'") in done.stderr
+    path.write_text("a,y\n" + "".join(f"{i},{['Yes', 'No'][i % 2]}\n" for i in range(80)))
+    assert "differ only in case" not in run("train", str(path), "--target", "y", "--epochs",
+                                            "2", "-q").stderr

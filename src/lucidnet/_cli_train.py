@@ -377,6 +377,21 @@ def _check_separated_numbers(data: Labelled, cells: np.ndarray, numbers: np.ndar
                     column=data.target_name)
 
 
+def _note_labels_apart_by_case(data: Labelled) -> None:
+    """Say on stderr which text labels differ only in case ("Yes", "yes"): they are
+    different classes, as the file spells them, which is seldom what was meant."""
+    if data.y.dtype.kind not in "OUS":
+        return
+    spellings: dict[str, list[str]] = {}
+    for label in np.unique(data.y).tolist():
+        spellings.setdefault(str(label).casefold(), []).append(str(label))
+    alike = [names for names in spellings.values() if len(names) > 1]
+    if alike:
+        shown = "; ".join(" and ".join(map(repr, names)) for names in alike[:3])
+        print(f"note: {data.source}: labels that differ only in case are different classes: "
+              f"{shown}{'; ...' if len(alike) > 3 else ''}", file=sys.stderr)
+
+
 def infer_task(y: np.ndarray, requested: str, source: str) -> str:
     """``"binary"``, ``"multiclass"`` or ``"regression"`` for the target ``y`` (n_samples,).
 
@@ -1222,6 +1237,8 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                              impute=options.get("impute"))
     check_numbers_target(data, options["output"])
     task = infer_task(data.y, options["output"], data.source)
+    if task != "regression":
+        _note_labels_apart_by_case(data)
     y = data.y
     if task != "regression":
         y = as_labels(y)
