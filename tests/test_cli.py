@@ -2143,3 +2143,19 @@ def test_labels_apart_only_by_case_are_pointed_out(tmp_path):
     path.write_text("a,y\n" + "".join(f"{i},{['Yes', 'No'][i % 2]}\n" for i in range(80)))
     assert "differ only in case" not in run("train", str(path), "--target", "y", "--epochs",
                                             "2", "-q").stderr
+
+
+def test_gradient_descent_steps_on_all_the_training_rows(tmp_path, cancer_csv):
+    """--optimizer gd: one step per epoch on every training row (the estimator's own
+    validation rows left out), unless --batch-size says otherwise."""
+    from sklearn.datasets import load_breast_cancer
+
+    n = len(load_breast_cancer().target)
+    n_fit = n - math.ceil(0.2 * n) - math.ceil(0.2 * (n - math.ceil(0.2 * n)))
+    for extra, expected in (([], n_fit), (["--batch-size", "16"], 16)):
+        model = tmp_path / "m.npz"
+        run("train", str(cancer_csv), "--target", "diagnosis", "--optimizer", "gd",
+            "--test-size", "0.2", "--epochs", "2", "-q", "--out", str(model), *extra)
+        info = json.loads(run("info", str(model), "--json").stdout)
+        assert info["training"]["batch_size"] == expected
+        assert info["training"]["solver"] == "sgd" and info["training"]["momentum"] == 0

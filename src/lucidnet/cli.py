@@ -209,7 +209,9 @@ def _training_options(function: Callable) -> Callable:
                      type=click.Choice(["auto", "binary", "multiclass", "regression"]),
                      help="Task; 'auto' infers it from the target column."),
         click.option("--optimizer", type=RegistryChoice(_optimizer_names), default="adam",
-                     show_default=True, help="Optimizer."),
+                     show_default=True,
+                     help="Optimizer ('gd': gradient descent, each step on all the training "
+                          "rows unless --batch-size is given; 'sgd': on --batch-size rows)."),
         click.option("--lr", "--learning-rate", "learning_rate",
                      type=FiniteFloatRange(min=0, min_open=True),
                      default=1e-3, show_default=True, help="Learning rate."),
@@ -336,6 +338,7 @@ def train(**options: Any) -> None:
         raise click.UsageError("--drop leaves out columns of a DATA file; --dataset has none")
     if options["test_size"] is None:  # 0: no test rows
         options["test_size"] = DEMO_TEST_SIZE if options["dataset"] is not None else 0.0
+    _full_batch_for_gd(options)
     summary = _cli_train.run(options)
     _print_training_summary(summary, options)
 
@@ -361,8 +364,17 @@ def demo(**options: Any) -> None:
     from . import _cli_train
 
     options.update(data=None, target=None, checkpoint_dir=None, resume_dir=None)
+    _full_batch_for_gd(options)
     summary = _cli_train.run(options)
     _print_training_summary(summary, options)
+
+
+def _full_batch_for_gd(options: dict) -> None:
+    """--optimizer gd is gradient descent: every step on all the training rows, unless
+    --batch-size says otherwise (the estimator then takes the rows it trains on)."""
+    source = click.get_current_context().get_parameter_source("batch_size")
+    if options["optimizer"] == "gd" and source is click.core.ParameterSource.DEFAULT:
+        options["batch_size"] = sys.maxsize
 
 
 def _epochs_note(summary: dict, options: dict) -> str:
