@@ -772,6 +772,45 @@ def test_a_standardizing_pipeline_round_trips_and_predicts_raw_features(tmp_path
         model_io.save(make_pipeline(NeuralNetClassifier()), tmp_path / "bad.npz")
 
 
+@pytest.mark.parametrize(("with_mean", "with_std"),
+                         [(True, True), (False, True), (True, False), (False, False)])
+def test_a_pipeline_comes_back_with_its_step_names_and_scaler_parameters(
+        tmp_path, with_mean, with_std):
+    """named_steps and grid-search parameter names ('sc__with_mean') are the saved
+    pipeline's own, and the scaler's fitted attributes are None where scikit-learn's
+    fit leaves them None."""
+    import warnings
+
+    from sklearn.datasets import load_iris
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from lucidnet import NeuralNetClassifier
+
+    X, y = load_iris(return_X_y=True)
+    pipeline = Pipeline([("sc", StandardScaler(with_mean=with_mean, with_std=with_std)),
+                         ("clf", NeuralNetClassifier((8,), max_iter=20, random_state=0))])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 20 epochs: ConvergenceWarning
+        pipeline.fit(X, y)
+    path = tmp_path / "pipeline.npz"
+    model_io.save(pipeline, path)
+    back = model_io.load(path)
+    assert list(back.named_steps) == ["sc", "clf"]
+    params, saved = back.get_params(), pipeline.get_params()
+    for name in ("sc__with_mean", "sc__with_std", "clf__hidden_layer_sizes"):
+        assert params[name] == saved[name]
+    for attribute in ("scale_", "var_"):
+        assert (getattr(back["sc"], attribute) is None) == (getattr(pipeline["sc"], attribute)
+                                                            is None)
+    np.testing.assert_array_equal(back.predict_proba(X), pipeline.predict_proba(X))
+    header = _header(path)
+    header["input_scaling"]["pipeline"]["steps"] = ["a__b", "clf"]
+    _rewrite(path, header)
+    with pytest.raises(ModelFileError, match="input_scaling's pipeline must be"):
+        model_io.load(path)
+
+
 def test_a_pipeline_fitted_on_a_dataframe_keeps_checking_column_names(tmp_path):
     """Its scaler was fitted with the columns' names: the loaded pipeline refuses
     reordered columns and warns on a bare array exactly as scikit-learn's saved one."""

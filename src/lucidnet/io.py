@@ -20,7 +20,10 @@ and the header::
      "network": Network.get_config(), "dtype": "float32" | "float64", "n_params": int,
      "classes": [...] | null, "feature_names": [...] | null,
      "input_scaling": {"mean": "input_mean", "scale": "input_scale",
-                       "feature_names_in": true (optional)} | null,
+                       "feature_names_in": true (optional),
+                       "pipeline": {"steps": [scaler's name, model's name],
+                                    "with_mean": bool, "with_std": bool} (optional)}
+                      | null,
      "training": {...}, "metadata": {...}, "arrays": ["<name>", ...],
      "estimator": {"class": ..., "params": {...}, "fitted": {...}}   (estimators only)}
 
@@ -88,11 +91,16 @@ class InputScaling:
     feature_names_in : list of str or None
         The column names the scaler was fitted with (a pipeline fitted on a DataFrame);
         the pipeline :func:`load` rebuilds checks them, as the saved one did.
+    pipeline : dict or None
+        For a saved ``Pipeline([StandardScaler, estimator])``: its step names
+        (``"steps"``) and the scaler's ``with_mean`` / ``with_std``, so that
+        :func:`load` rebuilds it under the same names and parameters.
     """
 
     mean: np.ndarray
     scale: np.ndarray
     feature_names_in: list[str] | None = None
+    pipeline: dict[str, Any] | None = None
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """``(X - mean) / scale`` for ``X`` of shape (m, n_features), as a new float64
@@ -226,6 +234,8 @@ def save(
         header["input_scaling"] = {"mean": "input_mean", "scale": "input_scale"}
         if checked_names is not None:
             header["input_scaling"]["feature_names_in"] = True
+        if getattr(input_scaling, "pipeline", None) is not None:
+            header["input_scaling"]["pipeline"] = input_scaling.pipeline
     for name, array in _check_extra_arrays(arrays).items():
         members[_EXTRA_PREFIX + name] = array
         header["arrays"].append(name)
@@ -259,25 +269,33 @@ def _unwrap_standardizing_pipeline(model: Any, input_scaling: Any) -> tuple[Any,
     mean = scaler.mean_ if scaler.with_mean else np.zeros(n_features)
     scale = scaler.scale_ if scaler.with_std else np.ones(n_features)
     names = getattr(scaler, "feature_names_in_", None)
-    return steps[1][1], InputScaling(mean, scale, None if names is None else list(names))
+    pipeline = {"steps": [str(name) for name, _ in steps],
+                "with_mean": bool(scaler.with_mean), "with_std": bool(scaler.with_std)}
+    return steps[1][1], InputScaling(mean, scale, None if names is None else list(names),
+                                     pipeline)
 
 
 def _standardizing_pipeline(estimator: Any, scaling: InputScaling) -> Any:
-    """A fitted ``Pipeline([("standardize", StandardScaler), ("model", estimator)])``."""
+    """A fitted ``Pipeline([("standardize", StandardScaler), ("model", estimator)])``,
+    or the saved pipeline's own step names and scaler parameters."""
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
 
-    scaler = StandardScaler()
-    # The fitted state StandardScaler.transform reads; set directly, as fit would.
-    scaler.mean_ = scaling.mean.copy()
-    scaler.scale_ = scaling.scale.copy()
+    saved = scaling.pipeline or {}
+    names = saved.get("steps", ["standardize", "model"])
+    with_mean, with_std = saved.get("with_mean", True), saved.get("with_std", True)
+    scaler = StandardScaler(with_mean=with_mean, with_std=with_std)
+    # The fitted state StandardScaler.transform reads; set directly, as fit would
+    # (None where scikit-learn's fit leaves None).
+    scaler.mean_ = scaling.mean.copy() if with_mean or with_std else None
+    scaler.scale_ = scaling.scale.copy() if with_std else None
     with np.errstate(over="ignore"):  # a scale near float64's limit: var_ is not used
-        scaler.var_ = scaling.scale**2
+        scaler.var_ = scaling.scale**2 if with_std else None
     scaler.n_features_in_ = scaling.mean.size
     scaler.n_samples_seen_ = 0
     if scaling.feature_names_in is not None:
         scaler.feature_names_in_ = np.asarray(scaling.feature_names_in, dtype=object)
-    return Pipeline([("standardize", scaler), ("model", estimator)])
+    return Pipeline([(names[0], scaler), (names[1], estimator)])
 
 
 def _describe_model(model: Any) -> tuple[Network, str, dict | None, np.ndarray | None]:
@@ -743,7 +761,23 @@ def _decode_input_scaling(path: str, header: dict[str, Any], members: dict) -> I
     if checked and (header["feature_names"] is None or len(header["feature_names"]) != n_features):
         raise _fail(path, f"input_scaling's feature_names_in needs feature_names for the "
                           f"{n_features} features")
-    return InputScaling(*arrays, header["feature_names"] if checked else None)
+    pipeline = header["input_scaling"].get("pipeline")
+    if pipeline is not None and not _valid_pipeline(pipeline):
+        raise _fail(path, "input_scaling's pipeline must be {\"steps\": [two different "
+                          "names without '__'], \"with_mean\": bool, \"with_std\": bool}; "
+                          f"got {pipeline!r}")
+    return InputScaling(*arrays, header["feature_names"] if checked else None, pipeline)
+
+
+def _valid_pipeline(pipeline: Any) -> bool:
+    """Whether ``pipeline`` is a header's description of a saved pipeline."""
+    if not isinstance(pipeline, dict) or set(pipeline) != {"steps", "with_mean", "with_std"}:
+        return False
+    steps = pipeline["steps"]
+    return (isinstance(steps, list) and len(steps) == 2 and steps[0] != steps[1]
+            and all(isinstance(name, str) and name and "__" not in name for name in steps)
+            and isinstance(pipeline["with_mean"], bool)
+            and isinstance(pipeline["with_std"], bool))
 
 
 def _build_estimator(
