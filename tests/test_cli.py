@@ -2159,3 +2159,27 @@ def test_gradient_descent_steps_on_all_the_training_rows(tmp_path, cancer_csv):
         info = json.loads(run("info", str(model), "--json").stdout)
         assert info["training"]["batch_size"] == expected
         assert info["training"]["solver"] == "sgd" and info["training"]["momentum"] == 0
+
+
+def test_a_resume_that_splits_the_rows_otherwise_is_warned(tmp_path):
+    """Another --seed (or --validation, --test-size) holds out other rows than the
+    checkpoint's run did: said, as other settings are; the same ones are not, and a
+    checkpoint kept by an earlier version (a list of names) still resumes."""
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(80, 2))
+    data = tmp_path / "d.csv"
+    data.write_text("a,b,y\n" + "".join(f"{p:.4f},{q:.4f},{int(p > q)}\n" for p, q in X))
+    ck = tmp_path / "ck"
+    common = ["--target", "y", "-q"]
+    run("train", str(data), *common, "--epochs", "2", "--checkpoint-dir", str(ck))
+    assert json.loads((ck / "inputs.json").read_text()) == {
+        "inputs": ["a", "b"], "split": {"seed": 0, "validation": 0.2, "test_size": 0.0}}
+    same = run("train", str(data), *common, "--epochs", "3", "--resume", str(ck))
+    assert "split with other settings" not in same.stderr
+    other = run("train", str(data), *common, "--epochs", "4", "--resume", str(ck),
+                "--seed", "5", "--test-size", "0.25")
+    assert ("the checkpoint's rows were split with other settings (--seed 0 -> 5, "
+            "--test-size 0.0 -> 0.25): rows it held out may now be trained on") in other.stderr
+    (ck / "inputs.json").write_text('["a", "b"]')
+    old = run("train", str(data), *common, "--epochs", "5", "--resume", str(ck), "--seed", "7")
+    assert "split with other settings" not in old.stderr

@@ -1536,7 +1536,9 @@ def _fit(
     # Said once the fit has read the checkpoint: a checkpoint of another network is
     # an error first.
     finished = _finished_checkpoint_note(fit_params, options["epochs"])
-    _check_checkpoint_inputs(fit_params, input_names)
+    split = {"seed": options["seed"], "validation": options["validation"],
+             "test_size": options.get("test_size") or 0.0}
+    _check_checkpoint_inputs(fit_params, input_names, split)
     if validation[0] is not None:
         fit_params["validation_data"] = validation
     with warnings.catch_warnings(record=True) as caught:
@@ -1550,7 +1552,7 @@ def _fit(
                 exc.advice = "leave out --no-standardize"
             raise
         finally:  # also when stopped: its checkpoints were written
-            _keep_checkpoint_inputs(fit_params, input_names, earlier)
+            _keep_checkpoint_inputs(fit_params, input_names, split, earlier)
         seconds = time.perf_counter() - start
     converged = True
     for warning in caught:
@@ -1592,14 +1594,19 @@ def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
     return {"checkpoint_dir": directory, "resume": resume}
 
 
-#: Beside a checkpoint: the names of the inputs it was trained on (a JSON list).
+#: Beside a checkpoint: the names of the inputs it was trained on and how its rows
+#: were split, ``{"inputs": [...], "split": {"seed": ..., "validation": ...,
+#: "test_size": ...}}`` (JSON; earlier checkpoints kept the list of names alone).
 CHECKPOINT_INPUTS = "inputs.json"
 
 
-def _check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str]) -> None:
+def _check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
+                             split: dict[str, Any]) -> None:
     """Refuse to resume a checkpoint trained on other inputs (one-hot columns whose
     categories changed, other columns of the same count): it would go on training
-    weights that meant something else.  The names are those kept beside it."""
+    weights that meant something else.  Warn when its rows were split otherwise
+    (another --seed, --validation or --test-size): the rows held out then may now be
+    trained on.  The names and the split are those kept beside it."""
     import json
 
     from .checkpoints import checkpoint_path
@@ -1612,9 +1619,20 @@ def _check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str]) -
         return  # nothing to resume, or a checkpoint written before names were kept
     try:
         with open(path, encoding="utf-8") as stream:
-            before = [str(name) for name in json.load(stream)]
-    except (OSError, ValueError, TypeError):
+            kept = json.load(stream)
+        if isinstance(kept, list):
+            kept = {"inputs": kept}
+        before = [str(name) for name in kept["inputs"]]
+    except (OSError, ValueError, TypeError, KeyError):
         return  # unreadable: the checkpoint itself is checked on loading
+    then = kept.get("split") if isinstance(kept.get("split"), dict) else {}
+    changed = [f"--{key.replace('_', '-')} {then[key]!r} -> {value!r}"
+               for key, value in split.items() if key in then and then[key] != value]
+    if changed:
+        print(f"warning: --resume {directory}: the checkpoint's rows were split with other "
+              f"settings ({', '.join(changed)}): rows it held out may now be trained on, "
+              "and its validation or test scores are then no longer held-out ones",
+              file=sys.stderr)
     if before != list(names):
         k = next((k for k, (a, b) in enumerate(zip(before, names, strict=False)) if a != b),
                  min(len(before), len(names)))
@@ -1638,10 +1656,10 @@ def _checkpoint_stamp(fit_params: dict[str, Any]) -> tuple[int, int] | None:
 
 
 def _keep_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
-                            earlier: tuple[int, int] | None) -> None:
-    """Write the input names beside the checkpoint when this fit wrote one (its stamp
-    is not ``earlier``'s), so they always describe the checkpoint there, not a run that
-    wrote none."""
+                            split: dict[str, Any], earlier: tuple[int, int] | None) -> None:
+    """Write the input names and the rows' split beside the checkpoint when this fit
+    wrote one (its stamp is not ``earlier``'s), so they always describe the checkpoint
+    there, not a run that wrote none."""
     import json
 
     from ._atomic import atomic_file
@@ -1651,7 +1669,7 @@ def _keep_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
         directory = fit_params["checkpoint_dir"]
         with atomic_file(os.path.join(directory, CHECKPOINT_INPUTS), "w",
                          encoding="utf-8") as stream:
-            json.dump(list(names), stream)
+            json.dump({"inputs": list(names), "split": split}, stream)
 
 
 def _finished_checkpoint_note(fit_params: dict[str, Any], epochs: int) -> str | None:
