@@ -2183,3 +2183,10 @@ def test_a_resume_that_splits_the_rows_otherwise_is_warned(tmp_path):
     (ck / "inputs.json").write_text('["a", "b"]')
     old = run("train", str(data), *common, "--epochs", "5", "--resume", str(ck), "--seed", "7")
     assert "split with other settings" not in old.stderr
+
+
+def test_a_constant_regression_target_is_pointed_out(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("a,y\n" + "".join(f"{i * 0.37},3.5\n" for i in range(40)))
+    done = run("train", str(path), "--target", "y", "--epochs", "2", "-q")
+    assert "c.csv: the target is 3.5 in every row: there is nothing to learn" in done.stderr

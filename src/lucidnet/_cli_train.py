@@ -1239,6 +1239,9 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     task = infer_task(data.y, options["output"], data.source)
     if task != "regression":
         _note_labels_apart_by_case(data)
+    elif len(data.y) and np.all(data.y == data.y[0]):
+        print(f"note: {data.source}: the target is {data.y[0]!s} in every row: there is "
+              "nothing to learn but that number", file=sys.stderr)
     y = data.y
     if task != "regression":
         y = as_labels(y)
