@@ -2190,3 +2190,29 @@ def test_a_constant_regression_target_is_pointed_out(tmp_path):
     path.write_text("a,y\n" + "".join(f"{i * 0.37},3.5\n" for i in range(40)))
     done = run("train", str(path), "--target", "y", "--epochs", "2", "-q")
     assert "c.csv: the target is 3.5 in every row: there is nothing to learn" in done.stderr
+
+
+def test_a_headered_file_in_the_layout_of_a_numbered_model_with_drop(tmp_path):
+    """Trained with --drop on a file without a header, a model takes a headered file in
+    the training layout (with or without the target column) by position, as it takes
+    a headerless one, and predicts the same."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(100, 3)).round(3)
+    labels = (X[:, 0] > 0).astype(int)
+    rows = [f"{i},{a},{b},{c}" for i, (a, b, c) in enumerate(X)]
+    plain = tmp_path / "plain.csv"
+    plain.write_text("".join(f"{row},{y}\n" for row, y in zip(rows, labels, strict=True)))
+    named = tmp_path / "named.csv"
+    named.write_text("id,p,q,r\n" + "".join(f"{row}\n" for row in rows))
+    labelled = tmp_path / "labelled.csv"
+    labelled.write_text("id,p,q,r,label\n" + plain.read_text())
+    model = tmp_path / "m.npz"
+    run("train", str(plain), "--target", "4", "--drop", "0", "--epochs", "2", "-q", "--out",
+        str(model))
+    expected = run("predict", str(model), str(plain), "--proba").stdout
+    for path in (named, labelled):
+        done = run("predict", str(model), str(path), "--proba")
+        assert done.stdout == expected
+        assert "taken by position, in the training order: 'p', 'q', 'r'" in done.stderr
+    scored = json.loads(run("evaluate", str(model), str(labelled), "--json").stdout)
+    assert scored["n_samples"] == 100

@@ -950,9 +950,10 @@ def _numbered_layout(bundle: Bundle, path: str, target: str | None,
                      header: bool | None) -> tuple[list[str], str | None] | None:
     """(DATA's columns holding the model's features, the target column or None) for a
     model trained with ``--drop`` on numbered columns (text without a header, or an
-    array file), when DATA's columns are numbered too: DATA must then come in the
-    training layout, with or without the target column (the columns after it then
-    move one to the left).  None for any other model or DATA (matched as usual)."""
+    array file): DATA must then come in the training layout, with or without the
+    target column (the columns after it then move one to the left).  A header's names
+    cannot be matched to column numbers, so its columns are taken by position too.
+    None for any other model, or named DATA of another width (matched as usual)."""
     from .data import column_names
 
     trained = _names(bundle.metadata.get("columns"))
@@ -962,16 +963,17 @@ def _numbered_layout(bundle: Bundle, path: str, target: str | None,
         columns = column_names(path, header)
     except DataError:
         return None  # read_table words the error
-    if columns != [str(j) for j in range(len(columns))]:
-        return None  # DATA names its columns: they are matched by name
     names = list(bundle.feature_names or ())
     trained_on = bundle.metadata.get("target_name")
     if len(columns) == len(trained):
         # An .npz file's target is its array y, not one of these columns.
-        return names, trained_on if target is None and trained_on in trained else target
+        own = target is None and trained_on in trained
+        return [columns[int(name)] for name in names], columns[int(trained_on)] if own else target
     if target is None and trained_on in trained and len(columns) == len(trained) - 1:
         t = int(trained_on)
-        return [str(int(name) - (int(name) > t)) for name in names], None
+        return [columns[int(name) - (int(name) > t)] for name in names], None
+    if columns != [str(j) for j in range(len(columns))]:
+        return None  # named columns of another width: the feature count error says it
     dropped = len(trained) - len(names) - (trained_on in trained)
     target_part = f"the target {trained_on!r}, " if trained_on in trained else ""
     raise DataError(
