@@ -771,7 +771,7 @@ def test_regression_target_far_from_zero_is_learned_in_its_own_units(tmp_path: P
     "rows,message",
     [
         ("1,2,x\n3,4,x\n5,6,x\n", r"column 'label': the target has one class only \(x\)"),
-        ("1,2,x\n3,4,y\n5,6,x\n", r"class y has 1 row of 3 rows, and --validation splits "
+        ("1,2,x\n3,4,y\n5,6,x\n", r"class y has 1 row of 3, and --validation splits "
                                   r"them by class, two of each at least; add rows of that "
                                   r"class, remove its row, or pass --validation 0"),
         ("1,2,x\n2,3,x\n3,4,y\n4,5,y\n5,6,z\n6,7,z\n",
@@ -779,7 +779,7 @@ def test_regression_target_far_from_zero_is_learned_in_its_own_units(tmp_path: P
          r"leaves 2 held out and 4 to train on"),
         # Whole numbers, one of them once: maybe a count, so the regression hint too.
         ("".join(f"{i},{i + 1},{i % 3}\n" for i in range(39)) + "39,40,7\n",
-         r"class 7 has 1 row of 40 rows, and --validation splits them by class, two of "
+         r"class 7 has 1 row of 40, and --validation splits them by class, two of "
          r"each at least; add rows of that class, remove its row, or pass --validation 0; "
          r"if the target is a quantity, not a class, pass --output regression"),
     ],
@@ -2054,12 +2054,19 @@ def test_a_target_of_formatted_numbers_asks_for_plain_ones(tmp_path, cell, said)
 
 def test_a_feature_of_formatted_numbers_is_not_one_hot_encoded(tmp_path):
     path = tmp_path / "t.csv"
-    rows = "".join(f"{i % 30}%,({i % 7}),{i * 0.5}\n" for i in range(90))
-    path.write_text("rate,loss,y\n" + rows)
+    # Accounting negatives among plain numbers, percentages; labels of a list "(1)",
+    # "(2)" alone are categories like any other.
+    rows = "".join(f"{i % 30 + 1}%,{f'({i % 7})' if i % 4 else i % 5},({i % 3}),{i * 0.5}\n"
+                   for i in range(90))
+    path.write_text("rate,loss,item,y\n" + rows)
     done = run("train", str(path), "--target", "y", expect=2)
-    assert ("column 'rate': the column holds numbers written as text, such as '0%' (a number "
-            "written with a percent sign? write 0 (or 0 as a fraction)), as do 'loss'; write "
-            "them as plain numbers, or leave them out with --drop rate,loss") in done.stderr
+    assert ("column 'rate': the column holds numbers written as text, such as '1%' (a number "
+            "written with a percent sign? write 1 (or 0.01 as a fraction)), as do 'loss'; "
+            "write them as plain numbers, or leave them out with --drop rate,loss"
+            ) in done.stderr
+    done = run("train", str(path), "--target", "y", "--drop", "rate,loss", "--epochs", "1",
+               "-q")
+    assert "one-hot encoded text columns: 'item' (3 categories)" in done.stderr
 
 
 def test_a_text_target_with_a_label_per_row_is_refused(tmp_path):
@@ -2172,15 +2179,17 @@ def test_a_resume_that_splits_the_rows_otherwise_is_warned(tmp_path):
     ck = tmp_path / "ck"
     common = ["--target", "y", "-q"]
     run("train", str(data), *common, "--epochs", "2", "--checkpoint-dir", str(ck))
-    assert json.loads((ck / "inputs.json").read_text()) == {
-        "inputs": ["a", "b"], "split": {"seed": 0, "validation": 0.2, "test_size": 0.0}}
+    assert json.loads((ck / "inputs.json").read_text()) == ["a", "b"]
+    assert json.loads((ck / "split.json").read_text()) == {"seed": 0, "validation": 0.2,
+                                                           "test_size": 0.0}
     same = run("train", str(data), *common, "--epochs", "3", "--resume", str(ck))
+    assert same.returncode == 0
     assert "split with other settings" not in same.stderr
     other = run("train", str(data), *common, "--epochs", "4", "--resume", str(ck),
                 "--seed", "5", "--test-size", "0.25")
     assert ("the checkpoint's rows were split with other settings (--seed 0 -> 5, "
             "--test-size 0.0 -> 0.25): rows it held out may now be trained on") in other.stderr
-    (ck / "inputs.json").write_text('["a", "b"]')
+    (ck / "split.json").unlink()  # a checkpoint kept by an earlier version
     old = run("train", str(data), *common, "--epochs", "5", "--resume", str(ck), "--seed", "7")
     assert "split with other settings" not in old.stderr
 
@@ -2216,3 +2225,13 @@ def test_a_headered_file_in_the_layout_of_a_numbered_model_with_drop(tmp_path):
         assert "taken by position, in the training order: 'p', 'q', 'r'" in done.stderr
     scored = json.loads(run("evaluate", str(model), str(labelled), "--json").stdout)
     assert scored["n_samples"] == 100
+
+
+def test_a_test_split_that_takes_every_row_of_a_class_is_refused(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_text("a,y\n" + "".join(f"{i},a\n{i + 0.5},b\n" for i in range(10))
+                    + "50,c\n51,c\n")
+    done = run("train", str(path), "--target", "y", "--test-size", "0.7", "--validation", "0",
+               expect=2)
+    assert ("c.csv, column 'y': --test-size 0.7 holds out every row of class c, which leaves "
+            "none to train on; lower --test-size or add rows of that class") in done.stderr

@@ -233,8 +233,12 @@ def test_the_command_line_trains_and_predicts_through_compressed_files(tmp_path)
     ("45%", ("a percent sign", ["45", "0.45"])),
     ("12.5 %", ("a percent sign", ["12.5", "0.125"])),
     ("(3)", ("accounting parentheses", ["-3"])),
+    ("(0)", ("accounting parentheses", ["0"])), ("-0%", ("a percent sign", ["0", "0"])),
+    ("€13,90", ("a currency sign", ["13.90"])),
     ("12", None), ("-3.5e2", None), ("abc", None), ("(a)", None), ("%", None),
     ("$", None), ("inf%", None), ("1,250", None),
+    # A comma without a currency sign: a pair, or a number that may be either.
+    ("(0,1)", None), ("(1,234)", None), ("1,200%", None),
 ])
 def test_decorated_numbers_and_their_plain_readings(text, expected):
     from lucidnet.data import decorated_number
@@ -301,3 +305,77 @@ def test_utf16_with_a_byte_order_mark_reads_as_utf8(tmp_path, encoding):
     got = read_table(utf16, "label", categories="auto")
     assert_same_table(got, expected)
     assert column_names(utf16) == ["größe", "b", "label"]
+
+
+def test_parentheses_alone_are_labels_unless_plain_numbers_are_beside_them():
+    from lucidnet.data import decorated_numbers
+
+    assert decorated_numbers(["(1)", "(2)", "(3)"]) == {}
+    assert decorated_numbers(["(1)", "2", "(3)"]) == {
+        "(1)": ("accounting parentheses", ["-1"]), "(3)": ("accounting parentheses", ["-3"])}
+    assert list(decorated_numbers(["(1)", "45%"])) == ["(1)", "45%"]
+
+
+def test_an_empty_last_field_in_quoted_records_is_dropped_per_record(tmp_path):
+    """A quoted field may span lines, and a line inside it may end with the delimiter:
+    the empty last column is found per record, the field's text kept whole (pandas'
+    reading, less its all-empty 'Unnamed' column)."""
+    import pandas as pd
+
+    for inner in ("x,\ny", "x\ny"):
+        path = tmp_path / "q.csv"
+        path.write_text(f'c,a,y,\n"{inner}",1,0,\n"z",2,1,\n"w",3,0,\n')
+        frame = pd.read_csv(path).drop(columns="Unnamed: 3")
+        table = read_table(path, "y", categories="auto")
+        assert column_names(path) == list(frame.columns) == ["c", "a", "y"]
+        assert sorted(table.categories["c"]) == sorted(frame["c"])
+        np.testing.assert_array_equal(table.target, frame["y"])
+        assert row_line(path, 1) == 4
+
+
+@pytest.mark.parametrize("text", [
+    ",Unnamed: 0,y\n1,2,3\n4,5,6\n",  # an empty name beside the name it would get
+    None,  # DataFrame.to_csv() of numbered columns: ",0,1,2" over the row labels
+])
+def test_generated_names_are_pandas_own(tmp_path, text):
+    import pandas as pd
+
+    path = tmp_path / "t.csv"
+    if text is None:
+        pd.DataFrame(np.arange(15.0).reshape(5, 3) / 7).to_csv(path)
+    else:
+        path.write_text(text)
+    assert column_names(path) == list(pd.read_csv(path).columns)
+    np.testing.assert_array_equal(read_table(path).features, pd.read_csv(path).to_numpy(float))
+
+
+def test_a_row_of_numbers_with_a_blank_cell_is_data_not_a_header(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("0.512,,1\n0.3,0.7,0\n0.1,0.2,1\n")
+    table = read_table(path, 2, missing="nan")
+    assert table.header is False and table.feature_names == ["0", "1"]
+    np.testing.assert_array_equal(table.features, [[0.512, np.nan], [0.3, 0.7], [0.1, 0.2]])
+
+
+def test_column_names_of_a_header_longer_than_the_first_read(tmp_path):
+    path = tmp_path / "wide.csv"
+    names = [f"column_{j}" for j in range(12_000)]  # a header line of about 140 KB
+    path.write_text(",".join(names) + "\n" + ",".join("1" * 12_000) + "\n"
+                    + ",".join("2" * 12_000) + "\n")
+    assert column_names(path) == names == read_table(path).feature_names
+
+
+def test_a_line_above_the_header_of_a_compressed_file_gets_no_tail_command(tmp_path):
+    path = tmp_path / "t.csv.gz"
+    path.write_bytes(gzip.compress(b"3,2,x\n1.5,2,3,0\n2.5,3,4,1\n3.5,4,5,0\n"))
+    with pytest.raises(DataError) as caught:
+        read_table(path, -1)
+    assert "line 1 has 3 fields and the lines below it 4" in str(caught.value)
+    assert "delete it)" in str(caught.value) and "tail" not in str(caught.value)
+
+
+@pytest.mark.parametrize("name", ["p.gz", "p.zip"])
+def test_a_compression_suffix_alone_writes_compressed_csv(tmp_path, name):
+    path = tmp_path / name
+    write_predictions(path, np.array([1.5, 2.5]), header="y")
+    assert DECODERS[Path(name).suffix](path.read_bytes()) == b"y\n1.5\n2.5\n"

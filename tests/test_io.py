@@ -804,10 +804,25 @@ def test_a_pipeline_comes_back_with_its_step_names_and_scaler_parameters(
         assert (getattr(back["sc"], attribute) is None) == (getattr(pipeline["sc"], attribute)
                                                             is None)
     np.testing.assert_array_equal(back.predict_proba(X), pipeline.predict_proba(X))
-    header = _header(path)
-    header["input_scaling"]["pipeline"]["steps"] = ["a__b", "clf"]
+    if with_mean or with_std:
+        np.testing.assert_array_equal(back["sc"].mean_, pipeline["sc"].mean_ if with_mean
+                                      else np.zeros(X.shape[1]))
+    good = _header(path)
+    for steps in (["a__b", "clf"], ["memory", "clf"], ["sc", "sc"]):
+        header = json.loads(json.dumps(good))
+        header["input_scaling"]["pipeline"]["steps"] = steps
+        _rewrite(path, header)
+        with pytest.raises(ModelFileError, match="input_scaling's pipeline must be"):
+            model_io.load(path)
+    # A scaler that does not center must not come with a mean the command line would
+    # subtract (its predictions would differ from the pipeline's).
+    header = json.loads(json.dumps(good))
+    header["input_scaling"]["pipeline"]["with_mean"] = False
     _rewrite(path, header)
-    with pytest.raises(ModelFileError, match="input_scaling's pipeline must be"):
+    if with_mean:
+        with pytest.raises(ModelFileError, match="without with_mean"):
+            model_io.load(path)
+    else:
         model_io.load(path)
 
 

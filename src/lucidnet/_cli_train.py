@@ -343,11 +343,12 @@ def _check_separated_numbers(data: Labelled, cells: np.ndarray, numbers: np.ndar
     or percent sign or accounting parentheses, maybe among plain ones (``numbers``:
     each distinct cell's value, NaN for text): read as text they would be hundreds of
     classes, or refused by --output regression."""
-    from .data import DECIMAL_COMMA, THOUSANDS, decorated_number
+    from .data import decorated_numbers, separator_readings
+
+    decorated = decorated_numbers([cell.strip() for cell in cells.tolist()])
 
     def written(cell: str) -> bool:
-        return bool(THOUSANDS.fullmatch(cell) or DECIMAL_COMMA.fullmatch(cell)
-                    or decorated_number(cell))
+        return bool(separator_readings(cell)) or cell in decorated
 
     count = sum(written(cell.strip()) for cell in cells.tolist())
     numeric = count + int(np.count_nonzero(~np.isnan(numbers)))
@@ -357,19 +358,13 @@ def _check_separated_numbers(data: Labelled, cells: np.ndarray, numbers: np.ndar
     row = next(i for i, cell in enumerate(data.y.tolist()) if written(cell.strip()))
     line, where = _row_place(data.source, row, data.header)
     cell = str(data.y[row]).strip()
-    decorated = decorated_number(cell)
-    if decorated is not None:
-        marks, readings = decorated
-        how = marks
+    if cell in decorated:
+        how, readings = decorated[cell]
         plain = readings[0] + (f", or {readings[1]} as a fraction" if len(readings) > 1 else "")
     else:
-        how = "separators or a decimal comma"
-        readings = []
-        if THOUSANDS.fullmatch(cell):  # "52,765" may be either; "0,376" and "13,90" not
-            readings.append(re.sub(r"[,' _]", "", cell))
-        if DECIMAL_COMMA.fullmatch(cell):
-            readings.append(cell.replace(",", ".") + (" if the comma is a decimal point"
-                                                      if readings else ""))
+        how, readings = "separators or a decimal comma", separator_readings(cell)
+        if len(readings) == 2:  # "52,765" may be either; "0,376" and "13,90" not
+            readings[1] += " if the comma is a decimal point"
         plain = ", or ".join(readings)
     raise DataError(f"{where}the target column holds numbers written with {how}, such as "
                     f"{cell!r}: write them as plain numbers ({plain}), or pass --output "
@@ -1283,12 +1278,15 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
         numbers = (options["output"] == "auto" and np.asarray(y).dtype.kind in "iuf"
                    and len(classes) > 2)
         left = " (those the test split leaves)" if split == "validation" else ""
-        remedy = "pass --validation 0" if flag == "--validation" else "leave out --test-size"
-        if counts[rarest] < 2:
-            rows = "rows left by the test split" if split == "validation" else "rows"
-            message = (f"class {classes[rarest]!s} has {counts[rarest]} row of {len(y)} "
-                       f"{rows}, and {flag} splits them by class, two of each at least; add "
-                       f"rows of that class, remove its row, or {remedy}")
+        remedy = _split_remedy(flag)
+        if counts[rarest] < 2 and split == "validation":
+            message = (f"class {classes[rarest]!s} has {counts[rarest]} of the {len(y)} rows "
+                       f"the test split leaves, and {flag} splits them by class, two of each "
+                       f"at least; add rows of that class, lower --test-size, or {remedy}")
+        elif counts[rarest] < 2:
+            message = (f"class {classes[rarest]!s} has {counts[rarest]} row of {len(y)}, and "
+                       f"{flag} splits them by class, two of each at least; add rows of that "
+                       f"class, remove its row, or {remedy}")
         else:
             message = (f"{len(y)} rows{left} in {len(classes)} classes are too few to split "
                        f"by class (holding out {fraction:g} of them leaves {held_out} held "
@@ -1301,6 +1299,11 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
         )
 
 
+def _split_remedy(flag: str) -> str:
+    """How to do without the split that ``flag`` ("--validation", "--test-size") asks for."""
+    return "pass --validation 0" if flag == "--validation" else "leave out --test-size"
+
+
 def _check_rows_left(data: Labelled, n: int, fraction: float, flag: str) -> None:
     """Refuse a split of ``n`` regression rows that leaves none to train on, or fewer
     than two to score (the estimator's rule for its validation rows: a score of one
@@ -1308,7 +1311,7 @@ def _check_rows_left(data: Labelled, n: int, fraction: float, flag: str) -> None
     # scikit-learn's split holds out ceil(fraction * n) rows.
     held_out = math.ceil(fraction * n)
     if fraction > 0 and (held_out >= n or held_out < 2):
-        remedy = "pass --validation 0" if flag == "--validation" else "leave out --test-size"
+        remedy = _split_remedy(flag)
         scored = f" ({held_out} row; scoring needs two)" if held_out < 2 else ""
         raise DataError(
             f"{n} row{'s are' if n > 1 else ' is'} too few to hold out {flag} {fraction:g} of "
@@ -1357,6 +1360,13 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         X, X_test, y, y_test = split(X, y, options["test_size"], options["seed"], classify)
         held_out["test"] = (X_test, y_test)
         if classify:
+            lost = sorted(set(np.unique(y_test).tolist()) - set(np.unique(y).tolist()), key=str)
+            if lost:
+                raise DataError(
+                    f"--test-size {options['test_size']:g} holds out every row of class "
+                    f"{', '.join(map(str, lost))}, which leaves none to train on; lower "
+                    "--test-size or add rows of that class",
+                    path=data.source, column=data.target_name)
             _check_classes(data, y, options, split="validation")
     # With early stopping the estimator holds out (and reports) its own validation
     # rows; without it the CLI holds them out, only to report on them.
@@ -1599,10 +1609,10 @@ def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
     return {"checkpoint_dir": directory, "resume": resume}
 
 
-#: Beside a checkpoint: the names of the inputs it was trained on and how its rows
-#: were split, ``{"inputs": [...], "split": {"seed": ..., "validation": ...,
-#: "test_size": ...}}`` (JSON; earlier checkpoints kept the list of names alone).
+#: Beside a checkpoint: the names of the inputs it was trained on (a JSON list) ...
 CHECKPOINT_INPUTS = "inputs.json"
+#: ... and how its rows were split, ``{"seed": ..., "validation": ..., "test_size": ...}``.
+CHECKPOINT_SPLIT = "split.json"
 
 
 def _check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
@@ -1624,13 +1634,15 @@ def _check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
         return  # nothing to resume, or a checkpoint written before names were kept
     try:
         with open(path, encoding="utf-8") as stream:
-            kept = json.load(stream)
-        if isinstance(kept, list):
-            kept = {"inputs": kept}
-        before = [str(name) for name in kept["inputs"]]
-    except (OSError, ValueError, TypeError, KeyError):
+            before = [str(name) for name in json.load(stream)]
+    except (OSError, ValueError, TypeError):
         return  # unreadable: the checkpoint itself is checked on loading
-    then = kept.get("split") if isinstance(kept.get("split"), dict) else {}
+    try:
+        with open(os.path.join(directory, CHECKPOINT_SPLIT), encoding="utf-8") as stream:
+            then = json.load(stream)
+    except (OSError, ValueError):
+        then = {}  # kept by an earlier version, or unreadable: nothing to compare
+    then = then if isinstance(then, dict) else {}
     changed = [f"--{key.replace('_', '-')} {then[key]!r} -> {value!r}"
                for key, value in split.items() if key in then and then[key] != value]
     if changed:
@@ -1672,9 +1684,9 @@ def _keep_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
     stamp = _checkpoint_stamp(fit_params)
     if stamp is not None and stamp != earlier:
         directory = fit_params["checkpoint_dir"]
-        with atomic_file(os.path.join(directory, CHECKPOINT_INPUTS), "w",
-                         encoding="utf-8") as stream:
-            json.dump({"inputs": list(names), "split": split}, stream)
+        for name, kept in ((CHECKPOINT_INPUTS, list(names)), (CHECKPOINT_SPLIT, split)):
+            with atomic_file(os.path.join(directory, name), "w", encoding="utf-8") as stream:
+                json.dump(kept, stream)
 
 
 def _finished_checkpoint_note(fit_params: dict[str, Any], epochs: int) -> str | None:

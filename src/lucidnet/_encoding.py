@@ -203,13 +203,14 @@ def _refuse_decorated_numbers(categories: Mapping[str, list[str]], source: str) 
     accounting parentheses ("$16.00", "45%", "(3)"), all such columns in one message:
     as categories they would lose their order, and a value not seen in training would
     be no category at all."""
-    from .data import decorated_hint
+    from .data import decorated_hint, decorated_numbers, finite_number
 
     found = {}
     for column, values in categories.items():
-        hints = [hint for value in values if (hint := decorated_hint(value)) is not None]
-        if hints and len(hints) >= 0.9 * len(values):
-            found[column] = next(value for value in values if decorated_hint(value))
+        decorated = decorated_numbers(values)
+        plain = sum(not math.isnan(finite_number(value)) for value in values)
+        if decorated and len(decorated) + plain >= 0.9 * len(values):
+            found[column] = next(iter(decorated))
     if not found:
         return
     column, example = next(iter(found.items()))
@@ -221,4 +222,3 @@ def _refuse_decorated_numbers(categories: Mapping[str, list[str]], source: str) 
         + f"; write them as plain numbers, or leave {'them' if others else 'it'} out with "
         f"--drop {shlex.quote(','.join(found))}",
         path=source, column=column)
-

@@ -311,22 +311,26 @@ def read_table(
 def column_names(path: PathLike, header: bool | None = None) -> list[str]:
     """The names of a file's columns, target included, in file order.
 
-    For delimited text only the first 64 KiB are read, so this is cheap on large
-    files; other formats are read whole.  Raises ``DataError`` like :func:`read_table`.
+    For delimited text only the first lines are read (64 KiB, more for longer lines),
+    so this is cheap on large files; other formats are read whole.  Raises
+    ``DataError`` like :func:`read_table`.
     """
     source = os.fspath(path)
     suffix, compression = split_suffix(source)
     if suffix in _DELIMITERS and os.path.isfile(source):
-        head = read_bytes(source, compression, 65536)
-        text = head.decode(_encoding_of(head), errors="replace")
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if len(head) == 65536:
-            text = text[: text.rfind("\n") + 1]  # the last line may be cut short
+        text = _head_text(source, compression)
         text, delimiter = _delimited_text(text, source)
-        lines = _first_lines(text, 2, delimiter)
-        if not lines:
+        if '"' in text:  # a record may span lines; its empty last field is per record
+            from itertools import islice
+
+            records = _without_empty_last_field(
+                list(islice(_rows_with_lines(text, delimiter, source), 2)))
+            rows = [fields for _, fields in records]
+        else:
+            rows = _split_fields(_first_lines(text, 2, delimiter), delimiter)
+        if not rows:
             return []
-        first, *second = _split_fields(lines, delimiter)
+        first, *second = rows
         return _header(first, second[0] if second else None, 1, source, header)[0]
     if Path(source).suffix.lower() in PARQUET_SUFFIXES and os.path.isfile(source):
         # The schema alone: reading the table would refuse a text column (the labels).
@@ -339,6 +343,22 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
             raise DataError(f"cannot read as a Parquet file: {exc}", path=source) from None
     table = read_table(source, header=header, read_target=False)
     return list(table.feature_names)
+
+
+def _head_text(source: str, compression: str | None) -> str:
+    """The complete lines at the start of a text file, two non-blank ones at least
+    (unless the file has fewer): 64 KiB, or more when its lines are longer."""
+    size = 65536
+    while True:
+        head = read_bytes(source, compression, size)
+        text = head.decode(_encoding_of(head), errors="replace")
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if len(head) < size:
+            return text  # the whole file
+        text = text[: text.rfind("\n") + 1]  # the last line may be cut short
+        if sum(1 for line in text.split("\n") if line.strip()) >= 2:
+            return text
+        size *= 4
 
 
 def row_line(path: PathLike, row: int, header: bool | None = None) -> int | None:
@@ -354,7 +374,7 @@ def row_line(path: PathLike, row: int, header: bool | None = None) -> int | None
         return None
     try:
         text, delimiter = _delimited_text(_read_text(source), source)
-        records = list(_rows_with_lines(text, delimiter, source))
+        records = _without_empty_last_field(list(_rows_with_lines(text, delimiter, source)))
         if not records:
             return None
         second = records[1][1] if len(records) > 1 else None
@@ -600,10 +620,13 @@ def _read_text(path: str) -> str:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        advice = ("save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 for a Latin-1 file)"
+                  if encoding == "utf-8-sig" else
+                  "it starts with UTF-16's byte order mark; save it again as UTF-8")
         name = "UTF-8" if encoding == "utf-8-sig" else "UTF-16"
         raise DataError(
             f"the file is not {name} text (byte {raw[exc.start]:#04x} at offset {exc.start}); "
-            "save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 for a Latin-1 file)",
+            f"{advice}",
             path=path,
             line=line,
         ) from None
@@ -646,8 +669,10 @@ def _delimited_text(text: str, path: str) -> tuple[str, str | None]:
 
 def _without_trailing_delimiter(text: str, delimiter: str | None) -> str:
     """``text`` without the delimiter that ends each of its non-blank lines, when
-    every one ends so (two lines at least); else ``text`` itself.  Line numbers stay."""
-    if delimiter is None:
+    every one ends so (two lines at least); else ``text`` itself.  Line numbers stay.
+    Quoted text is left as it is: a line may end inside a quoted field, so the careful
+    reader drops the empty last field per record (:func:`_without_empty_last_field`)."""
+    if delimiter is None or '"' in text:
         return text
     spaces = " \t".replace(delimiter, "")
     first = _first_lines(text, 2, delimiter)
@@ -659,6 +684,18 @@ def _without_trailing_delimiter(text: str, delimiter: str | None) -> str:
         return text
     return "\n".join(line if _is_blank(line, delimiter) else line.rstrip(spaces)[:-1]
                      for line in lines)
+
+
+def _without_empty_last_field(
+    records: list[tuple[int, list[str]]],
+) -> list[tuple[int, list[str]]]:
+    """``records`` (line, fields) without their last field when it is empty in every
+    one, header included (two records of two fields at least): the empty last column
+    of a delimiter ending every record."""
+    if len(records) < 2 or not all(len(fields) > 1 and not fields[-1].strip()
+                                   for _, fields in records):
+        return records
+    return [(line, fields[:-1]) for line, fields in records]
 
 
 def _delimiter_of(text: str, path: str) -> str | None:
@@ -754,8 +791,15 @@ def _header(
     if not header:
         return [str(j) for j in range(len(first))], False, note
     # An empty name is pandas' "Unnamed: j" (0-based): the column of row labels that
-    # DataFrame.to_csv writes first has one.
-    names = [field.strip() or f"Unnamed: {j}" for j, field in enumerate(first)]
+    # DataFrame.to_csv writes first has one.  (".1", ".2", ... if a column is named so.)
+    given = {cell.strip() for cell in first}
+    names: list[str] = []
+    for j, cell in enumerate(first):
+        name, k = cell.strip() or f"Unnamed: {j}", 0
+        while not cell.strip() and (name in given or name in names):
+            k += 1
+            name = f"Unnamed: {j}.{k}"
+        names.append(name)
     seen: dict[str, int] = {}
     for j, name in enumerate(names):
         if name in seen:
@@ -805,9 +849,19 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool
                 and not all(_WHOLE.fullmatch(field.strip()) for field in second)):
             return True, False
         return False, not pandas_labels
-    if pandas_labels or second is None or len(second) != len(first):
+    # DataFrame.to_csv() of numbered columns: an empty name over its row labels, then
+    # the labels 0, 1, 2, ... of the columns.
+    numbered = (len(first) > 2 and not first[0].strip()
+                and all(field.strip() == str(j) for j, field in enumerate(first[1:])))
+    if pandas_labels or numbered or second is None or len(second) != len(first):
         return True, False
-    return [_looks_numeric(field) for field in second] != numeric, False
+    # Column by column, where neither row's cell is missing (a blank cell in a row of
+    # numbers is a missing value, not a name).
+    below = [_looks_numeric(field) for field in second]
+    known = [field.strip().lower() not in MISSING_TOKENS for field in first]
+    known_below = [field.strip().lower() not in MISSING_TOKENS for field in second]
+    return any(a != b for a, b, k, kb in zip(numeric, below, known, known_below, strict=True)
+               if k and kb), False
 
 
 def _looks_numeric(field: str) -> bool:
@@ -951,7 +1005,7 @@ def _read_delimited_careful(
     coding: _Coding = _Coding(),
 ) -> Table:
     """Parse row by row, raising DataError at the first bad line or cell."""
-    records = list(_rows_with_lines(text, delimiter, path))
+    records = _without_empty_last_field(list(_rows_with_lines(text, delimiter, path)))
     if not records:
         raise DataError("the file is empty; expected a header row and data rows", path=path)
     start, first = records[0]
@@ -963,7 +1017,8 @@ def _read_delimited_careful(
         if len(row) != len(names):
             raise DataError(
                 f"expected {len(names)} field{'s' if len(names) != 1 else ''}, got {len(row)}",
-                path=path, line=start, note=_preamble_note(records, len(row), start),
+                path=path, line=start,
+                note=_preamble_note(records, len(row), start, path),
             )
         rows.append(row)
         line_numbers.append(start)
@@ -993,16 +1048,19 @@ def _read_delimited_careful(
     )
 
 
-def _preamble_note(records: list[tuple[int, list[str]]], width: int, line: int) -> str | None:
+def _preamble_note(records: list[tuple[int, list[str]]], width: int, line: int,
+                   path: str) -> str | None:
     """When the first record is narrower or wider than all the next ones (scikit-learn's
     ``wine_data.csv`` starts ``178,13,class_0,class_1,class_2`` above rows of 14
     fields), that it may be no header at all: neither header setting reads the file."""
     (first_line, first), *rest = records
     if not rest or line != rest[0][0] or any(len(row) != width for _, row in rest[:50]):
         return None
+    how = ("" if split_suffix(path)[1] is not None  # tail would cut a compressed file
+           else f", e.g. tail -n +{first_line + 1} FILE > NEW")
     return (f"line {first_line} has {len(first)} field{'s' if len(first) != 1 else ''} and "
             f"the lines below it {width}: if line {first_line} is not the table's header (a "
-            f"title, counts), delete it, e.g. tail -n +{first_line + 1} FILE > NEW")
+            f"title, counts), delete it{how}")
 
 
 def _rows_with_lines(text: str, delimiter: str | None, path: str):
@@ -1058,8 +1116,9 @@ def decorated_number(text: str) -> tuple[str, list[str]] | None:
     sign, a percent sign or accounting parentheses, as spreadsheets show them:
     ``("a currency sign", ["-1200.50"])`` for ``"($1,200.50)"``, ``("a percent sign",
     ["45", "0.45"])`` for ``"45%"`` (the second as a fraction).  None for anything
-    else, plain numbers included.  Thousands separators inside are taken out; a
-    decimal comma ("€13,90") is read as a decimal point."""
+    else, plain numbers included.  With a currency sign, thousands separators are taken
+    out and a decimal comma ("€13,90") is read as a point; without one a comma is no
+    such number ("(0,1)" is a pair, "(1,234)" may be one)."""
     from decimal import Decimal
 
     s = text.strip()
@@ -1071,7 +1130,8 @@ def decorated_number(text: str) -> tuple[str, list[str]] | None:
     sign = ""
     if s[:1] in ("-", "+"):
         sign, s = s[0], s[1:].lstrip()
-    if s and (s[0] in _CURRENCY or s[-1] in _CURRENCY):
+    currency = bool(s) and (s[0] in _CURRENCY or s[-1] in _CURRENCY)
+    if currency:
         s = (s[1:] if s[0] in _CURRENCY else s[:-1]).strip()
         marks.append("a currency sign")
         if not sign and s[:1] in ("-", "+"):  # "$-5"
@@ -1082,17 +1142,41 @@ def decorated_number(text: str) -> tuple[str, list[str]] | None:
         marks.append("a percent sign")
     if not marks:
         return None
-    if THOUSANDS.fullmatch(s):
+    if currency and THOUSANDS.fullmatch(s):
         s = re.sub(r"[,' _]", "", s)
-    elif DECIMAL_COMMA.fullmatch(s):
+    elif currency and DECIMAL_COMMA.fullmatch(s):
         s = s.replace(",", ".")
     if not _DIGITS.fullmatch(s):
         return None
-    minus = "-" if negative != (sign == "-") else ""
+    # (-0 is 0: "(0)" and "-0%" are no negative numbers.)
+    minus = "-" if negative != (sign == "-") and Decimal(s) != 0 else ""
     readings = [minus + s]
     if percent:
         readings.append(minus + format(Decimal(s) / 100, "f"))
     return " and ".join(marks), readings
+
+
+def separator_readings(text: str) -> list[str]:
+    """The plain numbers that a number written with separators may be: ``"52,765"``
+    gives ``["52765", "52.765"]`` (thousands, or a decimal comma), ``"1 250 000"``
+    ``["1250000"]``, ``"0,376"`` ``["0.376"]``; ``[]`` for anything else."""
+    readings = []
+    if THOUSANDS.fullmatch(text):
+        readings.append(re.sub(r"[,' _]", "", text))
+    if DECIMAL_COMMA.fullmatch(text):
+        readings.append(text.replace(",", "."))
+    return readings
+
+
+def decorated_numbers(cells: Sequence[str]) -> dict[str, tuple[str, list[str]]]:
+    """The cells of one column that are decorated numbers (:func:`decorated_number`),
+    each with what it returns.  Cells in parentheses only ("(1)", "(2)", labels of a
+    list) count as accounting negatives when the column also holds plain numbers."""
+    found = {cell: number for cell in cells if (number := decorated_number(cell)) is not None}
+    parenthesized = all(marks == "accounting parentheses" for marks, _ in found.values())
+    if found and parenthesized and not any(_is_number(cell.strip()) for cell in cells):
+        return {}
+    return found
 
 
 def decorated_hint(text: str) -> str | None:
@@ -1117,12 +1201,13 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
             f"expected a finite number, got {cell!r}", path=path, line=line, column=column
         )
     hint = ""
-    if re.fullmatch(r"[-+]?\d{1,3}(,\d{3})+", text):
-        hint = (f" (a thousands separator or a decimal comma? write {text.replace(',', '')} "
-                f"or {text.replace(',', '.', 1)})" if text.count(",") == 1 else
-                f" (thousands separators? write {text.replace(',', '')})")
-    elif re.fullmatch(r"[-+]?\d+,\d+", text):
-        hint = f" (a decimal comma? write {text.replace(',', '.')})"
+    readings = [] if "_" in text else separator_readings(text)
+    if len(readings) == 2:
+        hint = f" (a thousands separator or a decimal comma? write {' or '.join(readings)})"
+    elif readings and THOUSANDS.fullmatch(text):
+        hint = f" (thousands separators? write {readings[0]})"
+    elif readings:
+        hint = f" (a decimal comma? write {readings[0]})"
     elif _is_number(text.replace("_", "")):
         hint = f" (digit grouping? write {text.replace('_', '')})"
     elif (decorated := decorated_hint(text)) is not None:
@@ -1544,7 +1629,9 @@ def write_predictions(
             f"got {len(names)} name(s): {names}"
         )
 
-    compression = split_suffix(destination)[1]
+    suffix, compression = split_suffix(destination)
+    if compression is None and suffix in COMPRESSIONS:
+        compression = suffix  # "preds.gz": compressed CSV, as pandas writes it
     if compression is None:
         with atomic_file(destination, "w", encoding="utf-8", newline="") as fh:
             _write_rows(fh, names, rows)

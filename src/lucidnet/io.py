@@ -764,9 +764,18 @@ def _decode_input_scaling(path: str, header: dict[str, Any], members: dict) -> I
     pipeline = header["input_scaling"].get("pipeline")
     if pipeline is not None and not _valid_pipeline(pipeline):
         raise _fail(path, "input_scaling's pipeline must be {\"steps\": [two different "
-                          "names without '__'], \"with_mean\": bool, \"with_std\": bool}; "
-                          f"got {pipeline!r}")
+                          "names without '__', not a Pipeline parameter's], \"with_mean\": "
+                          f"bool, \"with_std\": bool}}; got {pipeline!r}")
+    if pipeline is not None and (not pipeline["with_mean"] and (arrays[0] != 0).any()
+                                 or not pipeline["with_std"] and (arrays[1] != 1).any()):
+        # The scaler would not use them, but the command line would: they must agree.
+        raise _fail(path, "input_scaling: a pipeline scaler without with_mean (with_std) "
+                          "must have input_mean 0 (input_scale 1)")
     return InputScaling(*arrays, header["feature_names"] if checked else None, pipeline)
+
+
+#: scikit-learn's Pipeline refuses steps named as its own parameters.
+_PIPELINE_PARAMETERS = frozenset({"steps", "memory", "verbose", "transform_input"})
 
 
 def _valid_pipeline(pipeline: Any) -> bool:
@@ -775,7 +784,8 @@ def _valid_pipeline(pipeline: Any) -> bool:
         return False
     steps = pipeline["steps"]
     return (isinstance(steps, list) and len(steps) == 2 and steps[0] != steps[1]
-            and all(isinstance(name, str) and name and "__" not in name for name in steps)
+            and all(isinstance(name, str) and name and "__" not in name
+                    and name not in _PIPELINE_PARAMETERS for name in steps)
             and isinstance(pipeline["with_mean"], bool)
             and isinstance(pipeline["with_std"], bool))
 
