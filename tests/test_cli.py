@@ -2235,3 +2235,13 @@ def test_a_test_split_that_takes_every_row_of_a_class_is_refused(tmp_path):
                expect=2)
     assert ("c.csv, column 'y': --test-size 0.7 holds out every row of class c, which leaves "
             "none to train on; lower --test-size or add rows of that class") in done.stderr
+
+
+def test_plot_directory_to_make_beside_a_folder_named_plots(tmp_path):
+    """A new --plot directory is checked by its own name (a 'plots' folder beside it
+    once made the check fail)."""
+    pytest.importorskip("matplotlib")
+    (tmp_path / "plots").mkdir()
+    run("train", "--dataset", "planar", "--hidden", "4", "--epochs", "2", "-q", "--plot",
+        "results/", cwd=tmp_path)
+    assert (tmp_path / "results" / "loss.png").is_file()

@@ -442,3 +442,49 @@ def test_assigning_the_loss_decides_the_fused_delta_again(rng):
     assert gradcheck(net, X, Y).passed()
     net.loss = "binary_cross_entropy"
     assert gradcheck(net, X, Y).passed()
+
+
+def test_assigning_a_layers_arrays_writes_into_the_network():
+    """The course's loop ``W = W - alpha dW`` on a layer's attributes trains the network
+    itself, step for step as Network.fit, and what is saved or copied is what was
+    trained; an array of another shape is refused, naming both shapes."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 3))
+    y = (X[:, 0] > 0).astype(float).reshape(-1, 1)
+    by_layers = Network([3, 4, 1], activation="tanh", random_state=0)
+    by_fit = by_layers.copy()
+    for _ in range(50):
+        by_layers.loss_and_gradient(X, y)
+        for layer in by_layers.layers:
+            layer.W = layer.W - 0.5 * layer.dW
+            layer.b = layer.b - 0.5 * layer.db
+    by_fit.fit(X, y, learning_rate=0.5, num_iterations=50)
+    np.testing.assert_allclose(by_layers.params, by_fit.params, rtol=1e-12, atol=1e-15)
+    assert by_layers.copy().cost(X, y) == by_layers.cost(X, y)
+    first = by_layers.layers[0]
+    first.W = np.full((4, 3), 0.25)
+    assert np.all(by_layers.params[:12] == 0.25) and first.W.base is not None
+    with pytest.raises(ValueError, match=r"Dense.W has shape \(4, 3\) .* got an array of "
+                                         r"shape \(3, 4\)"):
+        first.W = np.zeros((3, 4))
+    with pytest.raises(ValueError, match=r"Dense.b has shape \(4,\)"):
+        first.b = np.zeros((4, 1))  # the course's column of biases
+    loose = Dense(3, 2)
+    loose.W = np.ones((5, 5))  # a layer outside any network holds what it is given
+    assert loose.W.shape == (5, 5)
+
+
+def test_gradient_descent_on_a_network_with_dropout():
+    """Network.fit draws new masks every iteration, from random_state."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(40, 3))
+    y = (X[:, 0] > 0).astype(float)
+    net = Network([3, 8, 1], dropout=0.2, random_state=0)
+    runs = [net.copy().fit(X, y, learning_rate=0.1, num_iterations=200, random_state=seed)
+            for seed in (1, 1, 2)]
+    assert runs[0] == runs[1] != runs[2]
+    assert runs[0][-1] < runs[0][0]
+    with pytest.raises(ValueError, match="num_iterations must be a positive int; got 10.0"):
+        net.fit(X, y, num_iterations=10.0)
+    with pytest.raises(ValueError, match="pass rng=np.random.default_rng"):
+        net.loss_and_gradient(X, y)

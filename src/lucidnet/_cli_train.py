@@ -1837,9 +1837,9 @@ def _same_file(a: str, b: str) -> bool:
 def _check_plot_directory(directory: str) -> None:
     """Check before training that ``--plot``'s directory exists and takes files, or
     that its nearest existing parent does (the directory is made after training)."""
-    existing = os.path.abspath(directory)
+    existing = missing = os.path.abspath(directory)
     while not os.path.exists(existing):
-        existing = os.path.dirname(existing)
+        existing, missing = os.path.dirname(existing), existing
     if not os.path.isdir(existing):
         raise DataError(f"--plot: {existing!r} is a file, not a directory")
     if existing == os.path.abspath(directory):
@@ -1848,7 +1848,7 @@ def _check_plot_directory(directory: str) -> None:
     from ._atomic import check_writable
 
     try:
-        check_writable(os.path.join(existing, "plots"))
+        check_writable(missing)  # the first directory to make, not there yet
     except OSError as exc:
         raise DataError(f"--plot: cannot create {directory!r} in {existing!r} "
                         f"({exc.strerror or exc})") from None

@@ -17,7 +17,7 @@ the same matrix, and ``b`` is their column ``b`` flattened.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -124,6 +124,10 @@ def linear_backward(
     return dA_prev, dW, db
 
 
+#: A Dense layer's arrays that are views of its network's buffers.
+_BUFFER_VIEWS = frozenset({"W", "b", "dW", "db"})
+
+
 class Dense:
     """A fully connected layer ``A = g(A_prev W^T + b)``.
 
@@ -150,7 +154,35 @@ class Dense:
     W : ndarray of shape (n_out, n_in)
     b : ndarray of shape (n_out,) or None
     dW, db : gradients of the same shapes, filled by the network's backward pass.
+
+    In a network these are views of its flat ``params`` and ``grads`` buffers, which
+    training, saving and copying use: assigning to one (``layer.W = W - alpha *
+    layer.dW``, as the course's loops do) copies the values into the buffer, so the
+    layer and its network never part.
     """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        current = self.__dict__.get(name) if name in _BUFFER_VIEWS else None
+        if current is None or not self._bound():
+            object.__setattr__(self, name, value)
+            return
+        values = np.asarray(value)
+        if values.shape != current.shape:
+            raise ValueError(f"Dense.{name} has shape {current.shape} (a view of its "
+                             f"network's {'grads' if name.startswith('d') else 'params'}); "
+                             f"got an array of shape {values.shape}")
+        if values is not current:
+            current[...] = values  # into the network's buffer, in its dtype
+
+    def _bound(self) -> bool:
+        """Whether a live network holds this layer (its W, b, dW, db are views)."""
+        owner = self.__dict__.get("_owner")
+        return owner is not None and owner() is not None
+
+    def _bind(self, W: np.ndarray, dW: np.ndarray, b: np.ndarray | None,
+              db: np.ndarray | None) -> None:
+        """Make ``W``, ``dW``, ``b``, ``db`` these views (the network's buffers)."""
+        self.__dict__.update(W=W, dW=dW, b=b, db=db)
 
     def __getstate__(self) -> dict:
         # A copy (pickled, or sent to a worker) belongs to no network: the weak

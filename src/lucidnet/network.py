@@ -204,14 +204,11 @@ class Network:
         for layer, w_part, b_part in self._layer_slices():
             layer._owner = weakref.ref(self)  # see _check_chain
             shape = (layer.n_out, layer.n_in)
-            layer.W, layer.dW = (
-                self.params[w_part].reshape(shape),
-                self.grads[w_part].reshape(shape),
+            layer._bind(
+                self.params[w_part].reshape(shape), self.grads[w_part].reshape(shape),
+                None if b_part is None else self.params[b_part],
+                None if b_part is None else self.grads[b_part],
             )
-            if b_part is None:
-                layer.b = layer.db = None
-            else:
-                layer.b, layer.db = self.params[b_part], self.grads[b_part]
 
     def _layer_slices(self):
         """``(layer, slice of its W, slice of its b or None)`` in buffer order: W1, b1, W2, ..."""
@@ -625,6 +622,7 @@ class Network:
         print_cost: bool = False,
         cost_every: int = 100,
         sample_weight: np.ndarray | None = None,
+        random_state: int | np.random.Generator | None = None,
     ) -> list[float]:
         """Batch gradient descent, as the reference models train: ``params -= alpha * grads``.
 
@@ -645,6 +643,9 @@ class Network:
         print_cost : bool, default False
         cost_every : int, default 100
         sample_weight : ndarray of shape (m,), optional
+        random_state : int, np.random.Generator or None
+            Seed of the dropout masks (a network with dropout draws new ones at every
+            iteration); None: unseeded.
 
         Returns
         -------
@@ -662,6 +663,7 @@ class Network:
             print_cost=print_cost,
             cost_every=cost_every,
             sample_weight=sample_weight,
+            random_state=random_state,
         )
 
     # ------------------------------------------------------- config and copies
@@ -825,7 +827,9 @@ def _dropout_mask(
     Written into ``out`` (a workspace buffer) when given: no allocation per batch.
     """
     if rng is None:
-        raise ValueError("forward(training=True) on a network with dropout needs rng= or masks=")
+        raise ValueError("a training pass (forward, loss_and_gradient) on a network with "
+                         "dropout draws its masks: pass rng=np.random.default_rng(seed), or "
+                         "masks=, or training=False for no dropout")
     out = rng.random(A.shape, dtype=A.dtype) if out is None else rng.random(dtype=A.dtype, out=out)
     np.greater_equal(out, rate, out=out)  # 1.0 where kept, 0.0 where dropped
     out *= A.dtype.type(1.0 / (1.0 - rate))

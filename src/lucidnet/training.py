@@ -66,6 +66,7 @@ def gradient_descent(
     print_cost: bool = False,
     cost_every: int = 100,
     sample_weight: np.ndarray | None = None,
+    random_state: int | np.random.Generator | None = None,
 ) -> list[float]:
     """Batch gradient descent: ``W := W - alpha dW`` on all of ``X`` each iteration.
 
@@ -83,6 +84,9 @@ def gradient_descent(
     cost_every : int
         Record the cost at iterations 0, N, 2N, ... (the reference's rule).
     sample_weight : ndarray of shape (m,), optional
+    random_state : int, np.random.Generator or None
+        Seed of the dropout masks, drawn anew at every iteration (for a network with
+        dropout); None: unseeded.
 
     Returns
     -------
@@ -99,6 +103,8 @@ def gradient_descent(
     _check_positive(cost_every, "cost_every", int)
     X, Y, sample_weight = network.check_data(X, Y, sample_weight)
     workspace = network.workspace(len(X))
+    dropout = any(layer.dropout for layer in network.layers)
+    rng = check_random_state(random_state) if dropout else None
     # The reference's update W := W - alpha dW, on the flat buffer, checked for finiteness.
     sgd = optimizers.SGD(learning_rate)
     costs: list[float] = []
@@ -106,7 +112,8 @@ def gradient_descent(
     # Overflow on the way to a non-finite cost is expected; the check below reports it.
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for i in range(num_iterations):
-            cost = network.loss_and_gradient(X, Y, sample_weight, workspace=workspace)
+            cost = network.loss_and_gradient(X, Y, sample_weight, workspace=workspace,
+                                             rng=rng)
             if not np.isfinite(cost):
                 # The parameters that produced this cost are still the last finite ones.
                 raise DivergenceError(
@@ -128,7 +135,9 @@ def gradient_descent(
 def _check_positive(value, name: str, kind: type) -> None:
     if not is_real(value) or not value > 0:
         raise ValueError(f"{name} must be a positive {kind.__name__}; got {value!r}")
-    if kind is int and int(value) != value:
+    # A count is an int (NumPy's too), as range() needs: 10.0 or 1e4 is refused here,
+    # not by range() later.
+    if kind is int and not isinstance(value, (int, np.integer)):
         raise ValueError(f"{name} must be a positive int; got {value!r}")
 
 
