@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -488,3 +490,47 @@ def test_gradient_descent_on_a_network_with_dropout():
         net.fit(X, y, num_iterations=10.0)
     with pytest.raises(ValueError, match="pass rng=np.random.default_rng"):
         net.loss_and_gradient(X, y)
+
+
+def test_masks_that_would_be_ignored_or_do_not_fit_are_refused():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5, 3))
+    y = rng.integers(0, 2, 5).astype(float)
+    plain = Network([3, 4, 1], activation="tanh", random_state=0)
+    with pytest.raises(ValueError, match=r"masks\[0\] is given, but layer 1 has no dropout"):
+        gradcheck(plain, X, y, masks=[np.zeros((5, 4)), None])
+    dropped = Network([3, 4, 1], activation="tanh", dropout=0.5, random_state=0)
+    with pytest.raises(ValueError, match=r"masks\[0\] must have shape \(5, 4\) .* got \(4, 5\)"):
+        gradcheck(dropped, X, y, masks=[np.ones((4, 5)), None])
+    with pytest.raises(ValueError, match=r"one entry per layer \(2; .*got 1"):
+        dropped.cost(X, y, masks=[np.ones((5, 4))])
+    with pytest.raises(ValueError, match=r"masks\[1\] is given, but the output layer has no"):
+        dropped.cost(X, y, masks=[np.ones((5, 4)), np.ones((5, 1))])
+    mask = (rng.random((5, 4)) > 0.5) * 2.0
+    assert gradcheck(dropped, X, y, masks=[mask, None]).passed()
+
+
+@pytest.mark.parametrize(("build", "message"), [
+    (lambda: Network([3, 4, 1], output_activation="softmax",
+                     loss="categorical_cross_entropy"), "a softmax over one output unit"),
+    (lambda: Network([3, 4, 1], output_activation="identity", loss="binary_cross_entropy"),
+     "loss 'binary_cross_entropy' is defined on outputs of 'sigmoid' or 'softmax'; the output "
+     "layer's activation is 'identity'"),
+    (lambda: Network([3, 4, 1], output_activation="identity", loss="poisson"),
+     "loss 'poisson' is defined on outputs of 'exp', 'sigmoid' or 'softmax'"),
+    (lambda: Network.from_layers([Dense(3, 4, "tanh"), Dense(4, 1, "sigmoid", dropout=0.5)],
+                                 loss="binary_cross_entropy"),
+     "the output layer takes no dropout"),
+])
+def test_outputs_a_loss_is_not_defined_on_are_refused(build, message):
+    """Each of these had a cost that was constant, clipped flat or NaN while its
+    'gradient' was not: gradient checking then failed, or passed zero against zero."""
+    with pytest.raises(ValueError, match=re.escape(message)):
+        build()
+
+
+def test_a_loss_assigned_later_is_checked_against_the_output():
+    net = Network([3, 4, 1], output_activation="identity", loss="squared_error")
+    with pytest.raises(ValueError, match="defined on outputs of"):
+        net.loss = "binary_cross_entropy"
+    assert net.loss.name == "squared_error"

@@ -6,8 +6,11 @@ For every parameter ``theta_i`` of the flat buffer::
 
 and the check reports ``||g - g_num|| / (||g|| + ||g_num||)`` overall, per
 parameter array (W1, b1, ...), and the entries that disagree most.  In float64 with
-``eps = 1e-7`` a correct backward pass gives about 1e-9 or less; 1e-7 is the
-threshold the tests hold.  The check runs on a float64 copy of the network, so a
+``eps = 1e-7`` a correct backward pass gives about 1e-9 to 1e-7 overall (on the
+command line's random networks: 6e-9 with ReLU, 7e-8 with a softmax hidden layer),
+and an array of small gradients (a bias) may reach a few 1e-7 on its own, as rounding
+in the differences weighs more there; a wrong one gives ratios near 1.  1e-7 is the
+overall threshold the tests hold (the course's checks use 2e-7).  The check runs on a float64 copy of the network, so a
 float32 network is checked against its own float64 twin.
 
 It costs two full forward passes per parameter: use it on small networks and a few

@@ -89,6 +89,9 @@ class Loss:
     sums: bool = False
     #: ``dL_i/dA`` written out, for :func:`lucidnet.explain` ("" when not given).
     gradient_text: str = ""
+    #: The output activations whose values the cost is defined on (its logarithms need
+    #: (0, 1) or (0, inf)); empty: any.
+    outputs: tuple[str, ...] = ()
 
     def scale(self, m: int) -> float:
         """The reduction factor: ``1/m`` for a mean, ``1`` for a sum."""
@@ -175,6 +178,7 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_cross_entropy"
     natural_activation = "sigmoid"
+    outputs = ("sigmoid", "softmax")
     gradient_text = "-(Y / A[L] - (1 - Y) / (1 - A[L]))"
 
     def per_example(self, A, Y):
@@ -197,6 +201,7 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_cross_entropy"
     natural_activation = "softmax"
+    outputs = ("softmax", "sigmoid")
     gradient_text = "-Y / A[L]"
 
     def per_example(self, A, Y):
@@ -280,6 +285,7 @@ class PoissonDeviance(Loss):
 
     name = "poisson"
     natural_activation = "exp"
+    outputs = ("exp", "sigmoid", "softmax")
     gradient_text = "1 - Y / A[L]"
 
     # Written as y log y - y log a - y + a: the first term is a constant (taken as 0

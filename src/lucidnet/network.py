@@ -177,6 +177,13 @@ class Network:
         return network
 
     def _build(self, layers: list[Dense], loss: Loss, dtype: Any) -> None:
+        output = layers[-1]
+        if output.dropout:
+            raise ValueError("the output layer takes no dropout (it would drop predictions); "
+                             "give dropout to hidden layers")
+        if output.activation.name == "softmax" and output.n_out == 1:
+            raise ValueError("a softmax over one output unit is 1 whatever its input: use "
+                             "sigmoid for one output, or two softmax units")
         self.layers = layers
         self.loss = loss
         self.dtype = as_float_dtype(dtype)
@@ -195,9 +202,16 @@ class Network:
 
     @loss.setter
     def loss(self, loss: str | Loss) -> None:
+        loss = losses.get(loss)
+        output = self.layers[-1]
+        if loss.outputs and output.activation.name not in loss.outputs:
+            *others, last = map(repr, loss.outputs)
+            allowed = f"{', '.join(others)} or {last}" if others else last
+            raise ValueError(f"loss {loss.name!r} is defined on outputs of {allowed}; the "
+                             f"output layer's activation is {output.activation.name!r}")
         # Whether the output delta is fused depends on the loss: decided again here.
-        self._loss = losses.get(loss)
-        self._fused = losses.is_fused(self.layers[-1].activation.name, self._loss)
+        self._loss = loss
+        self._fused = losses.is_fused(output.activation.name, self._loss)
 
     def _bind_views(self) -> None:
         """Point every layer's W, b, dW, db at its slice of the flat buffers."""
@@ -306,6 +320,8 @@ class Network:
             One per layer, for :meth:`backward`.
         """
         X = self._as_input(X)
+        if training and masks is not None:
+            self._check_masks(masks, len(X))
         caches: list[LayerCache] = []
         A = X
         last = len(self.layers) - 1
@@ -329,6 +345,25 @@ class Network:
                 A = cache.A
             caches.append(cache)
         return A, caches
+
+    def _check_masks(self, masks: Sequence[np.ndarray | None], m: int) -> None:
+        """Refuse dropout masks that would be ignored or would not fit: one entry per
+        layer, None where a layer has no dropout (the output layer never has), else of
+        shape (m, n[l])."""
+        if len(masks) != len(self.layers):
+            raise ValueError(f"masks must hold one entry per layer ({len(self.layers)}; "
+                             f"None where a layer has no dropout); got {len(masks)}")
+        last = len(self.layers) - 1
+        for l, (layer, mask) in enumerate(zip(self.layers, masks, strict=True)):
+            if mask is None:
+                continue
+            if not layer.dropout or l == last:
+                which = "the output layer has" if l == last else f"layer {l + 1} has"
+                raise ValueError(f"masks[{l}] is given, but {which} no dropout, so it would "
+                                 "be ignored; give None there")
+            if np.shape(mask) != (m, layer.n_out):
+                raise ValueError(f"masks[{l}] must have shape {(m, layer.n_out)} (examples, "
+                                 f"units of layer {l + 1}); got {np.shape(mask)}")
 
     # -------------------------------------------------------------- backward
     def backward(
