@@ -10,8 +10,9 @@ parameter array (W1, b1, ...), and the entries that disagree most.  In float64 w
 command line's random networks: 6e-9 with ReLU, 7e-8 with a softmax hidden layer),
 and an array of small gradients (a bias) may reach a few 1e-7 on its own, as rounding
 in the differences weighs more there; a wrong one gives ratios near 1.  1e-7 is the
-overall threshold the tests hold (the course's checks use 2e-7).  The check runs on a float64 copy of the network, so a
-float32 network is checked against its own float64 twin.
+overall threshold the tests hold (the course's checks use 2e-7).  The check runs on
+a float64 copy of the network, so a float32 network is checked against its own float64
+twin.
 
 It costs two full forward passes per parameter: use it on small networks and a few
 examples, as a test, never while training.  With dropout, pass the ``masks`` (one
