@@ -51,6 +51,26 @@ def test_history_from_a_history_object_and_an_estimator() -> None:
     assert list(figure.axes[1].lines[0].get_ydata()) == [0.6, 0.8, 0.9]
 
 
+def test_history_from_network_fit_counts_iterations(tmp_path: Path) -> None:
+    """Network.fit's costs, recorded every cost_every iterations from 0, drawn over the
+    iterations they were recorded at (the course's cost plot)."""
+    from lucidnet import Network
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 2))
+    y = (X[:, 0] > 0).astype(float)
+    costs = Network([2, 3, 1], activation="tanh", random_state=0).fit(
+        X, y, learning_rate=0.5, num_iterations=450, cost_every=100)
+    figure = plots.plot_history(costs, tmp_path / "costs.png", every=100)
+    line = figure.axes[0].lines[0]
+    assert list(line.get_xdata()) == [0, 100, 200, 300, 400]
+    assert list(line.get_ydata()) == costs
+    assert figure.axes[0].get_xlabel() == "iteration"
+    assert is_png(tmp_path / "costs.png")
+    with pytest.raises(ValueError, match="every must be a positive int; got 0"):
+        plots.plot_history(costs, every=0)
+
+
 def test_history_errors_name_the_argument() -> None:
     with pytest.raises(TypeError, match="history must be a History"):
         plots.plot_history(42)

@@ -60,6 +60,8 @@ def _curves(history: Any) -> dict[str, list[float]]:
     """Named per-epoch series from a History, a fitted estimator or a plain dict."""
     if isinstance(history, Mapping):
         curves = dict(history)
+    elif isinstance(history, (list, tuple, np.ndarray)):  # Network.fit's recorded costs
+        curves = {"loss": list(np.ravel(history))}
     elif isinstance(getattr(history, "history", None), Mapping):  # callbacks.History
         curves = dict(history.history)
     elif getattr(history, "loss_curve_", None) is not None:  # a fitted estimator
@@ -71,8 +73,8 @@ def _curves(history: Any) -> dict[str, list[float]]:
             curves[name] = list(scores)
     else:
         raise TypeError(
-            "history must be a History, a fitted NeuralNetClassifier/NeuralNetRegressor "
-            "or a dict of per-epoch lists; got "
+            "history must be a History, a fitted NeuralNetClassifier/NeuralNetRegressor, "
+            "a dict of per-epoch lists or a list of costs (Network.fit's); got "
             f"{type(history).__name__}"
         )
     curves = {str(k): [float(v) for v in values] for k, values in curves.items()
@@ -84,17 +86,23 @@ def _curves(history: Any) -> dict[str, list[float]]:
     return curves
 
 
-def plot_history(history_or_estimator: Any, path: str | os.PathLike | None = None) -> Figure:
+def plot_history(history_or_estimator: Any, path: str | os.PathLike | None = None, *,
+                 every: int | None = None) -> Figure:
     """The training cost per epoch, with the validation cost and metric when recorded.
 
     Parameters
     ----------
-    history_or_estimator : History, fitted estimator, or dict of str to list of float
+    history_or_estimator : History, fitted estimator, dict, or list of float
         A :class:`lucidnet.callbacks.History` (its ``history`` dict with ``"loss"``
         and optionally ``"val_loss"``, ``"val_accuracy"``, ...), a fitted estimator
-        (``loss_curve_`` and ``validation_scores_``), or such a dict itself.
+        (``loss_curve_`` and ``validation_scores_``), such a dict itself, or the costs
+        :meth:`Network.fit` returns (recorded every ``cost_every`` iterations).
     path : str or path-like, optional
         Write the figure there as PNG.
+    every : int, optional
+        The costs were recorded every this many iterations, from iteration 0
+        (``Network.fit``'s ``cost_every``): the x axis then counts iterations, as the
+        course's plots do.  None: one value per epoch, counted from 1.
 
     Returns
     -------
@@ -107,13 +115,18 @@ def plot_history(history_or_estimator: Any, path: str | os.PathLike | None = Non
     figure = _new_figure((10, 4) if metrics else (6, 4))
     axes = figure.subplots(1, 2 if metrics else 1, squeeze=False)[0]
     cost = axes[0]
+    if every is not None and (isinstance(every, bool) or not isinstance(every, (int, np.integer))
+                              or every < 1):
+        raise ValueError(f"every must be a positive int; got {every!r}")
     for name in ("loss", "val_loss"):
         if name in curves:
-            epochs = np.arange(1, len(curves[name]) + 1)
-            cost.plot(epochs, curves[name], label="training" if name == "loss" else "validation")
-    cost.set_xlabel("epoch")
+            steps = (np.arange(len(curves[name])) * every if every is not None
+                     else np.arange(1, len(curves[name]) + 1))
+            cost.plot(steps, curves[name], label="training" if name == "loss" else "validation")
+    unit = "epoch" if every is None else "iteration"
+    cost.set_xlabel(unit)
     cost.set_ylabel("cost J")
-    cost.set_title("cost per epoch")
+    cost.set_title(f"cost per {unit}" if every in (None, 1) else f"cost every {every} {unit}s")
     cost.legend()
     if metrics:
         for name, values in metrics.items():
