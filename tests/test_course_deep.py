@@ -7,6 +7,8 @@ float64, and the general engine (``lucidnet.Network``) on the same weights.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -375,3 +377,16 @@ def test_mismatched_shapes_are_clear_value_errors():
         deep.initialize_parameters(3, 0, 1)
     with pytest.raises(ValueError, match=r"grads\['dW1'\] must have the shape"):
         deep.update_parameters({"W1": W, "b1": b}, {"dW1": np.ones((3, 2)), "db1": b}, 0.1)
+
+
+def test_shape_errors_name_what_the_learner_passed():
+    """X given with examples as rows is named X (not the first layer's A), with the
+    hint; a 1-D bias is told the column it must be."""
+    parameters = deep.initialize_parameters_deep([3, 4, 1])
+    with pytest.raises(ValueError, match=re.escape(
+            "X must have 3 rows, one per input of W1; got shape (5, 3) (transposed? "
+            "examples are columns)")):
+        deep.L_model_forward(np.ones((5, 3)), parameters)
+    with pytest.raises(ValueError, match=re.escape(
+            "b must have shape (4, 1) to match W; got shape (4,)")):
+        deep.linear_forward(np.ones((3, 2)), np.ones((4, 3)), np.zeros(4))

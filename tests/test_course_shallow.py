@@ -190,7 +190,8 @@ def test_wrong_inputs_are_clear_value_errors():
     X, Y, p = _problem(0)
     with pytest.raises(ValueError, match=r"parameters must hold W1, b1, W2, b2; missing \['b2'\]"):
         shallow.forward_propagation(X, {k: v for k, v in p.items() if k != "b2"})
-    with pytest.raises(ValueError, match=r"A must have 2 rows; got shape \(3, 9\)"):
+    with pytest.raises(ValueError,
+                       match=r"X must have 2 rows, one per input of W1; got shape \(3, 9\)"):
         shallow.forward_propagation(np.ones((3, 9)), p)
     _, cache = shallow.forward_propagation(X, p)
     with pytest.raises(ValueError, match=r"Y must have the shape of cache\['A2'\], \(1, 9\)"):

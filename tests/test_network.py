@@ -215,7 +215,7 @@ def test_bad_data_is_named(rng):
         ValueError, match=r"Y must have 4 rows, one per example of X; got shape \(3, 1\)"
     ):
         net.cost(X, np.ones((3, 1)))
-    with pytest.raises(ValueError, match=r"Y must have 1 columns"):
+    with pytest.raises(ValueError, match=r"Y must have 1 column \(shape"):
         net.cost(X, np.ones((4, 2)))
     bad = X.copy()
     bad[2, 1] = np.nan

@@ -73,8 +73,8 @@ def as_matrix(
         )
     if n_columns is not None and array.shape[1] != n_columns:
         raise ValueError(
-            f"{name} must have {n_columns} columns (shape (m, {n_columns})); "
-            f"got shape {array.shape}"
+            f"{name} must have {n_columns} column{'s' if n_columns != 1 else ''} (shape "
+            f"(m, {n_columns})); got shape {array.shape}"
         )
     if n_rows is not None and array.shape[0] != n_rows:
         raise ValueError(

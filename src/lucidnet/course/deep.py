@@ -126,6 +126,18 @@ def as_columns(value: Any, name: str, *, rows: int | None = None) -> np.ndarray:
     return array if array.dtype.kind == "f" else array.astype(np.float64)
 
 
+def check_inputs(X: Any, W1: Any) -> np.ndarray:
+    """``X`` as a 2-D float array of one example per column, with one row per input of
+    ``W1`` (a ValueError naming X, not the first layer's A, otherwise)."""
+    n_x = np.shape(W1)[1] if np.ndim(W1) == 2 else None
+    X = as_columns(X, "X")
+    if n_x is not None and X.shape[0] != n_x:
+        transposed = " (transposed? examples are columns)" if X.shape[1] == n_x else ""
+        raise ValueError(f"X must have {n_x} rows, one per input of W1; got shape "
+                         f"{X.shape}{transposed}")
+    return X
+
+
 def check_same_shape(A: np.ndarray, Y: Any, a_name: str, y_name: str) -> np.ndarray:
     """``Y`` as a float array of ``A``'s shape (a ``(m,)`` vector is read as ``(1, m)``)."""
     Y = np.asarray(Y)
@@ -284,9 +296,10 @@ def linear_forward(A: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndar
     """
     W = as_columns(W, "W")
     A = as_columns(A, "A", rows=W.shape[1])
+    if np.shape(b) != (W.shape[0], 1):  # a column, not "one example per column"
+        raise ValueError(f"b must have shape ({W.shape[0]}, 1) to match W; got shape "
+                         f"{np.shape(b)}")
     b = as_columns(b, "b")
-    if b.shape != (W.shape[0], 1):
-        raise ValueError(f"b must have shape ({W.shape[0]}, 1) to match W; got shape {b.shape}")
     # The engine takes rows: Z^T = A^T W^T + b, on views of the course's arrays.
     Z = _engine_linear_forward(A.T, W, b[:, 0]).T
     return Z, LinearCache(A, W, b)
@@ -332,7 +345,7 @@ def L_model_forward(
     caches : list of L ActivationCache
     """
     L = _n_layers(parameters)
-    A = as_columns(X, "X")
+    A = check_inputs(X, parameters["W1"])
     caches = []
     for l in range(1, L + 1):
         A, cache = linear_activation_forward(

@@ -99,6 +99,7 @@ def forward_propagation(
     cache : dict with Z1, A1 (n_h, m) and Z2, A2 (n_y, m)
     """
     W1, b1, W2, b2 = _parameters(parameters)
+    X = deep.check_inputs(X, W1)
     A1, hidden = deep.linear_activation_forward(X, W1, b1, "tanh")
     A2, output = deep.linear_activation_forward(A1, W2, b2, "sigmoid")
     return A2, {"Z1": hidden.Z, "A1": A1, "Z2": output.Z, "A2": A2}
