@@ -325,6 +325,34 @@ def test_explain_rows_follow_the_network_shapes(rng):
     }
 
 
+def test_explain_shows_the_dropout_mask_and_the_courses_per_example_deltas(rng):
+    """A hidden layer with dropout: its mask D[l] between A[l] and the next layer, in
+    the forward and backward lines, checked against the network's own backward pass.
+    In the course's columns a mean cost's dZ and dA are per-example (dL), its 1/m at
+    dW and db (dJ)."""
+    net = Network([2, 3, 1], dropout=0.5, random_state=rng)
+    rows = {row.code: row.meaning for row in explain(net, 4).rows}
+    assert rows["D1"].startswith("dropout mask: 0 with probability 0.5")
+    assert rows["Z2"] == "pre-activation (A[1] * D[1]) W[2]^T + b[2]"
+    assert rows["dZ1"] == "dJ/dZ[1] = dA[1] * D[1] * relu'(Z[1])"
+    assert rows["dW2"] == "dJ/dW[2] = dZ[2]^T (A[1] * D[1])"
+    # The same relations, in numbers.
+    X = rng.normal(size=(4, 2))
+    Y = rng.integers(0, 2, (4, 1)).astype(float)
+    D = (rng.random((4, 3)) > 0.5) * 2.0
+    _, caches = net.forward(X, training=True, masks=[D, None])
+    net.backward(Y, caches)
+    A1, Z1 = caches[0].A, caches[0].Z
+    dZ2 = (caches[1].A - Y) / len(X)
+    np.testing.assert_allclose(net.layers[1].dW, dZ2.T @ (A1 * D), rtol=1e-12)
+    dZ1 = (dZ2 @ net.layers[1].W) * D * (Z1 > 0)
+    np.testing.assert_allclose(net.layers[0].dW, dZ1.T @ X, rtol=1e-12)
+    course = {row.code: row.meaning for row in explain(net, 4, columns=True).rows}
+    assert course["dZ1"].startswith("dL/dZ[1]") and course["dA1"].startswith("dL/dA[1]")
+    assert course["dW1"] == "dJ/dW[1] = dZ[1] A[0]^T / m"
+    assert "m = 1 example (" in str(explain(net, 1))
+
+
 def test_explain_writes_out_the_output_layers_gradient():
     """Unfused pairings show dJ/dA[L] (the course's dAL) before dZ[L]; fused ones go
     straight to dZ[L] = (A[L] - Y) / m."""

@@ -60,7 +60,8 @@ class Explanation:
             if self.convention == "columns"
             else "examples as rows, as in lucidnet"
         )
-        return f"network {sizes}, m = {self.examples} examples ({where})\n" + "\n".join(lines)
+        count = f"{self.examples} example{'s' if self.examples != 1 else ''}"
+        return f"network {sizes}, m = {count} ({where})\n" + "\n".join(lines)
 
 
 def explain(
@@ -91,6 +92,8 @@ def explain(
         fused: bool | None = losses.is_fused(activations[-1], network.loss)
         per_example = "" if network.loss.sums else " / m"
         gradient = network.loss.gradient_text
+        # The output layer never drops units.
+        dropout = [layer.dropout for layer in network.layers[:-1]] + [0.0]
     else:
         sizes = [int(n) for n in network]
         if len(sizes) < 2 or min(sizes) < 1:
@@ -100,6 +103,7 @@ def explain(
         biases = [True] * (len(sizes) - 1)
         fused, per_example = None, " / m"  # unknown loss: say both
         gradient = ""
+        dropout = [0.0] * (len(sizes) - 1)
     if isinstance(examples, bool) or not isinstance(examples, int) or examples < 1:
         raise ValueError(f"examples must be a positive int; got {examples!r}")
     m, L = examples, len(sizes) - 1
@@ -110,6 +114,14 @@ def explain(
     def bias(n: int) -> tuple[int, ...]:
         return (n, 1) if columns else (n,)
 
+    def kept(l: int) -> str:
+        """Layer l's output as the next layer takes it: dropped units masked out."""
+        return f"(A[{l}] * D[{l}])" if l and dropout[l - 1] else f"A[{l}]"
+
+    # With a mean cost, the course's dZ and dA (columns) are per-example derivatives:
+    # its 1/m comes at dW and db.  The library's dZ carries the 1/m, so it is dJ/dZ.
+    d = "dL" if columns and per_example else "dJ"
+
     rows = [
         Quantity("X", "A[0] = X", f"the inputs, {sizes[0]} features per example", batch(sizes[0]))
     ]
@@ -119,9 +131,14 @@ def explain(
         if biases[l - 1]:
             rows.append(Quantity(f"b{l}", f"b[{l}]", f"biases of layer {l}", bias(n)))
         plus_b = f" + b[{l}]" if biases[l - 1] else ""
-        linear = f"W[{l}] A[{l - 1}]{plus_b}" if columns else f"A[{l - 1}] W[{l}]^T{plus_b}"
+        linear = (f"W[{l}] {kept(l - 1)}{plus_b}" if columns
+                  else f"{kept(l - 1)} W[{l}]^T{plus_b}")
         rows.append(Quantity(f"Z{l}", f"Z[{l}]", f"pre-activation {linear}", batch(n)))
         rows.append(Quantity(f"A{l}", f"A[{l}]", f"activation {g}(Z[{l}])", batch(n)))
+        if dropout[l - 1]:
+            rows.append(Quantity(
+                f"D{l}", f"D[{l}]", f"dropout mask: 0 with probability {dropout[l - 1]:g}, "
+                f"else 1/(1 - {dropout[l - 1]:g}) (training only)", batch(n)))
     rows.append(Quantity("Y", "Y", "the targets", batch(sizes[-1])))
     rows.append(Quantity("cost", "J", f"{loss}, one number for the batch", ()))
     for l in range(L, 0, -1):
@@ -131,14 +148,16 @@ def explain(
             if fused is False:  # the loss's gradient first, then through g'
                 written = (_scaled(gradient, scale) if gradient
                            else f"the gradient of {loss}{scale}")
-                rows.append(Quantity(f"dA{L}", f"dA[{L}]", f"dJ/dA[L] = {written}",
+                rows.append(Quantity(f"dA{L}", f"dA[{L}]", f"{d}/dA[L] = {written}",
                                      batch(n)))
-            meaning = _output_delta(fused, activations[-1], loss, scale)
+            meaning = _output_delta(fused, activations[-1], loss, scale).replace("dJ/", f"{d}/")
         else:
-            meaning = f"dJ/dZ[{l}] = dA[{l}] * {activations[l - 1]}'(Z[{l}])"
+            mask = f" * D[{l}]" if dropout[l - 1] else ""
+            meaning = f"{d}/dZ[{l}] = dA[{l}]{mask} * {activations[l - 1]}'(Z[{l}])"
         rows.append(Quantity(f"dZ{l}", f"dZ[{l}]", meaning, batch(n)))
         # The library's dZ already carries the cost's 1/m; the course divides at dW, db.
-        dw = f"dZ[{l}] A[{l - 1}]^T{per_example}" if columns else f"dZ[{l}]^T A[{l - 1}]"
+        dw = (f"dZ[{l}] {kept(l - 1)}^T{per_example}" if columns
+              else f"dZ[{l}]^T {kept(l - 1)}")
         db = f"dZ[{l}] summed over examples{per_example if columns else ''}"
         rows.append(Quantity(f"dW{l}", f"dW[{l}]", f"dJ/dW[{l}] = {dw}", (n, n_prev)))
         if biases[l - 1]:
@@ -146,7 +165,8 @@ def explain(
         if l > 1:
             da = f"W[{l}]^T dZ[{l}]" if columns else f"dZ[{l}] W[{l}]"
             rows.append(
-                Quantity(f"dA{l - 1}", f"dA[{l - 1}]", f"dJ/dA[{l - 1}] = {da}", batch(n_prev))
+                Quantity(f"dA{l - 1}", f"dA[{l - 1}]", f"{d}/dA[{l - 1}] = {da}",
+                         batch(n_prev))
             )
     return Explanation(tuple(rows), tuple(sizes), m, "columns" if columns else "rows")
 
