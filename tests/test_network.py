@@ -562,3 +562,16 @@ def test_a_loss_assigned_later_is_checked_against_the_output():
     with pytest.raises(ValueError, match="defined on outputs of"):
         net.loss = "binary_cross_entropy"
     assert net.loss.name == "squared_error"
+
+
+def test_predict_thresholds_only_a_classifier():
+    """A sigmoid output trained with squared error (the README's 2-3-1 network) is a
+    regression onto (0, 1): predict gives its values; with cross-entropy, 0/1."""
+    X = np.array([[3, 5], [5, 1], [10, 2]], dtype=float) / [10, 5]
+    regression = Network([2, 3, 1], "sigmoid", "sigmoid", "sum_squared_error",
+                         use_bias=False, random_state=0)
+    np.testing.assert_array_equal(regression.predict(X), regression.output(X))
+    classifier = Network([2, 3, 1], "sigmoid", "sigmoid", "binary_cross_entropy",
+                         random_state=0)
+    np.testing.assert_array_equal(classifier.predict(X),
+                                  (classifier.output(X) > 0.5).astype(int))

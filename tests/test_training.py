@@ -427,7 +427,7 @@ def test_argument_errors_name_the_argument():
         Trainer(net).fit(X, Y, epochs=1, validation_data=X)
     with pytest.raises(TypeError, match="unexpected keyword arguments epoch;"):
         train(net, X, Y, epoch=3)
-    with pytest.raises(ValueError, match="Y must have 1 columns"):
+    with pytest.raises(ValueError, match="Y must have 1 column "):
         Trainer(net).fit(X, np.ones((10, 2)), epochs=1)
 
 

@@ -547,13 +547,18 @@ class Network:
         Returns
         -------
         ndarray
-            sigmoid output: 0/1 ints of shape (m, n[L]) (threshold 0.5);
+            sigmoid output trained with a cross-entropy (a classifier): 0/1 ints of
+            shape (m, n[L]) (threshold 0.5);
             softmax output: class indices of shape (m,);
-            any other output: the output values, shape (m, n[L]).
+            any other output (a sigmoid with squared error is a regression onto (0, 1)):
+            the output values, shape (m, n[L]).
+
+            Compare a single output's (m, 1) with labels of shape (m,) as
+            ``predict(X)[:, 0] == y``: ``predict(X) == y`` broadcasts to (m, m).
         """
         A = self._output(self._check_X(X, keep_sparse=True))
         name = self.layers[-1].activation.name
-        if name == "sigmoid":
+        if name == "sigmoid" and isinstance(self.loss, _CLASSIFYING_LOSSES):
             return (A > 0.5).astype(np.int64)
         if name == "softmax":
             return A.argmax(axis=1)
@@ -797,6 +802,10 @@ def _check_layer_sizes(layer_sizes: Any) -> list[int]:
             f"got {layer_sizes!r}"
         )
     return [int(n) for n in sizes]
+
+
+#: Losses that make a sigmoid output a classifier's probabilities.
+_CLASSIFYING_LOSSES = (losses.BinaryCrossEntropy, losses.CategoricalCrossEntropy)
 
 
 def _check_chain(layers: Sequence[Dense]) -> list[Dense]:
