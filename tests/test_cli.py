@@ -2135,8 +2135,7 @@ def test_text_in_a_column_the_model_took_as_numbers_says_so(tmp_path):
     run("train", str(trained), "--target", "y", "--epochs", "2", "-q", "--out", str(model))
     done = run("predict", str(model), str(other), expect=2)
     assert ("yn.csv, line 2, column 'flag': expected a number, got 'no' (the model was "
-            "trained on numbers in this column; True and False read as 1 and 0)"
-            ) in done.stderr
+            "trained on numbers in this column)") in done.stderr
 
 
 def test_labels_apart_only_by_case_are_pointed_out(tmp_path):
@@ -2259,3 +2258,24 @@ def test_gradcheck_never_calls_a_passing_array_a_failure():
             seen_high = True
             assert "note: an array marked high is above the threshold on its own" in done.stdout
     assert seen_high  # the softmax hidden layer's b1 (2e-7) is one
+
+
+def test_a_sigmoid_network_with_squared_error_predicts_values_everywhere(tmp_path):
+    """Network.predict, the Trainer's default metric and the command line read a sigmoid
+    output trained with squared error alike: a regression onto (0, 1)."""
+    import lucidnet
+    from lucidnet.training import Trainer
+
+    X = np.array([[3, 5], [5, 1], [10, 2]], dtype=float) / [10, 5]
+    y = np.array([[0.75], [0.82], [0.93]])
+    net = lucidnet.Network([2, 3, 1], "sigmoid", "sigmoid", "sum_squared_error",
+                           use_bias=False, random_state=0)
+    net.fit(X, y, learning_rate=1.0, num_iterations=2000)
+    assert net.classifies is False
+    assert Trainer(net.copy()).metric == "r2"
+    model, data = tmp_path / "m.npz", tmp_path / "x.csv"
+    lucidnet.save(net, model)
+    data.write_text("a,b\n" + "".join(f"{a},{b}\n" for a, b in X.tolist()))
+    rows = run("predict", str(model), str(data)).stdout.splitlines()[1:]
+    np.testing.assert_allclose([float(r) for r in rows], net.predict(X)[:, 0], rtol=1e-6)
+    assert not np.isin(net.predict(X), (0, 1)).all()

@@ -499,6 +499,11 @@ def test_assigning_a_layers_arrays_writes_into_the_network():
         first.W = np.zeros((3, 4))
     with pytest.raises(ValueError, match=r"Dense.b has shape \(4,\)"):
         first.b = np.zeros((4, 1))  # the course's column of biases
+    with pytest.raises(ValueError, match=r"Dense.b has shape \(4,\) .* got None"):
+        first.b = None
+    unbiased = Network([3, 2, 1], "tanh", use_bias=False)
+    with pytest.raises(ValueError, match=r"this layer has no biases \(use_bias=False\)"):
+        unbiased.layers[0].b = np.full(2, 5.0)
     loose = Dense(3, 2)
     loose.W = np.ones((5, 5))  # a layer outside any network holds what it is given
     assert loose.W.shape == (5, 5)
@@ -542,10 +547,10 @@ def test_masks_that_would_be_ignored_or_do_not_fit_are_refused():
     (lambda: Network([3, 4, 1], output_activation="softmax",
                      loss="categorical_cross_entropy"), "a softmax over one output unit"),
     (lambda: Network([3, 4, 1], output_activation="identity", loss="binary_cross_entropy"),
-     "loss 'binary_cross_entropy' is defined on outputs of 'sigmoid' or 'softmax'; the output "
-     "layer's activation is 'identity'"),
-    (lambda: Network([3, 4, 1], output_activation="identity", loss="poisson"),
-     "loss 'poisson' is defined on outputs of 'exp', 'sigmoid' or 'softmax'"),
+     "loss 'binary_cross_entropy' is not defined on 'identity' outputs: it needs values in "
+     "(0, 1): a sigmoid or softmax output"),
+    (lambda: Network([3, 4, 1], output_activation="relu", loss="poisson"),
+     "loss 'poisson' is not defined on 'relu' outputs: it needs positive values"),
     (lambda: Network.from_layers([Dense(3, 4, "tanh"), Dense(4, 1, "sigmoid", dropout=0.5)],
                                  loss="binary_cross_entropy"),
      "the output layer takes no dropout"),
@@ -559,9 +564,57 @@ def test_outputs_a_loss_is_not_defined_on_are_refused(build, message):
 
 def test_a_loss_assigned_later_is_checked_against_the_output():
     net = Network([3, 4, 1], output_activation="identity", loss="squared_error")
-    with pytest.raises(ValueError, match="defined on outputs of"):
+    with pytest.raises(ValueError, match="is not defined on 'identity' outputs"):
         net.loss = "binary_cross_entropy"
     assert net.loss.name == "squared_error"
+
+
+def test_an_activation_of_ones_own_is_taken_with_any_loss(monkeypatch):
+    """A registered activation (here softplus, positive) is taken on trust: the loss's
+    refusals name only built-ins known to fall outside its domain."""
+    from lucidnet import activations
+
+    # Registered for this test only.
+    monkeypatch.setattr(activations._REGISTRY, "_factories",
+                        dict(activations._REGISTRY._factories))
+
+    class Softplus(activations.Activation):
+        name = "test_softplus"
+
+        def forward(self, Z, out=None):
+            return np.logaddexp(0.0, Z, out=out)
+
+        def derivative(self, Z, A):
+            return 1.0 / (1.0 + np.exp(-Z))
+
+    activations.register("test_softplus", Softplus)
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 3))
+    counts = rng.poisson(2.0, size=(30, 1)).astype(float)
+    net = Network([3, 4, 1], "tanh", "test_softplus", "poisson", random_state=0)
+    assert gradcheck(net, X, counts).passed()
+    costs = net.fit(X, counts, learning_rate=0.1, num_iterations=200, cost_every=199)
+    assert costs[-1] < costs[0]
+
+
+def test_a_saved_output_dropout_is_dropped_on_loading(tmp_path):
+    """Earlier versions accepted dropout on the output layer and never applied it: such
+    a file loads, without it, predicting as before."""
+    import json
+
+    net = Network([3, 4, 1], "tanh", random_state=0)
+    path = tmp_path / "m.npz"
+    lucidnet.save(net, path)
+    with np.load(path) as archive:
+        members = {name: archive[name] for name in archive.files}
+    header = json.loads(members["header"].tobytes())
+    header["network"]["layers"][-1]["dropout"] = 0.3
+    members["header"] = np.frombuffer(json.dumps(header).encode(), dtype=np.uint8)
+    np.savez(path, **members)
+    back = lucidnet.load(path)
+    X = np.random.default_rng(1).normal(size=(5, 3))
+    assert back.layers[-1].dropout == 0.0
+    np.testing.assert_array_equal(back.output(X), net.output(X))
 
 
 def test_predict_thresholds_only_a_classifier():

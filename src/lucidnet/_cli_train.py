@@ -769,10 +769,11 @@ def _task_of(kind: str, network: Any, metadata: dict, path: str) -> str:
     output, n_out = network.layers[-1].activation.name, network.layer_sizes[-1]
     if kind == "regressor":
         return "regression"
-    if output == "sigmoid" and n_out > 1:
+    if output == "sigmoid" and n_out > 1 and network.classifies:
         raise DataError("multilabel models (several sigmoid outputs) are not supported by the "
                         "command line; use the model from Python")
-    natural = {"sigmoid": "binary", "softmax": "multiclass"}.get(output, "regression")
+    natural = ({"sigmoid": "binary", "softmax": "multiclass"}.get(output, "regression")
+               if network.classifies else "regression")
     stated = metadata.get("task") if kind == "network" else None
     if stated not in ("binary", "multiclass", "regression"):
         return natural  # none, or the caller's own words (metadata is free)
@@ -1073,8 +1074,7 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         elif TEXT_IN_NUMBERS_HINT in exc.message:
             # No encoding advice for rows to predict: the model fixed what each column is.
             exc = _amended(exc, exc.message.replace(
-                TEXT_IN_NUMBERS_HINT, "the model was trained on numbers in this column; "
-                "True and False read as 1 and 0"))
+                TEXT_IN_NUMBERS_HINT, "the model was trained on numbers in this column"))
         if features is not None:  # the columns were picked by name: no column too many
             raise exc from None
         raise _with_label_column_hint(exc, bundle, path, target, header) from None

@@ -9,7 +9,8 @@ parameter array (W1, b1, ...), and the entries that disagree most.  In float64 w
 ``eps = 1e-7`` a correct backward pass gives about 1e-9 to 1e-7 overall (on the
 command line's random networks: 6e-9 with ReLU, 7e-8 with a softmax hidden layer),
 and an array of small gradients (a bias) may reach a few 1e-7 on its own, as rounding
-in the differences weighs more there; a wrong one gives ratios near 1.  1e-7 is the
+in the differences weighs more there; a wrong gradient gives far larger ratios (an
+error of 5% in one array: about 1e-2).  1e-7 is the
 overall threshold the tests hold (the course's checks use 2e-7).  The check runs on
 a float64 copy of the network, so a float32 network is checked against its own float64
 twin.

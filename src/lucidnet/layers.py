@@ -162,15 +162,21 @@ class Dense:
     """
 
     def __setattr__(self, name: str, value: Any) -> None:
-        current = self.__dict__.get(name) if name in _BUFFER_VIEWS else None
-        if current is None or not self._bound():
+        if name not in _BUFFER_VIEWS or not self._bound():
             object.__setattr__(self, name, value)
             return
+        current = self.__dict__.get(name)
+        if current is None:
+            if value is not None:
+                raise ValueError(f"this layer has no biases (use_bias=False): Dense.{name} "
+                                 "stays None")
+            return
         values = np.asarray(value)
-        if values.shape != current.shape:
+        if value is None or values.shape != current.shape:
+            got = "None" if value is None else f"an array of shape {values.shape}"
             raise ValueError(f"Dense.{name} has shape {current.shape} (a view of its "
                              f"network's {'grads' if name.startswith('d') else 'params'}); "
-                             f"got an array of shape {values.shape}")
+                             f"got {got}")
         if values is not current:
             current[...] = values  # into the network's buffer, in its dtype
 

@@ -89,9 +89,11 @@ class Loss:
     sums: bool = False
     #: ``dL_i/dA`` written out, for :func:`lucidnet.explain` ("" when not given).
     gradient_text: str = ""
-    #: The output activations whose values the cost is defined on (its logarithms need
-    #: (0, 1) or (0, inf)); empty: any.
-    outputs: tuple[str, ...] = ()
+    #: Built-in output activations whose values the cost is not defined on (its
+    #: logarithms need (0, 1) or (0, inf)), and what it needs; an activation of one's
+    #: own (registered) is taken on trust.
+    outside_range: tuple[str, ...] = ()
+    needs: str = ""
 
     def scale(self, m: int) -> float:
         """The reduction factor: ``1/m`` for a mean, ``1`` for a sum."""
@@ -178,7 +180,8 @@ class BinaryCrossEntropy(Loss):
 
     name = "binary_cross_entropy"
     natural_activation = "sigmoid"
-    outputs = ("sigmoid", "softmax")
+    outside_range = ("identity", "relu", "leaky_relu", "tanh", "exp")
+    needs = "values in (0, 1): a sigmoid or softmax output"
     gradient_text = "-(Y / A[L] - (1 - Y) / (1 - A[L]))"
 
     def per_example(self, A, Y):
@@ -201,7 +204,8 @@ class CategoricalCrossEntropy(Loss):
 
     name = "categorical_cross_entropy"
     natural_activation = "softmax"
-    outputs = ("softmax", "sigmoid")
+    outside_range = ("identity", "relu", "leaky_relu", "tanh", "exp")
+    needs = "probabilities: a softmax (or sigmoid) output"
     gradient_text = "-Y / A[L]"
 
     def per_example(self, A, Y):
@@ -285,7 +289,8 @@ class PoissonDeviance(Loss):
 
     name = "poisson"
     natural_activation = "exp"
-    outputs = ("exp", "sigmoid", "softmax")
+    outside_range = ("identity", "relu", "leaky_relu", "tanh")
+    needs = "positive values: an exp (or sigmoid, softmax) output"
     gradient_text = "1 - Y / A[L]"
 
     # Written as y log y - y log a - y + a: the first term is a constant (taken as 0

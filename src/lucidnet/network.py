@@ -176,8 +176,11 @@ class Network:
         network.initialize(random_state)
         return network
 
-    def _build(self, layers: list[Dense], loss: Loss, dtype: Any) -> None:
+    def _build(self, layers: list[Dense], loss: Loss, dtype: Any, *,
+               restoring: bool = False) -> None:
         output = layers[-1]
+        if output.dropout and restoring:
+            output.dropout = 0.0  # saved by a version that accepted it and never applied it
         if output.dropout:
             raise ValueError("the output layer takes no dropout (it would drop predictions); "
                              "give dropout to hidden layers")
@@ -204,11 +207,9 @@ class Network:
     def loss(self, loss: str | Loss) -> None:
         loss = losses.get(loss)
         output = self.layers[-1]
-        if loss.outputs and output.activation.name not in loss.outputs:
-            *others, last = map(repr, loss.outputs)
-            allowed = f"{', '.join(others)} or {last}" if others else last
-            raise ValueError(f"loss {loss.name!r} is defined on outputs of {allowed}; the "
-                             f"output layer's activation is {output.activation.name!r}")
+        if output.activation.name in loss.outside_range:
+            raise ValueError(f"loss {loss.name!r} is not defined on {output.activation.name!r} "
+                             f"outputs: it needs {loss.needs}")
         # Whether the output delta is fused depends on the loss: decided again here.
         self._loss = loss
         self._fused = losses.is_fused(output.activation.name, self._loss)
@@ -558,11 +559,21 @@ class Network:
         """
         A = self._output(self._check_X(X, keep_sparse=True))
         name = self.layers[-1].activation.name
-        if name == "sigmoid" and isinstance(self.loss, _CLASSIFYING_LOSSES):
+        if name == "sigmoid" and self.classifies:
             return (A > 0.5).astype(np.int64)
         if name == "softmax":
             return A.argmax(axis=1)
         return A
+
+    @property
+    def classifies(self) -> bool:
+        """Whether the outputs are class probabilities: a softmax output, or a sigmoid
+        one trained with a cross-entropy (a sigmoid with squared error is a regression
+        onto (0, 1)).  :meth:`predict`, the Trainer's default metric and the command
+        line read the outputs by it."""
+        name = self.layers[-1].activation.name
+        return name == "softmax" or (name == "sigmoid"
+                                     and isinstance(self._loss, _CLASSIFYING_LOSSES))
 
     def output(self, X: np.ndarray) -> np.ndarray:
         """The output layer's activations ``A[L]`` for ``X`` (m, n[0]): shape (m, n[L]).
@@ -728,7 +739,8 @@ class Network:
 
     def _restore(self, config: dict[str, Any], params: np.ndarray | None) -> None:
         layers = [Dense.from_config(dict(layer)) for layer in config["layers"]]
-        self._build(_check_chain(layers), losses.get(config["loss"]), config["dtype"])
+        self._build(_check_chain(layers), losses.get(config["loss"]), config["dtype"],
+                    restoring=True)
         if params is None:
             self.initialize()
         else:

@@ -110,19 +110,25 @@ def plot_history(history_or_estimator: Any, path: str | os.PathLike | None = Non
         Left axes: the cost curves ("loss", "val_loss"); right axes, when there is
         any other series (metrics, learning rate excluded): those series.
     """
+    if every is not None and (isinstance(every, bool) or not isinstance(every, (int, np.integer))
+                              or every < 1):
+        raise ValueError(f"every must be a positive int; got {every!r}")
     curves = _curves(history_or_estimator)
     metrics = {k: v for k, v in curves.items() if k not in ("loss", "val_loss", "lr")}
     figure = _new_figure((10, 4) if metrics else (6, 4))
     axes = figure.subplots(1, 2 if metrics else 1, squeeze=False)[0]
     cost = axes[0]
-    if every is not None and (isinstance(every, bool) or not isinstance(every, (int, np.integer))
-                              or every < 1):
-        raise ValueError(f"every must be a positive int; got {every!r}")
+
+    def steps(values: list[float]) -> np.ndarray:
+        """Where each recorded value was taken: epochs from 1, or every N iterations."""
+        if every is None:
+            return np.arange(1, len(values) + 1)
+        return np.arange(len(values)) * every
+
     for name in ("loss", "val_loss"):
         if name in curves:
-            steps = (np.arange(len(curves[name])) * every if every is not None
-                     else np.arange(1, len(curves[name]) + 1))
-            cost.plot(steps, curves[name], label="training" if name == "loss" else "validation")
+            cost.plot(steps(curves[name]), curves[name],
+                      label="training" if name == "loss" else "validation")
     unit = "epoch" if every is None else "iteration"
     cost.set_xlabel(unit)
     cost.set_ylabel("cost J")
@@ -130,10 +136,10 @@ def plot_history(history_or_estimator: Any, path: str | os.PathLike | None = Non
     cost.legend()
     if metrics:
         for name, values in metrics.items():
-            axes[1].plot(np.arange(1, len(values) + 1), values, label=name)
-        axes[1].set_xlabel("epoch")
+            axes[1].plot(steps(values), values, label=name)
+        axes[1].set_xlabel(unit)
         axes[1].set_ylabel("score")
-        axes[1].set_title("metrics per epoch")
+        axes[1].set_title(f"metrics per {unit}")
         axes[1].legend()
     return _finish(figure, path)
 

@@ -206,8 +206,9 @@ def _infer_metric(network: Network, metric: str | None) -> str | None:
         if metric not in _METRIC_FUNCTIONS:
             raise ValueError(f"metric must be one of {', '.join(METRICS)} or None; got {metric!r}")
         return metric
-    output = network.layers[-1].activation.name
-    return {"sigmoid": "accuracy", "softmax": "accuracy", "identity": "r2"}.get(output)
+    if network.classifies:
+        return "accuracy"
+    return "r2" if network.layers[-1].activation.name in ("identity", "sigmoid") else None
 
 
 def _metric_function(network: Network, metric: str):
