@@ -379,3 +379,17 @@ def test_a_compression_suffix_alone_writes_compressed_csv(tmp_path, name):
     path = tmp_path / name
     write_predictions(path, np.array([1.5, 2.5]), header="y")
     assert DECODERS[Path(name).suffix](path.read_bytes()) == b"y\n1.5\n2.5\n"
+
+
+def test_float32_predictions_are_written_as_python_writes_floats():
+    """Shortest float32 digits, positional from 1e-4 to 1e16 as Python's repr is (a
+    price of 1e8 is no '1.0033264e+08'); every value reads back as the same float32."""
+    from lucidnet.data import prediction_rows
+
+    values = np.array([100332640.0, 197.7222, 1e-5, 3e20, 0.5, -2.5e9, 1e-4, 9.9e15],
+                      dtype=np.float32)
+    texts = [row[0] for row in prediction_rows(values)[0]]
+    assert texts[:6] == ["100332640.0", "197.7222", "1e-05", "3e+20", "0.5", "-2500000000.0"]
+    assert all("e" not in text for text in (texts[0], texts[5], texts[6], texts[7]))
+    np.testing.assert_array_equal(np.array(texts, dtype=np.float32), values)
+    assert [str(float(v)) for v in values[[0, 4, 5]]] == [texts[0], texts[4], texts[5]]

@@ -1588,8 +1588,7 @@ def prediction_rows(predictions: Any) -> tuple[list[list[Any]], int]:
     """
     values = np.asarray(predictions)
     if values.dtype == np.float32:
-        # NumPy's shortest float32 repr; tolist() would print float64 digits.
-        values = values.astype(str)
+        values = _float32_text(values)
     if values.ndim == 1:
         return [[value] for value in values.tolist()], 1
     if values.ndim == 2:
@@ -1598,6 +1597,20 @@ def prediction_rows(predictions: Any) -> tuple[list[list[Any]], int]:
         f"predictions must be a 1-D array of shape (n_samples,) or a 2-D array of "
         f"shape (n_samples, n_outputs); got an array of shape {values.shape}"
     )
+
+
+def _float32_text(values: np.ndarray) -> np.ndarray:
+    """float32 values as text in their shortest digits (tolist() would print float64's),
+    written as Python writes floats: positional from 1e-4 up to 1e16 ("100332640.0",
+    not NumPy's "1.0033264e+08"), scientific beyond."""
+    text = values.astype(str)
+    with np.errstate(invalid="ignore"):
+        magnitude = np.abs(values)
+        positional = (magnitude >= 1e-4) & (magnitude < 1e16)
+    exponent = np.char.find(text, "e") >= 0
+    for index in zip(*np.nonzero(positional & exponent), strict=True):
+        text[index] = np.format_float_positional(values[index], unique=True, trim="0")
+    return text
 
 
 def write_predictions(
