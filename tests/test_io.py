@@ -772,6 +772,18 @@ def test_a_standardizing_pipeline_round_trips_and_predicts_raw_features(tmp_path
         model_io.save(make_pipeline(NeuralNetClassifier()), tmp_path / "bad.npz")
 
 
+def _fitted_round_trip(pipeline, X, y, path):
+    """``pipeline`` fitted (a few epochs: ConvergenceWarning silenced), saved to ``path``
+    and loaded back."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pipeline.fit(X, y)
+    model_io.save(pipeline, path)
+    return model_io.load(path)
+
+
 @pytest.mark.parametrize(("with_mean", "with_std"),
                          [(True, True), (False, True), (True, False), (False, False)])
 def test_a_pipeline_comes_back_with_its_step_names_and_scaler_parameters(
@@ -779,7 +791,6 @@ def test_a_pipeline_comes_back_with_its_step_names_and_scaler_parameters(
     """named_steps and grid-search parameter names ('sc__with_mean') are the saved
     pipeline's own, and the scaler's fitted attributes are None where scikit-learn's
     fit leaves them None."""
-    import warnings
 
     from sklearn.datasets import load_iris
     from sklearn.pipeline import Pipeline
@@ -790,12 +801,8 @@ def test_a_pipeline_comes_back_with_its_step_names_and_scaler_parameters(
     X, y = load_iris(return_X_y=True)
     pipeline = Pipeline([("sc", StandardScaler(with_mean=with_mean, with_std=with_std)),
                          ("clf", NeuralNetClassifier((8,), max_iter=20, random_state=0))])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # 20 epochs: ConvergenceWarning
-        pipeline.fit(X, y)
     path = tmp_path / "pipeline.npz"
-    model_io.save(pipeline, path)
-    back = model_io.load(path)
+    back = _fitted_round_trip(pipeline, X, y, path)
     assert list(back.named_steps) == ["sc", "clf"]
     params, saved = back.get_params(), pipeline.get_params()
     for name in ("sc__with_mean", "sc__with_std", "clf__hidden_layer_sizes"):
@@ -829,7 +836,6 @@ def test_a_pipeline_comes_back_with_its_step_names_and_scaler_parameters(
 def test_a_pipeline_fitted_on_a_dataframe_keeps_checking_column_names(tmp_path):
     """Its scaler was fitted with the columns' names: the loaded pipeline refuses
     reordered columns and warns on a bare array exactly as scikit-learn's saved one."""
-    import warnings
 
     from sklearn.datasets import load_wine
     from sklearn.pipeline import make_pipeline
@@ -840,12 +846,8 @@ def test_a_pipeline_fitted_on_a_dataframe_keeps_checking_column_names(tmp_path):
     pytest.importorskip("pandas")
     frame, y = load_wine(return_X_y=True, as_frame=True)
     pipeline = make_pipeline(StandardScaler(), NeuralNetClassifier(max_iter=50, random_state=0))
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # 50 epochs: ConvergenceWarning
-        pipeline.fit(frame, y)
     path = tmp_path / "pipeline.npz"
-    model_io.save(pipeline, path)
-    back = model_io.load(path)
+    back = _fitted_round_trip(pipeline, frame, y, path)
     assert model_io.load_file(path).feature_names == list(frame.columns)
     np.testing.assert_array_equal(back.predict_proba(frame), pipeline.predict_proba(frame))
     reversed_columns = frame[frame.columns[::-1]]
