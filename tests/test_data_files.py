@@ -393,3 +393,16 @@ def test_float32_predictions_are_written_as_python_writes_floats():
     assert all("e" not in text for text in (texts[0], texts[5], texts[6], texts[7]))
     np.testing.assert_array_equal(np.array(texts, dtype=np.float32), values)
     assert [str(float(v)) for v in values[[0, 4, 5]]] == [texts[0], texts[4], texts[5]]
+
+
+def test_a_space_separated_export_with_quoted_names_reads_by_its_columns(tmp_path):
+    # DataFrame.to_csv(sep=" ") quotes the names that hold spaces.
+    from sklearn.datasets import load_iris
+
+    frame = load_iris(as_frame=True).frame
+    path = tmp_path / "space.csv"
+    frame.to_csv(path, sep=" ", index=False)
+    table = read_table(path, "target")
+    assert table.feature_names == list(frame.columns[:-1])
+    np.testing.assert_array_equal(table.features, frame.iloc[:, :-1].to_numpy())
+    assert column_names(path) == list(frame.columns)

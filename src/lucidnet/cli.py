@@ -27,7 +27,7 @@ from typing import Any
 import click
 
 from . import __version__, activations, losses
-from .errors import DivergenceError, LucidnetError
+from .errors import DivergenceError, LucidnetError, StoppedByUser
 
 __all__ = ["cli", "main"]
 
@@ -152,6 +152,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         _fail(exc.format_message(), exc.exit_code)
     except click.Abort:
         _fail("interrupted", 130)
+    except StoppedByUser:
+        sys.exit(130)  # the command's own note has said what was stopped and kept
     except DivergenceError as exc:
         if exc.learning_rate is None:  # L-BFGS: no rate to blame
             advice = f"; try to {exc.advice}" if exc.advice else ""

@@ -84,3 +84,8 @@ class DivergenceError(LucidnetError, FloatingPointError, ValueError):
         self.where = message if where is None else where
         self.learning_rate = learning_rate
         self.advice: str | None = None
+
+
+class StoppedByUser(Exception):  # noqa: N818 (a stop asked for, not an error)
+    """A command stopped by Ctrl-C that has said so itself: the command line exits with
+    status 130 and prints nothing more."""
