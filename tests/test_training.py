@@ -3,6 +3,7 @@ early stopping, determinism and divergence."""
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import numpy as np
@@ -401,10 +402,18 @@ def test_divergence_names_epoch_batch_and_rate_and_keeps_finite_params():
 
     trainer = Trainer(net, optimizer="sgd", learning_rate=1e6, batch_size=40,
                       callbacks=[recorder, Snapshot()], random_state=0)
-    with pytest.raises(DivergenceError, match=r"at epoch \d+, batch \d+ \(learning_rate=1e\+06\)"):
+    with pytest.raises(DivergenceError, match=r"at epoch \d+, batch \d+ \(learning_rate=1e\+06\)"
+                       ) as caught:
         trainer.fit(X, Y, epochs=50)
     assert np.isfinite(net.params).all()
     np.testing.assert_array_equal(net.params, snapshots[-1])
+    # Counted from 1, as the summary and the plots count: the epoch after the last one
+    # the history completed, the batch after the last one that ended.
+    epoch, batch = map(int, re.search(r"at epoch (\d+), batch (\d+)",
+                                      str(caught.value)).groups())
+    assert epoch == len(trainer.history.history["loss"]) + 1
+    per_epoch = -(-len(X) // 40)
+    assert batch == len(snapshots) - per_epoch * (epoch - 1) + 1
 
 
 # ------------------------------------------------------------ arguments

@@ -743,7 +743,8 @@ class Trainer:
         # The optimizer's moments may hold the diverging gradient: a fit that goes on
         # from the last finite parameters (at a smaller rate, say) starts them afresh.
         self.optimizer.reset()
-        where = f"training diverged: {what} at epoch {epoch}, batch {batch}"
+        # Counted from 1, as the summary, the progress bar and the plots count epochs.
+        where = f"training diverged: {what} at epoch {epoch + 1}, batch {batch + 1}"
         rate = self.optimizer.learning_rate
         return DivergenceError(
             f"{where} (learning_rate={rate:g}); the network keeps its last finite "
@@ -811,9 +812,10 @@ class Trainer:
         )
         if not (math.isfinite(float(result.fun)) and np.isfinite(result.x).all()):
             params[...] = before
-            where = f"training diverged: L-BFGS reached a non-finite loss at epoch {epoch}"
+            where = (f"training diverged: L-BFGS reached a non-finite loss at epoch "
+                     f"{epoch + 1}")
             raise DivergenceError(
-                f"{where}, batch 0 (learning_rate=n/a: the line search sets the step); the "
+                f"{where}, batch 1 (learning_rate=n/a: the line search sets the step); the "
                 "network keeps its initial parameters of this fit", where=where
             )
         params[...] = result.x
