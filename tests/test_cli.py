@@ -1167,6 +1167,9 @@ def test_class_weight_balanced_lifts_a_rare_class(tmp_path: Path) -> None:
                                 "--test-size", "0.3", "--json", "--out", str(model),
                                 *extra).stdout)
         test = report["metrics"]["test"]
+        validation_names = list(report["metrics"]["validation"])
+        assert validation_names == [("accuracy, class-weighted (best epoch)" if extra
+                                     else "accuracy (best epoch)")]
         rare = test["labels"].index("rare")
         found[weight] = test["confusion_matrix"][rare][rare] / sum(test["confusion_matrix"][rare])
         info = json.loads(run("info", str(model), "--json").stdout)
@@ -2173,6 +2176,7 @@ def test_gradient_descent_steps_on_all_the_training_rows(tmp_path, cancer_csv):
         info = json.loads(run("info", str(model), "--json").stdout)
         assert info["training"]["batch_size"] == expected
         assert info["training"]["solver"] == "sgd" and info["training"]["momentum"] == 0
+        assert info["training"]["verbose"] is False  # the command's bar is not the model's
 
 
 def test_a_resume_that_splits_the_rows_otherwise_is_warned(tmp_path):
@@ -2320,3 +2324,18 @@ def test_a_header_on_one_side_only_still_finds_the_target(tmp_path):
     expected = run("predict", str(by_number), str(plain)).stdout.splitlines()[1:]
     assert run("predict", str(tmp_path / "old.npz"),
                str(named)).stdout.splitlines()[1:] == expected
+
+
+def test_plain_gradient_steps_at_their_limit_point_at_the_rate_too():
+    done = run("train", "--dataset", "iris", "--optimizer", "sgd", "--epochs", "2", "-q")
+    assert "2 (the limit; still improving: raise --epochs or --lr)" in done.stdout
+
+
+def test_a_resume_says_where_it_goes_on_from(tmp_path):
+    ck = tmp_path / "ck"
+    run("train", "--dataset", "iris", "--epochs", "3", "-q", "--checkpoint-dir", str(ck))
+    done = run("train", "--dataset", "iris", "--epochs", "5", "-q", "--resume", str(ck))
+    assert f"note: resuming after epoch 3 of the checkpoint in {ck}" in done.stderr
+    done = run("train", "--dataset", "iris", "--epochs", "8", "-q", "--resume", str(ck),
+               "--hidden", "5", expect=2)
+    assert "it was written for another network (other layer sizes, or inputs)" in done.stderr

@@ -1509,6 +1509,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     metrics = {fitted: _headline(bundle.evaluate(X, y, source=data.source))}
     if estimator.early_stopping and estimator.best_validation_score_ is not None:
         name = "accuracy" if classify else "r2"
+        if options.get("class_weight") is not None:
+            name += ", class-weighted"  # the estimator weighs validation rows as training ones
         metrics["validation"] = {f"{name} (best epoch)": estimator.best_validation_score_}
     for name, (X_part, y_part) in held_out.items():
         metrics[name] = bundle.evaluate(X_part, y_part, source=data.source)
@@ -1636,6 +1638,7 @@ def _fit(
     # Said once the fit has read the checkpoint: a checkpoint of another network is
     # an error first.
     finished = _finished_checkpoint_note(fit_params, options["epochs"])
+    _note_resumed_epochs(fit_params, finished)
     split = {"seed": options["seed"], "validation": options["validation"],
              "test_size": options.get("test_size") or 0.0}
     _check_checkpoint_inputs(fit_params, input_names, split)
@@ -1776,19 +1779,34 @@ def _keep_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
                 json.dump(kept, stream)
 
 
-def _finished_checkpoint_note(fit_params: dict[str, Any], epochs: int) -> str | None:
-    """The note for a resumed checkpoint that already holds ``epochs`` epochs or more:
-    ``--epochs`` counts every epoch, those before the checkpoint too, so nothing is
-    left to train.  (A damaged checkpoint is reported when the fit reads it.)"""
+def _note_resumed_epochs(fit_params: dict[str, Any], finished: str | None) -> None:
+    """Say on stderr how many epochs the resumed checkpoint holds (training goes on from
+    there), unless it holds them all (that note comes after the fit)."""
+    done = _resumed_epochs(fit_params)
+    if done is not None and finished is None:
+        print(f"note: resuming after epoch {done} of the checkpoint in "
+              f"{fit_params['checkpoint_dir']}", file=sys.stderr)
+
+
+def _resumed_epochs(fit_params: dict[str, Any]) -> int | None:
+    """The epochs the checkpoint to resume holds; None when not resuming, or when there
+    is none yet (said already) or it is damaged (the fit says so)."""
     from .checkpoints import checkpoint_path, load_checkpoint
 
     if not fit_params.get("resume"):
         return None
     try:
-        done = int(load_checkpoint(checkpoint_path(fit_params["checkpoint_dir"]))[0]["epoch"])
+        return int(load_checkpoint(checkpoint_path(fit_params["checkpoint_dir"]))[0]["epoch"])
     except (ModelFileError, OSError, KeyError, TypeError, ValueError):
-        return None  # none yet, or damaged: the fit says so
-    if done < epochs:
+        return None
+
+
+def _finished_checkpoint_note(fit_params: dict[str, Any], epochs: int) -> str | None:
+    """The note for a resumed checkpoint that already holds ``epochs`` epochs or more:
+    ``--epochs`` counts every epoch, those before the checkpoint too, so nothing is
+    left to train.  (A damaged checkpoint is reported when the fit reads it.)"""
+    done = _resumed_epochs(fit_params)
+    if done is None or done < epochs:
         return None
     return (f"note: the checkpoint holds {done} epochs, and --epochs {epochs} counts every "
             "epoch, those before the checkpoint too: nothing is left to train (pass "
@@ -1821,6 +1839,9 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
         "seconds": round(summary["seconds"], 3),
         "train_seconds": round(summary["train_seconds"], 3),
     }
+    # The command's progress bar is no setting of the model: refitted in Python it is
+    # quiet, as an estimator made there is by default.
+    estimator.set_params(verbose=False)
     names = _column_names(data)
     if bundle.input_scaling is None and names is not None:
         # Loaded in Python, the estimator then checks a DataFrame's columns as one

@@ -181,7 +181,8 @@ def _check_arrays(
     if params.shape != (expected,):
         raise ModelFileError(
             f"{where} holds {params.size} parameters (shape {params.shape}); "
-            f"the network has {expected}"
+            f"the network has {expected}: it was written for another network (other "
+            "layer sizes, or inputs)"
         )
     if header["n_params"] != expected:
         raise ModelFileError(

@@ -391,6 +391,9 @@ def _epochs_note(summary: dict, options: dict) -> str:
         if not options["early_stopping"] and options["optimizer"] != "lbfgs":
             # (L-BFGS stops on its own tolerance: its limit is "still improving".)
             return " (the limit: every epoch runs without --early-stopping)"
+        if options["optimizer"] in ("sgd", "gd"):
+            # Plain gradient steps at Adam's default rate crawl: the rate is the lever.
+            return " (the limit; still improving: raise --epochs or --lr)"
         return " (the limit; still improving: raise --epochs)"
     return ""
 
