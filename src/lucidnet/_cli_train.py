@@ -58,9 +58,11 @@ class Labelled:
         Whether a text file's first line was read as the column names (None for other
         sources), to find a row's line again for a message.
     columns : list of str or None
-        Every column of a text or Parquet file, in file order (the target and any
-        ``--drop`` columns included): a model finds its target and features by position
-        in new rows whose columns cannot be matched by name.
+        Every column of the file, in file order, when some were left out (``--drop``):
+        a model trained on numbered columns finds its features in new rows by them.
+    layout : list of str or None
+        Every column of a text or Parquet file, in file order: an error about new rows
+        without a header can say at which index the target was.
     encoding : lucidnet._encoding.Encoding or None
         How the file's feature columns became ``X`` (one-hot text columns, filled-in
         missing numbers); ``feature_names`` are then the inputs' names.
@@ -74,6 +76,7 @@ class Labelled:
     class_names: list[str] | None = None
     header: bool | None = None
     columns: list[str] | None = None
+    layout: list[str] | None = None
     encoding: Encoding | None = None
 
 
@@ -106,22 +109,22 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
         raise _with_remedy(exc, one_hot=one_hot, label=label, header=header) from None
     _print_header_note(table)
     _note_id_columns(path, table)
-    if columns is None:
-        columns = _layout(path, table)
+    layout = _layout(path, table)
     encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
                             path)
     if encoding is None:
         return Labelled(table.features, table.target, table.feature_names, path,
-                        table.target_name, header=table.header, columns=columns)
+                        table.target_name, header=table.header, columns=columns, layout=layout)
     _note_encoding(path, table.features, encoding)
     return Labelled(encoding.expand(table.features), table.target, encoding.input_names, path,
-                    table.target_name, header=table.header, columns=columns, encoding=encoding)
+                    table.target_name, header=table.header, columns=columns, layout=layout,
+                    encoding=encoding)
 
 
 def _layout(path: str, table: Any) -> list[str] | None:
     """Every column of a text or Parquet file, in file order, target included: kept in
-    the model file, so that new rows without (or with) a header find the target and the
-    features by position.  None for array files (an .npz target is an array of its own)."""
+    the model file, so that an error about new rows can say where the target was.  None
+    for array files (an .npz target is an array of its own)."""
     from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, column_names, file_format
 
     if file_format(path) not in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
@@ -867,9 +870,22 @@ def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: s
     advice = (": if one holds the labels, pass --target COL to leave it out"
               if n_columns == bundle.n_features + 1 else
               ": give the model's columns only (--target COL leaves out the labels' one)")
+    layout = _names(bundle.metadata.get("file_columns"))
+    trained_on = bundle.metadata.get("target_name")
+    if layout and trained_on in layout and len(layout) == n_columns:
+        # Said, not guessed: an id column before the features makes the same width.
+        advice += (f" (in the training file's layout, {_list(layout)}, the target "
+                   f"{trained_on!r} was column {layout.index(trained_on)}: --target "
+                   f"{layout.index(trained_on)})")
     return DataError(
         f"{exc.message}; DATA has {n_columns} columns and the model takes "
         f"{bundle.n_features}{advice}", path=exc.path, line=exc.line, column=exc.column)
+
+
+def _list(names: Sequence[str], limit: int = 6) -> str:
+    """``names`` quoted, the first ``limit`` of them and '...'."""
+    shown = ", ".join(repr(name) for name in names[:limit])
+    return shown + (", ..." if len(names) > limit else "")
 
 
 def _column_count(path: str, header: bool | None) -> int | None:
@@ -971,58 +987,15 @@ def _features_by_name(bundle: Bundle, path: str, target: str | None,
     return list(names)
 
 
-def _target_by_position(bundle: Bundle, path: str, header: bool | None, names: list[str],
-                        generated: bool) -> str | None:
-    """DATA's column holding the model's target when names cannot find it: a file
-    without a header in the training layout (the layout kept in the model file says
-    where the target was), or, for a model of numbered columns that kept no layout, a
-    headered file one column wider than the features (the target at its number).  Only
-    when that column holds the model's class labels: an id column before the features
-    makes a file of the same width (and a regression target cannot be told apart)."""
-    from .data import is_column_index
-
-    trained_on = str(bundle.metadata.get("target_name"))
-    layout = _names(bundle.metadata.get("columns"))
-    column = None
-    if generated and layout and trained_on in layout and len(names) == len(layout):
-        column = names[layout.index(trained_on)]
-    numbered = not _named_features(bundle) and is_column_index(trained_on)
-    if (not generated and numbered and len(names) == bundle.n_features + 1
-            and 0 <= int(trained_on) < len(names)):
-        column = names[int(trained_on)]
-    return column if column is not None and _holds_labels(bundle, path, header, column) else None
-
-
-def _holds_labels(bundle: Bundle, path: str, header: bool | None, column: str) -> bool:
-    """Whether DATA's ``column`` holds nothing but the model's class labels (or missing
-    cells); False for a regression model."""
-    from .data import read_table
-
-    if bundle.classes is None:
-        return False
-    try:
-        table = read_table(path, header=header, features=[column], categories="auto",
-                           missing="nan")
-    except DataError:
-        return False
-    if column in table.categories:
-        return set(table.categories[column]) <= {str(label) for label in bundle.classes}
-    values = table.features[:, 0]
-    try:
-        labels = {float(label) for label in bundle.classes}
-    except (TypeError, ValueError):
-        return False  # text labels, numbers in the column
-    return set(values[~np.isnan(values)].tolist()) <= labels
-
-
 def _numbered_layout(bundle: Bundle, path: str, target: str | None,
                      header: bool | None) -> tuple[list[str], str | None] | None:
     """(DATA's columns holding the model's features, the target column or None) for a
     model trained with ``--drop`` on numbered columns (text without a header, or an
-    array file): DATA must then come in the training layout, with or without the
-    target column (the columns after it then move one to the left).  A header's names
-    cannot be matched to column numbers, so its columns are taken by position too.
-    None for any other model, or named DATA of another width (matched as usual)."""
+    array file), when DATA's columns are numbered too: DATA must then come in the
+    training layout, with or without the target column (the columns after it then
+    move one to the left).  None for any other model or DATA (matched as usual: a
+    header's columns are not placed by a guess, since an id column before the features
+    makes a file of the same width)."""
     from .data import column_names
 
     trained = _names(bundle.metadata.get("columns"))
@@ -1032,29 +1005,21 @@ def _numbered_layout(bundle: Bundle, path: str, target: str | None,
         columns = column_names(path, header)
     except DataError:
         return None  # read_table words the error
+    if columns != [str(j) for j in range(len(columns))]:
+        return None  # DATA names its columns
     names = list(bundle.feature_names or ())
     trained_on = bundle.metadata.get("target_name")
-    numbered = columns == [str(j) for j in range(len(columns))]
-    if not numbered and target is not None:
-        return None  # a header and --target: the other columns, in order (by position)
     if len(columns) == len(trained):
         # An .npz file's target is its array y, not one of these columns.
-        own = target is None and trained_on in trained
-        if own and not numbered and not _holds_labels(bundle, path, header,
-                                                      columns[int(trained_on)]):
-            return None  # named columns of the width, but not the labels where they were
-        return [columns[int(name)] for name in names], columns[int(trained_on)] if own else target
+        return names, trained_on if target is None and trained_on in trained else target
     if target is None and trained_on in trained and len(columns) == len(trained) - 1:
         t = int(trained_on)
-        return [columns[int(name) - (int(name) > t)] for name in names], None
-    if not numbered:
-        return None  # named columns of another width: the feature count error says it
+        return [str(int(name) - (int(name) > t)) for name in names], None
     dropped = len(trained) - len(names) - (trained_on in trained)
     target_part = f"the target {trained_on!r}, " if trained_on in trained else ""
-    left_out = f" and {dropped} left out by --drop" if dropped else ""
     raise DataError(
         f"the model was trained on {len(trained)} numbered columns ({target_part}"
-        f"{len(names)} features{left_out}); the file has "
+        f"{len(names)} features and {dropped} left out by --drop); the file has "
         f"{len(columns)}: give rows in that layout"
         + (", with or without the target column" if target_part else ""),
         path=path,
@@ -1122,8 +1087,6 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             generated = names == [str(j) for j in range(len(names))]
             if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
                 target = trained_on
-            else:
-                target = _target_by_position(bundle, path, header, names, generated)
         if columns is None and _named_features(bundle):
             try:
                 columns = column_names(path, header)
@@ -1824,8 +1787,10 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
         # scikit-learn checks: only a file's own names).
         "feature_names": data.feature_names,
         "source": data.source,
-        # The file's whole layout: new rows find the target and features by position.
+        # With --drop: the file's whole layout, to find numbered features in new rows.
         **({} if data.columns is None else {"columns": data.columns}),
+        # Every file's layout, for the advice when new rows' target cannot be found.
+        **({} if data.layout is None else {"file_columns": data.layout}),
         # One-hot text columns, filled-in numbers: how new rows become the inputs.
         **({} if data.encoding is None else {"encoding": data.encoding.to_json()}),
         "written_by": "lucidnet train",

@@ -1594,7 +1594,7 @@ def prediction_rows(predictions: Any) -> tuple[list[list[Any]], int]:
     ``predictions`` has shape (n_samples,) or (n_samples, n_outputs).
     """
     values = np.asarray(predictions)
-    if values.dtype == np.float32:
+    if values.dtype == np.float32 and values.ndim in (1, 2):
         values = _float32_text(values)
     if values.ndim == 1:
         return [[value] for value in values.tolist()], 1
