@@ -1486,7 +1486,7 @@ def test_a_headerless_file_with_the_labels_still_in_it_gets_the_right_advice(
     assert ("DATA has 31 columns and the model takes 30: if one holds the labels, pass "
             "--target COL to leave it out (in the training file's layout, 'mean radius', "
             "'mean texture', 'mean perimeter', 'mean area', 'mean smoothness', 'mean "
-            "compactness', ..., the target 'diagnosis' was column 30: --target 30)"
+            "compactness', ... (31 in all), the target 'diagnosis' was column 30: --target 30)"
             ) in done.stderr
     assert "--header" not in done.stderr  # the first line is not what went wrong
     assert "trained on numbers" not in done.stderr  # the model never read that column

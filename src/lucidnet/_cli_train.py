@@ -858,8 +858,10 @@ TRAINED_ON_NUMBERS = "the model was trained on numbers in this column"
 
 def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: str | None,
                             header: bool | None) -> DataError:
-    """``exc``, and when DATA has one column more than the model takes and no --target
-    was given, the likely cause: that column holds the labels (text in a feature)."""
+    """``exc``, and when DATA has more columns than the model takes and no --target was
+    given, the likely cause: one holds the labels (text in a feature), with the index
+    the target had in the training file when the widths agree."""
+    from .data import _list_names
 
     if target is not None or exc.line is None:
         return exc
@@ -874,18 +876,12 @@ def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: s
     trained_on = bundle.metadata.get("target_name")
     if layout and trained_on in layout and len(layout) == n_columns:
         # Said, not guessed: an id column before the features makes the same width.
-        advice += (f" (in the training file's layout, {_list(layout)}, the target "
+        advice += (f" (in the training file's layout, {_list_names(layout, 6)}, the target "
                    f"{trained_on!r} was column {layout.index(trained_on)}: --target "
                    f"{layout.index(trained_on)})")
     return DataError(
         f"{exc.message}; DATA has {n_columns} columns and the model takes "
         f"{bundle.n_features}{advice}", path=exc.path, line=exc.line, column=exc.column)
-
-
-def _list(names: Sequence[str], limit: int = 6) -> str:
-    """``names`` quoted, the first ``limit`` of them and '...'."""
-    shown = ", ".join(repr(name) for name in names[:limit])
-    return shown + (", ..." if len(names) > limit else "")
 
 
 def _column_count(path: str, header: bool | None) -> int | None:
