@@ -40,13 +40,14 @@ in :attr:`Table.header_note` and in any error met reading the file.  Blank lines
 lines of empty fields only (``,,,,``, as spreadsheets write below a table), are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
 order mark is ignored; a UTF-16 one (Excel's "Unicode text") makes the file UTF-16.
-An empty column name is pandas' ``Unnamed: j`` (0-based), as
-for the row labels ``DataFrame.to_csv`` writes first; a delimiter ending every line (a
-spreadsheet's empty last column) is left out. The delimiter is ``,`` for ``.csv`` and
-tab for ``.tsv`` unless the first lines are consistently split by another of ``, ; TAB |`` (or, with
-one ragged line among them, mostly); a ``.txt`` file may also be separated by runs of
-whitespace (as :func:`numpy.savetxt` writes), and so may any text file whose lines no
-other delimiter splits (scikit-learn's ``linnerud_exercise.csv``).
+An empty column name is pandas' ``Unnamed: j`` (0-based), as for the row labels
+``DataFrame.to_csv`` writes first; a delimiter ending every line (a spreadsheet's
+empty last column) is left out.  The delimiter is ``,`` for ``.csv`` and tab for
+``.tsv`` unless the first lines are consistently split by another of ``, ; TAB |``
+(or, with one ragged line among them, mostly); a ``.txt`` file may also be separated
+by runs of whitespace (as :func:`numpy.savetxt` writes), and so may any text file
+whose lines no other delimiter splits (scikit-learn's ``linnerud_exercise.csv``; with
+quoted fields, by single spaces, as pandas' ``to_csv(sep=" ")`` writes).
 
 Text files may be compressed, as pandas reads them: ``.gz``, ``.bz2``, ``.xz``, or a
 ``.zip`` of one file, after the format's suffix (``data.csv.gz``, ``train.csv.zip``).
@@ -283,7 +284,7 @@ def read_table(
         ".pq": _read_parquet,
     }
     if suffix not in readers or (compression is not None and suffix not in _DELIMITERS):
-        kind = suffix + (compression or "") if compression else suffix or "(no suffix)"
+        kind = f"{suffix}{compression}" if compression else (suffix or "(no suffix)")
         raise DataError(
             f"unsupported file type {kind!r}; expected one of {', '.join(sorted(readers))}"
             f" (text ones may be compressed: {', '.join('.csv' + c for c in COMPRESSIONS)})",
