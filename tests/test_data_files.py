@@ -406,3 +406,15 @@ def test_a_space_separated_export_with_quoted_names_reads_by_its_columns(tmp_pat
     assert table.feature_names == list(frame.columns[:-1])
     np.testing.assert_array_equal(table.features, frame.iloc[:, :-1].to_numpy())
     assert column_names(path) == list(frame.columns)
+
+
+def test_a_space_separated_export_with_a_missing_value_reads_by_its_columns(tmp_path):
+    # A missing value leaves two spaces side by side: one space between fields.
+    import pandas as pd
+
+    frame = pd.DataFrame({"a": [1.5, np.nan, 3.0], "b": [1, 2, 3], "label": [0, 1, 0]})
+    path = tmp_path / "space.csv"
+    frame.to_csv(path, sep=" ", index=False)
+    table = read_table(path, "label", missing="nan")
+    np.testing.assert_array_equal(table.features, frame[["a", "b"]].to_numpy(float))
+    assert column_names(path) == ["a", "b", "label"]

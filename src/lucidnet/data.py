@@ -743,13 +743,14 @@ def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | No
         widths = {len(line.split()) for line in sample}
         if len(widths) == 1 and min(widths) > 1:
             return None
-        if '"' in text:  # quoted fields with spaces inside: one space between fields
-            try:
-                widths = {len(row) for row in _split_fields(sample, " ")}
-            except csv.Error:
-                widths = set()
-            if len(widths) == 1 and min(widths) > 1:
-                return " "
+        # Quoted fields with spaces inside, or empty fields: one space between fields
+        # (pandas' to_csv(sep=" ")).
+        try:
+            widths = {len(row) for row in _split_fields(sample, " ")}
+        except csv.Error:
+            widths = set()
+        if len(widths) == 1 and min(widths) > 1:
+            return " "
     return best
 
 
