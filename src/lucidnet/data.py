@@ -46,8 +46,9 @@ empty last column) is left out.  The delimiter is ``,`` for ``.csv`` and tab for
 ``.tsv`` unless the first lines are consistently split by another of ``, ; TAB |``
 (or, with one ragged line among them, mostly); a ``.txt`` file may also be separated
 by runs of whitespace (as :func:`numpy.savetxt` writes), and so may any text file
-whose lines no other delimiter splits (scikit-learn's ``linnerud_exercise.csv``; with
-quoted fields, by single spaces, as pandas' ``to_csv(sep=" ")`` writes).
+whose lines no other delimiter splits (scikit-learn's ``linnerud_exercise.csv``; by
+single spaces when runs of them split unevenly, as pandas' ``to_csv(sep=" ")`` writes
+quoted fields and missing values).
 
 Text files may be compressed, as pandas reads them: ``.gz``, ``.bz2``, ``.xz``, or a
 ``.zip`` of one file, after the format's suffix (``data.csv.gz``, ``train.csv.zip``).
@@ -712,7 +713,8 @@ def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | No
     half of them (one ragged line among them): the reader then names the odd line,
     instead of reading the file as one column under the wrong delimiter.  When no
     candidate splits any line and whitespace splits every one into the same count
-    above 1, whitespace (None), whatever the suffix (a ``.csv`` written with spaces).
+    above 1, whitespace (None), whatever the suffix (a ``.csv`` written with spaces);
+    failing that, when single spaces do (quoted fields, empty ones), ``" "``.
     Otherwise the first candidate (a one-column file, or no clear majority).
     """
     lines = text[:65536].split("\n")
