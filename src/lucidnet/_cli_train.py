@@ -125,9 +125,9 @@ def _layout(path: str, table: Any) -> list[str] | None:
     """Every column of a text or Parquet file, in file order, target included: kept in
     the model file, so that an error about new rows can say where the target was.  None
     for array files (an .npz target is an array of its own)."""
-    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, column_names, file_format
+    from .data import column_names, names_columns
 
-    if file_format(path) not in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
+    if not names_columns(path):
         return None
     try:
         return column_names(path, table.header)
@@ -296,10 +296,10 @@ def load_dataset(name: str, seed: int) -> Labelled:
 def _note_name_that_is_an_index(path: str, target: str | None, header: bool | None) -> None:
     """Say on stderr when ``--target`` names a column that is not the column at that
     index (a header of numbers: ``--target 3`` is the column named "3", wherever it is)."""
-    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, column_names, file_format, is_column_index
+    from .data import column_names, is_column_index, names_columns
 
     # Array files name their columns "0", "1", ...: a name there is its own index.
-    named = file_format(path) in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES)
+    named = names_columns(path)
     if target is None or not named or not is_column_index(target):
         return
     try:
@@ -815,13 +815,13 @@ def load_bundle(path: str, *, with_data: bool = True) -> Bundle:
 
     ``with_data``: the command also takes a DATA argument (a data file given as the
     model then gets a hint about the order)."""
-    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, file_format
+    from .data import names_columns
     from .io import load_file
 
     try:
         loaded = load_file(path, estimator=False)
     except ModelFileError as exc:
-        if file_format(path) in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES):
+        if names_columns(path):
             order = "MODEL comes first, then DATA" if with_data else "give a model file"
             raise ModelFileError(f"{exc} (a data file? {order})") from None
         raise
@@ -1305,13 +1305,14 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
             f"the target has one class only ({classes[0]!s}); a classifier needs two or more",
             **where,
         )
-    fractions = ([("--test-size", options["test_size"])]
-                 if split == "test_size" and options["test_size"] else [])
-    fractions += [("--validation", options["validation"])] if options["validation"] > 0 else []
+    # One split at a time: the validation split is checked on the rows the test split
+    # leaves (this is called again with them).
+    if split == "test_size" and options["test_size"]:
+        fractions = [("--test-size", options["test_size"])]
+    else:
+        fractions = [("--validation", options["validation"])] if options["validation"] > 0 else []
     rarest = int(counts.argmin())
     for flag, fraction in fractions:
-        if flag == "--validation" and split == "test_size" and options["test_size"]:
-            break  # checked again on the rows the test split leaves
         # scikit-learn's stratified train_test_split: ceil(fraction * n) rows held out,
         # at least one per class on each side, and two rows of every class.
         held_out = math.ceil(fraction * len(y))
@@ -1596,8 +1597,11 @@ def _fit(
     fit_params = _checkpoint_params(options)
     # Said once the fit has read the checkpoint: a checkpoint of another network is
     # an error first.
-    finished = _finished_checkpoint_note(fit_params, options["epochs"])
-    _note_resumed_epochs(fit_params, finished)
+    done = _resumed_epochs(fit_params)
+    finished = _finished_checkpoint_note(done, options["epochs"])
+    if done is not None and finished is None:  # (that note comes after the fit)
+        print(f"note: resuming after epoch {done} of the checkpoint in "
+              f"{fit_params['checkpoint_dir']}", file=sys.stderr)
     split = {"seed": options["seed"], "validation": options["validation"],
              "test_size": options.get("test_size") or 0.0}
     _check_checkpoint_inputs(fit_params, input_names, split)
@@ -1738,15 +1742,6 @@ def _keep_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
                 json.dump(kept, stream)
 
 
-def _note_resumed_epochs(fit_params: dict[str, Any], finished: str | None) -> None:
-    """Say on stderr how many epochs the resumed checkpoint holds (training goes on from
-    there), unless it holds them all (that note comes after the fit)."""
-    done = _resumed_epochs(fit_params)
-    if done is not None and finished is None:
-        print(f"note: resuming after epoch {done} of the checkpoint in "
-              f"{fit_params['checkpoint_dir']}", file=sys.stderr)
-
-
 def _resumed_epochs(fit_params: dict[str, Any]) -> int | None:
     """The epochs the checkpoint to resume holds; None when not resuming, or when there
     is none yet (said already) or it is damaged (the fit says so)."""
@@ -1760,11 +1755,11 @@ def _resumed_epochs(fit_params: dict[str, Any]) -> int | None:
         return None
 
 
-def _finished_checkpoint_note(fit_params: dict[str, Any], epochs: int) -> str | None:
+def _finished_checkpoint_note(done: int | None, epochs: int) -> str | None:
     """The note for a resumed checkpoint that already holds ``epochs`` epochs or more:
     ``--epochs`` counts every epoch, those before the checkpoint too, so nothing is
-    left to train.  (A damaged checkpoint is reported when the fit reads it.)"""
-    done = _resumed_epochs(fit_params)
+    left to train.  ``done``: the epochs the resumed checkpoint holds (None: no resume,
+    or a checkpoint the fit reports as missing or damaged)."""
     if done is None or done < epochs:
         return None
     return (f"note: the checkpoint holds {done} epochs, and --epochs {epochs} counts every "

@@ -91,6 +91,7 @@ __all__ = [
     "check_targets",
     "file_format",
     "finite_number",
+    "names_columns",
     "is_column_index",
     "read_table",
     "row_line",
@@ -660,6 +661,12 @@ def file_format(path: PathLike) -> str:
     return split_suffix(path)[0]
 
 
+def names_columns(path: PathLike) -> bool:
+    """Whether ``path``'s format names its columns (text, by a header or by numbers;
+    Parquet), unlike array files, whose columns are "0", "1", ... by construction."""
+    return file_format(path) in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES)
+
+
 def _delimited_text(text: str, path: str) -> tuple[str, str | None]:
     """The text of the file ``path`` as the readers split it, and its delimiter:
     without np.savetxt's "# " before a ``.txt`` header, and without a delimiter that
@@ -1115,8 +1122,8 @@ def _quote_left_open(text: str, delimiter: str) -> bool:
 
 #: Numbers as spreadsheets write them: thousands separators ("478,937", "1 250 000",
 #: with a decimal point after them or not), or a decimal comma ("13,90", "0,376").
-THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}([,' _][0-9]{3})+([.][0-9]+)?")
-DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+")
+_THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}([,' _][0-9]{3})+([.][0-9]+)?")
+_DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+")
 #: Currency signs written before or after an amount ("$16.00", "16,00 €").
 _CURRENCY = "$€£¥"
 _DIGITS = re.compile(r"([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?")
@@ -1153,10 +1160,8 @@ def decorated_number(text: str) -> tuple[str, list[str]] | None:
         marks.append("a percent sign")
     if not marks:
         return None
-    if currency and THOUSANDS.fullmatch(s):
-        s = re.sub(r"[,' _]", "", s)
-    elif currency and DECIMAL_COMMA.fullmatch(s):
-        s = s.replace(",", ".")
+    if currency and (plain := separator_readings(s)):
+        s = plain[0]  # thousands separators out, else a decimal comma read as a point
     if not _DIGITS.fullmatch(s):
         return None
     # (-0 is 0: "(0)" and "-0%" are no negative numbers.)
@@ -1172,9 +1177,9 @@ def separator_readings(text: str) -> list[str]:
     gives ``["52765", "52.765"]`` (thousands, or a decimal comma), ``"1 250 000"``
     ``["1250000"]``, ``"0,376"`` ``["0.376"]``; ``[]`` for anything else."""
     readings = []
-    if THOUSANDS.fullmatch(text):
+    if _THOUSANDS.fullmatch(text):
         readings.append(re.sub(r"[,' _]", "", text))
-    if DECIMAL_COMMA.fullmatch(text):
+    if _DECIMAL_COMMA.fullmatch(text):
         readings.append(text.replace(",", "."))
     return readings
 
@@ -1215,7 +1220,7 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
     readings = [] if "_" in text else separator_readings(text)
     if len(readings) == 2:
         hint = f" (a thousands separator or a decimal comma? write {' or '.join(readings)})"
-    elif readings and THOUSANDS.fullmatch(text):
+    elif readings and _THOUSANDS.fullmatch(text):
         hint = f" (thousands separators? write {readings[0]})"
     elif readings:
         hint = f" (a decimal comma? write {readings[0]})"
