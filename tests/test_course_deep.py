@@ -318,6 +318,62 @@ def test_l_layer_model_costs_equal_the_engines_on_breast_cancer():
     np.testing.assert_array_equal(p, net.predict(X.T).T)
 
 
+def _materials_l_layer_model(X, Y, parameters, learning_rate, num_iterations):
+    """The application's training loop, expression for expression as the material
+    writes it (its linear steps, activations and their derivatives, cost, dAL and
+    update), on a copy of ``parameters``; returns (parameters, every cost)."""
+    parameters = {key: value.copy() for key, value in parameters.items()}
+    L, m, costs = len(parameters) // 2, Y.shape[1], []
+    for _ in range(num_iterations):
+        caches, A = [], X
+        for l in range(1, L + 1):
+            A_prev = A
+            Z = parameters["W" + str(l)].dot(A_prev) + parameters["b" + str(l)]
+            A = 1 / (1 + np.exp(-Z)) if l == L else np.maximum(0, Z)
+            caches.append((A_prev, parameters["W" + str(l)], Z))
+        AL = A
+        costs.append(np.squeeze((1.0 / m) * (-np.dot(Y, np.log(AL).T)
+                                             - np.dot(1 - Y, np.log(1 - AL).T))))
+        dA = -(np.divide(Y, AL) - np.divide(1 - Y, 1 - AL))
+        grads = {}
+        for l in reversed(range(1, L + 1)):
+            A_prev, W, Z = caches[l - 1]
+            if l == L:
+                s = 1 / (1 + np.exp(-Z))
+                dZ = dA * s * (1 - s)
+            else:
+                dZ = np.array(dA, copy=True)
+                dZ[Z <= 0] = 0
+            grads["dW" + str(l)] = 1.0 / m * np.dot(dZ, A_prev.T)
+            grads["db" + str(l)] = 1.0 / m * np.sum(dZ, axis=1, keepdims=True)
+            dA = np.dot(W.T, dZ)
+        for l in range(1, L + 1):
+            for name in ("W" + str(l), "b" + str(l)):
+                parameters[name] = parameters[name] - learning_rate * grads["d" + name]
+    return parameters, costs
+
+
+@pytest.mark.parametrize("model", ["two_layer_model", "L_layer_model"])
+def test_application_models_are_the_materials_code_bit_for_bit(model):
+    """Not close: equal.  The material's printed costs are its own arithmetic's, and
+    over hundreds of steps a last-bit difference (BLAS's order of a product's terms
+    on another layout, a sum along rows instead of down columns) reaches them."""
+    rng = np.random.default_rng(7)
+    # The application's hidden layers, on a wide input of pixel-like values.
+    dims = [300, 7, 1] if model == "two_layer_model" else [300, 20, 7, 5, 1]
+    X = rng.integers(0, 256, (dims[0], 120)) / 255.0
+    Y = (rng.standard_normal(dims[0]) @ X > 0).astype(np.int64).reshape(1, -1)
+    params, costs = getattr(deep, model)(X, Y, dims, learning_rate=0.0075, num_iterations=301)
+    if model == "two_layer_model":
+        initial = deep.initialize_parameters(*dims)
+    else:
+        initial = deep.initialize_parameters_deep(dims, seed=1, initializer="lecun_normal")
+    expected, expected_costs = _materials_l_layer_model(X, Y, initial, 0.0075, 301)
+    assert [float(c) for c in costs] == [float(expected_costs[i]) for i in (0, 100, 200, 300)]
+    for key in expected:
+        np.testing.assert_array_equal(params[key], expected[key])
+
+
 def test_predict_prints_the_accuracy(capsys):
     params = {"W1": np.array([[1.0, -1.0]]), "b1": np.array([[0.0]])}
     X = np.array([[2.0, 0.0, 1.0], [1.0, 3.0, 0.5]])  # Z = 1, -3, 0.5

@@ -222,6 +222,25 @@ def test_trainer_and_numerical_gradient_take_any_network_with_the_tutorials_meth
     np.testing.assert_allclose(T_plain.J, T.J, rtol=1e-6, atol=1e-10)
 
 
+class _ArrayCost(_Plain):
+    """costFunction as the tutorial writes it, ``0.5*sum((y-yHat)**2)`` over a column:
+    an array of one entry, not a float."""
+
+    def costFunction(self, X, y):
+        J = _tutorial(self.W1, self.W2, X, y)[0]
+        return np.full(1, J)
+
+
+def test_numerical_gradient_takes_a_cost_of_one_entry_array(hours):
+    X, y = hours
+    np.random.seed(5)
+    N = Neural_Network()
+    numgrad = computeNumericalGradient(_ArrayCost(N.W1, N.W2), X, y)
+    np.testing.assert_array_equal(numgrad, computeNumericalGradient(_Plain(N.W1, N.W2), X, y))
+    grad = N.computeGradients(X, y)
+    assert np.linalg.norm(grad - numgrad) / np.linalg.norm(grad + numgrad) < 1e-8
+
+
 def test_a_subclass_may_set_Lambda_before_the_network_exists(hours):
     X, y = hours
 

@@ -2,7 +2,9 @@
 
 Four modules, one per lesson, each a thin layer that keeps the material's function
 names, argument orders, dictionaries and layouts and calls the engine for every
-activation, derivative, cost and linear step:
+activation and derivative; the linear steps and costs of the column modules are the
+material's own expressions, so that training runs print its digits
+(:mod:`lucidnet.course.deep` says why):
 
 * :mod:`lucidnet.course.deep` -- the L-layer network step by step and its
   application models (systems 1 and 2); columns, ``X`` of shape ``(n_x, m)``.

@@ -2,22 +2,26 @@
 
 What it is for: running the material's "build a deep network step by step" and
 "deep network application" code unchanged, with the material's numbers, on top of
-lucidnet's engine.  Every activation, derivative and linear step is the engine's
-(:mod:`lucidnet.activations`, :func:`lucidnet.layers.linear_forward` /
-:func:`~lucidnet.layers.linear_backward`, :mod:`lucidnet.initializers`); this module
-only converts layouts and keeps the material's function signatures, dictionaries and
-caches.  Two expressions are the material's own instead of the engine's: the cost and
-``dAL``.  The engine keeps probabilities inside ``[eps, 1 - eps]`` and takes
-``log1p(-A)``, which is safer but rounds differently in the last digit, and the
-material's printed costs and its tests (an ``AL`` outside (0, 1) included) are
-matched exactly only by its own arithmetic.  It is not a training library: use
-:class:`lucidnet.Network` for real work.
+lucidnet's engine.  Every activation and derivative is the engine's
+(:mod:`lucidnet.activations`, :mod:`lucidnet.initializers`); this module keeps the
+material's function signatures, dictionaries and caches.  Three kinds of expression are
+the material's own instead of the engine's, because only the material's own arithmetic
+gives its digits: the cost and ``dAL`` (the engine keeps probabilities inside
+``[eps, 1 - eps]`` and takes ``log1p(-A)``, safer but rounded differently, and the
+material's tests pass an ``AL`` outside (0, 1)), and the linear steps ``W A + b``,
+``dZ A_prev^T``, ``sum(dZ)`` and ``W^T dZ``.  The engine computes those on rows
+(:func:`lucidnet.layers.linear_forward`: ``A^T W^T + b``), the same sums, but BLAS adds
+a product's terms in an order that depends on the operands' layout, and NumPy's ``sum``
+along rows differs from a sum down columns in the last bit; over a few hundred steps of
+training such bits reach the printed costs.  Written as the material writes them, a
+training run prints the material's numbers digit for digit.  It is not a training
+library: use :class:`lucidnet.Network` for real work.
 
 Layout.  The material's columns: data ``X`` of shape ``(n_x, m)`` (one example per
 column), labels ``Y`` of shape ``(1, m)``, weights ``W[l]`` of shape ``(n[l], n[l-1])``
-and biases ``b[l]`` of shape ``(n[l], 1)``.  The engine takes examples as rows, so
-this module hands it transposed *views* (``A.T``, ``b[:, 0]``) and transposes the
-results back; nothing is copied on the way in.
+and biases ``b[l]`` of shape ``(n[l], 1)``.  The engine's activations work entry by
+entry (softmax: per example), so this module hands them transposed *views* (``Z.T``)
+and transposes the results back; nothing is copied on the way in.
 
 Names, mapped to the material's notation::
 
@@ -47,8 +51,6 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .. import activations, initializers, losses
-from ..layers import linear_backward as _engine_linear_backward
-from ..layers import linear_forward as _engine_linear_forward
 
 __all__ = [
     "LinearCache",
@@ -202,7 +204,9 @@ def relu_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """``dZ = dA`` where ``Z > 0``, else 0; ``Z = cache``."""
     Z = np.asarray(cache, dtype=np.float64)
     dA = check_same_shape(Z, dA, "cache (Z)", "dA")
-    return _RELU.backward(dA, Z, _RELU.forward(Z))
+    # The material zeroes entries (dZ[Z <= 0] = 0); the engine's dA * (Z > 0) would
+    # print a negative dA there as -0.
+    return np.where(Z > 0, dA, 0.0)
 
 
 # ------------------------------------------------------------ initialization
@@ -300,8 +304,8 @@ def linear_forward(A: np.ndarray, W: np.ndarray, b: np.ndarray) -> tuple[np.ndar
         raise ValueError(f"b must have shape ({W.shape[0]}, 1) to match W; got shape "
                          f"{np.shape(b)}")
     b = as_columns(b, "b")
-    # The engine takes rows: Z^T = A^T W^T + b, on views of the course's arrays.
-    Z = _engine_linear_forward(A.T, W, b[:, 0]).T
+    # The material's own product (see the module text): the same digits as its code.
+    Z = W.dot(A) + b
     return Z, LinearCache(A, W, b)
 
 
@@ -413,10 +417,9 @@ def linear_backward(
 
     The material's ``dZ`` is the derivative of each example's own loss (no ``1/m``);
     the ``1/m`` of the mean cost enters only here, in ``dW`` and ``db``, while
-    ``dA_prev = W^T dZ`` passes to the layer below unscaled.  The engine's
-    :func:`~lucidnet.layers.linear_backward` assumes a ``dZ`` that already carries the
-    ``1/m``, so it is called with the unscaled ``dZ`` and ``dW``, ``db`` are scaled
-    afterwards -- this boundary is the one place the two conventions meet.
+    ``dA_prev = W^T dZ`` passes to the layer below unscaled.  (The engine's
+    :func:`~lucidnet.layers.linear_backward` takes a ``dZ`` that already carries the
+    ``1/m``: the same values, rounded once less.)
 
     Parameters
     ----------
@@ -437,8 +440,11 @@ def linear_backward(
             f"got shape {dZ.shape}"
         )
     m = A_prev.shape[1]
-    dA_prev, dW_sum, db_sum = _engine_linear_backward(dZ.T, A_prev.T, W)
-    return dA_prev.T, (1.0 / m) * dW_sum, ((1.0 / m) * db_sum).reshape(-1, 1)
+    # The material's own expressions, in its order (see the module text).
+    dW = 1.0 / m * np.dot(dZ, A_prev.T)
+    db = 1.0 / m * np.sum(dZ, axis=1, keepdims=True)
+    dA_prev = np.dot(W.T, dZ)
+    return dA_prev, dW, db
 
 
 def linear_activation_backward(
@@ -460,8 +466,11 @@ def linear_activation_backward(
     g = _resolve_activation(activation)
     linear_cache, Z = cache
     dA = check_same_shape(Z, dA, "cache's Z", "dA")
-    Zr = Z.T  # rows for the engine
-    dZ = g.backward(dA.T, Zr, g.forward(Zr)).T
+    if type(g) is activations.ReLU:
+        dZ = relu_backward(dA, Z)  # the material's zeros (see relu_backward)
+    else:
+        Zr = Z.T  # rows for the engine
+        dZ = g.backward(dA.T, Zr, g.forward(Zr)).T
     return linear_backward(dZ, linear_cache)
 
 

@@ -237,7 +237,12 @@ def computeNumericalGradient(N: Neural_Network, X: np.ndarray, y: np.ndarray) ->
 
     def cost() -> float:
         N.setParams(params)
-        return N.costFunction(X, y)
+        # The tutorial's costFunction returns 0.5 * sum(...) of a column: an array of
+        # one entry, which a subclass (part 7's regularized cost) passes on.
+        J = np.asarray(N.costFunction(X, y), dtype=np.float64)
+        if J.size != 1:
+            raise ValueError(f"costFunction must return one number; got shape {J.shape}")
+        return float(J.reshape(()))
 
     try:
         return central_differences(cost, params, 1e-4)

@@ -2,8 +2,7 @@
 
 What it is for: running the lesson "logistic regression with a neural-network
 mindset" unchanged on lucidnet.  The linear step, the sigmoid, the cross-entropy
-and the backward step are the engine's, reached through
-:mod:`lucidnet.course.deep`'s column-layout wrappers (a logistic regression is the
+and the backward step are :mod:`lucidnet.course.deep`'s (a logistic regression is the
 one-layer case of that network, with ``W = w^T``).  It is not a classifier for real
 work: use :class:`lucidnet.Network` (``Network([n_x, 1])``) or the estimators.
 
@@ -78,7 +77,7 @@ def propagate(
     cost : 0-d ndarray
     """
     w, b_col, X = _check_w_b(w, b, X)
-    # A one-layer network with W = w^T: the engine's linear step, sigmoid and cost.
+    # A one-layer network with W = w^T: deep's linear step, sigmoid and cost.
     A, cache = deep.linear_activation_forward(X, w.T, b_col, "sigmoid")
     Y = deep.check_same_shape(A, Y, "w.T @ X (1, m)", "Y")
     cost = deep.compute_cost(A, Y)

@@ -2,14 +2,20 @@
 
 What it is for: running the lesson "planar data classification with one hidden
 layer" unchanged on lucidnet (``LINEAR -> TANH -> LINEAR -> SIGMOID``, cross-entropy,
-batch gradient descent).  Every linear step, activation, derivative and cost is the
-engine's, reached through :mod:`lucidnet.course.deep`'s column-layout wrappers; this
-module only keeps the lesson's signatures and its ``cache`` and ``grads``
-dictionaries.  It is not a training library: use :class:`lucidnet.Network`.
+batch gradient descent).  Every step is :mod:`lucidnet.course.deep`'s: the engine's
+activations and derivatives, the lesson's own linear steps and cost (so that a run
+prints the lesson's digits; see that module's text); this module only keeps the
+lesson's signatures and its ``cache`` and ``grads`` dictionaries.  It is not a
+training library: use :class:`lucidnet.Network`.
+
+One line of the lesson fails with current NumPy: its accuracy print,
+``float((np.dot(Y, predictions.T) + ...) / float(Y.size) * 100)``, takes ``float`` of a
+(1, 1) array, which NumPy 2.4 refuses (earlier versions warned);
+``float(np.mean(predictions == Y) * 100)`` is the same number.
 
 Layout.  The lesson's columns: ``X`` of shape ``(n_x, m)``, ``Y`` of shape
 ``(n_y, m)`` (``n_y = 1``), ``W1 (n_h, n_x)``, ``b1 (n_h, 1)``, ``W2 (n_y, n_h)``,
-``b2 (n_y, 1)``.  The engine receives transposed views.
+``b2 (n_y, 1)``.
 
 Names, mapped to the lesson's notation::
 
