@@ -814,6 +814,15 @@ def test_evaluate_names_labels_the_model_never_saw(tmp_path: Path) -> None:
     as_json = json.loads(run("evaluate", str(model), str(renamed), "--target", "target",
                              "--json").stdout)
     assert as_json["unseen_labels"] == ["lion"]
+    # Whole-number classes: the unseen one is listed as "labels" lists it.
+    numbered = tmp_path / "numbered.csv"
+    rows = [line.rsplit(",", 1) for line in data.read_text().splitlines()[1:]]
+    codes = {"setosa": "1", "versicolor": "2", "virginica": "3"}
+    numbered.write_text("a,b,c,d,label\n" + "".join(f"{x},{codes[y]}\n" for x, y in rows))
+    run("train", str(numbered), "--target", "label", "--epochs", "3", "-q", "--out", str(model))
+    numbered.write_text(numbered.read_text().replace(",1\n", ",7\n", 1))
+    report = json.loads(run("evaluate", str(model), str(numbered), "--json").stdout)
+    assert report["labels"] == [1, 2, 3, 7] and report["unseen_labels"] == [7]
 
 
 def test_evaluate_names_classes_without_rows_and_their_zero_recall(
@@ -1208,7 +1217,8 @@ def test_evaluate_with_a_wrong_feature_count_says_so(tmp_path: Path, cancer_csv:
     headerless = tmp_path / "headerless.csv"
     headerless.write_text("\n".join("1," + ln.rsplit(",", 1)[0] for ln in lines[1:]) + "\n")
     done = run("predict", str(model_path), str(headerless), expect=2)
-    assert "the model expects 30 feature columns; the file has 31" in done.stderr
+    assert ("the model expects 30 feature columns; the file has 31; pass --target COL if "
+            "DATA also holds the labels") in done.stderr
 
 
 def test_out_naming_a_directory_path_fails_before_training(tmp_path: Path) -> None:
@@ -1457,6 +1467,15 @@ def test_header_options_are_refused_where_there_is_no_first_line(tmp_path: Path)
         assert "--header is for text files" in done.stderr
 
 
+@pytest.mark.parametrize(("option", "fragment"), [
+    (["--target", "species"], "--target names a DATA file's label column"),
+    (["--impute", "mean"], "--impute fills in a DATA file's missing numbers"),
+    (["--drop", "0"], "--drop leaves out columns of a DATA file"),
+])
+def test_file_options_are_refused_with_a_built_in_data_set(option, fragment) -> None:
+    assert_usage_error(run("train", "--dataset", "iris", *option, expect=None), fragment)
+
+
 def test_a_target_that_names_a_numbered_column_elsewhere_is_pointed_out(tmp_path: Path) -> None:
     """'--target 3' is the column named "3" (read_table's rule); when the header holds
     numbers that is not the column at index 3, and the user is told how to get that."""
@@ -1517,6 +1536,38 @@ def test_predict_reads_the_models_columns_by_name(tmp_path: Path, cancer_csv: Pa
     evaluated = run("evaluate", str(model_path), str(shuffled), "--json")
     assert json.loads(evaluated.stdout)["accuracy"] == pytest.approx(
         json.loads(run("evaluate", str(model_path), str(cancer_csv), "--json").stdout)["accuracy"])
+
+
+def test_a_header_of_numbers_is_matched_by_name(tmp_path: Path) -> None:
+    """pandas writes a DataFrame's numbered columns as the header 0,1,2,...: trained on
+    such a file, the model finds its features by those names in new rows (reordered,
+    or behind the row labels of to_csv()), not by position."""
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((60, 4))
+    y = X @ [3.0, 1.0, -1.0, -3.0]
+
+    def write(name: str, header: list[str], columns: list[int], labels: bool) -> Path:
+        path = tmp_path / name
+        lines = [",".join(header)]
+        lines += [",".join([*([str(i)] if labels else []), *(repr(float(row[j]))
+                                                            for j in columns)])
+                  for i, row in enumerate(np.column_stack([X, y]))]
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    train = write("train.csv", ["0", "1", "2", "3", "y"], [0, 1, 2, 3, 4], labels=False)
+    model = tmp_path / "m.npz"
+    run("train", str(train), "--target", "y", "--epochs", "3", "--out", str(model), "-q")
+    rows = write("rows.csv", ["0", "1", "2", "3"], [0, 1, 2, 3], labels=False)
+    reordered = write("reordered.csv", ["3", "2", "1", "0"], [3, 2, 1, 0], labels=False)
+    indexed = write("indexed.csv", ["", "0", "1", "2", "3"], [0, 1, 2, 3], labels=True)
+    expected = run("predict", str(model), str(rows)).stdout
+    done = run("predict", str(model), str(reordered))
+    assert done.stdout == expected
+    assert "read by name (put back in the training order)" in done.stderr
+    done = run("predict", str(model), str(indexed))
+    assert done.stdout == expected
+    assert "left out: 'Unnamed: 0'" in done.stderr
 
 
 def test_columns_by_name_errors_and_headerless_models_stay_by_position(tmp_path: Path) -> None:
@@ -1755,10 +1806,25 @@ def test_text_columns_are_one_hot_and_missing_numbers_imputed_as_scikit_learn_do
     predicted = run("predict", str(model), str(rows), "--proba")
     assert "1 in 'island'" in predicted.stderr  # the unseen category, said
     header, values = read_csv(predicted.stdout)
-    # The saved model (scaling + estimator) on scikit-learn's encoding of the same rows.
+    # The saved model's scaling and estimator on scikit-learn's encoding of the rows.
     pipeline = io.load(model)
-    expected = pipeline.predict_proba(_sklearn_inputs(frame.drop(columns="species"), new))
+    assert [name for name, _ in pipeline.steps] == ["encode", "standardize", "model"]
+    expected = pipeline[1:].predict_proba(_sklearn_inputs(frame.drop(columns="species"), new))
     np.testing.assert_allclose(np.array(values, dtype=float), expected, rtol=1e-12)
+    # The whole loaded pipeline takes the file's own rows, as lucidnet predict does.
+    loaded = pipeline.predict_proba(pd.read_csv(rows))  # with 'Atlantis' and blanks
+    np.testing.assert_allclose(loaded, expected, rtol=1e-12)
+    # ... and is saved again with its encoding (no pickle), a foreign first step not.
+    io.save(pipeline, tmp_path / "again.npz")
+    again = io.load(tmp_path / "again.npz")
+    np.testing.assert_array_equal(again.predict_proba(pd.read_csv(rows)), loaded)
+    from sklearn.compose import ColumnTransformer
+    from sklearn.preprocessing import StandardScaler
+
+    foreign = ColumnTransformer([("bill", StandardScaler(), ["bill"])]).fit(frame)
+    pipeline.steps[0] = ("encode", foreign)
+    with pytest.raises(TypeError, match="column 'bill' goes through StandardScaler"):
+        io.save(pipeline, tmp_path / "foreign.npz")
     # The same rows from Parquet (text and null cells typed) predict the same.
     parquet = tmp_path / "new.parquet"
     pd.read_csv(rows).to_parquet(parquet)
@@ -1806,6 +1872,24 @@ def test_csv_output_never_goes_to_a_model_file_path(cancer_csv, cancer_model, tm
     assert other.read_bytes() == model_path.read_bytes()
 
 
+
+def test_prediction_output_follows_its_suffix(cancer_csv, cancer_model, tmp_path):
+    """.tsv gets tabs (read back by the csv module as such); a suffix of another format
+    (.json) is refused before any work, no suffix is CSV."""
+    model_path, _ = cancer_model
+    expected = read_csv(run("predict", str(model_path), str(cancer_csv), "--proba").stdout)
+    tsv = tmp_path / "p.tsv"
+    run("predict", str(model_path), str(cancer_csv), "--proba", "--out", str(tsv))
+    rows = list(csv.reader(io.StringIO(tsv.read_text()), delimiter="\t"))
+    assert (rows[0], rows[1:]) == expected
+    plain = tmp_path / "predictions"
+    run("predict", str(model_path), str(cancer_csv), "--proba", "--out", str(plain))
+    assert read_csv(plain) == expected
+    done = run("predict", str(model_path), str(cancer_csv), "--out", str(tmp_path / "p.json"),
+               expect=2)
+    assert_usage_error(done, "has the suffix '.json'", "give a .csv or .tsv path")
+    assert not (tmp_path / "p.json").exists()
+
 def test_resuming_a_finished_checkpoint_says_so_only_when_it_fits(tmp_path):
     checkpoints = str(tmp_path / "ck")
     common = ["train", "--dataset", "iris", "--epochs", "3", "-q", "--no-early-stopping"]
@@ -1817,7 +1901,8 @@ def test_resuming_a_finished_checkpoint_says_so_only_when_it_fits(tmp_path):
     assert "3 (the checkpoint's; nothing was left to train)" in done.stdout
     # Another network: the error alone, not a note about epochs before it.
     done = run(*common, "--resume", checkpoints, "--hidden", "8", expect=2)
-    assert "holds 2499 parameters" in done.stderr and "nothing is left" not in done.stderr
+    assert "its checkpoint is of a 4-64-32-3 network; this run makes a 4-8-3" in done.stderr
+    assert "nothing is left" not in done.stderr
 
 
 def test_drop_and_one_hot_in_a_headerless_file_with_the_target_inside(tmp_path):
@@ -1850,6 +1935,14 @@ def test_drop_and_one_hot_in_a_headerless_file_with_the_target_inside(tmp_path):
     short = write("short.csv", [2, 3])
     done = run("predict", str(tmp_path / "b.npz"), short, "--no-header", expect=2)
     assert_usage_error(done, "the model expects 3 feature columns; the file has 2")
+    assert "--target" not in done.stderr  # leaving out a column cannot mend too few
+    # The training layout with a header: its columns are not placed by position.
+    headed = tmp_path / "headed.csv"
+    headed.write_text("id,y,a,b,c,z\n" + Path(full).read_text())
+    done = run("predict", str(tmp_path / "a.npz"), str(headed), "--target", "y", expect=2)
+    assert_usage_error(done, "the model expects 3 feature columns; the file has 5 (the model "
+                       "was trained on a file without a header of 6 columns, leaving out "
+                       "columns 0,5 by --drop: give rows in that layout without a header line")
 
 
 def test_a_column_of_dates_is_refused_with_the_drop_that_leaves_it(tmp_path):
@@ -2331,4 +2424,5 @@ def test_a_resume_says_where_it_goes_on_from(tmp_path):
     assert f"note: resuming after epoch 3 of the checkpoint in {ck}" in done.stderr
     done = run("train", "--dataset", "iris", "--epochs", "8", "-q", "--resume", str(ck),
                "--hidden", "5", expect=2)
-    assert "it was written for another network (other layer sizes, or inputs)" in done.stderr
+    assert_usage_error(done, f"--resume {str(ck)!r}: its checkpoint is of a 4-64-32-3 network; "
+                       "this run makes a 4-5-3 network", "--hidden")

@@ -32,6 +32,10 @@ from .errors import DataError, DivergenceError, LucidnetError, ModelFileError
 if TYPE_CHECKING:
     from ._encoding import Encoding
 
+#: Suffixes of formats other than delimited text, refused for the CSV a command writes
+#: (a .json path holding CSV would mislead whatever reads it next).
+OTHER_FORMAT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".xlsx", ".xls", ".ods", ".feather",
+                         ".arrow", ".h5", ".hdf5", ".pkl", ".pickle", ".xml", ".html")
 #: Integer-valued numeric targets with at most this many distinct values (and fewer
 #: than half as many as there are rows) are taken to be class labels.
 MAX_INFERRED_CLASSES = 20
@@ -452,6 +456,30 @@ def infer_task(y: np.ndarray, requested: str, source: str) -> str:
     return requested
 
 
+def _note_whole_number_task(data: Labelled, task: str) -> None:
+    """Say on stderr how a file's target of whole numbers was read when it could be
+    either (class codes, or counts and ratings): three or more distinct values.
+    Built-in sets and text labels say what they are."""
+    y = data.y
+    if data.source.startswith("dataset:") or y.dtype.kind not in "biuf":
+        return
+    values = np.unique(y)
+    if len(values) < 3 or not np.array_equal(values, np.round(values)):
+        return
+    shown = ", ".join(f"{v:g}" for v in values[:4]) + (", ..." if len(values) > 4 else "")
+    what = f"the target {data.target_name!r}" if data.target_name else "the target"
+    if task == "regression":
+        if len(values) > MAX_INFERRED_CLASSES:
+            return  # many values: a quantity
+        read = ("too few rows per value for classes, so read as a number (regression); "
+                "pass --output multiclass to classify")
+    else:
+        read = (f"read as {len(values)} classes; pass --output regression to predict it "
+                "as a number (counts, ratings)")
+    print(f"note: {data.source}: {what} holds {len(values)} distinct whole numbers "
+          f"({shown}) in {len(y)} rows: {read}", file=sys.stderr)
+
+
 def as_labels(y: np.ndarray) -> np.ndarray:
     """Class labels as the user wrote them: whole-number floats become int64, other
     numbers (classes by ``--output binary``/``multiclass``, such as 0.0507 and -0.0446)
@@ -707,13 +735,13 @@ class Bundle:
         unseen = labels[len(self.class_labels()):]
         if unseen:
             # Rows of a class the model never saw are always wrong; say why.
-            metrics["unseen_labels"] = [str(label) for label in unseen]
+            metrics["unseen_labels"] = list(unseen)  # as in "labels": 7, not "7"
         present = set(np.unique(y).tolist())
         absent = [label for label in self.class_labels() if label not in present]
         if absent:
             # Their recall is 0/0, counted as 0 (scikit-learn's zero_division=0): the
             # macro averages fall although no row of theirs was misclassified.
-            metrics["absent_labels"] = [str(label) for label in absent]
+            metrics["absent_labels"] = absent
         return metrics
 
     def describe(self) -> dict[str, Any]:
@@ -913,12 +941,16 @@ def _named_features(bundle: Bundle) -> bool:
     """Whether the model's features have names to find in DATA: not none, and not the
     column numbers a file without a header (or an array file) gives, "0", "1", ... in
     order with at most the target's number left out ("1" there may be any column).
-    Numbers such as years in a header ("2019", "2020") are names."""
+    A model file says which (``named_columns``); for older files, and built-in data
+    sets, it is guessed: numbers such as years ("2019", "2020") are names."""
     from .data import is_column_index
 
     names = bundle.feature_names
     if not names:
         return False
+    named = bundle.metadata.get("named_columns")
+    if isinstance(named, bool):
+        return named  # as the model file says; older files: the guess below
     if not all(is_column_index(name) for name in names):
         return True
     numbers = [int(name) for name in names]
@@ -1048,7 +1080,20 @@ def _positional_features(bundle: Bundle, path: str, target: str | None,
 def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
                          path: str) -> DataError:
     """DATA has ``n_features`` feature columns where the model reads another count."""
-    hint = "" if target is not None else "; pass --target COL if DATA also holds the labels"
+    # Only a column too many can be the labels (--target leaves one out).
+    hint = ("; pass --target COL if DATA also holds the labels"
+            if target is None and n_features > bundle.n_features else "")
+    trained = _names(bundle.metadata.get("columns"))
+    if trained and trained == [str(j) for j in range(len(trained))]:
+        # Trained with --drop on a file without a header: only that layout, without a
+        # header, puts the features back in place (a header's columns are not placed
+        # by position: an id before the features makes a file of the same width).
+        kept = set(bundle.feature_names or ()) | {bundle.metadata.get("target_name")}
+        dropped = [name for name in trained if name not in kept]
+        hint += (f" (the model was trained on a file without a header of {len(trained)} "
+                 f"columns, leaving out column{'s' if len(dropped) > 1 else ''} "
+                 f"{','.join(dropped)} by --drop: give rows in that layout without a header "
+                 "line, or just the model's feature columns)")
     return DataError(f"the model expects {bundle.n_features} feature column"
                      f"{'s' if bundle.n_features != 1 else ''}; the file has "
                      f"{n_features}{hint}", path=path)
@@ -1163,9 +1208,15 @@ def write_csv(path: str | None, values: Any, header: Sequence[str]) -> None:
     if path is not None:
         write_predictions(path, values, header=list(header))
         return
-    writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(list(header))
-    writer.writerows(prediction_rows(values)[0])
+    try:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(list(header))
+        writer.writerows(prediction_rows(values)[0])
+        sys.stdout.flush()  # a full disk shows here, not at exit without a word of where
+    except OSError as exc:
+        if isinstance(exc, BrokenPipeError):
+            raise  # the reader stopped early (| head): no error to report
+        raise DataError(f"cannot write the CSV to stdout ({exc.strerror or exc})") from None
 
 
 def dataset_rows(name: str, seed: int) -> tuple[list[str], np.ndarray]:
@@ -1278,6 +1329,8 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                              impute=options.get("impute"))
     check_numbers_target(data, options["output"])
     task = infer_task(data.y, options["output"], data.source)
+    if options["output"] == "auto":
+        _note_whole_number_task(data, task)
     if task != "regression":
         _note_labels_apart_by_case(data)
     elif len(data.y) and np.all(data.y == data.y[0]):
@@ -1590,21 +1643,23 @@ def _fit(
     kept beside a checkpoint (a resume on other inputs is refused)."""
     import warnings
 
+    from sklearn.base import is_classifier
     from sklearn.exceptions import ConvergenceWarning
 
     from .estimators import INTERRUPTED_MESSAGE
 
     fit_params = _checkpoint_params(options)
-    # Said once the fit has read the checkpoint: a checkpoint of another network is
-    # an error first.
     done = _resumed_epochs(fit_params)
+    split = {"seed": options["seed"], "validation": options["validation"],
+             "test_size": options.get("test_size") or 0.0}
+    # A checkpoint of another network, or of other inputs, is an error before any
+    # note about resuming it.
+    _check_checkpoint_network(fit_params, X, y, options, classify=is_classifier(estimator))
+    _check_checkpoint_inputs(fit_params, input_names, split)
     finished = _finished_checkpoint_note(done, options["epochs"])
     if done is not None and finished is None:  # (that note comes after the fit)
         print(f"note: resuming after epoch {done} of the checkpoint in "
               f"{fit_params['checkpoint_dir']}", file=sys.stderr)
-    split = {"seed": options["seed"], "validation": options["validation"],
-             "test_size": options.get("test_size") or 0.0}
-    _check_checkpoint_inputs(fit_params, input_names, split)
     if validation[0] is not None:
         fit_params["validation_data"] = validation
     with warnings.catch_warnings(record=True) as caught:
@@ -1666,6 +1721,37 @@ def _checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
 CHECKPOINT_INPUTS = "inputs.json"
 #: ... and how its rows were split, ``{"seed": ..., "validation": ..., "test_size": ...}``.
 CHECKPOINT_SPLIT = "split.json"
+
+
+def _check_checkpoint_network(fit_params: dict[str, Any], X: np.ndarray, y: np.ndarray,
+                              options: dict[str, Any], *, classify: bool) -> None:
+    """Refuse, naming the options, to resume a checkpoint whose layer sizes are not the
+    network this run makes: inputs (X's columns), --hidden, outputs (one for a binary
+    or regression target, one per class otherwise).  Silent when there is nothing to
+    resume or the checkpoint cannot be read (the fit says why)."""
+    from .checkpoints import checkpoint_path, load_checkpoint
+
+    if not fit_params.get("resume"):
+        return
+    directory = fit_params["checkpoint_dir"]
+    try:
+        layers = load_checkpoint(checkpoint_path(directory))[0]["network"]["layers"]
+        sizes = [int(layers[0]["n_in"]), *(int(layer["n_out"]) for layer in layers)]
+    except (ModelFileError, OSError, KeyError, IndexError, TypeError, ValueError):
+        return
+    if classify:
+        n_classes = len(np.unique(y))
+        outputs = [1 if n_classes == 2 else n_classes]
+    else:
+        outputs = [1 if y.ndim == 1 else y.shape[1]]
+    expected = [X.shape[1], *options["hidden"], *outputs]
+    if sizes != expected:
+        shown = lambda s: "-".join(map(str, s))  # noqa: E731
+        raise DataError(
+            f"--resume {directory!r}: its checkpoint is of a {shown(sizes)} network; this "
+            f"run makes a {shown(expected)} network (inputs from the data's columns, "
+            "--hidden, outputs from its classes): resume with the options and data it was "
+            "trained with, or pass another --resume directory")
 
 
 def _check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
@@ -1782,6 +1868,10 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
         **({} if data.columns is None else {"columns": data.columns}),
         # Every file's layout, for the advice when new rows' target cannot be found.
         **({} if data.layout is None else {"file_columns": data.layout}),
+        # Whether the file named its columns (a header, Parquet): a header's "0", "1"
+        # are names to match in new rows, a headerless file's are positions.
+        **({} if data.source.startswith("dataset:") else
+           {"named_columns": data.layout is not None and data.header is not False}),
         # One-hot text columns, filled-in numbers: how new rows become the inputs.
         **({} if data.encoding is None else {"encoding": data.encoding.to_json()}),
         "written_by": "lucidnet train",
@@ -1874,6 +1964,10 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
     if text and file_format(path) in BINARY_SUFFIXES:
         raise DataError(f"{what}: {path!r} has the suffix of a model or binary data file, "
                         "but the output is CSV text; give a .csv path (or .csv.gz, ...)")
+    if text and file_format(path) in OTHER_FORMAT_SUFFIXES:
+        # Any other suffix (none, .out, .dat) gets CSV, as pandas' to_csv writes it.
+        raise DataError(f"{what}: {path!r} has the suffix {file_format(path)!r}, but the "
+                        "output is delimited text; give a .csv or .tsv path (or .csv.gz, ...)")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise DataError(f"{what}: the directory {directory!r} does not exist")

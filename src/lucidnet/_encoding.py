@@ -98,6 +98,78 @@ class Encoding:
                 j += 1
         return out
 
+    def transformer(self) -> Any:
+        """A fitted scikit-learn ``ColumnTransformer`` that does on raw rows what
+        :meth:`expand` does on rows as read: a ``OneHotEncoder`` with this encoding's
+        categories (``handle_unknown="ignore"``: an unseen or missing text gets no 1)
+        per text column, a constant ``SimpleImputer`` per filled-in column, the other
+        columns as they are; its outputs are :attr:`input_names`, in order.
+
+        It takes a pandas DataFrame (columns found by name, others such as the label
+        left out; text as ``str``, missing as NaN or None), or, where pandas is not
+        installed, an array of the file's feature columns in order.  Fitted on one
+        made-up row, which with fixed categories and fill values teaches it nothing."""
+        from sklearn.compose import ColumnTransformer
+        from sklearn.impute import SimpleImputer
+        from sklearn.preprocessing import OneHotEncoder
+
+        try:
+            import pandas as pd
+        except ImportError:
+            pd = None
+        steps: list[tuple[str, Any, list[Any]]] = []
+        for k, column in enumerate(self.columns):
+            if column in self.categories:
+                step: Any = OneHotEncoder(categories=[self.categories[column]],
+                                          handle_unknown="ignore", sparse_output=False,
+                                          dtype=np.float64)
+            elif column in self.fill:
+                step = SimpleImputer(strategy="constant", fill_value=self.fill[column])
+            else:
+                step = "passthrough"
+            # Step names by position: a column's own name may hold "__" or be one of
+            # ColumnTransformer's parameters ("remainder").
+            steps.append((f"column_{k}", step, [column if pd is not None else k]))
+        row = [self.categories[column][0] if column in self.categories else 0.0
+               for column in self.columns]
+        example = (np.array([row], dtype=object) if pd is None
+                   else pd.DataFrame([row], columns=self.columns))
+        return ColumnTransformer(steps, remainder="drop").fit(example)
+
+    @classmethod
+    def from_transformer(cls, transformer: Any) -> Encoding:
+        """The encoding a ``ColumnTransformer`` made by :meth:`transformer` does (how a
+        loaded model is saved again); TypeError for any other transformer.  How the
+        fill values were computed is not in it: ``imputer`` is None."""
+        from sklearn.impute import SimpleImputer
+        from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+
+        def refuse(why: str) -> TypeError:
+            return TypeError(f"a Pipeline's first step can be saved when it is the encoding "
+                             f"lucidnet.load gives a model of lucidnet train; {why}")
+
+        if type(transformer).__name__ != "ColumnTransformer":
+            raise refuse(f"got {type(transformer).__name__}")
+        if not hasattr(transformer, "transformers_") or transformer.remainder != "drop":
+            raise refuse("this one is not fitted, or keeps the remaining columns")
+        columns: list[str] = []
+        categories: dict[str, list[str]] = {}
+        fill: dict[str, float] = {}
+        for _, step, selected in transformer.transformers_:
+            if isinstance(step, str) and step == "drop":
+                continue  # the columns left out (the label, an id)
+            if len(selected) != 1 or not isinstance(selected[0], str):
+                raise refuse(f"each step must take one column by name; got {selected!r}")
+            column = selected[0]
+            columns.append(column)
+            if isinstance(step, OneHotEncoder) and step.handle_unknown == "ignore":
+                categories[column] = [str(value) for value in step.categories_[0]]
+            elif isinstance(step, SimpleImputer) and step.strategy == "constant":
+                fill[column] = float(step.statistics_[0])
+            elif not (isinstance(step, FunctionTransformer) and step.func is None):
+                raise refuse(f"column {column!r} goes through {type(step).__name__}")
+        return cls(columns, categories, fill)
+
     def unknown(self, X: np.ndarray) -> dict[str, int]:
         """Per text column, how many rows of ``X`` (m, len(columns)) as read hold a text
         outside its categories (only the columns with some)."""

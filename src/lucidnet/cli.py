@@ -336,8 +336,16 @@ def train(**options: Any) -> None:
     if options["dataset"] is not None and options["data"] is not None:
         raise click.UsageError("give either a DATA file or --dataset NAME, not both")
     _check_header_option(options["data"], options["header"])
-    if options["drop"] and options["data"] is None:
-        raise click.UsageError("--drop leaves out columns of a DATA file; --dataset has none")
+    if options["data"] is None:
+        # Options about a file's columns would be silently ignored on a built-in set.
+        if options["drop"]:
+            raise click.UsageError("--drop leaves out columns of a DATA file; --dataset has none")
+        if options["target"] is not None:
+            raise click.UsageError("--target names a DATA file's label column; a --dataset "
+                                   "has its own")
+        if options["impute"] is not None:
+            raise click.UsageError("--impute fills in a DATA file's missing numbers; a "
+                                   "--dataset has none")
     if options["test_size"] is None:  # 0: no test rows
         options["test_size"] = DEMO_TEST_SIZE if options["dataset"] is not None else 0.0
     _full_batch_for_gd(options)
@@ -434,7 +442,8 @@ def _print_training_summary(summary: dict, options: dict) -> None:
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Write the CSV here instead of to stdout (.csv.gz etc.: compressed).")
+              help="Write the CSV here instead of to stdout (.tsv: tab-separated; "
+                   ".csv.gz etc.: compressed).")
 @click.option("--proba", is_flag=True,
               help="One column of probabilities per class instead of the predicted label.")
 @click.option("--target", "-t", default=None,
@@ -500,13 +509,13 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     if metrics.get("unseen_labels"):
         click.echo(
             "note: labels the model was not trained on (every such row counts as an "
-            f"error): {', '.join(metrics['unseen_labels'])}"
+            f"error): {', '.join(map(str, metrics['unseen_labels']))}"
         )
     if metrics.get("absent_labels"):
         absent = metrics["absent_labels"]
         click.echo(
             f"note: {data} has no rows of class{'es' if len(absent) > 1 else ''} "
-            f"{', '.join(absent)}; an undefined (0 of 0) precision or recall counts as "
+            f"{', '.join(map(str, absent))}; an undefined (0 of 0) precision or recall counts as "
             "0 in the macro averages (accuracy is unaffected)"
         )
     if "confusion_matrix" in metrics:
@@ -555,7 +564,8 @@ def _short(value: Any, limit: int = 12) -> str:
 @cli.command()
 @click.argument("name", type=RegistryChoice(_dataset_names), metavar="NAME")
 @click.option("--out", type=click.Path(dir_okay=False), default=None,
-              help="Write the CSV here instead of to stdout (.csv.gz etc.: compressed).")
+              help="Write the CSV here instead of to stdout (.tsv: tab-separated; "
+                   ".csv.gz etc.: compressed).")
 @click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
               help="Seed of the generated sets (moons, circles, planar).")
 def dataset(name: str, out: str | None, seed: int) -> None:

@@ -1632,8 +1632,8 @@ def _float32_text(values: np.ndarray) -> np.ndarray:
 def write_predictions(
     path: PathLike, predictions: Any, *, header: str | Sequence[str]
 ) -> None:
-    """Write predictions to a CSV file atomically (compressed when ``path`` ends in
-    ``.gz``, ``.bz2``, ``.xz`` or ``.zip``).
+    """Write predictions to a CSV file atomically (tab-separated when ``path`` ends in
+    ``.tsv``; compressed when it ends in ``.gz``, ``.bz2``, ``.xz`` or ``.zip``).
 
     The rows go to a temporary file in the same directory, which then replaces
     ``path`` in one ``os.replace``; if anything fails on the way, an existing file
@@ -1661,21 +1661,23 @@ def write_predictions(
     suffix, compression = split_suffix(destination)
     if compression is None and suffix in COMPRESSIONS:
         compression = suffix  # "preds.gz": compressed CSV, as pandas writes it
+    delimiter = "\t" if suffix == ".tsv" else ","
     if compression is None:
         with atomic_file(destination, "w", encoding="utf-8", newline="") as fh:
-            _write_rows(fh, names, rows)
+            _write_rows(fh, names, rows, delimiter)
         return
     # preds.csv.gz: compressed as its suffix says, as pandas' to_csv does.
     text = io.StringIO()
-    _write_rows(text, names, rows)
+    _write_rows(text, names, rows, delimiter)
     member = os.path.basename(destination)[: -len(compression)]
     data = compress(text.getvalue().encode("utf-8"), compression, member)
     with atomic_file(destination, "wb") as fh:
         fh.write(data)
 
 
-def _write_rows(stream: Any, names: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
-    writer = csv.writer(stream, lineterminator="\n")
+def _write_rows(stream: Any, names: Sequence[str], rows: Sequence[Sequence[Any]],
+                delimiter: str = ",") -> None:
+    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     writer.writerow(names)
     writer.writerows(rows)
 

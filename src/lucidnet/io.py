@@ -166,7 +166,9 @@ def save(
     ----------
     model : Network, a fitted NeuralNetClassifier / NeuralNetRegressor, or a fitted
         ``Pipeline([StandardScaler, estimator])`` (saved as the estimator plus its
-        input scaling)
+        input scaling), with or without the ``"encode"`` step in front that
+        :func:`load` gives a model ``lucidnet train`` made with one-hot columns or
+        ``--impute`` (kept as ``metadata["encoding"]``)
     path : str or path-like
         Written as given: no suffix is added.
     metadata : dict, optional
@@ -191,6 +193,9 @@ def save(
     OSError
         The file cannot be written; the previous file at ``path`` is then intact.
     """
+    model, encoding = _unwrap_encoding(model)
+    if encoding is not None:
+        metadata = {**(metadata or {}), "encoding": encoding}
     model, input_scaling = _unwrap_standardizing_pipeline(model, input_scaling)
     network, kind, estimator_state, classes = _describe_model(model)
     checked_names = getattr(input_scaling, "feature_names_in", None)
@@ -242,6 +247,24 @@ def save(
     encoded = json.dumps(header, allow_nan=False).encode("utf-8")
     members["header"] = np.frombuffer(encoded, dtype=np.uint8)
     _write_atomically(os.fspath(path), members)
+
+
+def _unwrap_encoding(model: Any) -> tuple[Any, dict[str, Any] | None]:
+    """A Pipeline whose first step is the ``"encode"`` step :func:`load` puts before a
+    model of ``lucidnet train`` -> (the Pipeline's other steps, that encoding as the
+    metadata keeps it); any other model as given, with None."""
+    steps = getattr(model, "steps", None)
+    if steps is None or type(model).__name__ != "Pipeline" or len(steps) < 2:
+        return model, None
+    if type(steps[0][1]).__name__ != "ColumnTransformer":
+        return model, None
+    from sklearn.pipeline import Pipeline
+
+    from ._encoding import Encoding
+
+    encoding = Encoding.from_transformer(steps[0][1]).to_json()
+    rest = steps[1:]
+    return (rest[0][1] if len(rest) == 1 else Pipeline(rest)), encoding
 
 
 def _unwrap_standardizing_pipeline(model: Any, input_scaling: Any) -> tuple[Any, Any]:
@@ -409,8 +432,11 @@ def load(path: str | os.PathLike) -> Any:
     An estimator saved with an input scaling (a saved ``Pipeline([StandardScaler,
     estimator])``, or a model trained by ``lucidnet train``, which standardizes
     features) comes back as that fitted two-step ``Pipeline``, so that ``predict``
-    takes raw features, exactly like ``lucidnet predict``.  :func:`load_file` gives
-    the parts separately.
+    takes raw features, exactly like ``lucidnet predict``.  A model ``lucidnet train``
+    made with one-hot text columns or ``--impute`` gets a first step more, ``"encode"``
+    (a fitted ``ColumnTransformer``), and then takes the file's own columns: a pandas
+    DataFrame of them, as ``pd.read_csv`` gives them (found by name; the label column
+    and others are left out).  :func:`load_file` gives the parts separately.
 
     Raises
     ------
@@ -419,9 +445,34 @@ def load(path: str | os.PathLike) -> Any:
         anything in it is inconsistent; the message starts with the path.
     """
     loaded = load_file(path)
-    if loaded.input_scaling is not None and loaded.kind != "network":
-        return _standardizing_pipeline(loaded.model, loaded.input_scaling)
-    return loaded.model
+    model = loaded.model
+    if loaded.kind == "network":
+        return model
+    if loaded.input_scaling is not None:
+        model = _standardizing_pipeline(model, loaded.input_scaling)
+    if loaded.metadata.get("encoding") is not None:
+        model = _encoding_pipeline(os.fspath(path), model, loaded)
+    return model
+
+
+def _encoding_pipeline(where: str, model: Any, loaded: LoadedModel) -> Any:
+    """``model`` (an estimator or a standardizing Pipeline) behind the one-hot encoding
+    and filled-in numbers of a model ``lucidnet train`` made from a file's columns."""
+    from sklearn.pipeline import Pipeline
+
+    from ._encoding import Encoding
+
+    try:
+        encoding = Encoding.from_json(loaded.metadata["encoding"],
+                                      int(loaded.model.n_features_in_))
+    except ValueError as exc:
+        raise _fail(where, f"metadata: {exc}") from None
+    steps = list(model.steps) if isinstance(model, Pipeline) else [("model", model)]
+    # The encoder's outputs are an array: the step after it checks no column names.
+    for _, step in steps:
+        if hasattr(step, "feature_names_in_"):
+            del step.feature_names_in_
+    return Pipeline([("encode", encoding.transformer()), *steps])
 
 
 def load_file(path: str | os.PathLike, *, estimator: bool = True) -> LoadedModel:
