@@ -1471,6 +1471,7 @@ def test_header_options_are_refused_where_there_is_no_first_line(tmp_path: Path)
     (["--target", "species"], "--target names a DATA file's label column"),
     (["--impute", "mean"], "--impute fills in a DATA file's missing numbers"),
     (["--drop", "0"], "--drop leaves out columns of a DATA file"),
+    (["--categorical", "0"], "--categorical encodes columns of a DATA file"),
 ])
 def test_file_options_are_refused_with_a_built_in_data_set(option, fragment) -> None:
     assert_usage_error(run("train", "--dataset", "iris", *option, expect=None), fragment)
@@ -1799,7 +1800,7 @@ def test_text_columns_are_one_hot_and_missing_numbers_imputed_as_scikit_learn_do
     model = tmp_path / "m.npz"
     done = run("train", str(data), "--target", "species", "--impute", "mean", "--epochs", "30",
                "--dtype", "float64", "--out", str(model), "--json")
-    assert ("one-hot encoded text columns: 'island' (3 categories), 'sex' (2 categories)"
+    assert ("one-hot encoded columns: 'island' (3 categories), 'sex' (2 categories)"
             in done.stderr)
     assert "missing numbers filled in with the column mean: 3 in 'mass'" in done.stderr
     assert json.loads(done.stdout)["network"].startswith("7-")
@@ -1835,6 +1836,76 @@ def test_text_columns_are_one_hot_and_missing_numbers_imputed_as_scikit_learn_do
                                "sex": ["female", "male"]}
     assert info["impute"] == "mean"
 
+
+
+def _coded_table(tmp_path: Path, n: int = 400) -> Path:
+    """A label that depends on region codes 1, 2, 10, 11 in no order a number has (2
+    and 11 flip it): learnable only with the codes as categories."""
+    rng = np.random.default_rng(3)
+    age = rng.uniform(20, 70, n).round(1)
+    sex = rng.integers(1, 3, n)
+    region = rng.choice([1, 2, 10, 11], n)
+    y = ((age > 45) ^ np.isin(region, [2, 11])).astype(int)
+    path = tmp_path / "codes.csv"
+    path.write_text("age,sex,region,y\n" + "".join(
+        f"{a},{s},{r},{t}\n" for a, s, r, t in zip(age, sex, region, y, strict=True)))
+    return path
+
+
+def test_categorical_one_hot_encodes_numeric_codes(tmp_path):
+    import pandas as pd
+
+    from lucidnet import io
+
+    data = _coded_table(tmp_path)
+    model = tmp_path / "m.npz"
+    common = ["train", str(data), "--target", "y", "--epochs", "60", "--seed", "1", "--json"]
+    plain = json.loads(run(*common).stdout)
+    done = run(*common, "--categorical", "sex", "--categorical", "2", "--out", str(model))
+    coded = json.loads(done.stdout)
+    assert coded["network"].startswith("7-")  # age, sex 1/2, region 1/2/10/11
+    # As numbers the regions teach nothing about the flip; as categories they do.
+    assert plain["metrics"]["validation"]["accuracy (best epoch)"] < 0.75
+    assert coded["metrics"]["validation"]["accuracy (best epoch)"] > 0.95
+    info = json.loads(run("info", str(model), "--json").stdout)
+    assert info["one_hot"] == {"sex": ["1", "2"], "region": ["1", "2", "10", "11"]}
+    expected = run("predict", str(model), str(data)).stdout
+    # Codes match by value ("2.0" is the category 2), and an unseen code is said.
+    rows = pd.read_csv(data)
+    floats = tmp_path / "floats.csv"
+    rows.astype({"region": float}).to_csv(floats, index=False)
+    assert run("predict", str(model), str(floats)).stdout == expected
+    parquet = tmp_path / "codes.parquet"
+    rows.to_parquet(parquet)
+    assert run("predict", str(model), str(parquet)).stdout == expected
+    unseen = tmp_path / "unseen.csv"
+    rows.assign(region=5).head(3).to_csv(unseen, index=False)
+    assert "3 in 'region'" in run("predict", str(model), str(unseen)).stderr
+    # In Python the loaded model takes the file's own rows, ints or floats.
+    labels = [int(line) for line in expected.splitlines()[1:]]
+    pipeline = io.load(model)
+    assert pipeline.predict(rows).tolist() == labels
+    assert pipeline.predict(rows.astype({"sex": float})).tolist() == labels
+    io.save(pipeline, tmp_path / "again.npz")
+    assert io.load(tmp_path / "again.npz").predict(rows).tolist() == labels
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["--categorical", "y"], "--categorical: column 'y' is the target"),
+    (["--categorical", "regio"], "--categorical: no column 'regio'; did you mean 'region'?"),
+    (["--categorical", "sex", "--drop", "sex"], "--categorical: column 'sex' is left out by"),
+    (["--categorical", "sex", "--no-one-hot"], "it cannot go with --no-one-hot"),
+])
+def test_categorical_refuses_what_it_cannot_encode(tmp_path, args, fragment):
+    data = _coded_table(tmp_path, n=20)
+    assert_usage_error(run("train", str(data), "--target", "y", *args, expect=None), fragment)
+
+
+def test_categorical_refuses_an_array_file(tmp_path):
+    array = tmp_path / "codes.npy"
+    np.save(array, np.loadtxt(_coded_table(tmp_path, n=20), delimiter=",", skiprows=1))
+    done = run("train", str(array), "--target", "3", "--categorical", "1", expect=None)
+    assert_usage_error(done, "--categorical reads columns as text categories, which only text")
 
 def test_one_hot_and_imputation_refuse_what_they_cannot_encode(tmp_path):
     data, rows, frame, _ = _penguin_like(tmp_path)
@@ -1889,6 +1960,21 @@ def test_prediction_output_follows_its_suffix(cancer_csv, cancer_model, tmp_path
                expect=2)
     assert_usage_error(done, "has the suffix '.json'", "give a .csv or .tsv path")
     assert not (tmp_path / "p.json").exists()
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    """`lucidnet dataset digits | head -1`: status 141 (a writer killed by SIGPIPE), no
+    error line and no traceback."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
+    writer = subprocess.Popen([sys.executable, "-m", "lucidnet", "dataset", "digits"],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert writer.stdout is not None and writer.stderr is not None
+    assert writer.stdout.readline().startswith(b"pixel_0_0,")
+    writer.stdout.close()  # the reader goes away with most of the rows unread
+    assert writer.wait(timeout=120) == 141
+    with writer.stderr:
+        assert writer.stderr.read() == b""
 
 def test_resuming_a_finished_checkpoint_says_so_only_when_it_fits(tmp_path):
     checkpoints = str(tmp_path / "ck")
@@ -2174,7 +2260,7 @@ def test_a_feature_of_formatted_numbers_is_not_one_hot_encoded(tmp_path):
             ) in done.stderr
     done = run("train", str(path), "--target", "y", "--drop", "rate,loss", "--epochs", "1",
                "-q")
-    assert "one-hot encoded text columns: 'item' (3 categories)" in done.stderr
+    assert "one-hot encoded columns: 'item' (3 categories)" in done.stderr
 
 
 def test_a_text_target_with_a_label_per_row_is_refused(tmp_path):

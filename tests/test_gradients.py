@@ -120,6 +120,37 @@ def test_gradcheck_of_float32_network_runs_in_float64(rng):
     assert net.params.dtype == np.float32  # the network itself is untouched
 
 
+
+def test_gradcheck_says_when_a_large_cost_limits_its_precision():
+    """Targets near 1000 make J about 5e5: the differences' rounding (1e-16 |J| / eps)
+    fails a correct backward pass at eps = 1e-7.  The result estimates that floor and
+    says so; eps = 1e-5 then passes."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 5))
+    Y = 1000 + 10 * rng.normal(size=(200, 1))
+    net = Network([5, 8, 1], activation="tanh", output_activation="identity",
+                  loss="squared_error", random_state=0)
+    result = gradcheck(net, X, Y)
+    assert not result.passed()
+    assert result.rounding_floor / 3 < result.relative_difference < 3 * result.rounding_floor
+    assert "the cost is large: its rounding alone" in str(result)
+    assert gradcheck(net, X, Y, epsilon=1e-5).passed()
+
+
+def test_gradcheck_counts_relu_inputs_at_the_kink():
+    """An all-zero example with a fresh network's zero biases puts every first-layer
+    ReLU input at 0, where the cost has no derivative: said, and gone off the kink."""
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(5, 3))
+    Y = rng.integers(0, 2, (5, 1)).astype(float)
+    X[0] = 0.0
+    result = gradcheck(Network([3, 4, 1], activation="relu", random_state=0), X, Y)
+    assert result.kinks == 4 and not result.passed()
+    assert "4 ReLU input(s) lie within a step of the kink" in str(result)
+    X[0] = 1e-3
+    result = gradcheck(Network([3, 4, 1], activation="relu", random_state=0), X, Y)
+    assert result.kinks == 0 and result.passed()
+
 # ---------------------------------------------------------------- autograd oracle
 # autograd is a test dependency (pyproject's "test" extra): imported, not skipped, so
 # that its absence fails loudly instead of silently skipping the oracle.

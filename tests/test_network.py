@@ -115,7 +115,7 @@ def test_softmax_cross_entropy_targets_must_be_distributions(rng):
     net = Network([3, 4], output_activation="softmax", random_state=0)
     X = rng.standard_normal((6, 3))
     probabilities = rng.dirichlet(np.ones(4), size=6)
-    assert gradcheck(net, X, probabilities).passed
+    assert gradcheck(net, X, probabilities).passed()
     # float32 probabilities (a float32 model's predict_proba) sum to 1 only within 1e-7.
     lucidnet.train(net, X, probabilities.astype(np.float32), epochs=1)
     multi_hot = np.zeros((6, 4))
@@ -524,6 +524,21 @@ def test_gradient_descent_on_a_network_with_dropout():
     with pytest.raises(ValueError, match="pass rng=np.random.default_rng"):
         net.loss_and_gradient(X, y)
 
+
+
+def test_no_examples_is_a_clear_error_everywhere_a_cost_is_taken():
+    """A mean over no rows is no cost (it was a ZeroDivisionError deep in the loss)."""
+    from lucidnet.training import Trainer
+
+    net = Network([3, 2, 1], random_state=0)
+    X, Y = np.zeros((0, 3)), np.zeros((0, 1))
+    calls = [lambda: net.fit(X, Y), lambda: net.cost(X, Y), lambda: gradcheck(net, X, Y),
+             lambda: Trainer(net).fit(X, Y)]
+    for call in calls:
+        with pytest.raises(ValueError, match=r"X must hold at least one example \(row\); "
+                                             r"got shape \(0, 3\)"):
+            call()
+    assert net.predict(X).shape == (0, 1)  # predicting for no rows is no error
 
 def test_masks_that_would_be_ignored_or_do_not_fit_are_refused():
     rng = np.random.default_rng(0)

@@ -32,6 +32,9 @@ from .errors import DataError, DivergenceError, LucidnetError, ModelFileError
 if TYPE_CHECKING:
     from ._encoding import Encoding
 
+#: Exit status when stdout's reader stops early (| head), as a shell reports a writer
+#: killed by SIGPIPE.
+BROKEN_PIPE_STATUS = 141
 #: Suffixes of formats other than delimited text, refused for the CSV a command writes
 #: (a .json path holding CSV would mislead whatever reads it next).
 OTHER_FORMAT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".xlsx", ".xls", ".ods", ".feather",
@@ -86,13 +89,15 @@ class Labelled:
 
 def read_labelled(path: str, target: str | None, header: bool | None = None,
                   drop: Sequence[str] = (), *, one_hot: bool = False,
-                  impute: str | None = None) -> Labelled:
+                  impute: str | None = None, categorical: Sequence[str] = ()) -> Labelled:
     """The rows of a data file with their target column (DataError when there is none).
 
     ``header``: whether a text file's first line names the columns (None: guess).
     ``drop``: columns left out of the features (``--drop``), by name or 0-based index.
-    ``one_hot``: text feature columns become one-hot inputs; ``impute`` ("mean",
-    "median"): missing numbers are filled in (see :mod:`lucidnet._encoding`)."""
+    ``one_hot``: text feature columns become one-hot inputs, and so do the
+    ``categorical`` ones (``--categorical``: numeric codes), by name or index;
+    ``impute`` ("mean", "median"): missing numbers are filled in (see
+    :mod:`lucidnet._encoding`)."""
     from ._encoding import fit_encoding
     from .data import read_table
 
@@ -104,10 +109,12 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
     columns = features = None
     if drop:
         columns, features = _kept_columns(path, target, header, drop)
+    text_columns = _categorical_columns(path, target, header, categorical, features)
     try:
         table = read_table(path, _target_argument(target), require_target=True, header=header,
                            features=features, categories="auto" if one_hot else None,
-                           missing="error" if impute is None else "nan")
+                           missing="error" if impute is None else "nan",
+                           text_columns=text_columns)
     except DataError as exc:
         label = exc.column is not None and exc.column == _column_name(path, target, header)
         raise _with_remedy(exc, one_hot=one_hot, label=label, header=header) from None
@@ -235,7 +242,7 @@ def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
     if encoding.categories:
         shown = ", ".join(f"{column!r} ({len(values)} categories)"
                           for column, values in encoding.categories.items())
-        print(f"note: {path}: one-hot encoded text columns: {shown}", file=sys.stderr)
+        print(f"note: {path}: one-hot encoded columns: {shown}", file=sys.stderr)
     filled = {column: int(np.isnan(X[:, k]).sum()) for k, column in enumerate(encoding.columns)
               if column in encoding.fill and np.isnan(X[:, k]).any()}
     if filled:
@@ -244,31 +251,63 @@ def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
               f"{shown}", file=sys.stderr)
 
 
+def _column_named(item: str, columns: Sequence[str], option: str, path: str) -> str:
+    """The column ``item`` names: a name or, when no column has that name, a 0-based
+    index (as ``--target``); an unknown one is an error naming ``option`` and the
+    file's columns."""
+    import difflib
+
+    from .data import is_column_index
+
+    n = len(columns)
+    if item in columns:
+        return item
+    if is_column_index(item) and -n <= int(item) < n:
+        return columns[int(item)]
+    close = difflib.get_close_matches(item, columns, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    shown = ", ".join(repr(name) for name in columns[:10]) + (", ..." if n > 10 else "")
+    raise DataError(f"{option}: no column {item!r}; {hint}the file's columns are {shown}",
+                    path=path)
+
+
+def _categorical_columns(path: str, target: str | None, header: bool | None,
+                         categorical: Sequence[str], features: Sequence[str] | None
+                         ) -> list[str]:
+    """The feature columns ``--categorical`` names (DataError for the target, a column
+    --drop leaves out, or an array file, which holds numbers only)."""
+    from .data import _resolve_target, column_names, names_columns
+
+    if not categorical:
+        return []
+    if not names_columns(path):
+        raise DataError("--categorical reads columns as text categories, which only text "
+                        "and Parquet files hold; encode an array file's codes yourself",
+                        path=path)
+    columns = column_names(path, header)
+    names = [_column_named(item, columns, "--categorical", path) for item in categorical]
+    t = _resolve_target(_target_argument(target), columns, path)
+    for name in names:
+        if t is not None and name == columns[t]:
+            raise DataError(f"--categorical: column {name!r} is the target (--target); a "
+                            "classifier's labels are categories already (--output multiclass)",
+                            path=path)
+        if features is not None and name not in features:
+            raise DataError(f"--categorical: column {name!r} is left out by --drop",
+                            path=path)
+    return names
+
+
 def _kept_columns(path: str, target: str | None, header: bool | None,
                   drop: Sequence[str]) -> tuple[list[str], list[str]]:
     """(every column, the feature columns) of DATA with the ``--drop`` columns left out.
 
     Each dropped column is a name or, when no column has that name, a 0-based index
     (as ``--target``); an unknown one is an error naming the file's columns."""
-    import difflib
-
-    from .data import _resolve_target, column_names, is_column_index
+    from .data import _resolve_target, column_names
 
     columns = column_names(path, header)
-    n = len(columns)
-    dropped = []
-    for item in drop:
-        if item in columns:
-            name = item
-        elif is_column_index(item) and -n <= int(item) < n:
-            name = columns[int(item)]
-        else:
-            close = difflib.get_close_matches(item, columns, n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
-            shown = ", ".join(repr(name) for name in columns[:10]) + (", ..." if n > 10 else "")
-            raise DataError(f"--drop: no column {item!r}; {hint}the file's columns are {shown}",
-                            path=path)
-        dropped.append(name)
+    dropped = [_column_named(item, columns, "--drop", path) for item in drop]
     t = _resolve_target(_target_argument(target), columns, path)
     target_name = None if t is None else columns[t]
     if target_name in dropped:
@@ -1213,9 +1252,13 @@ def write_csv(path: str | None, values: Any, header: Sequence[str]) -> None:
         writer.writerow(list(header))
         writer.writerows(prediction_rows(values)[0])
         sys.stdout.flush()  # a full disk shows here, not at exit without a word of where
+    except BrokenPipeError:
+        # The reader stopped early (| head): no error to report.  Quiet, with the
+        # status of a writer killed by SIGPIPE (128 + 13), and no second failure when
+        # Python flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(BROKEN_PIPE_STATUS)
     except OSError as exc:
-        if isinstance(exc, BrokenPipeError):
-            raise  # the reader stopped early (| head): no error to report
         raise DataError(f"cannot write the CSV to stdout ({exc.strerror or exc})") from None
 
 
@@ -1326,7 +1369,9 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         data = read_labelled(options["data"], options["target"], options.get("header"),
                              [name for names in options.get("drop") or () for name in names],
                              one_hot=options.get("one_hot", False),
-                             impute=options.get("impute"))
+                             impute=options.get("impute"),
+                             categorical=[name for names in options.get("categorical") or ()
+                                          for name in names])
     check_numbers_target(data, options["output"])
     task = infer_task(data.y, options["output"], data.source)
     if options["output"] == "auto":

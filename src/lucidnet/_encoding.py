@@ -111,7 +111,8 @@ class Encoding:
         made-up row, which with fixed categories and fill values teaches it nothing."""
         from sklearn.compose import ColumnTransformer
         from sklearn.impute import SimpleImputer
-        from sklearn.preprocessing import OneHotEncoder
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
         try:
             import pandas as pd
@@ -119,10 +120,18 @@ class Encoding:
             pd = None
         steps: list[tuple[str, Any, list[Any]]] = []
         for k, column in enumerate(self.columns):
-            if column in self.categories:
-                step: Any = OneHotEncoder(categories=[self.categories[column]],
-                                          handle_unknown="ignore", sparse_output=False,
-                                          dtype=np.float64)
+            if column in self.categories and _numeric(self.categories[column]):
+                # Codes (--categorical) match by value, as lucidnet predict reads them:
+                # pandas gives 2 or 2.0 where the training file held "2".
+                step: Any = make_pipeline(
+                    FunctionTransformer(numeric_codes),
+                    OneHotEncoder(categories=[[float(c) for c in self.categories[column]]],
+                                  handle_unknown="ignore", sparse_output=False,
+                                  dtype=np.float64))
+            elif column in self.categories:
+                step = OneHotEncoder(categories=[self.categories[column]],
+                                     handle_unknown="ignore", sparse_output=False,
+                                     dtype=np.float64)
             elif column in self.fill:
                 step = SimpleImputer(strategy="constant", fill_value=self.fill[column])
             else:
@@ -132,6 +141,10 @@ class Encoding:
             steps.append((f"column_{k}", step, [column if pd is not None else k]))
         row = [self.categories[column][0] if column in self.categories else 0.0
                for column in self.columns]
+        if pd is None:  # one column of the made-up row per step, each of its own kind
+            row = [float(value) if column in self.categories
+                   and _numeric(self.categories[column]) else value
+                   for column, value in zip(self.columns, row, strict=True)]
         example = (np.array([row], dtype=object) if pd is None
                    else pd.DataFrame([row], columns=self.columns))
         return ColumnTransformer(steps, remainder="drop").fit(example)
@@ -162,6 +175,15 @@ class Encoding:
                 raise refuse(f"each step must take one column by name; got {selected!r}")
             column = selected[0]
             columns.append(column)
+            codes = getattr(step, "steps", None)
+            if (codes is not None and len(codes) == 2
+                    and isinstance(codes[0][1], FunctionTransformer)
+                    and codes[0][1].func is numeric_codes):
+                step = codes[1][1]  # numeric codes' one-hot encoder
+                if isinstance(step, OneHotEncoder) and step.handle_unknown == "ignore":
+                    categories[column] = [_code_text(float(value))
+                                          for value in step.categories_[0]]
+                    continue
             if isinstance(step, OneHotEncoder) and step.handle_unknown == "ignore":
                 categories[column] = [str(value) for value in step.categories_[0]]
             elif isinstance(step, SimpleImputer) and step.strategy == "constant":
@@ -218,6 +240,36 @@ class Encoding:
             raise ValueError(f"the encoding makes {encoding.n_inputs} inputs; the network "
                              f"takes {n_inputs}")
         return encoding
+
+
+def _numeric(categories: Sequence[str]) -> bool:
+    """Whether every category is a number (numeric codes, --categorical): they then
+    match new cells by value, as :meth:`lucidnet.data.read_table` codes them."""
+    from .data import _is_number
+
+    return bool(categories) and all(_is_number(category) for category in categories)
+
+
+def _code_text(value: float) -> str:
+    """A numeric code's category text: 2 for 2.0, as a CSV file writes a code."""
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def numeric_codes(X: Any) -> np.ndarray:
+    """The cells of ``X`` as float64 codes; a cell that is no number (missing, or a
+    text) is NaN, which is no category.  The first step of a numeric-code column in
+    :meth:`Encoding.transformer`."""
+    try:
+        return np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        cells = np.asarray(X, dtype=object)
+        out = np.full(cells.shape, np.nan)
+        for index, cell in np.ndenumerate(cells):
+            try:
+                out[index] = float(cell)
+            except (TypeError, ValueError):
+                pass
+        return out
 
 
 def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str, list[str]],

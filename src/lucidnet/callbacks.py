@@ -9,6 +9,11 @@ The protocol (every method optional, :class:`Callback` provides no-ops)::
                                   when there is validation data}
     on_train_end(logs)            once, after the last epoch (also after an early stop)
 
+With L-BFGS an epoch is one of SciPy's iterations, which runs inside SciPy: its
+``on_epoch_begin`` is called once the iteration is done (the parameters already
+moved), just before its ``on_epoch_end``, and its logs hold no ``"lr"`` (the line
+search sets each step).
+
 A callback sees the trainer as ``self.trainer`` (set by :meth:`Callback.set_trainer`)
 and stops training by setting ``self.trainer.stop_training = True``; the loop
 finishes the current epoch and ends.  ``on_batch_end`` is only called for callbacks
@@ -119,8 +124,9 @@ class History(Callback):
     Attributes
     ----------
     history : dict of str to list of float
-        ``"loss"`` (training loss, L2 penalty included), ``"lr"``, and with
-        validation data ``"val_loss"`` (no penalty) and ``"val_<metric>"``.
+        ``"loss"`` (training loss, L2 penalty included), ``"lr"`` (not with L-BFGS,
+        whose line search sets each step), and with validation data ``"val_loss"``
+        (no penalty) and ``"val_<metric>"``.
     epochs : int
         Epochs done.
     stopped_early : bool

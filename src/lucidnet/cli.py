@@ -196,7 +196,8 @@ def cli() -> None:
       lucidnet explain --layers 2,3,1 --examples 3 --columns
 
     Errors print one line 'error: ...' and exit with status 2 (bad data, options or
-    model file) or 1 (training diverged, gradients disagree).
+    model file) or 1 (training diverged, gradients disagree); 130 after Ctrl-C, 141
+    when the reader of the output stops early (| head).
     """
 
 
@@ -293,6 +294,10 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
               help="Encode each feature column of text (categories such as 'Biscoe', "
                    "'Dream') as one 0/1 input per category; the encoding is stored in "
                    "the model file.  --no-one-hot: text in a feature column is an error.")
+@click.option("--categorical", type=NameList(), multiple=True, metavar="COL,COL,...",
+              help="Feature columns of numeric codes to one-hot encode as categories "
+                   "(a sex coded 1/2, zip codes), by name or 0-based index; may be "
+                   "repeated.  [default: only columns of text]")
 @click.option("--impute", type=click.Choice(["mean", "median"]), default=None,
               help="Fill in missing numbers (blank, NA, ...) with the column's training "
                    "mean or median, in training and in rows to predict.  [default: a "
@@ -346,6 +351,12 @@ def train(**options: Any) -> None:
         if options["impute"] is not None:
             raise click.UsageError("--impute fills in a DATA file's missing numbers; a "
                                    "--dataset has none")
+        if options["categorical"]:
+            raise click.UsageError("--categorical encodes columns of a DATA file; a "
+                                   "--dataset has its own features")
+    if options["categorical"] and not options["one_hot"]:
+        raise click.UsageError("--categorical one-hot encodes its columns; it cannot go with "
+                               "--no-one-hot")
     if options["test_size"] is None:  # 0: no test rows
         options["test_size"] = DEMO_TEST_SIZE if options["dataset"] is not None else 0.0
     _full_batch_for_gd(options)

@@ -197,6 +197,7 @@ def read_table(
     features: Sequence[str] | None = None,
     categories: str | Mapping[str, Sequence[str]] | None = None,
     missing: str = "error",
+    text_columns: Sequence[str] = (),
 ) -> Table:
     """Read a table of examples (one per row) from a file.
 
@@ -242,6 +243,10 @@ def read_table(
         What a missing cell of a numeric feature is (see the module text): an error
         naming it, or NaN.  (A text category column codes it NaN either way; a missing
         target cell is always an error.)
+    text_columns : sequence of str, default ()
+        With ``categories="auto"``: feature columns read as text categories whatever
+        they hold (numeric codes such as 1/2, zip codes), their cells' texts as
+        categories (numbers in numeric order).
 
     Returns
     -------
@@ -274,7 +279,10 @@ def read_table(
         if not isinstance(categories, Mapping):
             raise TypeError(f"categories must be 'auto', a dict or None; got {categories!r}")
         categories = {str(name): [str(c) for c in values] for name, values in categories.items()}
-    coding = _Coding(categories, missing == "nan")
+    text_columns = frozenset(str(name) for name in text_columns)
+    if text_columns and categories != "auto":
+        raise ValueError("text_columns needs categories='auto'")
+    coding = _Coding(categories, missing == "nan", text_columns)
     delimited = partial(_read_delimited, header=header, coding=coding)
     readers: dict[str, Callable[..., Table]] = {
         ".csv": delimited,
@@ -458,11 +466,14 @@ class _Coding:
 
     categories: str | dict[str, list[str]] | None = None
     missing_is_nan: bool = False
+    #: Columns read as text categories whatever they hold (``text_columns``).
+    text_columns: frozenset[str] = frozenset()
 
     @property
     def given(self) -> bool:
         """Whether some columns must be read as text whatever they hold."""
-        return isinstance(self.categories, dict) and bool(self.categories)
+        return (isinstance(self.categories, dict) and bool(self.categories)
+                or bool(self.text_columns))
 
     def is_text(self, column: list[str], name: str) -> bool:
         """Whether the feature ``column`` (its cells) is read as text categories: given
@@ -472,6 +483,8 @@ class _Coding:
             return name in self.categories
         if self.categories != "auto":
             return False
+        if name in self.text_columns:
+            return True
         texts = numbers = 0
         for cell in column:
             cell = cell.strip()
@@ -491,8 +504,23 @@ class _Coding:
         else:
             categories = sorted({value for value in values
                                  if value.lower() not in MISSING_TOKENS})
-        index = {category: float(i) for i, category in enumerate(categories)}
-        return np.array([np.nan if value.lower() in MISSING_TOKENS else index.get(value, -1.0)
+            if categories and all(_is_number(value) for value in categories):
+                # Numeric codes (--categorical): one category per value ("1" and "1.0"
+                # alike), in numeric order (1, 2, 10, not 1, 10, 2).
+                by_value = {float(value): value for value in reversed(categories)}
+                categories = [by_value[key] for key in sorted(by_value)]
+        if categories and all(_is_number(value) for value in categories):
+            # Codes match by value: "2.0" in new rows is the category "2".
+            index = {float(category): float(i) for i, category in enumerate(categories)}
+
+            def code(value: str) -> float:
+                return index.get(float(value), -1.0) if _is_number(value) else -1.0
+        else:
+            text_index = {category: float(i) for i, category in enumerate(categories)}
+
+            def code(value: str) -> float:
+                return text_index.get(value, -1.0)
+        return np.array([np.nan if value.lower() in MISSING_TOKENS else code(value)
                          for value in values]), categories
 
 
@@ -1244,7 +1272,7 @@ def _features_from_cells(
     # A model's category columns stay text ("True" may be one of its categories).
     given = coding.categories if isinstance(coding.categories, dict) else {}
     cells = _booleans_as_numbers(cells, skip={k for k, name in enumerate(names)
-                                              if name in given})
+                                              if name in given or name in coding.text_columns})
     if coding.categories is None and not coding.missing_is_nan:
         return _numbers_from_cells(cells, line_numbers, path, names), {}
     return _coded_features(cells, line_numbers, path, names, coding)
@@ -1553,7 +1581,7 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
             column = pa.array([None if v is None else v.strip().lower() == "true"
                                for v in column.to_pylist()], type=pa.bool_())
             textual = False
-        if given or (coding.categories == "auto" and textual):
+        if given or (coding.categories == "auto" and (textual or name in coding.text_columns)):
             codes, categories[name] = coding.codes(as_text(column), name)
             columns.append(codes)
             feature_names.append(name)

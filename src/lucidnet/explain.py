@@ -11,6 +11,7 @@ derivation.  The result prints as a text table and is also plain data.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
@@ -104,9 +105,10 @@ def explain(
         fused, per_example = None, " / m"  # unknown loss: say both
         gradient = ""
         dropout = [0.0] * (len(sizes) - 1)
-    if isinstance(examples, bool) or not isinstance(examples, int) or examples < 1:
+    # numbers.Integral: NumPy's integers too (np.int64(3)), as layer sizes take them.
+    if isinstance(examples, bool) or not isinstance(examples, numbers.Integral) or examples < 1:
         raise ValueError(f"examples must be a positive int; got {examples!r}")
-    m, L = examples, len(sizes) - 1
+    m, L = int(examples), len(sizes) - 1
 
     def batch(n: int) -> tuple[int, int]:
         return (n, m) if columns else (m, n)

@@ -18,6 +18,17 @@ twin.
 It costs two full forward passes per parameter: use it on small networks and a few
 examples, as a test, never while training.  With dropout, pass the ``masks`` (one
 per layer) so that both passes see the same dropped units.
+
+Two things make central differences themselves wrong, and the result says when either
+is likely (:attr:`GradCheckResult.kinks`, :attr:`GradCheckResult.rounding_floor`):
+
+* a ReLU (or leaky ReLU) input within a step of 0, where the cost has a kink and no
+  derivative (an all-zero example with the zero biases of a fresh network puts every
+  first-layer input there): the two evaluations straddle it.  Move off it (other
+  examples, nonzero biases) to check the backward pass;
+* a large cost: each difference carries the cost's rounding, about
+  ``1e-16 |J| / eps``, which at ``J = 5e5`` and ``eps = 1e-7`` is 5e-4 per entry.  A
+  larger ``epsilon`` (1e-5) then checks more precisely.
 """
 
 from __future__ import annotations
@@ -71,6 +82,16 @@ class GradCheckResult:
         The entries with the largest absolute disagreement, largest first.
     analytic, numeric : ndarray of shape (n_params,)
         Both gradients, flat.
+    epsilon : float
+        The step of the central differences.
+    kinks : int
+        How many ReLU or leaky-ReLU inputs (entries of a ``Z``) lie within about one
+        step's reach of 0, where the cost has no derivative and central differences
+        are no check of backpropagation.
+    rounding_floor : float
+        The overall relative difference that the cost's own rounding can cause,
+        ``sqrt(n_params) 1.1e-16 |J| / eps / (||g|| + ||g_num||)``: a difference near it
+        says nothing about the backward pass.
     """
 
     relative_difference: float
@@ -79,6 +100,8 @@ class GradCheckResult:
     analytic: np.ndarray = field(repr=False)
     numeric: np.ndarray = field(repr=False)
     epsilon: float = 1e-7
+    kinks: int = 0
+    rounding_floor: float = 0.0
 
     def passed(self, threshold: float = PASS_THRESHOLD) -> bool:
         """True when the overall relative difference is below ``threshold``."""
@@ -96,6 +119,14 @@ class GradCheckResult:
                 f"    {e.parameter}{list(e.index)}: {e.analytic:+.10e} vs {e.numeric:+.10e}"
                 for e in self.worst
             ]
+        if self.kinks and not self.passed():
+            lines.append(f"  note: {self.kinks} ReLU input(s) lie within a step of the kink at "
+                         "0, where the cost has no derivative: central differences are no "
+                         "check there (use examples and biases that keep off it)")
+        if self.rounding_floor > PASS_THRESHOLD / 10 and not self.passed():
+            lines.append(f"  note: the cost is large: its rounding alone moves the differences "
+                         f"by about {self.rounding_floor:.1e} here; a larger epsilon "
+                         f"(such as {min(self.epsilon * 100, 1e-4):g}) checks more precisely")
         return "\n".join(lines)
 
 
@@ -172,7 +203,13 @@ def gradcheck(
         _, caches = net.forward(X, training=training, masks=masks)
         return net.cost_of_output(caches[-1], Y, sample_weight, l2)
 
+    _, caches = net.forward(X, training=training, masks=masks)
+    kinks = _kinks_within_reach(net, caches, epsilon)
+    J = abs(net.cost_of_output(caches[-1], Y, sample_weight, l2))
     numeric = central_differences(cost, net.params, epsilon)
+    scale = np.linalg.norm(analytic) + np.linalg.norm(numeric)
+    floor = (float(np.sqrt(analytic.size) * np.finfo(np.float64).eps / 2 * J / epsilon / scale)
+             if scale > 0 and np.isfinite(J) else 0.0)
 
     per_parameter = {}
     located = []
@@ -191,5 +228,21 @@ def gradcheck(
         for i in order
     ]
     return GradCheckResult(
-        relative_difference(analytic, numeric), per_parameter, worst, analytic, numeric, epsilon
+        relative_difference(analytic, numeric), per_parameter, worst, analytic, numeric, epsilon,
+        kinks, floor,
     )
+
+
+def _kinks_within_reach(net: Network, caches: Sequence, epsilon: float) -> int:
+    """How many inputs of ReLU-type layers lie within about one step's reach of 0: a
+    step of ``epsilon`` in one parameter moves a ``Z`` entry by up to ``epsilon`` times
+    the largest input of its row (or 1, for a bias)."""
+    from .activations import LeakyReLU, ReLU
+
+    count = 0
+    for layer, cache in zip(net.layers, caches, strict=True):
+        if not isinstance(layer.activation, (ReLU, LeakyReLU)):
+            continue
+        reach = epsilon * np.maximum(1.0, np.abs(cache.A_prev).max(axis=1, initial=0.0))
+        count += int(np.count_nonzero(np.abs(cache.Z) <= reach[:, None]))
+    return count

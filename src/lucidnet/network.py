@@ -491,7 +491,10 @@ class Network:
         """One forward and one backward pass: return the cost and fill :attr:`grads`.
 
         This is what every training loop calls once per batch.  It checks only the
-        shapes; the caller validates values once, before the loop.
+        shapes; the caller validates values once, before the loop (:meth:`check_data`
+        does).  Unchecked here: softmax with categorical cross-entropy backpropagates
+        ``dZ = (A - Y) / m``, the cost's gradient only when every row of ``Y`` sums to
+        1 (one-hot labels or class probabilities).
 
         Parameters
         ----------
@@ -631,6 +634,8 @@ class Network:
         """
         X = self._check_X(X, keep_sparse=keep_sparse)
         m = X.shape[0]
+        if m == 0:  # a mean over no examples: no cost to learn from
+            raise ValueError(f"X must hold at least one example (row); got shape {X.shape}")
         Y = as_matrix(
             Y,
             "Y",
@@ -765,7 +770,7 @@ class Network:
         return Network.from_config(config, self.params)
 
     def summary(self) -> str:
-        """A table of the layers: output shape, activation, parameter count."""
+        """A table of the layers: the shapes of W and b, activation, parameter count."""
         rows = [("layer", "W shape", "b shape", "activation", "params")]
         rows.append(("input", "", "", "", f"n[0] = {self.layers[0].n_in}"))
         for index, layer in enumerate(self.layers, start=1):

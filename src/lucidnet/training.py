@@ -360,8 +360,10 @@ class Trainer:
         A progress bar when True and stderr is a terminal or a Jupyter notebook, or
         always with "always".
     metric : {"accuracy", "r2", "rmse"} or None
-        Validation metric, logged as ``"val_<metric>"``; None infers accuracy for
-        sigmoid and softmax outputs and R^2 for identity outputs.
+        Validation metric, logged as ``"val_<metric>"``; None infers accuracy for a
+        classifier (:attr:`Network.classifies`: softmax, or sigmoid with a
+        cross-entropy), R^2 for identity outputs and a sigmoid trained with another
+        loss (a regression onto (0, 1)), and none for other outputs (tanh, exp, ...).
     row_order : RowOrder, optional
         Draws each shuffled epoch's order of the rows; by default
         ``rng.permutation(m)``.  (The scikit-learn estimators pass one that draws as
