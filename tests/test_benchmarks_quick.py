@@ -146,3 +146,14 @@ def test_route_benchmark_names_a_bad_option(option, value):
     assert done.returncode == 2
     # The error line itself (argparse's usage line above it lists every option).
     assert f"{option} must" in done.stderr and repr(value) in done.stderr
+
+
+def test_reading_benchmark_reads_with_every_reader():
+    done = _run("--rows", "3000", "--repeats", "1", module="benchmarks.reading", timeout=180)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("3,000 rows x 33 columns")
+    rows = [line.split() for line in lines[2:]]
+    assert [row[0] for row in rows] == ["columns", "careful", "pandas"]
+    for _, seconds, peak in rows:
+        assert float(seconds) > 0 and float(peak) > 0

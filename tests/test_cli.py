@@ -1976,6 +1976,55 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
     with writer.stderr:
         assert writer.stderr.read() == b""
 
+
+def test_files_of_the_wrong_kind_are_named_for_what_they_are(tmp_path, cancer_csv, cancer_model):
+    """A gzip file named .csv, a model named .csv, a model given as DATA, and a model
+    written to a .csv path: each said for what it is, not as text in another encoding."""
+    import gzip
+
+    model_path, _ = cancer_model
+    packed = tmp_path / "packed.csv"
+    packed.write_bytes(gzip.compress(cancer_csv.read_bytes()))
+    done = run("train", str(packed), "--target", "diagnosis", expect=2)
+    assert_usage_error(done, "not text but a gzip-compressed file: name it .csv.gz")
+    renamed = tmp_path / "model.csv"
+    renamed.write_bytes(model_path.read_bytes())
+    assert_usage_error(run("predict", str(model_path), str(renamed), expect=2),
+                       "not text but a zip archive (a .npz model or data file")
+    as_npz = tmp_path / "model.npz"
+    as_npz.write_bytes(model_path.read_bytes())
+    assert_usage_error(run("predict", str(model_path), str(as_npz), expect=2),
+                       "a lucidnet model file, not data")
+    done = run("train", "--dataset", "iris", "--out", str(tmp_path / "m.csv"), expect=2)
+    assert_usage_error(done, "has the suffix of a data file, but a model file is an .npz")
+
+
+def test_notes_on_a_constant_text_column_and_a_coarse_float32_target(tmp_path):
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(60, 2))
+    y = 1e6 + X[:, 0]  # float32 steps of 0.0625 next to a spread of 1
+    data = tmp_path / "offset.csv"
+    data.write_text("a,b,city,y\n" + "".join(f"{a},{b},Paris,{t}\n"
+                                             for (a, b), t in zip(X.tolist(), y.tolist(),
+                                                                  strict=True)))
+    done = run("train", str(data), "--target", "y", "--epochs", "2", "-q")
+    assert "'city' (1 category)" in done.stderr
+    assert ("'city' holds the same text in every row: an input that teaches nothing; leave "
+            "it out with --drop city") in done.stderr
+    assert "float32 numbers 0.0625 apart near 1e+06" in done.stderr
+    done = run("train", str(data), "--target", "y", "--epochs", "2", "-q", "--dtype", "float64")
+    assert "float32 numbers" not in done.stderr
+
+
+def test_explain_without_biases_and_info_without_classes(tmp_path):
+    done = run("explain", "--activation", "sigmoid", "--output-activation", "sigmoid",
+               "--loss", "sum_squared_error", "--no-bias")
+    assert "db" not in done.stdout and "dW1" in done.stdout
+    assert_usage_error(run("explain", "--no-bias", expect=None), "--no-bias needs --activation")
+    model = tmp_path / "r.npz"
+    run("train", "--dataset", "diabetes", "--epochs", "2", "-q", "--out", str(model))
+    assert re.search(r"^classes\s+-$", run("info", str(model)).stdout, re.MULTILINE)
+
 def test_resuming_a_finished_checkpoint_says_so_only_when_it_fits(tmp_path):
     checkpoints = str(tmp_path / "ck")
     common = ["train", "--dataset", "iris", "--epochs", "3", "-q", "--no-early-stopping"]

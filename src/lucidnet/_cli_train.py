@@ -240,9 +240,19 @@ def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
     """Say on stderr which columns were one-hot encoded and how many cells of ``X``
     (m, len(encoding.columns)) as read were filled in."""
     if encoding.categories:
-        shown = ", ".join(f"{column!r} ({len(values)} categories)"
+        shown = ", ".join(f"{column!r} ({len(values)} categor{'y' if len(values) == 1 else 'ies'})"
                           for column, values in encoding.categories.items())
         print(f"note: {path}: one-hot encoded columns: {shown}", file=sys.stderr)
+        constant = [column for k, column in enumerate(encoding.columns)
+                    if len(encoding.categories.get(column, ())) == 1 and np.all(X[:, k] == 0)]
+        if constant:
+            import shlex
+
+            one = len(constant) == 1
+            print(f"note: {path}: {', '.join(map(repr, constant))} hold{'s' if one else ''} "
+                  "the same text in every row: an input that teaches nothing; leave "
+                  f"{'it' if one else 'them'} out with --drop "
+                  f"{shlex.quote(','.join(constant))}", file=sys.stderr)
     filled = {column: int(np.isnan(X[:, k]).sum()) for k, column in enumerate(encoding.columns)
               if column in encoding.fill and np.isnan(X[:, k]).any()}
     if filled:
@@ -493,6 +503,20 @@ def infer_task(y: np.ndarray, requested: str, source: str) -> str:
             f"got {n_classes} (use --output {other})"
         )
     return requested
+
+
+def _note_float32_resolution(data: Labelled) -> None:
+    """Say on stderr when float32 predictions would step coarsely next to the target's
+    spread: values near 1e6 are float32 numbers 0.0625 apart, 6% of a spread of 1."""
+    y = np.asarray(data.y, dtype=np.float64)
+    step = float(np.spacing(np.float32(np.max(np.abs(y)))))
+    spread = float(np.std(y))
+    # Coarser steps than FLOAT32_TARGET_STEP are refused (check_target_precision).
+    if spread > 0 and 1e-3 * spread < step <= FLOAT32_TARGET_STEP * spread:
+        print(f"note: {data.source}: the target's values are float32 numbers {step:g} apart "
+              f"near {np.max(np.abs(y)):g}, {100 * step / spread:.2g}% of its spread "
+              f"({spread:.3g}): predictions come in such steps; --dtype float64 computes "
+              "finer (or subtract the offset from the target)", file=sys.stderr)
 
 
 def _note_whole_number_task(data: Labelled, task: str) -> None:
@@ -1381,6 +1405,8 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     elif len(data.y) and np.all(data.y == data.y[0]):
         print(f"note: {data.source}: the target is {data.y[0]!s} in every row: there is "
               "nothing to learn but that number", file=sys.stderr)
+    elif options["dtype"] == "float32":
+        _note_float32_resolution(data)
     y = data.y
     if task != "regression":
         y = as_labels(y)
@@ -2001,18 +2027,12 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
                  text: bool = False) -> None:
     """Fail before any work, not after it, when ``path`` cannot be written or is one of
     the command's ``inputs`` (writing there would destroy what was read).  ``text``:
-    the command writes CSV text, which a binary suffix (a model file's) must not get."""
-    from .data import file_format
+    the command writes CSV text, which a binary suffix (a model file's) must not get;
+    otherwise it writes a model, which a data file's suffix (.csv) must not get."""
+    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, file_format
 
     if path is None:
         return
-    if text and file_format(path) in BINARY_SUFFIXES:
-        raise DataError(f"{what}: {path!r} has the suffix of a model or binary data file, "
-                        "but the output is CSV text; give a .csv path (or .csv.gz, ...)")
-    if text and file_format(path) in OTHER_FORMAT_SUFFIXES:
-        # Any other suffix (none, .out, .dat) gets CSV, as pandas' to_csv writes it.
-        raise DataError(f"{what}: {path!r} has the suffix {file_format(path)!r}, but the "
-                        "output is delimited text; give a .csv or .tsv path (or .csv.gz, ...)")
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise DataError(f"{what}: the directory {directory!r} does not exist")
@@ -2022,6 +2042,16 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
         if source is not None and _same_file(path, source):
             raise DataError(f"{what}: {path!r} is the input file {source!r}; writing there "
                             "would destroy it (give another file name)")
+    if text and file_format(path) in BINARY_SUFFIXES:
+        raise DataError(f"{what}: {path!r} has the suffix of a model or binary data file, "
+                        "but the output is CSV text; give a .csv path (or .csv.gz, ...)")
+    if not text and file_format(path) in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES, ".npy"):
+        raise DataError(f"{what}: {path!r} has the suffix of a data file, but a model file "
+                        "is an .npz archive; give a .npz path (or any other suffix)")
+    if text and file_format(path) in OTHER_FORMAT_SUFFIXES:
+        # Any other suffix (none, .out, .dat) gets CSV, as pandas' to_csv writes it.
+        raise DataError(f"{what}: {path!r} has the suffix {file_format(path)!r}, but the "
+                        "output is delimited text; give a .csv or .tsv path (or .csv.gz, ...)")
     from ._atomic import check_writable
 
     try:

@@ -569,7 +569,7 @@ def _short(value: Any, limit: int = 12) -> str:
         return shown + (f", ... ({len(value)} in all)" if len(value) > limit else "")
     if isinstance(value, dict):  # one-hot columns: each with its categories
         return "; ".join(f"{key} ({_short(item, limit)})" for key, item in value.items())
-    return str(value)
+    return "-" if value is None else str(value)  # none recorded (a regressor's classes)
 
 
 @cli.command()
@@ -644,7 +644,8 @@ def gradcheck(**options: Any) -> None:
     if options["as_json"]:
         click.echo(to_json(report))
     else:
-        click.echo(f"network {report['network']}, {report['examples']} random examples, "
+        click.echo(f"network {report['network']} ({', '.join(report['activations'])}; "
+                   f"{report['loss']}), {report['examples']} random examples, "
                    f"epsilon {report['epsilon']:g}")
         # Each array against the threshold too, as a pointer to where a wrong gradient
         # is; the verdict is the overall ratio's (the course's rule).
@@ -680,16 +681,19 @@ def gradcheck(**options: Any) -> None:
 @click.option("--loss", type=RegistryChoice(losses.names), default=None,
               help="Name the loss (needs --activation; default: the output activation's "
                    "natural one).")
+@click.option("--no-bias", is_flag=True, help="Layers without biases (needs --activation).")
 @click.option("--json", "as_json", is_flag=True, help="Print the rows as JSON.")
 def explain(layers: tuple[int, ...], examples: int, columns: bool, activation: str | None,
-            output_activation: str | None, loss: str | None, as_json: bool) -> None:
+            output_activation: str | None, loss: str | None, no_bias: bool,
+            as_json: bool) -> None:
     """Print the variable table of backpropagation: every quantity and its shape.
 
     \b
     Examples:
       lucidnet explain --layers 2,3,1 --examples 3
       lucidnet explain --layers 4,5,3 --columns --activation tanh --loss categorical_cross_entropy
-      lucidnet explain --activation sigmoid --output-activation sigmoid --loss sum_squared_error
+      lucidnet explain --activation sigmoid --output-activation sigmoid --loss sum_squared_error \\
+          --no-bias
     """
     from .explain import explain as explain_table
     from .network import Network
@@ -697,13 +701,15 @@ def explain(layers: tuple[int, ...], examples: int, columns: bool, activation: s
     if len(layers) < 2:
         raise click.BadParameter("give at least two sizes, inputs and outputs",
                                  param_hint="--layers")
-    for given, name in ((loss, "--loss"), (output_activation, "--output-activation")):
+    for given, name in ((loss, "--loss"), (output_activation, "--output-activation"),
+                        (no_bias or None, "--no-bias")):
         if given is not None and activation is None:
             raise click.UsageError(f"{name} needs --activation")
     target: Any = layers
     if activation is not None:
         target = Network(list(layers), activation=activation,
-                         output_activation=output_activation, loss=loss)
+                         output_activation=output_activation, loss=loss,
+                         use_bias=not no_bias)
     table = explain_table(target, examples, columns=columns)
     if as_json:
         from ._cli_report import to_json

@@ -362,6 +362,9 @@ def _head_text(source: str, compression: str | None) -> str:
     size = 65536
     while True:
         head = read_bytes(source, compression, size)
+        binary = _binary_kind(head)
+        if binary is not None:
+            raise DataError(f"not text but {binary}", path=source)
         text = head.decode(_encoding_of(head), errors="replace")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if len(head) < size:
@@ -560,6 +563,12 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
         if '"' not in text and not coding.given:
             table = _read_delimited_fast(text, path, delimiter, target, header, read_target,
                                          features)
+        if table is None and '"' not in text:
+            # Text columns or missing cells: a large file's cells as pyarrow's columns,
+            # not one Python string each (the careful reader's, about ten times the
+            # file's size in memory).
+            table = _read_delimited_columns(text, path, delimiter, target, header,
+                                            read_target, features, coding)
         if table is None:
             table = _read_delimited_careful(text, path, delimiter, target, header,
                                             read_target, features, coding)
@@ -646,6 +655,9 @@ def _savetxt_header(text: str, path: str) -> str:
 
 def _read_text(path: str) -> str:
     raw = read_bytes(path, split_suffix(path)[1])
+    binary = _binary_kind(raw)
+    if binary is not None:
+        raise DataError(f"not text but {binary}", path=path)
     encoding = _encoding_of(raw)
     try:
         text = raw.decode(encoding)
@@ -665,6 +677,35 @@ def _read_text(path: str) -> str:
         # Old Mac line endings would otherwise be one long line to str.split("\n").
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return text
+
+
+#: The first bytes of binary files a text reader may be handed by mistake, and what to
+#: say about each.
+_BINARY_MAGIC = (
+    (b"\x1f\x8b", "a gzip-compressed file: name it .csv.gz (or .tsv.gz, .txt.gz) to read "
+                  "it decompressed"),
+    (b"BZh", None),  # bzip2 needs more than its 3 letters: checked below
+    (b"\xfd7zXZ\x00", "an xz-compressed file: name it .csv.xz to read it decompressed"),
+    (b"PK\x03\x04", "a zip archive (a .npz model or data file, an Excel .xlsx, or a zipped "
+                    "table: name a zipped CSV .csv.zip)"),
+    (b"\x93NUMPY", "a NumPy .npy file: name it .npy"),
+    (b"PAR1", "a Parquet file: name it .parquet"),
+    (b"\x89PNG", "a PNG picture"),
+)
+
+
+def _binary_kind(raw: bytes) -> str | None:
+    """What a binary file handed to the text reader is, by its first bytes (None: it
+    may be text)."""
+    for magic, what in _BINARY_MAGIC:
+        if raw.startswith(magic):
+            if what is None:  # "BZh" then a block size digit and the block magic
+                if raw[3:4].isdigit() and raw[4:10] == b"1AY&SY":
+                    return ("a bzip2-compressed file: name it .csv.bz2 to read it "
+                            "decompressed")
+                continue
+            return what
+    return None
 
 
 def _encoding_of(raw: bytes) -> str:
@@ -947,6 +988,9 @@ def _read_delimited_fast(
         return None
     t = _resolve_target(target, names, path)
     feature_cols = _feature_columns(names, t, features, path)
+    row = lines[data_index[0]].split(delimiter)
+    if not all(_is_number(row[j].strip()) for j in feature_cols):
+        return None  # a text or missing cell in the first row: not all numbers
     data = [lines[i] for i in data_index]
     try:
         if feature_cols:
@@ -1043,6 +1087,129 @@ def _parse_numbers_with_arrow(data: list[str], delimiter: str, n_cols: int,
         X[start:start + table.num_rows] = np.stack(
             [table.column(name).to_numpy() for name in wanted]).T
     return X
+
+
+def _read_delimited_columns(
+    text: str, path: str, delimiter: str | None, target: str | int | None,
+    header: bool | None, read_target: bool, features: Sequence[str] | None, coding: _Coding,
+) -> Table | None:
+    """The careful reader's result for a large unquoted file whose columns are clear
+    cut, read column by column with pyarrow (when installed): numeric columns (missing
+    cells NaN where ``coding`` allows), text columns in which no cell looks like a
+    number (category codes), True/False columns (1/0).  None, for the careful reader
+    to read and word any error, whenever a cell or line is anything else: a column of
+    numbers with a word in it, a missing cell that is an error, a blank line, rows of
+    other widths, numeric codes read as categories."""
+    if (delimiter is None or coding.text_columns or len(text) < ARROW_MIN_CELLS
+            or any(_numeric_categories(values) for values in (
+                coding.categories.values() if isinstance(coding.categories, dict) else ()))):
+        return None
+    try:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as arrow_csv
+    except ImportError:
+        return None
+    first, *second = _split_fields(_first_lines(text, 2, delimiter), delimiter)
+    if not first or not second:
+        return None
+    lead = len(text) - len(text.lstrip())  # blank lines above the first row
+    if "\n" in text[:lead]:
+        return None
+    names, has_header, note = _header(first, second[0], 1, path, header)
+    # The rows' bytes, as a view (no copy of a file-sized text): below the header, up to
+    # the newlines that end the file.
+    raw = text.encode("utf-8")
+    start = raw.index(b"\n") + 1 if has_header else 0
+    end = len(raw)
+    while end > start and raw[end - 1] == 0x0A:
+        end -= 1
+    if end == start or raw[start] == 0x0A or raw.find(b"\n\n", start, end) >= 0:
+        return None  # blank lines: the careful reader counts lines around them
+    body = memoryview(raw)[start:end]
+    buffer = pa.py_buffer(body)
+    t = _resolve_target(target, names, path)
+    feature_cols = _feature_columns(names, t, features, path)
+    keys = [f"c{j}" for j in range(len(names))]
+    try:
+        data = arrow_csv.read_csv(
+            buffer,
+            read_options=arrow_csv.ReadOptions(column_names=keys),
+            parse_options=arrow_csv.ParseOptions(delimiter=delimiter, quote_char=False,
+                                                 ignore_empty_lines=False),
+            convert_options=arrow_csv.ConvertOptions(
+                column_types=dict.fromkeys(keys, pa.string()), null_values=[],
+                strings_can_be_null=False,
+                include_columns=[keys[j] for j in (*feature_cols, *([t] if t is not None
+                                                                     and read_target else []))]))
+    except (pa.ArrowException, ValueError):
+        return None  # rows of other widths, ...: found and worded by the careful reader
+    finally:
+        del buffer, body, raw  # pyarrow holds its own copy of the cells now
+    if data.num_rows == 0:
+        return None
+    empty = None  # rows whose every cell read is empty: maybe ",,," (blank to the careful
+    for key in data.column_names:  # reader, which counts lines around it)
+        cell_empty = pc.equal(pc.utf8_trim_whitespace(data.column(key)), "")
+        empty = cell_empty if empty is None else pc.and_(empty, cell_empty)
+    if empty is not None and pc.any(empty).as_py():
+        return None
+    missing = pa.array(sorted(MISSING_TOKENS))
+    X = np.empty((data.num_rows, len(feature_cols)))
+    categories: dict[str, list[str]] = {}
+    given = coding.categories if isinstance(coding.categories, dict) else {}
+    for k, j in enumerate(feature_cols):
+        name = names[j]
+        cells = pc.utf8_trim_whitespace(data.column(keys[j]))
+        absent = pc.is_in(pc.utf8_lower(cells), value_set=missing)
+        if name in given or coding.categories == "auto" and not pc.any(
+                pc.match_substring_regex(cells, r"^[-+]?(\d|\.\d|(?i:inf))")).as_py():
+            values = pc.unique(pc.filter(cells, pc.invert(absent))).to_pylist()
+            if name not in given and values and {v.lower() for v in values} <= {"true", "false"}:
+                # True/False: 1/0, as the careful reader (and Parquet's booleans) has them.
+                if pc.any(absent).as_py() and not coding.missing_is_nan:
+                    return None
+                words = pc.utf8_lower(cells)
+                X[:, k] = pc.if_else(absent, np.nan, pc.cast(pc.equal(words, "true"),
+                                                             pa.float64())).to_numpy()
+                data = data.drop_columns([keys[j]])
+                continue
+            if name not in given and not values:
+                return None  # every cell missing: the careful reader's rule and words
+            chosen = given.get(name) or sorted(values)
+            codes = pc.index_in(cells, value_set=pa.array(chosen, pa.string()))
+            codes = pc.if_else(absent, np.nan, pc.fill_null(pc.cast(codes, pa.float64()), -1.0))
+            X[:, k] = codes.to_numpy()
+            categories[name] = list(chosen)
+            data = data.drop_columns([keys[j]])  # its cells are not needed again
+            continue
+        if pc.any(absent).as_py():
+            if not coding.missing_is_nan:
+                return None  # the careful reader names the missing cell
+            cells = pc.if_else(absent, pa.scalar(None, pa.string()), cells)
+        try:
+            values = pc.cast(cells, pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowException, ValueError):
+            return None  # a word among numbers: refused by the careful reader, by cell
+        present = values[~np.isnan(values)] if coding.missing_is_nan else values
+        if not _all_finite(present):
+            return None
+        X[:, k] = values
+        data = data.drop_columns([keys[j]])
+    y = None
+    if t is not None and read_target:
+        labels = data.column(keys[t]).to_pylist()
+        first_line = 2 if has_header else 1
+        y = _target_from_cells(labels, range(first_line, first_line + len(labels)), path,
+                               names[t])
+    return Table(features=X, target=y, feature_names=[names[j] for j in feature_cols],
+                 target_name=None if t is None else names[t], source=path,
+                 header_note=note, header=has_header, categories=categories)
+
+
+def _numeric_categories(categories: Sequence[str]) -> bool:
+    """Whether every category is a number (codes matched by value: the careful reader's)."""
+    return bool(categories) and all(_is_number(category) for category in categories)
 
 
 def _read_delimited_careful(
@@ -1400,6 +1567,9 @@ def _read_npz(path: str, target: str | int | None, read_target: bool = True,
                 y = archive["y"] if "y" in keys else None
             elif len(keys) == 1:
                 X, y = archive[keys[0]], None
+            elif {"header", "params"} <= set(keys):
+                raise DataError("a lucidnet model file, not data (arrays 'X' and optionally "
+                                "'y', or a single 2-D array)", path=path)
             else:
                 raise DataError(
                     f"expected arrays 'X' and optionally 'y', or a single 2-D array; "
