@@ -1890,11 +1890,54 @@ def test_categorical_one_hot_encodes_numeric_codes(tmp_path):
     assert io.load(tmp_path / "again.npz").predict(rows).tolist() == labels
 
 
+
+def test_the_loaded_pipeline_reads_cells_as_the_command_line_does(tmp_path):
+    """Stray spaces around a category, "?" for a missing number, True/False, a batch
+    in which a text column holds only a number, codes given as floats: the loaded
+    pipeline on pandas' reading of a file predicts what `lucidnet predict` does on it."""
+    import pandas as pd
+
+    from lucidnet import io
+
+    rng = np.random.default_rng(5)
+    n = 120
+    frame = pd.DataFrame({
+        "size": rng.choice(["S", "M", "L", "3"], n),
+        "weight": rng.normal(5, 1, n).round(2).astype(object),
+        "fresh": rng.choice(["True", "False"], n),
+        "code": rng.choice([1, 2, 7], n),
+    })
+    frame["y"] = np.where((frame["size"] == "L") ^ (frame["code"] == 7), "a", "b")
+    frame.loc[[4, 9], "weight"] = "?"
+    train = tmp_path / "train.csv"
+    frame.to_csv(train, index=False)
+    model = tmp_path / "m.npz"
+    run("train", str(train), "--target", "y", "--impute", "mean", "--categorical", "code",
+        "--epochs", "5", "-q", "--out", str(model))
+    pipeline = io.load(model)
+    batches = {
+        "spaces": frame.head(8).assign(size=lambda f: " " + f["size"] + " "),
+        "numbers only": frame[frame["size"] == "3"].head(5),
+        "no blanks": frame.drop(index=[4, 9]).head(6),
+        "float codes": frame.head(6).assign(code=lambda f: f["code"].astype(float)),
+    }
+    for name, batch in batches.items():
+        path = tmp_path / f"{name.replace(' ', '_')}.csv"
+        batch.to_csv(path, index=False)
+        expected = np.array(read_csv(run("predict", str(model), str(path), "--proba").stdout)[1],
+                            dtype=float)
+        got = pipeline.predict_proba(pd.read_csv(path))
+        np.testing.assert_allclose(got, expected, rtol=1e-6, err_msg=name)
+    with pytest.raises(ValueError, match="expected a number in a numeric column, got 'heavy'"):
+        pipeline.predict(frame.head(3).assign(weight="heavy"))
+
 @pytest.mark.parametrize(("args", "fragment"), [
     (["--categorical", "y"], "--categorical: column 'y' is the target"),
     (["--categorical", "regio"], "--categorical: no column 'regio'; did you mean 'region'?"),
     (["--categorical", "sex", "--drop", "sex"], "--categorical: column 'sex' is left out by"),
     (["--categorical", "sex", "--no-one-hot"], "it cannot go with --no-one-hot"),
+    (["--categorical", "age"], "--categorical: the column holds 20 distinct numbers in 20 "
+                               "rows: measurements rather than codes"),
 ])
 def test_categorical_refuses_what_it_cannot_encode(tmp_path, args, fragment):
     data = _coded_table(tmp_path, n=20)

@@ -6,8 +6,9 @@ careful row-by-row reader.  Whatever the table, the two must give the same resul
 the same features (NaN where missing), targets, names and categories, or the same
 error.  Random tables mix numeric columns with missing tokens, text categories with
 stray spaces and case, True/False columns, words among numbers, number-like labels,
-blank and delimiter-only lines; each is read as for training (categories "auto") and
-as for prediction (a model's categories given).
+blank and delimiter-only lines (above the table too); each is read with or without a
+header, a target or features named, as for training (categories "auto") and as for
+prediction (a model's categories given).
 """
 
 from __future__ import annotations
@@ -60,7 +61,10 @@ def tables(draw):
             cells = [draw(st.sampled_from(["yes", "no", "0", "1", "2"])) for _ in range(n_rows)]
         columns.append(cells)
     rows = [[column[i] for column in columns] for i in range(n_rows)]
-    lines = [",".join(f"k{j}" for j in range(len(kinds)))] if draw(st.booleans()) else []
+    named = draw(st.booleans())
+    lines = [",".join(f"k{j}" for j in range(len(kinds)))] if named else []
+    if messy and draw(st.booleans()):  # a blank line above the table
+        lines.insert(0, draw(st.sampled_from(["", "," * (len(kinds) - 1)])))
     for row in rows:
         lines.append(",".join(row))
         extra = draw(st.sampled_from(["", "", "blank", "commas"])) if messy else ""
@@ -70,27 +74,32 @@ def tables(draw):
             lines.append("," * (len(kinds) - 1))
     return {
         "text": "\n".join(lines) + "\n",
-        "target": draw(st.sampled_from([None, -1, 0])),
+        "target": draw(st.sampled_from([None, -1, 0, "k1", "nope"])),
         "missing": draw(st.sampled_from(["error", "nan"])),
         "one_hot": draw(st.booleans()),
+        "header": draw(st.sampled_from([None, True, False])),
+        # A model's feature columns, by name, in another order.
+        "features": (draw(st.sampled_from([None, [f"k{j}" for j in range(len(kinds))][::-1]]))
+                     if named else None),
     }
 
 
 def _read(path: Path, table: dict, categories, columns: bool):
     """read_table's result (or error text) with the column-wise reader on or off."""
-    saved = data.ARROW_MIN_CELLS, sys.modules.get("pyarrow.compute")
+    saved = data.COLUMNS_MIN_CHARS, sys.modules.get("pyarrow.compute")
     try:
         if columns:
-            data.ARROW_MIN_CELLS = 1
+            data.COLUMNS_MIN_CHARS = 1
         else:
             sys.modules["pyarrow.compute"] = None  # import fails: the careful reader
         try:
             return read_table(path, table["target"], categories=categories,
-                              missing=table["missing"])
+                              missing=table["missing"], header=table["header"],
+                              features=table["features"])
         except DataError as exc:
             return str(exc)
     finally:
-        data.ARROW_MIN_CELLS = saved[0]
+        data.COLUMNS_MIN_CHARS = saved[0]
         if saved[1] is not None:
             sys.modules["pyarrow.compute"] = saved[1]
         else:
@@ -136,7 +145,7 @@ def test_a_large_file_with_text_columns_takes_the_column_reader(tmp_path, monkey
         f"{rng.choice(['yes', 'no'])}" for i in range(n)]
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines) + "\n")
-    monkeypatch.setattr(data, "ARROW_MIN_CELLS", 10_000)
+    monkeypatch.setattr(data, "COLUMNS_MIN_CHARS", 10_000)
     returned = []
     original = data._read_delimited_columns
 
@@ -152,3 +161,14 @@ def test_a_large_file_with_text_columns_takes_the_column_reader(tmp_path, monkey
     monkeypatch.setitem(sys.modules, "pyarrow.compute", None)
     careful = read_table(path, "label", categories="auto", missing="nan")
     _same(table, careful)
+
+
+def test_a_csv_whose_first_name_is_a_binary_magic_string_is_text(tmp_path):
+    """"PAR1" starts a Parquet file and may start a CSV header: only a NUL byte, which
+    no text holds, makes it Parquet."""
+    path = tmp_path / "par.csv"
+    path.write_text("PAR1,PAR2,y\n1,2,0\n3,4,1\n")
+    assert read_table(path, "y").feature_names == ["PAR1", "PAR2"]
+    path.write_bytes(b"PAR1\x15\x04\x00\x00" + b"\x00" * 20)
+    with pytest.raises(DataError, match="not text but a Parquet file: name it .parquet"):
+        read_table(path, "y")

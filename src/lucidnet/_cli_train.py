@@ -122,7 +122,7 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
     _note_id_columns(path, table)
     layout = _layout(path, table)
     encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
-                            path)
+                            path, codes=text_columns)
     if encoding is None:
         return Labelled(table.features, table.target, table.feature_names, path,
                         table.target_name, header=table.header, columns=columns, layout=layout)
@@ -295,6 +295,8 @@ def _categorical_columns(path: str, target: str | None, header: bool | None,
                         "and Parquet files hold; encode an array file's codes yourself",
                         path=path)
     columns = column_names(path, header)
+    if not columns:
+        return []  # an empty file: read_table says so
     names = [_column_named(item, columns, "--categorical", path) for item in categorical]
     t = _resolve_target(_target_argument(target), columns, path)
     for name in names:

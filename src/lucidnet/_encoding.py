@@ -100,15 +100,18 @@ class Encoding:
 
     def transformer(self) -> Any:
         """A fitted scikit-learn ``ColumnTransformer`` that does on raw rows what
-        :meth:`expand` does on rows as read: a ``OneHotEncoder`` with this encoding's
-        categories (``handle_unknown="ignore"``: an unseen or missing text gets no 1)
-        per text column, a constant ``SimpleImputer`` per filled-in column, the other
-        columns as they are; its outputs are :attr:`input_names`, in order.
+        :meth:`expand` does on rows as read; its outputs are :attr:`input_names`, in
+        order.  Per column, a ``FunctionTransformer`` reads the cells as the command
+        line does (:func:`category_texts`, :func:`numeric_codes`,
+        :func:`numeric_cells`: stray spaces, "NA" and "?" as missing, True/False as
+        1/0), then a ``OneHotEncoder`` with this encoding's categories
+        (``handle_unknown="ignore"``: an unseen or missing text gets no 1) or a
+        constant ``SimpleImputer`` takes over.
 
         It takes a pandas DataFrame (columns found by name, others such as the label
-        left out; text as ``str``, missing as NaN or None), or, where pandas is not
-        installed, an array of the file's feature columns in order.  Fitted on one
-        made-up row, which with fixed categories and fill values teaches it nothing."""
+        left out), or, where pandas is not installed, an array of the file's feature
+        columns in order.  Fitted on one made-up row, which with fixed categories and
+        fill values teaches it nothing."""
         from sklearn.compose import ColumnTransformer
         from sklearn.impute import SimpleImputer
         from sklearn.pipeline import make_pipeline
@@ -118,33 +121,32 @@ class Encoding:
             import pandas as pd
         except ImportError:
             pd = None
+
+        def one_hot(categories: list[Any]) -> Any:
+            return OneHotEncoder(categories=[categories], handle_unknown="ignore",
+                                 sparse_output=False, dtype=np.float64)
+
         steps: list[tuple[str, Any, list[Any]]] = []
         for k, column in enumerate(self.columns):
-            if column in self.categories and _numeric(self.categories[column]):
+            categories = self.categories.get(column)
+            if categories is not None and _numeric_categories(categories):
                 # Codes (--categorical) match by value, as lucidnet predict reads them:
                 # pandas gives 2 or 2.0 where the training file held "2".
-                step: Any = make_pipeline(
-                    FunctionTransformer(numeric_codes),
-                    OneHotEncoder(categories=[[float(c) for c in self.categories[column]]],
-                                  handle_unknown="ignore", sparse_output=False,
-                                  dtype=np.float64))
-            elif column in self.categories:
-                step = OneHotEncoder(categories=[self.categories[column]],
-                                     handle_unknown="ignore", sparse_output=False,
-                                     dtype=np.float64)
+                step: Any = make_pipeline(FunctionTransformer(numeric_codes),
+                                          one_hot([float(c) for c in categories]))
+            elif categories is not None:
+                step = make_pipeline(FunctionTransformer(category_texts), one_hot(categories))
             elif column in self.fill:
-                step = SimpleImputer(strategy="constant", fill_value=self.fill[column])
+                step = make_pipeline(FunctionTransformer(numeric_cells),
+                                     SimpleImputer(strategy="constant",
+                                                   fill_value=self.fill[column]))
             else:
-                step = "passthrough"
+                step = FunctionTransformer(numeric_cells)
             # Step names by position: a column's own name may hold "__" or be one of
             # ColumnTransformer's parameters ("remainder").
             steps.append((f"column_{k}", step, [column if pd is not None else k]))
         row = [self.categories[column][0] if column in self.categories else 0.0
                for column in self.columns]
-        if pd is None:  # one column of the made-up row per step, each of its own kind
-            row = [float(value) if column in self.categories
-                   and _numeric(self.categories[column]) else value
-                   for column, value in zip(self.columns, row, strict=True)]
         example = (np.array([row], dtype=object) if pd is None
                    else pd.DataFrame([row], columns=self.columns))
         return ColumnTransformer(steps, remainder="drop").fit(example)
@@ -175,21 +177,20 @@ class Encoding:
                 raise refuse(f"each step must take one column by name; got {selected!r}")
             column = selected[0]
             columns.append(column)
-            codes = getattr(step, "steps", None)
-            if (codes is not None and len(codes) == 2
-                    and isinstance(codes[0][1], FunctionTransformer)
-                    and codes[0][1].func is numeric_codes):
-                step = codes[1][1]  # numeric codes' one-hot encoder
-                if isinstance(step, OneHotEncoder) and step.handle_unknown == "ignore":
-                    categories[column] = [_code_text(float(value))
-                                          for value in step.categories_[0]]
-                    continue
-            if isinstance(step, OneHotEncoder) and step.handle_unknown == "ignore":
-                categories[column] = [str(value) for value in step.categories_[0]]
-            elif isinstance(step, SimpleImputer) and step.strategy == "constant":
-                fill[column] = float(step.statistics_[0])
-            elif not (isinstance(step, FunctionTransformer) and step.func is None):
-                raise refuse(f"column {column!r} goes through {type(step).__name__}")
+            parts = [part for _, part in getattr(step, "steps", [("", step)])]
+            reader = parts[0].func if isinstance(parts[0], FunctionTransformer) else None
+            last = parts[-1]
+            if (reader in (category_texts, numeric_codes) and len(parts) == 2
+                    and isinstance(last, OneHotEncoder) and last.handle_unknown == "ignore"):
+                categories[column] = [str(value) if reader is category_texts
+                                      else _code_text(float(value))
+                                      for value in last.categories_[0]]
+            elif (reader is numeric_cells and len(parts) == 2
+                  and isinstance(last, SimpleImputer) and last.strategy == "constant"):
+                fill[column] = float(last.statistics_[0])
+            elif not (reader is numeric_cells and len(parts) == 1):
+                raise refuse(f"column {column!r} goes through "
+                             f"{', '.join(type(part).__name__ for part in parts)}")
         return cls(columns, categories, fill)
 
     def unknown(self, X: np.ndarray) -> dict[str, int]:
@@ -242,17 +243,69 @@ class Encoding:
         return encoding
 
 
-def _numeric(categories: Sequence[str]) -> bool:
+def _numeric_categories(categories: Sequence[str]) -> bool:
     """Whether every category is a number (numeric codes, --categorical): they then
-    match new cells by value, as :meth:`lucidnet.data.read_table` codes them."""
-    from .data import _is_number
+    match new cells by value, as :func:`lucidnet.data.read_table` codes them."""
+    from .data import _numeric_categories as numeric
 
-    return bool(categories) and all(_is_number(category) for category in categories)
+    return numeric(categories)
 
 
 def _code_text(value: float) -> str:
     """A numeric code's category text: 2 for 2.0, as a CSV file writes a code."""
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+#: What a category cell that is missing becomes for the one-hot encoder: a text no
+#: category is, so that it gets no 1 (as NaN would, without mixing types).
+_MISSING_TEXT = "\x00missing"
+
+
+def _is_missing(cell: Any) -> bool:
+    from .data import MISSING_TOKENS
+
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return True
+    return isinstance(cell, str) and cell.strip().lower() in MISSING_TOKENS
+
+
+def category_texts(X: Any) -> np.ndarray:
+    """The cells of ``X`` as the texts the command line compares with a text column's
+    categories: stripped of spaces; a whole number as written (2, not 2.0); a missing
+    cell (None, NaN, "", "NA", "?") as a text no category is.  The first step of a
+    text column in :meth:`Encoding.transformer`."""
+    cells = np.asarray(X, dtype=object)
+    out = np.empty(cells.shape, dtype=object)
+    for index, cell in np.ndenumerate(cells):
+        if _is_missing(cell):
+            out[index] = _MISSING_TEXT
+        elif isinstance(cell, (float, np.floating)) and float(cell).is_integer():
+            out[index] = str(int(cell))
+        else:
+            out[index] = str(cell).strip()
+    return out
+
+
+def numeric_cells(X: Any) -> np.ndarray:
+    """The cells of ``X`` as float64 numbers, as the command line reads a numeric
+    column: True/False as 1/0, a missing cell (None, "", "NA", "?") as NaN (for the
+    imputer after it), and any other text a ValueError naming it.  The first step of
+    a numeric column in :meth:`Encoding.transformer`."""
+    try:
+        return np.asarray(X, dtype=np.float64)
+    except (TypeError, ValueError):
+        cells = np.asarray(X, dtype=object)
+        out = np.empty(cells.shape)
+        for index, cell in np.ndenumerate(cells):
+            if _is_missing(cell):
+                out[index] = np.nan
+                continue
+            try:
+                out[index] = float(cell.strip() if isinstance(cell, str) else cell)
+            except (TypeError, ValueError):
+                raise ValueError(f"expected a number in a numeric column, got {cell!r}"
+                                 ) from None
+        return out
 
 
 def numeric_codes(X: Any) -> np.ndarray:
@@ -273,12 +326,13 @@ def numeric_codes(X: Any) -> np.ndarray:
 
 
 def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str, list[str]],
-                 imputer: str | None, source: str) -> Encoding | None:
+                 imputer: str | None, source: str, codes: Sequence[str] = ()) -> Encoding | None:
     """The encoding learnt from training rows ``X`` (m, len(columns)) as read, or None
     when the columns go to the network as they are (no text, no imputation).
 
     Refuses (DataError naming the column) a text column with too many categories
-    for one-hot inputs, and a column with no number to impute from."""
+    for one-hot inputs, and a column with no number to impute from.  ``codes``: the
+    columns ``--categorical`` named (numbers read as categories)."""
     if not categories and imputer is None:
         return None
     m = X.shape[0]
@@ -292,6 +346,13 @@ def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str,
     free = [column for column, values in categories.items()
             if len(values) > MAX_CATEGORIES
             or (len(values) > FEW_CATEGORIES and len(values) > MAX_DISTINCT_SHARE * m)]
+    coded = [column for column in free if column in codes]
+    if coded:
+        raise DataError(
+            f"--categorical: the column holds {len(categories[coded[0]])} distinct numbers in "
+            f"{m} rows: measurements rather than codes of a few categories; leave it out of "
+            f"--categorical (one-hot takes at most {MAX_CATEGORIES} categories)",
+            path=source, column=coded[0])
     if free:
         values = categories[free[0]]
         shown = ", ".join(repr(value) for value in values[:3])

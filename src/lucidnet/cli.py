@@ -196,8 +196,8 @@ def cli() -> None:
       lucidnet explain --layers 2,3,1 --examples 3 --columns
 
     Errors print one line 'error: ...' and exit with status 2 (bad data, options or
-    model file) or 1 (training diverged, gradients disagree); 130 after Ctrl-C, 141
-    when the reader of the output stops early (| head).
+    model file) or 1 (training diverged, gradients disagree); 130 after Ctrl-C, and
+    141 when the reader of predict's or dataset's CSV stops early (| head).
     """
 
 

@@ -24,7 +24,9 @@ reads a missing cell as NaN (for a caller that fills them in), and ``categories`
 reads text feature columns as category codes (for a caller that one-hot encodes
 them; see :func:`read_table`). It reads whole files
 into memory; there is no streaming. It never uses pandas (errors must name the exact
-line) and imports pyarrow only when a Parquet file is read.
+line) and imports pyarrow only for a Parquet file or a large delimited one, whose
+columns it then parses (the results are those of its own row-by-row reader, which
+takes over to word any error).
 
 Delimited text
 --------------
@@ -507,12 +509,12 @@ class _Coding:
         else:
             categories = sorted({value for value in values
                                  if value.lower() not in MISSING_TOKENS})
-            if categories and all(_is_number(value) for value in categories):
+            if _numeric_categories(categories):
                 # Numeric codes (--categorical): one category per value ("1" and "1.0"
                 # alike), in numeric order (1, 2, 10, not 1, 10, 2).
                 by_value = {float(value): value for value in reversed(categories)}
                 categories = [by_value[key] for key in sorted(by_value)]
-        if categories and all(_is_number(value) for value in categories):
+        if _numeric_categories(categories):
             # Codes match by value: "2.0" in new rows is the category "2".
             index = {float(category): float(i) for i, category in enumerate(categories)}
 
@@ -689,7 +691,7 @@ _BINARY_MAGIC = (
     (b"PK\x03\x04", "a zip archive (a .npz model or data file, an Excel .xlsx, or a zipped "
                     "table: name a zipped CSV .csv.zip)"),
     (b"\x93NUMPY", "a NumPy .npy file: name it .npy"),
-    (b"PAR1", "a Parquet file: name it .parquet"),
+    (b"PAR1", "a Parquet file: name it .parquet"),  # only with a NUL byte (below)
     (b"\x89PNG", "a PNG picture"),
 )
 
@@ -698,7 +700,8 @@ def _binary_kind(raw: bytes) -> str | None:
     """What a binary file handed to the text reader is, by its first bytes (None: it
     may be text)."""
     for magic, what in _BINARY_MAGIC:
-        if raw.startswith(magic):
+        # "PAR1" may be text too (a CSV's first column name); text holds no NUL byte.
+        if raw.startswith(magic) and (magic != b"PAR1" or b"\x00" in raw[:64]):
             if what is None:  # "BZh" then a block size digit and the block magic
                 if raw[3:4].isdigit() and raw[4:10] == b"1AY&SY":
                     return ("a bzip2-compressed file: name it .csv.bz2 to read it "
@@ -1020,6 +1023,9 @@ def _read_delimited_fast(
     )
 
 
+#: Characters of delimited text from which a file that is not all numbers is read
+#: column by column by pyarrow, when installed (:func:`_read_delimited_columns`).
+COLUMNS_MIN_CHARS = 1_000_000
 #: Cells from which a delimited file's numbers are parsed by pyarrow, when installed:
 #: NumPy's parser takes about 0.3 us a number, pyarrow's (multithreaded) a tenth of
 #: that, plus 0.1 s to import it.
@@ -1100,7 +1106,7 @@ def _read_delimited_columns(
     to read and word any error, whenever a cell or line is anything else: a column of
     numbers with a word in it, a missing cell that is an error, a blank line, rows of
     other widths, numeric codes read as categories."""
-    if (delimiter is None or coding.text_columns or len(text) < ARROW_MIN_CELLS
+    if (delimiter is None or coding.text_columns or len(text) < COLUMNS_MIN_CHARS
             or any(_numeric_categories(values) for values in (
                 coding.categories.values() if isinstance(coding.categories, dict) else ()))):
         return None
@@ -1110,15 +1116,15 @@ def _read_delimited_columns(
         import pyarrow.csv as arrow_csv
     except ImportError:
         return None
-    first, *second = _split_fields(_first_lines(text, 2, delimiter), delimiter)
-    if not first or not second:
-        return None
-    lead = len(text) - len(text.lstrip())  # blank lines above the first row
-    if "\n" in text[:lead]:
-        return None
-    names, has_header, note = _header(first, second[0], 1, path, header)
-    # The rows' bytes, as a view (no copy of a file-sized text): below the header, up to
-    # the newlines that end the file.
+    head = _first_lines(text, 2, delimiter)
+    if len(head) < 2:
+        return None  # no rows, or one: the careful reader's words
+    first, second = _split_fields(head, delimiter)
+    if _is_blank(text[:text.find("\n")], delimiter):
+        return None  # a blank line (",,") above the first row: line numbers shift
+    names, has_header, note = _header(first, second, 1, path, header)
+    # The rows' bytes: below the header, up to the newlines that end the file, as a
+    # view of the encoded text (pyarrow copies the cells out of it).
     raw = text.encode("utf-8")
     start = raw.index(b"\n") + 1 if has_header else 0
     end = len(raw)
@@ -1128,8 +1134,12 @@ def _read_delimited_columns(
         return None  # blank lines: the careful reader counts lines around them
     body = memoryview(raw)[start:end]
     buffer = pa.py_buffer(body)
-    t = _resolve_target(target, names, path)
-    feature_cols = _feature_columns(names, t, features, path)
+    try:
+        t = _resolve_target(target, names, path)
+        feature_cols = _feature_columns(names, t, features, path)
+    except DataError:
+        return None  # worded by the careful reader, after any error of a line above
+
     keys = [f"c{j}" for j in range(len(names))]
     try:
         data = arrow_csv.read_csv(
@@ -1148,8 +1158,10 @@ def _read_delimited_columns(
         del buffer, body, raw  # pyarrow holds its own copy of the cells now
     if data.num_rows == 0:
         return None
-    empty = None  # rows whose every cell read is empty: maybe ",,," (blank to the careful
-    for key in data.column_names:  # reader, which counts lines around it)
+    # Rows whose every cell read is empty may be ",,," lines, blank to the careful
+    # reader, which counts lines around them.
+    empty = None
+    for key in data.column_names:
         cell_empty = pc.equal(pc.utf8_trim_whitespace(data.column(key)), "")
         empty = cell_empty if empty is None else pc.and_(empty, cell_empty)
     if empty is not None and pc.any(empty).as_py():
@@ -1162,8 +1174,10 @@ def _read_delimited_columns(
         name = names[j]
         cells = pc.utf8_trim_whitespace(data.column(keys[j]))
         absent = pc.is_in(pc.utf8_lower(cells), value_set=missing)
+        # A text column: no cell starts as a number does (any script's digits, as
+        # float() reads them), so every one is text to the careful reader too.
         if name in given or coding.categories == "auto" and not pc.any(
-                pc.match_substring_regex(cells, r"^[-+]?(\d|\.\d|(?i:inf))")).as_py():
+                pc.match_substring_regex(cells, r"^[-+]?(\p{Nd}|\.\p{Nd}|(?i:inf))")).as_py():
             values = pc.unique(pc.filter(cells, pc.invert(absent))).to_pylist()
             if name not in given and values and {v.lower() for v in values} <= {"true", "false"}:
                 # True/False: 1/0, as the careful reader (and Parquet's booleans) has them.
@@ -1176,7 +1190,7 @@ def _read_delimited_columns(
                 continue
             if name not in given and not values:
                 return None  # every cell missing: the careful reader's rule and words
-            chosen = given.get(name) or sorted(values)
+            chosen = given[name] if name in given else sorted(values)
             codes = pc.index_in(cells, value_set=pa.array(chosen, pa.string()))
             codes = pc.if_else(absent, np.nan, pc.fill_null(pc.cast(codes, pa.float64()), -1.0))
             X[:, k] = codes.to_numpy()

@@ -124,9 +124,11 @@ class GradCheckResult:
                          "0, where the cost has no derivative: central differences are no "
                          "check there (use examples and biases that keep off it)")
         if self.rounding_floor > PASS_THRESHOLD / 10 and not self.passed():
+            larger = (f" (such as {self.epsilon * 100:g})" if self.epsilon * 100 <= 1e-4
+                      else "")
             lines.append(f"  note: the cost is large: its rounding alone moves the differences "
-                         f"by about {self.rounding_floor:.1e} here; a larger epsilon "
-                         f"(such as {min(self.epsilon * 100, 1e-4):g}) checks more precisely")
+                         f"by about {self.rounding_floor:.1e} here; a larger epsilon{larger} "
+                         "checks more precisely")
         return "\n".join(lines)
 
 

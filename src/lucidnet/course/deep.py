@@ -204,9 +204,9 @@ def relu_backward(dA: np.ndarray, cache: np.ndarray) -> np.ndarray:
     """``dZ = dA`` where ``Z > 0``, else 0; ``Z = cache``."""
     Z = np.asarray(cache, dtype=np.float64)
     dA = check_same_shape(Z, dA, "cache (Z)", "dA")
-    # The material zeroes entries (dZ[Z <= 0] = 0); the engine's dA * (Z > 0) would
-    # print a negative dA there as -0.
-    return np.where(Z > 0, dA, 0.0)
+    # The material zeroes entries (dZ[Z <= 0] = 0, so a NaN in Z keeps its dA); the
+    # engine's dA * (Z > 0) would print a negative dA there as -0.
+    return np.where(Z <= 0, 0.0, dA)
 
 
 # ------------------------------------------------------------ initialization
