@@ -141,6 +141,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``) and exit."""
     try:
         status = cli.main(args=argv, prog_name="lucidnet", standalone_mode=False)
+    except SystemExit as exc:
+        # click ends a command whose stdout's reader went away (| head) with status 1,
+        # ours for a failed training: give it a writer's SIGPIPE status instead.
+        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+            from ._cli_train import BROKEN_PIPE_STATUS
+
+            sys.exit(BROKEN_PIPE_STATUS)
+        raise
     except click.exceptions.NoArgsIsHelpError as exc:
         # `lucidnet` alone (or a group without a command): the help, as --help shows it.
         click.echo(exc.ctx.get_help())
@@ -197,7 +205,7 @@ def cli() -> None:
 
     Errors print one line 'error: ...' and exit with status 2 (bad data, options or
     model file) or 1 (training diverged, gradients disagree); 130 after Ctrl-C, and
-    141 when the reader of predict's or dataset's CSV stops early (| head).
+    141 when the reader of the output stops early (| head).
     """
 
 
