@@ -136,9 +136,9 @@ def format_table(result: dict) -> str:
     if result["targets"]:
         if result["quick"]:
             # Tiny data and one repeat: the ratios are noise, not a verdict.
-            lines += ["", "issue 5 targets (not judged in a --quick run: run without --quick)"]
+            lines += ["", "speed targets (not judged in a --quick run: run without --quick)"]
         else:
-            lines += ["", "issue 5 targets"]
+            lines += ["", "speed targets (the project's goals, see the README)"]
         lines += [
             f"  [{'----' if result['quick'] else 'met ' if t['met'] else 'MISS'}] "
             f"{t['target']}  (measured {t['measured']:.2f})"

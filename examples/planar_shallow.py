@@ -36,6 +36,8 @@ def main() -> None:
     print(f"Accuracy: {100 * net_accuracy:.2f} %")
 
     # The same comparison before the oscillation starts.
+    print(f"(from about iteration {COMPARED} the cost oscillates and the two routes' "
+          "last-digit rounding differences grow into the printed costs; compared before:)")
     before = shallow.nn_model(X, Y, N_H, num_iterations=COMPARED)
     net = _network_from_nn_models_start(X)
     net.fit(X.T, Y.T, learning_rate=LEARNING_RATE, num_iterations=COMPARED)
