@@ -2014,14 +2014,13 @@ def test_a_reader_that_stops_early_ends_the_command_quietly(command, first):
     error line and no traceback, whichever writes the output."""
     env = dict(os.environ)
     env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
-    writer = subprocess.Popen([sys.executable, "-m", "lucidnet", *command],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    assert writer.stdout is not None and writer.stderr is not None
-    if first is not None:
-        assert writer.stdout.readline().startswith(first)
-    writer.stdout.close()  # the reader goes away with the output unread
-    assert writer.wait(timeout=120) == 141
-    with writer.stderr:
+    with subprocess.Popen([sys.executable, "-m", "lucidnet", *command],
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as writer:
+        assert writer.stdout is not None and writer.stderr is not None
+        if first is not None:
+            assert writer.stdout.readline().startswith(first)
+        writer.stdout.close()  # the reader goes away with the output unread
+        assert writer.wait(timeout=120) == 141
         assert writer.stderr.read() == b""
 
 

@@ -144,7 +144,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except SystemExit as exc:
         # click ends a command whose stdout's reader went away (| head) with status 1,
         # ours for a failed training: give it a writer's SIGPIPE status instead.
-        if exc.code == 1 and type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        # (click 8.4 names its wrapper of the closed stdout PacifyFlushWrapper, 8.5
+        # _PacifyFlushWrapper.)
+        if exc.code == 1 and type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
             from ._cli_train import BROKEN_PIPE_STATUS
 
             sys.exit(BROKEN_PIPE_STATUS)
