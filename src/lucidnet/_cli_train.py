@@ -2044,15 +2044,16 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
         if source is not None and _same_file(path, source):
             raise DataError(f"{what}: {path!r} is the input file {source!r}; writing there "
                             "would destroy it (give another file name)")
-    if text and file_format(path) in BINARY_SUFFIXES:
+    suffix = file_format(path)
+    if text and suffix in BINARY_SUFFIXES:
         raise DataError(f"{what}: {path!r} has the suffix of a model or binary data file, "
                         "but the output is CSV text; give a .csv path (or .csv.gz, ...)")
-    if not text and file_format(path) in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES, ".npy"):
+    if not text and suffix in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES, ".npy"):
         raise DataError(f"{what}: {path!r} has the suffix of a data file, but a model file "
                         "is an .npz archive; give a .npz path (or any other suffix)")
-    if text and file_format(path) in OTHER_FORMAT_SUFFIXES:
+    if text and suffix in OTHER_FORMAT_SUFFIXES:
         # Any other suffix (none, .out, .dat) gets CSV, as pandas' to_csv writes it.
-        raise DataError(f"{what}: {path!r} has the suffix {file_format(path)!r}, but the "
+        raise DataError(f"{what}: {path!r} has the suffix {suffix!r}, but the "
                         "output is delimited text; give a .csv or .tsv path (or .csv.gz, ...)")
     from ._atomic import check_writable
 

@@ -117,6 +117,8 @@ class Encoding:
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
+        from .data import _numeric_categories
+
         try:
             import pandas as pd
         except ImportError:
@@ -243,14 +245,6 @@ class Encoding:
         return encoding
 
 
-def _numeric_categories(categories: Sequence[str]) -> bool:
-    """Whether every category is a number (numeric codes, --categorical): they then
-    match new cells by value, as :func:`lucidnet.data.read_table` codes them."""
-    from .data import _numeric_categories as numeric
-
-    return numeric(categories)
-
-
 def _code_text(value: float) -> str:
     """A numeric code's category text: 2 for 2.0, as a CSV file writes a code."""
     return str(int(value)) if value.is_integer() else repr(value)
@@ -286,43 +280,39 @@ def category_texts(X: Any) -> np.ndarray:
     return out
 
 
-def numeric_cells(X: Any) -> np.ndarray:
-    """The cells of ``X`` as float64 numbers, as the command line reads a numeric
-    column: True/False as 1/0, a missing cell (None, "", "NA", "?") as NaN (for the
-    imputer after it), and any other text a ValueError naming it.  The first step of
-    a numeric column in :meth:`Encoding.transformer`."""
-    try:
-        return np.asarray(X, dtype=np.float64)
-    except (TypeError, ValueError):
-        cells = np.asarray(X, dtype=object)
-        out = np.empty(cells.shape)
-        for index, cell in np.ndenumerate(cells):
-            if _is_missing(cell):
-                out[index] = np.nan
-                continue
-            try:
-                out[index] = float(cell.strip() if isinstance(cell, str) else cell)
-            except (TypeError, ValueError):
-                raise ValueError(f"expected a number in a numeric column, got {cell!r}"
-                                 ) from None
-        return out
-
-
-def numeric_codes(X: Any) -> np.ndarray:
-    """The cells of ``X`` as float64 codes; a cell that is no number (missing, or a
-    text) is NaN, which is no category.  The first step of a numeric-code column in
-    :meth:`Encoding.transformer`."""
+def _floats(X: Any, strict: bool) -> np.ndarray:
+    """The cells of ``X`` as float64; a missing cell (None, NaN, "", "NA", "?") is NaN,
+    and any other text a ValueError naming it (``strict``) or NaN."""
     try:
         return np.asarray(X, dtype=np.float64)
     except (TypeError, ValueError):
         cells = np.asarray(X, dtype=object)
         out = np.full(cells.shape, np.nan)
         for index, cell in np.ndenumerate(cells):
+            if _is_missing(cell):
+                continue
             try:
-                out[index] = float(cell)
+                out[index] = float(cell.strip() if isinstance(cell, str) else cell)
             except (TypeError, ValueError):
-                pass
+                if strict:
+                    raise ValueError(f"expected a number in a numeric column, got {cell!r}"
+                                     ) from None
         return out
+
+
+def numeric_cells(X: Any) -> np.ndarray:
+    """The cells of ``X`` as float64 numbers, as the command line reads a numeric
+    column: True/False as 1/0, a missing cell (None, "", "NA", "?") as NaN (for the
+    imputer after it), and any other text a ValueError naming it.  The first step of
+    a numeric column in :meth:`Encoding.transformer`."""
+    return _floats(X, strict=True)
+
+
+def numeric_codes(X: Any) -> np.ndarray:
+    """The cells of ``X`` as float64 codes; a cell that is no number (missing, or a
+    text) is NaN, which is no category.  The first step of a numeric-code column in
+    :meth:`Encoding.transformer`."""
+    return _floats(X, strict=False)
 
 
 def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str, list[str]],

@@ -364,9 +364,7 @@ def _head_text(source: str, compression: str | None) -> str:
     size = 65536
     while True:
         head = read_bytes(source, compression, size)
-        binary = _binary_kind(head)
-        if binary is not None:
-            raise DataError(f"not text but {binary}", path=source)
+        _refuse_binary(head, source)
         text = head.decode(_encoding_of(head), errors="replace")
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if len(head) < size:
@@ -657,9 +655,7 @@ def _savetxt_header(text: str, path: str) -> str:
 
 def _read_text(path: str) -> str:
     raw = read_bytes(path, split_suffix(path)[1])
-    binary = _binary_kind(raw)
-    if binary is not None:
-        raise DataError(f"not text but {binary}", path=path)
+    _refuse_binary(raw, path)
     encoding = _encoding_of(raw)
     try:
         text = raw.decode(encoding)
@@ -694,6 +690,14 @@ _BINARY_MAGIC = (
     (b"PAR1", "a Parquet file: name it .parquet"),  # only with a NUL byte (below)
     (b"\x89PNG", "a PNG picture"),
 )
+
+
+def _refuse_binary(raw: bytes, path: str) -> None:
+    """DataError naming what a binary file handed to the text reader is (by its first
+    bytes); nothing for what may be text."""
+    binary = _binary_kind(raw)
+    if binary is not None:
+        raise DataError(f"not text but {binary}", path=path)
 
 
 def _binary_kind(raw: bytes) -> str | None:
