@@ -874,7 +874,7 @@ def test_an_unwritable_out_fails_before_training_and_names_the_path(tmp_path, mo
     import errno
     import os
 
-    from lucidnet import _atomic, _cli_train
+    from lucidnet import _atomic, _cli_output
     from lucidnet.errors import DataError
 
     def refuse(path, *args, **kwargs):
@@ -883,9 +883,9 @@ def test_an_unwritable_out_fails_before_training_and_names_the_path(tmp_path, mo
     monkeypatch.setattr(_atomic.os, "open", refuse)
     message = r"--out: cannot write '.*model\.npz' \(Permission denied\)"
     with pytest.raises(DataError, match=message):
-        _cli_train.check_output(str(tmp_path / "model.npz"), "--out")
+        _cli_output.check_output(str(tmp_path / "model.npz"), "--out")
     monkeypatch.undo()
-    _cli_train.check_output(str(tmp_path / "model.npz"), "--out")
+    _cli_output.check_output(str(tmp_path / "model.npz"), "--out")
     assert os.listdir(tmp_path) == []  # the probe leaves nothing behind
 
 
@@ -1369,7 +1369,7 @@ def test_out_onto_a_plot_is_refused(tmp_path: Path) -> None:
 
 def test_a_plot_directory_that_cannot_be_made_is_named(tmp_path, monkeypatch):
     """The directory to create is named, not a picture inside it that nobody asked for."""
-    from lucidnet import _atomic, _cli_train
+    from lucidnet import _atomic, _cli_output
     from lucidnet.errors import DataError
 
     def denied(path):
@@ -1380,7 +1380,7 @@ def test_a_plot_directory_that_cannot_be_made_is_named(tmp_path, monkeypatch):
     target.parent.mkdir()
     with pytest.raises(DataError, match=r"--plot: cannot create '.*ro/plots' in '.*ro' "
                                         r"\(Permission denied\)"):
-        _cli_train._check_plot_directory(str(target))
+        _cli_output.check_plot_directory(str(target))
 
 
 def test_out_onto_the_checkpoint_is_refused(tmp_path: Path) -> None:

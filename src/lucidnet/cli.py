@@ -4,11 +4,11 @@ Commands: ``train``, ``demo``, ``predict``, ``evaluate``, ``info``, ``dataset``,
 ``gradcheck`` and ``explain``; ``lucidnet COMMAND --help`` shows each one's options
 with examples.
 
-This module only parses options and prints results.  Training, model files and
-metrics live in :mod:`lucidnet._cli_train` and :mod:`lucidnet._cli_report`, which
-call the library's public API; NumPy-heavy and optional libraries (scikit-learn,
-matplotlib, tqdm) are imported inside the commands so that ``lucidnet --help``
-starts fast.
+This module only parses options and prints results.  Reading data, model files,
+outputs, training, checkpoints, gradient checks and metrics live in the private
+``lucidnet._cli_*`` modules, which call the library's public API; NumPy-heavy and
+optional libraries (scikit-learn, matplotlib, tqdm) are imported inside the commands so
+that ``lucidnet --help`` starts fast.
 
 Errors a user can cause -- a bad cell in a data file, an unknown column, a damaged
 model file, a bad option value -- are printed as one line ``error: <message>`` on
@@ -147,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         # (click 8.4 names its wrapper of the closed stdout PacifyFlushWrapper, 8.5
         # _PacifyFlushWrapper.)
         if exc.code == 1 and type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
-            from ._cli_train import BROKEN_PIPE_STATUS
+            from ._cli_output import BROKEN_PIPE_STATUS
 
             sys.exit(BROKEN_PIPE_STATUS)
         raise
@@ -484,14 +484,15 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
       lucidnet predict model.npz new.csv --proba --out proba.csv
       lucidnet predict model.npz labelled.csv --target label
     """
-    from . import _cli_train
+    from ._cli_model import load_bundle, read_features
+    from ._cli_output import check_output, write_csv
 
     _check_header_option(data, header)
-    _cli_train.check_output(out, "--out", inputs=[model, data], text=True)
-    bundle = _cli_train.load_bundle(model)
-    table = _cli_train.read_features(bundle, data, target, header=header)
+    check_output(out, "--out", inputs=[model, data], text=True)
+    bundle = load_bundle(model)
+    table = read_features(bundle, data, target, header=header)
     columns, values = bundle.predict_columns(table.features, proba=proba)
-    _cli_train.write_csv(out, values, columns)
+    write_csv(out, values, columns)
 
 
 @cli.command()
@@ -513,12 +514,12 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
       lucidnet evaluate model.npz test.csv --target label
       lucidnet evaluate model.npz test.csv --target 4 --json
     """
-    from . import _cli_train
+    from ._cli_model import load_bundle, read_features
     from ._cli_report import format_confusion, format_table, to_json
 
     _check_header_option(data, header)
-    bundle = _cli_train.load_bundle(model)
-    table = _cli_train.read_features(bundle, data, target, require_target=True, header=header)
+    bundle = load_bundle(model)
+    table = read_features(bundle, data, target, require_target=True, header=header)
     metrics = bundle.evaluate(table.features, table.target, source=data, header=table.header)
     if as_json:
         click.echo(to_json({"model": model, "data": data, "n_samples": table.n_samples,
@@ -555,10 +556,10 @@ def info(model: str, as_json: bool) -> None:
       lucidnet info model.npz
       lucidnet info model.npz --json
     """
-    from . import _cli_train
+    from ._cli_model import load_bundle
     from ._cli_report import format_table, to_json
 
-    bundle = _cli_train.load_bundle(model, with_data=False)
+    bundle = load_bundle(model, with_data=False)
     description = bundle.describe()
     if as_json:
         click.echo(to_json(description))
@@ -600,11 +601,12 @@ def dataset(name: str, out: str | None, seed: int) -> None:
       lucidnet dataset breast_cancer --out breast_cancer.csv
       lucidnet dataset moons --seed 1 > moons.csv
     """
-    from . import _cli_train
+    from ._cli_data import dataset_rows
+    from ._cli_output import check_output, write_csv
 
-    _cli_train.check_output(out, "--out", text=True)
-    header, rows = _cli_train.dataset_rows(name, seed)
-    _cli_train.write_csv(out, rows, header)
+    check_output(out, "--out", text=True)
+    header, rows = dataset_rows(name, seed)
+    write_csv(out, rows, header)
 
 
 @cli.command()
@@ -647,10 +649,10 @@ def gradcheck(**options: Any) -> None:
       lucidnet gradcheck --hidden 4 --activation sigmoid --loss sum_squared_error --no-bias
       lucidnet gradcheck --hidden 5 --output-activation softmax --outputs 4 --json
     """
-    from . import _cli_train
+    from ._cli_gradcheck import gradcheck_report
     from ._cli_report import format_table, to_json
 
-    report = _cli_train.gradcheck_report(options)
+    report = gradcheck_report(options)
     if options["as_json"]:
         click.echo(to_json(report))
     else:

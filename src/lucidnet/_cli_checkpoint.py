@@ -1,0 +1,169 @@
+"""``train --checkpoint-dir`` / ``--resume``: the estimator's checkpoint options,
+and the files kept beside a checkpoint (the input names and how the rows were split),
+so that a resume on other columns is refused and one on another split is warned of.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import DataError, ModelFileError
+
+
+def checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
+    """``checkpoint_dir`` / ``resume`` for the estimator's fit, when asked for."""
+    directory = options.get("resume_dir") or options.get("checkpoint_dir")
+    if directory is None:
+        return {}
+    os.makedirs(directory, exist_ok=True)
+    resume = options.get("resume_dir") is not None
+    if resume:
+        from .checkpoints import checkpoint_path
+
+        path = checkpoint_path(directory)
+        if not path.is_file():
+            # A fresh start, so that one command both starts a run and restarts it.
+            print(f"note: {directory} holds no checkpoint yet; training from the start "
+                  "(and checkpointing there)", file=sys.stderr)
+    return {"checkpoint_dir": directory, "resume": resume}
+
+
+#: Beside a checkpoint: the names of the inputs it was trained on (a JSON list) ...
+CHECKPOINT_INPUTS = "inputs.json"
+#: ... and how its rows were split, ``{"seed": ..., "validation": ..., "test_size": ...}``.
+CHECKPOINT_SPLIT = "split.json"
+
+
+def check_checkpoint_network(fit_params: dict[str, Any], X: np.ndarray, y: np.ndarray,
+                              options: dict[str, Any], *, classify: bool) -> None:
+    """Refuse, naming the options, to resume a checkpoint whose layer sizes are not the
+    network this run makes: inputs (X's columns), --hidden, outputs (one for a binary
+    or regression target, one per class otherwise).  Silent when there is nothing to
+    resume or the checkpoint cannot be read (the fit says why)."""
+    from .checkpoints import checkpoint_path, load_checkpoint
+
+    if not fit_params.get("resume"):
+        return
+    directory = fit_params["checkpoint_dir"]
+    try:
+        layers = load_checkpoint(checkpoint_path(directory))[0]["network"]["layers"]
+        sizes = [int(layers[0]["n_in"]), *(int(layer["n_out"]) for layer in layers)]
+    except (ModelFileError, OSError, KeyError, IndexError, TypeError, ValueError):
+        return
+    if classify:
+        n_classes = len(np.unique(y))
+        outputs = [1 if n_classes == 2 else n_classes]
+    else:
+        outputs = [1 if y.ndim == 1 else y.shape[1]]
+    expected = [X.shape[1], *options["hidden"], *outputs]
+    if sizes != expected:
+        shown = lambda s: "-".join(map(str, s))  # noqa: E731
+        raise DataError(
+            f"--resume {directory!r}: its checkpoint is of a {shown(sizes)} network; this "
+            f"run makes a {shown(expected)} network (inputs from the data's columns, "
+            "--hidden, outputs from its classes): resume with the options and data it was "
+            "trained with, or pass another --resume directory")
+
+
+def check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
+                             split: dict[str, Any]) -> None:
+    """Refuse to resume a checkpoint trained on other inputs (one-hot columns whose
+    categories changed, other columns of the same count): it would go on training
+    weights that meant something else.  Warn when its rows were split otherwise
+    (another --seed, --validation or --test-size): the rows held out then may now be
+    trained on.  The names and the split are those kept beside it."""
+    import json
+
+    from .checkpoints import checkpoint_path
+
+    if not fit_params.get("resume"):
+        return
+    directory = fit_params["checkpoint_dir"]
+    path = os.path.join(directory, CHECKPOINT_INPUTS)
+    if not (os.path.isfile(path) and checkpoint_path(directory).is_file()):
+        return  # nothing to resume, or a checkpoint written before names were kept
+    try:
+        with open(path, encoding="utf-8") as stream:
+            before = [str(name) for name in json.load(stream)]
+    except (OSError, ValueError, TypeError):
+        return  # unreadable: the checkpoint itself is checked on loading
+    try:
+        with open(os.path.join(directory, CHECKPOINT_SPLIT), encoding="utf-8") as stream:
+            then = json.load(stream)
+    except (OSError, ValueError):
+        then = {}  # kept by an earlier version, or unreadable: nothing to compare
+    then = then if isinstance(then, dict) else {}
+    changed = [f"--{key.replace('_', '-')} {then[key]!r} -> {value!r}"
+               for key, value in split.items() if key in then and then[key] != value]
+    if changed:
+        print(f"warning: --resume {directory}: the checkpoint's rows were split with other "
+              f"settings ({', '.join(changed)}): rows it held out may now be trained on, "
+              "and its validation or test scores are then no longer held-out ones",
+              file=sys.stderr)
+    if before != list(names):
+        k = next((k for k, (a, b) in enumerate(zip(before, names, strict=False)) if a != b),
+                 min(len(before), len(names)))
+        was = repr(before[k]) if k < len(before) else "nothing"
+        now = repr(names[k]) if k < len(names) else "nothing"
+        raise DataError(f"--resume {directory}: the checkpoint was trained on other inputs "
+                        f"({len(before)} then, {len(names)} now; input {k + 1} was {was}, "
+                        f"is {now}); train with a new --checkpoint-dir")
+
+
+def checkpoint_stamp(fit_params: dict[str, Any]) -> tuple[int, int] | None:
+    """The checkpoint file's (inode, modification time), None without one: a fit that
+    writes a checkpoint changes it (the file is replaced)."""
+    from .checkpoints import checkpoint_path
+
+    directory = fit_params.get("checkpoint_dir")
+    if directory is None or not checkpoint_path(directory).is_file():
+        return None
+    stat = checkpoint_path(directory).stat()
+    return stat.st_ino, stat.st_mtime_ns
+
+
+def keep_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
+                            split: dict[str, Any], earlier: tuple[int, int] | None) -> None:
+    """Write the input names and the rows' split beside the checkpoint when this fit
+    wrote one (its stamp is not ``earlier``'s), so they always describe the checkpoint
+    there, not a run that wrote none."""
+    import json
+
+    from ._atomic import atomic_file
+
+    stamp = checkpoint_stamp(fit_params)
+    if stamp is not None and stamp != earlier:
+        directory = fit_params["checkpoint_dir"]
+        for name, kept in ((CHECKPOINT_INPUTS, list(names)), (CHECKPOINT_SPLIT, split)):
+            with atomic_file(os.path.join(directory, name), "w", encoding="utf-8") as stream:
+                json.dump(kept, stream)
+
+
+def resumed_epochs(fit_params: dict[str, Any]) -> int | None:
+    """The epochs the checkpoint to resume holds; None when not resuming, or when there
+    is none yet (said already) or it is damaged (the fit says so)."""
+    from .checkpoints import checkpoint_path, load_checkpoint
+
+    if not fit_params.get("resume"):
+        return None
+    try:
+        return int(load_checkpoint(checkpoint_path(fit_params["checkpoint_dir"]))[0]["epoch"])
+    except (ModelFileError, OSError, KeyError, TypeError, ValueError):
+        return None
+
+
+def finished_checkpoint_note(done: int | None, epochs: int) -> str | None:
+    """The note for a resumed checkpoint that already holds ``epochs`` epochs or more:
+    ``--epochs`` counts every epoch, those before the checkpoint too, so nothing is
+    left to train.  ``done``: the epochs the resumed checkpoint holds (None: no resume,
+    or a checkpoint the fit reports as missing or damaged)."""
+    if done is None or done < epochs:
+        return None
+    return (f"note: the checkpoint holds {done} epochs, and --epochs {epochs} counts every "
+            "epoch, those before the checkpoint too: nothing is left to train (pass "
+            f"--epochs above {done} to go on)")

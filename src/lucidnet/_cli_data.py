@@ -1,0 +1,645 @@
+"""The command line's reading of labelled data: the target column, the task it means,
+and what is worth a note on stderr before training.
+
+:func:`read_labelled` reads a DATA file (through :func:`lucidnet.data.read_table`, with
+the one-hot encoding and imputation the options ask for) or a built-in set;
+:func:`infer_task` decides classification or regression from the target column; the
+``note_*`` functions point out what may surprise (ids taken as features, labels apart
+only by case, a target coarser in float32 than its spread).  No training here.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shlex
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .errors import DataError
+
+if TYPE_CHECKING:
+    from ._encoding import Encoding
+
+
+#: Integer-valued numeric targets with at most this many distinct values (and fewer
+#: than half as many as there are rows) are taken to be class labels.
+MAX_INFERRED_CLASSES = 20
+
+
+@dataclass
+class Labelled:
+    """Features and targets read for training or scoring.
+
+    Attributes
+    ----------
+    X : ndarray of shape (n_samples, n_features), float64
+    y : ndarray of shape (n_samples,)
+        Class labels (int64 or str) or regression values (float64).
+    feature_names : list of str
+    source : str
+        The file or ``dataset:<name>`` the rows came from.
+    target_name : str or None
+    header : bool or None
+        Whether a text file's first line was read as the column names (None for other
+        sources), to find a row's line again for a message.
+    columns : list of str or None
+        Every column of the file, in file order, when some were left out (``--drop``):
+        a model trained on numbered columns finds its features in new rows by them.
+    layout : list of str or None
+        Every column of a text or Parquet file, in file order: an error about new rows
+        without a header can say at which index the target was.
+    encoding : lucidnet._encoding.Encoding or None
+        How the file's feature columns became ``X`` (one-hot text columns, filled-in
+        missing numbers); ``feature_names`` are then the inputs' names.
+    """
+
+    X: np.ndarray
+    y: np.ndarray
+    feature_names: list[str]
+    source: str
+    target_name: str | None = None
+    class_names: list[str] | None = None
+    header: bool | None = None
+    columns: list[str] | None = None
+    layout: list[str] | None = None
+    encoding: Encoding | None = None
+
+
+def read_labelled(path: str, target: str | None, header: bool | None = None,
+                  drop: Sequence[str] = (), *, one_hot: bool = False,
+                  impute: str | None = None, categorical: Sequence[str] = ()) -> Labelled:
+    """The rows of a data file with their target column (DataError when there is none).
+
+    ``header``: whether a text file's first line names the columns (None: guess).
+    ``drop``: columns left out of the features (``--drop``), by name or 0-based index.
+    ``one_hot``: text feature columns become one-hot inputs, and so do the
+    ``categorical`` ones (``--categorical``: numeric codes), by name or index;
+    ``impute`` ("mean", "median"): missing numbers are filled in (see
+    :mod:`lucidnet._encoding`)."""
+    from ._encoding import fit_encoding
+    from .data import read_table
+
+    if target is None and not str(path).lower().endswith(".npz"):
+        # Only an .npz file can carry its target (array 'y'); say which option is missing.
+        raise DataError("--target COL is required: the target column's name or 0-based index",
+                        path=path)
+    note_name_that_is_an_index(path, target_argument(target), header)
+    columns = features = None
+    if drop:
+        columns, features = _kept_columns(path, target, header, drop)
+    text_columns = _categorical_columns(path, target, header, categorical, features)
+    try:
+        table = read_table(path, target_argument(target), require_target=True, header=header,
+                           features=features, categories="auto" if one_hot else None,
+                           missing="error" if impute is None else "nan",
+                           text_columns=text_columns)
+    except DataError as exc:
+        label = exc.column is not None and exc.column == column_name(path, target, header)
+        raise _with_remedy(exc, one_hot=one_hot, label=label, header=header) from None
+    print_header_note(table)
+    _note_id_columns(path, table)
+    layout = _layout(path, table)
+    encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
+                            path, codes=text_columns)
+    if encoding is None:
+        return Labelled(table.features, table.target, table.feature_names, path,
+                        table.target_name, header=table.header, columns=columns, layout=layout)
+    _note_encoding(path, table.features, encoding)
+    return Labelled(encoding.expand(table.features), table.target, encoding.input_names, path,
+                    table.target_name, header=table.header, columns=columns, layout=layout,
+                    encoding=encoding)
+
+
+def _layout(path: str, table: Any) -> list[str] | None:
+    """Every column of a text or Parquet file, in file order, target included: kept in
+    the model file, so that an error about new rows can say where the target was.  None
+    for array files (an .npz target is an array of its own)."""
+    from .data import column_names, names_columns
+
+    if not names_columns(path):
+        return None
+    try:
+        return column_names(path, table.header)
+    except DataError:
+        return None
+
+
+#: A numeric column named so, holding a different whole number in every row, is
+#: probably a row id: "id", "user_id", "PassengerId", or the row labels pandas writes
+#: ("Unnamed: 0", "index").
+_ID_NAME = re.compile(r"(.*[^A-Za-z])?(?i:id)([^A-Za-z].*)?|.*[a-z](Id|ID)|Unnamed: \d+|index")
+
+
+def _note_id_columns(path: str, table: Any) -> None:
+    """Say on stderr which numeric feature columns look like row ids: a different
+    whole number in every row under an id's name.  An id would be learnt as if it
+    meant something.  (Distinct whole numbers alone say nothing: a day count is one.)"""
+    X = table.features
+    if X.shape[0] < 20:
+        return
+    found = []
+    for k, name in enumerate(table.feature_names):
+        if name in table.categories or not _ID_NAME.fullmatch(name):
+            continue  # the name first: a look at the values costs a sort
+        values = X[:, k]
+        if not np.all(np.isfinite(values)) or not np.array_equal(values, np.round(values)):
+            continue
+        if np.unique(values).size == values.size:
+            found.append(name)
+    if found:
+        print(f"note: {path}: {', '.join(map(repr, found))} hold{'s' * (len(found) == 1)} a "
+              "different whole number in every row (an id?); if so, leave "
+              f"{'it' if len(found) == 1 else 'them'} out with --drop "
+              f"{shlex.quote(','.join(found))}", file=sys.stderr)
+
+
+def column_name(path: str, column: str | None, header: bool | None) -> str | None:
+    """The name of DATA's ``column`` given by name or 0-based index (None if unknown)."""
+    from .data import _resolve_target, column_names
+
+    if column is None:
+        return None
+    try:
+        names = column_names(path, header)
+        return names[_resolve_target(target_argument(column), names, path)]
+    except (DataError, IndexError):
+        return None
+
+
+def _with_remedy(exc: DataError, *, one_hot: bool, label: bool = False,
+                 header: bool | None = None) -> DataError:
+    """``exc`` with the training option that would take the cell it names, if any
+    (``label``: the cell is in the target column; ``header`` as the file was read)."""
+    from .data import TEXT_IN_NUMBERS_HINT
+
+    remedy = None
+    if exc.message.startswith("missing value") and label:
+        remedy = ("every row needs its label to train on: remove the rows without one "
+                  "(--impute fills in features only)")
+    elif exc.message.startswith("missing value") and _all_missing(exc, header):
+        remedy = (f"every cell of the column is missing: leave it out with --drop "
+                  f"{shlex.quote(str(exc.column))}")
+    elif exc.message.startswith("missing value"):
+        remedy = "pass --impute mean (or median) to fill in missing numbers"
+    elif TEXT_IN_NUMBERS_HINT in exc.message and one_hot:
+        # One-hot takes text columns: this word is among numbers (a typo, a note).
+        message = exc.message.replace(
+            TEXT_IN_NUMBERS_HINT, "the column is mostly numbers, so it is read as numbers; "
+            "a column of text categories would be one-hot encoded"
+            + ("" if exc.column is None else
+               f"; --drop {shlex.quote(exc.column)} leaves it out"))
+        return amended(exc, message)
+    elif exc.message.startswith("expected a numeric column") and exc.column is not None:
+        # A Parquet column of dates or nulls: no number, no category.
+        remedy = f"leave it out with --drop {shlex.quote(exc.column)}"
+    return exc if remedy is None else amended(exc, f"{exc.message}; {remedy}")
+
+
+def _all_missing(exc: DataError, header: bool | None) -> bool:
+    """Whether every cell of the column ``exc`` names (in the file it names) is missing
+    (read again, on the way to an error)."""
+    from .data import read_table
+
+    if exc.column is None or exc.path is None:
+        return False
+    try:
+        column = read_table(exc.path, header=header, features=[exc.column], missing="nan")
+    except DataError:
+        return False
+    return bool(np.isnan(column.features).all())
+
+
+def amended(exc: DataError, message: str) -> DataError:
+    """``exc`` with another message, at the same file, line and column."""
+    return DataError(message, path=exc.path, line=exc.line, column=exc.column, note=exc.note)
+
+
+def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
+    """Say on stderr which columns were one-hot encoded and how many cells of ``X``
+    (m, len(encoding.columns)) as read were filled in."""
+    if encoding.categories:
+        shown = ", ".join(f"{column!r} ({len(values)} categor{'y' if len(values) == 1 else 'ies'})"
+                          for column, values in encoding.categories.items())
+        print(f"note: {path}: one-hot encoded columns: {shown}", file=sys.stderr)
+        constant = [column for k, column in enumerate(encoding.columns)
+                    if len(encoding.categories.get(column, ())) == 1 and np.all(X[:, k] == 0)]
+        if constant:
+            import shlex
+
+            one = len(constant) == 1
+            print(f"note: {path}: {', '.join(map(repr, constant))} hold{'s' if one else ''} "
+                  "the same text in every row: an input that teaches nothing; leave "
+                  f"{'it' if one else 'them'} out with --drop "
+                  f"{shlex.quote(','.join(constant))}", file=sys.stderr)
+    filled = {column: int(np.isnan(X[:, k]).sum()) for k, column in enumerate(encoding.columns)
+              if column in encoding.fill and np.isnan(X[:, k]).any()}
+    if filled:
+        shown = ", ".join(f"{count} in {column!r}" for column, count in filled.items())
+        print(f"note: {path}: missing numbers filled in with the column {encoding.imputer}: "
+              f"{shown}", file=sys.stderr)
+
+
+def _column_named(item: str, columns: Sequence[str], option: str, path: str) -> str:
+    """The column ``item`` names: a name or, when no column has that name, a 0-based
+    index (as ``--target``); an unknown one is an error naming ``option`` and the
+    file's columns."""
+    import difflib
+
+    from .data import is_column_index
+
+    n = len(columns)
+    if item in columns:
+        return item
+    if is_column_index(item) and -n <= int(item) < n:
+        return columns[int(item)]
+    close = difflib.get_close_matches(item, columns, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    shown = ", ".join(repr(name) for name in columns[:10]) + (", ..." if n > 10 else "")
+    raise DataError(f"{option}: no column {item!r}; {hint}the file's columns are {shown}",
+                    path=path)
+
+
+def _categorical_columns(path: str, target: str | None, header: bool | None,
+                         categorical: Sequence[str], features: Sequence[str] | None
+                         ) -> list[str]:
+    """The feature columns ``--categorical`` names (DataError for the target, a column
+    --drop leaves out, or an array file, which holds numbers only)."""
+    from .data import _resolve_target, column_names, names_columns
+
+    if not categorical:
+        return []
+    if not names_columns(path):
+        raise DataError("--categorical reads columns as text categories, which only text "
+                        "and Parquet files hold; encode an array file's codes yourself",
+                        path=path)
+    columns = column_names(path, header)
+    if not columns:
+        return []  # an empty file: read_table says so
+    names = [_column_named(item, columns, "--categorical", path) for item in categorical]
+    t = _resolve_target(target_argument(target), columns, path)
+    for name in names:
+        if t is not None and name == columns[t]:
+            raise DataError(f"--categorical: column {name!r} is the target (--target); a "
+                            "classifier's labels are categories already (--output multiclass)",
+                            path=path)
+        if features is not None and name not in features:
+            raise DataError(f"--categorical: column {name!r} is left out by --drop",
+                            path=path)
+    return names
+
+
+def _kept_columns(path: str, target: str | None, header: bool | None,
+                  drop: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(every column, the feature columns) of DATA with the ``--drop`` columns left out.
+
+    Each dropped column is a name or, when no column has that name, a 0-based index
+    (as ``--target``); an unknown one is an error naming the file's columns."""
+    from .data import _resolve_target, column_names
+
+    columns = column_names(path, header)
+    dropped = [_column_named(item, columns, "--drop", path) for item in drop]
+    t = _resolve_target(target_argument(target), columns, path)
+    target_name = None if t is None else columns[t]
+    if target_name in dropped:
+        raise DataError(f"--drop: column {target_name!r} is the target (--target); it is "
+                        "never a feature anyway", path=path)
+    features = [name for name in columns if name != target_name and name not in dropped]
+    if not features:
+        raise DataError("--drop leaves no feature column", path=path)
+    return columns, features
+
+
+def print_header_note(table: Any) -> None:
+    """Say on stderr how an unclear first line was read (the row count depends on it)."""
+    if table.header_note:
+        from ._cli_report import command_line_words
+
+        print(f"note: {table.source}: {command_line_words(table.header_note)}", file=sys.stderr)
+
+
+def load_dataset(name: str, seed: int) -> Labelled:
+    """A built-in data set, its labels as class indices with their names kept aside."""
+    from .datasets import load
+
+    data = load(name, random_state=seed)
+    return Labelled(data.X, data.y, list(data.feature_names), f"dataset:{name}", "target",
+                    data.target_names)
+
+
+def note_name_that_is_an_index(path: str, target: str | None, header: bool | None) -> None:
+    """Say on stderr when ``--target`` names a column that is not the column at that
+    index (a header of numbers: ``--target 3`` is the column named "3", wherever it is)."""
+    from .data import column_names, is_column_index, names_columns
+
+    # Array files name their columns "0", "1", ...: a name there is its own index.
+    named = names_columns(path)
+    if target is None or not named or not is_column_index(target):
+        return
+    try:
+        names = column_names(path, header)
+    except DataError:
+        return  # reading the file will say what is wrong
+    index = int(target)
+    if target not in names or not -len(names) <= index < len(names) or names[index] == target:
+        return
+    print(f"note: {path}: --target {target} is the column named {target!r} (index "
+          f"{names.index(target)}); for the column at index {index}, pass its name: "
+          f"--target {shlex.quote(names[index])}", file=sys.stderr)
+
+
+def target_argument(target: str | None) -> str | None:
+    # read_table resolves names first, then digit strings as 0-based indices.
+    return None if target is None else str(target)
+
+
+def check_numbers_target(data: Labelled, requested: str) -> None:
+    """Name the first text cell of a target column of numbers with a few text cells.
+
+    A typo or a note ("high", "n/a ") among a regression target's numbers makes the
+    whole column text, which would be read as hundreds of classes (or refused by
+    ``--output regression`` with a message quoting a number).  Raised when
+    ``--output regression`` was asked for, or when the cells that are numbers, at
+    least nine in ten, would make a regression target by themselves.
+    """
+    y = data.y
+    if y.dtype.kind in "biuf" or requested in ("binary", "multiclass"):
+        return
+    # Per distinct cell: text labels are few, however many rows hold them.
+    cells, rows_of = np.unique(y, return_inverse=True)
+    from .data import finite_number
+
+    numbers = np.array([finite_number(cell) for cell in cells.tolist()])
+    _check_separated_numbers(data, cells, numbers, requested)
+    if np.isnan(numbers).all():
+        return  # text labels
+    values = numbers[rows_of.reshape(-1)]
+    text = np.flatnonzero(np.isnan(values))
+    if text.size == 0:
+        return  # numbers stored as text (a Parquet string column): read as labels
+    if requested == "auto" and (
+        len(text) > len(y) / 10
+        or infer_task(values[~np.isnan(values)], "auto", data.source) != "regression"
+    ):
+        return
+    row = int(text[0])
+    line, where = row_place(data.source, row, data.header)
+    others = f" and {len(text) - 1} other cell(s)" if len(text) > 1 else ""
+    raise DataError(
+        f"{where}the target column holds numbers but {str(y[row])!r}{others}; fix or "
+        "remove such rows, or pass --output multiclass if the values are class labels",
+        path=data.source, line=line, column=data.target_name)
+
+
+def _check_separated_numbers(data: Labelled, cells: np.ndarray, numbers: np.ndarray,
+                             requested: str) -> None:
+    """Refuse a target of numbers written with separators, a decimal comma, a currency
+    or percent sign or accounting parentheses, maybe among plain ones (``numbers``:
+    each distinct cell's value, NaN for text): read as text they would be hundreds of
+    classes, or refused by --output regression."""
+    from .data import decorated_numbers, separator_readings
+
+    decorated = decorated_numbers([cell.strip() for cell in cells.tolist()])
+
+    def written(cell: str) -> bool:
+        return bool(separator_readings(cell)) or cell in decorated
+
+    count = sum(written(cell.strip()) for cell in cells.tolist())
+    numeric = count + int(np.count_nonzero(~np.isnan(numbers)))
+    many = len(cells) > MAX_INFERRED_CLASSES or requested == "regression"
+    if not count or not many or numeric < 0.9 * len(cells):
+        return
+    row = next(i for i, cell in enumerate(data.y.tolist()) if written(cell.strip()))
+    line, where = row_place(data.source, row, data.header)
+    cell = str(data.y[row]).strip()
+    if cell in decorated:
+        how, readings = decorated[cell]
+        plain = readings[0] + (f", or {readings[1]} as a fraction" if len(readings) > 1 else "")
+    else:
+        how, readings = "separators or a decimal comma", separator_readings(cell)
+        if len(readings) == 2:  # "52,765" may be either; "0,376" and "13,90" not
+            readings[1] += " if the comma is a decimal point"
+        plain = ", or ".join(readings)
+    raise DataError(f"{where}the target column holds numbers written with {how}, such as "
+                    f"{cell!r}: write them as plain numbers ({plain}), or pass --output "
+                    "multiclass if they are class labels", path=data.source, line=line,
+                    column=data.target_name)
+
+
+def note_labels_apart_by_case(data: Labelled) -> None:
+    """Say on stderr which text labels differ only in case ("Yes", "yes"): they are
+    different classes, as the file spells them, which is seldom what was meant."""
+    if data.y.dtype.kind not in "OUS":
+        return
+    spellings: dict[str, list[str]] = {}
+    for label in np.unique(data.y).tolist():
+        spellings.setdefault(str(label).casefold(), []).append(str(label))
+    alike = [names for names in spellings.values() if len(names) > 1]
+    if alike:
+        shown = "; ".join(" and ".join(map(repr, names)) for names in alike[:3])
+        print(f"note: {data.source}: labels that differ only in case are different classes: "
+              f"{shown}{'; ...' if len(alike) > 3 else ''}", file=sys.stderr)
+
+
+def infer_task(y: np.ndarray, requested: str, source: str) -> str:
+    """``"binary"``, ``"multiclass"`` or ``"regression"`` for the target ``y`` (n_samples,).
+
+    Text labels, or integers with few distinct values, mean classification (binary
+    with two classes); other numbers mean regression.  ``requested`` (the
+    ``--output`` option) wins unless it contradicts the data.
+    """
+    n_classes = len(np.unique(y))
+    numeric = y.dtype.kind in "biuf"
+    if requested == "auto":
+        few = n_classes <= MAX_INFERRED_CLASSES and n_classes < max(len(y) / 2, 3)
+        if not numeric and not few and n_classes > len(y) / 2:
+            from .data import finite_number
+
+            stored = all(not math.isnan(finite_number(str(label))) for label in y[:100])
+            what = ("numbers stored as text? store them as numbers for regression"
+                    if stored else "a column of ids, names or free text?")
+            raise DataError(
+                f"the target of {source} holds {n_classes} distinct labels in {len(y)} rows, "
+                f"more than one for every two rows: no classes to learn ({what}); pass "
+                "--output multiclass to train on them anyway"
+            )
+        if not numeric or (few and np.array_equal(y, np.round(y))):
+            return "binary" if n_classes == 2 else "multiclass"
+        return "regression"
+    if requested == "regression" and not numeric:
+        raise DataError(
+            f"--output regression needs a numeric target; the target of {source} holds "
+            f"text labels such as {str(y[0])!r}"
+        )
+    if requested in ("binary", "multiclass") and n_classes < 2:
+        raise DataError(
+            f"--output {requested} needs at least 2 classes in the target of {source}; "
+            f"got {n_classes}"
+        )
+    if requested == "binary" and n_classes != 2:
+        other = ("multiclass" if not numeric or np.array_equal(y, np.round(y))
+                 else "regression")
+        raise DataError(
+            f"--output binary needs exactly 2 classes in the target of {source}; "
+            f"got {n_classes} (use --output {other})"
+        )
+    return requested
+
+
+def note_float32_resolution(data: Labelled) -> None:
+    """Say on stderr when float32 predictions would step coarsely next to the target's
+    spread: values near 1e6 are float32 numbers 0.0625 apart, 6% of a spread of 1."""
+    y = np.asarray(data.y, dtype=np.float64)
+    step = float(np.spacing(np.float32(np.max(np.abs(y)))))
+    spread = float(np.std(y))
+    # Coarser steps than FLOAT32_TARGET_STEP are refused (check_target_precision).
+    if spread > 0 and 1e-3 * spread < step <= FLOAT32_TARGET_STEP * spread:
+        print(f"note: {data.source}: the target's values are float32 numbers {step:g} apart "
+              f"near {np.max(np.abs(y)):g}, {100 * step / spread:.2g}% of its spread "
+              f"({spread:.3g}): predictions come in such steps; --dtype float64 computes "
+              "finer (or subtract the offset from the target)", file=sys.stderr)
+
+
+def note_whole_number_task(data: Labelled, task: str) -> None:
+    """Say on stderr how a file's target of whole numbers was read when it could be
+    either (class codes, or counts and ratings): three or more distinct values.
+    Built-in sets and text labels say what they are."""
+    y = data.y
+    if data.source.startswith("dataset:") or y.dtype.kind not in "biuf":
+        return
+    values = np.unique(y)
+    if len(values) < 3 or not np.array_equal(values, np.round(values)):
+        return
+    shown = ", ".join(f"{v:g}" for v in values[:4]) + (", ..." if len(values) > 4 else "")
+    what = f"the target {data.target_name!r}" if data.target_name else "the target"
+    if task == "regression":
+        if len(values) > MAX_INFERRED_CLASSES:
+            return  # many values: a quantity
+        read = ("too few rows per value for classes, so read as a number (regression); "
+                "pass --output multiclass to classify")
+    else:
+        read = (f"read as {len(values)} classes; pass --output regression to predict it "
+                "as a number (counts, ratings)")
+    print(f"note: {data.source}: {what} holds {len(values)} distinct whole numbers "
+          f"({shown}) in {len(y)} rows: {read}", file=sys.stderr)
+
+
+def as_labels(y: np.ndarray) -> np.ndarray:
+    """Class labels as the user wrote them: whole-number floats become int64, other
+    numbers (classes by ``--output binary``/``multiclass``, such as 0.0507 and -0.0446)
+    their shortest text, which new rows' numbers match by value."""
+    if y.dtype.kind == "f":
+        if np.array_equal(y, np.round(y)):
+            return y.astype(np.int64)
+        return np.array([repr(value) for value in y.tolist()])
+    return y
+
+
+def standardization(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per-feature mean and scale of ``X`` (n_samples, n_features); constant columns get 1.
+
+    Taken on each column divided by its largest magnitude and scaled back: squaring
+    values above about 1e154 overflows float64, and their plain standard deviation
+    would be infinite."""
+    largest = np.abs(X).max(axis=0)
+    largest[largest == 0] = 1.0
+    unit = X / largest
+    mean = unit.mean(axis=0) * largest
+    scale = unit.std(axis=0) * largest
+    # A constant feature carries no information; dividing by 1 keeps it at 0.
+    scale[scale == 0] = 1.0
+    return mean, scale
+
+
+def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], remedy: str,
+                *, raw: np.ndarray | None = None, header: bool | None = None) -> None:
+    """Refuse a value of ``X`` (float64, the file's rows in order) that ``dtype`` cannot
+    hold, naming its line (or row) and column, instead of letting it become infinity
+    (and a vague error) later.
+
+    ``raw``: the values as read, when ``X`` is them standardized (the message shows both).
+    ``header``: whether ``source``'s first line was read as the header (:attr:`Table.header`),
+    to find the row's line.
+    """
+    largest = float(np.finfo(dtype).max)
+    too_large = ~(np.abs(X) <= largest)
+    if too_large.any():
+        i, j = (int(k) for k in np.argwhere(too_large)[0])
+        value = (f"{X[i, j]:g}" if raw is None else
+                 f"{raw[i, j]:g}, standardized {X[i, j]:g},")
+        line, where = row_place(source, i, header)
+        raise DataError(
+            f"{where}{value} is beyond the largest {np.dtype(dtype)} ({largest:.4g}); {remedy}",
+            path=source, line=line, column=names[j] if j < len(names) else str(j),
+        )
+
+
+#: A float32 model refuses a target whose float32 steps at its largest size exceed this
+#: share of its spread (standard deviation).  The R^2 the steps cost is about
+#: (step / spread)^2 / 15 (targets of 1.7e9, float32 steps of 128, spreads of 10 to
+#: 3000): under 1e-3 here, while a spread of 10 loses all of it.
+FLOAT32_TARGET_STEP = 0.1
+
+
+def check_target_precision(y: np.ndarray, dtype: Any, source: str, name: str | None) -> None:
+    """Refuse a regression target (float64, shape (m,) or (m, k)) that ``dtype`` cannot
+    resolve: the model predicts in the target's units in its dtype, so a float32 model
+    of values like 1.7e9 +- 10 (float32 steps of 128 there) predicts one constant."""
+    if np.dtype(dtype) != np.float32:
+        return
+    columns = y.reshape(len(y), -1)
+    largest = np.abs(columns).max(axis=0)
+    spread = columns.std(axis=0)
+    step = np.spacing(largest.astype(np.float32)).astype(np.float64)
+    coarse = np.flatnonzero((step > FLOAT32_TARGET_STEP * spread) & (spread > 0))
+    if coarse.size:
+        j = int(coarse[0])
+        raise DataError(
+            f"the target's values reach {largest[j]:.7g} but spread only {spread[j]:.3g} "
+            f"(standard deviation): float32 tells values that size apart only in steps "
+            f"of {step[j]:.3g}; pass --dtype float64", path=source, column=name)
+
+
+def row_place(source: str, row: int, header: bool | None) -> tuple[int | None, str]:
+    """``(line, "")`` for data row ``row`` (0-based) of a text file, else ``(None, "data
+    row N: ")``: where a message about the row should point."""
+    from .data import row_line
+
+    line = row_line(source, row, header)  # None for array files and built-in data sets
+    return line, "" if line is not None else f"data row {row + 1}: "
+
+
+def split(
+    X: np.ndarray, y: np.ndarray, fraction: float, seed: int, stratify: bool
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Hold out ``fraction`` of the rows (stratified by class for classification)."""
+    from sklearn.model_selection import train_test_split
+
+    try:
+        return train_test_split(
+            X, y, test_size=fraction, random_state=seed, stratify=y if stratify else None
+        )
+    except ValueError:
+        if not stratify:
+            raise
+        # Too few examples of some class to stratify: an unstratified split still works.
+        return train_test_split(X, y, test_size=fraction, random_state=seed)
+
+
+def dataset_rows(name: str, seed: int) -> tuple[list[str], np.ndarray]:
+    """Header and rows (features, then the label's name or value) of a built-in set."""
+    from .datasets import load
+
+    data = load(name, random_state=seed)
+    if data.target_names is not None:
+        target = np.asarray(data.target_names, dtype=object)[data.y]
+    else:
+        target = data.y.astype(object)
+    rows = np.empty((len(data.X), data.X.shape[1] + 1), dtype=object)
+    rows[:, :-1] = data.X
+    rows[:, -1] = target
+    return [*data.feature_names, "target"], rows

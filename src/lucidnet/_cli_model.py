@@ -1,0 +1,647 @@
+"""The command line's model files: what a CLI model file holds beside its network
+(:class:`Bundle`), and how ``predict`` and ``evaluate`` find the model's features in
+a new file (by name, by the training layout, or by position) and read them the way
+training read its own.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import _class_outputs
+from ._cli_data import (
+    amended,
+    as_labels,
+    check_range,
+    column_name,
+    note_name_that_is_an_index,
+    print_header_note,
+    row_place,
+    target_argument,
+)
+from .errors import DataError, ModelFileError
+
+if TYPE_CHECKING:
+    from ._encoding import Encoding
+
+
+@dataclass
+class Bundle:
+    """A model (file) with what the CLI needs to use it on raw rows.
+
+    The network's outputs are read as labels or values here, as the estimators read
+    them (:mod:`lucidnet._class_outputs`), so predicting needs no scikit-learn.
+
+    Attributes
+    ----------
+    network : Network
+        The network (of the estimator, for an estimator file).
+    kind : {"network", "classifier", "regressor"}
+    task : {"binary", "multiclass", "regression"}
+    classes : ndarray of shape (n_classes,) or None
+    input_scaling : lucidnet.io.InputScaling or None
+    feature_names : list of str or None
+    """
+
+    path: str
+    network: Any
+    kind: str
+    task: str
+    classes: np.ndarray | None
+    input_scaling: Any
+    feature_names: list[str] | None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    training: dict[str, Any] = field(default_factory=dict)
+    library_version: str = ""
+    format_version: int | None = None
+    #: How the file's columns become the network's inputs (lucidnet._encoding), if
+    #: training encoded them; ``feature_names`` are then the file's columns.
+    encoding: Encoding | None = None
+    # (X, outputs) of the last outputs() call: the rows are checked, then predicted.
+    _last_outputs: tuple[Any, np.ndarray] | None = field(default=None, init=False,
+                                                         repr=False, compare=False)
+
+    @property
+    def n_features(self) -> int:
+        """The feature columns the model reads from a file (before any encoding)."""
+        if self.encoding is not None:
+            return len(self.encoding.columns)
+        return self.network.layer_sizes[0]
+
+    def outputs(self, X: np.ndarray) -> np.ndarray:
+        """The network's outputs, shape (m, n_outputs), for raw features X (m,
+        n_features): float64 for an estimator (as its predictions are), the network's
+        dtype for a network file (as its own); kept for the same X object's next call."""
+        if self._last_outputs is not None and self._last_outputs[0] is X:
+            return self._last_outputs[1]
+        with np.errstate(all="ignore"):  # non-finite outputs: see check_outputs
+            A = self.network.output(self.transform(X).astype(self.network.dtype))
+        if self.kind != "network":
+            A = A.astype(np.float64, copy=False)
+        self._last_outputs = (X, A)
+        return A
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """The network's inputs for raw features (m, n_features): encoded (one-hot
+        columns, filled-in numbers) and scaled, as in training."""
+        if self.encoding is not None:
+            X = self.encoding.expand(X)
+        return X if self.input_scaling is None else self.input_scaling.transform(X)
+
+    def check_outputs(self, X: np.ndarray, source: str, header: bool | None = None) -> None:
+        """Refuse rows whose network output is not finite (inputs far beyond the training
+        data overflow inside the network): their label or value would be garbage."""
+        bad = ~np.isfinite(self.outputs(X)).all(axis=1)
+        if bad.any():
+            line, where = row_place(source, int(np.flatnonzero(bad)[0]), header)
+            raise DataError(
+                f"{where}the model's output overflows (the features are far beyond what it "
+                f"was trained on); {int(bad.sum())} such row(s)", path=source, line=line)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        """Labels (classification) or values (regression) of shape (m,) for raw features
+        (a regression model of several outputs: (m, n_outputs))."""
+        A = self.outputs(X)
+        if self.task == "regression":
+            return A[:, 0] if A.shape[1] == 1 else A
+        classes = self.classes if self.classes is not None else np.array(self.class_labels())
+        return _class_outputs.labels(A, self.task, classes)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Class probabilities of shape (m, n_classes), columns in the order of ``classes``."""
+        if self.task == "regression":
+            raise ValueError(
+                f"--proba needs a classifier; {self.path} holds a regression model"
+            )
+        A = self.outputs(X)
+        if self.kind == "network" and self.task == "multiclass":
+            return A  # the network's softmax, as Network.predict_proba gives it
+        return _class_outputs.probabilities(A, self.task)
+
+    def predict_columns(self, X: np.ndarray, *, proba: bool) -> tuple[list[str], np.ndarray]:
+        """Header and values of the prediction CSV."""
+        if proba:
+            return [f"proba_{label}" for label in self.class_labels()], self.predict_proba(X)
+        from .data import is_column_index
+
+        name = self.metadata.get("target_name") or "prediction"
+        if is_column_index(str(name)) and not _named_features(self):
+            name = "prediction"  # the target's column number in a file without a header
+        predicted = self.predict(X)
+        if self.task == "regression" and self.network.dtype == np.float32:
+            # Computed in float32 and widened exactly: written with float32's shortest
+            # digits (197.7222, not 197.72219848632812).  Probabilities keep float64's:
+            # a binary model's 1 - p is not always a float32 value.
+            predicted = predicted.astype(np.float32)
+        if predicted.ndim == 2:  # a model of several outputs (saved from Python)
+            return [f"{name}_{j}" for j in range(predicted.shape[1])], predicted
+        return [str(name)], predicted
+
+    def class_labels(self) -> list:
+        if self.classes is not None:
+            return list(self.classes.tolist())
+        n_out = self.network.layer_sizes[-1]
+        return [0, 1] if n_out == 1 else list(range(n_out))
+
+    def evaluate(self, X: np.ndarray, y: np.ndarray, *, source: str,
+                 header: bool | None = None) -> dict[str, Any]:
+        """Metrics of the predictions for raw features ``X`` against targets ``y`` (m,).
+
+        ``source`` (the file ``y`` came from) and ``header`` (whether its first line
+        was read as column names) place a bad target cell on its line."""
+        from ._cli_report import classification_metrics, regression_metrics
+
+        predicted = self.predict(X)
+        if self.task == "regression":
+            if y.dtype.kind not in "biuf":
+                from .data import finite_number
+
+                row = next((i for i, cell in enumerate(y.tolist())
+                            if math.isnan(finite_number(cell))), 0)
+                line, where = row_place(source, row, header)
+                raise DataError(
+                    f"{where}the target column must hold numbers for a regression model; "
+                    f"got {str(y[row])!r}", path=source, line=line)
+            return regression_metrics(y, predicted)
+        y = _match_label_type(as_labels(y), self.class_labels(), source)
+        present = np.unique(y).tolist()
+        if not set(present) & set(self.class_labels()):
+            shown = ", ".join(map(str, present[:5])) + (", ..." if len(present) > 5 else "")
+            raise DataError(
+                f"none of the target column's values ({shown}) is one of the model's "
+                f"classes ({', '.join(map(str, self.class_labels()))}); is --target the "
+                "labels' column?", path=source,
+            )
+        labels = list(dict.fromkeys([*self.class_labels(), *present]))
+        metrics = classification_metrics(y, predicted, labels)
+        unseen = labels[len(self.class_labels()):]
+        if unseen:
+            # Rows of a class the model never saw are always wrong; say why.
+            metrics["unseen_labels"] = list(unseen)  # as in "labels": 7, not "7"
+        present = set(np.unique(y).tolist())
+        absent = [label for label in self.class_labels() if label not in present]
+        if absent:
+            # Their recall is 0/0, counted as 0 (scikit-learn's zero_division=0): the
+            # macro averages fall although no row of theirs was misclassified.
+            metrics["absent_labels"] = absent
+        return metrics
+
+    def describe(self) -> dict[str, Any]:
+        """Everything ``lucidnet info`` shows, as plain data."""
+        network = self.network
+        return {
+            "file": self.path,
+            "kind": self.kind,
+            "task": self.task,
+            "layer_sizes": network.layer_sizes,
+            "activations": [layer.activation.name for layer in network.layers],
+            "loss": network.loss.name,
+            "parameters": int(network.n_params),
+            "dtype": network.dtype.name,
+            "classes": None if self.classes is None else self.classes.tolist(),
+            "features": self.feature_names,
+            "input_scaling": "standardized" if self.input_scaling is not None else "none",
+            **({} if self.encoding is None else self.encoding.describe()),
+            "target": self.metadata.get("target_name"),
+            "format_version": self.format_version,
+            "library_version": self.library_version,
+            "training": self.training,
+            "summary": network.summary(),
+        }
+
+
+def _match_label_type(y: np.ndarray, classes: list, source: str) -> np.ndarray:
+    """Compare text labels with a model's numeric classes (and back) by their text."""
+    if not classes:
+        return y
+    text_model = isinstance(classes[0], str)
+    if text_model:
+        # The model's classes are text (its training column held words too); the file's
+        # labels may read as numbers, or as text written differently ("1" for "1.0"):
+        # match numbers by value.
+        by_value: dict[float, str] = {}
+        for label in classes:
+            try:
+                by_value.setdefault(float(label), label)
+            except ValueError:
+                pass
+        known = set(classes)
+
+        def match(value: Any) -> str:
+            if isinstance(value, str) and value in known:
+                return value
+            try:
+                return by_value.get(float(value), str(value))
+            except ValueError:
+                return str(value)
+
+        return np.array([match(v) for v in y.tolist()])
+    if y.dtype.kind == "U" and set(np.unique(y).tolist()) <= {"False", "True"} and (
+            set(classes) <= {0, 1}):
+        # Booleans read as text; a model trained before they were (Parquet: 0 and 1).
+        return (y == "True").astype(np.float64)
+    if y.dtype.kind == "U":
+        from .data import _is_number
+
+        text = next((v for v in y.tolist() if not _is_number(v)), y[0])
+        raise DataError(
+            f"the target column holds text labels such as {str(text)!r}, but the model's "
+            f"classes are numbers {classes[:5]}", path=source,
+        )
+    return y
+
+
+def _task_of(kind: str, network: Any, metadata: dict, path: str) -> str:
+    """How the command line reads the model's outputs: from its output layer (which
+    a classifier file's classes were checked against when it was read).  A network
+    file's metadata may say "regression" (a sigmoid output read as values); a task
+    its output layer cannot give is an error, not a guess."""
+    output, n_out = network.layers[-1].activation.name, network.layer_sizes[-1]
+    if kind == "regressor":
+        return "regression"
+    if output == "sigmoid" and n_out > 1 and network.classifies:
+        raise DataError("multilabel models (several sigmoid outputs) are not supported by the "
+                        "command line; use the model from Python")
+    natural = ({"sigmoid": "binary", "softmax": "multiclass"}.get(output, "regression")
+               if network.classifies else "regression")
+    stated = metadata.get("task") if kind == "network" else None
+    if stated not in ("binary", "multiclass", "regression"):
+        return natural  # none, or the caller's own words (metadata is free)
+    if stated in (natural, "regression"):
+        return stated
+    raise ModelFileError(f"{path}: its metadata says task {stated!r}, which its output layer "
+                         f"({n_out} {output} unit{'s' if n_out > 1 else ''}) does not give")
+
+
+def _names(value: Any) -> list[str] | None:
+    """Feature names from a file's metadata, when they are a list of str."""
+    if isinstance(value, list) and all(isinstance(name, str) for name in value):
+        return value
+    return None
+
+
+def load_bundle(path: str, *, with_data: bool = True) -> Bundle:
+    """Read a model file (any the library writes) for the CLI; ModelFileError if bad.
+
+    ``with_data``: the command also takes a DATA argument (a data file given as the
+    model then gets a hint about the order)."""
+    from .data import names_columns
+    from .io import load_file
+
+    try:
+        loaded = load_file(path, estimator=False)
+    except ModelFileError as exc:
+        if names_columns(path):
+            order = "MODEL comes first, then DATA" if with_data else "give a model file"
+            raise ModelFileError(f"{exc} (a data file? {order})") from None
+        raise
+    classes = None if loaded.classes is None else np.asarray(loaded.classes)
+    encoding = None
+    if loaded.metadata.get("encoding") is not None:
+        from ._encoding import Encoding
+
+        try:
+            encoding = Encoding.from_json(loaded.metadata["encoding"],
+                                          loaded.model.layer_sizes[0])
+        except ValueError as exc:
+            raise ModelFileError(f"{path}: metadata encoding: {exc}") from None
+    return Bundle(
+        path=path,
+        network=loaded.model,
+        kind=loaded.kind,
+        task=_task_of(loaded.kind, loaded.model, loaded.metadata, path),
+        classes=classes,
+        input_scaling=loaded.input_scaling,
+        feature_names=(list(encoding.columns) if encoding is not None else
+                       loaded.feature_names or _names(loaded.metadata.get("feature_names"))),
+        metadata=loaded.metadata,
+        training=loaded.training,
+        library_version=loaded.library_version,
+        format_version=loaded.header.get("format_version"),
+        encoding=encoding,
+    )
+
+
+#: Said of a word in a column the model reads as numbers.
+TRAINED_ON_NUMBERS = "the model was trained on numbers in this column"
+
+
+def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: str | None,
+                            header: bool | None) -> DataError:
+    """``exc``, and when DATA has more columns than the model takes and no --target was
+    given, the likely cause: one holds the labels (text in a feature), with the index
+    the target had in the training file when the widths agree."""
+    from .data import _list_names
+
+    if target is not None or exc.line is None:
+        return exc
+    n_columns = _column_count(path, header)
+    if n_columns is None or n_columns <= bundle.n_features:
+        return exc
+    # Without the note on the first line: the extra column, not the header, is the cause.
+    advice = (": if one holds the labels, pass --target COL to leave it out"
+              if n_columns == bundle.n_features + 1 else
+              ": give the model's columns only (--target COL leaves out the labels' one)")
+    layout = _names(bundle.metadata.get("file_columns"))
+    trained_on = bundle.metadata.get("target_name")
+    if layout and trained_on in layout and len(layout) == n_columns:
+        # Said, not guessed: an id column before the features makes the same width.
+        advice += (f" (in the training file's layout, {_list_names(layout, 6)}, the target "
+                   f"{trained_on!r} was column {layout.index(trained_on)}: --target "
+                   f"{layout.index(trained_on)})")
+    return DataError(
+        f"{exc.message}; DATA has {n_columns} columns and the model takes "
+        f"{bundle.n_features}{advice}", path=exc.path, line=exc.line, column=exc.column)
+
+
+def _column_count(path: str, header: bool | None) -> int | None:
+    """How many columns DATA has (None when they cannot be read: the reader says why)."""
+    from .data import column_names
+
+    try:
+        return len(column_names(path, header))
+    except DataError:
+        return None
+
+
+def _note_columns_by_position(bundle: Bundle, table: Any, path: str) -> None:
+    """Say on stderr that DATA's column names go unused: the model was trained on
+    numbered columns (a file without a header, an array file), so a header's names
+    cannot be matched and its columns are taken in the training order."""
+    from .data import PARQUET_SUFFIXES, file_format
+
+    named = table.header is True or file_format(path) in PARQUET_SUFFIXES
+    if not (named and bundle.feature_names and not _named_features(bundle)):
+        return
+    shown = ", ".join(repr(name) for name in table.feature_names[:5])
+    shown += ", ..." if table.n_features > 5 else ""
+    print(f"note: {path}: the model was trained on columns without names, so these are "
+          f"taken by position, in the training order: {shown}", file=sys.stderr)
+
+
+def _named_features(bundle: Bundle) -> bool:
+    """Whether the model's features have names to find in DATA: not none, and not the
+    column numbers a file without a header (or an array file) gives, "0", "1", ... in
+    order with at most the target's number left out ("1" there may be any column).
+    A model file says which (``named_columns``); for older files, and built-in data
+    sets, it is guessed: numbers such as years ("2019", "2020") are names."""
+    from .data import is_column_index
+
+    names = bundle.feature_names
+    if not names:
+        return False
+    named = bundle.metadata.get("named_columns")
+    if isinstance(named, bool):
+        return named  # as the model file says; older files: the guess below
+    if not all(is_column_index(name) for name in names):
+        return True
+    numbers = [int(name) for name in names]
+    positions = all(a < b for a, b in zip(numbers, numbers[1:], strict=False)) and (
+        0 <= numbers[0] and numbers[-1] <= len(numbers))
+    return not positions
+
+
+def _features_by_name(bundle: Bundle, path: str, target: str | None,
+                      columns: list[str] | None) -> list[str] | None:
+    """The model's feature names when DATA's header holds every one of them but not as
+    its only columns in the training order (other columns such as an id, or another
+    order): they are then read by name, and a note on stderr says what was left out.
+    None (read by position) when the columns are just those, when DATA has no header,
+    and for a model whose feature names are numbers (trained without a header: "1"
+    there may be any column).  A header that lacks some of the names is an error
+    naming them.  ``columns``: DATA's column names (None when they could not be read:
+    read_table words that error)."""
+    from .data import _resolve_target, is_column_index
+
+    names = bundle.feature_names
+    if columns is None or not _named_features(bundle):
+        return None
+    if columns == [str(j) for j in range(len(columns))]:
+        return None  # no header: by position
+    _resolve_target(target, columns, path)  # an unknown --target: that error, no note first
+    if target is not None and target not in columns and is_column_index(target):
+        index = int(target)
+        target = columns[index] if -len(columns) <= index < len(columns) else None
+    others = [name for name in columns if name != target]
+    if others == names:
+        return None
+    present, wanted = set(others), set(names)
+    missing = [name for name in names if name not in present]
+    if target in missing:
+        raise DataError(f"--target {target!r} is one of the model's feature columns",
+                        path=path)
+    if missing:
+        import difflib
+
+        by_case = {name.lower(): name for name in others}
+        close = ([by_case[missing[0].lower()]] if missing[0].lower() in by_case
+                 else difflib.get_close_matches(missing[0], others, n=1))
+        hint = f" (did you mean {close[0]!r} for {missing[0]!r}?)" if close else ""
+        shown = ", ".join(repr(name) for name in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        listed = ", ".join(repr(name) for name in columns[:10])
+        listed += ", ..." if len(columns) > 10 else ""
+        raise DataError(
+            f"the file lacks the model's feature column{'s' if len(missing) > 1 else ''} "
+            f"{shown}{more}{hint}; columns are matched by name, and the file's are {listed}",
+            path=path,
+        )
+    parts = []
+    if [name for name in others if name in wanted] != names:
+        parts.append("put back in the training order")
+    left_out = [repr(name) for name in others if name not in wanted]
+    if left_out:
+        parts.append(f"left out: {', '.join(left_out)}")
+    print(f"note: {path}: the model's feature columns were read by name "
+          f"({'; '.join(parts)})", file=sys.stderr)
+    return list(names)
+
+
+def _numbered_layout(bundle: Bundle, path: str, target: str | None,
+                     header: bool | None) -> tuple[list[str], str | None] | None:
+    """(DATA's columns holding the model's features, the target column or None) for a
+    model trained with ``--drop`` on numbered columns (text without a header, or an
+    array file), when DATA's columns are numbered too: DATA must then come in the
+    training layout, with or without the target column (the columns after it then
+    move one to the left).  None for any other model or DATA (matched as usual: a
+    header's columns are not placed by a guess, since an id column before the features
+    makes a file of the same width)."""
+    from .data import column_names
+
+    trained = _names(bundle.metadata.get("columns"))
+    if not trained or trained != [str(j) for j in range(len(trained))]:
+        return None
+    try:
+        columns = column_names(path, header)
+    except DataError:
+        return None  # read_table words the error
+    if columns != [str(j) for j in range(len(columns))]:
+        return None  # DATA names its columns
+    names = list(bundle.feature_names or ())
+    trained_on = bundle.metadata.get("target_name")
+    if len(columns) == len(trained):
+        # An .npz file's target is its array y, not one of these columns.
+        return names, trained_on if target is None and trained_on in trained else target
+    if target is None and trained_on in trained and len(columns) == len(trained) - 1:
+        t = int(trained_on)
+        return [str(int(name) - (int(name) > t)) for name in names], None
+    dropped = len(trained) - len(names) - (trained_on in trained)
+    target_part = f"the target {trained_on!r}, " if trained_on in trained else ""
+    raise DataError(
+        f"the model was trained on {len(trained)} numbered columns ({target_part}"
+        f"{len(names)} features and {dropped} left out by --drop); the file has "
+        f"{len(columns)}: give rows in that layout"
+        + (", with or without the target column" if target_part else ""),
+        path=path,
+    )
+
+
+def _note_unknown_categories(path: str, unknown: dict[str, int]) -> None:
+    """Say on stderr which rows hold texts the model never saw (they get no category)."""
+    if unknown:
+        shown = ", ".join(f"{count} in {column!r}" for column, count in unknown.items())
+        print(f"note: {path}: rows with a category the model was not trained on (encoded "
+              f"as none of its categories): {shown}", file=sys.stderr)
+
+
+def _positional_features(bundle: Bundle, path: str, target: str | None,
+                         header: bool | None) -> list[str]:
+    """DATA's feature columns by position (every column but ``target``), for an encoded
+    model: it must read the model's text columns as text, so it names them; a count
+    that is not the model's is an error (before any cell is read as a number)."""
+    from .data import _resolve_target, column_names
+
+    columns = column_names(path, header)
+    t = _resolve_target(target_argument(target), columns, path)
+    names = [name for j, name in enumerate(columns) if j != t]
+    if len(names) != bundle.n_features:
+        raise _feature_count_error(bundle, len(names), target, path)
+    return names
+
+
+def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
+                         path: str) -> DataError:
+    """DATA has ``n_features`` feature columns where the model reads another count."""
+    # Only a column too many can be the labels (--target leaves one out).
+    hint = ("; pass --target COL if DATA also holds the labels"
+            if target is None and n_features > bundle.n_features else "")
+    trained = _names(bundle.metadata.get("columns"))
+    if trained and trained == [str(j) for j in range(len(trained))]:
+        # Trained with --drop on a file without a header: only that layout, without a
+        # header, puts the features back in place (a header's columns are not placed
+        # by position: an id before the features makes a file of the same width).
+        kept = set(bundle.feature_names or ()) | {bundle.metadata.get("target_name")}
+        dropped = [name for name in trained if name not in kept]
+        hint += (f" (the model was trained on a file without a header of {len(trained)} "
+                 f"columns, leaving out column{'s' if len(dropped) > 1 else ''} "
+                 f"{','.join(dropped)} by --drop: give rows in that layout without a header "
+                 "line, or just the model's feature columns)")
+    return DataError(f"the model expects {bundle.n_features} feature column"
+                     f"{'s' if bundle.n_features != 1 else ''}; the file has "
+                     f"{n_features}{hint}", path=path)
+
+
+def read_features(bundle: Bundle, path: str, target: str | None, *,
+                  require_target: bool = False, header: bool | None = None) -> Any:
+    """Read DATA for ``bundle``, checking it has the model's feature columns."""
+    from .data import TEXT_IN_NUMBERS_HINT, column_names, read_table
+
+    if header is None and bundle.feature_names:
+        # A first line holding the model's feature names is its header, whatever the
+        # guess would say (names such as 2019 look like data).
+        try:
+            header = True if set(bundle.feature_names) <= set(column_names(path, True)) else None
+        except DataError:
+            pass
+    trained_on = bundle.metadata.get("target_name")
+    # A model trained with --drop on numbered columns: DATA in the training layout
+    # (its own rule for the target column).
+    layout = _numbered_layout(bundle, path, target, header)
+    note_name_that_is_an_index(path, target_argument(target), header)
+    if layout is not None:
+        features, target = layout
+    else:
+        columns = None  # DATA's column names, read once when needed
+        if target is None and trained_on:
+            names = columns = column_names(path, header)
+            # DATA still holds the column the model was trained to predict: leave it
+            # out.  In a file without a header (columns "0", "1", ...) a column "0" may
+            # be a feature, so there only when that leaves the model's feature count.
+            generated = names == [str(j) for j in range(len(names))]
+            if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
+                target = trained_on
+        if columns is None and _named_features(bundle):
+            try:
+                columns = column_names(path, header)
+            except DataError:
+                pass  # read_table words the error
+        features = _features_by_name(bundle, path, target, columns)
+    encoding = bundle.encoding
+    categories = None
+    if encoding is not None:
+        # The model's text columns, under the names DATA gives them (picked by name,
+        # by the training layout, or by position).
+        features = features or _positional_features(bundle, path, target, header)
+        categories = {features[k]: encoding.categories[column]
+                      for k, column in enumerate(encoding.columns)
+                      if column in encoding.categories}
+    try:
+        # Rows to predict may leave their label column blank: its cells are not read.
+        table = read_table(path, target_argument(target), header=header,
+                           read_target=require_target, features=features,
+                           categories=categories,
+                           missing="nan" if encoding is not None and encoding.fill else "error")
+    except DataError as exc:
+        if exc.message.startswith("missing value"):
+            if exc.column is not None and exc.column == column_name(path, target, header):
+                remedy = "scoring needs every row's label: remove the rows without one"
+            else:
+                remedy = ("the model was trained without --impute, so every feature of a "
+                          "row to predict must be given")
+            exc = amended(exc, f"{exc.message}; {remedy}")
+        elif TEXT_IN_NUMBERS_HINT in exc.message:
+            # No encoding advice for rows to predict: the model fixed what each column is
+            # (when the column is one of its own: not in a file of another width).
+            width = (_column_count(path, header) or 0) - (target is not None)
+            own = features is not None or width == bundle.n_features
+            exc = amended(exc, exc.message.replace(
+                f" ({TEXT_IN_NUMBERS_HINT})", f" ({TRAINED_ON_NUMBERS})" if own else ""))
+        if features is not None:  # the columns were picked by name: no column too many
+            raise exc from None
+        raise _with_label_column_hint(exc, bundle, path, target, header) from None
+    print_header_note(table)
+    if table.n_features == bundle.n_features:
+        if encoding is not None:
+            _note_unknown_categories(path, encoding.unknown(table.features))
+        # What the model would compute with must fit its dtype (else inf, then NaN).
+        check_range(bundle.transform(table.features), bundle.network.dtype, path,
+                    table.feature_names if encoding is None else encoding.input_names,
+                    f"the model computes in {bundle.network.dtype}",
+                    raw=None if bundle.input_scaling is None or encoding is not None
+                    else table.features,
+                    header=table.header)
+        bundle.check_outputs(table.features, path, table.header)
+    if require_target and table.target is None:
+        missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
+        raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
+    if table.n_features != bundle.n_features:
+        raise _feature_count_error(bundle, table.n_features, target, path)
+    _note_columns_by_position(bundle, table, path)
+    # Names to compare: not for a headerless DATA, nor for a model trained without a
+    # header (its "names" are column numbers: DATA is read by position or layout).
+    names = bundle.feature_names if _named_features(bundle) and layout is None else None
+    default = [str(j) for j in range(table.n_features + (table.target_name is not None))]
+    if names and not set(table.feature_names) <= set(default) and table.feature_names != names:
+        k = next(k for k, (a, b) in enumerate(zip(table.feature_names, names, strict=True))
+                 if a != b)
+        raise DataError(
+            f"feature column {k + 1} is {table.feature_names[k]!r}; the model was trained "
+            f"with {names[k]!r} there (columns must come in the training order)",
+            path=path,
+        )
+    return table

@@ -1,0 +1,119 @@
+"""Where the command line writes: checks made before any work (that an output path
+can be written, is not an input, and has a suffix that fits what is written) and the
+CSV that ``predict`` and ``dataset`` write, to a file atomically or to stdout.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import DataError
+
+#: Exit status when stdout's reader stops early (| head), as a shell reports a writer
+#: killed by SIGPIPE.
+BROKEN_PIPE_STATUS = 141
+#: Suffixes of formats other than delimited text, refused for the CSV a command writes
+#: (a .json path holding CSV would mislead whatever reads it next).
+OTHER_FORMAT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".xlsx", ".xls", ".ods", ".feather",
+                         ".arrow", ".h5", ".hdf5", ".pkl", ".pickle", ".xml", ".html")
+#: The pictures ``--plot DIR`` writes into DIR: the cost curves, and for
+#: classification the confusion matrix (and, for two features, the decision boundary).
+PLOT_FILES = ("loss.png", "confusion_matrix.png", "decision_boundary.png")
+
+
+def write_csv(path: str | None, values: Any, header: Sequence[str]) -> None:
+    """A CSV with ``header``: atomically to ``path``, or to stdout when ``path`` is None."""
+    from .data import prediction_rows, write_predictions
+
+    values = np.asarray(values, dtype=object) if not isinstance(values, np.ndarray) else values
+    if path is not None:
+        write_predictions(path, values, header=list(header))
+        return
+    try:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(list(header))
+        writer.writerows(prediction_rows(values)[0])
+        sys.stdout.flush()  # a full disk shows here, not at exit without a word of where
+    except BrokenPipeError:
+        # The reader stopped early (| head): no error to report.  Quiet, with the
+        # status of a writer killed by SIGPIPE (128 + 13), and no second failure when
+        # Python flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(BROKEN_PIPE_STATUS)
+    except OSError as exc:
+        raise DataError(f"cannot write the CSV to stdout ({exc.strerror or exc})") from None
+
+
+#: Suffixes of files that are never CSV text: model files and binary data.
+BINARY_SUFFIXES = (".npz", ".npy", ".parquet", ".pq")
+
+
+def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = (),
+                 text: bool = False) -> None:
+    """Fail before any work, not after it, when ``path`` cannot be written or is one of
+    the command's ``inputs`` (writing there would destroy what was read).  ``text``:
+    the command writes CSV text, which a binary suffix (a model file's) must not get;
+    otherwise it writes a model, which a data file's suffix (.csv) must not get."""
+    from .data import PARQUET_SUFFIXES, TEXT_SUFFIXES, file_format
+
+    if path is None:
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise DataError(f"{what}: the directory {directory!r} does not exist")
+    if os.path.isdir(path) or not os.path.basename(path):
+        raise DataError(f"{what}: {path!r} is a directory; give a file name")
+    for source in inputs:
+        if source is not None and same_file(path, source):
+            raise DataError(f"{what}: {path!r} is the input file {source!r}; writing there "
+                            "would destroy it (give another file name)")
+    suffix = file_format(path)
+    if text and suffix in BINARY_SUFFIXES:
+        raise DataError(f"{what}: {path!r} has the suffix of a model or binary data file, "
+                        "but the output is CSV text; give a .csv path (or .csv.gz, ...)")
+    if not text and suffix in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES, ".npy"):
+        raise DataError(f"{what}: {path!r} has the suffix of a data file, but a model file "
+                        "is an .npz archive; give a .npz path (or any other suffix)")
+    if text and suffix in OTHER_FORMAT_SUFFIXES:
+        # Any other suffix (none, .out, .dat) gets CSV, as pandas' to_csv writes it.
+        raise DataError(f"{what}: {path!r} has the suffix {suffix!r}, but the "
+                        "output is delimited text; give a .csv or .tsv path (or .csv.gz, ...)")
+    from ._atomic import check_writable
+
+    try:
+        check_writable(path)
+    except OSError as exc:
+        raise DataError(f"{what}: cannot write {path!r} ({exc.strerror or exc})") from None
+
+
+def same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def check_plot_directory(directory: str) -> None:
+    """Check before training that ``--plot``'s directory exists and takes files, or
+    that its nearest existing parent does (the directory is made after training)."""
+    existing = missing = os.path.abspath(directory)
+    while not os.path.exists(existing):
+        existing, missing = os.path.dirname(existing), existing
+    if not os.path.isdir(existing):
+        raise DataError(f"--plot: {existing!r} is a file, not a directory")
+    if existing == os.path.abspath(directory):
+        check_output(os.path.join(existing, PLOT_FILES[0]), "--plot")
+        return
+    from ._atomic import check_writable
+
+    try:
+        check_writable(missing)  # the first directory to make, not there yet
+    except OSError as exc:
+        raise DataError(f"--plot: cannot create {directory!r} in {existing!r} "
+                        f"({exc.strerror or exc})") from None
