@@ -1791,6 +1791,26 @@ def _sklearn_inputs(train: Any, rows: Any) -> np.ndarray:
     return np.hstack(blocks)
 
 
+def test_one_hot_inputs_stay_0_or_1_while_numbers_are_standardized(tmp_path):
+    """scikit-learn's recipe, ColumnTransformer([StandardScaler on the numbers,
+    OneHotEncoder on the text]): a rare category's input is 1, not ~sqrt(n)."""
+    from sklearn.preprocessing import StandardScaler
+
+    from lucidnet import io
+
+    data, _, frame, _ = _penguin_like(tmp_path)
+    model = tmp_path / "m.npz"
+    run("train", str(data), "--target", "species", "--impute", "mean", "--epochs", "2",
+        "--validation", "0", "--dtype", "float64", "--out", str(model))  # every row trains
+    features = frame.drop(columns="species")
+    inputs = _sklearn_inputs(features, features)  # island (3), bill, mass, sex (2)
+    numbers = [3, 4]
+    expected = inputs.copy()
+    expected[:, numbers] = StandardScaler().fit_transform(inputs[:, numbers])
+    standardize = io.load(model)["standardize"]
+    np.testing.assert_allclose(standardize.transform(inputs), expected, rtol=1e-12, atol=1e-12)
+
+
 def test_text_columns_are_one_hot_and_missing_numbers_imputed_as_scikit_learn_does(tmp_path):
     import pandas as pd
 

@@ -237,6 +237,14 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         X, X_val, y, y_val = split(X, y, options["validation"], options["seed"], classify)
         held_out = {"validation": (X_val, y_val), **held_out}
     mean, scale = standardization(X) if options["standardize"] else (None, None)
+    if mean is not None and data.encoding is not None:
+        # A category's 0/1 input stays 0/1, as scikit-learn's ColumnTransformer recipe
+        # leaves one-hot columns unscaled: standardizing a category seen in 1 row of
+        # 1,000 would make its input about 30, a weight the L2 penalty and the
+        # learning rate then treat unlike every other (a house-price data set lost
+        # 0.2 of R^2 so).
+        one_hot = data.encoding.one_hot_inputs()
+        mean[one_hot], scale[one_hot] = 0.0, 1.0
     estimator = _estimator(task, options, n_train=len(X))
     if mean is not None:  # finite unless |x| is near float64's limit (then (X - mean) is not)
         # On every row in file order (X is the shuffled training split): the message

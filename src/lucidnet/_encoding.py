@@ -76,6 +76,14 @@ class Encoding:
         return len(self.columns) - len(self.categories) + sum(
             len(values) for values in self.categories.values())
 
+    def one_hot_inputs(self) -> np.ndarray:
+        """bool ndarray of shape (n_inputs,): True for the 0/1 inputs of categories."""
+        return np.concatenate([
+            np.full(len(self.categories[column]) if column in self.categories else 1,
+                    column in self.categories)
+            for column in self.columns
+        ]) if self.columns else np.zeros(0, dtype=bool)
+
     def expand(self, X: np.ndarray) -> np.ndarray:
         """The network's inputs, float64 of shape (m, n_inputs), for ``X`` (m,
         len(columns)) as read: category codes in text columns, NaN where missing."""

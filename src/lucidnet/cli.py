@@ -249,8 +249,9 @@ def _training_options(function: Callable) -> Callable:
         click.option("--patience", type=click.IntRange(min=1), default=10, show_default=True,
                      help="Epochs without improvement before stopping early."),
         click.option("--standardize/--no-standardize", default=True, show_default=True,
-                     help="Scale each feature to mean 0, standard deviation 1 "
-                          "(the scaling is stored in the model file); a regression "
+                     help="Scale each numeric feature to mean 0, standard deviation 1 "
+                          "(one-hot categories stay 0/1; the scaling is stored in the "
+                          "model file); a regression "
                           "target is scaled so while training (costs are in those "
                           "units), and the model predicts in the target's own."),
         click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
@@ -332,9 +333,9 @@ def train(**options: Any) -> None:
 
     The task is inferred from the target column unless --output is given: text
     labels or a few distinct integers mean classification (binary with two
-    classes), other numbers mean regression.  Features are standardized by
-    default, and text feature columns one-hot encoded.  The model is written to
-    --out only when training succeeded.
+    classes), other numbers mean regression.  Numeric features are standardized
+    by default, and text feature columns one-hot encoded (0/1, unscaled).  The
+    model is written to --out only when training succeeded.
 
     \b
     Examples:
