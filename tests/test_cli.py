@@ -213,6 +213,20 @@ def test_unknown_target_column(tmp_path: Path) -> None:
     assert_usage_error(done, "d.csv", "no target column 'nope'", "'label'")
 
 
+def test_two_targets_are_refused_not_one_taken_as_a_feature(tmp_path: Path) -> None:
+    """Repeated, click would keep the last --target and train on the other as an input;
+    comma-separated, the error says why rather than 'no column'.  A column named with a
+    comma stays a target."""
+    data = tmp_path / "d.csv"
+    data.write_text('x,Y1,Y2,"a,b"\n' + "".join(f"{i},{i},{2 * i},{i % 2}\n" for i in range(8)))
+    done = run("train", str(data), "--target", "Y1", "--target", "Y2", expect=None)
+    assert_usage_error(done, "--target", "given 2 times ('Y1', 'Y2')", "--drop")
+    done = run("train", str(data), "--target", "Y1, 2", expect=None)
+    assert_usage_error(done, "d.csv", "--target 'Y1, 2' names 2 columns", "--drop")
+    done = run("train", str(data), "--target", "a,b", "--epochs", "1", "--json")
+    assert json.loads(done.stdout)["target"] == "a,b"
+
+
 def test_missing_target_option(tmp_path: Path) -> None:
     data = tmp_path / "d.csv"
     data.write_text("a,b,label\n1,2,x\n3,4,y\n")

@@ -88,6 +88,7 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
         # Only an .npz file can carry its target (array 'y'); say which option is missing.
         raise DataError("--target COL is required: the target column's name or 0-based index",
                         path=path)
+    _refuse_several_targets(path, target, header)
     note_name_that_is_an_index(path, target_argument(target), header)
     columns = features = None
     if drop:
@@ -113,6 +114,24 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
     return Labelled(encoding.expand(table.features), table.target, encoding.input_names, path,
                     table.target_name, header=table.header, columns=columns, layout=layout,
                     encoding=encoding)
+
+
+def _refuse_several_targets(path: str, target: str | None, header: bool | None) -> None:
+    """DataError when ``--target a,b`` names several columns rather than one named so."""
+    if target is None or "," not in target:
+        return
+    from .data import column_names, is_column_index
+
+    try:
+        names = column_names(path, header)
+    except DataError:
+        return  # read_table words what is wrong with the file
+    parts = [part.strip() for part in target.split(",")]
+    if target not in names and all(part in names or is_column_index(part) for part in parts):
+        raise DataError(
+            f"--target {target!r} names {len(parts)} columns, but a model predicts one "
+            "target column: train one per target, with --drop for the others (else they "
+            "are features)", path=path)
 
 
 def _layout(path: str, table: Any) -> list[str] | None:

@@ -79,6 +79,18 @@ class NameList(click.ParamType):
         return parts
 
 
+def _given_once(ctx: Any, param: Any, values: tuple[str, ...]) -> str | None:
+    """The value of a ``multiple=True`` option that may be given once: click would keep
+    the last of a repeated option silently, and a second ``--target`` read so trained
+    on the first as a feature."""
+    if len(values) > 1:
+        raise click.BadParameter(
+            f"given {len(values)} times ({', '.join(map(repr, values))}); a model predicts "
+            "one target column: train one per target, with --drop for the others (else "
+            "they are features)", ctx=ctx, param=param)
+    return values[0] if values else None
+
+
 class FiniteFloatRange(click.FloatRange):
     """A ``click.FloatRange`` that also refuses ``nan`` and ``inf`` (which compare
     false with every bound, or pass an open one)."""
@@ -295,7 +307,7 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 
 @cli.command()
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
-@click.option("--target", "-t", default=None,
+@click.option("--target", "-t", multiple=True, callback=_given_once,
               help="Target column: its name, or its 0-based index.")
 @_header_option
 @click.option("--drop", type=NameList(), multiple=True, metavar="COL,COL,...",
