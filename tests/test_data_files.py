@@ -191,6 +191,40 @@ def test_a_line_of_counts_above_the_rows_is_named_with_a_way_out():
         assert "line 2: expected 5 fields, got 14" in str(caught.value)
         assert "line 1 has 5 fields and the lines below it 14" in str(caught.value)
         assert "tail -n +2" in str(caught.value)
+    with pytest.raises(DataError, match="line 1 has 5 fields and the lines below it 14"):
+        column_names(path)  # as the command line's predict and evaluate read names first
+
+
+def test_a_title_line_above_the_rows_is_named_by_every_reader(tmp_path):
+    """UCI's adult.test starts '|1x3 Cross validator' above rows of 15 fields: predict
+    and evaluate, which read the columns' names first, said 'out of range for 1
+    columns'."""
+    path = tmp_path / "adult.test.csv"
+    path.write_text("|1x3 Cross validator\n" + "25, Private, 11th, <=50K.\n" * 3)
+    for read in (column_names, lambda p: read_table(p, 3)):
+        with pytest.raises(DataError, match=r"line 2: expected 1 field, got 4 \(line 1 has 1 "
+                                            r"field and the lines below it 4: .*tail -n \+2"):
+            read(path)
+
+
+def test_uci_data_files_and_excel_sep_lines_are_read(tmp_path):
+    """UCI's .data suffix (commas, or whitespace as housing.data), and Excel's first
+    line 'sep=;' naming the delimiter (its line still counted in messages)."""
+    iris = tmp_path / "iris.data"
+    iris.write_text("5.1,3.5,Iris-setosa\n4.9,3.0,Iris-setosa\n6.3,3.3,Iris-virginica\n\n")
+    table = read_table(iris, -1)
+    np.testing.assert_array_equal(table.features, [[5.1, 3.5], [4.9, 3.0], [6.3, 3.3]])
+    assert table.target.tolist() == ["Iris-setosa", "Iris-setosa", "Iris-virginica"]
+    housing = tmp_path / "housing.data"
+    housing.write_text(" 0.00632  18.00   2.310  24.00\n 0.02731   0.00   7.070  21.60\n")
+    assert read_table(housing, -1, header=False).target.tolist() == [24.0, 21.6]
+    excel = tmp_path / "excel.csv"
+    excel.write_text("sep=;\na;b;label\n1,5;2;x\n3;4;y\n")
+    assert column_names(excel) == ["a", "b", "label"]
+    with pytest.raises(DataError, match=r"line 3, column 'a': expected a number, got '1,5'"):
+        read_table(excel, "label")
+    excel.write_text("sep=\t\na\tb\tlabel\n1\t2\tx\n3\t4\ty\n")
+    assert read_table(excel, "label").features.tolist() == [[1.0, 2.0], [3.0, 4.0]]
 
 
 def test_the_command_line_trains_and_predicts_through_compressed_files(tmp_path):

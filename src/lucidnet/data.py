@@ -46,7 +46,8 @@ An empty column name is pandas' ``Unnamed: j`` (0-based), as for the row labels
 ``DataFrame.to_csv`` writes first; a delimiter ending every line (a spreadsheet's
 empty last column) is left out.  The delimiter is ``,`` for ``.csv`` and tab for
 ``.tsv`` unless the first lines are consistently split by another of ``, ; TAB |``
-(or, with one ragged line among them, mostly); a ``.txt`` file may also be separated
+(or, with one ragged line among them, mostly), or unless the first line is Excel's
+``sep=;`` (which then says it); a ``.txt``, ``.data`` or ``.dat`` file may also be separated
 by runs of whitespace (as :func:`numpy.savetxt` writes), and so may any text file
 whose lines no other delimiter splits (scikit-learn's ``linnerud_exercise.csv``; by
 single spaces when runs of them split unevenly, as pandas' ``to_csv(sep=" ")`` writes
@@ -120,6 +121,10 @@ _DELIMITERS: dict[str, tuple[str | None, ...]] = {
     ".csv": (",", ";", "\t", "|"),
     ".tsv": ("\t", ",", ";", "|"),
     ".txt": (",", "\t", ";", "|", None),
+    # The UCI repository's conventions: comma-separated (iris.data, adult.data) or
+    # whitespace-separated (housing.data).
+    ".data": (",", "\t", ";", "|", None),
+    ".dat": (",", "\t", ";", "|", None),
 }
 #: Suffixes read as delimited text (the files with a first line that may be a header).
 TEXT_SUFFIXES = tuple(_DELIMITERS)
@@ -290,6 +295,8 @@ def read_table(
         ".csv": delimited,
         ".tsv": delimited,
         ".txt": delimited,
+        ".data": delimited,
+        ".dat": delimited,
         ".npy": _read_npy,
         ".npz": _read_npz,
         ".parquet": _read_parquet,
@@ -343,6 +350,7 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
             rows = _split_fields(_first_lines(text, 2, delimiter), delimiter)
         if not rows:
             return []
+        _refuse_preamble(text, delimiter, source)
         first, *second = rows
         return _header(first, second[0] if second else None, 1, source, header)[0]
     if Path(source).suffix.lower() in PARQUET_SUFFIXES and os.path.isfile(source):
@@ -745,11 +753,22 @@ def names_columns(path: PathLike) -> bool:
 
 def _delimited_text(text: str, path: str) -> tuple[str, str | None]:
     """The text of the file ``path`` as the readers split it, and its delimiter:
-    without np.savetxt's "# " before a ``.txt`` header, and without a delimiter that
-    ends every line (a spreadsheet's empty last column: ``a,b,y,`` over ``1,2,0,``)."""
+    without np.savetxt's "# " before a ``.txt`` header, without Excel's ``sep=;``
+    line (its delimiter taken, the line left blank so line numbers stay), and without
+    a delimiter that ends every line (a spreadsheet's empty last column: ``a,b,y,``
+    over ``1,2,0,``)."""
     text = _savetxt_header(text, path)
-    delimiter = _delimiter_of(text, path)
+    stated = _EXCEL_SEPARATOR.match(text)
+    if stated:
+        delimiter = stated.group(1)
+        text = text[stated.end() - 1:]  # from the line end: the first line is blank
+    else:
+        delimiter = _delimiter_of(text, path)
     return _without_trailing_delimiter(text, delimiter), delimiter
+
+
+#: Excel's first line naming the delimiter of a CSV it writes or reads: ``sep=;``.
+_EXCEL_SEPARATOR = re.compile(r"sep=([^\s\w\"]|\t)[ \t]*\n")
 
 
 def _without_trailing_delimiter(text: str, delimiter: str | None) -> str:
@@ -1277,6 +1296,29 @@ def _read_delimited_careful(
         header=has_header,
         categories=categories,
     )
+
+
+def _refuse_preamble(text: str, delimiter: str | None, path: str) -> None:
+    """The error :func:`read_table` gives a file whose first line is a title or counts
+    above rows all of another width, from ``text``, the complete first lines of the
+    file (the columns of such a file are not its first line's)."""
+    from itertools import islice
+
+    try:
+        records = list(islice(_rows_with_lines(text, delimiter, path), 21))
+    except DataError:
+        return  # a quoted field open at the end of the first lines: read_table will tell
+    if '"' in text:
+        records = _without_empty_last_field(records)
+    widths = {len(fields) for _, fields in records[1:]}
+    if len(widths) != 1 or len(records[0][1]) in widths:
+        return
+    (width,), line = widths, records[1][0]
+    note = _preamble_note(records, width, line, path)
+    if note is not None:
+        first = len(records[0][1])
+        raise DataError(f"expected {first} field{'s' if first != 1 else ''}, got {width}",
+                        path=path, line=line, note=note)
 
 
 def _preamble_note(records: list[tuple[int, list[str]]], width: int, line: int,
