@@ -717,6 +717,44 @@ def test_predict_leaves_out_the_trained_target_column_by_itself(tmp_path):
     assert implicit.stdout == explicit.stdout and len(implicit.stdout.splitlines()) == 151
 
 
+def test_predict_keeps_id_columns_as_written_beside_the_predictions(tmp_path):
+    """A Kaggle submission (Id,SalePrice): the --keep columns come first, cell for cell
+    as the file writes them (0001 stays 0001, a comma in quotes stays, a blank id
+    stays blank), in CSV, Parquet and headerless files alike."""
+    import pandas as pd
+
+    rng = np.random.default_rng(3)
+    n = 40
+    frame = pd.DataFrame({"Id": [f"{i:04d}" for i in range(1, n + 1)],
+                          "name": [f"Doe, J{i}" for i in range(n)],
+                          "x": rng.normal(size=n).round(3), "z": rng.normal(size=n).round(3)})
+    frame["label"] = np.where(frame.x + frame.z > 0, "yes", "no")
+    frame.loc[5, "Id"] = ""
+    data = tmp_path / "train.csv"
+    frame.to_csv(data, index=False)
+    model = tmp_path / "m.npz"
+    run("train", str(data), "--target", "label", "--drop", "Id,name", "--epochs", "3",
+        "--out", str(model))
+    plain = read_csv(run("predict", str(model), str(data)).stdout)
+    header, rows = read_csv(run("predict", str(model), str(data), "--keep", "name",
+                                "--keep", "Id,name").stdout)
+    assert header == ["name", "Id", "label"]  # in the order given, once each
+    expected_ids = frame.Id.tolist()
+    assert [row[1] for row in rows] == expected_ids and expected_ids[:2] == ["0001", "0002"]
+    assert [row[0] for row in rows] == frame.name.tolist()
+    assert [row[2:] for row in rows] == plain[1]
+    proba = read_csv(run("predict", str(model), str(data), "--proba", "--keep", "0").stdout)
+    assert proba[0] == ["Id", "proba_no", "proba_yes"]
+    assert [row[0] for row in proba[1]] == expected_ids
+    # Parquet holds the ids as numbers here: written as numbers, one per row.
+    parquet = tmp_path / "new.parquet"
+    frame.assign(Id=np.arange(100, 100 + n)).to_parquet(parquet)
+    header, rows = read_csv(run("predict", str(model), str(parquet), "--keep", "Id").stdout)
+    assert [row[0] for row in rows] == [str(i) for i in range(100, 100 + n)]
+    done = run("predict", str(model), str(data), "--keep", "ID", expect=None)
+    assert_usage_error(done, "--keep: no column 'ID'; did you mean 'Id'?")
+
+
 def test_predict_ignores_a_blank_label_column(tmp_path):
     """New rows to predict often keep an empty label column: left out (by --target or
     as the model's own target), its cells are not read; evaluate still needs them."""

@@ -263,7 +263,7 @@ def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
               f"{shown}", file=sys.stderr)
 
 
-def _column_named(item: str, columns: Sequence[str], option: str, path: str) -> str:
+def column_named(item: str, columns: Sequence[str], option: str, path: str) -> str:
     """The column ``item`` names: a name or, when no column has that name, a 0-based
     index (as ``--target``); an unknown one is an error naming ``option`` and the
     file's columns."""
@@ -276,7 +276,8 @@ def _column_named(item: str, columns: Sequence[str], option: str, path: str) -> 
         return item
     if is_column_index(item) and -n <= int(item) < n:
         return columns[int(item)]
-    close = difflib.get_close_matches(item, columns, n=1)
+    close = ([name for name in columns if name.lower() == item.lower()]
+             or difflib.get_close_matches(item, columns, n=1))
     hint = f"did you mean {close[0]!r}? " if close else ""
     shown = ", ".join(repr(name) for name in columns[:10]) + (", ..." if n > 10 else "")
     raise DataError(f"{option}: no column {item!r}; {hint}the file's columns are {shown}",
@@ -299,7 +300,7 @@ def _categorical_columns(path: str, target: str | None, header: bool | None,
     columns = column_names(path, header)
     if not columns:
         return []  # an empty file: read_table says so
-    names = [_column_named(item, columns, "--categorical", path) for item in categorical]
+    names = [column_named(item, columns, "--categorical", path) for item in categorical]
     t = _resolve_target(target_argument(target), columns, path)
     for name in names:
         if t is not None and name == columns[t]:
@@ -321,7 +322,7 @@ def _kept_columns(path: str, target: str | None, header: bool | None,
     from .data import _resolve_target, column_names
 
     columns = column_names(path, header)
-    dropped = [_column_named(item, columns, "--drop", path) for item in drop]
+    dropped = [column_named(item, columns, "--drop", path) for item in drop]
     t = _resolve_target(target_argument(target), columns, path)
     target_name = None if t is None else columns[t]
     if target_name in dropped:

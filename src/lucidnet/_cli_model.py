@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,7 @@ from ._cli_data import (
     as_labels,
     check_range,
     column_name,
+    column_named,
     note_name_that_is_an_index,
     print_header_note,
     row_place,
@@ -544,6 +546,43 @@ def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
     return DataError(f"the model expects {bundle.n_features} feature column"
                      f"{'s' if bundle.n_features != 1 else ''}; the file has "
                      f"{n_features}{hint}", path=path)
+
+
+def kept_column_names(path: str, keep: Sequence[str], header: bool | None) -> list[str]:
+    """The columns ``predict --keep`` names, once each, in the order given; DataError
+    naming the file's columns for an unknown one."""
+    from .data import column_names
+
+    columns = column_names(path, header)
+    return list(dict.fromkeys(column_named(item, columns, "--keep", path) for item in keep))
+
+
+def read_kept_columns(path: str, keep: Sequence[str], header: bool | None,
+                      n_rows: int) -> tuple[list[str], np.ndarray]:
+    """``predict --keep``: the names and cells of DATA's ``keep`` columns (names or
+    0-based indices), as the file writes them (an id ``0001`` stays so; a missing
+    cell is empty), in the order given: object ndarray of shape (n_rows, n_kept).
+
+    ``header`` is the setting the features were read with, so that the rows are the
+    same ``n_rows`` ones (checked)."""
+    from .data import read_table
+
+    names = kept_column_names(path, keep, header)
+    # Read as categories, a column's cells keep their text: the categories are the
+    # distinct texts and each row holds its text's index (NaN where missing).
+    table = read_table(path, header=header, features=names, categories="auto",
+                       text_columns=names, missing="nan")
+    if table.n_samples != n_rows:  # both readers skip the same blank lines
+        raise AssertionError(f"--keep read {table.n_samples} rows, the features {n_rows}")
+    cells = np.empty(table.features.shape, dtype=object)
+    for j, name in enumerate(table.feature_names):
+        if name not in table.categories:  # an array file's numbers
+            cells[:, j] = table.features[:, j].tolist()
+            continue
+        texts = np.array([*table.categories[name], ""], dtype=object)
+        codes = table.features[:, j]
+        cells[:, j] = texts[np.where(np.isnan(codes), -1, codes).astype(np.intp)]
+    return table.feature_names, cells
 
 
 def read_features(bundle: Bundle, path: str, target: str | None, *,

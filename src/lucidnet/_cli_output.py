@@ -27,6 +27,20 @@ OTHER_FORMAT_SUFFIXES = (".json", ".jsonl", ".ndjson", ".xlsx", ".xls", ".ods", 
 PLOT_FILES = ("loss.png", "confusion_matrix.png", "decision_boundary.png")
 
 
+def with_leading_columns(names: Sequence[str], cells: np.ndarray, columns: Sequence[str],
+                         values: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The header and rows of ``values`` (n_samples,) or (n_samples, k) after the
+    columns ``cells`` (n_samples, len(names)) copied from DATA (``predict --keep``):
+    an object ndarray, the predictions already written in their dtype's digits."""
+    from .data import prediction_rows
+
+    rows, width = prediction_rows(values)
+    out = np.empty((len(cells), cells.shape[1] + width), dtype=object)
+    out[:, :cells.shape[1]] = cells
+    out[:, cells.shape[1]:] = np.array(rows, dtype=object).reshape(len(cells), width)
+    return [*names, *columns], out
+
+
 def write_csv(path: str | None, values: Any, header: Sequence[str]) -> None:
     """A CSV with ``header``: atomically to ``path``, or to stdout when ``path`` is None."""
     from .data import prediction_rows, write_predictions

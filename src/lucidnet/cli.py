@@ -482,9 +482,13 @@ def _print_training_summary(summary: dict, options: dict) -> None:
               help="One column of probabilities per class instead of the predicted label.")
 @click.option("--target", "-t", default=None,
               help="A column of DATA to leave out (e.g. the labels of a labelled file).")
+@click.option("--keep", type=NameList(), multiple=True, metavar="COL,COL,...",
+              help="Columns of DATA to copy into the output before the predictions, as "
+                   "written (an id, to join them back), by name or 0-based index; may be "
+                   "repeated.")
 @_header_option
 def predict(model: str, data: str, out: str | None, proba: bool, target: str | None,
-            header: bool | None) -> None:
+            keep: tuple[tuple[str, ...], ...], header: bool | None) -> None:
     """Predict with MODEL for every row of DATA; write a CSV with a header.
 
     DATA's columns are matched to the model's features by name when both have names
@@ -496,15 +500,22 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
       lucidnet predict model.npz new.csv > predictions.csv
       lucidnet predict model.npz new.csv --proba --out proba.csv
       lucidnet predict model.npz labelled.csv --target label
+      lucidnet predict model.npz test.csv --keep Id --out submission.csv
     """
-    from ._cli_model import load_bundle, read_features
-    from ._cli_output import check_output, write_csv
+    from ._cli_model import kept_column_names, load_bundle, read_features, read_kept_columns
+    from ._cli_output import check_output, with_leading_columns, write_csv
 
     _check_header_option(data, header)
     check_output(out, "--out", inputs=[model, data], text=True)
     bundle = load_bundle(model)
+    keep = [name for names in keep for name in names]
+    if keep:
+        kept_column_names(data, keep, header)  # an unknown column fails before any note
     table = read_features(bundle, data, target, header=header)
     columns, values = bundle.predict_columns(table.features, proba=proba)
+    if keep:
+        kept_names, kept = read_kept_columns(data, keep, table.header, table.n_samples)
+        columns, values = with_leading_columns(kept_names, kept, columns, values)
     write_csv(out, values, columns)
 
 

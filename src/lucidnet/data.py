@@ -422,7 +422,8 @@ def _resolve_target(target: str | int | None, names: Sequence[str], path: str) -
             return list(names).index(target)
         text = target.strip()
         if not is_column_index(text):
-            close = difflib.get_close_matches(target, [str(name) for name in names], n=1)
+            close = ([str(name) for name in names if str(name).lower() == target.lower()]
+                     or difflib.get_close_matches(target, [str(name) for name in names], n=1))
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise DataError(
                 f"no target column {target!r}; {hint}available columns: {_list_names(names)}",
