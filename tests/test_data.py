@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -257,9 +258,32 @@ def test_only_target_column(tmp_path):
         read_table(write(tmp_path, "t.csv", "y\n1\n2\n"), "y")
 
 
-def test_not_utf8(tmp_path):
-    path = write(tmp_path, "t.csv", "a,b\n1,2\n3,\xe9\n", encoding="latin-1")
-    with raises("t.csv, line 3: the file is not UTF-8 text"):
+def test_text_that_is_not_utf8_reads_as_windows_1252_as_pandas_reads_it(tmp_path):
+    """A spreadsheet's export on Windows (Caf\xe9, S\xe3o Paulo, Z\xfcrich) reads as
+    pandas.read_csv(encoding="cp1252") reads it, names included, with a note; bytes
+    Windows-1252 leaves undefined read as Latin-1."""
+    import pandas as pd
+
+    text = ("Ville,\xc9tiquette,prix\nS\xe3o Paulo,caf\xe9,12\nBogot\xe1,th\xe9,3\n"
+            "Z\u00fcrich,caf\xe9,4\n")
+    path = Path(write(tmp_path, "t.csv", text, encoding="cp1252"))
+    table = read_table(path, "\xc9tiquette", categories="auto")
+    expected = pd.read_csv(path, encoding="cp1252")
+    assert column_names(path) == list(expected.columns)
+    assert table.feature_names == ["Ville", "prix"]
+    assert table.target.tolist() == expected["\xc9tiquette"].tolist()
+    assert table.categories["Ville"] == sorted(expected["Ville"])
+    assert table.header_note.startswith("not UTF-8 (byte 0xc9 on line 1), so read as "
+                                        "Windows-1252")
+    path.write_bytes(b"a,label\n1,x\x81\n2,y\n")  # 0x81: no Windows-1252 character
+    table = read_table(path, "label")
+    assert table.target.tolist() == ["x\x81", "y"]
+    assert "(byte 0x81 on line 2), so read as Latin-1" in table.header_note
+    path.write_text("a,b\n1,2\n3,\xe9\n", encoding="latin-1")
+    with raises("t.csv, line 3, column 'b': expected a number, got '\xe9'"):
+        read_table(path)
+    path.write_bytes("a,b\n1,2\n".encode("utf-16") + b"\x00\xd8")  # a lone surrogate
+    with raises("t.csv, line 3: the file is not UTF-16 text"):
         read_table(path)
 
 

@@ -41,7 +41,9 @@ or ``False`` says it instead of the guess; a guess that was not clear-cut is des
 in :attr:`Table.header_note` and in any error met reading the file.  Blank lines, and
 lines of empty fields only (``,,,,``, as spreadsheets write below a table), are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
-order mark is ignored; a UTF-16 one (Excel's "Unicode text") makes the file UTF-16.
+order mark is ignored; a UTF-16 one (Excel's "Unicode text") makes the file UTF-16;
+text that is not UTF-8 is read as Windows-1252 (Latin-1 where 1252 has no character),
+which :attr:`Table.header_note` says.
 An empty column name is pandas' ``Unnamed: j`` (0-based), as for the row labels
 ``DataFrame.to_csv`` writes first; a delimiter ending every line (a spreadsheet's
 empty last column) is left out.  The delimiter is ``,`` for ``.csv`` and tab for
@@ -150,8 +152,9 @@ class Table:
     source : str
         The path the table was read from.
     header_note : str or None
-        For delimited text whose first line was guessed to be (or not to be) a header
-        although it held numbers: what was decided and how to say otherwise.
+        For delimited text, how it was read where that was a guess: the encoding of a
+        file that is not UTF-8, and a first line taken to be (or not to be) a header
+        although it held numbers (what was decided and how to say otherwise).
     header : bool or None
         Delimited text only: whether the first line was read as the column names.
     categories : dict of str to list of str
@@ -373,7 +376,12 @@ def _head_text(source: str, compression: str | None) -> str:
     while True:
         head = read_bytes(source, compression, size)
         _refuse_binary(head, source)
-        text = head.decode(_encoding_of(head), errors="replace")
+        if _encoding_of(head) == "utf-16":
+            text = head.decode("utf-16", errors="replace")
+        else:
+            # Complete lines only: a character cut short would read as another encoding.
+            text = _decoded(head if len(head) < size else head[: head.rfind(b"\n") + 1],
+                            source)[0]
         text = text.replace("\r\n", "\n").replace("\r", "\n")
         if len(head) < size:
             return text  # the whole file
@@ -395,7 +403,7 @@ def row_line(path: PathLike, row: int, header: bool | None = None) -> int | None
     if file_format(source) not in _DELIMITERS or row < 0:
         return None
     try:
-        text, delimiter = _delimited_text(_read_text(source), source)
+        text, delimiter = _delimited_text(_read_text(source)[0], source)
         records = _without_empty_last_field(list(_rows_with_lines(text, delimiter, source)))
         if not records:
             return None
@@ -551,7 +559,8 @@ def _as_numbers(cells: list[str]) -> np.ndarray | None:
 def _read_delimited(path: str, target: str | int | None, read_target: bool = True,
                     features: Sequence[str] | None = None,
                     header: bool | None = None, coding: _Coding = _Coding()) -> Table:
-    text, delimiter = _delimited_text(_read_text(path), path)
+    text, encoding_note = _read_text(path)
+    text, delimiter = _delimited_text(text, path)
     forced_note = None
     if header is None and _first_line_names(text, delimiter, target):
         # The target is named, and only the first line holds that name: it is the header
@@ -583,6 +592,8 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
                                             read_target, features, coding)
         if forced_note is not None:
             table.header_note = forced_note
+        if encoding_note is not None:
+            table.header_note = "; ".join(filter(None, [encoding_note, table.header_note]))
         return table
     except DataError as exc:
         # A wrong guess about the first line shows up as some other error (no such
@@ -662,28 +673,44 @@ def _savetxt_header(text: str, path: str) -> str:
     return text
 
 
-def _read_text(path: str) -> str:
+def _read_text(path: str) -> tuple[str, str | None]:
+    """The text of the file ``path`` with "\n" line ends, and a note when it is not
+    UTF-8 (see :func:`_decoded`)."""
     raw = read_bytes(path, split_suffix(path)[1])
     _refuse_binary(raw, path)
-    encoding = _encoding_of(raw)
-    try:
-        text = raw.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
-        advice = ("save it as UTF-8 (e.g. iconv -f latin1 -t utf-8 for a Latin-1 file)"
-                  if encoding == "utf-8-sig" else
-                  "it starts with UTF-16's byte order mark; save it again as UTF-8")
-        name = "UTF-8" if encoding == "utf-8-sig" else "UTF-16"
-        raise DataError(
-            f"the file is not {name} text (byte {raw[exc.start]:#04x} at offset {exc.start}); "
-            f"{advice}",
-            path=path,
-            line=line,
-        ) from None
+    text, note = _decoded(raw, path)
     if "\r" in text:
         # Old Mac line endings would otherwise be one long line to str.split("\n").
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text
+    return text, note
+
+
+def _decoded(raw: bytes, path: str) -> tuple[str, str | None]:
+    """``raw`` decoded: UTF-8 (or UTF-16 after its byte order mark), else Windows-1252,
+    with a note saying so (None for UTF-8).
+
+    A text file that is not UTF-8 is most often a spreadsheet's export on Windows in
+    Western Europe or the Americas (``Café``, ``São Paulo``): Windows-1252 reads it,
+    and Latin-1 the bytes 1252 leaves undefined.  Any other 8-bit encoding reads as
+    some text too, so the note says how it was read and how to be sure."""
+    encoding = _encoding_of(raw)
+    try:
+        return raw.decode(encoding), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        if encoding != "utf-8-sig":
+            raise DataError(
+                f"the file is not UTF-16 text (byte {raw[exc.start]:#04x} at offset "
+                f"{exc.start}); it starts with UTF-16's byte order mark; save it again as "
+                "UTF-8", path=path, line=line) from None
+        first_bad = raw[exc.start]
+    try:
+        text, name = raw.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        text, name = raw.decode("latin-1"), "Latin-1"
+    return text, (f"not UTF-8 (byte {first_bad:#04x} on line {line}), so read as {name}, "
+                  "as spreadsheets on Windows write text; if words look wrong, save the "
+                  "file as UTF-8")
 
 
 #: The first bytes of binary files a text reader may be handed by mistake, and what to
