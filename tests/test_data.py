@@ -1003,11 +1003,13 @@ def test_text_columns_read_as_category_codes(tmp_path):
 
 
 @pytest.mark.parametrize(("column", "message"), [
-    ("0,5;1,5;2,5", "got '0,5' (a decimal comma? write 0.5)"),
+    ("0,5;1.225,5;2,5", "got '1.225,5' (thousands separators and a decimal comma? write "
+                        "1225.5)"),
     ("1;2;oops", "got 'oops'"),
 ])
 def test_numbers_written_otherwise_are_no_categories(tmp_path, column, message):
-    """Decimal commas, or a stray word among numbers: errors, as without categories."""
+    """Thousands separators, or a stray word among numbers: errors, as without
+    categories."""
     cells = column.split(";")
     text = "a;y\n" + "".join(f"{cell};{i % 2}\n" for i, cell in enumerate(cells))
     with raises(message):

@@ -207,6 +207,36 @@ def test_a_title_line_above_the_rows_is_named_by_every_reader(tmp_path):
             read(path)
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_decimal_commas_read_as_pandas_reads_them_with_decimal_comma(tmp_path, delimiter):
+    """A spreadsheet's export in most of Europe: 1,5;2,25 (quoted or not), where the
+    delimiter is not a comma; text cells with commas stay text."""
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    n = 30
+    frame = pd.DataFrame({"x": rng.normal(0, 100, n).round(3), "z": rng.integers(-5, 5, n),
+                          "town": rng.choice(["Lyon, Rh\u00f4ne", "Gent"], n),
+                          "y": rng.normal(size=n).round(2)})
+    path = tmp_path / "eu.csv"
+    frame.to_csv(path, sep=delimiter, decimal=",", index=False)
+    lines = path.read_text().splitlines()
+    lines[3] = lines[3].replace(lines[3].split(delimiter)[0], f'"{lines[3].split(delimiter)[0]}"')
+    path.write_text("\n".join(lines) + "\n")
+    expected = pd.read_csv(path, sep=delimiter, decimal=",")
+    table = read_table(path, "y", categories="auto")
+    np.testing.assert_array_equal(table.features[:, :2], expected[["x", "z"]].to_numpy())
+    np.testing.assert_array_equal(table.target, expected["y"].to_numpy())
+    assert table.categories["town"] == sorted(set(expected["town"]))
+    first = lines[1].split(delimiter)[0]
+    assert table.header_note == (f"decimal commas read as points ({first!r} on line 2 is "
+                                 f"{first.replace(',', '.')})")
+    comma_separated = tmp_path / "c.csv"
+    comma_separated.write_text('a,y\n"1,5",1\n"2,5",0\n')
+    with pytest.raises(DataError, match=r"got '1,5' \(a decimal comma\? write 1\.5\)"):
+        read_table(comma_separated, "y")  # a comma-separated file says it, reads none
+
+
 def test_uci_data_files_and_excel_sep_lines_are_read(tmp_path):
     """UCI's .data suffix (commas, or whitespace as housing.data), and Excel's first
     line 'sep=;' naming the delimiter (its line still counted in messages)."""
@@ -219,9 +249,9 @@ def test_uci_data_files_and_excel_sep_lines_are_read(tmp_path):
     housing.write_text(" 0.00632  18.00   2.310  24.00\n 0.02731   0.00   7.070  21.60\n")
     assert read_table(housing, -1, header=False).target.tolist() == [24.0, 21.6]
     excel = tmp_path / "excel.csv"
-    excel.write_text("sep=;\na;b;label\n1,5;2;x\n3;4;y\n")
+    excel.write_text("sep=;\na;b;label\n1;2;x\n3;four;y\n")
     assert column_names(excel) == ["a", "b", "label"]
-    with pytest.raises(DataError, match=r"line 3, column 'a': expected a number, got '1,5'"):
+    with pytest.raises(DataError, match=r"line 4, column 'b': expected a number, got 'four'"):
         read_table(excel, "label")
     excel.write_text("sep=\t\na\tb\tlabel\n1\t2\tx\n3\t4\ty\n")
     assert read_table(excel, "label").features.tolist() == [[1.0, 2.0], [3.0, 4.0]]

@@ -43,7 +43,8 @@ lines of empty fields only (``,,,,``, as spreadsheets write below a table), are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
 order mark is ignored; a UTF-16 one (Excel's "Unicode text") makes the file UTF-16;
 text that is not UTF-8 is read as Windows-1252 (Latin-1 where 1252 has no character),
-which :attr:`Table.header_note` says.
+and where the delimiter is not a comma a cell such as ``1,5`` is the number 1.5 (as
+pandas reads it with ``decimal=","``); :attr:`Table.header_note` says either.
 An empty column name is pandas' ``Unnamed: j`` (0-based), as for the row labels
 ``DataFrame.to_csv`` writes first; a delimiter ending every line (a spreadsheet's
 empty last column) is left out.  The delimiter is ``,`` for ``.csv`` and tab for
@@ -561,6 +562,8 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
                     header: bool | None = None, coding: _Coding = _Coding()) -> Table:
     text, encoding_note = _read_text(path)
     text, delimiter = _delimited_text(text, path)
+    text, comma_note = _decimal_commas_as_points(text, delimiter)
+    encoding_note = "; ".join(filter(None, [encoding_note, comma_note])) or None
     forced_note = None
     if header is None and _first_line_names(text, delimiter, target):
         # The target is named, and only the first line holds that name: it is the header
@@ -610,6 +613,32 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
             raise
         raise DataError(exc.message, path=exc.path, line=exc.line, column=exc.column,
                         note=note) from None
+
+
+#: A cell that is a number with a decimal comma (``-1,5``, ``0,376``, ``,5``, quoted or
+#: not) between two delimiters (``;``, tab or ``|``, in the pattern's place) or line ends.
+_DECIMAL_COMMA_CELL = r'(?:^|(?<={d}))("?)([-+]?\d*),(\d+)\1(?=$|{d})'
+
+
+def _decimal_commas_as_points(text: str, delimiter: str | None) -> tuple[str, str | None]:
+    """``text`` with each cell like ``1,5`` written ``1.5`` when the delimiter is not a
+    comma (a spreadsheet's export in most of Europe: ``1,5;2,25``), as pandas reads it
+    with ``decimal=","``, and a note saying so; ``text`` and None otherwise.
+
+    Cell by cell, so a column of such numbers is numbers whatever else it holds (a
+    word among them is still named); a quoted one (``"918,7"``) loses its quotes.
+    Thousands separators are not taken out (``1.234,5`` stays text, an error that
+    says so)."""
+    if delimiter not in (";", "\t", "|"):
+        return text, None
+    pattern = re.compile(_DECIMAL_COMMA_CELL.format(d=re.escape(delimiter)), re.MULTILINE)
+    first = pattern.search(text)
+    if first is None:
+        return text, None
+    line = text.count("\n", 0, first.start()) + 1
+    return pattern.sub(r"\2.\3", text), (
+        f"decimal commas read as points ({first.group(0)!r} on line {line} is "
+        f"{first.group(2)}.{first.group(3)})")
 
 
 def _first_line_names(text: str, delimiter: str | None, target: str | int | None) -> bool:
@@ -1406,6 +1435,9 @@ def _quote_left_open(text: str, delimiter: str) -> bool:
 #: Numbers as spreadsheets write them: thousands separators ("478,937", "1 250 000",
 #: with a decimal point after them or not), or a decimal comma ("13,90", "0,376").
 _THOUSANDS = re.compile(r"[-+]?[1-9][0-9]{0,2}([,' _][0-9]{3})+([.][0-9]+)?")
+#: Thousands separated by points (or spaces, apostrophes) before a decimal comma, as most
+#: of Europe writes numbers: ``1.225,8``.
+_GROUPED_DECIMAL_COMMA = re.compile(r"[-+]?[1-9][0-9]{0,2}([.' ][0-9]{3})+,[0-9]+")
 _DECIMAL_COMMA = re.compile(r"[-+]?[0-9]+,[0-9]+")
 #: Currency signs written before or after an amount ("$16.00", "16,00 €").
 _CURRENCY = "$€£¥"
@@ -1458,12 +1490,15 @@ def decorated_number(text: str) -> tuple[str, list[str]] | None:
 def separator_readings(text: str) -> list[str]:
     """The plain numbers that a number written with separators may be: ``"52,765"``
     gives ``["52765", "52.765"]`` (thousands, or a decimal comma), ``"1 250 000"``
-    ``["1250000"]``, ``"0,376"`` ``["0.376"]``; ``[]`` for anything else."""
+    ``["1250000"]``, ``"0,376"`` ``["0.376"]``, ``"1.225,8"`` ``["1225.8"]``; ``[]`` for
+    anything else."""
     readings = []
     if _THOUSANDS.fullmatch(text):
         readings.append(re.sub(r"[,' _]", "", text))
     if _DECIMAL_COMMA.fullmatch(text):
         readings.append(text.replace(",", "."))
+    if _GROUPED_DECIMAL_COMMA.fullmatch(text):
+        readings.append(re.sub(r"[.' ]", "", text).replace(",", "."))
     return readings
 
 
@@ -1505,6 +1540,8 @@ def _cell_error(cell: str, path: str, line: int, column: str) -> DataError:
         hint = f" (a thousands separator or a decimal comma? write {' or '.join(readings)})"
     elif readings and _THOUSANDS.fullmatch(text):
         hint = f" (thousands separators? write {readings[0]})"
+    elif readings and _GROUPED_DECIMAL_COMMA.fullmatch(text):
+        hint = f" (thousands separators and a decimal comma? write {readings[0]})"
     elif readings:
         hint = f" (a decimal comma? write {readings[0]})"
     elif _is_number(text.replace("_", "")):
