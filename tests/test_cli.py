@@ -546,7 +546,12 @@ def test_evaluate_and_info_on_a_cli_model(cancer_csv: Path,
     assert info["layer_sizes"] == [30, 16, 1] and info["classes"] == ["benign", "malignant"]
     assert info["features"][0] == "mean radius" and info["input_scaling"] == "standardized"
     assert info["format_version"] == 1 and info["training"]["max_iter"] == 15
-    assert "Dense 2" in run("info", str(model_path)).stdout
+    assert info["unused_settings"] == ["max_fun", "momentum", "nesterovs_momentum",
+                                       "power_t", "weight_decay"]  # the default adam's
+    text = run("info", str(model_path)).stdout
+    assert "Dense 2" in text and "\nbeta_1 " in text and "\nweight_decay " not in text
+    assert ("not used by solver adam: max_fun, momentum, nesterovs_momentum, power_t, "
+            "weight_decay") in text
 
 
 def test_evaluate_names_the_models_target_when_the_file_lacks_it(
@@ -1113,7 +1118,9 @@ def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path:
 @pytest.mark.parametrize(
     ("text", "args", "message"),
     [
-        ("a;b;y\n0,5;1;2\n1,5;2;3\n", [], "got '0,5' (a decimal comma? write 0.5)"),
+        ('a,b,y\n"0,5",1,2\n"1,5",2,3\n', [], "got '0,5' (a decimal comma? write 0.5)"),
+        ("a;b;y\n0,5;1;2\n1.250,5;2;3\n", [],
+         "got '1.250,5' (thousands separators and a decimal comma? write 1250.5)"),
         ("a,b,y\n1,red,2\n2,blue,3\n", ["--no-one-hot"],
          "got 'red' (features must be numbers: encode text categories first"),
         # One-hot takes text columns, not a word among numbers (a typo).
@@ -1508,7 +1515,7 @@ def test_header_options_are_refused_where_there_is_no_first_line(tmp_path: Path)
     array = tmp_path / "rows.npy"
     np.save(array, np.random.default_rng(0).normal(size=(20, 3)))
     done = run("train", str(array), "--target", "2", "--no-header", "--epochs", "2", expect=2)
-    assert "--no-header is for text files (.csv, .tsv, .txt); " in done.stderr
+    assert "--no-header is for text files (.csv, .tsv, .txt, .data, .dat); " in done.stderr
     assert "rows.npy is not one" in done.stderr
     done = run("train", "--dataset", "iris", "--header", expect=2)
     assert "--dataset has none" in done.stderr

@@ -237,6 +237,28 @@ def test_decimal_commas_read_as_pandas_reads_them_with_decimal_comma(tmp_path, d
         read_table(comma_separated, "y")  # a comma-separated file says it, reads none
 
 
+def test_columns_aligned_by_spaces_with_a_tab_before_a_quoted_name(tmp_path):
+    """UCI's auto-mpg.data: numbers aligned by runs of spaces, then a tab and a quoted
+    car name holding spaces, '?' for a missing number; read as pandas' sep=r"\\s+"
+    reads it (tabs alone would make two columns)."""
+    import pandas as pd
+
+    lines = ['18.0   8   307.0      130.0      3504.      12.0   70  1\t"chevrolet malibu"',
+             '15.0   8   350.0      ?          3693.      11.5   70  1\t"buick skylark 320"',
+             '25.0   4   104.0      95.00      2375.      17.5   70  2\t"saab 99e"']
+    path = tmp_path / "auto-mpg.data"
+    path.write_text("\n".join(lines) + "\n")
+    expected = pd.read_csv(path, sep=r"\s+", header=None, na_values="?")
+    table = read_table(path, 0, header=False, categories="auto", missing="nan")
+    np.testing.assert_array_equal(table.target, expected[0].to_numpy())
+    np.testing.assert_array_equal(table.features[:, :7], expected.loc[:, 1:7].to_numpy())
+    assert table.categories["8"] == sorted(expected[8])
+    assert column_names(path, header=False) == [str(j) for j in range(9)]
+    tabbed = tmp_path / "names.tsv"  # a tab-separated file of names with one space each
+    tabbed.write_text("name\tx\nAnn Lee\t1\nBo Diaz\t2\n")
+    assert column_names(tabbed) == ["name", "x"]
+
+
 def test_uci_data_files_and_excel_sep_lines_are_read(tmp_path):
     """UCI's .data suffix (commas, or whitespace as housing.data), and Excel's first
     line 'sep=;' naming the delimiter (its line still counted in messages)."""

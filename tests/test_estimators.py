@@ -1064,3 +1064,43 @@ def test_bad_validation_data_is_named():
     with pytest.raises(ValueError, match=r"validation_data: y has 1 output\(s\); the "
                                          r"training y has 2"):
         reg.fit(X, np.c_[y, y], validation_data=(X, y))
+
+
+#: A value unlike the default for every setting a solver may ignore.
+_OTHER_VALUES = {
+    "batch_size": 7, "learning_rate": "invscaling", "learning_rate_init": 0.05,
+    "power_t": 0.9, "shuffle": False, "early_stopping": True, "validation_fraction": 0.3,
+    "early_stopping_monitor": "loss", "schedule_params": {}, "momentum": 0.5,
+    "nesterovs_momentum": False, "max_fun": 2, "beta_1": 0.5, "beta_2": 0.9,
+    "epsilon": 1e-3, "weight_decay": 0.5,
+}
+
+
+@pytest.mark.parametrize("params", [
+    {"solver": "adam"}, {"solver": "adamw"}, {"solver": "rmsprop"}, {"solver": "lbfgs"},
+    {"solver": "sgd"}, {"solver": "sgd", "momentum": 0.0}, {"solver": "gd"},
+    {"solver": "sgd", "learning_rate": "invscaling"},
+])
+def test_settings_info_calls_unused_change_nothing_and_the_others_do(params):
+    """``lucidnet info``'s 'not used by solver ...' list, checked by training: changing
+    a listed setting leaves the fitted weights as they were, changing an optimizer's
+    own setting does not."""
+    from lucidnet._solver_settings import OPTIMIZER_PARAMS, unused_settings
+
+    X, y = load_iris(return_X_y=True)
+    base = NeuralNetRegressor(hidden_layer_sizes=(4,), max_iter=3, random_state=0,
+                              dtype="float64", **params)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = base.fit(X, y).network_.params.copy()
+        unused = unused_settings(base.get_params())
+        assert "weight_decay" in unused or params["solver"] == "adamw"
+        for name, value in _OTHER_VALUES.items():
+            if name in params:
+                continue
+            changed = clone(base).set_params(**{name: value}).fit(X, y)
+            same = np.array_equal(changed.network_.params, weights)
+            if name in unused:
+                assert same, f"{name} is called unused by {params} but changes the fit"
+            elif name in OPTIMIZER_PARAMS.get(params["solver"], ()):
+                assert not same, f"{name} is {params['solver']}'s own, yet changes nothing"

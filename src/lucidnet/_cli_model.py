@@ -195,6 +195,8 @@ class Bundle:
 
     def describe(self) -> dict[str, Any]:
         """Everything ``lucidnet info`` shows, as plain data."""
+        from ._solver_settings import unused_settings
+
         network = self.network
         return {
             "file": self.path,
@@ -213,6 +215,7 @@ class Bundle:
             "format_version": self.format_version,
             "library_version": self.library_version,
             "training": self.training,
+            "unused_settings": unused_settings(self.training or {}),
             "summary": network.summary(),
         }
 

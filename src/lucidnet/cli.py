@@ -589,11 +589,16 @@ def info(model: str, as_json: bool) -> None:
         click.echo(to_json(description))
         return
     rows = [(key, _short(value)) for key, value in description.items()
-            if key not in ("summary", "training")]
+            if key not in ("summary", "training", "unused_settings")]
     click.echo(format_table(rows))
-    if description.get("training"):
+    training = description.get("training")
+    if training:
+        unused = description["unused_settings"]
         click.echo("\ntraining settings")
-        click.echo(format_table([(k, _short(v)) for k, v in description["training"].items()]))
+        click.echo(format_table([(k, _short(v)) for k, v in training.items()
+                                 if k not in unused]))
+        if unused:
+            click.echo(f"not used by solver {training.get('solver')}: {', '.join(unused)}")
     click.echo("\n" + description["summary"])
 
 
@@ -603,7 +608,7 @@ def _short(value: Any, limit: int = 12) -> str:
         shown = ", ".join(map(str, value[:limit]))
         return shown + (f", ... ({len(value)} in all)" if len(value) > limit else "")
     if isinstance(value, dict):  # one-hot columns: each with its categories
-        return "; ".join(f"{key} ({_short(item, limit)})" for key, item in value.items())
+        return "; ".join(f"{key} ({_short(item, limit)})" for key, item in value.items()) or "-"
     return "-" if value is None else str(value)  # none recorded (a regressor's classes)
 
 

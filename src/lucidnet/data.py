@@ -792,8 +792,22 @@ def _encoding_of(raw: bytes) -> str:
 
 def _split_fields(lines: Sequence[str], delimiter: str | None) -> list[list[str]]:
     if delimiter is None:
-        return [line.split() for line in lines]
+        return [_whitespace_fields(line) for line in lines]
     return list(csv.reader(lines, delimiter=delimiter))
+
+
+#: A field of a line separated by whitespace: double-quoted (spaces inside, "" for a
+#: quote) or a run of other characters.
+_WHITESPACE_FIELD = re.compile(r'"((?:[^"]|"")*)"(?=\s|$)|(\S+)')
+
+
+def _whitespace_fields(line: str) -> list[str]:
+    """The fields of a line separated by runs of whitespace; a double-quoted field may
+    hold spaces (UCI's auto-mpg.data: ``18.0   8   307.0\t"chevrolet chevelle malibu"``)."""
+    if '"' not in line:
+        return line.split()
+    return [plain or quoted.replace('""', '"')
+            for quoted, plain in _WHITESPACE_FIELD.findall(line)]
 
 
 def file_format(path: PathLike) -> str:
@@ -895,6 +909,8 @@ def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | No
             rows = rows[:-1]  # a quoted field may run past the sample's last line
         counts = Counter(len(row) for row in rows)
         if len(counts) == 1 and next(iter(counts)) > 1:
+            if delimiter == "\t" and None in candidates and _aligned_by_spaces(sample, rows):
+                return None
             return delimiter
         split_any = split_any or any(width > 1 for width in counts)
         shared = max((n for width, n in counts.items() if width > 1), default=0)
@@ -913,6 +929,16 @@ def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | No
         if len(widths) == 1 and min(widths) > 1:
             return " "
     return best
+
+
+def _aligned_by_spaces(sample: list[str], tab_rows: list[list[str]]) -> bool:
+    """Whether lines that tabs split alike are rather columns aligned by runs of spaces
+    with a tab among them (UCI's auto-mpg.data): every line holds two spaces in a row,
+    and whitespace (quotes kept together) splits each into the same, larger count."""
+    if not all("  " in line for line in sample):
+        return False
+    widths = {len(_whitespace_fields(line)) for line in sample}
+    return len(widths) == 1 and min(widths) > len(tab_rows[0])
 
 
 def _is_number(text: str) -> bool:
@@ -1397,7 +1423,7 @@ def _rows_with_lines(text: str, delimiter: str | None, path: str):
     """Yield ``(first line number, fields)`` for every non-blank record."""
     if delimiter is None:
         for number, line in enumerate(text.split("\n"), start=1):
-            fields = line.split()
+            fields = _whitespace_fields(line)
             if fields:
                 yield number, fields
         return

@@ -97,6 +97,7 @@ from sklearn.utils.validation import (
 
 from . import _class_outputs, activations, optimizers, schedules, training
 from ._checks import as_float_dtype
+from ._solver_settings import OPTIMIZER_PARAMS
 from .activations import Sigmoid, Softmax
 from .callbacks import Callback, EarlyStopping
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, Loss, SquaredError
@@ -113,17 +114,6 @@ _SCHEDULES = set(schedules.names())
 #: scikit-learn's learning_rate names, which it applies to solver="sgd" only.
 _SKLEARN_SCHEDULES = ("constant", "invscaling", "adaptive")
 _SOLVERS = set(optimizers.names())
-#: Parameters each optimizer takes from the estimator (a registered optimizer not
-#: listed here takes none of them).
-_OPTIMIZER_PARAMS = {
-    "sgd": (),
-    "momentum": ("momentum",),
-    "nesterov": ("momentum",),
-    "rmsprop": ("epsilon",),
-    "adam": ("beta_1", "beta_2", "epsilon"),
-    "adamw": ("beta_1", "beta_2", "epsilon", "weight_decay"),
-    "lbfgs": ("max_fun", "gtol"),
-}
 #: scikit-learn's "adaptive" rate stops dividing by 5 (and training stops) below this.
 _MIN_ADAPTIVE_RATE = 1e-6
 #: The warning ``fit`` gives when Ctrl-C stops it (scikit-learn's words).
@@ -439,7 +429,7 @@ class _BaseNeuralNet(BaseEstimator):
             self.network_,
             optimizer=optimizer,
             learning_rate=self.learning_rate_init,
-            optimizer_params={name: values[name] for name in _OPTIMIZER_PARAMS.get(optimizer, ())},
+            optimizer_params={name: values[name] for name in OPTIMIZER_PARAMS.get(optimizer, ())},
             schedule=schedule,
             schedule_params=schedule_params,
             batch_size=None if optimizer == "lbfgs" else batch_size or self._batch_size(n_samples),
