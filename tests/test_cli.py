@@ -965,16 +965,24 @@ def test_a_failing_plot_does_not_cost_the_saved_model(tmp_path, monkeypatch):
 
 
 def test_header_options_and_the_note_on_an_unclear_first_line(tmp_path: Path) -> None:
-    """A headerless iris file: its first line is data (and said so on stderr); with
-    --header it would be names and one row fewer."""
+    """A headerless iris file in millimetres (whole numbers, as names such as years
+    are): its first line is data, said on stderr; with --header it would be names and
+    one row fewer.  In centimetres (5.1) it is data, no doubt."""
     labelled = tmp_path / "iris.csv"
     run("dataset", "iris", "--out", str(labelled))
+    lines = labelled.read_text().splitlines()[1:]
+    in_cm = tmp_path / "iris_cm.csv"
+    in_cm.write_text("\n".join(lines) + "\n")
+    done = run("train", str(in_cm), "--target", "4", "--epochs", "1", "--json")
+    assert "note:" not in done.stderr and json.loads(done.stdout)["examples"]["train"] == 120
     headerless = tmp_path / "iris_no_header.csv"
-    headerless.write_text("".join(labelled.read_text().splitlines(keepends=True)[1:]))
+    headerless.write_text("".join(
+        ",".join([*(str(round(float(cell) * 10)) for cell in line.split(",")[:4]),
+                  line.split(",")[4]]) + "\n" for line in lines))
     model = tmp_path / "m.npz"
     done = run("train", str(headerless), "--target", "4", "--epochs", "2", "--validation", "0",
                "--no-early-stopping", "--out", str(model), "--json")
-    assert "line 1 (5.1,3.5,1.4,0.2,setosa) was read as data" in done.stderr
+    assert "line 1 (51,35,14,2,setosa) was read as data" in done.stderr
     assert json.loads(done.stdout)["examples"]["train"] == 150
     quiet = run("train", str(headerless), "--target", "4", "--no-header", "--epochs", "2",
                 "--validation", "0", "--no-early-stopping", "--json")

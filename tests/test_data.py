@@ -777,8 +777,10 @@ def test_column_names_reads_the_header_only(tmp_path):
         ("x1,x2,label\n1,2,a\n3,4,b\n", 2, ["x1", "x2"], False),
         # Numbers only: data, no doubt.
         ("1,2,3\n4,5,6\n", 2, ["0", "1"], False),
-        # Numbers and text where the next line has them: data (UCI-style, no header).
-        ("5.1,3.5,setosa\n4.9,3.0,setosa\n", 2, ["0", "1"], True),
+        # Numbers and text where the next line has them: data (UCI-style, no header);
+        # no doubt with a number that is not whole, said when all are (years as names).
+        ("5.1,3.5,setosa\n4.9,3.0,setosa\n", 2, ["0", "1"], False),
+        ("2019,2020,label\n5,3,a\n4,2,b\n", 3, ["0", "1"], True),
         # pandas' labels of an unnamed array, with a named target: a header.
         ("0,1,2,label\n0.5,1.5,2.5,a\n1.5,2.5,0.5,b\n", 2, ["0", "1", "2"], True),
         # A first value 0, or 0,1,2 over whole numbers, is data as often as labels: data.

@@ -1020,7 +1020,7 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool
     mixing numbers and text is a header when its numbers are pandas' labels
     ``0,1,2,...`` of at least three leading columns, or when some column holds a number
     in one row and text in the other (names over values); data when the two rows agree
-    column by column.
+    column by column (clear-cut when one of its numbers is not whole).
     """
     numeric = [_looks_numeric(field) for field in first]
     if not any(numeric):
@@ -1056,8 +1056,13 @@ def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool
     below = [_looks_numeric(field) for field in second]
     known = [field.strip().lower() not in MISSING_TOKENS for field in first]
     known_below = [field.strip().lower() not in MISSING_TOKENS for field in second]
-    return any(a != b for a, b, k, kb in zip(numeric, below, known, known_below, strict=True)
-               if k and kb), False
+    header = any(a != b for a, b, k, kb in zip(numeric, below, known, known_below, strict=True)
+                 if k and kb)
+    # Data, clear-cut, when a number in it is not whole (5.1,3.5,Iris-setosa): names
+    # that read as numbers are whole (years, codes: 2019,2020,label).
+    return header, not header and not all(
+        _WHOLE.fullmatch(field.strip()) for field, number in zip(first, numeric, strict=True)
+        if number)
 
 
 def _looks_numeric(field: str) -> bool:
