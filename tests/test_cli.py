@@ -223,8 +223,12 @@ def test_two_targets_are_refused_not_one_taken_as_a_feature(tmp_path: Path) -> N
     assert_usage_error(done, "--target", "given 2 times ('Y1', 'Y2')", "--drop")
     done = run("train", str(data), "--target", "Y1, 2", expect=None)
     assert_usage_error(done, "d.csv", "--target 'Y1, 2' names 2 columns", "--drop")
-    done = run("train", str(data), "--target", "a,b", "--epochs", "1", "--json")
+    model = tmp_path / "m.npz"
+    done = run("train", str(data), "--target", "a,b", "--epochs", "1", "--json",
+               "--out", str(model))
     assert json.loads(done.stdout)["target"] == "a,b"
+    done = run("predict", str(model), str(data), "-t", "Y1", "-t", "Y2", expect=None)
+    assert_usage_error(done, "given 2 times ('Y1', 'Y2'); give one")
 
 
 def test_missing_target_option(tmp_path: Path) -> None:
@@ -735,6 +739,8 @@ def test_predict_keeps_id_columns_as_written_beside_the_predictions(tmp_path):
                           "x": rng.normal(size=n).round(3), "z": rng.normal(size=n).round(3)})
     frame["label"] = np.where(frame.x + frame.z > 0, "yes", "no")
     frame.loc[5, "Id"] = ""
+    frame.loc[6, "Id"] = "NA"  # Namibia's code, as written: not a missing value here
+    frame.loc[7, "Id"] = " 0008 "
     data = tmp_path / "train.csv"
     frame.to_csv(data, index=False)
     model = tmp_path / "m.npz"

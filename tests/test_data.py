@@ -275,10 +275,20 @@ def test_text_that_is_not_utf8_reads_as_windows_1252_as_pandas_reads_it(tmp_path
     assert table.categories["Ville"] == sorted(expected["Ville"])
     assert table.header_note.startswith("not UTF-8 (byte 0xc9 on line 1), so read as "
                                         "Windows-1252")
-    path.write_bytes(b"a,label\n1,x\x81\n2,y\n")  # 0x81: no Windows-1252 character
+    path.write_bytes(b"a,label\n1,x\x81\n2,y\x80\n")  # 0x81: no Windows-1252 character
     table = read_table(path, "label")
-    assert table.target.tolist() == ["x\x81", "y"]
+    assert table.target.tolist() == ["x\x81", "y\x80"]
     assert "(byte 0x81 on line 2), so read as Latin-1" in table.header_note
+    # UTF-8 accents above a stray byte: UTF-8 with a stray byte, not every accent misread.
+    path.write_bytes("a,label\n1,Caf\xe9\n2,Bar\n".encode() + b"3,Bar\x85\n")
+    with raises("t.csv, line 4: the file is not UTF-8 text (byte 0x85 at offset 27, below "
+                "UTF-8 text)"):
+        read_table(path, "label")
+    with raises("t.csv, line 4: the file is not UTF-8 text"):
+        column_names(path)
+    path.write_bytes(np.arange(6, dtype=np.float32).tobytes())  # an array's tofile()
+    with raises("t.csv, line 1: not text: it holds NUL bytes"):
+        read_table(path, 0)
     path.write_text("a,b\n1,2\n3,\xe9\n", encoding="latin-1")
     with raises("t.csv, line 3, column 'b': expected a number, got '\xe9'"):
         read_table(path)

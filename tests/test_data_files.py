@@ -228,9 +228,22 @@ def test_decimal_commas_read_as_pandas_reads_them_with_decimal_comma(tmp_path, d
     np.testing.assert_array_equal(table.features[:, :2], expected[["x", "z"]].to_numpy())
     np.testing.assert_array_equal(table.target, expected["y"].to_numpy())
     assert table.categories["town"] == sorted(set(expected["town"]))
-    first = lines[1].split(delimiter)[0]
-    assert table.header_note == (f"decimal commas read as points ({first!r} on line 2 is "
-                                 f"{first.replace(',', '.')})")
+    cell, line, number = re.fullmatch(r"decimal commas read as points \('(.*)' on line "
+                                      r"(\d+) is (.*)\)", table.header_note).groups()
+    assert cell in lines[int(line) - 1].split(delimiter) and number == cell.replace(",", ".")
+    # "1,234" may be a thousand and more (a US spreadsheet copied as tab-separated
+    # text): without an unambiguous decimal comma in the file, it stays an error.
+    us = tmp_path / "us.csv"
+    us.write_text(f"pop{delimiter}y\n1,234{delimiter}1\n999{delimiter}0\n-12,500{delimiter}1\n")
+    with pytest.raises(DataError, match=r"got '1,234' \(a thousands separator or a decimal "
+                                        r"comma\? write 1234 or 1\.234\)"):
+        read_table(us, "y")
+    if delimiter == ";":  # without a header, commas split the lines alike too
+        headerless = tmp_path / "nh.csv"
+        headerless.write_text("1,5;2,25;0\n3,5;1,25;1\n0,5;4,0;0\n")
+        table = read_table(headerless, -1)
+        assert table.features.tolist() == [[1.5, 2.25], [3.5, 1.25], [0.5, 4.0]]
+        assert column_names(headerless) == ["0", "1", "2"]
     comma_separated = tmp_path / "c.csv"
     comma_separated.write_text('a,y\n"1,5",1\n"2,5",0\n')
     with pytest.raises(DataError, match=r"got '1,5' \(a decimal comma\? write 1\.5\)"):
@@ -254,8 +267,8 @@ def test_columns_aligned_by_spaces_with_a_tab_before_a_quoted_name(tmp_path):
     np.testing.assert_array_equal(table.features[:, :7], expected.loc[:, 1:7].to_numpy())
     assert table.categories["8"] == sorted(expected[8])
     assert column_names(path, header=False) == [str(j) for j in range(9)]
-    tabbed = tmp_path / "names.tsv"  # a tab-separated file of names with one space each
-    tabbed.write_text("name\tx\nAnn Lee\t1\nBo Diaz\t2\n")
+    tabbed = tmp_path / "names.data"  # tabs between names holding spaces, two in a row
+    tabbed.write_text("name\tx\nAnn  Lee\t1\nBo  Diaz\t2\n")
     assert column_names(tabbed) == ["name", "x"]
 
 

@@ -1079,6 +1079,7 @@ _OTHER_VALUES = {
 @pytest.mark.parametrize("params", [
     {"solver": "adam"}, {"solver": "adamw"}, {"solver": "rmsprop"}, {"solver": "lbfgs"},
     {"solver": "sgd"}, {"solver": "sgd", "momentum": 0.0}, {"solver": "gd"},
+    {"solver": "momentum"}, {"solver": "nesterov"},
     {"solver": "sgd", "learning_rate": "invscaling"},
 ])
 def test_settings_info_calls_unused_change_nothing_and_the_others_do(params):

@@ -563,29 +563,18 @@ def kept_column_names(path: str, keep: Sequence[str], header: bool | None) -> li
 def read_kept_columns(path: str, keep: Sequence[str], header: bool | None,
                       n_rows: int) -> tuple[list[str], np.ndarray]:
     """``predict --keep``: the names and cells of DATA's ``keep`` columns (names or
-    0-based indices), as the file writes them (an id ``0001`` stays so; a missing
-    cell is empty), in the order given: object ndarray of shape (n_rows, n_kept).
+    0-based indices), as the file writes them (an id ``0001`` or ``NA`` stays so), in
+    the order given: object ndarray of shape (n_rows, n_kept).
 
     ``header`` is the setting the features were read with, so that the rows are the
     same ``n_rows`` ones (checked)."""
-    from .data import read_table
+    from .data import read_cells
 
     names = kept_column_names(path, keep, header)
-    # Read as categories, a column's cells keep their text: the categories are the
-    # distinct texts and each row holds its text's index (NaN where missing).
-    table = read_table(path, header=header, features=names, categories="auto",
-                       text_columns=names, missing="nan")
-    if table.n_samples != n_rows:  # both readers skip the same blank lines
-        raise AssertionError(f"--keep read {table.n_samples} rows, the features {n_rows}")
-    cells = np.empty(table.features.shape, dtype=object)
-    for j, name in enumerate(table.feature_names):
-        if name not in table.categories:  # an array file's numbers
-            cells[:, j] = table.features[:, j].tolist()
-            continue
-        texts = np.array([*table.categories[name], ""], dtype=object)
-        codes = table.features[:, j]
-        cells[:, j] = texts[np.where(np.isnan(codes), -1, codes).astype(np.intp)]
-    return table.feature_names, cells
+    cells = read_cells(path, names, header)
+    if len(cells) != n_rows:  # both readers skip the same blank lines
+        raise AssertionError(f"--keep read {len(cells)} rows, the features {n_rows}")
+    return names, np.array(cells, dtype=object).reshape(n_rows, len(names))
 
 
 def read_features(bundle: Bundle, path: str, target: str | None, *,

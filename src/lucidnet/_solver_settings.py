@@ -39,11 +39,14 @@ def unused_settings(params: dict[str, Any]) -> list[str]:
         unused = {"max_fun"}
         if params.get("learning_rate") != "invscaling" or solver not in ("sgd", "gd"):
             unused.add("power_t")
-        if solver not in ("sgd", "gd"):
-            unused |= {"momentum", "nesterovs_momentum"}
-        elif not params.get("momentum"):
+        if solver in ("sgd", "gd"):  # momentum picks plain, momentum or Nesterov steps
+            if not params.get("momentum"):
+                unused.add("nesterovs_momentum")
+        elif solver in ("momentum", "nesterov"):  # the name says which
             unused.add("nesterovs_momentum")
-    used = OPTIMIZER_PARAMS.get(solver if solver not in ("sgd", "gd") else "momentum", ())
+        else:
+            unused |= {"momentum", "nesterovs_momentum"}
+    used = OPTIMIZER_PARAMS.get("momentum" if solver in ("sgd", "gd") else solver, ())
     for names in OPTIMIZER_PARAMS.values():
-        unused |= set(names) - set(used) - {"momentum"}
+        unused |= set(names) - set(used) - {"momentum"}  # momentum: decided above
     return [name for name in params if name in unused]

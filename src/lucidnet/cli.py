@@ -81,13 +81,15 @@ class NameList(click.ParamType):
 
 def _given_once(ctx: Any, param: Any, values: tuple[str, ...]) -> str | None:
     """The value of a ``multiple=True`` option that may be given once: click would keep
-    the last of a repeated option silently, and a second ``--target`` read so trained
-    on the first as a feature."""
+    the last of a repeated option silently, and a second ``train --target`` read so
+    trained on the first as a feature."""
     if len(values) > 1:
-        raise click.BadParameter(
-            f"given {len(values)} times ({', '.join(map(repr, values))}); a model predicts "
-            "one target column: train one per target, with --drop for the others (else "
-            "they are features)", ctx=ctx, param=param)
+        advice = ("a model predicts one target column: train one per target, with --drop "
+                  "for the others (else they are features)" if ctx.command.name == "train"
+                  else "give one")
+        raise click.BadParameter(f"given {len(values)} times "
+                                 f"({', '.join(map(repr, values))}); {advice}",
+                                 ctx=ctx, param=param)
     return values[0] if values else None
 
 
@@ -480,7 +482,7 @@ def _print_training_summary(summary: dict, options: dict) -> None:
                    ".csv.gz etc.: compressed).")
 @click.option("--proba", is_flag=True,
               help="One column of probabilities per class instead of the predicted label.")
-@click.option("--target", "-t", default=None,
+@click.option("--target", "-t", multiple=True, callback=_given_once,
               help="A column of DATA to leave out (e.g. the labels of a labelled file).")
 @click.option("--keep", type=NameList(), multiple=True, metavar="COL,COL,...",
               help="Columns of DATA to copy into the output before the predictions, as "
@@ -522,7 +524,7 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
 @cli.command()
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("data", type=click.Path(dir_okay=False))
-@click.option("--target", "-t", default=None,
+@click.option("--target", "-t", multiple=True, callback=_given_once,
               help="The column with the true values (not needed for .npz files with 'y').")
 @_header_option
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")

@@ -42,7 +42,8 @@ in :attr:`Table.header_note` and in any error met reading the file.  Blank lines
 lines of empty fields only (``,,,,``, as spreadsheets write below a table), are
 skipped but still counted, so line numbers match what an editor shows. A UTF-8 byte
 order mark is ignored; a UTF-16 one (Excel's "Unicode text") makes the file UTF-16;
-text that is not UTF-8 is read as Windows-1252 (Latin-1 where 1252 has no character),
+text that is not UTF-8 (and plain ASCII up to its first other byte) is read as
+Windows-1252 (Latin-1 when it holds a byte 1252 leaves undefined),
 and where the delimiter is not a comma a cell such as ``1,5`` is the number 1.5 (as
 pandas reads it with ``decimal=","``); :attr:`Table.header_note` says either.
 An empty column name is pandas' ``Unnamed: j`` (0-based), as for the row labels
@@ -99,6 +100,7 @@ __all__ = [
     "finite_number",
     "names_columns",
     "is_column_index",
+    "read_cells",
     "read_table",
     "row_line",
     "write_predictions",
@@ -332,6 +334,48 @@ def read_table(
     return table
 
 
+def read_cells(path: PathLike, columns: Sequence[str], header: bool | None = None
+               ) -> list[list[str]]:
+    """The cells of ``columns`` (names from :func:`column_names`) in each data row of a
+    text or Parquet file, as written: text, spaces and ``NA`` kept, one list per row
+    of :func:`read_table`'s (blank lines skipped alike).  For copying an id column
+    into an output; array files give their numbers' text.
+
+    ``header``: whether a text file's first line names the columns, as the table was
+    read (its rows are the same then).
+    """
+    source = os.fspath(path)
+    names = column_names(source, header)
+    index = [names.index(column) for column in columns]
+    suffix = file_format(source)
+    if suffix in _DELIMITERS:
+        raw = _read_text(source)[0]
+        if header is None:  # guessed as read_table guesses: on decimal commas read
+            from itertools import islice
+
+            converted, delimiter, _ = _delimited_text(raw, source)
+            first = _without_empty_last_field(
+                list(islice(_rows_with_lines(converted, delimiter, source), 2)))
+            header = _header(first[0][1], first[1][1] if len(first) > 1 else None, 1,
+                             source, None)[1]
+        text, delimiter = _delimited_layout(raw, source)
+        records = list(_rows_with_lines(text, delimiter, source))
+        if '"' in text:
+            records = _without_empty_last_field(records)
+        return [[fields[j] for j in index] for _, fields in records[1 if header else 0:]]
+    if suffix in PARQUET_SUFFIXES:
+        pa, pq = _pyarrow(source)
+        try:
+            data = pq.read_table(source, columns=list(columns))
+        except (OSError, pa.ArrowException) as exc:
+            raise DataError(f"cannot read as a Parquet file: {exc}", path=source) from None
+        values = [data.column(column).to_pylist() for column in columns]
+        return [["" if cell is None else str(cell) for cell in row]
+                for row in zip(*values, strict=True)]
+    table = read_table(source, header=header, features=list(columns))
+    return [[repr(value) for value in row] for row in table.features.tolist()]
+
+
 def column_names(path: PathLike, header: bool | None = None) -> list[str]:
     """The names of a file's columns, target included, in file order.
 
@@ -343,7 +387,7 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
     suffix, compression = split_suffix(source)
     if suffix in _DELIMITERS and os.path.isfile(source):
         text = _head_text(source, compression)
-        text, delimiter = _delimited_text(text, source)
+        text, delimiter, _ = _delimited_text(text, source)
         if '"' in text:  # a record may span lines; its empty last field is per record
             from itertools import islice
 
@@ -404,7 +448,7 @@ def row_line(path: PathLike, row: int, header: bool | None = None) -> int | None
     if file_format(source) not in _DELIMITERS or row < 0:
         return None
     try:
-        text, delimiter = _delimited_text(_read_text(source)[0], source)
+        text, delimiter, _ = _delimited_text(_read_text(source)[0], source)
         records = _without_empty_last_field(list(_rows_with_lines(text, delimiter, source)))
         if not records:
             return None
@@ -561,8 +605,7 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
                     features: Sequence[str] | None = None,
                     header: bool | None = None, coding: _Coding = _Coding()) -> Table:
     text, encoding_note = _read_text(path)
-    text, delimiter = _delimited_text(text, path)
-    text, comma_note = _decimal_commas_as_points(text, delimiter)
+    text, delimiter, comma_note = _delimited_text(text, path)
     encoding_note = "; ".join(filter(None, [encoding_note, comma_note])) or None
     forced_note = None
     if header is None and _first_line_names(text, delimiter, target):
@@ -618,6 +661,8 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
 #: A cell that is a number with a decimal comma (``-1,5``, ``0,376``, ``,5``, quoted or
 #: not) between two delimiters (``;``, tab or ``|``, in the pattern's place) or line ends.
 _DECIMAL_COMMA_CELL = r'(?:^|(?<={d}))("?)([-+]?\d*),(\d+)\1(?=$|{d})'
+#: A number that a thousands separator may have written as well as a decimal comma.
+_THOUSAND_OR_DECIMAL = re.compile(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}")
 
 
 def _decimal_commas_as_points(text: str, delimiter: str | None) -> tuple[str, str | None]:
@@ -625,14 +670,19 @@ def _decimal_commas_as_points(text: str, delimiter: str | None) -> tuple[str, st
     comma (a spreadsheet's export in most of Europe: ``1,5;2,25``), as pandas reads it
     with ``decimal=","``, and a note saying so; ``text`` and None otherwise.
 
-    Cell by cell, so a column of such numbers is numbers whatever else it holds (a
-    word among them is still named); a quoted one (``"918,7"``) loses its quotes.
-    Thousands separators are not taken out (``1.234,5`` stays text, an error that
-    says so)."""
+    Only when one such cell cannot be a number with a thousands separator instead
+    (``1,234`` may be either; ``1,5`` or ``0,376`` cannot), and then cell by cell, so
+    a column of such numbers is numbers whatever else it holds (a word among them is
+    still named); a quoted one (``"918,7"``) loses its quotes.  Thousands separators
+    are not taken out (``1.234,5`` stays text, an error that says so)."""
     if delimiter not in (";", "\t", "|"):
         return text, None
     pattern = re.compile(_DECIMAL_COMMA_CELL.format(d=re.escape(delimiter)), re.MULTILINE)
-    first = pattern.search(text)
+    # "1,234" may be a thousand and more (a US spreadsheet's tab-separated copy): only
+    # a file that also writes an unambiguous decimal comma ("1,5", "0,376") uses them.
+    first = next((match for match in pattern.finditer(text)
+                  if not _THOUSAND_OR_DECIMAL.fullmatch(f"{match.group(2)},{match.group(3)}")),
+                 None)
     if first is None:
         return text, None
     line = text.count("\n", 0, first.start()) + 1
@@ -719,25 +769,37 @@ def _decoded(raw: bytes, path: str) -> tuple[str, str | None]:
     with a note saying so (None for UTF-8).
 
     A text file that is not UTF-8 is most often a spreadsheet's export on Windows in
-    Western Europe or the Americas (``Café``, ``São Paulo``): Windows-1252 reads it,
-    and Latin-1 the bytes 1252 leaves undefined.  Any other 8-bit encoding reads as
-    some text too, so the note says how it was read and how to be sure."""
+    Western Europe or the Americas (``Café``, ``São Paulo``): Windows-1252 reads it
+    (Latin-1 when it holds a byte 1252 leaves undefined).  That is only when all
+    before the first byte UTF-8 refuses is plain ASCII: a file that also holds UTF-8
+    accents is UTF-8 with a stray byte, an error rather than every accent misread.
+    Any other 8-bit encoding reads as some text too, so the note says how it was read
+    and how to be sure.  A NUL byte means binary data, never text."""
     encoding = _encoding_of(raw)
+    if encoding != "utf-16" and b"\x00" in raw:
+        line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
+        raise DataError("not text: it holds NUL bytes, as binary data does (an array "
+                        "written with tofile? save it with numpy.save, as .npy)",
+                        path=path, line=line)
     try:
         return raw.decode(encoding), None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
+        bad = raw[exc.start]
         if encoding != "utf-8-sig":
             raise DataError(
-                f"the file is not UTF-16 text (byte {raw[exc.start]:#04x} at offset "
-                f"{exc.start}); it starts with UTF-16's byte order mark; save it again as "
-                "UTF-8", path=path, line=line) from None
-        first_bad = raw[exc.start]
+                f"the file is not UTF-16 text (byte {bad:#04x} at offset {exc.start}); it "
+                "starts with UTF-16's byte order mark; save it again as UTF-8",
+                path=path, line=line) from None
+        if not raw[: exc.start].isascii():
+            raise DataError(
+                f"the file is not UTF-8 text (byte {bad:#04x} at offset {exc.start}, below "
+                "UTF-8 text); save it as UTF-8", path=path, line=line) from None
     try:
         text, name = raw.decode("cp1252"), "Windows-1252"
     except UnicodeDecodeError:
         text, name = raw.decode("latin-1"), "Latin-1"
-    return text, (f"not UTF-8 (byte {first_bad:#04x} on line {line}), so read as {name}, "
+    return text, (f"not UTF-8 (byte {bad:#04x} on line {line}), so read as {name}, "
                   "as spreadsheets on Windows write text; if words look wrong, save the "
                   "file as UTF-8")
 
@@ -822,12 +884,20 @@ def names_columns(path: PathLike) -> bool:
     return file_format(path) in (*TEXT_SUFFIXES, *PARQUET_SUFFIXES)
 
 
-def _delimited_text(text: str, path: str) -> tuple[str, str | None]:
-    """The text of the file ``path`` as the readers split it, and its delimiter:
-    without np.savetxt's "# " before a ``.txt`` header, without Excel's ``sep=;``
-    line (its delimiter taken, the line left blank so line numbers stay), and without
-    a delimiter that ends every line (a spreadsheet's empty last column: ``a,b,y,``
-    over ``1,2,0,``)."""
+def _delimited_text(text: str, path: str) -> tuple[str, str | None, str | None]:
+    """The text of the file ``path`` as the readers split it, its delimiter, and a note
+    on how its numbers were read: without np.savetxt's "# " before a ``.txt`` header,
+    without Excel's ``sep=;`` line (its delimiter taken, the line left blank so line
+    numbers stay), without a delimiter that ends every line (a spreadsheet's empty
+    last column: ``a,b,y,`` over ``1,2,0,``), and with decimal commas as points
+    (:func:`_decimal_commas_as_points`)."""
+    text, delimiter = _delimited_layout(text, path)
+    text, note = _decimal_commas_as_points(text, delimiter)
+    return text, delimiter, note
+
+
+def _delimited_layout(text: str, path: str) -> tuple[str, str | None]:
+    """:func:`_delimited_text` without the decimal commas: the cells as written."""
     text = _savetxt_header(text, path)
     stated = _EXCEL_SEPARATOR.match(text)
     if stated:
@@ -911,6 +981,8 @@ def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | No
         if len(counts) == 1 and next(iter(counts)) > 1:
             if delimiter == "\t" and None in candidates and _aligned_by_spaces(sample, rows):
                 return None
+            if delimiter == "," and ";" in candidates and _decimal_commas_in(sample, ";"):
+                return ";"
             return delimiter
         split_any = split_any or any(width > 1 for width in counts)
         shared = max((n for width, n in counts.items() if width > 1), default=0)
@@ -929,6 +1001,18 @@ def _choose_delimiter(text: str, candidates: tuple[str | None, ...]) -> str | No
         if len(widths) == 1 and min(widths) > 1:
             return " "
     return best
+
+
+def _decimal_commas_in(sample: list[str], delimiter: str) -> bool:
+    """Whether ``delimiter`` splits the lines alike into fields whose every comma is a
+    decimal comma, one on each line at least: ``1,5;2,25;0`` without a header, which
+    commas would split alike as well."""
+    rows = [line.split(delimiter) for line in sample]
+    if len({len(row) for row in rows}) != 1 or len(rows[0]) < 2:
+        return False
+    return all(any("," in field for field in row)
+               and all(_DECIMAL_COMMA.fullmatch(field.strip()) for field in row if "," in field)
+               for row in rows)
 
 
 def _aligned_by_spaces(sample: list[str], tab_rows: list[list[str]]) -> bool:
@@ -1399,7 +1483,7 @@ def _refuse_preamble(text: str, delimiter: str | None, path: str) -> None:
     if '"' in text:
         records = _without_empty_last_field(records)
     widths = {len(fields) for _, fields in records[1:]}
-    if len(widths) != 1 or len(records[0][1]) in widths:
+    if len(widths) != 1 or len(records[0][1]) in widths:  # (also: fewer than two records)
         return
     (width,), line = widths, records[1][0]
     note = _preamble_note(records, width, line, path)
