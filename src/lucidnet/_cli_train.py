@@ -5,9 +5,9 @@ public API -- the scikit-learn estimators, :func:`lucidnet.io.save` -- and retur
 plain dict for the CLI to print.  The CLI's own decisions about training live here:
 that numeric features are standardized (mean 0, standard deviation 1, stored in the
 model file as its input scaling; one-hot categories stay 0/1), which rows are held
-out, and the metadata a CLI model file carries.  Reading the data is :mod:`lucidnet._cli_data`'s, model files
-:mod:`lucidnet._cli_model`'s, outputs :mod:`lucidnet._cli_output`'s.  Private: import
-the public modules instead.
+out, and the metadata a CLI model file carries.  Reading the data is
+:mod:`lucidnet._cli_data`'s, model files :mod:`lucidnet._cli_model`'s, outputs
+:mod:`lucidnet._cli_output`'s.  Private: import the public modules instead.
 """
 
 from __future__ import annotations
