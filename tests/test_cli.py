@@ -890,8 +890,10 @@ def test_evaluate_names_labels_the_model_never_saw(tmp_path: Path) -> None:
 
 def test_evaluate_names_classes_without_rows_and_their_zero_recall(
         tmp_path: Path, cancer_csv: Path, cancer_model: tuple[Path, dict]) -> None:
-    """Only benign rows: malignant's recall is 0 of 0, counted as 0, so the macro
-    recall is half of benign's recall (worked out by hand, not by scikit-learn)."""
+    """Only benign rows: malignant counts in the macro averages only when some row is
+    predicted malignant, with a recall of 0 (of 0) then: the macro recall is half of
+    benign's recall, or benign's alone (worked out by hand, as scikit-learn's default
+    averages)."""
     from lucidnet import io
 
     model_path, _ = cancer_model
@@ -906,7 +908,17 @@ def test_evaluate_names_classes_without_rows_and_their_zero_recall(
                             "--json").stdout)
     assert report["absent_labels"] == ["malignant"]
     assert report["accuracy"] == pytest.approx(benign_recall)
-    assert report["recall"] == pytest.approx(benign_recall / 2)
+    assert report["recall"] == pytest.approx(benign_recall / 2 if benign_recall < 1 else 1.0)
+    single_class = tmp_path / "one.csv"  # every row right: scores of 1, not 1/2
+    single_class.write_text("a,label\n" + "".join(f"{i},{'x' if i < 20 else 'y'}\n"
+                                                 for i in range(40)))
+    model = tmp_path / "one.npz"
+    run("train", str(single_class), "--target", "label", "--validation", "0", "--epochs", "300",
+        "--lr", "0.05", "--no-early-stopping", "--out", str(model), "-q")
+    x_rows = tmp_path / "x.csv"
+    x_rows.write_text("a,label\n0,x\n1,x\n2,x\n")
+    scores = json.loads(run("evaluate", str(model), str(x_rows), "--json").stdout)
+    assert scores["accuracy"] == 1.0 and scores["precision"] == scores["f1"] == 1.0
     out = run("evaluate", str(model_path), str(benign), "--target", "diagnosis").stdout
     assert "benign.csv has no rows of class malignant" in out
     # With both classes present there is nothing to say.
@@ -1133,7 +1145,7 @@ def test_predict_on_parquet_leaves_out_the_text_label_column_as_on_csv(tmp_path:
     ("text", "args", "message"),
     [
         ('a,b,y\n"0,5",1,2\n"1,5",2,3\n', [], "got '0,5' (a decimal comma? write 0.5)"),
-        ("a;b;y\n0,5;1;2\n1.250,5;2;3\n", [],
+        ('a,b,y\n"0.5",1,2\n"1.250,5",2,3\n', [],
          "got '1.250,5' (thousands separators and a decimal comma? write 1250.5)"),
         ("a,b,y\n1,red,2\n2,blue,3\n", ["--no-one-hot"],
          "got 'red' (features must be numbers: encode text categories first"),

@@ -258,6 +258,26 @@ def test_only_target_column(tmp_path):
         read_table(write(tmp_path, "t.csv", "y\n1\n2\n"), "y")
 
 
+def test_missing_cells_are_those_pandas_reads_as_missing(tmp_path):
+    """Excel's #N/A and pandas' other default missing markers are missing; Excel's
+    other error values (#DIV/0!) are not (pandas keeps them as text too)."""
+    import pandas as pd
+
+    markers = ["", "NA", "n/a", "NaN", "null", "None", "?", "#N/A", "#N/A N/A", "#NA",
+               "<NA>", "1.#IND", "-1.#QNAN"]
+    path = Path(write(tmp_path, "t.csv", "a,y\n" + "".join(f"{m},{i % 2}\n"
+                                                           for i, m in enumerate(markers))
+                      + "1.5,1\n"))
+    table = read_table(path, "y", missing="nan")
+    assert np.isnan(table.features[:-1, 0]).all() and table.features[-1, 0] == 1.5
+    # pandas agrees, apart from our "?" (UCI's marker), which it keeps as text.
+    frame = pd.read_csv(path, keep_default_na=True, na_values=["?"])
+    assert frame["a"].isna().sum() == len(markers)
+    path.write_text("a,y\n#DIV/0!,1\n2,0\n")
+    with raises("line 2, column 'a': expected a number, got '#DIV/0!'"):
+        read_table(path, "y", missing="nan")
+
+
 def test_text_that_is_not_utf8_reads_as_windows_1252_as_pandas_reads_it(tmp_path):
     """A spreadsheet's export on Windows (Caf\xe9, S\xe3o Paulo, Z\xfcrich) reads as
     pandas.read_csv(encoding="cp1252") reads it, names included, with a note; bytes
@@ -1015,8 +1035,8 @@ def test_text_columns_read_as_category_codes(tmp_path):
 
 
 @pytest.mark.parametrize(("column", "message"), [
-    ("0,5;1.225,5;2,5", "got '1.225,5' (thousands separators and a decimal comma? write "
-                        "1225.5)"),
+    ("1,234;12,500;3", "got '1,234' (a thousands separator or a decimal comma? write 1234 or "
+                    "1.234)"),
     ("1;2;oops", "got 'oops'"),
 ])
 def test_numbers_written_otherwise_are_no_categories(tmp_path, column, message):

@@ -238,6 +238,16 @@ def test_decimal_commas_read_as_pandas_reads_them_with_decimal_comma(tmp_path, d
     with pytest.raises(DataError, match=r"got '1,234' \(a thousands separator or a decimal "
                                         r"comma\? write 1234 or 1\.234\)"):
         read_table(us, "y")
+    # Points between thousands in a file of decimal commas, as pandas' thousands=".":
+    european = tmp_path / "de.csv"
+    european.write_text(f"n{delimiter}p{delimiter}y\n85.052{delimiter}1.225,8{delimiter}0,5\n"
+                        f"950{delimiter}\"12.345,5\"{delimiter}1\n")
+    table = read_table(european, "y")
+    expected = pd.read_csv(european, sep=delimiter, decimal=",", thousands=".")
+    np.testing.assert_array_equal(table.features, expected[["n", "p"]].to_numpy())
+    assert table.features.tolist() == [[85052.0, 1225.8], [950.0, 12345.5]]
+    assert "points between thousands taken out ('85.052' on line 2 is 85052)" in (
+        table.header_note)
     if delimiter == ";":  # without a header, commas split the lines alike too
         headerless = tmp_path / "nh.csv"
         headerless.write_text("1,5;2,25;0\n3,5;1,25;1\n0,5;4,0;0\n")

@@ -188,8 +188,8 @@ class Bundle:
         present = set(np.unique(y).tolist())
         absent = [label for label in self.class_labels() if label not in present]
         if absent:
-            # Their recall is 0/0, counted as 0 (scikit-learn's zero_division=0): the
-            # macro averages fall although no row of theirs was misclassified.
+            # Left out of the macro averages unless predicted (then their precision
+            # and recall count 0): said, as the averages are then over fewer classes.
             metrics["absent_labels"] = absent
         return metrics
 

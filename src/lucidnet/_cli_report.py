@@ -37,14 +37,17 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: Seque
     -------
     dict
         ``accuracy``, ``precision``, ``recall``, ``f1`` (floats; macro averages over
-        ``labels``), ``confusion_matrix`` (list of lists of int, rows are true
-        classes) and ``labels``.
+        the classes that are true or predicted in some row, scikit-learn's default: a
+        class of the model the rows never mention counts for nothing), ``confusion_matrix``
+        (list of lists of int, rows are true classes, over ``labels``) and ``labels``.
     """
     from sklearn import metrics
 
     labels = list(labels)
+    mentioned = set(np.asarray(y_true).tolist()) | set(np.asarray(y_pred).tolist())
     precision, recall, f1, _ = metrics.precision_recall_fscore_support(
-        y_true, y_pred, labels=labels, average="macro", zero_division=0
+        y_true, y_pred, labels=[label for label in labels if label in mentioned],
+        average="macro", zero_division=0,
     )
     return {
         "accuracy": float(metrics.accuracy_score(y_true, y_pred)),

@@ -563,8 +563,8 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
         absent = metrics["absent_labels"]
         click.echo(
             f"note: {data} has no rows of class{'es' if len(absent) > 1 else ''} "
-            f"{', '.join(map(str, absent))}; an undefined (0 of 0) precision or recall counts as "
-            "0 in the macro averages (accuracy is unaffected)"
+            f"{', '.join(map(str, absent))}; the macro averages are over the classes it holds "
+            "or that were predicted, as scikit-learn's are (accuracy is unaffected)"
         )
     if "confusion_matrix" in metrics:
         click.echo("\nconfusion matrix (rows: true class, columns: predicted)")

@@ -51,7 +51,8 @@ An empty column name is pandas' ``Unnamed: j`` (0-based), as for the row labels
 empty last column) is left out.  The delimiter is ``,`` for ``.csv`` and tab for
 ``.tsv`` unless the first lines are consistently split by another of ``, ; TAB |``
 (or, with one ragged line among them, mostly), or unless the first line is Excel's
-``sep=;`` (which then says it); a ``.txt``, ``.data`` or ``.dat`` file may also be separated
+``sep=;`` (which then says it); a ``.txt``, ``.data``, ``.dat`` or ``.test`` file (UCI's)
+may also be separated
 by runs of whitespace (as :func:`numpy.savetxt` writes), and so may any text file
 whose lines no other delimiter splits (scikit-learn's ``linnerud_exercise.csv``; by
 single spaces when runs of them split unevenly, as pandas' ``to_csv(sep=" ")`` writes
@@ -61,10 +62,11 @@ Text files may be compressed, as pandas reads them: ``.gz``, ``.bz2``, ``.xz``, 
 ``.zip`` of one file, after the format's suffix (``data.csv.gz``, ``train.csv.zip``).
 
 Cells that count as missing (compared case-insensitively, after stripping
-whitespace): the empty string, ``NA``, ``N/A``, ``NaN``, ``null``, ``None`` and
-``?``. A missing cell is an error in feature and target columns alike (a feature's
-may be read as NaN instead: ``missing="nan"``).  A feature column of ``True`` /
-``False`` (any case) reads as 1 / 0, as a Parquet file's booleans do.
+whitespace): the empty string, ``NA``, ``N/A``, ``NaN``, ``null``, ``None``, ``?``
+and pandas' other defaults (Excel's ``#N/A``, ``<NA>``, ...). A missing cell is an
+error in feature and target columns alike (a feature's may be read as NaN instead:
+``missing="nan"``).  A feature column of ``True`` / ``False`` (any case) reads as
+1 / 0, as a Parquet file's booleans do.
 """
 
 from __future__ import annotations
@@ -111,7 +113,10 @@ __all__ = [
 TEXT_IN_NUMBERS_HINT = "features must be numbers: encode text categories first, e.g. as 0/1 columns"
 
 #: Cell texts (lower-cased, stripped) that mean "no value here".
-MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "+nan", "null", "none", "?"})
+MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "-nan", "+nan", "null", "none", "?",
+                            # pandas' other defaults (Excel's #N/A among them)
+                            "#n/a", "#n/a n/a", "#na", "<na>", "1.#ind", "-1.#ind",
+                            "1.#qnan", "-1.#qnan"})
 
 PathLike = str | os.PathLike[str]
 
@@ -130,6 +135,7 @@ _DELIMITERS: dict[str, tuple[str | None, ...]] = {
     # whitespace-separated (housing.data).
     ".data": (",", "\t", ";", "|", None),
     ".dat": (",", "\t", ";", "|", None),
+    ".test": (",", "\t", ";", "|", None),  # adult.test
 }
 #: Suffixes read as delimited text (the files with a first line that may be a header).
 TEXT_SUFFIXES = tuple(_DELIMITERS)
@@ -303,6 +309,7 @@ def read_table(
         ".txt": delimited,
         ".data": delimited,
         ".dat": delimited,
+        ".test": delimited,
         ".npy": _read_npy,
         ".npz": _read_npz,
         ".parquet": _read_parquet,
@@ -661,6 +668,10 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
 #: A cell that is a number with a decimal comma (``-1,5``, ``0,376``, ``,5``, quoted or
 #: not) between two delimiters (``;``, tab or ``|``, in the pattern's place) or line ends.
 _DECIMAL_COMMA_CELL = r'(?:^|(?<={d}))("?)([-+]?\d*),(\d+)\1(?=$|{d})'
+#: A cell that is a number with points between groups of three digits, and a decimal
+#: comma or none: ``85.052``, ``1.225,8`` (in a file of decimal commas, a point is a
+#: thousands separator).
+_GROUPED_CELL = r'(?:^|(?<={d}))("?)([-+]?[1-9]\d{{0,2}}(?:\.\d{{3}})+)(?:,(\d+))?\1(?=$|{d})'
 #: A number that a thousands separator may have written as well as a decimal comma.
 _THOUSAND_OR_DECIMAL = re.compile(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}")
 
@@ -673,8 +684,10 @@ def _decimal_commas_as_points(text: str, delimiter: str | None) -> tuple[str, st
     Only when one such cell cannot be a number with a thousands separator instead
     (``1,234`` may be either; ``1,5`` or ``0,376`` cannot), and then cell by cell, so
     a column of such numbers is numbers whatever else it holds (a word among them is
-    still named); a quoted one (``"918,7"``) loses its quotes.  Thousands separators
-    are not taken out (``1.234,5`` stays text, an error that says so)."""
+    still named); a quoted one (``"918,7"``) loses its quotes.  In such a file a point
+    between groups of three digits separates thousands, as pandas' ``thousands="."``
+    reads it (``85.052`` is 85052, ``1.225,8`` 1225.8); other points are left as
+    they are."""
     if delimiter not in (";", "\t", "|"):
         return text, None
     pattern = re.compile(_DECIMAL_COMMA_CELL.format(d=re.escape(delimiter)), re.MULTILINE)
@@ -686,9 +699,19 @@ def _decimal_commas_as_points(text: str, delimiter: str | None) -> tuple[str, st
     if first is None:
         return text, None
     line = text.count("\n", 0, first.start()) + 1
-    return pattern.sub(r"\2.\3", text), (
-        f"decimal commas read as points ({first.group(0)!r} on line {line} is "
-        f"{first.group(2)}.{first.group(3)})")
+    note = (f"decimal commas read as points ({first.group(0)!r} on line {line} is "
+            f"{first.group(2)}.{first.group(3)})")
+    grouped = re.compile(_GROUPED_CELL.format(d=re.escape(delimiter)), re.MULTILINE)
+    thousands = grouped.search(text)
+    if thousands is not None:
+        plain = thousands.group(2).replace(".", "") + (
+            f".{thousands.group(3)}" if thousands.group(3) else "")
+        line = text.count("\n", 0, thousands.start()) + 1
+        note += (f", and points between thousands taken out ({thousands.group(0)!r} on "
+                 f"line {line} is {plain})")
+        text = grouped.sub(lambda match: match.group(2).replace(".", "") + (
+            f".{match.group(3)}" if match.group(3) else ""), text)
+    return pattern.sub(r"\2.\3", text), note
 
 
 def _first_line_names(text: str, delimiter: str | None, target: str | int | None) -> bool:
