@@ -1541,7 +1541,7 @@ def test_header_options_are_refused_where_there_is_no_first_line(tmp_path: Path)
     array = tmp_path / "rows.npy"
     np.save(array, np.random.default_rng(0).normal(size=(20, 3)))
     done = run("train", str(array), "--target", "2", "--no-header", "--epochs", "2", expect=2)
-    assert "--no-header is for text files (.csv, .tsv, .txt, .data, .dat); " in done.stderr
+    assert "--no-header is for text files (.csv, .tsv, .txt, .data, .dat, .test); " in done.stderr
     assert "rows.npy is not one" in done.stderr
     done = run("train", "--dataset", "iris", "--header", expect=2)
     assert "--dataset has none" in done.stderr
