@@ -1043,6 +1043,16 @@ def test_json_has_null_for_an_undefined_metric_and_tiny_regressions_are_clear(
     text = run("train", str(one), "--target", "y", "--output", "regression", "--epochs", "2",
                "--validation", "0").stdout
     assert re.search(r"train r2\s+undefined", text)
+    # A constant target in a file scored later: no variance to explain, no score (not
+    # scikit-learn's conventional 0, which reads as one).
+    model = tmp_path / "m.npz"
+    many = tmp_path / "many.csv"
+    many.write_text("x,y\n" + "".join(f"{i},{i / 2}\n" for i in range(10)))
+    run("train", str(many), "--target", "y", "--epochs", "2", "--out", str(model), "-q")
+    constant = tmp_path / "constant.csv"
+    constant.write_text("x,y\n1,3.0\n2,3.0\n5,3.0\n")
+    scores = json.loads(run("evaluate", str(model), str(constant), "--json").stdout)
+    assert scores["r2"] is None and scores["mae"] > 0
 
 
 def test_values_beyond_float32_are_named_or_standardized_safely(tmp_path: Path) -> None:
@@ -1068,6 +1078,20 @@ def test_values_beyond_float32_are_named_or_standardized_safely(tmp_path: Path) 
     # -1e299 nine times, so the variance is (81 + 9) e598 / 10 and the scale 3e299.
     assert scaling.mean[0] == pytest.approx(1e299, rel=1e-12)
     assert scaling.scale[0] == pytest.approx(3e299, rel=1e-12)
+
+
+def test_evaluate_says_when_labels_differ_only_by_a_final_period(tmp_path: Path) -> None:
+    """UCI's adult.test writes '>50K.' where adult.data writes '>50K'."""
+    train = tmp_path / "adult.csv"
+    train.write_text("age,income\n" + "".join(f"{a},{'>50K' if a > 40 else '<=50K'}\n"
+                                              for a in range(20, 60)))
+    model = tmp_path / "m.npz"
+    run("train", str(train), "--target", "income", "--epochs", "1", "--out", str(model), "-q")
+    test = tmp_path / "adult_test.csv"
+    test.write_text("age,income\n30,<=50K.\n50,>50K.\n")
+    done = run("evaluate", str(model), str(test), expect=None)
+    assert_usage_error(done, "none of the target column's values (<=50K., >50K.)",
+                       "differ only in case, spaces or a final period")
 
 
 def test_evaluate_matches_numeric_labels_to_text_classes_by_value(tmp_path: Path) -> None:

@@ -174,10 +174,14 @@ class Bundle:
         present = np.unique(y).tolist()
         if not set(present) & set(self.class_labels()):
             shown = ", ".join(map(str, present[:5])) + (", ..." if len(present) > 5 else "")
+            classes = {str(label).strip().strip(".").lower() for label in self.class_labels()}
+            apart = all(str(value).strip().strip(".").lower() in classes for value in present)
             raise DataError(
                 f"none of the target column's values ({shown}) is one of the model's "
-                f"classes ({', '.join(map(str, self.class_labels()))}); is --target the "
-                "labels' column?", path=source,
+                f"classes ({', '.join(map(str, self.class_labels()))}); " + (
+                    "they differ only in case, spaces or a final period (as UCI's adult.test "
+                    "writes '>50K.'): write them as the training file does" if apart else
+                    "is --target the labels' column?"), path=source,
             )
         labels = list(dict.fromkeys([*self.class_labels(), *present]))
         metrics = classification_metrics(y, predicted, labels)

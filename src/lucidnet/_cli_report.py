@@ -71,6 +71,10 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
         # JSON), without scikit-learn's warning.
         warnings.simplefilter("ignore", UndefinedMetricWarning)
         r2 = float(metrics.r2_score(y_true, y_pred))
+    if len(y_true) > 1 and np.all(y_true == y_true[0]):
+        # A constant target leaves no variance to explain: undefined too, where
+        # scikit-learn's force_finite reports 0 (or 1), which reads as a score.
+        r2 = math.nan
     return {
         "r2": r2,
         "rmse": math.sqrt(float(metrics.mean_squared_error(y_true, y_pred))),
