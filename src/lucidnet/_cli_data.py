@@ -564,15 +564,29 @@ def standardization(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
     Taken on each column divided by its largest magnitude and scaled back: squaring
     values above about 1e154 overflows float64, and their plain standard deviation
-    would be infinite."""
-    largest = np.abs(X).max(axis=0)
+    would be infinite.  In blocks of rows, two passes (the mean, then the squared
+    deviations from it): no temporary array the size of ``X``, whose allocation
+    costs more than the arithmetic on a large one-hot table."""
+    largest = np.maximum(X.max(axis=0), -X.min(axis=0))
     largest[largest == 0] = 1.0
-    unit = X / largest
-    mean = unit.mean(axis=0) * largest
-    scale = unit.std(axis=0) * largest
+    blocks = range(0, len(X), _STANDARDIZATION_BLOCK)
+    total = np.zeros(X.shape[1])
+    for start in blocks:
+        total += (X[start:start + _STANDARDIZATION_BLOCK] / largest).sum(axis=0)
+    unit_mean = total / len(X)
+    squares = np.zeros(X.shape[1])
+    for start in blocks:
+        deviation = X[start:start + _STANDARDIZATION_BLOCK] / largest - unit_mean
+        squares += np.einsum("ij,ij->j", deviation, deviation)
+    mean = unit_mean * largest
+    scale = np.sqrt(squares / len(X)) * largest
     # A constant feature carries no information; dividing by 1 keeps it at 0.
     scale[scale == 0] = 1.0
     return mean, scale
+
+
+#: Rows per block of :func:`standardization` (4 MB of a 64-column float64 table).
+_STANDARDIZATION_BLOCK = 8192
 
 
 def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], remedy: str,

@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from ._encoding import Encoding
 
 
+#: Rows per block of :meth:`Bundle.outputs`.
+_OUTPUT_BLOCK = 65536
+
+
 @dataclass
 class Bundle:
     """A model (file) with what the CLI needs to use it on raw rows.
@@ -81,10 +85,15 @@ class Bundle:
         dtype for a network file (as its own); kept for the same X object's next call."""
         if self._last_outputs is not None and self._last_outputs[0] is X:
             return self._last_outputs[1]
-        with np.errstate(all="ignore"):  # non-finite outputs: see check_outputs
-            A = self.network.output(self.transform(X).astype(self.network.dtype))
-        if self.kind != "network":
-            A = A.astype(np.float64, copy=False)
+        dtype = self.network.dtype if self.kind == "network" else np.float64
+        A = np.empty((len(X), self.network.layer_sizes[-1]), dtype=dtype)
+        # A block of rows at a time: the encoded, scaled inputs of a large file (one
+        # float64 per category) are never all in memory at once.
+        for start in range(0, len(X), _OUTPUT_BLOCK):
+            rows = slice(start, start + _OUTPUT_BLOCK)
+            with np.errstate(all="ignore"):  # non-finite outputs: see check_outputs
+                A[rows] = self.network.output(self.transform(X[rows]).astype(
+                    self.network.dtype))
         self._last_outputs = (X, A)
         return A
 

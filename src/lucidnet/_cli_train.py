@@ -198,6 +198,22 @@ def unscale_output_layer(network: Any, mean: np.ndarray, scale: np.ndarray) -> N
     last.b += mean.astype(network.dtype)
 
 
+def standardized(X: np.ndarray, mean: np.ndarray, scale: np.ndarray, dtype: Any
+                 ) -> np.ndarray:
+    """``(X - mean) / scale`` (n_samples, n_features) in float64, stored as ``dtype``
+    (the network's, which the estimator would otherwise copy it into), a block of
+    rows at a time: one new array, not three."""
+    out = np.empty(X.shape, dtype=dtype)
+    for start in range(0, len(X), _STANDARDIZED_BLOCK):
+        rows = slice(start, start + _STANDARDIZED_BLOCK)
+        out[rows] = (X[rows] - mean) / scale
+    return out
+
+
+#: Rows per block of :func:`standardized`.
+_STANDARDIZED_BLOCK = 8192
+
+
 def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
            start: float) -> dict[str, Any]:
     """Split, standardize, fit, score, save and plot; return the summary dict."""
@@ -248,17 +264,21 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     estimator = _estimator(task, options, n_train=len(X))
     if mean is not None:  # finite unless |x| is near float64's limit (then (X - mean) is not)
         # On every row in file order (X is the shuffled training split): the message
-        # names the row's line, and held-out rows must standardize as well.
+        # names the row's line, and held-out rows must standardize as well.  Each
+        # column's extremes tell; the whole table is standardized only to name the cell.
         with np.errstate(over="ignore", invalid="ignore"):
-            check_range((data.X - mean) / scale, np.float64, data.source, data.feature_names,
-                        "values this close to float64's limit cannot be standardized",
-                        raw=data.X, header=data.header)
-    X_fit = X if mean is None else (X - mean) / scale
+            extremes = (np.stack([data.X.max(axis=0), data.X.min(axis=0)]) - mean) / scale
+            if not np.isfinite(extremes).all():
+                check_range((data.X - mean) / scale, np.float64, data.source,
+                            data.feature_names,
+                            "values this close to float64's limit cannot be standardized",
+                            raw=data.X, header=data.header)
+    X_fit = X if mean is None else standardized(X, mean, scale, options["dtype"])
     # The CLI's own validation rows (without early stopping) are scored every epoch,
     # for the report and the validation curves of --plot; they never steer training.
     X_val, y_val = held_out.get("validation", (None, None))
     if X_val is not None and mean is not None:
-        X_val = (X_val - mean) / scale
+        X_val = standardized(X_val, mean, scale, options["dtype"])
     if classify or not options["standardize"]:
         converged, train_seconds, finished = _fit(estimator, X_fit, y, options,
                                                   (X_val, y_val), data.feature_names)
