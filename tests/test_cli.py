@@ -2568,6 +2568,12 @@ def test_labels_apart_only_by_case_are_pointed_out(tmp_path):
     path.write_text("a,y\n" + "".join(f"{i},{['Yes', 'No'][i % 2]}\n" for i in range(80)))
     assert "differ only in case" not in run("train", str(path), "--target", "y", "--epochs",
                                             "2", "-q").stderr
+    # The same in a feature column: one input per spelling.
+    path.write_text("region,y\n" + "".join(f"{['south', 'SOUTH', 'north'][i % 3]},{i % 2}\n"
+                                           for i in range(60)))
+    done = run("train", str(path), "--target", "y", "--epochs", "1", "-q")
+    assert ("categories that differ only in case are different inputs: 'region': 'SOUTH' "
+            "and 'south'") in done.stderr
 
 
 def test_gradient_descent_steps_on_all_the_training_rows(tmp_path, cancer_csv):

@@ -255,6 +255,13 @@ def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
                   "the same text in every row: an input that teaches nothing; leave "
                   f"{'it' if one else 'them'} out with --drop "
                   f"{shlex.quote(','.join(constant))}", file=sys.stderr)
+        alike = {column: groups for column, values in encoding.categories.items()
+                 if (groups := _apart_by_case(values))}
+        if alike:
+            shown = "; ".join(f"{column!r}: {' and '.join(map(repr, names[0]))}"
+                              for column, names in list(alike.items())[:3])
+            print(f"note: {path}: categories that differ only in case are different inputs: "
+                  f"{shown}{'; ...' if len(alike) > 3 else ''}", file=sys.stderr)
     filled = {column: int(np.isnan(X[:, k]).sum()) for k, column in enumerate(encoding.columns)
               if column in encoding.fill and np.isnan(X[:, k]).any()}
     if filled:
@@ -455,14 +462,19 @@ def note_labels_apart_by_case(data: Labelled) -> None:
     different classes, as the file spells them, which is seldom what was meant."""
     if data.y.dtype.kind not in "OUS":
         return
-    spellings: dict[str, list[str]] = {}
-    for label in np.unique(data.y).tolist():
-        spellings.setdefault(str(label).casefold(), []).append(str(label))
-    alike = [names for names in spellings.values() if len(names) > 1]
+    alike = _apart_by_case(np.unique(data.y).tolist())
     if alike:
         shown = "; ".join(" and ".join(map(repr, names)) for names in alike[:3])
         print(f"note: {data.source}: labels that differ only in case are different classes: "
               f"{shown}{'; ...' if len(alike) > 3 else ''}", file=sys.stderr)
+
+
+def _apart_by_case(texts: Sequence[Any]) -> list[list[str]]:
+    """The groups of ``texts`` that differ only in case ("Yes", "yes", "YES")."""
+    spellings: dict[str, list[str]] = {}
+    for text in texts:
+        spellings.setdefault(str(text).casefold(), []).append(str(text))
+    return [names for names in spellings.values() if len(names) > 1]
 
 
 def infer_task(y: np.ndarray, requested: str, source: str) -> str:
