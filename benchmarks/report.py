@@ -90,7 +90,9 @@ def format_table(result: dict) -> str:
         f"{result['repeats']} repeats, {result.get('settle_seconds', 0):g} s idle before each; "
         f"lucidnet via {result['lucidnet_api']})",
         f"numpy {env['numpy']} [{blas}]  scikit-learn {env['sklearn']}  "
-        f"torch {env.get('torch')} x{env.get('torch_threads', '-')}  cpus {env['cpu_count']}  "
+        + (f"torch {env['torch']} x{env.get('torch_threads', '-')}  " if env.get("torch")
+           else "torch not installed (its columns are empty)  ")
+        + f"cpus {env['cpu_count']}  "
         f"OPENBLAS_* {env['openblas_env'] or 'unset'}",
         f"import lucidnet: {_fmt(env.get('import_lucidnet_s'), '.3f')} s",
         "",

@@ -276,7 +276,8 @@ def _training_options(function: Callable) -> Callable:
                      default=None, help="Write the trained model to this file (.npz)."),
         click.option("--plot", "plot_dir", type=click.Path(file_okay=False), default=None,
                      help="Write loss.png (and confusion_matrix.png, decision_boundary.png "
-                          "where they apply) into this directory."),
+                          "where they apply) into this directory (needs matplotlib: the "
+                          "'plot' extra)."),
         click.option("--quiet", "-q", is_flag=True, help="Print only the summary table."),
         click.option("--json", "as_json", is_flag=True,
                      help="Print the summary as JSON on stdout, nothing else."),
@@ -310,7 +311,8 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 @cli.command()
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
 @click.option("--target", "-t", multiple=True, callback=_given_once,
-              help="Target column: its name, or its 0-based index.")
+              help="Target column: its name, or its 0-based index (negative: from the "
+                   "end).")
 @_header_option
 @click.option("--drop", type=NameList(), multiple=True, metavar="COL,COL,...",
               help="Columns to leave out of the features, by name or 0-based index "
