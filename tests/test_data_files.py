@@ -394,6 +394,13 @@ def test_a_delimiter_ending_every_line_is_an_empty_column_left_out(tmp_path, del
     assert column_names(trailing) == column_names(plain) == ["a", "b", "y"]
     assert_same_table(read_table(trailing, "y"), read_table(plain, "y"))
     assert row_line(trailing, 2) == 4
+    # Two or three empty last columns, quoted cells or not (the careful reader's path).
+    for ending, quote in ((delimiter * 2, ""), (delimiter * 3, '"')):
+        wide = tmp_path / "wide.csv"
+        wide.write_text("\n".join(delimiter.join(f"{quote}{cell}{quote}" for cell in row)
+                                  + ending for row in rows) + "\n")
+        assert column_names(wide) == ["a", "b", "y"]
+        assert_same_table(read_table(wide, "y"), read_table(plain, "y"))
     # A delimiter ending only some lines is a column like any other.
     ragged = tmp_path / "ragged.csv"
     ragged.write_text(f"a{delimiter}b{delimiter}\n1{delimiter}2{delimiter}\n3{delimiter}4\n")

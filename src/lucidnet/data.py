@@ -47,8 +47,8 @@ Windows-1252 (Latin-1 when it holds a byte 1252 leaves undefined),
 and where the delimiter is not a comma a cell such as ``1,5`` is the number 1.5 (as
 pandas reads it with ``decimal=","``); :attr:`Table.header_note` says either.
 An empty column name is pandas' ``Unnamed: j`` (0-based), as for the row labels
-``DataFrame.to_csv`` writes first; a delimiter ending every line (a spreadsheet's
-empty last column) is left out.  The delimiter is ``,`` for ``.csv`` and tab for
+``DataFrame.to_csv`` writes first; delimiters ending every line (a spreadsheet's
+empty last columns) are left out.  The delimiter is ``,`` for ``.csv`` and tab for
 ``.tsv`` unless the first lines are consistently split by another of ``, ; TAB |``
 (or, with one ragged line among them, mostly), or unless the first line is Excel's
 ``sep=;`` (which then says it); a ``.txt``, ``.data``, ``.dat`` or ``.test`` file (UCI's)
@@ -911,8 +911,8 @@ def _delimited_text(text: str, path: str) -> tuple[str, str | None, str | None]:
     """The text of the file ``path`` as the readers split it, its delimiter, and a note
     on how its numbers were read: without np.savetxt's "# " before a ``.txt`` header,
     without Excel's ``sep=;`` line (its delimiter taken, the line left blank so line
-    numbers stay), without a delimiter that ends every line (a spreadsheet's empty
-    last column: ``a,b,y,`` over ``1,2,0,``), and with decimal commas as points
+    numbers stay), without the delimiters that end every line (a spreadsheet's empty
+    last columns: ``a,b,y,,`` over ``1,2,0,,``), and with decimal commas as points
     (:func:`_decimal_commas_as_points`)."""
     text, delimiter = _delimited_layout(text, path)
     text, note = _decimal_commas_as_points(text, delimiter)
@@ -936,10 +936,11 @@ _EXCEL_SEPARATOR = re.compile(r"sep=([^\s\w\"]|\t)[ \t]*\n")
 
 
 def _without_trailing_delimiter(text: str, delimiter: str | None) -> str:
-    """``text`` without the delimiter that ends each of its non-blank lines, when
-    every one ends so (two lines at least); else ``text`` itself.  Line numbers stay.
-    Quoted text is left as it is: a line may end inside a quoted field, so the careful
-    reader drops the empty last field per record (:func:`_without_empty_last_field`)."""
+    """``text`` without the delimiters that end each of its non-blank lines, as many as
+    every one ends with (two lines at least: a spreadsheet's empty last columns); else
+    ``text`` itself.  Line numbers stay.  Quoted text is left as it is: a line may end
+    inside a quoted field, so the careful reader drops empty last fields per record
+    (:func:`_without_empty_last_field`)."""
     if delimiter is None or '"' in text:
         return text
     spaces = " \t".replace(delimiter, "")
@@ -947,23 +948,24 @@ def _without_trailing_delimiter(text: str, delimiter: str | None) -> str:
     if len(first) < 2 or not all(line.rstrip(spaces).endswith(delimiter) for line in first):
         return text  # the common case, found without splitting the whole text
     lines = text.split("\n")
-    kept = [line for line in lines if not _is_blank(line, delimiter)]
-    if not all(line.rstrip(spaces).endswith(delimiter) for line in kept):
-        return text
-    return "\n".join(line if _is_blank(line, delimiter) else line.rstrip(spaces)[:-1]
-                     for line in lines)
+    while True:
+        kept = [line for line in lines if not _is_blank(line, delimiter)]
+        if len(kept) < 2 or not all(line.rstrip(spaces).endswith(delimiter) for line in kept):
+            return "\n".join(lines)
+        lines = [line if _is_blank(line, delimiter) else line.rstrip(spaces)[:-1]
+                 for line in lines]
 
 
 def _without_empty_last_field(
     records: list[tuple[int, list[str]]],
 ) -> list[tuple[int, list[str]]]:
-    """``records`` (line, fields) without their last field when it is empty in every
-    one, header included (two records of two fields at least): the empty last column
-    of a delimiter ending every record."""
-    if len(records) < 2 or not all(len(fields) > 1 and not fields[-1].strip()
-                                   for _, fields in records):
-        return records
-    return [(line, fields[:-1]) for line, fields in records]
+    """``records`` (line, fields) without their last fields while they are empty in
+    every one, header included (two records of two fields at least): the empty last
+    columns of delimiters ending every record."""
+    while len(records) >= 2 and all(len(fields) > 1 and not fields[-1].strip()
+                                    for _, fields in records):
+        records = [(line, fields[:-1]) for line, fields in records]
+    return records
 
 
 def _delimiter_of(text: str, path: str) -> str | None:
