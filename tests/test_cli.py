@@ -2568,6 +2568,11 @@ def test_labels_apart_only_by_case_are_pointed_out(tmp_path):
     path.write_text("a,y\n" + "".join(f"{i},{['Yes', 'No'][i % 2]}\n" for i in range(80)))
     assert "differ only in case" not in run("train", str(path), "--target", "y", "--epochs",
                                             "2", "-q").stderr
+    # Dates as categories: every new date would be unknown.
+    path.write_text("day,x,y\n" + "".join(f"{['31/12/2020', '01/01/2021', '02/01/2021'][i % 3]},"
+                                          f"{i},{i % 2}\n" for i in range(60)))
+    done = run("train", str(path), "--target", "y", "--epochs", "1", "-q")
+    assert "'day' holds dates, one-hot encoded as categories" in done.stderr
     # The same in a feature column: one input per spelling.
     path.write_text("region,y\n" + "".join(f"{['south', 'SOUTH', 'north'][i % 3]},{i % 2}\n"
                                            for i in range(60)))

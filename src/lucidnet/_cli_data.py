@@ -255,6 +255,14 @@ def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
                   "the same text in every row: an input that teaches nothing; leave "
                   f"{'it' if one else 'them'} out with --drop "
                   f"{shlex.quote(','.join(constant))}", file=sys.stderr)
+        dates = [column for column, values in encoding.categories.items()
+                 if len(values) > 2 and sum(map(_looks_like_date, values)) > len(values) / 2]
+        if dates:
+            verb = "holds" if len(dates) == 1 else "hold"
+            print(f"note: {path}: {', '.join(map(repr, dates))} {verb} dates, one-hot "
+                  "encoded as categories: a date not in the training rows "
+                  "gets none of them; --drop such a column, or write it as numbers (year, "
+                  "month, day) before training", file=sys.stderr)
         alike = {column: groups for column, values in encoding.categories.items()
                  if (groups := _apart_by_case(values))}
         if alike:
@@ -467,6 +475,16 @@ def note_labels_apart_by_case(data: Labelled) -> None:
         shown = "; ".join(" and ".join(map(repr, names)) for names in alike[:3])
         print(f"note: {data.source}: labels that differ only in case are different classes: "
               f"{shown}{'; ...' if len(alike) > 3 else ''}", file=sys.stderr)
+
+
+#: A date as spreadsheets and databases write one: 2020-12-31 (a time may follow),
+#: 31/12/2020, 12/31/20, 31.12.2020, 2020/12/31.
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}([ T].*)?|\d{1,2}[/.]\d{1,2}[/.]\d{2}(\d{2})?"
+                   r"|\d{4}/\d{1,2}/\d{1,2}")
+
+
+def _looks_like_date(text: str) -> bool:
+    return _DATE.fullmatch(text.strip()) is not None
 
 
 def _apart_by_case(texts: Sequence[Any]) -> list[list[str]]:
