@@ -1091,7 +1091,11 @@ def test_evaluate_says_when_labels_differ_only_by_a_final_period(tmp_path: Path)
     test.write_text("age,income\n30,<=50K.\n50,>50K.\n")
     done = run("evaluate", str(model), str(test), expect=None)
     assert_usage_error(done, "none of the target column's values (<=50K., >50K.)",
-                       "differ only in case, spaces or a final period")
+                       "differ from the model's classes only in case, spaces or a final period")
+    test.write_text("age,income\n30,<=50K\n50,>50K.\n")  # one written as in training
+    out = run("evaluate", str(model), str(test)).stdout
+    assert ("labels the model was not trained on (every such row counts as an error): >50K.; "
+            "they differ from the model's classes only in case") in out
 
 
 def test_evaluate_matches_numeric_labels_to_text_classes_by_value(tmp_path: Path) -> None:

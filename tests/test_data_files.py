@@ -238,16 +238,23 @@ def test_decimal_commas_read_as_pandas_reads_them_with_decimal_comma(tmp_path, d
     with pytest.raises(DataError, match=r"got '1,234' \(a thousands separator or a decimal "
                                         r"comma\? write 1234 or 1\.234\)"):
         read_table(us, "y")
-    # Points between thousands in a file of decimal commas, as pandas' thousands=".":
+    # Points between thousands before a decimal comma, as pandas' thousands=".", spaces
+    # around a cell or not; a whole number so written may be either: an error.
     european = tmp_path / "de.csv"
-    european.write_text(f"n{delimiter}p{delimiter}y\n85.052{delimiter}1.225,8{delimiter}0,5\n"
-                        f"950{delimiter}\"12.345,5\"{delimiter}1\n")
+    european.write_text(f"n{delimiter}p{delimiter}y\n 1.225,8{delimiter}0,5{delimiter}0\n"
+                        f"950{delimiter}\"-12.345,5\"{delimiter}1\n")
     table = read_table(european, "y")
-    expected = pd.read_csv(european, sep=delimiter, decimal=",", thousands=".")
-    np.testing.assert_array_equal(table.features, expected[["n", "p"]].to_numpy())
-    assert table.features.tolist() == [[85052.0, 1225.8], [950.0, 12345.5]]
-    assert "points between thousands taken out ('85.052' on line 2 is 85052)" in (
+    assert table.features.tolist() == [[1225.8, 0.5], [950.0, -12345.5]]
+    assert "points between thousands taken out ('1.225,8' on line 2 is 1225.8)" in (
         table.header_note)
+    for cell in ("85.052", " 85.052", '"1.000.000"'):
+        european.write_text(f"n{delimiter}p{delimiter}y\n0,5{delimiter}1{delimiter}0\n"
+                            f"{cell}{delimiter}2{delimiter}1\n")
+        message = (r"de\.csv, line 3: '[0-9.]+' in a file of decimal commas: is its point a "
+                   r"thousands separator \([0-9]+\) or a decimal point\?")
+        for read in (lambda: read_table(european, "y"), lambda: column_names(european)):
+            with pytest.raises(DataError, match=message):
+                read()
     if delimiter == ";":  # without a header, commas split the lines alike too
         headerless = tmp_path / "nh.csv"
         headerless.write_text("1,5;2,25;0\n3,5;1,25;1\n0,5;4,0;0\n")
@@ -290,6 +297,11 @@ def test_uci_data_files_and_excel_sep_lines_are_read(tmp_path):
     table = read_table(iris, -1)
     np.testing.assert_array_equal(table.features, [[5.1, 3.5], [4.9, 3.0], [6.3, 3.3]])
     assert table.target.tolist() == ["Iris-setosa", "Iris-setosa", "Iris-virginica"]
+    adult = tmp_path / "adult.test"  # UCI's test split of adult, its title line removed
+    adult.write_text("25, Private, 7, <=50K.\n38, Private, 9, >50K.\n")
+    table = read_table(adult, -1, categories="auto")
+    assert table.target.tolist() == ["<=50K.", ">50K."]
+    assert table.categories["1"] == [" Private"]
     housing = tmp_path / "housing.data"
     housing.write_text(" 0.00632  18.00   2.310  24.00\n 0.02731   0.00   7.070  21.60\n")
     assert read_table(housing, -1, header=False).target.tolist() == [24.0, 21.6]

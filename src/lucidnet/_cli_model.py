@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from ._encoding import Encoding
 
 
+#: What evaluate says of labels that are the model's classes but for their spelling.
+SPELLED_OTHERWISE = ("they differ from the model's classes only in case, spaces or a final "
+                     "period (as UCI's adult.test writes '>50K.')")
 #: Rows per block of :meth:`Bundle.outputs`.
 _OUTPUT_BLOCK = 65536
 
@@ -183,13 +186,11 @@ class Bundle:
         present = np.unique(y).tolist()
         if not set(present) & set(self.class_labels()):
             shown = ", ".join(map(str, present[:5])) + (", ..." if len(present) > 5 else "")
-            classes = {str(label).strip().strip(".").lower() for label in self.class_labels()}
-            apart = all(str(value).strip().strip(".").lower() in classes for value in present)
             raise DataError(
                 f"none of the target column's values ({shown}) is one of the model's "
                 f"classes ({', '.join(map(str, self.class_labels()))}); " + (
-                    "they differ only in case, spaces or a final period (as UCI's adult.test "
-                    "writes '>50K.'): write them as the training file does" if apart else
+                    f"{SPELLED_OTHERWISE}: write them as the training file does"
+                    if self._spelled_otherwise(present) else
                     "is --target the labels' column?"), path=source,
             )
         labels = list(dict.fromkeys([*self.class_labels(), *present]))
@@ -198,6 +199,7 @@ class Bundle:
         if unseen:
             # Rows of a class the model never saw are always wrong; say why.
             metrics["unseen_labels"] = list(unseen)  # as in "labels": 7, not "7"
+            metrics["unseen_spelled_otherwise"] = self._spelled_otherwise(unseen)
         present = set(np.unique(y).tolist())
         absent = [label for label in self.class_labels() if label not in present]
         if absent:
@@ -205,6 +207,15 @@ class Bundle:
             # and recall count 0): said, as the averages are then over fewer classes.
             metrics["absent_labels"] = absent
         return metrics
+
+    def _spelled_otherwise(self, labels: Sequence[Any]) -> bool:
+        """Whether every one of ``labels`` is one of the model's classes but for case,
+        surrounding spaces or a final period."""
+        def key(label: Any) -> str:
+            return str(label).strip().removesuffix(".").casefold()
+
+        classes = {key(label) for label in self.class_labels()}
+        return all(key(label) in classes for label in labels)
 
     def describe(self) -> dict[str, Any]:
         """Everything ``lucidnet info`` shows, as plain data."""

@@ -554,12 +554,16 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
                             "task": bundle.task, **metrics}))
         return
     rows = [(_label(name), value) for name, value in metrics.items()
-            if name not in ("confusion_matrix", "labels", "unseen_labels", "absent_labels")]
+            if name not in ("confusion_matrix", "labels", "unseen_labels", "absent_labels",
+                            "unseen_spelled_otherwise")]
     click.echo(format_table([("examples", table.n_samples), *rows]))
     if metrics.get("unseen_labels"):
+        from ._cli_model import SPELLED_OTHERWISE
+
         click.echo(
             "note: labels the model was not trained on (every such row counts as an "
             f"error): {', '.join(map(str, metrics['unseen_labels']))}"
+            + (f"; {SPELLED_OTHERWISE}" if metrics["unseen_spelled_otherwise"] else "")
         )
     if metrics.get("absent_labels"):
         absent = metrics["absent_labels"]

@@ -666,17 +666,21 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
 
 
 #: A cell that is a number with a decimal comma (``-1,5``, ``0,376``, ``,5``, quoted or
-#: not) between two delimiters (``;``, tab or ``|``, in the pattern's place) or line ends.
-_DECIMAL_COMMA_CELL = r'(?:^|(?<={d}))("?)([-+]?\d*),(\d+)\1(?=$|{d})'
-#: A cell that is a number with points between groups of three digits, and a decimal
-#: comma or none: ``85.052``, ``1.225,8`` (in a file of decimal commas, a point is a
-#: thousands separator).
-_GROUPED_CELL = r'(?:^|(?<={d}))("?)([-+]?[1-9]\d{{0,2}}(?:\.\d{{3}})+)(?:,(\d+))?\1(?=$|{d})'
+#: not, spaces around it) between two delimiters (``;``, tab or ``|``, in the pattern's
+#: place) or line ends.
+_DECIMAL_COMMA_CELL = r'(?:^|(?<={d})) *("?)([-+]?\d*),(\d+)\1 *(?=$|{d})'
+#: The same with points between groups of three digits: ``1.225,8``, ``-12.345.678,5``.
+_GROUPED_DECIMAL_CELL = (r'(?:^|(?<={d})) *("?)([-+]?[1-9]\d{{0,2}}(?:\.\d{{3}})+),(\d+)\1 *'
+                         r'(?=$|{d})')
+#: A whole number with points between groups of three digits, ``85.052``: in a file of
+#: decimal commas a thousands point, unless the point is a decimal one.
+_GROUPED_WHOLE_CELL = r'(?:^|(?<={d})) *"?[-+]?[1-9]\d{{0,2}}(?:\.\d{{3}})+"? *(?=$|{d})'
 #: A number that a thousands separator may have written as well as a decimal comma.
 _THOUSAND_OR_DECIMAL = re.compile(r"[-+]?[1-9][0-9]{0,2},[0-9]{3}")
 
 
-def _decimal_commas_as_points(text: str, delimiter: str | None) -> tuple[str, str | None]:
+def _decimal_commas_as_points(text: str, delimiter: str | None,
+                              path: str) -> tuple[str, str | None]:
     """``text`` with each cell like ``1,5`` written ``1.5`` when the delimiter is not a
     comma (a spreadsheet's export in most of Europe: ``1,5;2,25``), as pandas reads it
     with ``decimal=","``, and a note saying so; ``text`` and None otherwise.
@@ -684,13 +688,16 @@ def _decimal_commas_as_points(text: str, delimiter: str | None) -> tuple[str, st
     Only when one such cell cannot be a number with a thousands separator instead
     (``1,234`` may be either; ``1,5`` or ``0,376`` cannot), and then cell by cell, so
     a column of such numbers is numbers whatever else it holds (a word among them is
-    still named); a quoted one (``"918,7"``) loses its quotes.  In such a file a point
-    between groups of three digits separates thousands, as pandas' ``thousands="."``
-    reads it (``85.052`` is 85052, ``1.225,8`` 1225.8); other points are left as
-    they are."""
+    still named); a quoted one (``"918,7"``) loses its quotes.  Points between groups
+    of three digits before a decimal comma separate thousands (``1.225,8`` is
+    1225.8, as pandas' ``thousands="."``); a whole number written so (``85.052``) is a
+    DataError naming its line, since the point may be a thousands point (85052) or a
+    decimal one, and reading it either way, cell by cell, would mix scales in a column
+    or read the same cell otherwise in a file without decimal commas."""
     if delimiter not in (";", "\t", "|"):
         return text, None
-    pattern = re.compile(_DECIMAL_COMMA_CELL.format(d=re.escape(delimiter)), re.MULTILINE)
+    d = re.escape(delimiter)
+    pattern = re.compile(_DECIMAL_COMMA_CELL.format(d=d), re.MULTILINE)
     # "1,234" may be a thousand and more (a US spreadsheet's tab-separated copy): only
     # a file that also writes an unambiguous decimal comma ("1,5", "0,376") uses them.
     first = next((match for match in pattern.finditer(text)
@@ -698,19 +705,25 @@ def _decimal_commas_as_points(text: str, delimiter: str | None) -> tuple[str, st
                  None)
     if first is None:
         return text, None
+    whole = re.compile(_GROUPED_WHOLE_CELL.format(d=d), re.MULTILINE).search(text)
+    if whole is not None:
+        cell = whole.group(0).strip().strip('"')
+        raise DataError(
+            f"{cell!r} in a file of decimal commas: is its point a thousands separator "
+            f"({cell.replace('.', '')}) or a decimal point? write it without the point, "
+            "or with a decimal comma", path=path, line=text.count("\n", 0, whole.start()) + 1)
     line = text.count("\n", 0, first.start()) + 1
-    note = (f"decimal commas read as points ({first.group(0)!r} on line {line} is "
+    note = (f"decimal commas read as points ({first.group(0).strip()!r} on line {line} is "
             f"{first.group(2)}.{first.group(3)})")
-    grouped = re.compile(_GROUPED_CELL.format(d=re.escape(delimiter)), re.MULTILINE)
+    grouped = re.compile(_GROUPED_DECIMAL_CELL.format(d=d), re.MULTILINE)
     thousands = grouped.search(text)
     if thousands is not None:
-        plain = thousands.group(2).replace(".", "") + (
-            f".{thousands.group(3)}" if thousands.group(3) else "")
         line = text.count("\n", 0, thousands.start()) + 1
-        note += (f", and points between thousands taken out ({thousands.group(0)!r} on "
-                 f"line {line} is {plain})")
-        text = grouped.sub(lambda match: match.group(2).replace(".", "") + (
-            f".{match.group(3)}" if match.group(3) else ""), text)
+        note += (f", and points between thousands taken out ({thousands.group(0).strip()!r} "
+                 f"on line {line} is {thousands.group(2).replace('.', '')}."
+                 f"{thousands.group(3)})")
+        text = grouped.sub(lambda match: f"{match.group(2).replace('.', '')}.{match.group(3)}",
+                           text)
     return pattern.sub(r"\2.\3", text), note
 
 
@@ -915,7 +928,7 @@ def _delimited_text(text: str, path: str) -> tuple[str, str | None, str | None]:
     last columns: ``a,b,y,,`` over ``1,2,0,,``), and with decimal commas as points
     (:func:`_decimal_commas_as_points`)."""
     text, delimiter = _delimited_layout(text, path)
-    text, note = _decimal_commas_as_points(text, delimiter)
+    text, note = _decimal_commas_as_points(text, delimiter, path)
     return text, delimiter, note
 
 
