@@ -301,7 +301,7 @@ def test_uci_data_files_and_excel_sep_lines_are_read(tmp_path):
     adult.write_text("25, Private, 7, <=50K.\n38, Private, 9, >50K.\n")
     table = read_table(adult, -1, categories="auto")
     assert table.target.tolist() == ["<=50K.", ">50K."]
-    assert table.categories["1"] == [" Private"]
+    assert table.categories["1"] == ["Private"]
     housing = tmp_path / "housing.data"
     housing.write_text(" 0.00632  18.00   2.310  24.00\n 0.02731   0.00   7.070  21.60\n")
     assert read_table(housing, -1, header=False).target.tolist() == [24.0, 21.6]
