@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import tempfile
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lucidnet.data import column_names, read_table, row_line
+from lucidnet.errors import DataError
 
 pd = pytest.importorskip("pandas")
 
@@ -82,3 +84,29 @@ def test_numeric_tables_read_as_pandas_reads_them(table):
         data_lines = [i + 1 for i, line in enumerate(lines) if line.strip()][1:]
         for k in (0, len(data_lines) - 1):
             assert row_line(path, k) == data_lines[k]
+
+
+@FUZZ
+@given(table=tables())
+def test_decimal_comma_tables_read_as_pandas_reads_them_with_decimal_comma(table):
+    """The same tables written with decimal commas (Europe's spreadsheets) wherever the
+    delimiter is not a comma, read as pandas' ``decimal=","`` reads them; a table
+    whose every decimal comma could be a thousands separator (``123,456``) is refused."""
+    if table["delimiter"] == ",":
+        table = {**table, "delimiter": ";"}
+    text = _text(table).replace(".", ",")  # no other point: the names are c0, c1, ...
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "t.csv"
+        path.write_bytes(text.encode())
+        frame = pd.read_csv(io.StringIO(text), sep=table["delimiter"], decimal=",")
+        if table["trailing"]:
+            frame = frame.iloc[:, :-1]
+        cells = [cell.strip('"') for line in text.split(table["newline"])[1:]
+                 for cell in line.split(table["delimiter"]) if "," in cell]
+        if cells and all(re.fullmatch(r"-?[1-9][0-9]{0,2},[0-9]{3}", cell) for cell in cells):
+            with pytest.raises(DataError, match="a thousands separator or a decimal comma"):
+                read_table(path, header=True)
+            return
+        ours = read_table(path, header=True)
+        np.testing.assert_array_equal(ours.features, frame.to_numpy(np.float64))
+        assert ours.feature_names == list(frame.columns) == column_names(path)

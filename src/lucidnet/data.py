@@ -665,10 +665,10 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
                         note=note) from None
 
 
-#: A cell that is a number with a decimal comma (``-1,5``, ``0,376``, ``,5``, quoted or
-#: not, spaces around it) between two delimiters (``;``, tab or ``|``, in the pattern's
+#: A cell that is a number with a decimal comma (``-1,5``, ``0,376``, ``,5``, ``1,5e-05``,
+#: quoted or not, spaces around it) between two delimiters (``;``, tab or ``|``, in the pattern's
 #: place) or line ends.
-_DECIMAL_COMMA_CELL = r'(?:^|(?<={d})) *("?)([-+]?\d*),(\d+)\1 *(?=$|{d})'
+_DECIMAL_COMMA_CELL = r'(?:^|(?<={d})) *("?)([-+]?\d*),(\d+(?:[eE][-+]?\d+)?)\1 *(?=$|{d})'
 #: The same with points between groups of three digits: ``1.225,8``, ``-12.345.678,5``.
 _GROUPED_DECIMAL_CELL = (r'(?:^|(?<={d})) *("?)([-+]?[1-9]\d{{0,2}}(?:\.\d{{3}})+),(\d+)\1 *'
                          r'(?=$|{d})')
