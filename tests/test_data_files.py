@@ -21,7 +21,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lucidnet.data import column_names, file_format, read_table, row_line, write_predictions
+from lucidnet.data import (
+    column_names,
+    file_format,
+    read_cells,
+    read_table,
+    row_line,
+    write_predictions,
+)
 from lucidnet.errors import DataError
 
 SRC = str(Path(__file__).resolve().parents[1] / "src")
@@ -546,3 +553,17 @@ def test_a_space_separated_export_with_a_missing_value_reads_by_its_columns(tmp_
     table = read_table(path, "label", missing="nan")
     np.testing.assert_array_equal(table.features, frame[["a", "b"]].to_numpy(float))
     assert column_names(path) == ["a", "b", "label"]
+
+
+def test_read_cells_gives_the_rows_of_read_table_as_written(tmp_path):
+    """Blank lines, a quoted cell over two lines, NA and spaces: one list per row of
+    read_table's, cells as the file writes them; an unknown column is named."""
+    path = tmp_path / "ids.csv"
+    path.write_text('id,x,y\n 007 ,1,a\n\nNA,2,b\n"multi\nline",3,a\n,4,b\n')
+    table = read_table(path, "y", categories="auto", text_columns=["id"], missing="nan")
+    cells = read_cells(path, ["id", "x"])
+    assert len(cells) == table.n_samples == 4
+    assert cells == [[" 007 ", "1"], ["NA", "2"], ["multi\nline", "3"], ["", "4"]]
+    assert read_cells(path, ["x"], header=True) == [["1"], ["2"], ["3"], ["4"]]
+    with pytest.raises(DataError, match="no column 'ID'; available columns: 'id', 'x', 'y'"):
+        read_cells(path, ["ID"])

@@ -353,11 +353,15 @@ def read_cells(path: PathLike, columns: Sequence[str], header: bool | None = Non
     """
     source = os.fspath(path)
     names = column_names(source, header)
+    unknown = [column for column in columns if column not in names]
+    if unknown:
+        raise DataError(f"no column {unknown[0]!r}; available columns: {_list_names(names)}",
+                        path=source)
     index = [names.index(column) for column in columns]
     suffix = file_format(source)
     if suffix in _DELIMITERS:
         raw = _read_text(source)[0]
-        if header is None:  # guessed as read_table guesses: on decimal commas read
+        if header is None and names:  # guessed as read_table guesses: on decimal commas
             from itertools import islice
 
             converted, delimiter, _ = _delimited_text(raw, source)
