@@ -44,6 +44,7 @@ from ._cli_data import (
     read_labelled,
     split,
     standardization,
+    standardized,
 )
 from ._cli_model import Bundle
 from ._cli_output import PLOT_FILES, check_output, check_plot_directory, same_file
@@ -85,11 +86,10 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         data = load_dataset(options["dataset"], options["seed"])
     else:
         data = read_labelled(options["data"], options["target"], options.get("header"),
-                             [name for names in options.get("drop") or () for name in names],
+                             options.get("drop") or (),
                              one_hot=options.get("one_hot", False),
                              impute=options.get("impute"),
-                             categorical=[name for names in options.get("categorical") or ()
-                                          for name in names])
+                             categorical=options.get("categorical") or ())
     check_numbers_target(data, options["output"])
     task = infer_task(data.y, options["output"], data.source)
     if options["output"] == "auto":
@@ -196,22 +196,6 @@ def unscale_output_layer(network: Any, mean: np.ndarray, scale: np.ndarray) -> N
     last.W *= scale.astype(network.dtype)[:, None]
     last.b *= scale.astype(network.dtype)
     last.b += mean.astype(network.dtype)
-
-
-def standardized(X: np.ndarray, mean: np.ndarray, scale: np.ndarray, dtype: Any
-                 ) -> np.ndarray:
-    """``(X - mean) / scale`` (n_samples, n_features) in float64, stored as ``dtype``
-    (the network's, which the estimator would otherwise copy it into), a block of
-    rows at a time: one new array, not three."""
-    out = np.empty(X.shape, dtype=dtype)
-    for start in range(0, len(X), _STANDARDIZED_BLOCK):
-        rows = slice(start, start + _STANDARDIZED_BLOCK)
-        out[rows] = (X[rows] - mean) / scale
-    return out
-
-
-#: Rows per block of :func:`standardized`.
-_STANDARDIZED_BLOCK = 8192
 
 
 def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],

@@ -79,6 +79,12 @@ class NameList(click.ParamType):
         return parts
 
 
+def _all_names(ctx: Any, param: Any, values: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The names of a repeatable :class:`NameList` option, every use's in turn:
+    ``--drop id --drop a,b`` gives ``("id", "a", "b")``."""
+    return tuple(name for names in values for name in names)
+
+
 def _given_once(ctx: Any, param: Any, values: tuple[str, ...]) -> str | None:
     """The value of a ``multiple=True`` option that may be given once: click would keep
     the last of a repeated option silently, and a second ``train --target`` read so
@@ -314,14 +320,16 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
               help="Target column: its name, or its 0-based index (negative: from the "
                    "end).")
 @_header_option
-@click.option("--drop", type=NameList(), multiple=True, metavar="COL,COL,...",
+@click.option("--drop", type=NameList(), multiple=True, callback=_all_names,
+              metavar="COL,COL,...",
               help="Columns to leave out of the features, by name or 0-based index "
                    "(an id, a date, a copy of the target); may be repeated.")
 @click.option("--one-hot/--no-one-hot", default=True, show_default=True,
               help="Encode each feature column of text (categories such as 'Biscoe', "
                    "'Dream') as one 0/1 input per category; the encoding is stored in "
                    "the model file.  --no-one-hot: text in a feature column is an error.")
-@click.option("--categorical", type=NameList(), multiple=True, metavar="COL,COL,...",
+@click.option("--categorical", type=NameList(), multiple=True, callback=_all_names,
+              metavar="COL,COL,...",
               help="Feature columns of numeric codes to one-hot encode as categories "
                    "(a sex coded 1/2, zip codes), by name or 0-based index; may be "
                    "repeated.  [default: only columns of text]")
@@ -486,13 +494,14 @@ def _print_training_summary(summary: dict, options: dict) -> None:
               help="One column of probabilities per class instead of the predicted label.")
 @click.option("--target", "-t", multiple=True, callback=_given_once,
               help="A column of DATA to leave out (e.g. the labels of a labelled file).")
-@click.option("--keep", type=NameList(), multiple=True, metavar="COL,COL,...",
+@click.option("--keep", type=NameList(), multiple=True, callback=_all_names,
+              metavar="COL,COL,...",
               help="Columns of DATA to copy into the output before the predictions, as "
                    "written (an id, to join them back), by name or 0-based index; may be "
                    "repeated.")
 @_header_option
 def predict(model: str, data: str, out: str | None, proba: bool, target: str | None,
-            keep: tuple[tuple[str, ...], ...], header: bool | None) -> None:
+            keep: tuple[str, ...], header: bool | None) -> None:
     """Predict with MODEL for every row of DATA; write a CSV with a header.
 
     DATA's columns are matched to the model's features by name when both have names
@@ -512,7 +521,6 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
     _check_header_option(data, header)
     check_output(out, "--out", inputs=[model, data], text=True)
     bundle = load_bundle(model)
-    keep = [name for names in keep for name in names]
     if keep:
         kept_column_names(data, keep, header)  # an unknown column fails before any note
     table = read_features(bundle, data, target, header=header)
