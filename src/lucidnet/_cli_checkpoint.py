@@ -98,8 +98,15 @@ def check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
     except (OSError, ValueError):
         then = {}  # kept by an earlier version, or unreadable: nothing to compare
     then = then if isinstance(then, dict) else {}
+    if "targets" in then and then["targets"] != split.get("targets"):
+        # Outputs trained on other targets (--target a,b in another order) would go on
+        # learning what they did not mean.
+        raise DataError(f"--resume {directory}: the checkpoint was trained to predict "
+                        f"{_listed(then['targets'])}, not {_listed(split.get('targets'))}; "
+                        "train with a new --checkpoint-dir")
     changed = [f"--{key.replace('_', '-')} {then[key]!r} -> {value!r}"
-               for key, value in split.items() if key in then and then[key] != value]
+               for key, value in split.items()
+               if key != "targets" and key in then and then[key] != value]
     if changed:
         print(f"warning: --resume {directory}: the checkpoint's rows were split with other "
               f"settings ({', '.join(changed)}): rows it held out may now be trained on, "
@@ -113,6 +120,13 @@ def check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
         raise DataError(f"--resume {directory}: the checkpoint was trained on other inputs "
                         f"({len(before)} then, {len(names)} now; input {k + 1} was {was}, "
                         f"is {now}); train with a new --checkpoint-dir")
+
+
+def _listed(targets: Any) -> str:
+    """Target column names as a message shows them."""
+    if not isinstance(targets, list):
+        return repr(targets)
+    return ", ".join(map(repr, targets))
 
 
 def checkpoint_stamp(fit_params: dict[str, Any]) -> tuple[int, int] | None:

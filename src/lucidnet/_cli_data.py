@@ -44,6 +44,8 @@ class Labelled:
     source : str
         The file or ``dataset:<name>`` the rows came from.
     target_name : str or None
+        With several target columns, their names joined by commas (as ``--target``
+        takes them).
     header : bool or None
         Whether a text file's first line was read as the column names (None for other
         sources), to find a row's line again for a message.
@@ -56,6 +58,9 @@ class Labelled:
     encoding : lucidnet._encoding.Encoding or None
         How the file's feature columns became ``X`` (one-hot text columns, filled-in
         missing numbers); ``feature_names`` are then the inputs' names.
+    targets : list of str or None
+        The target columns when there are several (``--target a,b``, a regression of
+        several outputs): ``y`` then has shape (n_samples, len(targets)).  None for one.
     """
 
     X: np.ndarray
@@ -68,6 +73,12 @@ class Labelled:
     columns: list[str] | None = None
     layout: list[str] | None = None
     encoding: Encoding | None = None
+    targets: list[str] | None = None
+
+    @property
+    def target_names(self) -> list[str | None]:
+        """The name of each target column (one, or ``targets``)."""
+        return list(self.targets) if self.targets else [self.target_name]
 
 
 def read_labelled(path: str, target: str | None, header: bool | None = None,
@@ -88,7 +99,10 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
         # Only an .npz file can carry its target (array 'y'); say which option is missing.
         raise DataError("--target COL is required: the target column's name or 0-based index",
                         path=path)
-    _refuse_several_targets(path, target, header)
+    several = several_targets(path, target, header)
+    if several is not None:
+        return _read_several_targets(path, several, header, drop, one_hot=one_hot,
+                                     impute=impute, categorical=categorical)
     note_name_that_is_an_index(path, target_argument(target), header)
     columns = features = None
     if drop:
@@ -116,22 +130,92 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
                     encoding=encoding)
 
 
-def _refuse_several_targets(path: str, target: str | None, header: bool | None) -> None:
-    """DataError when ``--target a,b`` names several columns rather than one named so."""
+def several_targets(path: str, target: str | None, header: bool | None) -> list[str] | None:
+    """The columns ``--target a,b`` names when it names several (names or 0-based
+    indices, each once), in the order given; None when it names one (a column may be
+    named "a,b": that one wins)."""
     if target is None or "," not in target:
-        return
+        return None
     from .data import column_names, is_column_index
 
     try:
         names = column_names(path, header)
     except DataError:
-        return  # read_table words what is wrong with the file
+        return None  # read_table words what is wrong with the file
     parts = [part.strip() for part in target.split(",")]
-    if target not in names and all(part in names or is_column_index(part) for part in parts):
-        raise DataError(
-            f"--target {target!r} names {len(parts)} columns, but a model predicts one "
-            "target column: train one per target, with --drop for the others (else they "
-            "are features)", path=path)
+    if target in names or not any(part in names or is_column_index(part) for part in parts):
+        return None  # one column (or an unknown one, which read_table names)
+    columns = [column_named(part, names, "--target", path) for part in parts]
+    repeated = next((name for k, name in enumerate(columns) if name in columns[:k]), None)
+    if repeated is not None:
+        raise DataError(f"--target names column {repeated!r} twice", path=path)
+    return columns
+
+
+def _read_several_targets(path: str, targets: list[str], header: bool | None,
+                          drop: Sequence[str], *, one_hot: bool, impute: str | None,
+                          categorical: Sequence[str]) -> Labelled:
+    """:func:`read_labelled` for several target columns: numbers to predict together
+    (a regression of several outputs), every other column not dropped a feature.
+    Read in one pass, the targets as the last "features", then split off."""
+    from dataclasses import replace
+
+    from ._encoding import fit_encoding
+    from .data import column_names, read_table
+
+    columns = column_names(path, header)
+    dropped = [column_named(item, columns, "--drop", path) for item in drop]
+    for name in targets:
+        if name in dropped:
+            raise DataError(f"--drop: column {name!r} is a target (--target); it is never a "
+                            "feature anyway", path=path)
+    features = [name for name in columns if name not in targets and name not in dropped]
+    if not features:
+        raise DataError("no feature column is left besides the target columns"
+                        + (" and those --drop leaves out" if dropped else ""), path=path)
+    for item in categorical:
+        name = column_named(item, columns, "--categorical", path)
+        if name in targets:
+            raise DataError(f"--categorical: column {name!r} is a target (--target); several "
+                            "targets are numbers to predict (regression)", path=path)
+    text_columns = _categorical_columns(path, None, header, categorical, features)
+    try:
+        table = read_table(path, None, header=header, features=[*features, *targets],
+                           categories="auto" if one_hot else None,
+                           missing="error" if impute is None else "nan",
+                           text_columns=text_columns)
+    except DataError as exc:
+        raise _with_remedy(exc, one_hot=one_hot, label=exc.column in targets,
+                           header=header) from None
+    print_header_note(table)
+    k = len(targets)
+    for name in targets:
+        if name in table.categories:
+            shown = ", ".join(map(repr, table.categories[name][:3]))
+            raise DataError(f"the target column holds text ({shown}, ...); several target "
+                            "columns are numbers predicted together (regression): train a "
+                            "classifier per label column instead", path=path, column=name)
+    y = np.ascontiguousarray(table.features[:, -k:])
+    missing = np.argwhere(np.isnan(y))
+    if missing.size:
+        row, j = (int(v) for v in missing[0])
+        line, where = row_place(path, row, table.header)
+        raise DataError(f"{where}missing value; every row needs its target values to train "
+                        "on: remove the rows without them (--impute fills in features only)",
+                        path=path, line=line, column=targets[j])
+    table = replace(table, features=table.features[:, :-k],
+                    feature_names=table.feature_names[:-k])
+    _note_id_columns(path, table)
+    layout = _layout(path, table)
+    encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
+                            path, codes=text_columns)
+    X, names = table.features, table.feature_names
+    if encoding is not None:
+        _note_encoding(path, X, encoding)
+        X, names = encoding.expand(X), encoding.input_names
+    return Labelled(np.ascontiguousarray(X), y, names, path, ",".join(targets),
+                    header=table.header, columns=columns if dropped else None, layout=layout,
+                    encoding=encoding, targets=list(targets))
 
 
 def _layout(path: str, table: Any) -> list[str] | None:
@@ -542,16 +626,19 @@ def infer_task(y: np.ndarray, requested: str, source: str) -> str:
 
 def note_float32_resolution(data: Labelled) -> None:
     """Say on stderr when float32 predictions would step coarsely next to the target's
-    spread: values near 1e6 are float32 numbers 0.0625 apart, 6% of a spread of 1."""
-    y = np.asarray(data.y, dtype=np.float64)
-    step = float(np.spacing(np.float32(np.max(np.abs(y)))))
-    spread = float(np.std(y))
-    # Coarser steps than FLOAT32_TARGET_STEP are refused (check_target_precision).
-    if spread > 0 and 1e-3 * spread < step <= FLOAT32_TARGET_STEP * spread:
-        print(f"note: {data.source}: the target's values are float32 numbers {step:g} apart "
-              f"near {np.max(np.abs(y)):g}, {100 * step / spread:.2g}% of its spread "
-              f"({spread:.3g}): predictions come in such steps; --dtype float64 computes "
-              "finer (or subtract the offset from the target)", file=sys.stderr)
+    spread: values near 1e6 are float32 numbers 0.0625 apart, 6% of a spread of 1
+    (for each target column)."""
+    columns = np.asarray(data.y, dtype=np.float64).reshape(len(data.y), -1)
+    for name, y in zip(data.target_names, columns.T, strict=True):
+        step = float(np.spacing(np.float32(np.max(np.abs(y)))))
+        spread = float(np.std(y))
+        what = "the target's" if data.targets is None else f"the target {name!r}'s"
+        # Coarser steps than FLOAT32_TARGET_STEP are refused (check_target_precision).
+        if spread > 0 and 1e-3 * spread < step <= FLOAT32_TARGET_STEP * spread:
+            print(f"note: {data.source}: {what} values are float32 numbers {step:g} apart "
+                  f"near {np.max(np.abs(y)):g}, {100 * step / spread:.2g}% of its spread "
+                  f"({spread:.3g}): predictions come in such steps; --dtype float64 "
+                  "computes finer (or subtract the offset from the target)", file=sys.stderr)
 
 
 def note_whole_number_task(data: Labelled, task: str) -> None:
@@ -662,10 +749,12 @@ def check_range(X: np.ndarray, dtype: Any, source: str, names: Sequence[str], re
 FLOAT32_TARGET_STEP = 0.1
 
 
-def check_target_precision(y: np.ndarray, dtype: Any, source: str, name: str | None) -> None:
+def check_target_precision(y: np.ndarray, dtype: Any, source: str,
+                           names: Sequence[str | None]) -> None:
     """Refuse a regression target (float64, shape (m,) or (m, k)) that ``dtype`` cannot
     resolve: the model predicts in the target's units in its dtype, so a float32 model
-    of values like 1.7e9 +- 10 (float32 steps of 128 there) predicts one constant."""
+    of values like 1.7e9 +- 10 (float32 steps of 128 there) predicts one constant.
+    ``names``: the name of each target column (k of them)."""
     if np.dtype(dtype) != np.float32:
         return
     columns = y.reshape(len(y), -1)
@@ -678,7 +767,7 @@ def check_target_precision(y: np.ndarray, dtype: Any, source: str, name: str | N
         raise DataError(
             f"the target's values reach {largest[j]:.7g} but spread only {spread[j]:.3g} "
             f"(standard deviation): float32 tells values that size apart only in steps "
-            f"of {step[j]:.3g}; pass --dtype float64", path=source, column=name)
+            f"of {step[j]:.3g}; pass --dtype float64", path=source, column=names[j])
 
 
 def row_place(source: str, row: int, header: bool | None) -> tuple[int | None, str]:

@@ -24,6 +24,7 @@ from ._cli_data import (
     note_name_that_is_an_index,
     print_header_note,
     row_place,
+    several_targets,
     target_argument,
 )
 from .errors import DataError, ModelFileError
@@ -152,9 +153,24 @@ class Bundle:
             # digits (197.7222, not 197.72219848632812).  Probabilities keep float64's:
             # a binary model's 1 - p is not always a float32 value.
             predicted = predicted.astype(np.float32)
-        if predicted.ndim == 2:  # a model of several outputs (saved from Python)
-            return [f"{name}_{j}" for j in range(predicted.shape[1])], predicted
+        if predicted.ndim == 2:  # a model of several outputs
+            names = self.target_names()
+            if all(is_column_index(name) for name in names) and not _named_features(self):
+                # Column numbers of a file without a header.
+                names = [f"prediction_{j}" for j in range(len(names))]
+            return names, predicted
         return [str(name)], predicted
+
+    def target_names(self) -> list[str]:
+        """A name per output of a regression model of several: its target columns'
+        (``train --target a,b``), else ``<target>_0``, ``<target>_1``, ... (a model
+        saved from Python)."""
+        n_out = self.network.layer_sizes[-1]
+        names = _names(self.metadata.get("target_names"))
+        if names and len(names) == n_out:
+            return names
+        name = self.metadata.get("target_name") or "prediction"
+        return [f"{name}_{j}" for j in range(n_out)]
 
     def class_labels(self) -> list:
         if self.classes is not None:
@@ -181,7 +197,19 @@ class Bundle:
                 raise DataError(
                     f"{where}the target column must hold numbers for a regression model; "
                     f"got {str(y[row])!r}", path=source, line=line)
-            return regression_metrics(y, predicted)
+            if predicted.ndim != y.ndim:
+                names = self.target_names()
+                raise DataError(
+                    f"the model predicts {len(names)} values per row ({', '.join(names)}); "
+                    f"name as many target columns: --target {','.join(names)}", path=source)
+            metrics = regression_metrics(y, predicted)
+            if predicted.ndim == 2:
+                # Over all the outputs above (R^2: their mean, as scikit-learn's
+                # r2_score), and each one's here.
+                metrics["by_target"] = {
+                    name: regression_metrics(y[:, j], predicted[:, j])
+                    for j, name in enumerate(self.target_names())}
+            return metrics
         y = _match_label_type(as_labels(y), self.class_labels(), source)
         present = np.unique(y).tolist()
         if not set(present) & set(self.class_labels()):
@@ -530,6 +558,68 @@ def _numbered_layout(bundle: Bundle, path: str, target: str | None,
     )
 
 
+def _several_targets(bundle: Bundle, path: str, target: str | None,
+                     header: bool | None) -> list[str] | None:
+    """DATA's target columns when there are several: those ``--target a,b`` names, or
+    without --target those of a model trained on several when DATA holds them all
+    (rows to predict may come without them).  None otherwise."""
+    from .data import column_names
+
+    if target is not None:
+        return several_targets(path, target, header)
+    trained = _names(bundle.metadata.get("target_names"))
+    if not trained:
+        return None
+    try:
+        columns = column_names(path, header)
+    except DataError:
+        return None  # read_table words the error
+    if columns == [str(j) for j in range(len(columns))]:
+        # No header: columns "0", "1", ... are positions, and a file of the features
+        # alone has them too; the training layout has the features and the targets.
+        return trained if len(columns) == bundle.n_features + len(trained) else None
+    return trained if set(trained) <= set(columns) else None
+
+
+def _with_targets(table: Any, targets: list[str]) -> Any:
+    """``table`` read with the ``targets`` columns after its features, with them as its
+    target (n_samples, len(targets)); a missing target value is an error."""
+    from dataclasses import replace
+
+    k = len(targets)
+    y = np.ascontiguousarray(table.features[:, -k:])
+    missing = np.argwhere(np.isnan(y))
+    if missing.size:
+        row, j = (int(v) for v in missing[0])
+        line, where = row_place(table.source, row, table.header)
+        raise DataError(f"{where}missing value; scoring needs every row's target values: "
+                        "remove the rows without them", path=table.source, line=line,
+                        column=targets[j])
+    return replace(table, features=table.features[:, :-k],
+                   feature_names=table.feature_names[:-k], target=y,
+                   target_name=",".join(targets))
+
+
+def _in_output_order(bundle: Bundle, targets: list[str], path: str) -> list[str]:
+    """``targets`` in the order of the model's outputs when they are its target
+    columns' names in another order (else as given: each column scores the output in
+    its place); DataError for a model that does not predict as many numbers."""
+    n_out = bundle.network.layer_sizes[-1]
+    if _named_features(bundle):
+        clash = next((name for name in targets if name in bundle.feature_names), None)
+        if clash is not None:
+            raise DataError(f"--target {clash!r} is one of the model's feature columns",
+                            path=path)
+    if bundle.task != "regression" or len(targets) != n_out:
+        what = "a regression model of" if bundle.task == "regression" else f"a {bundle.task} model"
+        count = f" {n_out} output{'s' * (n_out > 1)}" if bundle.task == "regression" else ""
+        raise DataError(f"--target names {len(targets)} columns "
+                        f"({', '.join(map(repr, targets))}); the model is {what}{count}",
+                        path=path)
+    trained = _names(bundle.metadata.get("target_names"))
+    return trained if trained and sorted(trained) == sorted(targets) else targets
+
+
 def _note_unknown_categories(path: str, unknown: dict[str, int]) -> None:
     """Say on stderr which rows hold texts the model never saw (they get no category)."""
     if unknown:
@@ -601,6 +691,38 @@ def read_kept_columns(path: str, keep: Sequence[str], header: bool | None,
     return names, np.array(cells, dtype=object).reshape(n_rows, len(names))
 
 
+def _features_and_target(bundle: Bundle, path: str, target: str | None, header: bool | None
+                         ) -> tuple[list[str] | None, str | None, Any]:
+    """For :func:`read_features` with one target column (or none): DATA's feature
+    columns to read (None: every column but the target), the target column (the
+    model's own when DATA holds it and --target is not given), and the training layout
+    of a model trained with --drop on numbered columns (see :func:`_numbered_layout`)."""
+    from .data import column_names
+
+    trained_on = bundle.metadata.get("target_name")
+    # A model trained with --drop on numbered columns: DATA in the training layout
+    # (its own rule for the target column).
+    layout = _numbered_layout(bundle, path, target, header)
+    note_name_that_is_an_index(path, target_argument(target), header)
+    if layout is not None:
+        return layout[0], layout[1], layout
+    columns = None  # DATA's column names, read once when needed
+    if target is None and trained_on:
+        names = columns = column_names(path, header)
+        # DATA still holds the column the model was trained to predict: leave it
+        # out.  In a file without a header (columns "0", "1", ...) a column "0" may
+        # be a feature, so there only when that leaves the model's feature count.
+        generated = names == [str(j) for j in range(len(names))]
+        if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
+            target = trained_on
+    if columns is None and _named_features(bundle):
+        try:
+            columns = column_names(path, header)
+        except DataError:
+            pass  # read_table words the error
+    return _features_by_name(bundle, path, target, columns), target, None
+
+
 def read_features(bundle: Bundle, path: str, target: str | None, *,
                   require_target: bool = False, header: bool | None = None) -> Any:
     """Read DATA for ``bundle``, checking it has the model's feature columns."""
@@ -614,28 +736,16 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         except DataError:
             pass
     trained_on = bundle.metadata.get("target_name")
-    # A model trained with --drop on numbered columns: DATA in the training layout
-    # (its own rule for the target column).
-    layout = _numbered_layout(bundle, path, target, header)
-    note_name_that_is_an_index(path, target_argument(target), header)
-    if layout is not None:
-        features, target = layout
+    # Several target columns: the features are the model's by name, or every other
+    # column by position; the targets are read after them (to score) or not at all.
+    targets = _several_targets(bundle, path, target, header)
+    if targets is not None:
+        targets = _in_output_order(bundle, targets, path)
+        others = [name for name in column_names(path, header) if name not in targets]
+        features = _features_by_name(bundle, path, None, others) or others
+        target, layout = None, None
     else:
-        columns = None  # DATA's column names, read once when needed
-        if target is None and trained_on:
-            names = columns = column_names(path, header)
-            # DATA still holds the column the model was trained to predict: leave it
-            # out.  In a file without a header (columns "0", "1", ...) a column "0" may
-            # be a feature, so there only when that leaves the model's feature count.
-            generated = names == [str(j) for j in range(len(names))]
-            if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
-                target = trained_on
-        if columns is None and _named_features(bundle):
-            try:
-                columns = column_names(path, header)
-            except DataError:
-                pass  # read_table words the error
-        features = _features_by_name(bundle, path, target, columns)
+        features, target, layout = _features_and_target(bundle, path, target, header)
     encoding = bundle.encoding
     categories = None
     if encoding is not None:
@@ -647,13 +757,16 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
                       if column in encoding.categories}
     try:
         # Rows to predict may leave their label column blank: its cells are not read.
+        if targets is not None and require_target:
+            features = [*features, *targets]  # split off again by _with_targets
         table = read_table(path, target_argument(target), header=header,
                            read_target=require_target, features=features,
                            categories=categories,
                            missing="nan" if encoding is not None and encoding.fill else "error")
     except DataError as exc:
         if exc.message.startswith("missing value"):
-            if exc.column is not None and exc.column == column_name(path, target, header):
+            if exc.column is not None and (exc.column == column_name(path, target, header)
+                                           or exc.column in (targets or ())):
                 remedy = "scoring needs every row's label: remove the rows without one"
             else:
                 remedy = ("the model was trained without --impute, so every feature of a "
@@ -669,6 +782,8 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         if features is not None:  # the columns were picked by name: no column too many
             raise exc from None
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
+    if targets is not None and require_target:
+        table = _with_targets(table, targets)
     print_header_note(table)
     if table.n_features == bundle.n_features:
         if encoding is not None:
@@ -682,6 +797,11 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
                     header=table.header)
         bundle.check_outputs(table.features, path, table.header)
     if require_target and table.target is None:
+        several = _names(bundle.metadata.get("target_names"))
+        if several:
+            missing = (f"no columns {', '.join(map(repr, several))} (the model's targets); "
+                       "pass --target COL,COL,... to name them")
+            raise DataError(missing, path=path)
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
     if table.n_features != bundle.n_features:

@@ -60,26 +60,57 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: Seque
 
 
 def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
-    """R^2, root mean squared error and mean absolute error of ``y_pred`` (n_samples,)."""
-    import warnings
-
+    """R^2, root mean squared error and mean absolute error of ``y_pred`` (n_samples,),
+    or (n_samples, n_outputs): then R^2 is the outputs' mean (as scikit-learn's
+    ``r2_score``), RMSE and MAE over every value."""
     from sklearn import metrics
-    from sklearn.exceptions import UndefinedMetricWarning
 
-    with warnings.catch_warnings():
-        # R^2 of fewer than two rows is undefined: NaN, shown as "undefined" (null in
-        # JSON), without scikit-learn's warning.
-        warnings.simplefilter("ignore", UndefinedMetricWarning)
-        r2 = float(metrics.r2_score(y_true, y_pred))
-    if len(y_true) > 1 and np.all(y_true == y_true[0]):
-        # A constant target leaves no variance to explain: undefined too, where
-        # scikit-learn's force_finite reports 0 (or 1), which reads as a score.
-        r2 = math.nan
+    if y_true.ndim == 2:
+        r2 = float(np.mean([_r2(y_true[:, j], y_pred[:, j]) for j in range(y_true.shape[1])]))
+    else:
+        r2 = _r2(y_true, y_pred)
     return {
         "r2": r2,
         "rmse": math.sqrt(float(metrics.mean_squared_error(y_true, y_pred))),
         "mae": float(metrics.mean_absolute_error(y_true, y_pred)),
     }
+
+
+def _r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """R^2 of one output (n_samples,); NaN where it is undefined."""
+    import warnings
+
+    from sklearn import metrics
+    from sklearn.exceptions import UndefinedMetricWarning
+
+    if len(y_true) > 1 and np.all(y_true == y_true[0]):
+        # A constant target leaves no variance to explain: undefined, where
+        # scikit-learn's force_finite reports 0 (or 1), which reads as a score.
+        return math.nan
+    with warnings.catch_warnings():
+        # R^2 of fewer than two rows is undefined: NaN, shown as "undefined" (null in
+        # JSON), without scikit-learn's warning.
+        warnings.simplefilter("ignore", UndefinedMetricWarning)
+        return float(metrics.r2_score(y_true, y_pred))
+
+
+def metric_rows(metrics: dict, prefix: str = "", skip: Sequence[str] = ()
+                ) -> list[tuple[str, Any]]:
+    """``(name, value)`` rows of a metrics dict for a table, each name after ``prefix``;
+    a model of several outputs' ``by_target`` metrics come as "r2 [name]" rows."""
+    rows = []
+    for name, value in metrics.items():
+        if name == "by_target":
+            rows.extend((f"{prefix}{metric} [{target}]", number)
+                        for target, scores in value.items() for metric, number in scores.items())
+        elif name not in skip:
+            rows.append((f"{prefix}{_label(name)}", value))
+    return rows
+
+
+def _label(metric: str) -> str:
+    """A metric's name in a table: the class-averaged ones say how they average."""
+    return f"{metric} (macro)" if metric in ("precision", "recall", "f1") else metric
 
 
 def format_table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None) -> str:

@@ -42,6 +42,7 @@ from ._cli_data import (
     note_labels_apart_by_case,
     note_whole_number_task,
     read_labelled,
+    several_targets,
     split,
     standardization,
     standardized,
@@ -85,28 +86,57 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     if options["dataset"] is not None:
         data = load_dataset(options["dataset"], options["seed"])
     else:
+        _refuse_labels_of_several(options)
         data = read_labelled(options["data"], options["target"], options.get("header"),
                              options.get("drop") or (),
                              one_hot=options.get("one_hot", False),
                              impute=options.get("impute"),
                              categorical=options.get("categorical") or ())
-    check_numbers_target(data, options["output"])
-    task = infer_task(data.y, options["output"], data.source)
-    if options["output"] == "auto":
-        note_whole_number_task(data, task)
+    if data.targets is not None:
+        task = "regression"  # several numbers predicted together
+    else:
+        check_numbers_target(data, options["output"])
+        task = infer_task(data.y, options["output"], data.source)
+        if options["output"] == "auto":
+            note_whole_number_task(data, task)
     if task != "regression":
         note_labels_apart_by_case(data)
-    elif len(data.y) and np.all(data.y == data.y[0]):
-        print(f"note: {data.source}: the target is {data.y[0]!s} in every row: there is "
-              "nothing to learn but that number", file=sys.stderr)
-    elif options["dtype"] == "float32":
-        note_float32_resolution(data)
+    else:
+        _note_constant_targets(data)
+        if options["dtype"] == "float32":
+            note_float32_resolution(data)
     y = data.y
     if task != "regression":
         y = as_labels(y)
         if data.class_names is not None:  # built-in sets: show class names, not indices
             y = np.asarray(data.class_names)[y]
     return _train(data, y, task, options, start)
+
+
+def _refuse_labels_of_several(options: dict[str, Any]) -> None:
+    """Refuse ``--output binary`` or ``multiclass`` with several target columns (before
+    reading the file): they are numbers predicted together."""
+    requested = options["output"]
+    if requested not in ("binary", "multiclass"):
+        return
+    several = several_targets(options["data"], options["target"], options.get("header"))
+    if several is not None:
+        raise DataError(f"--output {requested} predicts one label column; the several "
+                        f"target columns {', '.join(map(repr, several))} are predicted "
+                        "together as numbers (regression): train a classifier per label "
+                        "column instead", path=options["data"])
+
+
+def _note_constant_targets(data: Labelled) -> None:
+    """Say on stderr which regression target columns hold one number in every row."""
+    y = data.y.reshape(len(data.y), -1)
+    if not len(y):
+        return
+    for j, name in enumerate(data.target_names):
+        if np.all(y[:, j] == y[0, j]):
+            what = "the target" if data.targets is None else f"the target {name!r}"
+            print(f"note: {data.source}: {what} is {y[0, j]!s} in every row: there is "
+                  "nothing to learn but that number", file=sys.stderr)
 
 
 def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
@@ -207,9 +237,9 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                     "pass --dtype float64, or leave out --no-standardize", header=data.header)
     if not classify:  # the model predicts in the target's own units, in its dtype
         check_range(np.asarray(y, dtype=np.float64).reshape(len(y), -1), options["dtype"],
-                    data.source, [data.target_name], "pass --dtype float64", header=data.header)
+                    data.source, data.target_names, "pass --dtype float64", header=data.header)
         check_target_precision(np.asarray(y, dtype=np.float64), options["dtype"], data.source,
-                               data.target_name)
+                               data.target_names)
     if classify:
         _check_classes(data, y, options)
     else:
@@ -265,7 +295,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         X_val = standardized(X_val, mean, scale, options["dtype"])
     if classify or not options["standardize"]:
         converged, train_seconds, finished = _fit(estimator, X_fit, y, options,
-                                                  (X_val, y_val), data.feature_names)
+                                                  (X_val, y_val), data.feature_names,
+                                                  data.target_names)
     else:
         # Train on a standardized target (a price of 1e5 would need a huge output bias
         # and learning rate otherwise), then fold the inverse scaling into the output
@@ -278,6 +309,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         converged, train_seconds, finished = _fit(
             estimator, X_fit, scaled(y), options,
             (X_val, None if y_val is None else scaled(y_val)), data.feature_names,
+            data.target_names,
         )
         unscale_output_layer(estimator.network_, y_mean, y_scale)
 
@@ -292,7 +324,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         input_scaling=None if mean is None else InputScaling(mean, scale,
                                                              _column_names(data)),
         feature_names=data.feature_names,
-        metadata={"target_name": data.target_name},
+        metadata={"target_name": data.target_name,
+                  **({} if data.targets is None else {"target_names": data.targets})},
     )
     # The estimator's own validation rows are among X, so the name says so.
     fitted = "train+validation" if estimator.early_stopping else "train"
@@ -413,11 +446,13 @@ def _fit(
     estimator: Any, X: np.ndarray, y: np.ndarray, options: dict[str, Any],
     validation: tuple[np.ndarray | None, np.ndarray | None] = (None, None),
     input_names: Sequence[str] = (),
+    targets: Sequence[str | None] = (),
 ) -> tuple[bool, float, bool]:
     """Fit (``validation``: rows to score every epoch, or ``(None, None)``); return
     whether training converged before --epochs, the fit's seconds, and whether a
-    resumed checkpoint left nothing to train.  ``input_names``: the network's inputs,
-    kept beside a checkpoint (a resume on other inputs is refused)."""
+    resumed checkpoint left nothing to train.  ``input_names`` and ``targets``: the
+    network's inputs and its target columns' names, kept beside a checkpoint (a
+    resume on others is refused)."""
     import warnings
 
     from sklearn.base import is_classifier
@@ -428,7 +463,7 @@ def _fit(
     fit_params = checkpoint_params(options)
     done = resumed_epochs(fit_params)
     split = {"seed": options["seed"], "validation": options["validation"],
-             "test_size": options.get("test_size") or 0.0}
+             "test_size": options.get("test_size") or 0.0, "targets": list(targets)}
     # A checkpoint of another network, or of other inputs, is an error before any
     # note about resuming it.
     check_checkpoint_network(fit_params, X, y, options, classify=is_classifier(estimator))
@@ -483,6 +518,8 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
     metadata = {
         "task": bundle.task,
         "target_name": data.target_name,
+        # Several target columns (--target a,b): the prediction file's column names.
+        **({} if data.targets is None else {"target_names": data.targets}),
         # Every file's column names, numbered ones too (io's feature_names are those
         # scikit-learn checks: only a file's own names).
         "feature_names": data.feature_names,

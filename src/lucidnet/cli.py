@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import shlex
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -90,12 +91,10 @@ def _given_once(ctx: Any, param: Any, values: tuple[str, ...]) -> str | None:
     the last of a repeated option silently, and a second ``train --target`` read so
     trained on the first as a feature."""
     if len(values) > 1:
-        advice = ("a model predicts one target column: train one per target, with --drop "
-                  "for the others (else they are features)" if ctx.command.name == "train"
-                  else "give one")
         raise click.BadParameter(f"given {len(values)} times "
-                                 f"({', '.join(map(repr, values))}); {advice}",
-                                 ctx=ctx, param=param)
+                                 f"({', '.join(map(repr, values))}); give one, or several "
+                                 f"columns as one list: {param.opts[0]} "
+                                 f"{shlex.quote(','.join(values))}", ctx=ctx, param=param)
     return values[0] if values else None
 
 
@@ -318,7 +317,8 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
 @click.option("--target", "-t", multiple=True, callback=_given_once,
               help="Target column: its name, or its 0-based index (negative: from the "
-                   "end).")
+                   "end); several, comma-separated (Y1,Y2), for one regression model "
+                   "predicting them together.")
 @_header_option
 @click.option("--drop", type=NameList(), multiple=True, callback=_all_names,
               metavar="COL,COL,...",
@@ -367,6 +367,7 @@ def train(**options: Any) -> None:
       lucidnet train data.csv --target 0 --hidden 32 --epochs 50 --validation 0.1
       lucidnet train penguins.csv --target species --drop id --impute median
       lucidnet train prices.parquet --target price --output regression --out m.npz
+      lucidnet train energy.csv --target heating,cooling --out loads.npz
       lucidnet train --dataset digits --hidden 64 --plot plots/ --json
     """
     from . import _cli_train
@@ -452,13 +453,8 @@ def _epochs_note(summary: dict, options: dict) -> str:
     return ""
 
 
-def _label(metric: str) -> str:
-    """A metric's name in a table: the class-averaged ones say how they average."""
-    return f"{metric} (macro)" if metric in ("precision", "recall", "f1") else metric
-
-
 def _print_training_summary(summary: dict, options: dict) -> None:
-    from ._cli_report import format_table, to_json
+    from ._cli_report import format_table, metric_rows, to_json
 
     if options["as_json"]:
         click.echo(to_json(summary))
@@ -475,9 +471,7 @@ def _print_training_summary(summary: dict, options: dict) -> None:
                  f"{summary['train_seconds']:.2f} s"),
     ]
     for split, metrics in summary["metrics"].items():
-        for name, value in metrics.items():
-            if name not in ("confusion_matrix", "labels"):
-                rows.append((f"{split} {_label(name)}", value))
+        rows.extend(metric_rows(metrics, f"{split} ", skip=("confusion_matrix", "labels")))
     rows.append(("model", summary["model"] or "not saved (pass --out FILE to keep it)"))
     for name, path in summary.get("plots", {}).items():
         rows.append((f"plot {name}", path))
@@ -535,7 +529,9 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
 @click.argument("model", type=click.Path(dir_okay=False))
 @click.argument("data", type=click.Path(dir_okay=False))
 @click.option("--target", "-t", multiple=True, callback=_given_once,
-              help="The column with the true values (not needed for .npz files with 'y').")
+              help="The column with the true values (several, comma-separated, for a "
+                   "model trained on several); by default the model's own target "
+                   "column(s) when DATA holds them, and an .npz file's 'y'.")
 @_header_option
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 def evaluate(model: str, data: str, target: str | None, header: bool | None,
@@ -543,7 +539,8 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     """Score MODEL on the labelled rows of DATA.
 
     Classification: accuracy, macro precision / recall / F1 (each class counts
-    equally) and the confusion matrix.  Regression: R^2, RMSE and MAE.
+    equally) and the confusion matrix.  Regression: R^2, RMSE and MAE (a model of
+    several targets: over all of them, and for each).
 
     \b
     Examples:
@@ -551,7 +548,7 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
       lucidnet evaluate model.npz test.csv --target 4 --json
     """
     from ._cli_model import load_bundle, read_features
-    from ._cli_report import format_confusion, format_table, to_json
+    from ._cli_report import format_confusion, format_table, metric_rows, to_json
 
     _check_header_option(data, header)
     bundle = load_bundle(model)
@@ -561,9 +558,8 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
         click.echo(to_json({"model": model, "data": data, "n_samples": table.n_samples,
                             "task": bundle.task, **metrics}))
         return
-    rows = [(_label(name), value) for name, value in metrics.items()
-            if name not in ("confusion_matrix", "labels", "unseen_labels", "absent_labels",
-                            "unseen_spelled_otherwise")]
+    rows = metric_rows(metrics, skip=("confusion_matrix", "labels", "unseen_labels",
+                                      "absent_labels", "unseen_spelled_otherwise"))
     click.echo(format_table([("examples", table.n_samples), *rows]))
     if metrics.get("unseen_labels"):
         from ._cli_model import SPELLED_OTHERWISE

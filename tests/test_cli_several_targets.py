@@ -1,0 +1,184 @@
+"""``train --target Y1,Y2``: one regression model predicting several target columns.
+
+Truths not written here: least squares (``np.linalg.lstsq``) for a linear network on
+exactly linear targets, scikit-learn's ``r2_score`` / ``mean_squared_error`` for the
+metrics, and scikit-learn's bundled linnerud data (three targets) as a real file.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.metrics import mean_absolute_error, mean_squared_error, r2_score
+from test_cli import assert_usage_error, read_csv, run
+
+
+def _linear_file(path: Path, n: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """A CSV of features x0..x2, a text column and two targets exactly linear in them
+    (columns in the order x0, Y2, x1, color, x2, Y1: targets not last, not in order)."""
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(n, 3)) * [1.0, 10.0, 0.1] + [0.0, 50.0, -2.0]
+    color = rng.choice(["red", "blue"], size=n)
+    red = (color == "red").astype(float)
+    Y1 = 2.0 * X[:, 0] - 0.1 * X[:, 1] + 30.0 * X[:, 2] + 4.0 * red + 7.0
+    Y2 = -X[:, 0] + 0.5 * X[:, 1] + 1000.0
+    lines = ["x0,Y2,x1,color,x2,Y1"]
+    lines += [f"{a!r},{y2!r},{b!r},{c},{d!r},{y1!r}"
+              for (a, b, d), c, y1, y2 in zip(X.tolist(), color, Y1.tolist(), Y2.tolist(),
+                                                  strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+    inputs = np.column_stack([X, red, np.ones(n)])
+    return inputs, np.column_stack([Y1, Y2])
+
+
+def test_a_linear_network_recovers_least_squares_for_each_target(tmp_path: Path) -> None:
+    data, model = tmp_path / "lin.csv", tmp_path / "m.npz"
+    inputs, Y = _linear_file(data)
+    run("train", str(data), "--target", "Y1,Y2", "--hidden", "", "--optimizer", "lbfgs",
+        "--alpha", "0", "--validation", "0", "--epochs", "500", "--dtype", "float64",
+        "--out", str(model), "-q")
+    header, rows = read_csv(run("predict", str(model), str(data)).stdout)
+    assert header == ["Y1", "Y2"]  # the --target order, not the file's
+    predicted = np.array(rows, dtype=float)
+    coef, *_ = np.linalg.lstsq(inputs, Y, rcond=None)
+    np.testing.assert_allclose(predicted, inputs @ coef, atol=1e-3 * Y.std(axis=0).min())
+
+
+def test_metrics_are_scikit_learns_per_target_and_overall(tmp_path: Path) -> None:
+    data, model = tmp_path / "lin.csv", tmp_path / "m.npz"
+    _, Y = _linear_file(data, n=120)
+    summary = json.loads(run("train", str(data), "--target", "Y1,Y2", "--epochs", "5",
+                             "--test-size", "0.25", "--out", str(model), "--json").stdout)
+    assert summary["target"] == "Y1,Y2" and summary["task"] == "regression"
+    assert summary["network"].startswith("5-64-32-2 ")  # x0, x1, x2, color=blue, color=red
+    assert set(summary["metrics"]["test"]["by_target"]) == {"Y1", "Y2"}
+    predicted = np.array(read_csv(run("predict", str(model), str(data)).stdout)[1], dtype=float)
+    scored = json.loads(run("evaluate", str(model), str(data), "--json").stdout)
+    assert scored["n_samples"] == 120
+    for j, name in enumerate(["Y1", "Y2"]):
+        mine = scored["by_target"][name]
+        assert mine["r2"] == pytest.approx(r2_score(Y[:, j], predicted[:, j]), abs=1e-5)
+        assert mine["rmse"] == pytest.approx(
+            math.sqrt(mean_squared_error(Y[:, j], predicted[:, j])), rel=1e-5)
+        assert mine["mae"] == pytest.approx(mean_absolute_error(Y[:, j], predicted[:, j]),
+                                            rel=1e-5)
+    assert scored["r2"] == pytest.approx(r2_score(Y, predicted), abs=1e-5)
+    assert scored["rmse"] == pytest.approx(math.sqrt(mean_squared_error(Y, predicted)), rel=1e-5)
+    # Named in another order, the columns still score their own outputs.
+    swapped = json.loads(run("evaluate", str(model), str(data), "--target", "Y2,Y1",
+                             "--json").stdout)
+    assert swapped["by_target"] == scored["by_target"]
+    # The text table shows each target's rows.
+    table = run("evaluate", str(model), str(data)).stdout
+    assert "r2 [Y1]" in table and "mae [Y2]" in table
+
+
+def test_rows_to_predict_may_come_without_the_targets(tmp_path: Path) -> None:
+    data, model = tmp_path / "lin.csv", tmp_path / "m.npz"
+    _linear_file(data, n=60)
+    run("train", str(data), "--target", "Y2,Y1", "--epochs", "3", "--out", str(model), "-q")
+    header, rows = read_csv(data)
+    features = [j for j, name in enumerate(header) if name not in ("Y1", "Y2")]
+    new = tmp_path / "new.csv"
+    new.write_text("\n".join(",".join(row[j] for j in features)
+                             for row in [header, *rows]) + "\n")
+    with_targets = run("predict", str(model), str(data)).stdout
+    done = run("predict", str(model), str(new), "--keep", "x0")
+    assert done.stderr == ""
+    kept, predicted = read_csv(done.stdout)
+    assert kept == ["x0", "Y2", "Y1"]
+    assert [row[1:] for row in predicted] == read_csv(with_targets)[1]
+    assert_usage_error(run("evaluate", str(model), str(new), expect=None),
+                       "no columns 'Y2', 'Y1' (the model's targets)", "--target COL,COL")
+
+
+def test_real_data_linnerud_three_targets(tmp_path: Path) -> None:
+    from sklearn.datasets import load_linnerud
+
+    bunch = load_linnerud(as_frame=True)
+    frame = bunch.frame
+    data, model = tmp_path / "linnerud.csv", tmp_path / "m.npz"
+    frame.to_csv(data, index=False)
+    targets = list(bunch.target_names)  # Weight, Waist, Pulse
+    summary = json.loads(run("train", str(data), "--target", ",".join(targets),
+                             "--validation", "0", "--epochs", "300", "--out", str(model),
+                             "--json").stdout)
+    assert summary["network"].startswith("3-64-32-3 ")
+    fitted = summary["metrics"]["train"]["by_target"]
+    assert list(fitted) == targets
+    # Trained and scored on the same 20 rows: each target is fitted better than its mean.
+    assert all(scores["r2"] > 0 for scores in fitted.values())
+    info = json.loads(run("info", str(model), "--json").stdout)
+    assert info["target"] == "Weight,Waist,Pulse"
+    assert info["features"] == list(bunch.feature_names)
+
+
+@pytest.mark.parametrize(("args", "fragments"), [
+    (["--target", "Y1,color"], ["column 'color'", "holds text", "regression"]),
+    (["--target", "Y1,Y1"], ["--target names column 'Y1' twice"]),
+    (["--target", "Y1,Y3"], ["--target: no column 'Y3'"]),
+    (["--target", "Y1,Y2", "--output", "multiclass"], ["--output multiclass", "'Y1', 'Y2'"]),
+    (["--target", "Y1,Y2", "--drop", "Y2"], ["--drop: column 'Y2' is a target"]),
+    (["--target", "Y1,Y2", "--categorical", "Y1"], ["--categorical: column 'Y1' is a target"]),
+    (["--target", "Y1", "--target", "Y2"], ["given 2 times", "--target Y1,Y2"]),
+])
+def test_bad_several_targets_are_one_line_errors(tmp_path: Path, args: list[str],
+                                                 fragments: list[str]) -> None:
+    data = tmp_path / "lin.csv"
+    _linear_file(data, n=30)
+    assert_usage_error(run("train", str(data), *args, "--epochs", "1", expect=None),
+                       *fragments)
+
+
+def test_a_missing_target_value_names_its_line_even_with_impute(tmp_path: Path) -> None:
+    data = tmp_path / "gap.csv"
+    data.write_text("a,b,Y1,Y2\n" + "".join(f"{i},{i % 3},{i},{2 * i}\n" for i in range(9))
+                    + "9,0,9,\n")
+    for extra in ([], ["--impute", "mean"]):
+        done = run("train", str(data), "--target", "Y1,Y2", *extra, expect=None)
+        assert_usage_error(done, "line 11", "column 'Y2'", "missing value")
+
+
+def test_scoring_needs_as_many_targets_as_outputs(tmp_path: Path) -> None:
+    data, model = tmp_path / "lin.csv", tmp_path / "m.npz"
+    _linear_file(data, n=40)
+    run("train", str(data), "--target", "Y1,Y2", "--epochs", "2", "--out", str(model), "-q")
+    done = run("evaluate", str(model), str(data), "--target", "Y1", expect=None)
+    assert "predicts 2 values per row (Y1, Y2)" in done.stderr and done.returncode == 2
+    assert_usage_error(run("evaluate", str(model), str(data), "--target", "x1,Y1",
+                           expect=None), "--target 'x1' is one of the model's feature columns")
+    one = tmp_path / "one.npz"
+    run("train", str(data), "--target", "Y1", "--drop", "Y2", "--epochs", "2", "--out",
+        str(one), "-q")
+    assert_usage_error(run("evaluate", str(one), str(data), "--target", "Y1,Y2", expect=None),
+                       "--target names 2 columns ('Y1', 'Y2')", "regression model of 1 output")
+
+
+def test_resuming_with_the_targets_in_another_order_is_refused(tmp_path: Path) -> None:
+    data, checkpoints = tmp_path / "lin.csv", tmp_path / "ck"
+    _linear_file(data, n=40)
+    run("train", str(data), "--target", "Y1,Y2", "--epochs", "2", "--checkpoint-dir",
+        str(checkpoints), "-q")
+    done = run("train", str(data), "--target", "Y2,Y1", "--epochs", "4", "--resume",
+               str(checkpoints), expect=None)
+    assert "the checkpoint was trained to predict 'Y1', 'Y2', not 'Y2', 'Y1'" in done.stderr
+    assert done.returncode == 2
+    run("train", str(data), "--target", "Y1,Y2", "--epochs", "4", "--resume", str(checkpoints),
+        "-q")
+
+
+def test_r2_of_several_outputs_is_undefined_when_one_is_constant() -> None:
+    from lucidnet._cli_report import regression_metrics
+
+    rng = np.random.default_rng(0)
+    y = np.column_stack([rng.normal(size=50), np.full(50, 3.0)])
+    predicted = y + rng.normal(scale=0.1, size=y.shape)
+    metrics = regression_metrics(y, predicted)
+    assert math.isnan(metrics["r2"])  # scikit-learn's force_finite would average in a 0
+    varied = regression_metrics(y[:, 0], predicted[:, 0])["r2"]
+    assert varied == pytest.approx(r2_score(y[:, 0], predicted[:, 0]))
+    assert metrics["rmse"] == pytest.approx(math.sqrt(mean_squared_error(y, predicted)))
