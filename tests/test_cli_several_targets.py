@@ -117,6 +117,21 @@ def test_real_data_linnerud_three_targets(tmp_path: Path) -> None:
     assert info["features"] == list(bunch.feature_names)
 
 
+def test_the_built_in_linnerud_set_trains_and_writes_its_three_targets(tmp_path: Path) -> None:
+    summary = json.loads(run("train", "--dataset", "linnerud", "--epochs", "5",
+                             "--json").stdout)
+    assert summary["target"] == "Weight,Waist,Pulse"
+    assert summary["examples"]["test"] == 4  # 0.2 of 20 rows
+    assert list(summary["metrics"]["test"]["by_target"]) == ["Weight", "Waist", "Pulse"]
+    from sklearn.datasets import load_linnerud
+
+    bunch = load_linnerud()
+    header, rows = read_csv(run("dataset", "linnerud").stdout)
+    assert header == [*bunch.feature_names, *bunch.target_names]
+    np.testing.assert_array_equal(np.array(rows, dtype=float),
+                                  np.hstack([bunch.data, bunch.target]))
+
+
 @pytest.mark.parametrize(("args", "fragments"), [
     (["--target", "Y1,color"], ["column 'color'", "holds text", "regression"]),
     (["--target", "Y1,Y1"], ["--target names column 'Y1' twice"]),

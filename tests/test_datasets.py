@@ -17,6 +17,7 @@ EXPECTED = {
     "iris": (150, 4, "multiclass", 3),
     "wine": (178, 13, "multiclass", 3),
     "diabetes": (442, 10, "regression", None),
+    "linnerud": (20, 3, "regression", None),
     "moons": (400, 2, "binary", 2),
     "circles": (400, 2, "binary", 2),
     "planar": (400, 2, "binary", 2),
@@ -33,7 +34,7 @@ def test_shapes_and_tasks(name):
     ds = load(name)
     assert isinstance(ds, Dataset)
     assert ds.X.shape == (m, n) and ds.X.dtype == np.float64
-    assert ds.y.shape == (m,)
+    assert ds.y.shape == ((m,) if ds.target_columns is None else (m, len(ds.target_columns)))
     assert ds.task == task
     assert len(ds.feature_names) == n
     assert np.isfinite(ds.X).all()
@@ -46,6 +47,16 @@ def test_shapes_and_tasks(name):
         assert ds.y.dtype == np.int64
         np.testing.assert_array_equal(np.unique(ds.y), np.arange(n_classes))
         assert len(ds.target_names) == n_classes
+
+
+def test_linnerud_has_scikit_learns_three_targets_by_name():
+    from sklearn.datasets import load_linnerud
+
+    ds, bunch = load("linnerud"), load_linnerud()
+    assert ds.target_columns == ["Weight", "Waist", "Pulse"] == list(bunch.target_names)
+    assert ds.feature_names == ["Chins", "Situps", "Jumps"]
+    np.testing.assert_array_equal(ds.y, bunch.target)
+    assert all(load(name).target_columns is None for name in NAMES if name != "linnerud")
 
 
 @pytest.mark.parametrize("name", ["moons", "circles", "planar"])

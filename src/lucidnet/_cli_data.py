@@ -446,8 +446,10 @@ def load_dataset(name: str, seed: int) -> Labelled:
     from .datasets import load
 
     data = load(name, random_state=seed)
-    return Labelled(data.X, data.y, list(data.feature_names), f"dataset:{name}", "target",
-                    data.target_names)
+    several = data.target_columns
+    return Labelled(data.X, data.y, list(data.feature_names), f"dataset:{name}",
+                    "target" if several is None else ",".join(several), data.target_names,
+                    targets=several)
 
 
 def note_name_that_is_an_index(path: str, target: str | None, header: bool | None) -> None:
@@ -797,7 +799,8 @@ def split(
 
 
 def dataset_rows(name: str, seed: int) -> tuple[list[str], np.ndarray]:
-    """Header and rows (features, then the label's name or value) of a built-in set."""
+    """Header and rows (features, then the label's name or value, or the several
+    targets' values under their names) of a built-in set."""
     from .datasets import load
 
     data = load(name, random_state=seed)
@@ -805,7 +808,9 @@ def dataset_rows(name: str, seed: int) -> tuple[list[str], np.ndarray]:
         target = np.asarray(data.target_names, dtype=object)[data.y]
     else:
         target = data.y.astype(object)
-    rows = np.empty((len(data.X), data.X.shape[1] + 1), dtype=object)
-    rows[:, :-1] = data.X
-    rows[:, -1] = target
-    return [*data.feature_names, "target"], rows
+    target = target.reshape(len(target), -1)
+    n_features = data.X.shape[1]
+    rows = np.empty((len(data.X), n_features + target.shape[1]), dtype=object)
+    rows[:, :n_features] = data.X
+    rows[:, n_features:] = target
+    return [*data.feature_names, *(data.target_columns or ["target"])], rows

@@ -635,12 +635,14 @@ def dataset(name: str, out: str | None, seed: int) -> None:
     """Write a built-in data set as CSV: the features, then a 'target' column.
 
     Class labels are written as their names (e.g. malignant / benign), so the file
-    also shows how text labels work.
+    also shows how text labels work.  linnerud's three targets come last under their
+    names (Weight, Waist, Pulse).
 
     \b
     Examples:
       lucidnet dataset breast_cancer --out breast_cancer.csv
       lucidnet dataset moons --seed 1 > moons.csv
+      lucidnet dataset linnerud --out linnerud.csv
     """
     from ._cli_data import dataset_rows
     from ._cli_output import check_output, write_csv

@@ -1,9 +1,10 @@
 """Small built-in data sets for examples, tests and teaching; nothing is downloaded.
 
-:func:`load` returns a :class:`Dataset` with rows as examples. Five sets are the
+:func:`load` returns a :class:`Dataset` with rows as examples. Six sets are the
 tables that ship inside scikit-learn (``digits``, ``breast_cancer``, ``iris``,
-``wine``, ``diabetes``); three are generated: ``moons``, ``circles`` and ``planar``
-(the two-class "flower" of the classic shallow-network lesson).
+``wine``, ``diabetes``, and ``linnerud``, whose three targets make a regression of
+several outputs); three are generated: ``moons``, ``circles`` and ``planar`` (the
+two-class "flower" of the classic shallow-network lesson).
 
 Two functions mirror the course notebooks exactly and are the exceptions to the
 rows-are-examples rule and to the no-global-seeding rule, on purpose, so course
@@ -41,7 +42,7 @@ class Dataset:
     ----------
     X : ndarray of shape (n_samples, n_features), float64
         Features, unscaled.
-    y : ndarray of shape (n_samples,)
+    y : ndarray of shape (n_samples,), or (n_samples, n_targets) for several targets
         int64 class indices for ``"binary"`` and ``"multiclass"`` tasks, float64
         values for ``"regression"``.
     feature_names : list of str
@@ -52,6 +53,8 @@ class Dataset:
         What ``y`` asks for.
     description : str
         One line saying where the data come from.
+    target_columns : list of str or None
+        The names of ``y``'s columns when it has several (``linnerud``); None for one.
     """
 
     X: np.ndarray
@@ -60,6 +63,7 @@ class Dataset:
     target_names: list[str] | None
     task: Task
     description: str
+    target_columns: list[str] | None = None
 
     def __repr__(self) -> str:
         return (
@@ -74,6 +78,7 @@ def _from_sklearn(loader_name: str, task: Task, description: str) -> Dataset:
     bunch = getattr(skd, f"load_{loader_name}")()
     y_dtype = np.float64 if task == "regression" else np.int64
     target_names = None if task == "regression" else [str(n) for n in bunch.target_names]
+    several = np.ndim(bunch.target) == 2
     return Dataset(
         X=np.ascontiguousarray(bunch.data, dtype=np.float64),
         y=np.ascontiguousarray(bunch.target, dtype=y_dtype),
@@ -81,6 +86,7 @@ def _from_sklearn(loader_name: str, task: Task, description: str) -> Dataset:
         target_names=target_names,
         task=task,
         description=description,
+        target_columns=[str(n) for n in bunch.target_names] if several else None,
     )
 
 
@@ -108,6 +114,11 @@ _BUNDLED: dict[str, tuple[Task, str]] = {
         "regression",
         "Efron et al. diabetes: 442 patients, 10 baseline variables (mean-centred and "
         "scaled by scikit-learn), disease progression after one year.",
+    ),
+    "linnerud": (
+        "regression",
+        "Linnerud fitness club: 20 men, 3 exercises (chins, situps, jumps), 3 "
+        "physiological targets (weight, waist, pulse) predicted together.",
     ),
 }
 
@@ -193,7 +204,8 @@ def load(name: str, *, random_state: int = 0) -> Dataset:
     ----------
     name : str
         One of :data:`NAMES`: ``"digits"``, ``"breast_cancer"``, ``"iris"``,
-        ``"wine"``, ``"diabetes"``, ``"moons"``, ``"circles"``, ``"planar"``.
+        ``"wine"``, ``"diabetes"``, ``"linnerud"``, ``"moons"``, ``"circles"``,
+        ``"planar"``.
     random_state : int, default 0
         Seed for the generated sets (``moons``, ``circles``, ``planar``); the same
         seed gives the same data. Ignored by the fixed tables.
@@ -202,7 +214,7 @@ def load(name: str, *, random_state: int = 0) -> Dataset:
     -------
     Dataset
         ``X`` of shape (n_samples, n_features) float64 and ``y`` of shape
-        (n_samples,).
+        (n_samples,) (``linnerud``: (20, 3)).
 
     Raises
     ------
