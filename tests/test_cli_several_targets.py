@@ -93,7 +93,7 @@ def test_rows_to_predict_may_come_without_the_targets(tmp_path: Path) -> None:
     assert kept == ["x0", "Y2", "Y1"]
     assert [row[1:] for row in predicted] == read_csv(with_targets)[1]
     assert_usage_error(run("evaluate", str(model), str(new), expect=None),
-                       "no columns 'Y2', 'Y1' (the model's targets)", "--target COL,COL")
+                       "no columns 'Y2', 'Y1' (of the model's targets", "--target COL,COL")
 
 
 def test_real_data_linnerud_three_targets(tmp_path: Path) -> None:
@@ -186,14 +186,129 @@ def test_resuming_with_the_targets_in_another_order_is_refused(tmp_path: Path) -
         "-q")
 
 
-def test_r2_of_several_outputs_is_undefined_when_one_is_constant() -> None:
+def test_r2_of_several_outputs_leaves_out_a_constant_one() -> None:
     from lucidnet._cli_report import regression_metrics
 
     rng = np.random.default_rng(0)
-    y = np.column_stack([rng.normal(size=50), np.full(50, 3.0)])
+    y = np.column_stack([rng.normal(size=50), np.full(50, 3.0), rng.normal(size=50) * 5])
     predicted = y + rng.normal(scale=0.1, size=y.shape)
     metrics = regression_metrics(y, predicted)
-    assert math.isnan(metrics["r2"])  # scikit-learn's force_finite would average in a 0
-    varied = regression_metrics(y[:, 0], predicted[:, 0])["r2"]
-    assert varied == pytest.approx(r2_score(y[:, 0], predicted[:, 0]))
+    # scikit-learn's force_finite would average in a 0 for the constant column.
+    varied = r2_score(y[:, [0, 2]], predicted[:, [0, 2]])
+    assert metrics["r2"] == pytest.approx(varied)
+    assert math.isnan(regression_metrics(y[:, 1], predicted[:, 1])["r2"])
+    assert math.isnan(regression_metrics(y[:, [1, 1]], predicted[:, [1, 1]])["r2"])
     assert metrics["rmse"] == pytest.approx(math.sqrt(mean_squared_error(y, predicted)))
+
+
+def test_a_target_named_as_another_outputs_is_refused_not_scored_against_it(
+        tmp_path: Path) -> None:
+    data, model = tmp_path / "lin.csv", tmp_path / "m.npz"
+    _linear_file(data, n=40)
+    run("train", str(data), "--target", "Y1,Y2", "--epochs", "2", "--out", str(model), "-q")
+    renamed = tmp_path / "renamed.csv"
+    renamed.write_text(data.read_text().replace("Y1", "Y1_obs", 1))
+    assert_usage_error(run("evaluate", str(model), str(renamed), "--target", "Y2,Y1_obs",
+                           expect=None), "'Y2' is given as target 1 of 2", "target 2 (Y1, Y2)")
+    # In the model's order, the renamed column scores the first output.
+    by_position = json.loads(run("evaluate", str(model), str(renamed), "--target",
+                                 "Y1_obs,Y2", "--json").stdout)
+    by_name = json.loads(run("evaluate", str(model), str(data), "--json").stdout)
+    assert by_position["r2"] == by_name["r2"]
+    no_y2 = tmp_path / "no_y2.csv"
+    header, rows = read_csv(data)
+    keep = [j for j, name in enumerate(header) if name != "Y2"]
+    no_y2.write_text("\n".join(",".join(r[j] for j in keep) for r in [header, *rows]) + "\n")
+    done = run("evaluate", str(model), str(no_y2), expect=None)
+    assert "no column 'Y2' (of the model's targets 'Y1', 'Y2')" in done.stderr
+
+
+def test_text_in_a_target_column_is_named_as_a_target_cell(tmp_path: Path) -> None:
+    data = tmp_path / "t.csv"
+    data.write_text("a,b,Y1,Y2\n" + "".join(f"{i},{i % 3},{i},{2 * i}\n" for i in range(9))
+                    + "9,0,9,high\n")
+    for extra in ([], ["--no-one-hot"]):
+        assert_usage_error(run("train", str(data), "--target", "Y1,Y2", *extra, expect=None),
+                           "line 11", "column 'Y2'", "'high'", "target columns are numbers")
+    model = tmp_path / "m.npz"
+    clean = tmp_path / "clean.csv"
+    clean.write_text("".join(data.read_text().splitlines(keepends=True)[:-1]))
+    run("train", str(clean), "--target", "Y1,Y2", "--epochs", "2", "--out", str(model), "-q")
+    assert_usage_error(run("evaluate", str(model), str(data), expect=None),
+                       "line 11", "'high'", "target column of a regression model")
+
+
+def test_a_headerless_file_trained_with_drop_is_scored_in_its_layout(tmp_path: Path) -> None:
+    """Columns yb, x1, noise, ya, x3, x4 without a header: --target 3,0 --drop 2."""
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(80, 3))
+    ya, yb = X @ [1.0, 2.0, -1.0] + 3.0, X @ [-2.0, 0.0, 1.0] - 1.0
+    table = np.column_stack([yb, X[:, 0], rng.normal(size=80), ya, X[:, 1], X[:, 2]])
+    data, model = tmp_path / "mix.csv", tmp_path / "m.npz"
+    np.savetxt(data, table, delimiter=",", fmt="%.10f")
+    run("train", str(data), "--target", "3,0", "--drop", "2", "--hidden", "",
+        "--optimizer", "lbfgs", "--alpha", "0", "--validation", "0", "--dtype", "float64",
+        "--epochs", "300", "--out", str(model), "-q")
+    header, rows = read_csv(run("predict", str(model), str(data)).stdout)
+    assert header == ["prediction_0", "prediction_1"]  # column numbers are no names
+    # L-BFGS stops on its tolerance, a little short of the exact fit.
+    np.testing.assert_allclose(np.array(rows, dtype=float), np.column_stack([ya, yb]),
+                               atol=5e-3)
+    scored = json.loads(run("evaluate", str(model), str(data), "--json").stdout)
+    assert scored["r2"] == pytest.approx(1.0, abs=1e-5)
+    # The same layout without the target columns predicts the same.
+    features_only = tmp_path / "features.csv"
+    np.savetxt(features_only, table[:, [1, 2, 4, 5]], delimiter=",", fmt="%.10f")
+    assert run("predict", str(model), str(features_only)).stdout == "\n".join(
+        [",".join(header), *(",".join(r) for r in rows)]) + "\n"
+    other = tmp_path / "other.csv"
+    np.savetxt(other, table[:, [1, 4, 5]], delimiter=",", fmt="%.10f")
+    assert_usage_error(run("predict", str(model), str(other), expect=None),
+                       "the targets '3', '0', 3 features and 1 left out by --drop")
+
+
+def test_targets_a_and_b_beside_a_feature_named_a_comma_b(tmp_path: Path) -> None:
+    data, model = tmp_path / "ab.csv", tmp_path / "m.npz"
+    data.write_text('x,"a,b",a,b\n' + "".join(f"{i},{i % 4},{2 * i},{i - 3}\n"
+                                             for i in range(30)))
+    summary = json.loads(run("train", str(data), "--target", "2,3", "--epochs", "2",
+                             "--out", str(model), "--json").stdout)
+    assert summary["targets"] == ["a", "b"]
+    assert json.loads(run("info", str(model), "--json").stdout)["targets"] == ["a", "b"]
+    features = tmp_path / "features.csv"
+    features.write_text("\n".join(line.rsplit(",", 2)[0]
+                                  for line in data.read_text().splitlines()) + "\n")
+    header, _ = read_csv(run("predict", str(model), str(features)).stdout)
+    assert header == ["a", "b"]
+
+
+def test_a_kept_column_named_as_a_prediction_is_not_written_twice(tmp_path: Path) -> None:
+    data, model = tmp_path / "lin.csv", tmp_path / "m.npz"
+    _linear_file(data, n=30)
+    run("train", str(data), "--target", "Y1,Y2", "--epochs", "2", "--out", str(model), "-q")
+    header, rows = read_csv(run("predict", str(model), str(data), "--keep", "Y2").stdout)
+    assert header == ["Y2", "Y1", "predicted_Y2"]
+    assert [row[0] for row in rows] == [row[1] for row in read_csv(data)[1]]
+
+
+def test_an_npz_file_with_a_two_dimensional_y_trains_one_model_of_both(
+        tmp_path: Path) -> None:
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(60, 3))
+    Y = np.column_stack([X @ [1.0, -2.0, 0.5] + 4.0, X @ [0.0, 1.0, 3.0] - 2.0])
+    data, model = tmp_path / "d.npz", tmp_path / "m.npz"
+    np.savez(data, X=X, y=Y)
+    run("train", str(data), "--hidden", "", "--optimizer", "lbfgs", "--alpha", "0",
+        "--validation", "0", "--dtype", "float64", "--epochs", "300", "--out", str(model),
+        "-q")
+    header, rows = read_csv(run("predict", str(model), str(data)).stdout)
+    assert header == ["y_0", "y_1"]
+    np.testing.assert_allclose(np.array(rows, dtype=float), Y, atol=5e-3)
+    scored = json.loads(run("evaluate", str(model), str(data), "--json").stdout)
+    assert list(scored["by_target"]) == ["y_0", "y_1"]
+    labels = tmp_path / "labels.npz"
+    np.savez(labels, X=X, y=np.column_stack([Y, Y]).astype(str))
+    assert_usage_error(run("train", str(labels), expect=None),
+                       "array 'y' must have shape (60,)", "(60, k) for k numeric targets")
+    assert_usage_error(run("train", str(data), "--output", "binary", expect=None),
+                       "--output binary predicts one label column", "'y' holds 2 targets")

@@ -422,8 +422,15 @@ def test_npz_errors(tmp_path):
                 "column (0)"):
         read_table(tmp_path / "d.npz", 0)
     np.savez(tmp_path / "short.npz", X=X, y=np.ones(3))
-    with raises("array 'y' must have shape (4,) to match 'X' of shape (4, 2); got shape (3,)"):
+    with raises("array 'y' must have shape (4,) to match 'X' of shape (4, 2) (or (4, k) for "
+                "k numeric targets); got shape (3,)"):
         read_table(tmp_path / "short.npz")
+    np.savez(tmp_path / "wide.npz", X=X, y=np.arange(12.0).reshape(4, 3))
+    np.testing.assert_array_equal(read_table(tmp_path / "wide.npz").target,
+                                  np.arange(12.0).reshape(4, 3))
+    np.savez(tmp_path / "deep.npz", X=X, y=np.ones((4, 2, 2)))
+    with raises("got shape (4, 2, 2)"):
+        read_table(tmp_path / "deep.npz")
     np.savez(tmp_path / "two.npz", A=X, B=X)
     with raises("expected arrays 'X' and optionally 'y', or a single 2-D array; found"):
         read_table(tmp_path / "two.npz")

@@ -80,6 +80,11 @@ class Labelled:
         """The name of each target column (one, or ``targets``)."""
         return list(self.targets) if self.targets else [self.target_name]
 
+    @property
+    def target_column(self) -> str | None:
+        """The target column a message about it names (None for several)."""
+        return None if self.targets else self.target_name
+
 
 def read_labelled(path: str, target: str | None, header: bool | None = None,
                   drop: Sequence[str] = (), *, one_hot: bool = False,
@@ -119,6 +124,10 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
     print_header_note(table)
     _note_id_columns(path, table)
     layout = _layout(path, table)
+    if table.target.ndim == 2:  # an .npz file's y of several targets
+        return Labelled(table.features, table.target, table.feature_names, path,
+                        table.target_name, header=table.header, columns=columns,
+                        layout=layout, targets=[f"y_{j}" for j in range(table.target.shape[1])])
     encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
                             path, codes=text_columns)
     if encoding is None:
@@ -185,6 +194,12 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
                            missing="error" if impute is None else "nan",
                            text_columns=text_columns)
     except DataError as exc:
+        from .data import TEXT_IN_NUMBERS_HINT
+
+        if exc.column in targets and TEXT_IN_NUMBERS_HINT in exc.message:
+            raise amended(exc, exc.message.replace(
+                TEXT_IN_NUMBERS_HINT, "the target columns are numbers to predict: fix or "
+                "remove the row")) from None
         raise _with_remedy(exc, one_hot=one_hot, label=exc.column in targets,
                            header=header) from None
     print_header_note(table)
@@ -632,6 +647,8 @@ def note_float32_resolution(data: Labelled) -> None:
     (for each target column)."""
     columns = np.asarray(data.y, dtype=np.float64).reshape(len(data.y), -1)
     for name, y in zip(data.target_names, columns.T, strict=True):
+        if not np.max(np.abs(y)) <= np.finfo(np.float32).max:
+            continue  # beyond float32: check_range refuses it
         step = float(np.spacing(np.float32(np.max(np.abs(y)))))
         spread = float(np.std(y))
         what = "the target's" if data.targets is None else f"the target {name!r}'s"

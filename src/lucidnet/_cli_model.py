@@ -154,20 +154,31 @@ class Bundle:
             # a binary model's 1 - p is not always a float32 value.
             predicted = predicted.astype(np.float32)
         if predicted.ndim == 2:  # a model of several outputs
-            names = self.target_names()
-            if all(is_column_index(name) for name in names) and not _named_features(self):
-                # Column numbers of a file without a header.
-                names = [f"prediction_{j}" for j in range(len(names))]
-            return names, predicted
+            return self.target_names(), predicted
         return [str(name)], predicted
 
+    @property
+    def targets(self) -> list[str] | None:
+        """The target columns of a model trained on several (``train --target a,b``)."""
+        return _names(self.metadata.get("target_names"))
+
+    @property
+    def target_column(self) -> str | None:
+        """The column the model was trained to predict (None if unknown, or several)."""
+        return None if self.targets else self.metadata.get("target_name")
+
     def target_names(self) -> list[str]:
-        """A name per output of a regression model of several: its target columns'
-        (``train --target a,b``), else ``<target>_0``, ``<target>_1``, ... (a model
-        saved from Python)."""
+        """A name per output of a regression model of several, for its prediction
+        columns and metrics: its target columns' (``train --target a,b``; in a file
+        without a header, whose names are column numbers, ``prediction_0``, ...), else
+        ``<target>_0``, ``<target>_1``, ... (a model saved from Python)."""
+        from .data import is_column_index
+
         n_out = self.network.layer_sizes[-1]
-        names = _names(self.metadata.get("target_names"))
+        names = self.targets
         if names and len(names) == n_out:
+            if all(is_column_index(name) for name in names) and not _named_features(self):
+                return [f"prediction_{j}" for j in range(n_out)]
             return names
         name = self.metadata.get("target_name") or "prediction"
         return [f"{name}_{j}" for j in range(n_out)]
@@ -264,6 +275,7 @@ class Bundle:
             "input_scaling": "standardized" if self.input_scaling is not None else "none",
             **({} if self.encoding is None else self.encoding.describe()),
             "target": self.metadata.get("target_name"),
+            **({} if self.targets is None else {"targets": self.targets}),
             "format_version": self.format_version,
             "library_version": self.library_version,
             "training": self.training,
@@ -405,7 +417,7 @@ def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: s
               if n_columns == bundle.n_features + 1 else
               ": give the model's columns only (--target COL leaves out the labels' one)")
     layout = _names(bundle.metadata.get("file_columns"))
-    trained_on = bundle.metadata.get("target_name")
+    trained_on = bundle.target_column
     if layout and trained_on in layout and len(layout) == n_columns:
         # Said, not guessed: an id column before the features makes the same width.
         advice += (f" (in the training file's layout, {_list_names(layout, 6)}, the target "
@@ -540,20 +552,25 @@ def _numbered_layout(bundle: Bundle, path: str, target: str | None,
     if columns != [str(j) for j in range(len(columns))]:
         return None  # DATA names its columns
     names = list(bundle.feature_names or ())
-    trained_on = bundle.metadata.get("target_name")
+    trained_on = bundle.target_column
+    # The target columns among the numbered ones (an .npz file's target is its array
+    # y, not one of them); several are in DATA's full layout (read_features found them).
+    targets = [name for name in (bundle.targets or [trained_on]) if name in trained]
     if len(columns) == len(trained):
-        # An .npz file's target is its array y, not one of these columns.
         return names, trained_on if target is None and trained_on in trained else target
-    if target is None and trained_on in trained and len(columns) == len(trained) - 1:
-        t = int(trained_on)
-        return [str(int(name) - (int(name) > t)) for name in names], None
-    dropped = len(trained) - len(names) - (trained_on in trained)
-    target_part = f"the target {trained_on!r}, " if trained_on in trained else ""
+    if target is None and targets and len(columns) == len(trained) - len(targets):
+        # Without the target columns: those after one move one to the left.
+        places = [int(name) for name in targets]
+        return [str(int(name) - sum(t < int(name) for t in places)) for name in names], None
+    dropped = len(trained) - len(names) - len(targets)
+    target_part = (f"the target{'s' * (len(targets) > 1)} {', '.join(map(repr, targets))}, "
+                   if targets else "")
     raise DataError(
         f"the model was trained on {len(trained)} numbered columns ({target_part}"
         f"{len(names)} features and {dropped} left out by --drop); the file has "
         f"{len(columns)}: give rows in that layout"
-        + (", with or without the target column" if target_part else ""),
+        + (f", with or without the target column{'s' * (len(targets) > 1)}"
+           if target_part else ""),
         path=path,
     )
 
@@ -567,7 +584,7 @@ def _several_targets(bundle: Bundle, path: str, target: str | None,
 
     if target is not None:
         return several_targets(path, target, header)
-    trained = _names(bundle.metadata.get("target_names"))
+    trained = bundle.targets
     if not trained:
         return None
     try:
@@ -576,9 +593,32 @@ def _several_targets(bundle: Bundle, path: str, target: str | None,
         return None  # read_table words the error
     if columns == [str(j) for j in range(len(columns))]:
         # No header: columns "0", "1", ... are positions, and a file of the features
-        # alone has them too; the training layout has the features and the targets.
-        return trained if len(columns) == bundle.n_features + len(trained) else None
+        # alone has them too; the training layout has the features and the targets
+        # (and the columns --drop left out).
+        return trained if len(columns) in _training_widths(bundle) else None
     return trained if set(trained) <= set(columns) else None
+
+
+def _training_widths(bundle: Bundle) -> set[int]:
+    """The column counts of the training file of a model of several targets: features
+    and targets, and every column when --drop left some out."""
+    layout = _names(bundle.metadata.get("columns")) or ()
+    return {bundle.n_features + len(bundle.targets or ()), len(layout)} - {0}
+
+
+def _several_features(bundle: Bundle, path: str, targets: list[str],
+                      header: bool | None) -> list[str]:
+    """DATA's feature columns beside several ``targets``: the model's by name, or in
+    a file without a header in the training layout the model's by position (the
+    columns --drop left out included), else every column but the targets."""
+    from .data import column_names
+
+    columns = column_names(path, header)
+    others = [name for name in columns if name not in targets]
+    numbered = columns == [str(j) for j in range(len(columns))]
+    if numbered and not _named_features(bundle) and len(columns) in _training_widths(bundle):
+        return list(bundle.feature_names or others)
+    return _features_by_name(bundle, path, None, others) or others
 
 
 def _with_targets(table: Any, targets: list[str]) -> Any:
@@ -616,8 +656,22 @@ def _in_output_order(bundle: Bundle, targets: list[str], path: str) -> list[str]
         raise DataError(f"--target names {len(targets)} columns "
                         f"({', '.join(map(repr, targets))}); the model is {what}{count}",
                         path=path)
-    trained = _names(bundle.metadata.get("target_names"))
-    return trained if trained and sorted(trained) == sorted(targets) else targets
+    trained = bundle.targets
+    if not trained:
+        return targets
+    if sorted(trained) == sorted(targets):
+        return trained
+    misplaced = [(j, name) for j, name in enumerate(targets)
+                 if name in trained and trained.index(name) != j]
+    if misplaced:
+        # Scored by position, a column named as one of the model's targets would be
+        # compared with another target's output.
+        j, name = misplaced[0]
+        raise DataError(f"--target: column {name!r} is given as target {j + 1} of "
+                        f"{len(targets)}, but it is the model's target "
+                        f"{trained.index(name) + 1} ({', '.join(trained)}): name the "
+                        "columns in that order", path=path)
+    return targets
 
 
 def _note_unknown_categories(path: str, unknown: dict[str, int]) -> None:
@@ -654,7 +708,7 @@ def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
         # Trained with --drop on a file without a header: only that layout, without a
         # header, puts the features back in place (a header's columns are not placed
         # by position: an id before the features makes a file of the same width).
-        kept = set(bundle.feature_names or ()) | {bundle.metadata.get("target_name")}
+        kept = set(bundle.feature_names or ()) | {bundle.target_column}
         dropped = [name for name in trained if name not in kept]
         hint += (f" (the model was trained on a file without a header of {len(trained)} "
                  f"columns, leaving out column{'s' if len(dropped) > 1 else ''} "
@@ -699,7 +753,7 @@ def _features_and_target(bundle: Bundle, path: str, target: str | None, header: 
     of a model trained with --drop on numbered columns (see :func:`_numbered_layout`)."""
     from .data import column_names
 
-    trained_on = bundle.metadata.get("target_name")
+    trained_on = bundle.target_column
     # A model trained with --drop on numbered columns: DATA in the training layout
     # (its own rule for the target column).
     layout = _numbered_layout(bundle, path, target, header)
@@ -735,14 +789,13 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             header = True if set(bundle.feature_names) <= set(column_names(path, True)) else None
         except DataError:
             pass
-    trained_on = bundle.metadata.get("target_name")
+    trained_on = bundle.target_column
     # Several target columns: the features are the model's by name, or every other
     # column by position; the targets are read after them (to score) or not at all.
     targets = _several_targets(bundle, path, target, header)
     if targets is not None:
         targets = _in_output_order(bundle, targets, path)
-        others = [name for name in column_names(path, header) if name not in targets]
-        features = _features_by_name(bundle, path, None, others) or others
+        features = _several_features(bundle, path, targets, header)
         target, layout = None, None
     else:
         features, target, layout = _features_and_target(bundle, path, target, header)
@@ -777,8 +830,10 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             # (when the column is one of its own: not in a file of another width).
             width = (_column_count(path, header) or 0) - (target is not None)
             own = features is not None or width == bundle.n_features
-            exc = amended(exc, exc.message.replace(
-                f" ({TEXT_IN_NUMBERS_HINT})", f" ({TRAINED_ON_NUMBERS})" if own else ""))
+            hint = f" ({TRAINED_ON_NUMBERS})" if own else ""
+            if exc.column in (targets or ()):
+                hint = " (a target column of a regression model holds numbers)"
+            exc = amended(exc, exc.message.replace(f" ({TEXT_IN_NUMBERS_HINT})", hint))
         if features is not None:  # the columns were picked by name: no column too many
             raise exc from None
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
@@ -797,10 +852,13 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
                     header=table.header)
         bundle.check_outputs(table.features, path, table.header)
     if require_target and table.target is None:
-        several = _names(bundle.metadata.get("target_names"))
+        several = bundle.targets
         if several:
-            missing = (f"no columns {', '.join(map(repr, several))} (the model's targets); "
-                       "pass --target COL,COL,... to name them")
+            present = set(column_names(path, header))
+            absent = [name for name in several if name not in present]
+            missing = (f"no column{'s' * (len(absent) > 1)} {', '.join(map(repr, absent))} "
+                       f"(of the model's targets {', '.join(map(repr, several))}); pass "
+                       "--target COL,COL,... to name the targets' columns")
             raise DataError(missing, path=path)
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)

@@ -31,14 +31,18 @@ def with_leading_columns(names: Sequence[str], cells: np.ndarray, columns: Seque
                          values: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The header and rows of ``values`` (n_samples,) or (n_samples, k) after the
     columns ``cells`` (n_samples, len(names)) copied from DATA (``predict --keep``):
-    an object ndarray, the predictions already written in their dtype's digits."""
+    an object ndarray, the predictions already written in their dtype's digits.  A
+    prediction column named as a kept one (``--keep price`` beside the prediction of
+    ``price``) is called ``predicted_price``: a header of one name twice is read back
+    as ``price`` and ``price.1`` by pandas."""
     from .data import prediction_rows
 
     rows, width = prediction_rows(values)
     out = np.empty((len(cells), cells.shape[1] + width), dtype=object)
     out[:, :cells.shape[1]] = cells
     out[:, cells.shape[1]:] = np.array(rows, dtype=object).reshape(len(cells), width)
-    return [*names, *columns], out
+    kept = set(names)
+    return [*names, *(f"predicted_{name}" if name in kept else name for name in columns)], out
 
 
 def write_csv(path: str | None, values: Any, header: Sequence[str]) -> None:

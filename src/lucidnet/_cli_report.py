@@ -61,12 +61,15 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: Seque
 
 def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     """R^2, root mean squared error and mean absolute error of ``y_pred`` (n_samples,),
-    or (n_samples, n_outputs): then R^2 is the outputs' mean (as scikit-learn's
-    ``r2_score``), RMSE and MAE over every value."""
+    or (n_samples, n_outputs): then R^2 is the mean of the outputs' (as scikit-learn's
+    ``r2_score``) over those that have one (a constant target has none, where
+    scikit-learn would average in a 0), RMSE and MAE are over every value."""
     from sklearn import metrics
 
     if y_true.ndim == 2:
-        r2 = float(np.mean([_r2(y_true[:, j], y_pred[:, j]) for j in range(y_true.shape[1])]))
+        scores = [_r2(y_true[:, j], y_pred[:, j]) for j in range(y_true.shape[1])]
+        defined = [score for score in scores if not math.isnan(score)]
+        r2 = float(np.mean(defined)) if defined else math.nan
     else:
         r2 = _r2(y_true, y_pred)
     return {

@@ -93,6 +93,10 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                              impute=options.get("impute"),
                              categorical=options.get("categorical") or ())
     if data.targets is not None:
+        if options["output"] in ("binary", "multiclass"):  # an .npz file's 2-D y
+            raise DataError(f"--output {options['output']} predicts one label column; "
+                            f"{data.target_name!r} holds {len(data.targets)} targets, "
+                            "predicted together as numbers (regression)", path=data.source)
         task = "regression"  # several numbers predicted together
     else:
         check_numbers_target(data, options["output"])
@@ -147,7 +151,7 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
     the rows; the validation split is then checked too) or "validation" (on the rows
     left after the test split)."""
     classes, counts = np.unique(y, return_counts=True)
-    where = {"path": data.source, "column": data.target_name}
+    where = {"path": data.source, "column": data.target_column}
     if len(classes) < 2:
         raise DataError(
             f"the target has one class only ({classes[0]!s}); a classifier needs two or more",
@@ -209,7 +213,7 @@ def _check_rows_left(data: Labelled, n: int, fraction: float, flag: str) -> None
         raise DataError(
             f"{n} row{'s are' if n > 1 else ' is'} too few to hold out {flag} {fraction:g} of "
             f"them{scored} and still train; add rows or {remedy}",
-            path=data.source, column=data.target_name,
+            path=data.source, column=data.target_column,
         )
 
 
@@ -259,7 +263,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                     f"--test-size {options['test_size']:g} holds out every row of class "
                     f"{', '.join(map(str, lost))}, which leaves none to train on; lower "
                     "--test-size or add rows of that class",
-                    path=data.source, column=data.target_name)
+                    path=data.source, column=data.target_column)
             _check_classes(data, y, options, split="validation")
     # With early stopping the estimator holds out (and reports) its own validation
     # rows; without it the CLI holds them out, only to report on them.
@@ -341,6 +345,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     summary = {
         "data": data.source,
         "target": data.target_name,
+        **({} if data.targets is None else {"targets": data.targets}),
         "task": task,
         "classes": None if bundle.classes is None else bundle.classes.tolist(),
         "network": "-".join(map(str, estimator.network_.layer_sizes)) + " ("

@@ -539,8 +539,9 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     """Score MODEL on the labelled rows of DATA.
 
     Classification: accuracy, macro precision / recall / F1 (each class counts
-    equally) and the confusion matrix.  Regression: R^2, RMSE and MAE (a model of
-    several targets: over all of them, and for each).
+    equally) and the confusion matrix.  Regression: R^2, RMSE and MAE; for a model of
+    several targets, each target's too, and overall the mean of their R^2 and the
+    RMSE and MAE of every value.
 
     \b
     Examples:

@@ -228,8 +228,9 @@ def read_table(
 
         * ``.npy``: one 2-D numeric array; ``target`` is a column index.
         * ``.npz``: arrays ``X`` of shape (n_samples, n_features) and optionally
-          ``y`` of shape (n_samples,) or (n_samples, 1) (other arrays are ignored),
-          or a single 2-D array treated like a ``.npy`` file.
+          ``y`` of shape (n_samples,) or (n_samples, 1), or numbers of shape
+          (n_samples, k) for several targets (other arrays are ignored), or a single
+          2-D array treated like a ``.npy`` file.
         * ``.parquet``: needs pyarrow (``pip install "lucidnet[parquet]"``).
     target : str or int, optional
         The target column: its name, or its 0-based index (negative counts from the
@@ -271,7 +272,8 @@ def read_table(
     -------
     Table
         ``features`` of shape (n_samples, n_features) float64, ``target`` of shape
-        (n_samples,) or None.
+        (n_samples,) (an ``.npz`` file's ``y`` of several targets: (n_samples, k)) or
+        None.
 
     Raises
     ------
@@ -1882,10 +1884,12 @@ def _read_npz(path: str, target: str | int | None, read_target: bool = True,
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
-    if y.ndim != 1 or y.shape[0] != table.n_samples:
+    several = y.ndim == 2 and y.shape[1] > 1 and y.dtype.kind not in "USO"
+    if not (y.ndim == 1 or several) or y.shape[0] != table.n_samples:
         raise DataError(
             f"array 'y' must have shape ({table.n_samples},) to match 'X' of shape "
-            f"{table.features.shape}; got shape {y.shape}",
+            f"{table.features.shape} (or ({table.n_samples}, k) for k numeric targets); "
+            f"got shape {y.shape}",
             path=path,
         )
     if y.dtype.kind in "US":
