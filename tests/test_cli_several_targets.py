@@ -312,3 +312,15 @@ def test_an_npz_file_with_a_two_dimensional_y_trains_one_model_of_both(
                        "array 'y' must have shape (60,)", "(60, k) for k numeric targets")
     assert_usage_error(run("train", str(data), "--output", "binary", expect=None),
                        "--output binary predicts one label column", "'y' holds 2 targets")
+
+
+def test_targets_of_class_codes_are_regressed_with_a_note(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    data = tmp_path / "labels.csv"
+    data.write_text("a,b,l1,l2\n" + "".join(
+        f"{a!r},{b!r},{int(a > 0)},{2.5 * b!r}\n" for a, b in X.tolist()))
+    done = run("train", str(data), "--target", "l1,l2", "--epochs", "1", "--json")
+    assert json.loads(done.stdout)["task"] == "regression"
+    assert "the target 'l1' holds 2 distinct whole numbers (0, 1)" in done.stderr
+    assert "'l2'" not in done.stderr and "--target l1)" in done.stderr

@@ -98,6 +98,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                             f"{data.target_name!r} holds {len(data.targets)} targets, "
                             "predicted together as numbers (regression)", path=data.source)
         task = "regression"  # several numbers predicted together
+        _note_class_like_targets(data)
     else:
         check_numbers_target(data, options["output"])
         task = infer_task(data.y, options["output"], data.source)
@@ -129,6 +130,25 @@ def _refuse_labels_of_several(options: dict[str, Any]) -> None:
                         f"target columns {', '.join(map(repr, several))} are predicted "
                         "together as numbers (regression): train a classifier per label "
                         "column instead", path=options["data"])
+
+
+def _note_class_like_targets(data: Labelled) -> None:
+    """Say on stderr which of several target columns look like class codes (a few
+    distinct whole numbers, as one target would be classified): they are predicted as
+    numbers all the same.  Built-in sets say what they are."""
+    from ._cli_data import MAX_INFERRED_CLASSES
+
+    if data.source.startswith("dataset:"):
+        return
+    for name, values in zip(data.target_names, data.y.T, strict=True):
+        distinct = np.unique(values)
+        if (1 < len(distinct) <= MAX_INFERRED_CLASSES and len(distinct) < len(values) / 2
+                and np.array_equal(distinct, np.round(distinct))):
+            shown = ", ".join(f"{v:g}" for v in distinct[:4]) + (", ..." * (len(distinct) > 4))
+            print(f"note: {data.source}: the target {name!r} holds {len(distinct)} distinct "
+                  f"whole numbers ({shown}); several targets are predicted as numbers "
+                  f"(regression): to classify, train a model per label column (--target "
+                  f"{name})", file=sys.stderr)
 
 
 def _note_constant_targets(data: Labelled) -> None:
