@@ -224,11 +224,13 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
     layout = _layout(path, table)
     encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
                             path, codes=text_columns)
+    # X: a view of the table without the target columns (no copy: the training rows
+    # are standardized into a new array anyway).
     X, names = table.features, table.feature_names
     if encoding is not None:
         _note_encoding(path, X, encoding)
         X, names = encoding.expand(X), encoding.input_names
-    return Labelled(np.ascontiguousarray(X), y, names, path, ",".join(targets),
+    return Labelled(X, y, names, path, ",".join(targets),
                     header=table.header, columns=columns if dropped else None, layout=layout,
                     encoding=encoding, targets=list(targets))
 
