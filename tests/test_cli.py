@@ -2631,8 +2631,11 @@ def test_a_resume_that_splits_the_rows_otherwise_is_warned(tmp_path):
 def test_a_constant_regression_target_is_pointed_out(tmp_path):
     path = tmp_path / "c.csv"
     path.write_text("a,y\n" + "".join(f"{i * 0.37},3.5\n" for i in range(40)))
-    done = run("train", str(path), "--target", "y", "--epochs", "2", "-q")
+    done = run("train", str(path), "--target", "y", "--epochs", "2", "--json")
     assert "c.csv: the target is 3.5 in every row: there is nothing to learn" in done.stderr
+    metrics = json.loads(done.stdout)["metrics"]
+    # R^2 undefined, and no best-epoch R^2 (scikit-learn's convention would say 0).
+    assert metrics["train+validation"]["r2"] is None and "validation" not in metrics
 
 
 def test_a_headered_file_is_not_placed_by_guess_for_a_numbered_model_with_drop(tmp_path):

@@ -136,6 +136,7 @@ def test_the_built_in_linnerud_set_trains_and_writes_its_three_targets(tmp_path:
     (["--target", "Y1,color"], ["column 'color'", "holds text", "regression"]),
     (["--target", "Y1,Y1"], ["--target names column 'Y1' twice"]),
     (["--target", "Y1,Y3"], ["--target: no column 'Y3'"]),
+    (["--target", "Y1,Y3,Y4"], ["--target: no columns 'Y3', 'Y4'", "are 'x0', 'Y2', 'x1'"]),
     (["--target", "Y1,Y2", "--output", "multiclass"], ["--output multiclass", "'Y1', 'Y2'"]),
     (["--target", "Y1,Y2", "--drop", "Y2"], ["--drop: column 'Y2' is a target"]),
     (["--target", "Y1,Y2", "--categorical", "Y1"], ["--categorical: column 'Y1' is a target"]),
@@ -280,6 +281,12 @@ def test_targets_a_and_b_beside_a_feature_named_a_comma_b(tmp_path: Path) -> Non
                                   for line in data.read_text().splitlines()) + "\n")
     header, _ = read_csv(run("predict", str(model), str(features)).stdout)
     assert header == ["a", "b"]
+    # Named by the comma, the column "a,b" is one target, said on stderr with the way
+    # to the two columns.
+    done = run("train", str(data), "--target", "a,b", "--epochs", "1", "--json")
+    assert json.loads(done.stdout)["target"] == "a,b"
+    assert "--target 'a,b' is the column named so" in done.stderr
+    assert "pass their indices: --target 2,3" in done.stderr
 
 
 def test_a_kept_column_named_as_a_prediction_is_not_written_twice(tmp_path: Path) -> None:
@@ -289,6 +296,13 @@ def test_a_kept_column_named_as_a_prediction_is_not_written_twice(tmp_path: Path
     header, rows = read_csv(run("predict", str(model), str(data), "--keep", "Y2").stdout)
     assert header == ["Y2", "Y1", "predicted_Y2"]
     assert [row[0] for row in rows] == [row[1] for row in read_csv(data)[1]]
+    clash = tmp_path / "clash.csv"
+    lines = data.read_text().splitlines()
+    clash.write_text("\n".join([lines[0] + ",predicted_Y2",
+                                *(line + ",0" for line in lines[1:])]) + "\n")
+    header, _ = read_csv(run("predict", str(model), str(clash), "--keep",
+                             "Y2,predicted_Y2", "--target", "Y1,Y2").stdout)
+    assert header == ["Y2", "predicted_Y2", "Y1", "predicted_predicted_Y2"]
 
 
 def test_an_npz_file_with_a_two_dimensional_y_trains_one_model_of_both(
@@ -324,3 +338,20 @@ def test_targets_of_class_codes_are_regressed_with_a_note(tmp_path: Path) -> Non
     assert json.loads(done.stdout)["task"] == "regression"
     assert "the target 'l1' holds 2 distinct whole numbers (0, 1)" in done.stderr
     assert "'l2'" not in done.stderr and "--target l1)" in done.stderr
+    # Measurements in whole units over few rows (linnerud's waists) are no class codes.
+    linnerud = tmp_path / "linnerud.csv"
+    run("dataset", "linnerud", "--out", str(linnerud))
+    done = run("train", str(linnerud), "--target", "Weight,Waist,Pulse", "--epochs", "1")
+    assert "distinct whole numbers" not in done.stderr
+
+
+def test_no_best_epoch_r2_when_a_target_is_constant(tmp_path: Path) -> None:
+    data = tmp_path / "c.csv"
+    data.write_text("a,b,Y1,Y2\n" + "".join(f"{i},{i % 3},{i * 0.5},7\n" for i in range(40)))
+    done = run("train", str(data), "--target", "Y1,Y2", "--epochs", "3", "--json")
+    metrics = json.loads(done.stdout)["metrics"]
+    assert "validation" not in metrics  # scikit-learn's R^2 would average in a 0 for Y2
+    assert metrics["train+validation"]["by_target"]["Y2"]["r2"] is None
+    assert metrics["train+validation"]["r2"] == metrics["train+validation"]["by_target"][
+        "Y1"]["r2"]
+    assert "the target 'Y2' is 7.0 in every row" in done.stderr

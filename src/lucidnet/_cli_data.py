@@ -152,13 +152,29 @@ def several_targets(path: str, target: str | None, header: bool | None) -> list[
     except DataError:
         return None  # read_table words what is wrong with the file
     parts = [part.strip() for part in target.split(",")]
-    if target in names or not any(part in names or is_column_index(part) for part in parts):
-        return None  # one column (or an unknown one, which read_table names)
+    known = [part in names or (is_column_index(part) and -len(names) <= int(part) < len(names))
+             for part in parts]
+    if target in names:
+        if all(known):
+            print(f"note: {path}: --target {target!r} is the column named so; for the "
+                  f"columns {' and '.join(map(repr, parts))}, pass their indices: --target "
+                  f"{','.join(str(_index_of(part, names)) for part in parts)}", file=sys.stderr)
+        return None
+    unknown = [part for part, found in zip(parts, known, strict=True) if not found]
+    if len(unknown) > 1:
+        shown = ", ".join(repr(name) for name in names[:10]) + (", ..." * (len(names) > 10))
+        raise DataError(f"--target: no columns {', '.join(map(repr, unknown))}; the file's "
+                        f"columns are {shown}", path=path)
     columns = [column_named(part, names, "--target", path) for part in parts]
     repeated = next((name for k, name in enumerate(columns) if name in columns[:k]), None)
     if repeated is not None:
         raise DataError(f"--target names column {repeated!r} twice", path=path)
     return columns
+
+
+def _index_of(part: str, names: Sequence[str]) -> int:
+    """The 0-based index of the column ``part`` names (a name, or an index)."""
+    return names.index(part) if part in names else int(part) % len(names)
 
 
 def _read_several_targets(path: str, targets: list[str], header: bool | None,

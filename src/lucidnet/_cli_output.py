@@ -41,8 +41,12 @@ def with_leading_columns(names: Sequence[str], cells: np.ndarray, columns: Seque
     out = np.empty((len(cells), cells.shape[1] + width), dtype=object)
     out[:, :cells.shape[1]] = cells
     out[:, cells.shape[1]:] = np.array(rows, dtype=object).reshape(len(cells), width)
-    kept = set(names)
-    return [*names, *(f"predicted_{name}" if name in kept else name for name in columns)], out
+    header = list(names)
+    for name in columns:
+        while name in header:
+            name = f"predicted_{name}"
+        header.append(name)
+    return header, out
 
 
 def write_csv(path: str | None, values: Any, header: Sequence[str]) -> None:

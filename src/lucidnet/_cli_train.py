@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -137,18 +138,29 @@ def _note_class_like_targets(data: Labelled) -> None:
     distinct whole numbers, as one target would be classified): they are predicted as
     numbers all the same.  Built-in sets say what they are."""
     from ._cli_data import MAX_INFERRED_CLASSES
+    from .data import names_columns
 
     if data.source.startswith("dataset:"):
         return
     for name, values in zip(data.target_names, data.y.T, strict=True):
         distinct = np.unique(values)
-        if (1 < len(distinct) <= MAX_INFERRED_CLASSES and len(distinct) < len(values) / 2
+        # Ten rows a value at least: a measurement in whole units (a waist in inches)
+        # takes many values over few rows.
+        if (1 < len(distinct) <= MAX_INFERRED_CLASSES and len(distinct) <= len(values) / 10
                 and np.array_equal(distinct, np.round(distinct))):
             shown = ", ".join(f"{v:g}" for v in distinct[:4]) + (", ..." * (len(distinct) > 4))
+            how = (f" (--target {shlex.quote(name)})" if names_columns(data.source)
+                   else "")  # an .npz file's y is one array
             print(f"note: {data.source}: the target {name!r} holds {len(distinct)} distinct "
                   f"whole numbers ({shown}); several targets are predicted as numbers "
-                  f"(regression): to classify, train a model per label column (--target "
-                  f"{name})", file=sys.stderr)
+                  f"(regression): to classify, train a model per label column{how}",
+                  file=sys.stderr)
+
+
+def _any_constant(y: np.ndarray) -> bool:
+    """Whether a regression target column of ``y`` (m,) or (m, k) holds one value."""
+    columns = y.reshape(len(y), -1)
+    return bool(len(y)) and bool((columns == columns[0]).all(axis=0).any())
 
 
 def _note_constant_targets(data: Labelled) -> None:
@@ -354,7 +366,10 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     # The estimator's own validation rows are among X, so the name says so.
     fitted = "train+validation" if estimator.early_stopping else "train"
     metrics = {fitted: _headline(bundle.evaluate(X, y, source=data.source))}
-    if estimator.early_stopping and estimator.best_validation_score_ is not None:
+    if (estimator.early_stopping and estimator.best_validation_score_ is not None
+            and (classify or not _any_constant(y))):
+        # (The estimator's R^2, scikit-learn's, counts a constant target as 0; the CLI's
+        # leave it out, and a note has said that there is nothing to learn in it.)
         name = "accuracy" if classify else "r2"
         if options.get("class_weight") is not None:
             name += ", class-weighted"  # the estimator weighs validation rows as training ones
