@@ -251,7 +251,7 @@ def test_a_headerless_file_trained_with_drop_is_scored_in_its_layout(tmp_path: P
         "--optimizer", "lbfgs", "--alpha", "0", "--validation", "0", "--dtype", "float64",
         "--epochs", "300", "--out", str(model), "-q")
     header, rows = read_csv(run("predict", str(model), str(data)).stdout)
-    assert header == ["prediction_0", "prediction_1"]  # column numbers are no names
+    assert header == ["prediction_3", "prediction_0"]  # column numbers are no names
     # L-BFGS stops on its tolerance, a little short of the exact fit.
     np.testing.assert_allclose(np.array(rows, dtype=float), np.column_stack([ya, yb]),
                                atol=5e-3)

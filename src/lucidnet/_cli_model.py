@@ -170,7 +170,8 @@ class Bundle:
     def target_names(self) -> list[str]:
         """A name per output of a regression model of several, for its prediction
         columns and metrics: its target columns' (``train --target a,b``; in a file
-        without a header, whose names are column numbers, ``prediction_0``, ...), else
+        without a header, whose names are column numbers, ``prediction_3`` for column
+        3), else
         ``<target>_0``, ``<target>_1``, ... (a model saved from Python)."""
         from .data import is_column_index
 
@@ -178,7 +179,7 @@ class Bundle:
         names = self.targets
         if names and len(names) == n_out:
             if all(is_column_index(name) for name in names) and not _named_features(self):
-                return [f"prediction_{j}" for j in range(n_out)]
+                return [f"prediction_{name}" for name in names]  # of column 3: prediction_3
             return names
         name = self.metadata.get("target_name") or "prediction"
         return [f"{name}_{j}" for j in range(n_out)]
@@ -476,7 +477,8 @@ def _named_features(bundle: Bundle) -> bool:
 
 
 def _features_by_name(bundle: Bundle, path: str, target: str | None,
-                      columns: list[str] | None) -> list[str] | None:
+                      columns: list[str] | None, targets: Sequence[str] = ()
+                      ) -> list[str] | None:
     """The model's feature names when DATA's header holds every one of them but not as
     its only columns in the training order (other columns such as an id, or another
     order): they are then read by name, and a note on stderr says what was left out.
@@ -484,7 +486,8 @@ def _features_by_name(bundle: Bundle, path: str, target: str | None,
     and for a model whose feature names are numbers (trained without a header: "1"
     there may be any column).  A header that lacks some of the names is an error
     naming them.  ``columns``: DATA's column names (None when they could not be read:
-    read_table words that error)."""
+    read_table words that error); ``targets``: a model's several target columns among
+    them, left out like ``target``."""
     from .data import _resolve_target, is_column_index
 
     names = bundle.feature_names
@@ -496,7 +499,7 @@ def _features_by_name(bundle: Bundle, path: str, target: str | None,
     if target is not None and target not in columns and is_column_index(target):
         index = int(target)
         target = columns[index] if -len(columns) <= index < len(columns) else None
-    others = [name for name in columns if name != target]
+    others = [name for name in columns if name != target and name not in targets]
     if others == names:
         return None
     present, wanted = set(others), set(names)
@@ -618,7 +621,7 @@ def _several_features(bundle: Bundle, path: str, targets: list[str],
     numbered = columns == [str(j) for j in range(len(columns))]
     if numbered and not _named_features(bundle) and len(columns) in _training_widths(bundle):
         return list(bundle.feature_names or others)
-    return _features_by_name(bundle, path, None, others) or others
+    return _features_by_name(bundle, path, None, columns, targets) or others
 
 
 def _with_targets(table: Any, targets: list[str]) -> Any:
