@@ -163,8 +163,8 @@ def test_scoring_needs_as_many_targets_as_outputs(tmp_path: Path) -> None:
     data, model = tmp_path / "lin.csv", tmp_path / "m.npz"
     _linear_file(data, n=40)
     run("train", str(data), "--target", "Y1,Y2", "--epochs", "2", "--out", str(model), "-q")
-    done = run("evaluate", str(model), str(data), "--target", "Y1", expect=None)
-    assert "predicts 2 values per row (Y1, Y2)" in done.stderr and done.returncode == 2
+    assert_usage_error(run("evaluate", str(model), str(data), "--target", "Y1", expect=None),
+                       "predicts 2 values per row (Y1, Y2)", "--target Y1,Y2")
     assert_usage_error(run("evaluate", str(model), str(data), "--target", "x1,Y1",
                            expect=None), "--target 'x1' is one of the model's feature columns")
     one = tmp_path / "one.npz"
@@ -325,7 +325,7 @@ def test_an_npz_file_with_a_two_dimensional_y_trains_one_model_of_both(
     assert_usage_error(run("train", str(labels), expect=None),
                        "array 'y' must have shape (60,)", "(60, k) for k numeric targets")
     assert_usage_error(run("train", str(data), "--output", "binary", expect=None),
-                       "--output binary predicts one label column", "'y' holds 2 targets")
+                       "--output binary predicts one label column", "targets 'y_0', 'y_1'")
 
 
 def test_targets_of_class_codes_are_regressed_with_a_note(tmp_path: Path) -> None:
@@ -355,3 +355,51 @@ def test_no_best_epoch_r2_when_a_target_is_constant(tmp_path: Path) -> None:
     assert metrics["train+validation"]["r2"] == metrics["train+validation"]["by_target"][
         "Y1"]["r2"]
     assert "the target 'Y2' is 7.0 in every row" in done.stderr
+
+
+def test_array_and_parquet_files_take_several_targets_by_index_or_name(
+        tmp_path: Path) -> None:
+    pytest.importorskip("pyarrow")
+    import pandas as pd
+
+    csv, model = tmp_path / "lin.csv", tmp_path / "m.npz"
+    inputs, Y = _linear_file(csv, n=50)
+    frame = pd.read_csv(csv)
+    numeric = frame.drop(columns="color")  # x0, Y2, x1, x2, Y1
+    np.save(tmp_path / "d.npy", numeric.to_numpy())
+    summary = json.loads(run("train", str(tmp_path / "d.npy"), "--target", "-1,1",
+                             "--epochs", "2", "--out", str(model), "--json").stdout)
+    assert summary["targets"] == ["4", "1"]
+    scored = json.loads(run("evaluate", str(model), str(tmp_path / "d.npy"), "--json").stdout)
+    # The training summary and evaluate name the outputs alike.
+    assert list(scored["by_target"]) == list(summary["metrics"]["train+validation"]["by_target"])
+    assert list(scored["by_target"]) == ["prediction_4", "prediction_1"]
+    assert_usage_error(run("train", str(tmp_path / "d.npy"), "--target", "-1,4", expect=None),
+                       "--target names column '4' twice")
+    frame.to_parquet(tmp_path / "d.parquet")
+    run("train", str(tmp_path / "d.parquet"), "--target", "Y1,Y2", "--epochs", "2", "--out",
+        str(model), "-q")
+    parquet = json.loads(run("evaluate", str(model), str(tmp_path / "d.parquet"),
+                             "--json").stdout)
+    from_csv = json.loads(run("evaluate", str(model), str(csv), "--json").stdout)
+    assert parquet["by_target"] == from_csv["by_target"]
+    # A model of named targets meets a file of numbered columns: its targets are not
+    # found by name, and the count says how to name them.
+    assert_usage_error(run("evaluate", str(model), str(tmp_path / "d.npy"), expect=None),
+                       "expects 4 feature columns; the file has 5", "--target COL,COL,...")
+
+
+def test_an_npz_file_with_y_refuses_target_columns_as_for_one(tmp_path: Path) -> None:
+    data = tmp_path / "d.npz"
+    np.savez(data, X=np.arange(40.0).reshape(10, 4), y=np.arange(10.0))
+    for target in ("0", "0,1"):
+        assert_usage_error(run("train", str(data), "--target", target, expect=None),
+                           "holds its target as array 'y'", f"({target!r})")
+
+
+def test_an_empty_file_is_said_empty_whatever_the_targets(tmp_path: Path) -> None:
+    data = tmp_path / "empty.csv"
+    data.write_text("")
+    for target in ("Y1", "Y1,Y2"):
+        assert_usage_error(run("train", str(data), "--target", target, expect=None),
+                           "the file is empty")

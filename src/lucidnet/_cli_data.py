@@ -38,7 +38,7 @@ class Labelled:
     Attributes
     ----------
     X : ndarray of shape (n_samples, n_features), float64
-    y : ndarray of shape (n_samples,)
+    y : ndarray of shape (n_samples,), or (n_samples, len(targets))
         Class labels (int64 or str) or regression values (float64).
     feature_names : list of str
     source : str
@@ -76,7 +76,7 @@ class Labelled:
     targets: list[str] | None = None
 
     @property
-    def target_names(self) -> list[str | None]:
+    def target_column_names(self) -> list[str | None]:
         """The name of each target column (one, or ``targets``)."""
         return list(self.targets) if self.targets else [self.target_name]
 
@@ -139,11 +139,13 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
                     encoding=encoding)
 
 
-def several_targets(path: str, target: str | None, header: bool | None) -> list[str] | None:
+def several_targets(path: str, target: str | None, header: bool | None, *,
+                    note: bool = True) -> list[str] | None:
     """The columns ``--target a,b`` names when it names several (names or 0-based
     indices, each once), in the order given; None when it names one (a column may be
-    named "a,b": that one wins)."""
-    if target is None or "," not in target:
+    named "a,b": that one wins, with a note on stderr unless ``note`` is False), and
+    for an .npz file holding its target as array y (read_table refuses a --target)."""
+    if target is None or "," not in target or _npz_with_y(path):
         return None
     from .data import column_names, is_column_index
 
@@ -151,11 +153,13 @@ def several_targets(path: str, target: str | None, header: bool | None) -> list[
         names = column_names(path, header)
     except DataError:
         return None  # read_table words what is wrong with the file
+    if not names:
+        return None  # an empty file: read_table says so
     parts = [part.strip() for part in target.split(",")]
     known = [part in names or (is_column_index(part) and -len(names) <= int(part) < len(names))
              for part in parts]
     if target in names:
-        if all(known):
+        if all(known) and note:
             print(f"note: {path}: --target {target!r} is the column named so; for the "
                   f"columns {' and '.join(map(repr, parts))}, pass their indices: --target "
                   f"{','.join(str(_index_of(part, names)) for part in parts)}", file=sys.stderr)
@@ -172,6 +176,42 @@ def several_targets(path: str, target: str | None, header: bool | None) -> list[
     return columns
 
 
+def _npz_with_y(path: str) -> bool:
+    """Whether ``path`` is an .npz archive holding an array ``y`` (the reader words
+    any other trouble with it)."""
+    import zipfile
+
+    from .data import file_format
+
+    if file_format(path) != ".npz":
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return "y.npy" in archive.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
+
+
+def split_off_targets(table: Any, targets: Sequence[str], remedy: str) -> Any:
+    """``table`` read with the ``targets`` columns after its features (as features),
+    with them as its ``target`` of shape (n_samples, len(targets)) instead; a missing
+    target value is a DataError naming its line and column, ending with ``remedy``.
+    The features become a view of the table read, without its last columns."""
+    from dataclasses import replace
+
+    k = len(targets)
+    y = np.ascontiguousarray(table.features[:, -k:])
+    missing = np.argwhere(np.isnan(y))
+    if missing.size:
+        row, j = (int(v) for v in missing[0])
+        line, where = row_place(table.source, row, table.header)
+        raise DataError(f"{where}missing value; {remedy}", path=table.source, line=line,
+                        column=targets[j])
+    return replace(table, features=table.features[:, :-k],
+                   feature_names=table.feature_names[:-k], target=y,
+                   target_name=",".join(targets))
+
+
 def _index_of(part: str, names: Sequence[str]) -> int:
     """The 0-based index of the column ``part`` names (a name, or an index)."""
     return names.index(part) if part in names else int(part) % len(names)
@@ -183,8 +223,6 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
     """:func:`read_labelled` for several target columns: numbers to predict together
     (a regression of several outputs), every other column not dropped a feature.
     Read in one pass, the targets as the last "features", then split off."""
-    from dataclasses import replace
-
     from ._encoding import fit_encoding
     from .data import column_names, read_table
 
@@ -219,29 +257,23 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
         raise _with_remedy(exc, one_hot=one_hot, label=exc.column in targets,
                            header=header) from None
     print_header_note(table)
-    k = len(targets)
     for name in targets:
         if name in table.categories:
             shown = ", ".join(map(repr, table.categories[name][:3]))
             raise DataError(f"the target column holds text ({shown}, ...); several target "
                             "columns are numbers predicted together (regression): train a "
                             "classifier per label column instead", path=path, column=name)
-    y = np.ascontiguousarray(table.features[:, -k:])
-    missing = np.argwhere(np.isnan(y))
-    if missing.size:
-        row, j = (int(v) for v in missing[0])
-        line, where = row_place(path, row, table.header)
-        raise DataError(f"{where}missing value; every row needs its target values to train "
-                        "on: remove the rows without them (--impute fills in features only)",
-                        path=path, line=line, column=targets[j])
-    table = replace(table, features=table.features[:, :-k],
-                    feature_names=table.feature_names[:-k])
+    table = split_off_targets(table, targets, "every row needs its target values to train "
+                              "on: remove the rows without them (--impute fills in features "
+                              "only)")
+    y = table.target
     _note_id_columns(path, table)
     layout = _layout(path, table)
     encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
                             path, codes=text_columns)
-    # X: a view of the table without the target columns (no copy: the training rows
-    # are standardized into a new array anyway).
+    # X: a view of the table read, without the target columns (it keeps that table
+    # alive; the training rows are copied anyway, standardized or into the network's
+    # dtype, so a contiguous copy here would be one more).
     X, names = table.features, table.feature_names
     if encoding is not None:
         _note_encoding(path, X, encoding)
@@ -664,7 +696,7 @@ def note_float32_resolution(data: Labelled) -> None:
     spread: values near 1e6 are float32 numbers 0.0625 apart, 6% of a spread of 1
     (for each target column)."""
     columns = np.asarray(data.y, dtype=np.float64).reshape(len(data.y), -1)
-    for name, y in zip(data.target_names, columns.T, strict=True):
+    for name, y in zip(data.target_column_names, columns.T, strict=True):
         if not np.max(np.abs(y)) <= np.finfo(np.float32).max:
             continue  # beyond float32: check_range refuses it
         step = float(np.spacing(np.float32(np.max(np.abs(y)))))

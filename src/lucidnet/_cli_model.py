@@ -25,6 +25,7 @@ from ._cli_data import (
     print_header_note,
     row_place,
     several_targets,
+    split_off_targets,
     target_argument,
 )
 from .errors import DataError, ModelFileError
@@ -154,7 +155,7 @@ class Bundle:
             # a binary model's 1 - p is not always a float32 value.
             predicted = predicted.astype(np.float32)
         if predicted.ndim == 2:  # a model of several outputs
-            return self.target_names(), predicted
+            return self.output_names(), predicted
         return [str(name)], predicted
 
     @property
@@ -167,12 +168,11 @@ class Bundle:
         """The column the model was trained to predict (None if unknown, or several)."""
         return None if self.targets else self.metadata.get("target_name")
 
-    def target_names(self) -> list[str]:
+    def output_names(self) -> list[str]:
         """A name per output of a regression model of several, for its prediction
-        columns and metrics: its target columns' (``train --target a,b``; in a file
-        without a header, whose names are column numbers, ``prediction_3`` for column
-        3), else
-        ``<target>_0``, ``<target>_1``, ... (a model saved from Python)."""
+        columns and metrics: its target columns' (``train --target a,b``), or for a
+        file without a header, whose names are column numbers, ``prediction_3`` for
+        column 3; for a model saved from Python, ``<target>_0``, ``<target>_1``, ..."""
         from .data import is_column_index
 
         n_out = self.network.layer_sizes[-1]
@@ -210,17 +210,14 @@ class Bundle:
                     f"{where}the target column must hold numbers for a regression model; "
                     f"got {str(y[row])!r}", path=source, line=line)
             if predicted.ndim != y.ndim:
-                names = self.target_names()
-                raise DataError(
-                    f"the model predicts {len(names)} values per row ({', '.join(names)}); "
-                    f"name as many target columns: --target {','.join(names)}", path=source)
+                raise _one_target_error(self, source)
             metrics = regression_metrics(y, predicted)
             if predicted.ndim == 2:
                 # Over all the outputs above (R^2: their mean, as scikit-learn's
                 # r2_score), and each one's here.
                 metrics["by_target"] = {
                     name: regression_metrics(y[:, j], predicted[:, j])
-                    for j, name in enumerate(self.target_names())}
+                    for j, name in enumerate(self.output_names())}
             return metrics
         y = _match_label_type(as_labels(y), self.class_labels(), source)
         present = np.unique(y).tolist()
@@ -598,7 +595,8 @@ def _several_targets(bundle: Bundle, path: str, target: str | None,
         # No header: columns "0", "1", ... are positions, and a file of the features
         # alone has them too; the training layout has the features and the targets
         # (and the columns --drop left out).
-        return trained if len(columns) in _training_widths(bundle) else None
+        width = len(columns) in _training_widths(bundle)
+        return trained if width and set(trained) <= set(columns) else None
     return trained if set(trained) <= set(columns) else None
 
 
@@ -624,23 +622,11 @@ def _several_features(bundle: Bundle, path: str, targets: list[str],
     return _features_by_name(bundle, path, None, columns, targets) or others
 
 
-def _with_targets(table: Any, targets: list[str]) -> Any:
-    """``table`` read with the ``targets`` columns after its features, with them as its
-    target (n_samples, len(targets)); a missing target value is an error."""
-    from dataclasses import replace
-
-    k = len(targets)
-    y = np.ascontiguousarray(table.features[:, -k:])
-    missing = np.argwhere(np.isnan(y))
-    if missing.size:
-        row, j = (int(v) for v in missing[0])
-        line, where = row_place(table.source, row, table.header)
-        raise DataError(f"{where}missing value; scoring needs every row's target values: "
-                        "remove the rows without them", path=table.source, line=line,
-                        column=targets[j])
-    return replace(table, features=table.features[:, :-k],
-                   feature_names=table.feature_names[:-k], target=y,
-                   target_name=",".join(targets))
+def _one_target_error(bundle: Bundle, path: str) -> DataError:
+    """One target column given to score a model of several outputs."""
+    names = bundle.output_names()
+    return DataError(f"the model predicts {len(names)} values per row ({', '.join(names)}); "
+                     f"name as many target columns: --target {','.join(names)}", path=path)
 
 
 def _in_output_order(bundle: Bundle, targets: list[str], path: str) -> list[str]:
@@ -706,6 +692,8 @@ def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
     # Only a column too many can be the labels (--target leaves one out).
     hint = ("; pass --target COL if DATA also holds the labels"
             if target is None and n_features > bundle.n_features else "")
+    if hint and bundle.targets:
+        hint = "; pass --target COL,COL,... if DATA also holds the targets"
     trained = _names(bundle.metadata.get("columns"))
     if trained and trained == [str(j) for j in range(len(trained))]:
         # Trained with --drop on a file without a header: only that layout, without a
@@ -796,6 +784,8 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
     # Several target columns: the features are the model's by name, or every other
     # column by position; the targets are read after them (to score) or not at all.
     targets = _several_targets(bundle, path, target, header)
+    if require_target and targets is None and target is not None and bundle.targets:
+        raise _one_target_error(bundle, path)
     if targets is not None:
         targets = _in_output_order(bundle, targets, path)
         features = _several_features(bundle, path, targets, header)
@@ -841,7 +831,8 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             raise exc from None
         raise _with_label_column_hint(exc, bundle, path, target, header) from None
     if targets is not None and require_target:
-        table = _with_targets(table, targets)
+        table = split_off_targets(table, targets, "scoring needs every row's target values: "
+                                  "remove the rows without them")
     print_header_note(table)
     if table.n_features == bundle.n_features:
         if encoding is not None:

@@ -79,6 +79,15 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     }
 
 
+def constant_columns(y: np.ndarray) -> np.ndarray:
+    """For each column of ``y`` (n_samples,) or (n_samples, k): whether it holds one
+    value in every row (bool array of shape (k,); False without rows)."""
+    columns = y.reshape(len(y), -1)
+    if not len(y):
+        return np.zeros(columns.shape[1], dtype=bool)
+    return (columns == columns[0]).all(axis=0)
+
+
 def _r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     """R^2 of one output (n_samples,); NaN where it is undefined."""
     import warnings
@@ -86,7 +95,7 @@ def _r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     from sklearn import metrics
     from sklearn.exceptions import UndefinedMetricWarning
 
-    if len(y_true) > 1 and np.all(y_true == y_true[0]):
+    if len(y_true) > 1 and constant_columns(y_true)[0]:
         # A constant target leaves no variance to explain: undefined, where
         # scikit-learn's force_finite reports 0 (or 1), which reads as a score.
         return math.nan

@@ -50,6 +50,7 @@ from ._cli_data import (
 )
 from ._cli_model import Bundle
 from ._cli_output import PLOT_FILES, check_output, check_plot_directory, same_file
+from ._cli_report import constant_columns
 from .errors import DataError, DivergenceError, LucidnetError
 
 
@@ -87,17 +88,18 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     if options["dataset"] is not None:
         data = load_dataset(options["dataset"], options["seed"])
     else:
-        _refuse_labels_of_several(options)
+        _refuse_labels_of_several(options["output"],
+                                  several_targets(options["data"], options["target"],
+                                                  options.get("header"), note=False),
+                                  options["data"])
         data = read_labelled(options["data"], options["target"], options.get("header"),
                              options.get("drop") or (),
                              one_hot=options.get("one_hot", False),
                              impute=options.get("impute"),
                              categorical=options.get("categorical") or ())
     if data.targets is not None:
-        if options["output"] in ("binary", "multiclass"):  # an .npz file's 2-D y
-            raise DataError(f"--output {options['output']} predicts one label column; "
-                            f"{data.target_name!r} holds {len(data.targets)} targets, "
-                            "predicted together as numbers (regression)", path=data.source)
+        # (Checked before reading too, for --target a,b: no note before the error.)
+        _refuse_labels_of_several(options["output"], data.targets, data.source)
         task = "regression"  # several numbers predicted together
         _note_class_like_targets(data)
     else:
@@ -119,18 +121,15 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     return _train(data, y, task, options, start)
 
 
-def _refuse_labels_of_several(options: dict[str, Any]) -> None:
-    """Refuse ``--output binary`` or ``multiclass`` with several target columns (before
-    reading the file): they are numbers predicted together."""
-    requested = options["output"]
-    if requested not in ("binary", "multiclass"):
-        return
-    several = several_targets(options["data"], options["target"], options.get("header"))
-    if several is not None:
+def _refuse_labels_of_several(requested: str, targets: Sequence[str] | None,
+                              source: str) -> None:
+    """Refuse ``--output binary`` or ``multiclass`` with several ``targets`` (columns,
+    an .npz file's 2-D y, a built-in set's): they are numbers predicted together."""
+    if targets is not None and requested in ("binary", "multiclass"):
         raise DataError(f"--output {requested} predicts one label column; the several "
-                        f"target columns {', '.join(map(repr, several))} are predicted "
-                        "together as numbers (regression): train a classifier per label "
-                        "column instead", path=options["data"])
+                        f"targets {', '.join(map(repr, targets))} are predicted together "
+                        "as numbers (regression): train a classifier per label column "
+                        "instead", path=source)
 
 
 def _note_class_like_targets(data: Labelled) -> None:
@@ -142,7 +141,7 @@ def _note_class_like_targets(data: Labelled) -> None:
 
     if data.source.startswith("dataset:"):
         return
-    for name, values in zip(data.target_names, data.y.T, strict=True):
+    for name, values in zip(data.target_column_names, data.y.T, strict=True):
         distinct = np.unique(values)
         # Ten rows a value at least: a measurement in whole units (a waist in inches)
         # takes many values over few rows.
@@ -157,19 +156,11 @@ def _note_class_like_targets(data: Labelled) -> None:
                   file=sys.stderr)
 
 
-def _any_constant(y: np.ndarray) -> bool:
-    """Whether a regression target column of ``y`` (m,) or (m, k) holds one value."""
-    columns = y.reshape(len(y), -1)
-    return bool(len(y)) and bool((columns == columns[0]).all(axis=0).any())
-
-
 def _note_constant_targets(data: Labelled) -> None:
     """Say on stderr which regression target columns hold one number in every row."""
-    y = data.y.reshape(len(data.y), -1)
-    if not len(y):
-        return
-    for j, name in enumerate(data.target_names):
-        if np.all(y[:, j] == y[0, j]):
+    y, constant = data.y.reshape(len(data.y), -1), constant_columns(data.y)
+    for j, name in enumerate(data.target_column_names):
+        if constant[j]:
             what = "the target" if data.targets is None else f"the target {name!r}"
             print(f"note: {data.source}: {what} is {y[0, j]!s} in every row: there is "
                   "nothing to learn but that number", file=sys.stderr)
@@ -273,9 +264,10 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                     "pass --dtype float64, or leave out --no-standardize", header=data.header)
     if not classify:  # the model predicts in the target's own units, in its dtype
         check_range(np.asarray(y, dtype=np.float64).reshape(len(y), -1), options["dtype"],
-                    data.source, data.target_names, "pass --dtype float64", header=data.header)
+                    data.source, data.target_column_names, "pass --dtype float64",
+                    header=data.header)
         check_target_precision(np.asarray(y, dtype=np.float64), options["dtype"], data.source,
-                               data.target_names)
+                               data.target_column_names)
     if classify:
         _check_classes(data, y, options)
     else:
@@ -332,7 +324,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     if classify or not options["standardize"]:
         converged, train_seconds, finished = _fit(estimator, X_fit, y, options,
                                                   (X_val, y_val), data.feature_names,
-                                                  data.target_names)
+                                                  data.target_column_names)
     else:
         # Train on a standardized target (a price of 1e5 would need a huge output bias
         # and learning rate otherwise), then fold the inverse scaling into the output
@@ -345,7 +337,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         converged, train_seconds, finished = _fit(
             estimator, X_fit, scaled(y), options,
             (X_val, None if y_val is None else scaled(y_val)), data.feature_names,
-            data.target_names,
+            data.target_column_names,
         )
         unscale_output_layer(estimator.network_, y_mean, y_scale)
 
@@ -360,14 +352,16 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         input_scaling=None if mean is None else InputScaling(mean, scale,
                                                              _column_names(data)),
         feature_names=data.feature_names,
+        # As the saved file will say (its output names depend on named_columns).
         metadata={"target_name": data.target_name,
-                  **({} if data.targets is None else {"target_names": data.targets})},
+                  **({} if data.targets is None else {"target_names": data.targets}),
+                  **_named_columns(data)},
     )
     # The estimator's own validation rows are among X, so the name says so.
     fitted = "train+validation" if estimator.early_stopping else "train"
     metrics = {fitted: _headline(bundle.evaluate(X, y, source=data.source))}
     if (estimator.early_stopping and estimator.best_validation_score_ is not None
-            and (classify or not _any_constant(y))):
+            and (classify or not constant_columns(y).any())):
         # (The estimator's R^2, scikit-learn's, counts a constant target as 0; the CLI's
         # leave it out, and a note has said that there is nothing to learn in it.)
         name = "accuracy" if classify else "r2"
@@ -568,10 +562,7 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
         **({} if data.columns is None else {"columns": data.columns}),
         # Every file's layout, for the advice when new rows' target cannot be found.
         **({} if data.layout is None else {"file_columns": data.layout}),
-        # Whether the file named its columns (a header, Parquet): a header's "0", "1"
-        # are names to match in new rows, a headerless file's are positions.
-        **({} if data.source.startswith("dataset:") else
-           {"named_columns": data.layout is not None and data.header is not False}),
+        **_named_columns(data),
         # One-hot text columns, filled-in numbers: how new rows become the inputs.
         **({} if data.encoding is None else {"encoding": data.encoding.to_json()}),
         "written_by": "lucidnet train",
@@ -599,6 +590,15 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
     finally:
         if names is not None and bundle.input_scaling is None:
             del estimator.feature_names_in_
+
+
+def _named_columns(data: Labelled) -> dict[str, bool]:
+    """The model file's ``named_columns`` entry: whether the file named its columns (a
+    header, Parquet), so that a header's "0", "1" are names to match in new rows and a
+    headerless file's are positions.  Nothing for built-in sets (their names are names)."""
+    if data.source.startswith("dataset:"):
+        return {}
+    return {"named_columns": data.layout is not None and data.header is not False}
 
 
 def _column_names(data: Labelled) -> list[str] | None:
