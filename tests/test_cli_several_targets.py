@@ -262,10 +262,13 @@ def test_a_headerless_file_trained_with_drop_is_scored_in_its_layout(tmp_path: P
     np.savetxt(features_only, table[:, [1, 2, 4, 5]], delimiter=",", fmt="%.10f")
     assert run("predict", str(model), str(features_only)).stdout == "\n".join(
         [",".join(header), *(",".join(r) for r in rows)]) + "\n"
-    other = tmp_path / "other.csv"
-    np.savetxt(other, table[:, [1, 4, 5]], delimiter=",", fmt="%.10f")
-    assert_usage_error(run("predict", str(model), str(other), expect=None),
-                       "the targets '3', '0', 3 features and 1 left out by --drop")
+    # Other layouts are refused, not read by position: the features alone, or the
+    # file without the dropped column (its width is the features' and the targets').
+    for kept in ([1, 4, 5], [0, 1, 3, 4, 5]):
+        other = tmp_path / "other.csv"
+        np.savetxt(other, table[:, kept], delimiter=",", fmt="%.10f")
+        assert_usage_error(run("predict", str(model), str(other), expect=None),
+                           "the targets '3', '0', 3 features and 1 left out by --drop")
 
 
 def test_targets_a_and_b_beside_a_feature_named_a_comma_b(tmp_path: Path) -> None:

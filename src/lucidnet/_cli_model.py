@@ -595,16 +595,17 @@ def _several_targets(bundle: Bundle, path: str, target: str | None,
         # No header: columns "0", "1", ... are positions, and a file of the features
         # alone has them too; the training layout has the features and the targets
         # (and the columns --drop left out).
-        width = len(columns) in _training_widths(bundle)
+        width = len(columns) == _training_width(bundle)
         return trained if width and set(trained) <= set(columns) else None
     return trained if set(trained) <= set(columns) else None
 
 
-def _training_widths(bundle: Bundle) -> set[int]:
-    """The column counts of the training file of a model of several targets: features
-    and targets, and every column when --drop left some out."""
-    layout = _names(bundle.metadata.get("columns")) or ()
-    return {bundle.n_features + len(bundle.targets or ()), len(layout)} - {0}
+def _training_width(bundle: Bundle) -> int:
+    """The column count of the training file of a model of several targets: features
+    and targets, or every column when --drop left some out (only that layout places
+    numbered columns: a file without the dropped ones moves those after them)."""
+    layout = _names(bundle.metadata.get("columns"))
+    return len(layout) if layout else bundle.n_features + len(bundle.targets or ())
 
 
 def _several_features(bundle: Bundle, path: str, targets: list[str],
@@ -617,7 +618,7 @@ def _several_features(bundle: Bundle, path: str, targets: list[str],
     columns = column_names(path, header)
     others = [name for name in columns if name not in targets]
     numbered = columns == [str(j) for j in range(len(columns))]
-    if numbered and not _named_features(bundle) and len(columns) in _training_widths(bundle):
+    if numbered and not _named_features(bundle) and len(columns) == _training_width(bundle):
         return list(bundle.feature_names or others)
     return _features_by_name(bundle, path, None, columns, targets) or others
 

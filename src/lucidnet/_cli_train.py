@@ -88,17 +88,18 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     if options["dataset"] is not None:
         data = load_dataset(options["dataset"], options["seed"])
     else:
-        _refuse_labels_of_several(options["output"],
-                                  several_targets(options["data"], options["target"],
-                                                  options.get("header"), note=False),
-                                  options["data"])
+        if options["output"] in ("binary", "multiclass"):  # before any note on reading
+            _refuse_labels_of_several(options["output"],
+                                      several_targets(options["data"], options["target"],
+                                                      options.get("header"), note=False),
+                                      options["data"])
         data = read_labelled(options["data"], options["target"], options.get("header"),
                              options.get("drop") or (),
                              one_hot=options.get("one_hot", False),
                              impute=options.get("impute"),
                              categorical=options.get("categorical") or ())
     if data.targets is not None:
-        # (Checked before reading too, for --target a,b: no note before the error.)
+        # (Checked before reading too, for --target a,b; here for an .npz file's 2-D y.)
         _refuse_labels_of_several(options["output"], data.targets, data.source)
         task = "regression"  # several numbers predicted together
         _note_class_like_targets(data)
