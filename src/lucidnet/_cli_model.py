@@ -451,6 +451,12 @@ def _note_columns_by_position(bundle: Bundle, table: Any, path: str) -> None:
           f"taken by position, in the training order: {shown}", file=sys.stderr)
 
 
+def _numbered(columns: Sequence[str]) -> bool:
+    """Whether ``columns`` are the numbers "0", "1", ... a file without a header (or an
+    array file) gives its columns: positions, not names."""
+    return list(columns) == [str(j) for j in range(len(columns))]
+
+
 def _named_features(bundle: Bundle) -> bool:
     """Whether the model's features have names to find in DATA: not none, and not the
     column numbers a file without a header (or an array file) gives, "0", "1", ... in
@@ -490,7 +496,7 @@ def _features_by_name(bundle: Bundle, path: str, target: str | None,
     names = bundle.feature_names
     if columns is None or not _named_features(bundle):
         return None
-    if columns == [str(j) for j in range(len(columns))]:
+    if _numbered(columns):
         return None  # no header: by position
     _resolve_target(target, columns, path)  # an unknown --target: that error, no note first
     if target is not None and target not in columns and is_column_index(target):
@@ -543,13 +549,13 @@ def _numbered_layout(bundle: Bundle, path: str, target: str | None,
     from .data import column_names
 
     trained = _names(bundle.metadata.get("columns"))
-    if not trained or trained != [str(j) for j in range(len(trained))]:
+    if not trained or not _numbered(trained):
         return None
     try:
         columns = column_names(path, header)
     except DataError:
         return None  # read_table words the error
-    if columns != [str(j) for j in range(len(columns))]:
+    if not _numbered(columns):
         return None  # DATA names its columns
     names = list(bundle.feature_names or ())
     trained_on = bundle.target_column
@@ -591,7 +597,7 @@ def _several_targets(bundle: Bundle, path: str, target: str | None,
         columns = column_names(path, header)
     except DataError:
         return None  # read_table words the error
-    if columns == [str(j) for j in range(len(columns))]:
+    if _numbered(columns):
         # No header: columns "0", "1", ... are positions, and a file of the features
         # alone has them too; the training layout has the features and the targets
         # (and the columns --drop left out).
@@ -617,8 +623,8 @@ def _several_features(bundle: Bundle, path: str, targets: list[str],
 
     columns = column_names(path, header)
     others = [name for name in columns if name not in targets]
-    numbered = columns == [str(j) for j in range(len(columns))]
-    if numbered and not _named_features(bundle) and len(columns) == _training_width(bundle):
+    in_layout = len(columns) == _training_width(bundle)
+    if _numbered(columns) and not _named_features(bundle) and in_layout:
         return list(bundle.feature_names or others)
     return _features_by_name(bundle, path, None, columns, targets) or others
 
@@ -696,7 +702,7 @@ def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
     if hint and bundle.targets:
         hint = "; pass --target COL,COL,... if DATA also holds the targets"
     trained = _names(bundle.metadata.get("columns"))
-    if trained and trained == [str(j) for j in range(len(trained))]:
+    if trained and _numbered(trained):
         # Trained with --drop on a file without a header: only that layout, without a
         # header, puts the features back in place (a header's columns are not placed
         # by position: an id before the features makes a file of the same width).
@@ -758,8 +764,7 @@ def _features_and_target(bundle: Bundle, path: str, target: str | None, header: 
         # DATA still holds the column the model was trained to predict: leave it
         # out.  In a file without a header (columns "0", "1", ...) a column "0" may
         # be a feature, so there only when that leaves the model's feature count.
-        generated = names == [str(j) for j in range(len(names))]
-        if trained_on in names and (not generated or len(names) == bundle.n_features + 1):
+        if trained_on in names and (not _numbered(names) or len(names) == bundle.n_features + 1):
             target = trained_on
     if columns is None and _named_features(bundle):
         try:
@@ -805,7 +810,7 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
     try:
         # Rows to predict may leave their label column blank: its cells are not read.
         if targets is not None and require_target:
-            features = [*features, *targets]  # split off again by _with_targets
+            features = [*features, *targets]  # split off again by split_off_targets
         table = read_table(path, target_argument(target), header=header,
                            read_target=require_target, features=features,
                            categories=categories,

@@ -32,6 +32,7 @@ from ._cli_checkpoint import (
     resumed_epochs,
 )
 from ._cli_data import (
+    MAX_INFERRED_CLASSES,
     Labelled,
     as_labels,
     check_numbers_target,
@@ -137,7 +138,6 @@ def _note_class_like_targets(data: Labelled) -> None:
     """Say on stderr which of several target columns look like class codes (a few
     distinct whole numbers, as one target would be classified): they are predicted as
     numbers all the same.  Built-in sets say what they are."""
-    from ._cli_data import MAX_INFERRED_CLASSES
     from .data import names_columns
 
     if data.source.startswith("dataset:"):
