@@ -43,16 +43,21 @@ def check_checkpoint_network(fit_params: dict[str, Any], X: np.ndarray, y: np.nd
                               options: dict[str, Any], *, classify: bool) -> None:
     """Refuse, naming the options, to resume a checkpoint whose layer sizes are not the
     network this run makes: inputs (X's columns), --hidden, outputs (one for a binary
-    or regression target, one per class otherwise).  Silent when there is nothing to
-    resume or the checkpoint cannot be read (the fit says why)."""
+    or regression target, one per class otherwise); or one trained with another
+    --optimizer, --lr-schedule or --dropout.  Silent when there is nothing to resume
+    or the checkpoint cannot be read (the fit says why)."""
     from .checkpoints import checkpoint_path, load_checkpoint
 
     if not fit_params.get("resume"):
         return
     directory = fit_params["checkpoint_dir"]
     try:
-        layers = load_checkpoint(checkpoint_path(directory))[0]["network"]["layers"]
+        header = load_checkpoint(checkpoint_path(directory))[0]
+        layers = header["network"]["layers"]
         sizes = [int(layers[0]["n_in"]), *(int(layer["n_out"]) for layer in layers)]
+        then = {"--optimizer": str(header["optimizer"]["name"]),
+                "--lr-schedule": str(header["schedule"]["name"]),
+                "--dropout": float(layers[0]["dropout"]) if len(layers) > 1 else 0.0}
     except (ModelFileError, OSError, KeyError, IndexError, TypeError, ValueError):
         return
     if classify:
@@ -68,6 +73,15 @@ def check_checkpoint_network(fit_params: dict[str, Any], X: np.ndarray, y: np.nd
             f"run makes a {shown(expected)} network (inputs from the data's columns, "
             "--hidden, outputs from its classes): resume with the options and data it was "
             "trained with, or pass another --resume directory")
+    # The engine's names: --optimizer gd and sgd both take plain gradient steps.
+    now = {"--optimizer": "sgd" if options["optimizer"] == "gd" else options["optimizer"],
+           "--lr-schedule": options["lr_schedule"], "--dropout": float(options["dropout"])}
+    changed = [f"{flag} {then[flag]:g}" if flag == "--dropout" else f"{flag} {then[flag]}"
+               for flag in now if then[flag] != now[flag]]
+    if changed:
+        raise DataError(f"--resume {directory!r}: its checkpoint was trained with "
+                        f"{', '.join(changed)}; resume with the options it was trained with, "
+                        "or pass another --resume directory")
 
 
 def check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],

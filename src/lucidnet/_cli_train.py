@@ -451,8 +451,14 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
         "activation": options["activation"],
         # scikit-learn's "sgd" means momentum; the CLI's names are the registry's.
         "solver": "sgd" if optimizer in ("sgd", "gd") else optimizer,
-        "momentum": 0.0 if optimizer in ("sgd", "gd") else 0.9,
+        "momentum": 0.0 if optimizer in ("sgd", "gd") else (
+            0.9 if options["momentum"] is None else options["momentum"]),
         "learning_rate_init": options["learning_rate"],
+        "learning_rate": options["lr_schedule"],
+        # Halving the rate on a plateau must come before early stopping gives up.
+        **({"schedule_params": {"patience": max(1, options["patience"] // 2)}}
+           if options["lr_schedule"] == "plateau" else {}),
+        "dropout": options["dropout"],
         "max_iter": options["epochs"],
         "batch_size": min(options["batch_size"], max(n_fit, 1)),
         "alpha": options["alpha"],

@@ -38,6 +38,9 @@ USAGE_ERROR = 2
 FAILURE = 1
 #: Rows a built-in data set holds out for testing unless --test-size says otherwise.
 DEMO_TEST_SIZE = 0.2
+#: --lr-schedule's choices: the training schedules (lucidnet.schedules) that need no
+#: settings beyond the other options (the help says what each does).
+LR_SCHEDULES = ("constant", "cosine", "step", "exponential", "plateau")
 
 
 # ------------------------------------------------------------------ option types
@@ -247,12 +250,28 @@ def _training_options(function: Callable) -> Callable:
         click.option("--lr", "--learning-rate", "learning_rate",
                      type=FiniteFloatRange(min=0, min_open=True),
                      default=1e-3, show_default=True, help="Learning rate."),
+        click.option("--lr-schedule", "lr_schedule", default="constant", show_default=True,
+                     type=click.Choice(list(LR_SCHEDULES)),
+                     help="How the learning rate changes from epoch to epoch: 'cosine' "
+                          "anneals it to 0 at --epochs; 'step' halves it every 10 epochs; "
+                          "'exponential' multiplies it by 0.95 every epoch; 'plateau' "
+                          "halves it after half --patience epochs without improvement "
+                          "(of the validation loss with --early-stopping, else the "
+                          "training loss)."),
+        click.option("--momentum", type=FiniteFloatRange(0, 1, max_open=True), default=None,
+                     help="Momentum of --optimizer momentum or nesterov: the fraction of the "
+                          "last step kept in the next.  [default: 0.9]"),
         click.option("--epochs", type=click.IntRange(min=1), default=200, show_default=True,
                      help="Most passes over the training data."),
         click.option("--batch-size", type=click.IntRange(min=1), default=32,
                      show_default=True, help="Examples per mini-batch."),
         click.option("--alpha", "--l2", "alpha", type=FiniteFloatRange(min=0), default=1e-4,
                      show_default=True, help="L2 penalty on the weights."),
+        click.option("--dropout", type=FiniteFloatRange(0, 1, max_open=True), default=0.0,
+                     show_default=True,
+                     help="Fraction of each hidden layer's units switched off at random in "
+                          "every training step (inverted dropout: none when predicting), "
+                          "against overfitting."),
         click.option("--class-weight", type=click.Choice(["balanced"]), default=None,
                      help="Classification: weigh each row by n / (classes x its class's "
                           "rows), so that every class counts alike in the loss (for rare "
@@ -395,6 +414,7 @@ def train(**options: Any) -> None:
                                "--no-one-hot")
     if options["test_size"] is None:  # 0: no test rows
         options["test_size"] = DEMO_TEST_SIZE if options["dataset"] is not None else 0.0
+    _check_step_options(options)
     _full_batch_for_gd(options)
     summary = _cli_train.run(options)
     _print_training_summary(summary, options)
@@ -421,9 +441,32 @@ def demo(**options: Any) -> None:
     from . import _cli_train
 
     options.update(data=None, target=None, checkpoint_dir=None, resume_dir=None)
+    _check_step_options(options)
     _full_batch_for_gd(options)
     summary = _cli_train.run(options)
     _print_training_summary(summary, options)
+
+
+def _check_step_options(options: dict) -> None:
+    """Refuse --dropout, --lr-schedule and --momentum where training would ignore them
+    (or, for L-BFGS with dropout, fail only once the data is read)."""
+    context = click.get_current_context()
+    optimizer = options["optimizer"]
+    if options["dropout"] > 0 and not options["hidden"]:
+        raise click.UsageError("--dropout switches off hidden units; --hidden '' makes none")
+    if optimizer == "lbfgs":
+        if options["dropout"] > 0:
+            raise click.UsageError(
+                "--dropout makes every step's cost random; --optimizer lbfgs needs the same "
+                "cost at every evaluation: use a step-wise optimizer (adam, sgd, ...)")
+        if options["lr_schedule"] != "constant":
+            raise click.UsageError("--lr-schedule changes the learning rate; --optimizer "
+                                   "lbfgs has none (its line search sizes every step)")
+    source = context.get_parameter_source("momentum")
+    if source is not click.core.ParameterSource.DEFAULT and optimizer not in ("momentum",
+                                                                             "nesterov"):
+        raise click.UsageError(f"--momentum is a setting of --optimizer momentum or "
+                               f"nesterov; --optimizer {optimizer} has none")
 
 
 def _full_batch_for_gd(options: dict) -> None:
