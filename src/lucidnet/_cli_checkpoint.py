@@ -43,7 +43,7 @@ def check_checkpoint_network(fit_params: dict[str, Any], X: np.ndarray, y: np.nd
                               options: dict[str, Any], *, classify: bool) -> None:
     """Refuse, naming the options, to resume a checkpoint whose layer sizes are not the
     network this run makes: inputs (X's columns), --hidden, outputs (one for a binary
-    or regression target, one per class otherwise); or one trained with another
+    or regression target, one per class or target column otherwise); or one trained with another
     --optimizer, --lr-schedule or --dropout.  Silent when there is nothing to resume
     or the checkpoint cannot be read (the fit says why)."""
     from .checkpoints import checkpoint_path, load_checkpoint
@@ -60,7 +60,7 @@ def check_checkpoint_network(fit_params: dict[str, Any], X: np.ndarray, y: np.nd
                 "--dropout": float(layers[0]["dropout"]) if len(layers) > 1 else 0.0}
     except (ModelFileError, OSError, KeyError, IndexError, TypeError, ValueError):
         return
-    if classify:
+    if classify and y.ndim == 1:  # (a multilabel y has a column, an output, per label)
         n_classes = len(np.unique(y))
         outputs = [1 if n_classes == 2 else n_classes]
     else:

@@ -53,8 +53,10 @@ class Bundle:
     network : Network
         The network (of the estimator, for an estimator file).
     kind : {"network", "classifier", "regressor"}
-    task : {"binary", "multiclass", "regression"}
+    task : {"binary", "multiclass", "multilabel", "regression"}
+        "multilabel": a sigmoid output per 0/1 label column (``train --target a,b``).
     classes : ndarray of shape (n_classes,) or None
+        (For a multilabel model, the outputs' indices 0, 1, ..., as scikit-learn's.)
     input_scaling : lucidnet.io.InputScaling or None
     feature_names : list of str or None
     """
@@ -121,15 +123,19 @@ class Bundle:
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Labels (classification) or values (regression) of shape (m,) for raw features
-        (a regression model of several outputs: (m, n_outputs))."""
+        (a regression model of several outputs: (m, n_outputs); a multilabel model:
+        the 0/1 matrix (m, n_labels), 1 where a label's probability is over 0.5)."""
         A = self.outputs(X)
         if self.task == "regression":
             return A[:, 0] if A.shape[1] == 1 else A
+        if self.task == "multilabel":
+            return _class_outputs.labels(A, "multilabel-indicator", np.arange(A.shape[1]))
         classes = self.classes if self.classes is not None else np.array(self.class_labels())
         return _class_outputs.labels(A, self.task, classes)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        """Class probabilities of shape (m, n_classes), columns in the order of ``classes``."""
+        """Class probabilities of shape (m, n_classes), columns in the order of ``classes``
+        (a multilabel model: each label's probability, (m, n_labels))."""
         if self.task == "regression":
             raise ValueError(
                 f"--proba needs a classifier; {self.path} holds a regression model"
@@ -137,12 +143,18 @@ class Bundle:
         A = self.outputs(X)
         if self.kind == "network" and self.task == "multiclass":
             return A  # the network's softmax, as Network.predict_proba gives it
+        if self.task == "multilabel":
+            return _class_outputs.probabilities(A, "multilabel-indicator")
         return _class_outputs.probabilities(A, self.task)
 
     def predict_columns(self, X: np.ndarray, *, proba: bool) -> tuple[list[str], np.ndarray]:
         """Header and values of the prediction CSV."""
         if proba:
-            return [f"proba_{label}" for label in self.class_labels()], self.predict_proba(X)
+            labels = self.class_labels()
+            if self.task == "multilabel":  # a label per target column: proba_<column>
+                names, n_out = self.targets, self.network.layer_sizes[-1]
+                labels = names if names and len(names) == n_out else list(range(n_out))
+            return [f"proba_{label}" for label in labels], self.predict_proba(X)
         from .data import is_column_index
 
         name = self.metadata.get("target_name") or "prediction"
@@ -169,8 +181,8 @@ class Bundle:
         return None if self.targets else self.metadata.get("target_name")
 
     def output_names(self) -> list[str]:
-        """A name per output of a regression model of several, for its prediction
-        columns and metrics: its target columns' (``train --target a,b``), or for a
+        """A name per output of a model of several (regression or multilabel), for its
+        prediction columns and metrics: its target columns' (``train --target a,b``), or for a
         file without a header, whose names are column numbers, ``prediction_3`` for
         column 3; for a model saved from Python, ``<target>_0``, ``<target>_1``, ..."""
         from .data import is_column_index
@@ -196,9 +208,24 @@ class Bundle:
 
         ``source`` (the file ``y`` came from) and ``header`` (whether its first line
         was read as column names) place a bad target cell on its line."""
-        from ._cli_report import classification_metrics, regression_metrics
+        from ._cli_report import (
+            classification_metrics,
+            multilabel_metrics,
+            regression_metrics,
+        )
 
         predicted = self.predict(X)
+        if self.task == "multilabel":
+            if y.ndim != 2:
+                raise _one_target_error(self, source)
+            labels = (y == 0) | (y == 1)
+            if not labels.all():
+                row, j = (int(k) for k in np.argwhere(~labels)[0])
+                line, where = row_place(source, row, header)
+                raise DataError(f"{where}a multilabel model's targets are 0/1 labels; got "
+                                f"{y[row, j]!s}", path=source, line=line,
+                                column=self.output_names()[j])
+            return multilabel_metrics(y.astype(np.int64), predicted, self.output_names())
         if self.task == "regression":
             if y.dtype.kind not in "biuf":
                 from .data import finite_number
@@ -268,7 +295,9 @@ class Bundle:
             "loss": network.loss.name,
             "parameters": int(network.n_params),
             "dtype": network.dtype.name,
-            "classes": None if self.classes is None else self.classes.tolist(),
+            # (A multilabel model's "classes" are its outputs' indices: its targets say.)
+            "classes": (None if self.classes is None or self.task == "multilabel"
+                        else self.classes.tolist()),
             "features": self.feature_names,
             "input_scaling": "standardized" if self.input_scaling is not None else "none",
             **({} if self.encoding is None else self.encoding.describe()),
@@ -332,12 +361,12 @@ def _task_of(kind: str, network: Any, metadata: dict, path: str) -> str:
     if kind == "regressor":
         return "regression"
     if output == "sigmoid" and n_out > 1 and network.classifies:
-        raise DataError("multilabel models (several sigmoid outputs) are not supported by the "
-                        "command line; use the model from Python")
-    natural = ({"sigmoid": "binary", "softmax": "multiclass"}.get(output, "regression")
-               if network.classifies else "regression")
+        natural = "multilabel"  # a sigmoid unit per label
+    else:
+        natural = ({"sigmoid": "binary", "softmax": "multiclass"}.get(output, "regression")
+                   if network.classifies else "regression")
     stated = metadata.get("task") if kind == "network" else None
-    if stated not in ("binary", "multiclass", "regression"):
+    if stated not in ("binary", "multiclass", "multilabel", "regression"):
         return natural  # none, or the caller's own words (metadata is free)
     if stated in (natural, "regression"):
         return stated
@@ -632,7 +661,8 @@ def _several_features(bundle: Bundle, path: str, targets: list[str],
 def _one_target_error(bundle: Bundle, path: str) -> DataError:
     """One target column given to score a model of several outputs."""
     names = bundle.output_names()
-    return DataError(f"the model predicts {len(names)} values per row ({', '.join(names)}); "
+    what = "labels" if bundle.task == "multilabel" else "values"
+    return DataError(f"the model predicts {len(names)} {what} per row ({', '.join(names)}); "
                      f"name as many target columns: --target {','.join(names)}", path=path)
 
 
@@ -646,9 +676,10 @@ def _in_output_order(bundle: Bundle, targets: list[str], path: str) -> list[str]
         if clash is not None:
             raise DataError(f"--target {clash!r} is one of the model's feature columns",
                             path=path)
-    if bundle.task != "regression" or len(targets) != n_out:
-        what = "a regression model of" if bundle.task == "regression" else f"a {bundle.task} model"
-        count = f" {n_out} output{'s' * (n_out > 1)}" if bundle.task == "regression" else ""
+    several = bundle.task in ("regression", "multilabel")
+    if not several or len(targets) != n_out:
+        what = f"a {bundle.task} model of" if several else f"a {bundle.task} model"
+        count = f" {n_out} output{'s' * (n_out > 1)}" if several else ""
         raise DataError(f"--target names {len(targets)} columns "
                         f"({', '.join(map(repr, targets))}); the model is {what}{count}",
                         path=path)
@@ -831,7 +862,9 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
             own = features is not None or width == bundle.n_features
             hint = f" ({TRAINED_ON_NUMBERS})" if own else ""
             if exc.column in (targets or ()):
-                hint = " (a target column of a regression model holds numbers)"
+                hint = (" (a target column of a regression model holds numbers)"
+                        if bundle.task == "regression" else
+                        " (a multilabel model's target columns hold 0/1 labels)")
             exc = amended(exc, exc.message.replace(f" ({TEXT_IN_NUMBERS_HINT})", hint))
         if features is not None:  # the columns were picked by name: no column too many
             raise exc from None

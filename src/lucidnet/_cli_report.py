@@ -16,6 +16,7 @@ import numpy as np
 
 __all__ = [
     "classification_metrics",
+    "multilabel_metrics",
     "regression_metrics",
     "format_table",
     "format_confusion",
@@ -56,6 +57,47 @@ def classification_metrics(y_true: np.ndarray, y_pred: np.ndarray, labels: Seque
         "f1": float(f1),
         "confusion_matrix": metrics.confusion_matrix(y_true, y_pred, labels=labels).tolist(),
         "labels": [_plain(label) for label in labels],
+    }
+
+
+def multilabel_metrics(y_true: np.ndarray, y_pred: np.ndarray, names: Sequence[str]) -> dict:
+    """Scores of 0/1 label matrices, each of shape (n_samples, n_labels).
+
+    Returns
+    -------
+    dict
+        ``subset_accuracy`` (the rows whose every label is right: scikit-learn's
+        ``accuracy_score``, and a multilabel classifier's ``score``), ``hamming_loss``
+        (the fraction of labels that are wrong), ``precision_micro``, ``recall_micro``,
+        ``f1_micro`` (pooled over every label of every row), ``precision``, ``recall``,
+        ``f1`` (macro: the mean of the labels', over those true or predicted in some
+        row, as :func:`classification_metrics` averages classes) and ``by_label``:
+        ``{name: {"precision", "recall", "f1", "support"}}``, support being the rows
+        that have the label.
+    """
+    from sklearn import metrics
+
+    mentioned = [j for j in range(y_true.shape[1]) if y_true[:, j].any() or y_pred[:, j].any()]
+    scores = metrics.precision_recall_fscore_support(y_true, y_pred, average=None,
+                                                     zero_division=0)
+    micro = metrics.precision_recall_fscore_support(y_true, y_pred, average="micro",
+                                                    zero_division=0)
+    # (No label true or predicted anywhere: every label of every row is a right 0.)
+    macro = [float(np.mean(score[mentioned])) if mentioned else 1.0 for score in scores[:3]]
+    return {
+        "subset_accuracy": float(metrics.accuracy_score(y_true, y_pred)),
+        "hamming_loss": float(metrics.hamming_loss(y_true, y_pred)),
+        "precision_micro": float(micro[0]),
+        "recall_micro": float(micro[1]),
+        "f1_micro": float(micro[2]),
+        "precision": macro[0],
+        "recall": macro[1],
+        "f1": macro[2],
+        "by_label": {
+            name: {"precision": float(scores[0][j]), "recall": float(scores[1][j]),
+                   "f1": float(scores[2][j]), "support": int(scores[3][j])}
+            for j, name in enumerate(names)
+        },
     }
 
 
@@ -109,10 +151,11 @@ def _r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
 def metric_rows(metrics: dict, prefix: str = "", skip: Sequence[str] = ()
                 ) -> list[tuple[str, Any]]:
     """``(name, value)`` rows of a metrics dict for a table, each name after ``prefix``;
-    a model of several outputs' ``by_target`` metrics come as "r2 [name]" rows."""
+    a model of several outputs' ``by_target`` (or ``by_label``) metrics come as
+    "r2 [name]" rows."""
     rows = []
     for name, value in metrics.items():
-        if name == "by_target":
+        if name in ("by_target", "by_label"):
             rows.extend((f"{prefix}{metric} [{target}]", number)
                         for target, scores in value.items() for metric, number in scores.items())
         elif name not in skip:
@@ -121,8 +164,13 @@ def metric_rows(metrics: dict, prefix: str = "", skip: Sequence[str] = ()
 
 
 def _label(metric: str) -> str:
-    """A metric's name in a table: the class-averaged ones say how they average."""
-    return f"{metric} (macro)" if metric in ("precision", "recall", "f1") else metric
+    """A metric's name in a table: the class-averaged ones say how they average
+    ("f1 (macro)", "f1 (micro)"), and words are apart ("subset accuracy")."""
+    if metric in ("precision", "recall", "f1"):
+        return f"{metric} (macro)"
+    if metric.endswith("_micro"):
+        return f"{metric.removesuffix('_micro')} (micro)"
+    return metric.replace("_", " ")
 
 
 def format_table(rows: Sequence[Sequence[Any]], header: Sequence[str] | None = None) -> str:

@@ -44,6 +44,7 @@ from ._cli_data import (
     note_labels_apart_by_case,
     note_whole_number_task,
     read_labelled,
+    row_place,
     several_targets,
     split,
     standardization,
@@ -102,21 +103,31 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     if data.targets is not None:
         # (Checked before reading too, for --target a,b; here for an .npz file's 2-D y.)
         _refuse_labels_of_several(options["output"], data.targets, data.source)
-        task = "regression"  # several numbers predicted together
-        _note_class_like_targets(data)
+        task = _task_of_several(data, options["output"])
+        if task == "regression":  # several numbers predicted together
+            _note_class_like_targets(data)
+    elif options["output"] == "multilabel":
+        how = ("the data set has one label column" if data.source.startswith("dataset:")
+               else "name them as --target A,B,C (one label column: --output binary)")
+        raise DataError(f"--output multilabel predicts several 0/1 label columns together; "
+                        f"{how}", path=data.source)
     else:
         check_numbers_target(data, options["output"])
         task = infer_task(data.y, options["output"], data.source)
         if options["output"] == "auto":
             note_whole_number_task(data, task)
-    if task != "regression":
+    if task in ("binary", "multiclass"):
         note_labels_apart_by_case(data)
+    elif task == "multilabel":
+        _note_constant_labels(data)
     else:
         _note_constant_targets(data)
         if options["dtype"] == "float32":
             note_float32_resolution(data)
     y = data.y
-    if task != "regression":
+    if task == "multilabel":
+        y = y.astype(np.int64)  # a 0/1 indicator matrix, as scikit-learn's MLP takes it
+    elif task != "regression":
         y = as_labels(y)
         if data.class_names is not None:  # built-in sets: show class names, not indices
             y = np.asarray(data.class_names)[y]
@@ -126,12 +137,34 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
 def _refuse_labels_of_several(requested: str, targets: Sequence[str] | None,
                               source: str) -> None:
     """Refuse ``--output binary`` or ``multiclass`` with several ``targets`` (columns,
-    an .npz file's 2-D y, a built-in set's): they are numbers predicted together."""
+    an .npz file's 2-D y, a built-in set's): they are 0/1 labels or numbers predicted
+    together."""
     if targets is not None and requested in ("binary", "multiclass"):
         raise DataError(f"--output {requested} predicts one label column; the several "
-                        f"targets {', '.join(map(repr, targets))} are predicted together "
-                        "as numbers (regression): train a classifier per label column "
-                        "instead", path=source)
+                        f"targets {', '.join(map(repr, targets))} are predicted together, "
+                        "as 0/1 labels (--output multilabel) or as numbers (--output "
+                        "regression): for classes, train a classifier per label column",
+                        path=source)
+
+
+def _task_of_several(data: Labelled, requested: str) -> str:
+    """The task of several target columns: ``"multilabel"`` (one 0/1 label per column,
+    each predicted by its own sigmoid output) when every column holds 0 and 1 only
+    (as one 0/1 column is binary), else ``"regression"``; ``--output`` may say which,
+    and ``--output multilabel`` on a value other than 0 and 1 is a DataError naming it."""
+    if requested == "regression":
+        return "regression"
+    Y = data.y
+    labels = (Y == 0) | (Y == 1)
+    if requested == "auto":
+        return "multilabel" if labels.all() else "regression"
+    row, j = (int(k) for k in np.argwhere(~labels)[0]) if not labels.all() else (-1, -1)
+    if row >= 0:
+        line, where = row_place(data.source, row, data.header)
+        raise DataError(f"{where}--output multilabel takes 0/1 labels (1: the row has the "
+                        f"label); got {Y[row, j]:g}", path=data.source, line=line,
+                        column=data.target_column_names[j])
+    return "multilabel"
 
 
 def _note_class_like_targets(data: Labelled) -> None:
@@ -155,6 +188,16 @@ def _note_class_like_targets(data: Labelled) -> None:
                   f"whole numbers ({shown}); several targets are predicted as numbers "
                   f"(regression): to classify, train a model per label column{how}",
                   file=sys.stderr)
+
+
+def _note_constant_labels(data: Labelled) -> None:
+    """Say on stderr which multilabel columns hold one value in every row: the model
+    learns to predict that value, and the label's precision or recall is undefined."""
+    for name, constant, value in zip(data.target_column_names, constant_columns(data.y),
+                                     data.y[0] if len(data.y) else (), strict=False):
+        if constant:
+            print(f"note: {data.source}: the label {name!r} is {value:g} in every row: the "
+                  "model can only learn to predict that", file=sys.stderr)
 
 
 def _note_constant_targets(data: Labelled) -> None:
@@ -260,6 +303,9 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
            start: float) -> dict[str, Any]:
     """Split, standardize, fit, score, save and plot; return the summary dict."""
     classify = task != "regression"
+    # Binary and multiclass rows are split by class; multilabel rows, as scikit-learn's
+    # MLP splits them, are not (a row holds several labels).
+    by_class = task in ("binary", "multiclass")
     if not options["standardize"]:  # standardized values are small whatever the data
         check_range(data.X, options["dtype"], data.source, data.feature_names,
                     "pass --dtype float64, or leave out --no-standardize", header=data.header)
@@ -269,7 +315,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                     header=data.header)
         check_target_precision(np.asarray(y, dtype=np.float64), options["dtype"], data.source,
                                data.target_column_names)
-    if classify:
+    if by_class:
         _check_classes(data, y, options)
     else:
         _check_rows_left(data, len(y), options["test_size"], "--test-size")
@@ -279,9 +325,9 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     X = data.X
     held_out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if options["test_size"]:
-        X, X_test, y, y_test = split(X, y, options["test_size"], options["seed"], classify)
+        X, X_test, y, y_test = split(X, y, options["test_size"], options["seed"], by_class)
         held_out["test"] = (X_test, y_test)
-        if classify:
+        if by_class:
             lost = sorted(set(np.unique(y_test).tolist()) - set(np.unique(y).tolist()), key=str)
             if lost:
                 raise DataError(
@@ -293,7 +339,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     # With early stopping the estimator holds out (and reports) its own validation
     # rows; without it the CLI holds them out, only to report on them.
     if options["validation"] > 0 and not early_stopping(options):
-        X, X_val, y, y_val = split(X, y, options["validation"], options["seed"], classify)
+        X, X_val, y, y_val = split(X, y, options["validation"], options["seed"], by_class)
         held_out = {"validation": (X_val, y_val), **held_out}
     mean, scale = standardization(X) if options["standardize"] else (None, None)
     if mean is not None and data.encoding is not None:
@@ -365,7 +411,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
             and (classify or not constant_columns(y).any())):
         # (The estimator's R^2, scikit-learn's, counts a constant target as 0; the CLI's
         # leave it out, and a note has said that there is nothing to learn in it.)
-        name = "accuracy" if classify else "r2"
+        # (scikit-learn's score of a multilabel classifier: every label of a row right.)
+        name = {"multilabel": "subset accuracy"}.get(task, "accuracy" if classify else "r2")
         if options.get("class_weight") is not None:
             name += ", class-weighted"  # the estimator weighs validation rows as training ones
         metrics["validation"] = {f"{name} (best epoch)": estimator.best_validation_score_}
@@ -377,7 +424,8 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         "target": data.target_name,
         **({} if data.targets is None else {"targets": data.targets}),
         "task": task,
-        "classes": None if bundle.classes is None else bundle.classes.tolist(),
+        "classes": (None if bundle.classes is None or task == "multilabel"
+                    else bundle.classes.tolist()),
         "network": "-".join(map(str, estimator.network_.layer_sizes)) + " ("
         + ", ".join(layer.activation.name for layer in estimator.network_.layers) + ")",
         "examples": _example_counts(len(X), held_out, estimator),
@@ -480,6 +528,9 @@ def _estimator(task: str, options: dict[str, Any], n_train: int) -> Any:
             raise DataError("--class-weight weighs the rows of each class; the task is "
                             "regression (a target of numbers; --output sets the task)")
         return NeuralNetRegressor(**params)
+    if task == "multilabel" and options["class_weight"] is not None:
+        raise DataError("--class-weight weighs each row by its class; a multilabel row "
+                        "has any number of labels, so no one class to weigh it by")
     return NeuralNetClassifier(class_weight=options["class_weight"], **params)
 
 
@@ -637,7 +688,7 @@ def _plots(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray, y: np.
     # validation scores, as scikit-learn's do).
     trainer = getattr(estimator, "_trainer", None)
     plots.plot_history(estimator if trainer is None else trainer.history, written["loss"])
-    if bundle.task != "regression":
+    if bundle.task in ("binary", "multiclass"):
         # The confusion matrix of the most honest rows available: test, else validation.
         rows = next((name for name in ("test", "validation") if name in held_out), None)
         X_cm, y_cm = held_out[rows] if rows else (X, y)

@@ -241,8 +241,11 @@ def _training_options(function: Callable) -> Callable:
         click.option("--activation", type=RegistryChoice(_hidden_activation_names), default="relu",
                      show_default=True, help="Hidden layers' activation."),
         click.option("--output", "output", default="auto", show_default=True,
-                     type=click.Choice(["auto", "binary", "multiclass", "regression"]),
-                     help="Task; 'auto' infers it from the target column."),
+                     type=click.Choice(["auto", "binary", "multiclass", "multilabel",
+                                        "regression"]),
+                     help="Task; 'auto' infers it from the target column ('multilabel': "
+                          "several 0/1 target columns, each row may have any of the "
+                          "labels; inferred for --target A,B,... of 0/1 columns)."),
         click.option("--optimizer", type=RegistryChoice(_optimizer_names), default="adam",
                      show_default=True,
                      help="Optimizer ('gd': gradient descent, each step on all the training "
@@ -336,8 +339,8 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 @click.argument("data", required=False, type=click.Path(dir_okay=False))
 @click.option("--target", "-t", multiple=True, callback=_given_once,
               help="Target column: its name, or its 0-based index (negative: from the "
-                   "end); several, comma-separated (Y1,Y2), for one regression model "
-                   "predicting them together.")
+                   "end); several, comma-separated (Y1,Y2), for one model predicting "
+                   "them together (numbers: regression; 0/1 labels: multilabel).")
 @_header_option
 @click.option("--drop", type=NameList(), multiple=True, callback=_all_names,
               metavar="COL,COL,...",
@@ -376,7 +379,8 @@ def train(**options: Any) -> None:
 
     The task is inferred from the target column unless --output is given: text
     labels or a few distinct integers mean classification (binary with two
-    classes), other numbers mean regression.  Numeric features are standardized
+    classes), other numbers mean regression; several 0/1 target columns mean
+    multilabel classification.  Numeric features are standardized
     by default, and text feature columns one-hot encoded (0/1, unscaled).  The
     model is written to --out only when training succeeded.
 
