@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -151,6 +152,27 @@ def test_resuming_with_other_settings_says_so(tmp_path):
         history = make_trainer(batch_size=16, l2=0.5).fit(X, Y, epochs=6,
                                                           checkpoint_dir=tmp_path, resume=True)
     assert history.epochs == 6
+
+
+def test_resuming_with_other_optimizer_settings_goes_on_with_them(tmp_path):
+    """Adam's beta_1 given to the resuming trainer is the one its steps take (the
+    checkpoint's was restored over it before), and the warning says so."""
+    X, Y = problem()
+    with pytest.raises(Interrupt):
+        make_trainer(callbacks=[InterruptAt(epoch=3, batch=0)]).fit(
+            X, Y, epochs=6, checkpoint_dir=tmp_path)
+    saved = tmp_path / "saved"
+    shutil.copytree(tmp_path, saved, ignore=shutil.ignore_patterns("saved"))
+    with pytest.warns(UserWarning, match=r"other settings \(beta_1 0.9 -> 0.5\)"):
+        other = make_trainer(optimizer_params={"beta_1": 0.5})
+        other.fit(X, Y, epochs=6, checkpoint_dir=tmp_path, resume=True)
+    assert other.optimizer.hyperparameters["beta_1"] == 0.5
+    same = make_trainer()
+    same.fit(X, Y, epochs=6, checkpoint_dir=saved, resume=True)
+    straight = make_trainer()
+    straight.fit(X, Y, epochs=6)
+    np.testing.assert_array_equal(same.network.params, straight.network.params)
+    assert np.abs(other.network.params - straight.network.params).max() > 1e-4
 
 
 @pytest.mark.parametrize("schedule", ["constant", "step", "plateau"])

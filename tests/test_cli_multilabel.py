@@ -84,6 +84,46 @@ def test_metrics_are_scikit_learns_multilabel_metrics(tmp_path: Path) -> None:
     assert "subset accuracy" in table and "f1 (micro)" in table and "f1 [tech]" in table
 
 
+def test_a_constant_label_counts_in_the_macro_average_as_in_scikit_learn(
+        tmp_path: Path) -> None:
+    """'arts' is 0 in every row: its precision and recall have nothing to divide by
+    and count 0 (scikit-learn's default), in the macro average too."""
+    from sklearn import metrics
+
+    data, model = tmp_path / "ml.csv", tmp_path / "m.npz"
+    X, Y = make_multilabel_classification(n_samples=150, n_features=4, n_classes=2,
+                                          random_state=4)
+    data.write_text("a,b,c,d,x,y,arts\n" + "".join(
+        f"{','.join(map(str, row))},{p},{q},0\n"
+        for row, (p, q) in zip(X.astype(int).tolist(), Y.tolist(), strict=True)))
+    done = run("train", str(data), "--target", "x,y,arts", "--epochs", "10",
+               "--out", str(model), "-q")
+    assert "the label 'arts' is 0 in every row" in done.stderr
+    predicted = np.array(read_csv(run("predict", str(model), str(data)).stdout)[1], dtype=int)
+    truth = np.column_stack([Y, np.zeros(len(Y), dtype=int)])
+    scored = json.loads(run("evaluate", str(model), str(data), "--json").stdout)
+    assert scored["f1"] == pytest.approx(
+        metrics.f1_score(truth, predicted, average="macro", zero_division=0))
+    assert scored["by_label"]["arts"] == {"precision": 0.0, "recall": 0.0, "f1": 0.0,
+                                          "support": 0}
+
+
+def test_many_labels_leave_their_own_rows_to_json(tmp_path: Path) -> None:
+    data, model = tmp_path / "many.csv", tmp_path / "m.npz"
+    X, Y = make_multilabel_classification(n_samples=200, n_features=5, n_classes=12,
+                                          random_state=0)
+    names = [f"l{j}" for j in range(12)]
+    data.write_text(",".join([*"abcde", *names]) + "\n" + "".join(
+        ",".join(map(str, [*x, *y])) + "\n"
+        for x, y in zip(X.astype(int).tolist(), Y.tolist(), strict=True)))
+    table = run("train", str(data), "--target", ",".join(names), "--epochs", "2",
+                "--out", str(model)).stdout
+    assert "each label's" in table and "12 labels: see --json" in table
+    assert "[l0]" not in table
+    scored = json.loads(run("evaluate", str(model), str(data), "--json").stdout)
+    assert list(scored["by_label"]) == names
+
+
 def test_a_model_saved_from_python_predicts_from_the_command_line(tmp_path: Path) -> None:
     import lucidnet
     from lucidnet import NeuralNetClassifier
@@ -103,6 +143,8 @@ def test_a_model_saved_from_python_predicts_from_the_command_line(tmp_path: Path
     predicted = np.array(read_csv(run("predict", str(model), str(data)).stdout)[1], dtype=int)
     np.testing.assert_array_equal(predicted, fitted.predict(X))
     assert json.loads(run("info", str(model), "--json").stdout)["task"] == "multilabel"
+    assert_usage_error(run("evaluate", str(model), str(data), expect=None),
+                       "--target COL,COL,...", f"the {Y.shape[1]} labels")
 
 
 def test_arrays_and_headerless_files(tmp_path: Path) -> None:
@@ -147,9 +189,14 @@ def test_what_is_inferred_and_what_is_refused(tmp_path: Path) -> None:
     resumed = run("train", str(data), "--target", labels, "--epochs", "4",
                   "--resume", str(checkpoints), "--json")
     assert json.loads(resumed.stdout)["epochs"] == 4
+    assert_usage_error(run("train", str(data), "--target", labels, "--epochs", "6",
+                           "--output", "regression", "--resume", str(checkpoints),
+                           expect=None), "trained with --output multilabel")
+    assert_usage_error(run("demo", "--output", "multilabel", expect=None),
+                       "no built-in data set")
     assert_usage_error(run("evaluate", str(model), str(data), "--target", "sports",
                            expect=None), "predicts 3 labels per row", f"--target {labels}")
     two = tmp_path / "two.csv"
     two.write_text(data.read_text().replace(",1\n", ",2\n", 1))
     assert_usage_error(run("evaluate", str(model), str(two), expect=None),
-                       "column 'tech'", "0/1 labels; got 2")
+                       "column 'tech'", "0/1 labels (1: the row has the label); got 2")

@@ -182,3 +182,11 @@ def test_resume_refuses_another_schedule_optimizer_or_dropout(tmp_path: Path) ->
     resumed = run(*base, "--epochs", "4", "--lr-schedule", "cosine", "--resume",
                   str(checkpoints), "--json")
     assert json.loads(resumed.stdout)["epochs"] == 4
+    # Another --momentum goes on from the checkpoint with the new value, as --lr does.
+    momentum, model = tmp_path / "ckm", tmp_path / "m.npz"
+    run(*base, "--epochs", "2", "--optimizer", "momentum", "--momentum", "0.5",
+        "--checkpoint-dir", str(momentum))
+    done = run(*base, "--epochs", "4", "--optimizer", "momentum", "--momentum", "0.9",
+               "--resume", str(momentum), "--out", str(model))
+    assert "other settings (momentum 0.5 -> 0.9)" in done.stderr
+    assert json.loads(run("info", str(model), "--json").stdout)["training"]["momentum"] == 0.9

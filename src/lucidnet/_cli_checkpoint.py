@@ -43,9 +43,10 @@ def check_checkpoint_network(fit_params: dict[str, Any], X: np.ndarray, y: np.nd
                               options: dict[str, Any], *, classify: bool) -> None:
     """Refuse, naming the options, to resume a checkpoint whose layer sizes are not the
     network this run makes: inputs (X's columns), --hidden, outputs (one for a binary
-    or regression target, one per class or target column otherwise); or one trained with another
-    --optimizer, --lr-schedule or --dropout.  Silent when there is nothing to resume
-    or the checkpoint cannot be read (the fit says why)."""
+    or regression target, one per class or target column otherwise); or one trained
+    for another task (--output) or with another --optimizer, --lr-schedule or
+    --dropout.  Silent when there is nothing to resume or the checkpoint cannot be read
+    (the fit says why)."""
     from .checkpoints import checkpoint_path, load_checkpoint
 
     if not fit_params.get("resume"):
@@ -57,14 +58,17 @@ def check_checkpoint_network(fit_params: dict[str, Any], X: np.ndarray, y: np.nd
         sizes = [int(layers[0]["n_in"]), *(int(layer["n_out"]) for layer in layers)]
         then = {"--optimizer": str(header["optimizer"]["name"]),
                 "--lr-schedule": str(header["schedule"]["name"]),
-                "--dropout": float(layers[0]["dropout"]) if len(layers) > 1 else 0.0}
+                "--dropout": float(layers[0]["dropout"]) if len(layers) > 1 else 0.0,
+                "--output": _task_of_output(str(layers[-1]["activation"]["name"]), sizes[-1])}
     except (ModelFileError, OSError, KeyError, IndexError, TypeError, ValueError):
         return
     if classify and y.ndim == 1:  # (a multilabel y has a column, an output, per label)
         n_classes = len(np.unique(y))
         outputs = [1 if n_classes == 2 else n_classes]
+        task = "binary" if n_classes == 2 else "multiclass"
     else:
         outputs = [1 if y.ndim == 1 else y.shape[1]]
+        task = "multilabel" if classify else "regression"
     expected = [X.shape[1], *options["hidden"], *outputs]
     if sizes != expected:
         shown = lambda s: "-".join(map(str, s))  # noqa: E731
@@ -75,13 +79,21 @@ def check_checkpoint_network(fit_params: dict[str, Any], X: np.ndarray, y: np.nd
             "trained with, or pass another --resume directory")
     # The engine's names: --optimizer gd and sgd both take plain gradient steps.
     now = {"--optimizer": "sgd" if options["optimizer"] == "gd" else options["optimizer"],
-           "--lr-schedule": options["lr_schedule"], "--dropout": float(options["dropout"])}
+           "--lr-schedule": options["lr_schedule"], "--dropout": float(options["dropout"]),
+           "--output": task}
     changed = [f"{flag} {then[flag]:g}" if flag == "--dropout" else f"{flag} {then[flag]}"
                for flag in now if then[flag] != now[flag]]
     if changed:
         raise DataError(f"--resume {directory!r}: its checkpoint was trained with "
                         f"{', '.join(changed)}; resume with the options it was trained with, "
                         "or pass another --resume directory")
+
+
+def _task_of_output(activation: str, n_out: int) -> str:
+    """The task an output layer of ``n_out`` ``activation`` units was trained for."""
+    if activation == "sigmoid":
+        return "binary" if n_out == 1 else "multilabel"
+    return "multiclass" if activation == "softmax" else "regression"
 
 
 def check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],

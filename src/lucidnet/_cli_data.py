@@ -221,7 +221,8 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
                           drop: Sequence[str], *, one_hot: bool, impute: str | None,
                           categorical: Sequence[str]) -> Labelled:
     """:func:`read_labelled` for several target columns: numbers to predict together
-    (a regression of several outputs), every other column not dropped a feature.
+    (a regression of several outputs, or 0/1 labels of a multilabel classifier),
+    every other column not dropped a feature.
     Read in one pass, the targets as the last "features", then split off."""
     from ._encoding import fit_encoding
     from .data import column_names, read_table
@@ -240,7 +241,8 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
         name = column_named(item, columns, "--categorical", path)
         if name in targets:
             raise DataError(f"--categorical: column {name!r} is a target (--target); several "
-                            "targets are numbers to predict (regression)", path=path)
+                            "targets are numbers or 0/1 labels to predict, never features",
+                            path=path)
     text_columns = _categorical_columns(path, None, header, categorical, features)
     try:
         table = read_table(path, None, header=header, features=[*features, *targets],
@@ -252,8 +254,8 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
 
         if exc.column in targets and TEXT_IN_NUMBERS_HINT in exc.message:
             raise amended(exc, exc.message.replace(
-                TEXT_IN_NUMBERS_HINT, "the target columns are numbers to predict: fix or "
-                "remove the row")) from None
+                TEXT_IN_NUMBERS_HINT, "several target columns hold numbers or 0/1 labels: "
+                "fix or remove the row")) from None
         raise _with_remedy(exc, one_hot=one_hot, label=exc.column in targets,
                            header=header) from None
     print_header_note(table)
@@ -261,8 +263,10 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
         if name in table.categories:
             shown = ", ".join(map(repr, table.categories[name][:3]))
             raise DataError(f"the target column holds text ({shown}, ...); several target "
-                            "columns are numbers predicted together (regression): train a "
-                            "classifier per label column instead", path=path, column=name)
+                            "columns are predicted together as numbers (regression) or as 0/1 "
+                            "labels (multilabel: write them 0/1 or True/False); for classes "
+                            "of text, train a classifier per label column", path=path,
+                            column=name)
     table = split_off_targets(table, targets, "every row needs its target values to train "
                               "on: remove the rows without them (--impute fills in features "
                               "only)")
@@ -837,6 +841,20 @@ def check_target_precision(y: np.ndarray, dtype: Any, source: str,
             f"the target's values reach {largest[j]:.7g} but spread only {spread[j]:.3g} "
             f"(standard deviation): float32 tells values that size apart only in steps "
             f"of {step[j]:.3g}; pass --dtype float64", path=source, column=names[j])
+
+
+def check_label_matrix(Y: np.ndarray, names: Sequence[str], source: str,
+                       header: bool | None, what: str) -> None:
+    """DataError naming the first cell of ``Y`` (n_samples, n_labels) that is not a 0/1
+    label (True/False read as numbers are), its line and its column of ``names``;
+    ``what`` opens the message ("--output multilabel takes")."""
+    not_label = (Y != 0) & (Y != 1)
+    if not not_label.any():
+        return
+    row, j = (int(k) for k in np.argwhere(not_label)[0])
+    line, where = row_place(source, row, header)
+    raise DataError(f"{where}{what} 0/1 labels (1: the row has the label); got {Y[row, j]:g}",
+                    path=source, line=line, column=names[j])
 
 
 def row_place(source: str, row: int, header: bool | None) -> tuple[int | None, str]:

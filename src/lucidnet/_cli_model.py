@@ -18,6 +18,7 @@ from . import _class_outputs
 from ._cli_data import (
     amended,
     as_labels,
+    check_label_matrix,
     check_range,
     column_name,
     column_named,
@@ -151,9 +152,8 @@ class Bundle:
         """Header and values of the prediction CSV."""
         if proba:
             labels = self.class_labels()
-            if self.task == "multilabel":  # a label per target column: proba_<column>
-                names, n_out = self.targets, self.network.layer_sizes[-1]
-                labels = names if names and len(names) == n_out else list(range(n_out))
+            if self.task == "multilabel":  # proba_tech beside tech, proba_3 beside prediction_3
+                labels = [name.removeprefix("prediction_") for name in self.output_names()]
             return [f"proba_{label}" for label in labels], self.predict_proba(X)
         from .data import is_column_index
 
@@ -218,13 +218,8 @@ class Bundle:
         if self.task == "multilabel":
             if y.ndim != 2:
                 raise _one_target_error(self, source)
-            labels = (y == 0) | (y == 1)
-            if not labels.all():
-                row, j = (int(k) for k in np.argwhere(~labels)[0])
-                line, where = row_place(source, row, header)
-                raise DataError(f"{where}a multilabel model's targets are 0/1 labels; got "
-                                f"{y[row, j]!s}", path=source, line=line,
-                                column=self.output_names()[j])
+            check_label_matrix(y, self.output_names(), source, header,
+                               "a multilabel model's targets are")
             return multilabel_metrics(y.astype(np.int64), predicted, self.output_names())
         if self.task == "regression":
             if y.dtype.kind not in "biuf":
@@ -894,6 +889,11 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
                        "--target COL,COL,... to name the targets' columns")
             raise DataError(missing, path=path)
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
+        n_out = bundle.network.layer_sizes[-1]
+        if bundle.task in ("regression", "multilabel") and n_out > 1:  # saved from Python
+            raise DataError(f"pass --target COL,COL,... to name the columns of the {n_out} "
+                            f"{'labels' if bundle.task == 'multilabel' else 'targets'} the "
+                            "model predicts", path=path)
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
     if table.n_features != bundle.n_features:
         raise _feature_count_error(bundle, table.n_features, target, path)

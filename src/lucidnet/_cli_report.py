@@ -70,20 +70,18 @@ def multilabel_metrics(y_true: np.ndarray, y_pred: np.ndarray, names: Sequence[s
         ``accuracy_score``, and a multilabel classifier's ``score``), ``hamming_loss``
         (the fraction of labels that are wrong), ``precision_micro``, ``recall_micro``,
         ``f1_micro`` (pooled over every label of every row), ``precision``, ``recall``,
-        ``f1`` (macro: the mean of the labels', over those true or predicted in some
-        row, as :func:`classification_metrics` averages classes) and ``by_label``:
-        ``{name: {"precision", "recall", "f1", "support"}}``, support being the rows
-        that have the label.
+        ``f1`` (macro: the mean of every label's) and ``by_label``: ``{name:
+        {"precision", "recall", "f1", "support"}}``, support being the rows that have
+        the label.  All are scikit-learn's, a score with nothing to divide by (a label
+        never predicted has no precision) counting 0, as its default does.
     """
     from sklearn import metrics
 
-    mentioned = [j for j in range(y_true.shape[1]) if y_true[:, j].any() or y_pred[:, j].any()]
     scores = metrics.precision_recall_fscore_support(y_true, y_pred, average=None,
                                                      zero_division=0)
     micro = metrics.precision_recall_fscore_support(y_true, y_pred, average="micro",
                                                     zero_division=0)
-    # (No label true or predicted anywhere: every label of every row is a right 0.)
-    macro = [float(np.mean(score[mentioned])) if mentioned else 1.0 for score in scores[:3]]
+    macro = [float(np.mean(score)) for score in scores[:3]]
     return {
         "subset_accuracy": float(metrics.accuracy_score(y_true, y_pred)),
         "hamming_loss": float(metrics.hamming_loss(y_true, y_pred)),
@@ -148,14 +146,22 @@ def _r2(y_true: np.ndarray, y_pred: np.ndarray) -> float:
         return float(metrics.r2_score(y_true, y_pred))
 
 
+#: Outputs whose own metrics a table shows row by row (a model of more: --json).
+MAX_OUTPUT_ROWS = 10
+
+
 def metric_rows(metrics: dict, prefix: str = "", skip: Sequence[str] = ()
                 ) -> list[tuple[str, Any]]:
     """``(name, value)`` rows of a metrics dict for a table, each name after ``prefix``;
     a model of several outputs' ``by_target`` (or ``by_label``) metrics come as
-    "r2 [name]" rows."""
+    "r2 [name]" rows, up to :data:`MAX_OUTPUT_ROWS` outputs (more: one row saying
+    where they are)."""
     rows = []
     for name, value in metrics.items():
-        if name in ("by_target", "by_label"):
+        if name in ("by_target", "by_label") and len(value) > MAX_OUTPUT_ROWS:
+            what = "target" if name == "by_target" else "label"
+            rows.append((f"{prefix}each {what}'s", f"{len(value)} {what}s: see --json"))
+        elif name in ("by_target", "by_label"):
             rows.extend((f"{prefix}{metric} [{target}]", number)
                         for target, scores in value.items() for metric, number in scores.items())
         elif name not in skip:

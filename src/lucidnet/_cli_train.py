@@ -35,6 +35,7 @@ from ._cli_data import (
     MAX_INFERRED_CLASSES,
     Labelled,
     as_labels,
+    check_label_matrix,
     check_numbers_target,
     check_range,
     check_target_precision,
@@ -44,7 +45,6 @@ from ._cli_data import (
     note_labels_apart_by_case,
     note_whole_number_task,
     read_labelled,
-    row_place,
     several_targets,
     split,
     standardization,
@@ -104,11 +104,15 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         # (Checked before reading too, for --target a,b; here for an .npz file's 2-D y.)
         _refuse_labels_of_several(options["output"], data.targets, data.source)
         task = _task_of_several(data, options["output"])
-        if task == "regression":  # several numbers predicted together
+        if options["output"] == "auto" and task == "regression":  # several numbers
             _note_class_like_targets(data)
     elif options["output"] == "multilabel":
-        how = ("the data set has one label column" if data.source.startswith("dataset:")
-               else "name them as --target A,B,C (one label column: --output binary)")
+        if data.source.startswith("dataset:"):
+            how = "the data set has one label column"
+        elif data.source.lower().endswith(".npz"):  # (its y: no --target)
+            how = "an .npz file's y holds them as one array of shape (n_samples, n_labels)"
+        else:
+            how = "name them as --target A,B,C (one label column: --output binary)"
         raise DataError(f"--output multilabel predicts several 0/1 label columns together; "
                         f"{how}", path=data.source)
     else:
@@ -154,16 +158,10 @@ def _task_of_several(data: Labelled, requested: str) -> str:
     and ``--output multilabel`` on a value other than 0 and 1 is a DataError naming it."""
     if requested == "regression":
         return "regression"
-    Y = data.y
-    labels = (Y == 0) | (Y == 1)
     if requested == "auto":
-        return "multilabel" if labels.all() else "regression"
-    row, j = (int(k) for k in np.argwhere(~labels)[0]) if not labels.all() else (-1, -1)
-    if row >= 0:
-        line, where = row_place(data.source, row, data.header)
-        raise DataError(f"{where}--output multilabel takes 0/1 labels (1: the row has the "
-                        f"label); got {Y[row, j]:g}", path=data.source, line=line,
-                        column=data.target_column_names[j])
+        return "multilabel" if ((data.y == 0) | (data.y == 1)).all() else "regression"
+    check_label_matrix(data.y, data.target_column_names, data.source, data.header,
+                       "--output multilabel takes")
     return "multilabel"
 
 
@@ -186,18 +184,17 @@ def _note_class_like_targets(data: Labelled) -> None:
                    else "")  # an .npz file's y is one array
             print(f"note: {data.source}: the target {name!r} holds {len(distinct)} distinct "
                   f"whole numbers ({shown}); several targets are predicted as numbers "
-                  f"(regression): to classify, train a model per label column{how}",
-                  file=sys.stderr)
+                  "(regression) unless every one holds 0/1 labels only (multilabel): to "
+                  f"classify, train a model per label column{how}", file=sys.stderr)
 
 
 def _note_constant_labels(data: Labelled) -> None:
     """Say on stderr which multilabel columns hold one value in every row: the model
-    learns to predict that value, and the label's precision or recall is undefined."""
-    for name, constant, value in zip(data.target_column_names, constant_columns(data.y),
-                                     data.y[0] if len(data.y) else (), strict=False):
-        if constant:
-            print(f"note: {data.source}: the label {name!r} is {value:g} in every row: the "
-                  "model can only learn to predict that", file=sys.stderr)
+    can only learn to predict that value."""
+    for j in np.flatnonzero(constant_columns(data.y)):
+        print(f"note: {data.source}: the label {data.target_column_names[j]!r} is "
+              f"{data.y[0, j]:g} in every row: the model can only learn to predict that",
+              file=sys.stderr)
 
 
 def _note_constant_targets(data: Labelled) -> None:

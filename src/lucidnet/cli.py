@@ -258,9 +258,9 @@ def _training_options(function: Callable) -> Callable:
                      help="How the learning rate changes from epoch to epoch: 'cosine' "
                           "anneals it to 0 at --epochs; 'step' halves it every 10 epochs; "
                           "'exponential' multiplies it by 0.95 every epoch; 'plateau' "
-                          "halves it after half --patience epochs without improvement "
-                          "(of the validation loss with --early-stopping, else the "
-                          "training loss)."),
+                          "halves it after half --patience epochs (at least 1) without "
+                          "improvement (of the validation loss with --early-stopping, else "
+                          "the training loss)."),
         click.option("--momentum", type=FiniteFloatRange(0, 1, max_open=True), default=None,
                      help="Momentum of --optimizer momentum or nesterov: the fraction of the "
                           "last step kept in the next.  [default: 0.9]"),
@@ -391,6 +391,8 @@ def train(**options: Any) -> None:
       lucidnet train penguins.csv --target species --drop id --impute median
       lucidnet train prices.parquet --target price --output regression --out m.npz
       lucidnet train energy.csv --target heating,cooling --out loads.npz
+      lucidnet train news.csv --target sports,politics,tech --out tags.npz
+      lucidnet train data.csv --target y --lr 0.01 --lr-schedule cosine --dropout 0.2
       lucidnet train --dataset digits --hidden 64 --plot plots/ --json
     """
     from . import _cli_train
@@ -445,6 +447,9 @@ def demo(**options: Any) -> None:
     from . import _cli_train
 
     options.update(data=None, target=None, checkpoint_dir=None, resume_dir=None)
+    if options["output"] == "multilabel":
+        raise click.UsageError("--output multilabel needs several 0/1 label columns; no "
+                               "built-in data set has them (train DATA --target A,B,C)")
     _check_step_options(options)
     _full_batch_for_gd(options)
     summary = _cli_train.run(options)

@@ -1002,6 +1002,13 @@ class Trainer:
         new_rate = saved_rate != rate
         if new_rate:
             changed.append(f"learning_rate {saved_rate!r} -> {rate!r}")
+        # The optimizer's own settings (momentum, Adam's betas): this trainer's too.
+        own_settings = dict(self.optimizer.hyperparameters)
+        saved_settings = header["optimizer"].get("hyperparameters")
+        if isinstance(saved_settings, dict):
+            changed += [f"{key} {saved_settings[key]!r} -> {value!r}"
+                        for key, value in own_settings.items()
+                        if key in saved_settings and saved_settings[key] != value]
         if changed:
             import warnings
 
@@ -1014,6 +1021,7 @@ class Trainer:
         }
         try:
             self.optimizer.load_state_dict({**header["optimizer"], "arrays": optimizer_arrays})
+            self.optimizer.hyperparameters = own_settings
             self.schedule.load_state_dict(header["schedule"])
             if new_rate:  # a resumed run given another rate goes on with it
                 self.schedule.rescale(rate)
