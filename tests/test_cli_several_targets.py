@@ -230,7 +230,8 @@ def test_text_in_a_target_column_is_named_as_a_target_cell(tmp_path: Path) -> No
                     + "9,0,9,high\n")
     for extra in ([], ["--no-one-hot"]):
         assert_usage_error(run("train", str(data), "--target", "Y1,Y2", *extra, expect=None),
-                           "line 11", "column 'Y2'", "'high'", "target columns hold numbers or 0/1 labels")
+                           "line 11", "column 'Y2'", "'high'",
+                           "target columns hold numbers or 0/1 labels")
     model = tmp_path / "m.npz"
     clean = tmp_path / "clean.csv"
     clean.write_text("".join(data.read_text().splitlines(keepends=True)[:-1]))
