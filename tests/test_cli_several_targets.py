@@ -298,7 +298,7 @@ def test_a_kept_column_named_as_a_prediction_is_not_written_twice(tmp_path: Path
     _linear_file(data, n=30)
     run("train", str(data), "--target", "Y1,Y2", "--epochs", "2", "--out", str(model), "-q")
     header, rows = read_csv(run("predict", str(model), str(data), "--keep", "Y2").stdout)
-    assert header == ["Y2", "Y1", "predicted_Y2"]
+    assert header == ["Y2", "predicted_Y1", "predicted_Y2"]  # both outputs named alike
     assert [row[0] for row in rows] == [row[1] for row in read_csv(data)[1]]
     clash = tmp_path / "clash.csv"
     lines = data.read_text().splitlines()
@@ -306,7 +306,7 @@ def test_a_kept_column_named_as_a_prediction_is_not_written_twice(tmp_path: Path
                                 *(line + ",0" for line in lines[1:])]) + "\n")
     header, _ = read_csv(run("predict", str(model), str(clash), "--keep",
                              "Y2,predicted_Y2", "--target", "Y1,Y2").stdout)
-    assert header == ["Y2", "predicted_Y2", "Y1", "predicted_predicted_Y2"]
+    assert header == ["Y2", "predicted_Y2", "predicted_Y1", "predicted_predicted_Y2"]
 
 
 def test_an_npz_file_with_a_two_dimensional_y_trains_one_model_of_both(

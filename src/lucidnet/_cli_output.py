@@ -31,10 +31,11 @@ def with_leading_columns(names: Sequence[str], cells: np.ndarray, columns: Seque
                          values: np.ndarray) -> tuple[list[str], np.ndarray]:
     """The header and rows of ``values`` (n_samples,) or (n_samples, k) after the
     columns ``cells`` (n_samples, len(names)) copied from DATA (``predict --keep``):
-    an object ndarray, the predictions already written in their dtype's digits.  A
-    prediction column named as a kept one (``--keep price`` beside the prediction of
-    ``price``) is called ``predicted_price``: a header of one name twice is read back
-    as ``price`` and ``price.1`` by pandas."""
+    an object ndarray, the predictions already written in their dtype's digits.  When
+    a prediction column is named as a kept one (``--keep price`` beside the prediction
+    of ``price``), every prediction column is called ``predicted_...``, so that several
+    stay named alike: a header of one name twice is read back as ``price`` and
+    ``price.1`` by pandas."""
     from .data import prediction_rows
 
     rows, width = prediction_rows(values)
@@ -42,7 +43,9 @@ def with_leading_columns(names: Sequence[str], cells: np.ndarray, columns: Seque
     out[:, :cells.shape[1]] = cells
     out[:, cells.shape[1]:] = np.array(rows, dtype=object).reshape(len(cells), width)
     header = list(names)
+    prefix = "predicted_" if set(columns) & set(names) else ""
     for name in columns:
+        name = prefix + name
         while name in header:
             name = f"predicted_{name}"
         header.append(name)
