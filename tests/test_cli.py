@@ -2755,3 +2755,21 @@ def test_a_resume_says_where_it_goes_on_from(tmp_path):
                "--hidden", "5", expect=2)
     assert_usage_error(done, f"--resume {str(ck)!r}: its checkpoint is of a 4-64-32-3 network; "
                        "this run makes a 4-5-3 network", "--hidden")
+
+
+def test_output_multiclass_on_two_classes_makes_a_binary_model(tmp_path: Path) -> None:
+    """Two classes give one sigmoid output (scikit-learn's MLPClassifier does so too);
+    the summary scores it as such, as scikit-learn's accuracy on its predictions."""
+    from sklearn.metrics import accuracy_score
+
+    data, model = tmp_path / "bc.csv", tmp_path / "m.npz"
+    run("dataset", "breast_cancer", "--out", str(data))
+    summary = json.loads(run("train", str(data), "--target", "target", "--output",
+                             "multiclass", "--validation", "0", "--epochs", "30",
+                             "--out", str(model), "--json").stdout)
+    assert summary["task"] == "binary" and summary["network"].endswith("sigmoid)")
+    truth = [row[-1] for row in read_csv(data)[1]]
+    predicted = [row[0] for row in read_csv(run("predict", str(model), str(data)).stdout)[1]]
+    assert summary["metrics"]["train"]["accuracy"] == pytest.approx(
+        accuracy_score(truth, predicted))
+    assert summary["metrics"]["train"]["accuracy"] > 0.9

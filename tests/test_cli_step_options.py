@@ -160,6 +160,8 @@ def test_dropout_is_the_estimators_and_is_recorded(tmp_path: Path) -> None:
     (["--momentum", "0.5"], ["--momentum", "--optimizer adam"]),
     (["--optimizer", "lbfgs", "--dropout", "0.1"], ["--dropout", "lbfgs"]),
     (["--optimizer", "lbfgs", "--lr-schedule", "cosine"], ["--lr-schedule", "lbfgs"]),
+    (["--optimizer", "lbfgs", "--lr", "0.5", "--batch-size", "8"],
+     ["--lr and --batch-size", "lbfgs"]),
     (["--hidden", "", "--dropout", "0.1"], ["--dropout", "--hidden ''"]),
     (["--dropout", "1"], ["--dropout", "0<=x<1"]),
     (["--lr-schedule", "warmup"], ["--lr-schedule", "warmup"]),

@@ -692,6 +692,10 @@ def infer_task(y: np.ndarray, requested: str, source: str) -> str:
             f"--output binary needs exactly 2 classes in the target of {source}; "
             f"got {n_classes} (use --output {other})"
         )
+    if requested == "multiclass" and n_classes == 2:
+        # Two classes make one sigmoid output, as in scikit-learn's MLPClassifier:
+        # a binary model, whatever the option said.
+        return "binary"
     return requested
 
 

@@ -725,7 +725,8 @@ def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
     # Only a column too many can be the labels (--target leaves one out).
     hint = ("; pass --target COL if DATA also holds the labels"
             if target is None and n_features > bundle.n_features else "")
-    if hint and bundle.targets:
+    if hint and (bundle.targets or bundle.task in ("regression", "multilabel")
+                 and bundle.network.layer_sizes[-1] > 1):
         hint = "; pass --target COL,COL,... if DATA also holds the targets"
     trained = _names(bundle.metadata.get("columns"))
     if trained and _numbered(trained):

@@ -356,9 +356,9 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
                    "(a sex coded 1/2, zip codes), by name or 0-based index; may be "
                    "repeated.  [default: only columns of text]")
 @click.option("--impute", type=click.Choice(["mean", "median"]), default=None,
-              help="Fill in missing numbers (blank, NA, ...) with the column's training "
-                   "mean or median, in training and in rows to predict.  [default: a "
-                   "missing number is an error]")
+              help="Fill in missing numbers (blank, NA, ...) with the column's mean or "
+                   "median over DATA's rows, in training and in rows to predict.  "
+                   "[default: a missing number is an error]")
 @click.option("--dataset", type=RegistryChoice(_dataset_names), default=None,
               help="Train on a built-in data set instead of DATA (a test split is held out).")
 @click.option("--test-size", type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
@@ -457,13 +457,19 @@ def demo(**options: Any) -> None:
 
 
 def _check_step_options(options: dict) -> None:
-    """Refuse --dropout, --lr-schedule and --momentum where training would ignore them
-    (or, for L-BFGS with dropout, fail only once the data is read)."""
+    """Refuse --lr, --batch-size, --dropout, --lr-schedule and --momentum where training
+    would ignore them (or, for L-BFGS with dropout, fail only once the data is read)."""
     context = click.get_current_context()
     optimizer = options["optimizer"]
     if options["dropout"] > 0 and not options["hidden"]:
         raise click.UsageError("--dropout switches off hidden units; --hidden '' makes none")
     if optimizer == "lbfgs":
+        given = [flag for flag, name in (("--lr", "learning_rate"), ("--batch-size", "batch_size"))
+                 if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+        if given:
+            raise click.UsageError(f"{' and '.join(given)}: --optimizer lbfgs takes no "
+                                   "learning rate or batches (its line search sizes every "
+                                   "step, on all the training rows)")
         if options["dropout"] > 0:
             raise click.UsageError(
                 "--dropout makes every step's cost random; --optimizer lbfgs needs the same "
