@@ -2773,3 +2773,37 @@ def test_output_multiclass_on_two_classes_makes_a_binary_model(tmp_path: Path) -
     assert summary["metrics"]["train"]["accuracy"] == pytest.approx(
         accuracy_score(truth, predicted))
     assert summary["metrics"]["train"]["accuracy"] > 0.9
+
+
+def test_test_rows_shape_neither_fill_values_nor_categories(tmp_path: Path) -> None:
+    """--impute's fill value and the one-hot categories come from the rows left after
+    --test-size (scikit-learn's train_test_split on the row numbers says which); the
+    test rows are then scored as predict scores them (a category only they hold is no
+    category)."""
+    from sklearn.metrics import accuracy_score
+    from sklearn.model_selection import train_test_split
+
+    rng = np.random.default_rng(0)
+    lines = ["x,region,size,label"]
+    for i in range(80):
+        x = "" if i % 7 == 0 else repr(round(float(rng.normal(10, 3)), 3))
+        region = ["east", "north", "south"][i % 3] if i % 11 else "west"
+        lines.append(f"{x},{region},{rng.integers(1, 5)},{'yes' if rng.random() > 0.5 else 'no'}")
+    data, model = tmp_path / "leak.csv", tmp_path / "m.npz"
+    data.write_text("\n".join(lines) + "\n")
+    rows = read_csv(data)[1]
+    labels = np.array([row[3] for row in rows])
+    fit, test = train_test_split(np.arange(len(rows)), test_size=0.5, random_state=0,
+                                 stratify=labels)
+    summary = json.loads(run("train", str(data), "--target", "label", "--impute", "mean",
+                             "--test-size", "0.5", "--seed", "0", "--out", str(model),
+                             "--json").stdout)
+    info = json.loads(run("info", str(model), "--json").stdout)
+    seen = {rows[i][1] for i in fit}
+    assert "west" not in seen  # only test rows hold it
+    assert set(info["one_hot"]["region"]) == seen
+    assert info["fill"]["x"] == pytest.approx(
+        np.mean([float(rows[i][0]) for i in fit if rows[i][0]]), rel=1e-12)
+    predicted = read_csv(run("predict", str(model), str(data)).stdout)[1]
+    assert summary["metrics"]["test"]["accuracy"] == pytest.approx(
+        accuracy_score(labels[test], [predicted[i][0] for i in test]))

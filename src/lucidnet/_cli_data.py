@@ -61,6 +61,9 @@ class Labelled:
     targets : list of str or None
         The target columns when there are several (``--target a,b``, a regression of
         several outputs): ``y`` then has shape (n_samples, len(targets)).  None for one.
+    raw : ndarray of shape (n_samples, len(encoding.columns)) or None
+        With an ``encoding``: the feature columns as read (category codes, NaN where
+        missing), from which it can be learnt again on fewer rows.
     """
 
     X: np.ndarray
@@ -74,6 +77,7 @@ class Labelled:
     layout: list[str] | None = None
     encoding: Encoding | None = None
     targets: list[str] | None = None
+    raw: np.ndarray | None = None
 
     @property
     def target_column_names(self) -> list[str | None]:
@@ -136,7 +140,7 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
     _note_encoding(path, table.features, encoding)
     return Labelled(encoding.expand(table.features), table.target, encoding.input_names, path,
                     table.target_name, header=table.header, columns=columns, layout=layout,
-                    encoding=encoding)
+                    encoding=encoding, raw=table.features)
 
 
 def several_targets(path: str, target: str | None, header: bool | None, *,
@@ -284,7 +288,8 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
         X, names = encoding.expand(X), encoding.input_names
     return Labelled(X, y, names, path, ",".join(targets),
                     header=table.header, columns=columns if dropped else None, layout=layout,
-                    encoding=encoding, targets=list(targets))
+                    encoding=encoding, targets=list(targets),
+                    raw=None if encoding is None else table.features)
 
 
 def _layout(path: str, table: Any) -> list[str] | None:

@@ -18,6 +18,7 @@ import shlex
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,7 @@ from ._cli_data import (
 from ._cli_model import Bundle
 from ._cli_output import PLOT_FILES, check_output, check_plot_directory, same_file
 from ._cli_report import constant_columns
+from ._encoding import fit_on_rows
 from .errors import DataError, DivergenceError, LucidnetError
 
 
@@ -322,7 +324,15 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     X = data.X
     held_out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     if options["test_size"]:
-        X, X_test, y, y_test = split(X, y, options["test_size"], options["seed"], by_class)
+        # The rows' split first (train_test_split splits row numbers as it would the
+        # rows), so that the encoding is learnt from the training rows alone.
+        fit_rows, test_rows, y, y_test = split(np.arange(len(y)), y, options["test_size"],
+                                               options["seed"], by_class)
+        if data.encoding is not None and data.raw is not None:
+            encoding, raw = fit_on_rows(data.encoding, data.raw, fit_rows, data.source)
+            data = replace(data, X=encoding.expand(raw), feature_names=encoding.input_names,
+                           encoding=encoding, raw=raw)
+        X, X_test = data.X[fit_rows], data.X[test_rows]
         held_out["test"] = (X_test, y_test)
         if by_class:
             lost = sorted(set(np.unique(y_test).tolist()) - set(np.unique(y).tolist()), key=str)

@@ -381,6 +381,35 @@ def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str,
     return Encoding(list(columns), {k: list(v) for k, v in categories.items()}, fill, imputer)
 
 
+def fit_on_rows(encoding: Encoding, X: np.ndarray, rows: np.ndarray, source: str,
+                codes: Sequence[str] = ()) -> tuple[Encoding, np.ndarray]:
+    """``encoding`` learnt again from the rows ``rows`` of ``X`` (m, len(columns)) as
+    read, and ``X`` with its category codes renumbered for it (a copy).
+
+    The categories are those the rows hold, in the order of ``encoding``; a category
+    only the other rows hold becomes no category (no 1), as one never seen is in new
+    rows; missing numbers are filled with the rows' mean or median.  So held-out rows
+    (``train --test-size``) shape nothing of what the model is trained on."""
+    X = np.array(X, dtype=np.float64)
+    categories = {}
+    for k, column in enumerate(encoding.columns):
+        if column not in encoding.categories:
+            continue
+        known = encoding.categories[column]
+        cells = X[:, k]
+        with np.errstate(invalid="ignore"):
+            coded = (cells >= 0) & (cells < len(known))  # NaN and -1: no category
+        seen = np.unique(cells[rows][coded[rows]]).astype(np.intp)
+        renumbered = np.full(len(known), np.nan)
+        renumbered[seen] = np.arange(len(seen))
+        cells[~coded] = np.nan
+        cells[coded] = renumbered[cells[coded].astype(np.intp)]
+        categories[column] = [known[code] for code in seen]
+    refit = fit_encoding(X[rows], encoding.columns, categories, encoding.imputer, source,
+                         codes=codes)
+    return refit or Encoding(list(encoding.columns), {}, {}, encoding.imputer), X
+
+
 def _refuse_decorated_numbers(categories: Mapping[str, list[str]], source: str) -> None:
     """Refuse text columns of numbers written with a currency or percent sign or
     accounting parentheses ("$16.00", "45%", "(3)"), all such columns in one message:
