@@ -356,9 +356,9 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
                    "(a sex coded 1/2, zip codes), by name or 0-based index; may be "
                    "repeated.  [default: only columns of text]")
 @click.option("--impute", type=click.Choice(["mean", "median"]), default=None,
-              help="Fill in missing numbers (blank, NA, ...) with the column's mean or "
-                   "median over DATA's rows, in training and in rows to predict.  "
-                   "[default: a missing number is an error]")
+              help="Fill in missing numbers (blank, NA, ...) with the column's training "
+                   "mean or median (--test-size rows left out), in training and in rows "
+                   "to predict.  [default: a missing number is an error]")
 @click.option("--dataset", type=RegistryChoice(_dataset_names), default=None,
               help="Train on a built-in data set instead of DATA (a test split is held out).")
 @click.option("--test-size", type=FiniteFloatRange(0, 1, min_open=True, max_open=True),
