@@ -2795,12 +2795,13 @@ def test_test_rows_shape_neither_fill_values_nor_categories(tmp_path: Path) -> N
     labels = np.array([row[3] for row in rows])
     fit, test = train_test_split(np.arange(len(rows)), test_size=0.5, random_state=0,
                                  stratify=labels)
-    summary = json.loads(run("train", str(data), "--target", "label", "--impute", "mean",
-                             "--test-size", "0.5", "--seed", "0", "--out", str(model),
-                             "--json").stdout)
+    summary_run = run("train", str(data), "--target", "label", "--impute", "mean",
+                      "--test-size", "0.5", "--seed", "0", "--out", str(model), "--json")
+    summary = json.loads(summary_run.stdout)
     info = json.loads(run("info", str(model), "--json").stdout)
     seen = {rows[i][1] for i in fit}
     assert "west" not in seen  # only test rows hold it
+    assert "categories only the --test-size rows hold get no input" in summary_run.stderr
     assert set(info["one_hot"]["region"]) == seen
     assert info["fill"]["x"] == pytest.approx(
         np.mean([float(rows[i][0]) for i in fit if rows[i][0]]), rel=1e-12)

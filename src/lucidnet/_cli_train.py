@@ -190,6 +190,20 @@ def _note_class_like_targets(data: Labelled) -> None:
                   f"classify, train a model per label column{how}", file=sys.stderr)
 
 
+def _note_test_only_categories(source: str, read: Any, fitted: Any) -> None:
+    """Say on stderr which categories of the encoding ``read`` (from every row) only the
+    --test-size rows hold, so that ``fitted`` (from the others) has no input for them
+    (the reading's note counted them)."""
+    gone = {column: [value for value in values if value not in fitted.categories[column]]
+            for column, values in read.categories.items()}
+    shown = "; ".join(f"{column!r}: {', '.join(map(repr, values[:3]))}"
+                      f"{', ...' if len(values) > 3 else ''}"
+                      for column, values in gone.items() if values)
+    if shown:
+        print(f"note: {source}: categories only the --test-size rows hold get no input "
+              f"(as unseen ones in new rows): {shown}", file=sys.stderr)
+
+
 def _note_constant_labels(data: Labelled) -> None:
     """Say on stderr which multilabel columns hold one value in every row: the model
     can only learn to predict that value."""
@@ -330,6 +344,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                                                options["seed"], by_class)
         if data.encoding is not None and data.raw is not None:
             encoding, raw = fit_on_rows(data.encoding, data.raw, fit_rows, data.source)
+            _note_test_only_categories(data.source, data.encoding, encoding)
             data = replace(data, X=encoding.expand(raw), feature_names=encoding.input_names,
                            encoding=encoding, raw=raw)
         X, X_test = data.X[fit_rows], data.X[test_rows]
