@@ -137,6 +137,8 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         y = as_labels(y)
         if data.class_names is not None:  # built-in sets: show class names, not indices
             y = np.asarray(data.class_names)[y]
+    if not options["test_size"]:
+        data.raw = None  # only a test split learns the encoding again: free the table read
     return _train(data, y, task, options, start)
 
 
