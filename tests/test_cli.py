@@ -2808,3 +2808,24 @@ def test_test_rows_shape_neither_fill_values_nor_categories(tmp_path: Path) -> N
     predicted = read_csv(run("predict", str(model), str(data)).stdout)[1]
     assert summary["metrics"]["test"]["accuracy"] == pytest.approx(
         accuracy_score(labels[test], [predicted[i][0] for i in test]))
+
+
+def test_a_headerless_model_given_named_columns_is_told_its_target_index(tmp_path: Path) -> None:
+    """Trained with --target -1 on a file without a header, the model's target is
+    "13"; a file with names has no such column, and the errors give the index."""
+    from sklearn.datasets import load_wine
+
+    X, y = load_wine(return_X_y=True)
+    named, plain, model = tmp_path / "wine.csv", tmp_path / "plain.csv", tmp_path / "m.npz"
+    rows = [[*map(repr, x.tolist()), str(label)] for x, label in zip(X, y, strict=True)]
+    plain.write_text("".join(",".join(row) + "\n" for row in rows))
+    named.write_text(",".join([*(f"f{j}" for j in range(13)), "kind"]) + "\n"
+                     + plain.read_text())
+    run("train", str(plain), "--target", "-1", "--epochs", "3", "--out", str(model), "-q")
+    assert_usage_error(run("evaluate", str(model), str(named), expect=None),
+                       "target was column 13 of a file without a header", "--target 13")
+    assert_usage_error(run("predict", str(model), str(named), expect=None),
+                       "13 feature columns; the file has 14", "--target 13")
+    scored = json.loads(run("evaluate", str(model), str(named), "--target", "13",
+                            "--json").stdout)
+    assert scored["n_samples"] == len(y)

@@ -728,6 +728,9 @@ def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
     if hint and (bundle.targets or bundle.task in ("regression", "multilabel")
                  and bundle.network.layer_sizes[-1] > 1):
         hint = "; pass --target COL,COL,... if DATA also holds the targets"
+    elif hint and _headerless_target(bundle):
+        hint += (f" (the model's target was column {bundle.target_column} of its training "
+                 f"file: --target {bundle.target_column} if DATA has that layout)")
     trained = _names(bundle.metadata.get("columns"))
     if trained and _numbered(trained):
         # Trained with --drop on a file without a header: only that layout, without a
@@ -742,6 +745,15 @@ def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
     return DataError(f"the model expects {bundle.n_features} feature column"
                      f"{'s' if bundle.n_features != 1 else ''}; the file has "
                      f"{n_features}{hint}", path=path)
+
+
+def _headerless_target(bundle: Bundle) -> bool:
+    """Whether the model's one target column is a position ("13") in a training file
+    without a header (a file with names then has no column "13")."""
+    from .data import is_column_index
+
+    trained_on = bundle.target_column
+    return bool(trained_on) and is_column_index(str(trained_on)) and not _named_features(bundle)
 
 
 def kept_column_names(path: str, keep: Sequence[str], header: bool | None) -> list[str]:
@@ -890,6 +902,11 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
                        "--target COL,COL,... to name the targets' columns")
             raise DataError(missing, path=path)
         missing = f"no column {trained_on!r} (the model's target); " if trained_on else ""
+        if trained_on and _headerless_target(bundle):
+            # "13" named a position in a file without a header: DATA's names differ.
+            raise DataError(f"the model's target was column {trained_on} of a file without a "
+                            f"header, and DATA names its columns: pass --target {trained_on} "
+                            "if it is there too, or --target NAME", path=path)
         n_out = bundle.network.layer_sizes[-1]
         if bundle.task in ("regression", "multilabel") and n_out > 1:  # saved from Python
             raise DataError(f"pass --target COL,COL,... to name the columns of the {n_out} "
