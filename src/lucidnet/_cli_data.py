@@ -852,14 +852,19 @@ def check_target_precision(y: np.ndarray, dtype: Any, source: str,
             f"of {step[j]:.3g}; pass --dtype float64", path=source, column=names[j])
 
 
+def is_label_matrix(Y: np.ndarray) -> bool:
+    """Whether every cell of ``Y`` is a 0/1 label (True/False read as numbers are)."""
+    return bool(((Y == 0) | (Y == 1)).all())
+
+
 def check_label_matrix(Y: np.ndarray, names: Sequence[str], source: str,
                        header: bool | None, what: str) -> None:
     """DataError naming the first cell of ``Y`` (n_samples, n_labels) that is not a 0/1
     label (True/False read as numbers are), its line and its column of ``names``;
     ``what`` opens the message ("--output multilabel takes")."""
-    not_label = (Y != 0) & (Y != 1)
-    if not not_label.any():
+    if is_label_matrix(Y):
         return
+    not_label = (Y != 0) & (Y != 1)
     row, j = (int(k) for k in np.argwhere(not_label)[0])
     line, where = row_place(source, row, header)
     raise DataError(f"{where}{what} 0/1 labels (1: the row has the label); got {Y[row, j]:g}",

@@ -41,6 +41,7 @@ from ._cli_data import (
     check_range,
     check_target_precision,
     infer_task,
+    is_label_matrix,
     load_dataset,
     note_float32_resolution,
     note_labels_apart_by_case,
@@ -163,7 +164,7 @@ def _task_of_several(data: Labelled, requested: str) -> str:
     if requested == "regression":
         return "regression"
     if requested == "auto":
-        return "multilabel" if ((data.y == 0) | (data.y == 1)).all() else "regression"
+        return "multilabel" if is_label_matrix(data.y) else "regression"
     check_label_matrix(data.y, data.target_column_names, data.source, data.header,
                        "--output multilabel takes")
     return "multilabel"

@@ -381,8 +381,8 @@ def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str,
     return Encoding(list(columns), {k: list(v) for k, v in categories.items()}, fill, imputer)
 
 
-def fit_on_rows(encoding: Encoding, X: np.ndarray, rows: np.ndarray, source: str,
-                codes: Sequence[str] = ()) -> tuple[Encoding, np.ndarray]:
+def fit_on_rows(encoding: Encoding, X: np.ndarray, rows: np.ndarray,
+                source: str) -> tuple[Encoding, np.ndarray]:
     """``encoding`` learnt again from the rows ``rows`` of ``X`` (m, len(columns)) as
     read, and ``X`` with its category codes renumbered for it (a copy).
 
@@ -405,8 +405,7 @@ def fit_on_rows(encoding: Encoding, X: np.ndarray, rows: np.ndarray, source: str
         cells[~coded] = np.nan
         cells[coded] = renumbered[cells[coded].astype(np.intp)]
         categories[column] = [known[code] for code in seen]
-    refit = fit_encoding(X[rows], encoding.columns, categories, encoding.imputer, source,
-                         codes=codes)
+    refit = fit_encoding(X[rows], encoding.columns, categories, encoding.imputer, source)
     return refit or Encoding(list(encoding.columns), {}, {}, encoding.imputer), X
 
 
