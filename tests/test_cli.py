@@ -27,14 +27,19 @@ SRC = str(Path(__file__).resolve().parents[1] / "src")
 
 
 def run(*args: str, cwd: Path | None = None, python_prefix: list[str] | None = None,
-        expect: int | None = 0) -> subprocess.CompletedProcess:
-    """Run ``python -m lucidnet ARGS``; check the exit status unless ``expect`` is None."""
+        expect: int | None = 0, stdin: Any = None, environment: dict[str, str] | None = None
+        ) -> subprocess.CompletedProcess:
+    """Run ``python -m lucidnet ARGS``; check the exit status unless ``expect`` is None.
+
+    ``stdin``: a file object or descriptor to read from (default: this process's own);
+    ``environment``: variables to set besides ``PYTHONPATH``."""
     env = dict(os.environ)
     env["PYTHONPATH"] = SRC + os.pathsep + env.get("PYTHONPATH", "")
     env.pop("COLUMNS", None)
+    env.update(environment or {})
     command = [sys.executable, *(python_prefix or ["-m", "lucidnet"]), *args]
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=cwd,
-                          timeout=120, check=False)
+                          timeout=120, check=False, stdin=stdin)
     if expect is not None:
         assert done.returncode == expect, (
             f"exit {done.returncode}, expected {expect}\nstdout:\n{done.stdout}\n"

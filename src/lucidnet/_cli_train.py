@@ -55,6 +55,7 @@ from ._cli_data import (
 from ._cli_model import Bundle
 from ._cli_output import PLOT_FILES, check_output, check_plot_directory, same_file
 from ._cli_report import constant_columns
+from ._cli_stdin import shown
 from ._encoding import fit_on_rows
 from .errors import DataError, DivergenceError, LucidnetError
 
@@ -640,7 +641,7 @@ def _save(bundle: Bundle, estimator: Any, data: Labelled, options: dict[str, Any
         # Every file's column names, numbered ones too (io's feature_names are those
         # scikit-learn checks: only a file's own names).
         "feature_names": data.feature_names,
-        "source": data.source,
+        "source": shown(data.source),  # stdin's, not the temporary file's path
         # With --drop: the file's whole layout, to find numbered features in new rows.
         **({} if data.columns is None else {"columns": data.columns}),
         # Every file's layout, for the advice when new rows' target cannot be found.

@@ -153,8 +153,9 @@ def _dataset_names() -> tuple[str, ...]:
 def _fail(message: str, status: int = USAGE_ERROR) -> None:
     """Print ``error: message`` as one line on stderr and exit with ``status``."""
     from ._cli_report import command_line_words
+    from ._cli_stdin import shown
 
-    one_line = " ".join(command_line_words(str(message)).split())
+    one_line = " ".join(shown(command_line_words(str(message))).split())
     click.echo(f"error: {one_line}", err=True)
     sys.exit(status)
 
@@ -208,6 +209,21 @@ def main(argv: Sequence[str] | None = None) -> None:
 def _describe_os_error(exc: OSError) -> str:
     where = f"{exc.filename}: " if exc.filename else ""
     return f"{where}{exc.strerror or exc}"
+
+
+def _data_from_stdin(command: Callable[..., None]) -> Callable[..., None]:
+    """Run ``command`` with its DATA argument ``-`` replaced by a file holding stdin's
+    bytes (see :mod:`lucidnet._cli_stdin`)."""
+    import functools
+
+    @functools.wraps(command)
+    def run(**options: Any) -> None:
+        from ._cli_stdin import from_stdin
+
+        with from_stdin(options["data"]) as options["data"]:
+            command(**options)
+
+    return run
 
 
 # ------------------------------------------------------------------------- app
@@ -372,10 +388,12 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False),
               default=None, help="Resume training from the checkpoint in this directory "
                                  "(none there yet: train from the start, checkpointing there).")
+@_data_from_stdin
 def train(**options: Any) -> None:
     """Train a network on DATA (CSV, .npy, .npz or Parquet) and save it.
 
     Text files may be compressed: data.csv.gz, .bz2, .xz, or a .zip of one file.
+    DATA '-' reads the table from stdin (any of these kinds, found by its first bytes).
 
     The task is inferred from the target column unless --output is given: text
     labels or a few distinct integers mean classification (binary with two
@@ -552,9 +570,10 @@ def _print_training_summary(summary: dict, options: dict) -> None:
                    "written (an id, to join them back), by name or 0-based index; may be "
                    "repeated.")
 @_header_option
+@_data_from_stdin
 def predict(model: str, data: str, out: str | None, proba: bool, target: str | None,
             keep: tuple[str, ...], header: bool | None) -> None:
-    """Predict with MODEL for every row of DATA; write a CSV with a header.
+    """Predict with MODEL for every row of DATA ('-': stdin); write a CSV with a header.
 
     DATA's columns are matched to the model's features by name when both have names
     (other columns, such as an id, are left out; said on stderr), else by position.
@@ -566,6 +585,7 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
       lucidnet predict model.npz new.csv --proba --out proba.csv
       lucidnet predict model.npz labelled.csv --target label
       lucidnet predict model.npz test.csv --keep Id --out submission.csv
+      zcat new.csv.gz | lucidnet predict model.npz - > predictions.csv
     """
     from ._cli_model import kept_column_names, load_bundle, read_features, read_kept_columns
     from ._cli_output import check_output, with_leading_columns, write_csv
@@ -592,9 +612,10 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
                    "column(s) when DATA holds them, and an .npz file's 'y'.")
 @_header_option
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+@_data_from_stdin
 def evaluate(model: str, data: str, target: str | None, header: bool | None,
              as_json: bool) -> None:
-    """Score MODEL on the labelled rows of DATA.
+    """Score MODEL on the labelled rows of DATA ('-': stdin).
 
     Classification: accuracy, macro precision / recall / F1 (each class counts
     equally) and the confusion matrix.  Regression: R^2, RMSE and MAE; for a model of

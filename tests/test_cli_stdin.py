@@ -1,0 +1,142 @@
+"""DATA ``-``: ``train``, ``predict`` and ``evaluate`` read the table from stdin.
+
+The truth is the same command on the same bytes given as a file: the model, the
+predictions and the scores must be the same, every message must name ``stdin`` (never
+the temporary file the bytes were spooled to), and that file must be gone afterwards.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_wine
+from test_cli import assert_usage_error, run
+
+
+def _wine_csv(path: Path) -> np.ndarray:
+    """scikit-learn's wine data as a CSV with a header, the class last; returns X."""
+    data = load_wine()
+    names = [name.replace("/", "_") for name in data.feature_names]
+    lines = [",".join([*names, "class"])]
+    lines += [",".join([*map(repr, x), f"c{y}"]) for x, y in
+              zip(data.data.tolist(), data.target.tolist(), strict=True)]
+    path.write_text("\n".join(lines) + "\n")
+    return data.data
+
+
+@pytest.fixture
+def spool(tmp_path: Path) -> dict[str, str]:
+    """TMPDIR for the command: where stdin is spooled, checked empty afterwards."""
+    directory = tmp_path / "spool"
+    directory.mkdir()
+    return {"TMPDIR": str(directory)}
+
+
+def _from(path: Path, *args: str, spool: dict[str, str], expect: int | None = 0):
+    with open(path, "rb") as stream:
+        done = run(*args, stdin=stream, environment=spool, expect=expect)
+    assert os.listdir(spool["TMPDIR"]) == []  # the spooled copy is removed
+    assert spool["TMPDIR"] not in done.stdout + done.stderr
+    return done
+
+
+def test_a_pipe_trains_predicts_and_scores_as_the_file_does(tmp_path: Path,
+                                                             spool: dict[str, str]) -> None:
+    data = tmp_path / "wine.csv"
+    _wine_csv(data)
+    settings = ("--target", "class", "--hidden", "8", "--epochs", "5", "--seed", "2",
+                "--dtype", "float64", "--json")
+    from_file = json.loads(run("train", str(data), *settings,
+                               "--out", str(tmp_path / "file.npz")).stdout)
+    piped = json.loads(_from(data, "train", "-", *settings, "--out", str(tmp_path / "pipe.npz"),
+                             spool=spool).stdout)
+    assert piped["data"] == "stdin" and from_file["data"] == str(data)
+    for key in ("metrics", "network", "classes", "epochs"):
+        assert piped[key] == from_file[key], key
+
+    from lucidnet.io import load_file
+
+    loaded = load_file(tmp_path / "pipe.npz", estimator=False)
+    assert loaded.metadata["source"] == "stdin"
+    np.testing.assert_array_equal(loaded.model.params,
+                                  load_file(tmp_path / "file.npz", estimator=False).model.params)
+
+    model = str(tmp_path / "file.npz")
+    expected = run("predict", model, str(data), "--proba", "--keep", "class").stdout
+    assert _from(data, "predict", model, "-", "--proba", "--keep", "class",
+                 spool=spool).stdout == expected
+    expected = json.loads(run("evaluate", model, str(data), "--json").stdout)
+    scored = json.loads(_from(data, "evaluate", model, "-", "--json", spool=spool).stdout)
+    assert scored.pop("data") == "stdin" and expected.pop("data") == str(data)
+    assert scored == expected
+
+
+def test_compressed_array_and_parquet_bytes_are_told_apart(tmp_path: Path,
+                                                           spool: dict[str, str]) -> None:
+    data = tmp_path / "wine.csv"
+    X = _wine_csv(data)
+    model = str(tmp_path / "m.npz")
+    run("train", str(data), "--target", "class", "--hidden", "4", "--epochs", "2",
+        "--out", model, "-q")
+    expected = run("predict", model, str(data), "--proba").stdout
+    kinds = {"wine.csv.gz": lambda path: path.write_bytes(gzip.compress(data.read_bytes())),
+             "wine.npy": lambda path: np.save(path, X),
+             "wine.npz": lambda path: np.savez(path, X=X)}
+    try:
+        import pandas as pd
+        import pyarrow  # noqa: F401  (pandas' Parquet writer)
+    except ImportError:
+        pass
+    else:
+        kinds["wine.parquet"] = lambda path: pd.read_csv(data).to_parquet(path)
+    for name, write in kinds.items():
+        write(tmp_path / name)
+        # The same bytes read as a file under their own suffix are the truth.
+        assert run("predict", model, str(tmp_path / name), "--proba").stdout == expected, name
+        assert _from(tmp_path / name, "predict", model, "-", "--proba",
+                     spool=spool).stdout == expected, name
+
+
+def test_errors_name_stdin_and_its_line(tmp_path: Path, spool: dict[str, str]) -> None:
+    data = tmp_path / "wine.csv"
+    _wine_csv(data)
+    model = str(tmp_path / "m.npz")
+    run("train", str(data), "--target", "class", "--hidden", "4", "--epochs", "2",
+        "--out", model, "-q")
+    lines = data.read_text().splitlines()
+    lines[3] = "oops," + lines[3].split(",", 1)[1]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("\n".join(lines) + "\n")
+    done = _from(bad, "predict", model, "-", spool=spool, expect=None)
+    assert_usage_error(done, "stdin, line 4, column 'alcohol'", "'oops'")
+
+    done = _from(bad, "train", "-", "--target", "nope", "--out", str(tmp_path / "x.npz"),
+                 spool=spool, expect=None)
+    assert_usage_error(done, "stdin", "'nope'")
+    assert not (tmp_path / "x.npz").exists()
+
+    empty = tmp_path / "empty.csv"
+    empty.write_text("\n")
+    assert_usage_error(_from(empty, "evaluate", model, "-", spool=spool, expect=None),
+                       "DATA '-'", "stdin is empty")
+
+    done = _from(tmp_path / "m.npz", "predict", model, "-", "--header", spool=spool,
+                 expect=None)  # an .npz model file piped in: array data, no header
+    assert_usage_error(done, "--header is for text files", "stdin is not one")
+
+
+def test_a_terminal_on_stdin_is_refused_instead_of_waited_on(tmp_path: Path) -> None:
+    model = tmp_path / "m.npz"
+    run("train", "--dataset", "iris", "--epochs", "1", "--out", str(model), "-q")
+    controller, terminal = os.openpty()
+    try:
+        done = run("predict", str(model), "-", stdin=terminal, expect=None)
+    finally:
+        os.close(controller)
+        os.close(terminal)
+    assert_usage_error(done, "DATA '-' reads the table from stdin", "terminal")
