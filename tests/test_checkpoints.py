@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -126,10 +128,21 @@ def test_resuming_a_cosine_run_for_more_epochs_anneals_to_the_new_end(tmp_path):
     with pytest.raises(Interrupt):
         make_trainer(callbacks=[InterruptAt(epoch=3, batch=0)], **options).fit(
             X, Y, epochs=6, checkpoint_dir=tmp_path)
-    history = make_trainer(**options).fit(X, Y, epochs=10, checkpoint_dir=tmp_path, resume=True)
+    shutil.copytree(tmp_path, tmp_path / "copy")
+    # The rate jumps where the run goes on, and says so with the closed-form rates:
+    # 0.01 (1 + cos(pi e / t_max)) / 2 at e = 3 for t_max 10, and for the old t_max 6.
+    new, old = (0.01 * (1 + math.cos(math.pi * 3 / t_max)) / 2 for t_max in (10, 6))
+    with pytest.warns(UserWarning, match=f"ends at epoch 10.* goes on at {new:.4g} where "
+                                         f"that fit's curve gave {old:.4g}"):
+        history = make_trainer(**options).fit(X, Y, epochs=10, checkpoint_dir=tmp_path,
+                                              resume=True)
     straight = make_trainer(**options).fit(X, Y, epochs=10)
     assert history.history["lr"][3:] == straight.history["lr"][3:]
     assert min(history.history["lr"]) > 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the interrupted fit's own end: no new curve
+        make_trainer(**options).fit(X, Y, epochs=6, checkpoint_dir=tmp_path / "copy",
+                                    resume=True)
 
 
 def test_settings_given_as_numpy_scalars_are_checkpointed(tmp_path):

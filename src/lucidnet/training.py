@@ -566,9 +566,12 @@ class Trainer:
             callback.on_train_begin()
         if saved is not None:
             self._apply_checkpoint(*saved)
+            resumed_rate = self._scheduled_rate()
         # After the checkpoint's schedule state: this fit ends at target_epochs, which
         # may lie past the interrupted fit's end (a cosine horizon).
         self.schedule.begin(self.target_epochs)
+        if saved is not None:
+            self._warn_of_a_new_curve(resumed_rate, saved[2])
         try:
             if self.stop_training:
                 pass  # resumed from the checkpoint of the epoch where the run stopped
@@ -978,6 +981,29 @@ class Trainer:
         network = self.network
         header, arrays = load_checkpoint(path, n_params=network.n_params, dtype=network.dtype)
         return header, arrays, f"checkpoint {os.fspath(path)!r}"
+
+    def _scheduled_rate(self) -> float | None:
+        """The schedule's rate for the next epoch; None when it has none yet (a cosine
+        schedule before :meth:`Schedule.begin` without ``t_max``)."""
+        try:
+            return self.schedule.rate(self.history.epochs)
+        except ValueError:
+            return None
+
+    def _warn_of_a_new_curve(self, resumed_rate: float | None, where: str) -> None:
+        """Say when a resumed fit's end changed the schedule's curve, so that the rate
+        jumps where the run goes on: a cosine schedule anneals to the end of the fit,
+        and a resumed fit of more epochs than the interrupted one ends later."""
+        rate = self._scheduled_rate()
+        if resumed_rate is None or rate is None or math.isclose(rate, resumed_rate):
+            return
+        import warnings
+
+        warnings.warn(
+            f"{where} was written by a fit that ended at another epoch; this one ends at "
+            f"epoch {self.target_epochs}, and the {self.schedule.name} schedule is drawn "
+            f"to its end, so the rate goes on at {rate:.4g} where that fit's curve gave "
+            f"{resumed_rate:.4g}", UserWarning, stacklevel=3)
 
     def _apply_checkpoint(self, header: dict, arrays: dict, where: str) -> None:
         """Validate a checkpoint's state against this trainer and restore it."""
