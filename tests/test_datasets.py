@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 
 from lucidnet import datasets
-from lucidnet.datasets import NAMES, Dataset, load, load_hours_scores, load_planar_dataset
+from lucidnet.datasets import (
+    NAMES,
+    Dataset,
+    load,
+    load_extra_datasets,
+    load_hours_scores,
+    load_planar_dataset,
+)
 
 EXPECTED = {
     # name: (n_samples, n_features, task, n_classes or None)
@@ -108,6 +115,52 @@ def test_load_planar_dataset_matches_the_course():
     np.testing.assert_array_equal(Y, Y_ref)
     # Calling it again gives the same data: it reseeds the global generator.
     np.testing.assert_array_equal(load_planar_dataset()[0], X)
+
+
+def _course_extra_datasets():
+    """The lesson's load_extra_datasets, transcribed independently."""
+    import sklearn.datasets
+
+    N = 200
+    noisy_circles = sklearn.datasets.make_circles(n_samples=N, factor=.5, noise=.3)
+    noisy_moons = sklearn.datasets.make_moons(n_samples=N, noise=.2)
+    blobs = sklearn.datasets.make_blobs(n_samples=N, random_state=5, n_features=2, centers=6)
+    gaussian_quantiles = sklearn.datasets.make_gaussian_quantiles(
+        mean=None, cov=0.5, n_samples=N, n_features=2, n_classes=2, shuffle=True,
+        random_state=None)
+    no_structure = np.random.rand(N, 2), np.random.rand(N, 2)
+    return noisy_circles, noisy_moons, blobs, gaussian_quantiles, no_structure
+
+
+def test_load_extra_datasets_matches_the_course_and_continues_the_global_stream():
+    np.random.seed(3)
+    sets = load_extra_datasets()
+    np.random.seed(3)
+    expected = _course_extra_datasets()
+    assert len(sets) == 5
+    for (X, y), (X_ref, y_ref) in zip(sets, expected, strict=True):
+        assert X.shape == (200, 2) and y.shape[0] == 200
+        np.testing.assert_array_equal(X, X_ref)
+        np.testing.assert_array_equal(y, y_ref)
+    assert sorted(set(sets[2][1].tolist())) == [0, 1, 2, 3, 4, 5]  # blobs: six centres
+    # The next call continues the stream, as the lesson's does: other circles.
+    assert not np.array_equal(load_extra_datasets()[0][0], sets[0][0])
+
+
+def test_the_lesson_network_learns_the_extra_moons():
+    """The lesson's optional exercise: the same one-hidden-layer tanh network on
+    another set, transposed as the notebook does."""
+    from sklearn.linear_model import LogisticRegression
+
+    from lucidnet.course import shallow
+
+    np.random.seed(1)
+    X, y = load_extra_datasets()[1]  # noisy_moons
+    straight_cut = LogisticRegression().fit(X, y).score(X, y)  # the best line, for scale
+    X, Y = X.T, y.reshape(1, y.shape[0])
+    parameters = shallow.nn_model(X, Y, n_h=4, num_iterations=10000)
+    accuracy = float(np.mean(shallow.predict(parameters, X) == Y))
+    assert accuracy > straight_cut + 0.05
 
 
 def test_load_hours_scores():

@@ -6,13 +6,15 @@ tables that ship inside scikit-learn (``digits``, ``breast_cancer``, ``iris``,
 several outputs); three are generated: ``moons``, ``circles`` and ``planar`` (the
 two-class "flower" of the classic shallow-network lesson).
 
-Two functions mirror the course notebooks exactly and are the exceptions to the
+Three functions mirror the course notebooks exactly and are the exceptions to the
 rows-are-examples rule and to the no-global-seeding rule, on purpose, so course
 results can be reproduced number for number:
 
 * :func:`load_planar_dataset` seeds NumPy's *global* generator with
   ``np.random.seed(1)`` and returns the course's column layout, ``X`` of shape
   (2, 400) and ``Y`` of shape (1, 400).
+* :func:`load_extra_datasets` draws the lesson's five other 2-D sets (circles,
+  moons, blobs, Gaussian quantiles, no structure) from the global generator.
 * :func:`load_hours_scores` returns the tiny "hours slept, hours studied -> test
   score" set, unscaled.
 
@@ -29,7 +31,8 @@ from typing import Literal
 
 import numpy as np
 
-__all__ = ["NAMES", "Dataset", "load", "load_hours_scores", "load_planar_dataset"]
+__all__ = ["NAMES", "Dataset", "load", "load_extra_datasets", "load_hours_scores",
+           "load_planar_dataset"]
 
 Task = Literal["binary", "multiclass", "regression"]
 
@@ -247,6 +250,39 @@ def load_planar_dataset() -> tuple[np.ndarray, np.ndarray]:
     np.random.seed(1)  # noqa: NPY002 - the course seeds the global generator
     X, y = _flower(np.random.randn)
     return X.T, y.reshape(1, -1)
+
+
+def load_extra_datasets() -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+    """The course's ``load_extra_datasets()``: the planar lesson's five other 2-D sets.
+
+    Like the lesson's, every set but ``blobs`` (seeded 5) is drawn from NumPy's
+    *global* generator, so ``np.random.seed(s)`` before the call makes them
+    reproducible, and each call continues the global stream.  Rows are examples, as
+    scikit-learn's generators give them; the lesson then transposes them
+    (``X, Y = X.T, Y.reshape(1, -1)``) and makes ``blobs``' six centres two classes
+    with ``Y % 2``.
+
+    Returns
+    -------
+    noisy_circles, noisy_moons, blobs, gaussian_quantiles, no_structure : tuple
+        ``(X, y)`` each, ``X`` of shape (200, 2) float64 and ``y`` of shape (200,):
+        two circles (radius ratio 0.5, noise 0.3), two moons (noise 0.2), six
+        Gaussian blobs (labels 0-5), two Gaussian quantile classes (covariance 0.5),
+        and for ``no_structure`` uniform points with uniform noise in ``[0, 1)`` as
+        its ``y``, as the lesson has it (no labels: a set with nothing to learn).
+    """
+    from sklearn import datasets
+
+    n = 200
+    # random_state=None: scikit-learn then draws from np.random's global generator.
+    noisy_circles = datasets.make_circles(n_samples=n, factor=0.5, noise=0.3)
+    noisy_moons = datasets.make_moons(n_samples=n, noise=0.2)
+    blobs = datasets.make_blobs(n_samples=n, random_state=5, n_features=2, centers=6)
+    gaussian_quantiles = datasets.make_gaussian_quantiles(
+        mean=None, cov=0.5, n_samples=n, n_features=2, n_classes=2, shuffle=True,
+        random_state=None)
+    no_structure = np.random.rand(n, 2), np.random.rand(n, 2)  # noqa: NPY002 - as the course
+    return noisy_circles, noisy_moons, blobs, gaussian_quantiles, no_structure
 
 
 def load_hours_scores() -> tuple[np.ndarray, np.ndarray]:
