@@ -118,6 +118,19 @@ def test_bfgs_fits_the_scores_to_3_decimals(hours, seed):
     assert T.J[-1] == pytest.approx(N.costFunction(X, y))
 
 
+def test_trainer_prints_scipys_report_as_the_tutorials_disp_true(hours, capsys):
+    X, y = hours
+    np.random.seed(0)
+    T = trainer(Neural_Network())
+    T.train(X, y)
+    report = capsys.readouterr().out
+    assert "Optimization terminated successfully." in report
+    # SciPy's own count of iterations is the number of costs recorded.
+    assert f"Iterations: {len(T.J)}\n" in report
+    trainer(Neural_Network()).train(X, y, disp=False)
+    assert capsys.readouterr().out == ""
+
+
 def test_trainer_records_test_cost(hours):
     X, y = hours
     np.random.seed(1)

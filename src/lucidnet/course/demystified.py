@@ -294,6 +294,7 @@ class trainer:
         testY: np.ndarray | None = None,
         *,
         maxiter: int = 200,
+        disp: bool = True,
     ) -> None:
         """Minimize ``J`` over ``W1`` and ``W2`` with BFGS (at most ``maxiter`` iterations).
 
@@ -304,6 +305,10 @@ class trainer:
         trainY : ndarray of shape (m, outputLayerSize)
         testX, testY : optional test data, whose cost is recorded in ``testJ``.
         maxiter : int, default 200 (keyword only)
+        disp : bool, default True (keyword only)
+            Print SciPy's report at the end ("Optimization terminated successfully.",
+            the final cost, the iterations and evaluations), as the tutorial's
+            ``'disp': True`` does.
         """
         from scipy import optimize  # imported here: scipy stays out of `import lucidnet`
 
@@ -318,7 +323,7 @@ class trainer:
         self.J: list[float] = []
         self.testJ: list[float] = []
         params0 = self.N.getParams()
-        options = {"maxiter": maxiter, "disp": False}
+        options = {"maxiter": maxiter, "disp": bool(disp)}
         _res = optimize.minimize(
             self.costFunctionWrapper,
             params0,
