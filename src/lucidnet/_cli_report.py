@@ -246,5 +246,9 @@ def _cell(value: Any) -> str:
 
 def command_line_words(text: str) -> str:
     """``text`` without the Python spelling the data reader adds to the options it
-    names ("--header (header=True)"): on the command line the option is enough."""
-    return text.replace(" (header=True)", "").replace(" (header=False)", "")
+    names ("--header (header=True)"): on the command line the option is enough; and
+    ``--encoding`` among the remedies for text read in another encoding."""
+    return (text.replace(" (header=True)", "").replace(" (header=False)", "")
+            .replace("if words look wrong, save the file as UTF-8",
+                     "if words look wrong, give its --encoding (cp1251, shift_jis, ...) "
+                     "or save it as UTF-8"))

@@ -55,7 +55,7 @@ from ._cli_data import (
 from ._cli_model import Bundle
 from ._cli_output import PLOT_FILES, check_output, check_plot_directory, same_file
 from ._cli_report import constant_columns
-from ._cli_stdin import shown
+from ._cli_spool import shown
 from ._encoding import fit_on_rows
 from .errors import DataError, DivergenceError, LucidnetError
 

@@ -153,7 +153,7 @@ def _dataset_names() -> tuple[str, ...]:
 def _fail(message: str, status: int = USAGE_ERROR) -> None:
     """Print ``error: message`` as one line on stderr and exit with ``status``."""
     from ._cli_report import command_line_words
-    from ._cli_stdin import shown
+    from ._cli_spool import shown
 
     one_line = " ".join(shown(command_line_words(str(message))).split())
     click.echo(f"error: {one_line}", err=True)
@@ -211,19 +211,38 @@ def _describe_os_error(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}"
 
 
-def _data_from_stdin(command: Callable[..., None]) -> Callable[..., None]:
-    """Run ``command`` with its DATA argument ``-`` replaced by a file holding stdin's
-    bytes (see :mod:`lucidnet._cli_stdin`)."""
+def _readable_data(command: Callable[..., None]) -> Callable[..., None]:
+    """Run ``command`` with its DATA argument ``-`` or its file in another
+    ``--encoding`` replaced by a file the readers take (see :mod:`lucidnet._cli_spool`)."""
     import functools
 
     @functools.wraps(command)
     def run(**options: Any) -> None:
-        from ._cli_stdin import from_stdin
+        from ._cli_spool import readable
 
-        with from_stdin(options["data"]) as options["data"]:
+        encoding = options.pop("encoding")
+        if encoding is not None and options["data"] is None:
+            raise click.UsageError("--encoding is about a DATA file's text; --dataset has none")
+        with readable(options["data"], encoding) as options["data"]:
             command(**options)
 
     return run
+
+
+def _checked_encoding(ctx: click.Context, param: click.Parameter, value: str | None
+                      ) -> str | None:
+    from ._cli_spool import check_encoding
+
+    try:
+        return check_encoding(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+_encoding_option = click.option(
+    "--encoding", default=None, callback=_checked_encoding, metavar="NAME",
+    help="The text encoding of DATA (cp1251, shift_jis, gb18030, ...; any Python "
+         "codec).  [default: UTF-8, else read as Windows-1252 with a note]")
 
 
 # ------------------------------------------------------------------------- app
@@ -358,6 +377,7 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
                    "end); several, comma-separated (Y1,Y2), for one model predicting "
                    "them together (numbers: regression; 0/1 labels: multilabel).")
 @_header_option
+@_encoding_option
 @click.option("--drop", type=NameList(), multiple=True, callback=_all_names,
               metavar="COL,COL,...",
               help="Columns to leave out of the features, by name or 0-based index "
@@ -388,7 +408,7 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
 @click.option("--resume", "resume_dir", type=click.Path(file_okay=False),
               default=None, help="Resume training from the checkpoint in this directory "
                                  "(none there yet: train from the start, checkpointing there).")
-@_data_from_stdin
+@_readable_data
 def train(**options: Any) -> None:
     """Train a network on DATA (CSV, .npy, .npz or Parquet) and save it.
 
@@ -570,7 +590,8 @@ def _print_training_summary(summary: dict, options: dict) -> None:
                    "written (an id, to join them back), by name or 0-based index; may be "
                    "repeated.")
 @_header_option
-@_data_from_stdin
+@_encoding_option
+@_readable_data
 def predict(model: str, data: str, out: str | None, proba: bool, target: str | None,
             keep: tuple[str, ...], header: bool | None) -> None:
     """Predict with MODEL for every row of DATA ('-': stdin); write a CSV with a header.
@@ -611,8 +632,9 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
                    "model trained on several); by default the model's own target "
                    "column(s) when DATA holds them, and an .npz file's 'y'.")
 @_header_option
+@_encoding_option
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-@_data_from_stdin
+@_readable_data
 def evaluate(model: str, data: str, target: str | None, header: bool | None,
              as_json: bool) -> None:
     """Score MODEL on the labelled rows of DATA ('-': stdin).

@@ -666,6 +666,10 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
             note = ("line 1 starts with '#': comment lines are not skipped; remove them"
                     if note is None else note)
         if note is None:
+            # Text read in another encoding than it was written in may be the cause
+            # (a column name that is not found).
+            note = encoding_note
+        if note is None:
             raise
         raise DataError(exc.message, path=exc.path, line=exc.line, column=exc.column,
                         note=note) from None
