@@ -198,6 +198,11 @@ def test_encoding_errors(tmp_path: Path, spool: dict[str, str]) -> None:
                          ("base64", "not a text encoding")):
         assert_usage_error(run("predict", model, str(data), "--encoding", value, expect=None),
                            "--encoding", repr(value), words)
+    before = data.read_bytes()
+    for command in (("predict", model, str(data)), ("train", str(data), "--target", "класс")):
+        done = run(*command, "--encoding", "cp1251", "--out", str(data), expect=None)
+        assert_usage_error(done, f"--out: '{data}' is the input file")
+    assert data.read_bytes() == before
     np.save(tmp_path / "x.npy", np.zeros((3, 2)))
     assert_usage_error(run("predict", model, str(tmp_path / "x.npy"), "--encoding", "cp1251",
                            expect=None), "--encoding is for text files")

@@ -94,7 +94,10 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
         raise DataError(f"{what}: the directory {directory!r} does not exist")
     if os.path.isdir(path) or not os.path.basename(path):
         raise DataError(f"{what}: {path!r} is a directory; give a file name")
+    from ._cli_spool import original_file
+
     for source in inputs:
+        source = None if source is None else original_file(source)  # not its spooled copy
         if source is not None and same_file(path, source):
             raise DataError(f"{what}: {path!r} is the input file {source!r}; writing there "
                             "would destroy it (give another file name)")

@@ -34,23 +34,33 @@ from typing import Any, TextIO
 
 from .errors import DataError
 
-__all__ = ["STDIN", "check_encoding", "readable", "shown"]
+__all__ = ["STDIN", "check_encoding", "original_file", "readable", "shown"]
 
 #: The DATA argument that means stdin, as for most command-line tools.
 STDIN = "-"
 #: How messages name the table read from stdin.
 STDIN_NAME = "stdin"
 
-#: (temporary path, the name to show) of every spooled DATA.  Kept after the file is
-#: removed: the error that ended the command names it still.
-_spooled: list[tuple[str, str]] = []
+#: (temporary path, the name to show, the user's file or None for stdin) of every
+#: spooled DATA.  Kept after the file is removed: the error that ended the command
+#: names it still.
+_spooled: list[tuple[str, str, str | None]] = []
 
 
 def shown(text: str) -> str:
     """``text`` with each spooled file's temporary path written as the user named it."""
-    for path, name in _spooled:
+    for path, name, _ in _spooled:
         text = text.replace(path, name)
     return text
+
+
+def original_file(path: str) -> str | None:
+    """The user's file that ``path`` is a spooled copy of (``path`` itself when it is
+    none; None for stdin's), for the check that an output does not overwrite it."""
+    for spooled, _, original in _spooled:
+        if path == spooled:
+            return original
+    return path
 
 
 def check_encoding(encoding: str | None) -> str | None:
@@ -95,7 +105,7 @@ def readable(data: str | None, encoding: str | None = None) -> Iterator[str | No
             del raw  # the file holds it now: a large table need not stay twice in memory
         if encoding is not None:
             source = _transcoded(source, encoding, name, directory)
-        _spooled.append((source, name))
+        _spooled.append((source, name, None if data == STDIN else data))
         saved = sys.stdout, sys.stderr
         sys.stdout, sys.stderr = _Renaming(sys.stdout), _Renaming(sys.stderr)
         try:
