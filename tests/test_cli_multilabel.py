@@ -145,6 +145,20 @@ def test_a_model_saved_from_python_predicts_from_the_command_line(tmp_path: Path
     assert json.loads(run("info", str(model), "--json").stdout)["task"] == "multilabel"
     assert_usage_error(run("evaluate", str(model), str(data), expect=None),
                        "--target COL,COL,...", f"the {Y.shape[1]} labels")
+    # The file names no outputs; the columns --target names give them their names.
+    labelled = tmp_path / "labelled.csv"
+    labels = [f"L{j}" for j in range(Y.shape[1])]
+    lines = [",".join([*(f"f{j}" for j in range(4)), *labels])]
+    lines += [",".join(map(repr, [*x, *y])) for x, y in zip(X.tolist(), Y.tolist(), strict=True)]
+    labelled.write_text("\n".join(lines) + "\n")
+    scored = json.loads(run("evaluate", str(model), str(labelled), "--target", ",".join(labels),
+                            "--json").stdout)
+    from sklearn.metrics import f1_score
+
+    expected = f1_score(Y, fitted.predict(X), average=None, zero_division=0)
+    assert [scored["by_label"][label]["f1"] for label in labels] == pytest.approx(expected)
+    assert read_csv(run("predict", str(model), str(labelled), "--target", ",".join(labels),
+                        "--proba").stdout)[0] == [f"proba_{label}" for label in labels]
 
 
 def test_arrays_and_headerless_files(tmp_path: Path) -> None:

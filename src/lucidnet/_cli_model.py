@@ -175,6 +175,13 @@ class Bundle:
         """The target columns of a model trained on several (``train --target a,b``)."""
         return _names(self.metadata.get("target_names"))
 
+    def name_outputs(self, targets: Sequence[str]) -> None:
+        """Call the outputs of a model whose file names none of them (one saved from
+        Python) after the columns ``targets`` that hold their true values, for this
+        command's prediction columns and metrics; the file is left as it is."""
+        if not self.targets:
+            self.metadata["target_names"] = [str(name) for name in targets]
+
     @property
     def target_column(self) -> str | None:
         """The column the model was trained to predict (None if unknown, or several)."""
@@ -833,6 +840,7 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
         raise _one_target_error(bundle, path)
     if targets is not None:
         targets = _in_output_order(bundle, targets, path)
+        bundle.name_outputs(targets)
         features = _several_features(bundle, path, targets, header)
         target, layout = None, None
     else:
