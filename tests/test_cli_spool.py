@@ -44,6 +44,7 @@ def _from(path: Path, *args: str, spool: dict[str, str], expect: int | None = 0)
         done = run(*args, stdin=stream, environment=spool, expect=expect)
     assert os.listdir(spool["TMPDIR"]) == []  # the spooled copy is removed
     assert spool["TMPDIR"] not in done.stdout + done.stderr
+    assert "lucidnet-" not in done.stdout + done.stderr
     return done
 
 
@@ -55,8 +56,9 @@ def test_a_pipe_trains_predicts_and_scores_as_the_file_does(tmp_path: Path,
                 "--dtype", "float64", "--json")
     from_file = json.loads(run("train", str(data), *settings,
                                "--out", str(tmp_path / "file.npz")).stdout)
+    # An ASCII stdout, which click writes to through its own stream, names it too.
     piped = json.loads(_from(data, "train", "-", *settings, "--out", str(tmp_path / "pipe.npz"),
-                             spool=spool).stdout)
+                             spool={**spool, "PYTHONIOENCODING": "ascii"}).stdout)
     assert piped["data"] == "stdin" and from_file["data"] == str(data)
     for key in ("metrics", "network", "classes", "epochs"):
         assert piped[key] == from_file[key], key
@@ -122,6 +124,13 @@ def test_errors_name_stdin_and_its_line(tmp_path: Path, spool: dict[str, str]) -
     assert_usage_error(done, "stdin", "'nope'")
     assert not (tmp_path / "x.npz").exists()
 
+    # Old Mac line ends: the bad byte's line as the reader counts lines.
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"a,y\r1,0\r2,1\r\x93,0\r")
+    done = _from(mac, "train", "-", "--target", "y", "--encoding", "utf-8", spool=spool,
+                 expect=None)
+    assert_usage_error(done, "stdin, line 4: not utf-8 text: byte 0x93")
+
     empty = tmp_path / "empty.csv"
     empty.write_text("\n")
     assert_usage_error(_from(empty, "evaluate", model, "-", spool=spool, expect=None),
@@ -153,9 +162,8 @@ def _cyrillic_rows() -> list[str]:
     return rows
 
 
-@pytest.mark.parametrize("encoding", ["cp1251", "koi8-r"])
-def test_encoding_reads_text_as_its_utf8_copy(tmp_path: Path, spool: dict[str, str],
-                                              encoding: str) -> None:
+def test_encoding_reads_text_as_its_utf8_copy(tmp_path: Path, spool: dict[str, str]) -> None:
+    encoding = "koi8-r"
     text = "\n".join(_cyrillic_rows()) + "\n"
     utf8, other = tmp_path / "ru.csv", tmp_path / "ru_other.csv.gz"
     utf8.write_text(text, encoding="utf-8")
@@ -208,3 +216,37 @@ def test_encoding_errors(tmp_path: Path, spool: dict[str, str]) -> None:
                            expect=None), "--encoding is for text files")
     assert_usage_error(run("train", "--dataset", "iris", "--encoding", "cp1251", expect=None),
                        "--encoding is about a DATA file")
+
+
+def test_sigterm_removes_the_spooled_copy(tmp_path: Path, spool: dict[str, str]) -> None:
+    """``kill`` mid-training ends the command as an error would: the copy of stdin goes."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from test_cli import SRC
+
+    data = tmp_path / "big.csv"
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(5000, 10))
+    np.savetxt(data, np.c_[X, X[:, 0] > 0], delimiter=",", comments="",
+               header=",".join([*(f"f{j}" for j in range(10)), "y"]))
+    env = {**os.environ, **spool, "PYTHONPATH": SRC}
+    with open(data, "rb") as stream:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "lucidnet", "train", "-", "--target", "y", "--epochs",
+             "100000", "--no-early-stopping", "-q", "--out", str(tmp_path / "m.npz")],
+            stdin=stream, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        try:
+            deadline = time.monotonic() + 60
+            while not any(os.listdir(spool["TMPDIR"])) and time.monotonic() < deadline:
+                time.sleep(0.05)  # until the copy exists (training starts after it)
+            time.sleep(0.5)
+            process.send_signal(signal.SIGTERM)
+            _, stderr = process.communicate(timeout=60)
+        finally:
+            process.kill()
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert os.listdir(spool["TMPDIR"]) == []
+    assert not (tmp_path / "m.npz").exists()

@@ -14,20 +14,19 @@ are written once into a temporary file:
   the file's own format suffix; its lines stay the lines of the original, so messages
   place cells on the same line numbers.
 
-Everything the command prints while the file exists names it as the user did
-(``stdin``, or the original path), not by its temporary path: stdout and stderr are
-wrapped for the command's duration, and :func:`shown` renames it in the text of an
-error printed after the file is gone and in what a model file keeps (its ``source``).
+Everything the command prints names the data as the user did (``stdin``, or the
+original path), not by its temporary path: :func:`shown` renames it where the command
+writes the name itself (its summary, an error printed after the file is gone, what a
+model file keeps as its ``source``), and stdout and stderr are wrapped for the
+command's duration for the notes and warnings printed on the way.
 """
 
 from __future__ import annotations
 
 import codecs
-import io
 import os
 import sys
 import tempfile
-import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
@@ -40,6 +39,9 @@ __all__ = ["STDIN", "check_encoding", "original_file", "readable", "shown"]
 STDIN = "-"
 #: How messages name the table read from stdin.
 STDIN_NAME = "stdin"
+#: The first bytes of stdin read to tell what it holds (a zip archive's members are
+#: listed at its end: see :func:`_suffix_of`).
+SNIFF_BYTES = 1 << 20
 
 #: (temporary path, the name to show, the user's file or None for stdin) of every
 #: spooled DATA.  Kept after the file is removed: the error that ended the command
@@ -69,40 +71,45 @@ def check_encoding(encoding: str | None) -> str | None:
     if encoding is None:
         return None
     try:
-        info = codecs.lookup(encoding)
+        name = codecs.lookup(encoding).name
     except LookupError:
         raise ValueError(f"{encoding!r} is no text encoding Python knows (e.g. utf-8, "
                          "cp1252, latin-1, cp1251, shift_jis, gb18030)") from None
-    if not _is_text_codec(info):
-        raise ValueError(f"{encoding!r} is not a text encoding (it turns bytes into bytes)")
-    return info.name
+    try:
+        b"\n".decode(name)  # bytes.decode refuses codecs of bytes to bytes (zlib, base64)
+    except LookupError:
+        raise ValueError(f"{encoding!r} is not a text encoding (it turns bytes into "
+                         "bytes)") from None
+    except UnicodeDecodeError:
+        pass  # one byte is no UTF-16 text, but the codec is a text one
+    return name
 
 
 @contextmanager
 def readable(data: str | None, encoding: str | None = None) -> Iterator[str | None]:
     """``data`` itself when the readers take it as it is; for ``-`` or an
-    ``encoding``, the path of a temporary file they take, removed on leaving, with
-    stdout and stderr naming it as ``data`` meanwhile.
+    ``encoding``, the path of a temporary file they take, removed on leaving (on an
+    error, Ctrl-C or SIGTERM too), with stdout and stderr naming it as ``data``
+    meanwhile.
 
     Raises
     ------
     DataError
-        stdin is a terminal (nothing was piped in: reading would wait for typing), or
-        empty; an ``encoding`` for a file that is not text, or bytes it cannot decode.
+        stdin is closed, a terminal (nothing was piped in: reading would wait for
+        typing), or empty; an ``encoding`` for a file that is not text, or bytes it
+        cannot decode.
     """
     encoding = check_encoding(encoding)
     if data is None or (data != STDIN and encoding is None):
         yield data
         return
+    # Entries of earlier commands run in this process (their files are gone).
+    _spooled[:] = [entry for entry in _spooled if os.path.exists(entry[0])]
     name = STDIN_NAME if data == STDIN else data
-    with tempfile.TemporaryDirectory(prefix="lucidnet-") as directory:
-        source = data
-        if data == STDIN:
-            raw = _stdin_bytes()
-            source = os.path.join(directory, "stdin" + _suffix_of(raw))
-            with open(source, "wb") as spool:
-                spool.write(raw)
-            del raw  # the file holds it now: a large table need not stay twice in memory
+    if data == STDIN:
+        _check_stdin()
+    with _removed_on_sigterm(), tempfile.TemporaryDirectory(prefix="lucidnet-") as directory:
+        source = _spooled_stdin(directory) if data == STDIN else data
         if encoding is not None:
             source = _transcoded(source, encoding, name, directory)
         _spooled.append((source, name, None if data == STDIN else data))
@@ -112,6 +119,51 @@ def readable(data: str | None, encoding: str | None = None) -> Iterator[str | No
             yield source
         finally:
             sys.stdout, sys.stderr = saved
+
+
+@contextmanager
+def _removed_on_sigterm() -> Iterator[None]:
+    """Meanwhile, SIGTERM (``kill``) ends the command as an exception does, so that
+    the temporary file is removed; by default Python dies at once, leaving it."""
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        raise SystemExit(128 + signum)  # the status of a process the signal killed
+
+    try:
+        before = signal.signal(signal.SIGTERM, stop)
+    except ValueError:  # not the main thread: signals are not this thread's to take
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
+def _check_stdin() -> None:
+    stream = sys.stdin
+    if stream is None:
+        raise DataError("DATA '-' reads the table from stdin, but stdin is closed")
+    if stream.isatty():
+        raise DataError("DATA '-' reads the table from stdin, but nothing is piped into it "
+                        "(it is the terminal); pipe or redirect a file: ... < data.csv")
+
+
+def _spooled_stdin(directory: str) -> str:
+    """Copy stdin into a file in ``directory``, in blocks (a table need not fit in
+    memory twice), named with the suffix its first bytes choose; return its path."""
+    import shutil
+
+    stream = sys.stdin.buffer
+    head = stream.read(SNIFF_BYTES)
+    if not head or (len(head) < SNIFF_BYTES and head.isspace()):
+        raise DataError("DATA '-' reads the table from stdin, and stdin is empty")
+    path = os.path.join(directory, "stdin" + _suffix_of(head))
+    with open(path, "wb") as spool:
+        spool.write(head)
+        shutil.copyfileobj(stream, spool)
+    return path
 
 
 def _transcoded(source: str, encoding: str, name: str, directory: str) -> str:
@@ -132,58 +184,47 @@ def _transcoded(source: str, encoding: str, name: str, directory: str) -> str:
     return path
 
 
-def _stdin_bytes() -> bytes:
-    stream = sys.stdin
-    if stream is None or stream.isatty():
-        raise DataError("DATA '-' reads the table from stdin, but nothing is piped into it "
-                        "(it is the terminal); pipe or redirect a file: ... < data.csv")
-    raw = stream.buffer.read()
-    if not raw or raw.isspace():
-        raise DataError("DATA '-' reads the table from stdin, and stdin is empty")
-    return raw
-
-
 def _as_utf8(raw: bytes, encoding: str, name: str) -> bytes:
     """``raw`` decoded as ``encoding``, encoded as UTF-8; DataError placing a byte the
     encoding has no character for on its line."""
     try:
         return raw.decode(encoding).encode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].decode(encoding, errors="replace").count("\n") + 1
-        raise DataError(f"not {encoding} text: byte {raw[exc.start]:#04x} at offset "
-                        f"{exc.start} is no character of it", path=name, line=line) from None
+        before = raw[: exc.start].decode(encoding, errors="replace")
+        # Counted as the reader counts lines: "\r\n", "\n" or an old Mac's "\r".
+        line = before.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+        raise DataError(f"not {encoding} text: byte {raw[exc.start]:#04x} is no character "
+                        "of it", path=name, line=line) from None
 
 
-def _is_text_codec(info: codecs.CodecInfo) -> bool:
-    """Whether a codec decodes bytes to text (not base64, zlib, rot13, ...)."""
-    return getattr(info, "_is_text_encoding", True)
-
-
-def _suffix_of(raw: bytes) -> str:
-    """The file suffix under which the readers take ``raw`` for what it is."""
-    if raw.startswith(b"\x1f\x8b"):
+def _suffix_of(head: bytes) -> str:
+    """The file suffix under which the readers take a file starting with ``head`` for
+    what it is."""
+    if head.startswith(b"\x1f\x8b"):
         return ".txt.gz"
-    if raw.startswith(b"BZh") and raw[4:10] == b"1AY&SY":
+    if head.startswith(b"BZh") and head[4:10] == b"1AY&SY":
         return ".txt.bz2"
-    if raw.startswith(b"\xfd7zXZ\x00"):
+    if head.startswith(b"\xfd7zXZ\x00"):
         return ".txt.xz"
-    if raw.startswith(b"\x93NUMPY"):
+    if head.startswith(b"\x93NUMPY"):
         return ".npy"
-    if raw.startswith(b"PAR1") and b"\x00" in raw[:64]:
+    if head.startswith(b"PAR1") and b"\x00" in head[:64]:
         return ".parquet"
-    if raw.startswith(b"PK\x03\x04"):
-        return ".npz" if _is_npz(raw) else ".txt.zip"
+    if head.startswith(b"PK\x03\x04"):
+        return ".npz" if _first_zip_member(head).endswith(".npy") else ".txt.zip"
     return ".txt"
 
 
-def _is_npz(raw: bytes) -> bool:
-    """Whether the zip archive ``raw`` is NumPy's: every member a ``.npy`` array."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, EOFError):
-        return False  # the zip reader then says what is wrong with it
-    return bool(names) and all(name.endswith(".npy") for name in names)
+def _first_zip_member(head: bytes) -> str:
+    """The name of the first file in a zip archive, from its local header at the
+    start (the archive's list of members is at its end, not yet read): NumPy's
+    ``.npz`` archives hold ``.npy`` arrays only."""
+    import struct
+
+    if len(head) < 30:
+        return ""
+    name_length = struct.unpack_from("<H", head, 26)[0]
+    return head[30:30 + name_length].decode("utf-8", errors="replace")
 
 
 class _Renaming:
@@ -200,6 +241,10 @@ class _Renaming:
         # takes to mean a text stream, as the wrapped one is.
         self._stream.write(shown(text))
         return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._stream, name)

@@ -446,7 +446,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         metrics[name] = bundle.evaluate(X_part, y_part, source=data.source)
     n_epochs = int(estimator.n_iter_)
     summary = {
-        "data": data.source,
+        "data": shown(data.source),  # stdin's, not its spooled copy's path
         "target": data.target_name,
         **({} if data.targets is None else {"targets": data.targets}),
         "task": task,

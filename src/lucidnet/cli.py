@@ -221,10 +221,14 @@ def _readable_data(command: Callable[..., None]) -> Callable[..., None]:
         from ._cli_spool import readable
 
         encoding = options.pop("encoding")
-        if encoding is not None and options["data"] is None:
-            raise click.UsageError("--encoding is about a DATA file's text; --dataset has none")
-        with readable(options["data"], encoding) as options["data"]:
+        if options.get("dataset") is not None:  # no DATA to read: the command says so
+            if encoding is not None and options["data"] is None:
+                raise click.UsageError("--encoding is about a DATA file's text; --dataset "
+                                       "has none")
             command(**options)
+            return
+        with readable(options["data"], encoding) as data:
+            command(**{**options, "data": data})
 
     return run
 
@@ -651,13 +655,14 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     """
     from ._cli_model import load_bundle, read_features
     from ._cli_report import format_confusion, format_table, metric_rows, to_json
+    from ._cli_spool import shown
 
     _check_header_option(data, header)
     bundle = load_bundle(model)
     table = read_features(bundle, data, target, require_target=True, header=header)
     metrics = bundle.evaluate(table.features, table.target, source=data, header=table.header)
     if as_json:
-        click.echo(to_json({"model": model, "data": data, "n_samples": table.n_samples,
+        click.echo(to_json({"model": model, "data": shown(data), "n_samples": table.n_samples,
                             "task": bundle.task, **metrics}))
         return
     rows = metric_rows(metrics, skip=("confusion_matrix", "labels", "unseen_labels",
@@ -674,7 +679,7 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     if metrics.get("absent_labels"):
         absent = metrics["absent_labels"]
         click.echo(
-            f"note: {data} has no rows of class{'es' if len(absent) > 1 else ''} "
+            f"note: {shown(data)} has no rows of class{'es' if len(absent) > 1 else ''} "
             f"{', '.join(map(str, absent))}; the macro averages are over the classes it holds "
             "or that were predicted, as scikit-learn's are (accuracy is unaffected)"
         )

@@ -665,9 +665,9 @@ def _read_delimited(path: str, target: str | int | None, read_target: bool = Tru
         if comment:
             note = ("line 1 starts with '#': comment lines are not skipped; remove them"
                     if note is None else note)
-        if note is None:
-            # Text read in another encoding than it was written in may be the cause
-            # (a column name that is not found).
+        if note is None and exc.line is None:
+            # Text read in another encoding than it was written in may be the cause of
+            # an error about the file as a whole (a column name that is not found).
             note = encoding_note
         if note is None:
             raise
