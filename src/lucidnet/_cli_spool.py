@@ -39,8 +39,8 @@ __all__ = ["STDIN", "check_encoding", "original_file", "readable", "shown"]
 STDIN = "-"
 #: How messages name the table read from stdin.
 STDIN_NAME = "stdin"
-#: The first bytes of stdin read to tell what it holds (a zip archive's members are
-#: listed at its end: see :func:`_suffix_of`).
+#: The first bytes of stdin, read before the rest is copied in blocks: how they start
+#: says what stdin holds, and blank ones alone say it is empty.
 SNIFF_BYTES = 1 << 20
 
 #: (temporary path, the name to show, the user's file or None for stdin) of every
