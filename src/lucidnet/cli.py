@@ -637,10 +637,18 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
                    "column(s) when DATA holds them, and an .npz file's 'y'.")
 @_header_option
 @_encoding_option
+@click.option("--importance", is_flag=True,
+              help="Also rank DATA's feature columns by permutation importance: the drop "
+                   "of the score (accuracy, or R^2) when one column's values are shuffled "
+                   "among the rows, averaged over --repeats shuffles.")
+@click.option("--repeats", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Shuffles per column for --importance.")
+@click.option("--seed", type=click.IntRange(0, 2**32 - 1), default=0, show_default=True,
+              help="Random seed of --importance's shuffles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @_readable_data
 def evaluate(model: str, data: str, target: str | None, header: bool | None,
-             as_json: bool) -> None:
+             importance: bool, repeats: int, seed: int, as_json: bool) -> None:
     """Score MODEL on the labelled rows of DATA ('-': stdin).
 
     Classification: accuracy, macro precision / recall / F1 (each class counts
@@ -648,22 +656,41 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     several targets, each target's too, and overall the mean of their R^2 and the
     RMSE and MAE of every value.
 
+    With --importance, each feature column's permutation importance too: how much
+    the score drops when its values are shuffled among the rows (a text column is
+    shuffled whole).
+
     \b
     Examples:
       lucidnet evaluate model.npz test.csv --target label
       lucidnet evaluate model.npz test.csv --target 4 --json
+      lucidnet evaluate model.npz test.csv --target label --importance
     """
     from ._cli_model import load_bundle, read_features
     from ._cli_report import format_confusion, format_table, metric_rows, to_json
     from ._cli_spool import shown
 
+    context = click.get_current_context()
+    given = [f"--{name}" for name in ("repeats", "seed")
+             if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+    if given and not importance:
+        raise click.UsageError(f"{' and '.join(given)}: settings of --importance, which "
+                               "was not asked for")
     _check_header_option(data, header)
     bundle = load_bundle(model)
     table = read_features(bundle, data, target, require_target=True, header=header)
     metrics = bundle.evaluate(table.features, table.target, source=data, header=table.header)
+    ranked = None
+    if importance:
+        from ._cli_importance import permutation_importances
+
+        ranked = permutation_importances(bundle, table.features, table.target,
+                                         table.feature_names, source=data,
+                                         header=table.header, repeats=repeats, seed=seed)
     if as_json:
         click.echo(to_json({"model": model, "data": shown(data), "n_samples": table.n_samples,
-                            "task": bundle.task, **metrics}))
+                            "task": bundle.task, **metrics,
+                            **({} if ranked is None else {"importance": ranked})}))
         return
     rows = metric_rows(metrics, skip=("confusion_matrix", "labels", "unseen_labels",
                                       "absent_labels", "unseen_spelled_otherwise"))
@@ -686,6 +713,13 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     if "confusion_matrix" in metrics:
         click.echo("\nconfusion matrix (rows: true class, columns: predicted)")
         click.echo(format_confusion(metrics["confusion_matrix"], metrics["labels"]))
+    if ranked is not None:
+        metric = ranked["metric"].replace("_", " ")
+        click.echo(f"\npermutation importance: the drop of {metric} when a column is "
+                   f"shuffled ({ranked['repeats']} shuffles; mean and standard deviation)")
+        click.echo(format_table([(name, f"{drop['mean']:.4f}", f"{drop['std']:.4f}")
+                                 for name, drop in ranked["columns"].items()],
+                                header=["column", "mean", "std"]))
 
 
 @cli.command()
