@@ -34,10 +34,7 @@ def permutation_importances(bundle: Any, X: np.ndarray, y: np.ndarray, names: Se
     metric = HEADLINE[bundle.task]
 
     def score(_: Any, X_part: np.ndarray, y_part: np.ndarray) -> float:
-        # A copy: the shuffles are made in place in one array, and the bundle keeps the
-        # outputs of the last array object it was given.
-        return float(bundle.evaluate(X_part.copy(), y_part, source=source,
-                                     header=header)[metric])
+        return float(bundle.evaluate(X_part, y_part, source=source, header=header)[metric])
 
     found = permutation_importance(_Scored(), X, y, scoring=score, n_repeats=repeats,
                                    random_state=seed)

@@ -76,7 +76,8 @@ class Bundle:
     #: How the file's columns become the network's inputs (lucidnet._encoding), if
     #: training encoded them; ``feature_names`` are then the file's columns.
     encoding: Encoding | None = None
-    # (X, outputs) of the last outputs() call: the rows are checked, then predicted.
+    # (X, outputs) of the last outputs() call on a read-only X: the rows are checked,
+    # then predicted.  A writeable X may have changed in place since (a shuffled column).
     _last_outputs: tuple[Any, np.ndarray] | None = field(default=None, init=False,
                                                          repr=False, compare=False)
 
@@ -90,7 +91,8 @@ class Bundle:
     def outputs(self, X: np.ndarray) -> np.ndarray:
         """The network's outputs, shape (m, n_outputs), for raw features X (m,
         n_features): float64 for an estimator (as its predictions are), the network's
-        dtype for a network file (as its own); kept for the same X object's next call."""
+        dtype for a network file (as its own); kept for the next call with the same X
+        object when X is read-only (as :func:`read_features` leaves the rows it read)."""
         if self._last_outputs is not None and self._last_outputs[0] is X:
             return self._last_outputs[1]
         dtype = self.network.dtype if self.kind == "network" else np.float64
@@ -102,7 +104,7 @@ class Bundle:
             with np.errstate(all="ignore"):  # non-finite outputs: see check_outputs
                 A[rows] = self.network.output(self.transform(X[rows]).astype(
                     self.network.dtype))
-        self._last_outputs = (X, A)
+        self._last_outputs = None if X.flags.writeable else (X, A)
         return A
 
     def transform(self, X: np.ndarray) -> np.ndarray:
@@ -899,6 +901,7 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
                     raw=None if bundle.input_scaling is None or encoding is not None
                     else table.features,
                     header=table.header)
+        table.features.flags.writeable = False  # its outputs, computed here, are kept
         bundle.check_outputs(table.features, path, table.header)
     if require_target and table.target is None:
         several = bundle.targets
