@@ -349,3 +349,25 @@ def test_failed_write_keeps_the_previous_checkpoint(tmp_path):
     header, _ = load_checkpoint(path)
     assert header["epoch"] == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.npz"]
+
+
+def test_resuming_with_early_stopping_a_checkpoint_written_without_it(tmp_path):
+    """The checkpoint's stopping state watched the training loss; the resumed fit
+    watches validation, and starts its count afresh instead of comparing the two."""
+    from sklearn.datasets import load_iris
+
+    from lucidnet import NeuralNetClassifier
+
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning, the changed-settings note
+        NeuralNetClassifier(max_iter=3, random_state=0).fit(X, y, checkpoint_dir=tmp_path)
+        shutil.copytree(tmp_path, tmp_path / "copy")
+        done = NeuralNetClassifier(max_iter=3, early_stopping=True, random_state=0)
+        done.fit(X, y, checkpoint_dir=tmp_path, resume=True)  # nothing left to train
+        more = NeuralNetClassifier(max_iter=6, early_stopping=True, random_state=0)
+        more.fit(X, y, checkpoint_dir=tmp_path / "copy", resume=True)
+    assert done.n_iter_ == 3 and done.best_validation_score_ is None
+    scores = more.validation_scores_
+    assert len(scores) == 6 and all(np.isnan(scores[:3])) and not any(np.isnan(scores[3:]))
+    assert more.best_validation_score_ == max(scores[3:])

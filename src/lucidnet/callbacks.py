@@ -279,10 +279,15 @@ class EarlyStopping(Callback):
         """JSON-able values plus the best parameters (under ``"arrays"``)."""
         arrays = {} if self.best_params is None else {"best_params": self.best_params.copy()}
         return {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait,
-                "arrays": arrays}
+                "monitor": self.monitor, "arrays": arrays}
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Restore what :meth:`state_dict` returned."""
+        """Restore what :meth:`state_dict` returned; a state of another ``monitor`` is
+        left out (its best is of another quantity: a training loss is no validation
+        loss), and counting starts afresh."""
+        if state.get("monitor", self.monitor) != self.monitor:
+            self.reset()
+            return
         self.best = None if state["best"] is None else float(state["best"])
         self.best_epoch = state["best_epoch"]
         self.wait = int(state["wait"])
