@@ -2834,3 +2834,13 @@ def test_a_headerless_model_given_named_columns_is_told_its_target_index(tmp_pat
     scored = json.loads(run("evaluate", str(model), str(named), "--target", "13",
                             "--json").stdout)
     assert scored["n_samples"] == len(y)
+
+
+def test_whole_number_labels_beyond_2_to_53_are_refused_not_merged(tmp_path: Path) -> None:
+    """Read as float64, 10^16 + 1 is 10^16: two classes would silently become one."""
+    data = tmp_path / "ids.csv"
+    labels = [10**16, 10**16 + 1, 10**16 + 2] * 20
+    data.write_text("a,y\n" + "\n".join(f"{i % 7},{label}" for i, label in enumerate(labels)))
+    assert float(10**16 + 1) == float(10**16)  # what the refusal is about
+    assert_usage_error(run("train", str(data), "--target", "y", expect=None),
+                       "beyond 2^53", "write such labels as text")

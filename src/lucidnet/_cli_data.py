@@ -747,12 +747,29 @@ def note_whole_number_task(data: Labelled, task: str) -> None:
           f"({shown}) in {len(y)} rows: {read}", file=sys.stderr)
 
 
-def as_labels(y: np.ndarray) -> np.ndarray:
+#: Whole numbers up to this size are told apart as float64, which the reader reads
+#: numbers as (2^53): above it, 10000000000000001 reads as 10000000000000000.
+EXACT_WHOLE_NUMBERS = 2**53
+
+
+def as_labels(y: np.ndarray, source: str) -> np.ndarray:
     """Class labels as the user wrote them: whole-number floats become int64, other
     numbers (classes by ``--output binary``/``multiclass``, such as 0.0507 and -0.0446)
-    their shortest text, which new rows' numbers match by value."""
+    their shortest text, which new rows' numbers match by value.
+
+    Raises DataError for whole numbers beyond :data:`EXACT_WHOLE_NUMBERS` in size:
+    read as numbers, two such labels may have become one (and int64 holds none past
+    about 9.2e18)."""
     if y.dtype.kind == "f":
         if np.array_equal(y, np.round(y)):
+            largest = float(np.abs(y).max()) if len(y) else 0.0
+            if largest > EXACT_WHOLE_NUMBERS:
+                raise DataError(
+                    f"the target holds whole numbers as large as {largest:.17g}, beyond "
+                    f"2^53 = {EXACT_WHOLE_NUMBERS}, where numbers read as such cannot tell "
+                    "every label apart (10000000000000001 reads as 10000000000000000); "
+                    "write such labels as text (id_10000000000000001) or as small codes",
+                    path=source)
             return y.astype(np.int64)
         return np.array([repr(value) for value in y.tolist()])
     return y

@@ -250,7 +250,7 @@ class Bundle:
                     name: regression_metrics(y[:, j], predicted[:, j])
                     for j, name in enumerate(self.output_names())}
             return metrics
-        y = _match_label_type(as_labels(y), self.class_labels(), source)
+        y = _match_label_type(as_labels(y, source), self.class_labels(), source)
         present = np.unique(y).tolist()
         if not set(present) & set(self.class_labels()):
             shown = ", ".join(map(str, present[:5])) + (", ..." if len(present) > 5 else "")

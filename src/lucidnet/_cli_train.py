@@ -136,7 +136,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
     if task == "multilabel":
         y = y.astype(np.int64)  # a 0/1 indicator matrix, as scikit-learn's MLP takes it
     elif task != "regression":
-        y = as_labels(y)
+        y = as_labels(y, data.source)
         if data.class_names is not None:  # built-in sets: show class names, not indices
             y = np.asarray(data.class_names)[y]
     if not options["test_size"]:
