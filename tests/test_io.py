@@ -971,3 +971,29 @@ def test_input_scaling_returns_a_float64_array_whatever_it_is_given() -> None:
     original = np.array(rows)
     scaling.transform(original)
     np.testing.assert_array_equal(original, rows)  # the input is left alone
+
+
+@pytest.mark.parametrize("params", [
+    {"hidden_layer_sizes": np.array([3, 4])},
+    {"hidden_layer_sizes": range(3, 5)},
+    {"dropout": np.array([0.1])},
+    {"early_stopping": np.True_},
+    {"verbose": np.False_},
+], ids=["array-sizes", "range-sizes", "array-dropout", "numpy-true", "numpy-false"])
+def test_numpy_and_range_parameter_values_survive_a_round_trip(tmp_path, params):
+    """Values scikit-learn takes (an array of layer sizes, a NumPy bool) were saved as
+    null, and the file could not be loaded."""
+    import warnings
+
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ConvergenceWarning
+        fitted = lucidnet.NeuralNetClassifier(max_iter=5, random_state=0, **params).fit(X, y)
+    lucidnet.save(fitted, tmp_path / "m.npz")
+    loaded = lucidnet.load(tmp_path / "m.npz")
+    np.testing.assert_array_equal(loaded.predict_proba(X), fitted.predict_proba(X))
+    (name, value), = params.items()
+    expected = value if np.ndim(value) == 0 and not isinstance(value, range) else tuple(value)
+    assert loaded.get_params()[name] == expected

@@ -1722,9 +1722,14 @@ def _activation_argument(value: Any) -> Any:
 
 
 def _jsonable_param(value: Any) -> Any:
-    """A parameter value as JSON (tuples become lists; RandomState and others become None)."""
+    """A parameter value as JSON (tuples, ranges and arrays become lists; RandomState and
+    others become None)."""
     if isinstance(value, (bool, str)) or value is None:
         return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (np.ndarray, range)):  # hidden_layer_sizes=np.array([64, 32])
+        return _jsonable_param(np.asarray(value).tolist())
     if isinstance(value, (Integral, np.integer)):
         return int(value)
     if isinstance(value, (Real, np.floating)):
