@@ -328,6 +328,24 @@ def test_load_refuses_damaged_and_foreign_files(tmp_path):
         load_checkpoint(partial)
 
 
+@pytest.mark.parametrize(("key", "value"), [("epoch", float("inf")), ("iterations", None),
+                                          ("run_start", -1), ("t", True)])
+def test_counters_edited_by_hand_are_a_damaged_file(tmp_path, key, value):
+    """Not an OverflowError, TypeError or ZeroDivisionError once resuming is under way."""
+    X, Y = problem()
+    make_trainer().fit(X, Y, epochs=1, checkpoint_dir=tmp_path)
+    path = checkpoint_path(tmp_path)
+    with np.load(path) as data:
+        members = dict(data)
+    header = json.loads(members["header"].tobytes())
+    (header["optimizer"] if key == "t" else header)[key] = value
+    members["header"] = np.frombuffer(json.dumps(header).encode(), np.uint8)
+    np.savez(path, **members)
+    where = "optimizer t" if key == "t" else key
+    with pytest.raises(ModelFileError, match=f"header: {where} must be a whole number"):
+        make_trainer().fit(X, Y, epochs=2, checkpoint_dir=tmp_path, resume=True)
+
+
 def test_trainer_refuses_a_checkpoint_of_another_setup(tmp_path):
     X, Y = problem()
     make_trainer().fit(X, Y, epochs=1, checkpoint_dir=tmp_path)

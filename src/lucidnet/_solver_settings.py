@@ -33,6 +33,8 @@ def unused_settings(params: dict[str, Any]) -> list[str]:
     ``power_t`` without "invscaling", ``nesterovs_momentum`` without momentum, and
     L-BFGS's step settings (``batch_size``, ``learning_rate``, ...)."""
     solver = params.get("solver")
+    if not isinstance(solver, str):  # a model file's settings, edited by hand: say nothing
+        return []
     if solver == "lbfgs":
         unused = set(_STEPWISE_PARAMS)
     else:

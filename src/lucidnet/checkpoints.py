@@ -163,7 +163,22 @@ def _read_header(path: Path, raw: np.ndarray | None) -> dict[str, Any]:
     missing = [key for key in _REQUIRED_KEYS if key not in header]
     if missing:
         raise ModelFileError(f"checkpoint {str(path)!r} header lacks the keys {', '.join(missing)}")
+    _check_counts(path, header)
     return header
+
+
+def _check_counts(path: Path, header: dict[str, Any]) -> None:
+    """The header's counters (epochs, steps, the optimizer's step count) are whole
+    numbers, 0 or more: a hand-edited ``Infinity`` or ``null`` is a damaged file, not a
+    failure deep inside the resumed run."""
+    optimizer = header.get("optimizer")
+    counts = {key: header[key] for key in ("epoch", "iterations", "run_start") if key in header}
+    if isinstance(optimizer, dict) and "t" in optimizer:
+        counts["optimizer t"] = optimizer["t"]
+    for key, value in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ModelFileError(f"checkpoint {str(path)!r} header: {key} must be a whole "
+                                 f"number, 0 or more; got {value!r}")
 
 
 def _check_arrays(
