@@ -1506,12 +1506,18 @@ def test_out_onto_the_checkpoint_is_refused(tmp_path: Path) -> None:
     resumed run would find a model instead of a checkpoint."""
     ck = tmp_path / "ck"
     ck.mkdir()
-    model = ck / "checkpoint.npz"
-    for option in ("--checkpoint-dir", "--resume"):
+    for name, option in (("checkpoint.npz", "--checkpoint-dir"), ("checkpoint.npz", "--resume"),
+                         ("inputs.json", "--resume"), ("split.json", "--checkpoint-dir")):
+        model = ck / name
         done = run("train", "--dataset", "iris", "--epochs", "2", "--out", str(model),
                    option, str(ck), expect=2)
-        assert "is the checkpoint file of" in done.stderr, option
+        assert "is a file of the checkpoint in" in done.stderr, option
         assert not model.exists()
+    # A file where a directory of --out's path should be.
+    (tmp_path / "notes.txt").write_text("kept\n")
+    done = run("train", "--dataset", "iris", "--out", str(tmp_path / "notes.txt" / "m.npz"),
+               expect=2)
+    assert "notes.txt' is a file, not a directory" in done.stderr
 
 
 def test_outputs_that_overflow_are_refused_not_written(tmp_path: Path) -> None:

@@ -91,6 +91,11 @@ def check_output(path: str | None, what: str, *, inputs: Sequence[str | None] = 
         return
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
+        parent = directory
+        while not os.path.exists(parent):
+            parent = os.path.dirname(parent)
+        if not os.path.isdir(parent):  # --out notes.txt/model.npz
+            raise DataError(f"{what}: {parent!r} is a file, not a directory to write into")
         raise DataError(f"{what}: the directory {directory!r} does not exist")
     if os.path.isdir(path) or not os.path.basename(path):
         raise DataError(f"{what}: {path!r} is a directory; give a file name")

@@ -85,10 +85,14 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
                             f"pictures ({', '.join(PLOT_FILES)}); write the model elsewhere")
     checkpoints = options.get("resume_dir") or options.get("checkpoint_dir")
     if options["out"] is not None and checkpoints is not None:
+        from ._cli_checkpoint import CHECKPOINT_INPUTS, CHECKPOINT_SPLIT
         from .checkpoints import checkpoint_path
 
-        if same_file(options["out"], os.fspath(checkpoint_path(checkpoints))):
-            raise DataError(f"--out {options['out']!r} is the checkpoint file of "
+        kept = [os.fspath(checkpoint_path(checkpoints)),
+                *(os.path.join(checkpoints, name) for name in (CHECKPOINT_INPUTS,
+                                                               CHECKPOINT_SPLIT))]
+        if any(same_file(options["out"], path) for path in kept):
+            raise DataError(f"--out {options['out']!r} is a file of the checkpoint in "
                             f"{checkpoints!r}, which training rewrites every epoch; write "
                             "the model elsewhere")
     if options["dataset"] is not None:
