@@ -162,6 +162,8 @@ def test_gradcheck_exits_1_when_the_threshold_is_not_met() -> None:
 
 def test_gradcheck_bad_hidden_is_a_one_line_error() -> None:
     assert_usage_error(run("gradcheck", "--hidden", "64,x", expect=None), "--hidden", "64,x")
+    assert_usage_error(run("gradcheck", "--hidden", "99999999999999999999", expect=None),
+                       "--hidden", "more than 2147483647 units")
 
 
 # ---------------------------------------------------------------- dataset

@@ -44,6 +44,12 @@ LR_SCHEDULES = ("constant", "cosine", "step", "exponential", "plateau")
 
 
 # ------------------------------------------------------------------ option types
+#: The most units a layer may have.  Far fewer fit in memory (which the out-of-memory
+#: error then says, sizes included); past NumPy's index type the error would name no
+#: option at all.
+MAX_LAYER_SIZE = 2**31 - 1
+
+
 class IntList(click.ParamType):
     """Comma-separated positive integers such as ``64,32``; ``""`` or ``none`` is empty."""
 
@@ -65,6 +71,9 @@ class IntList(click.ParamType):
                 param,
                 ctx,
             )
+        if max(int(part) for part in parts) > MAX_LAYER_SIZE:
+            self.fail(f"a layer of more than {MAX_LAYER_SIZE} units cannot be stored; got "
+                      f"{value!r}", param, ctx)
         return tuple(int(part) for part in parts)
 
 
