@@ -289,6 +289,16 @@ def test_sample_weights_equal_duplicated_rows():
     np.testing.assert_allclose(weighted.params, duplicated.params, rtol=1e-10)
 
 
+def test_all_zero_sample_weights_are_refused_not_a_fit_of_nothing():
+    X, Y = toy("multiclass", m=12)
+    net = Network([3, 5, 3], "tanh", "softmax", random_state=0)
+    before = net.params.copy()
+    for optimizer in ("sgd", "lbfgs"):
+        with pytest.raises(ValueError, match="sample_weight must have a positive sum"):
+            Trainer(net, optimizer=optimizer).fit(X, Y, sample_weight=np.zeros(12), epochs=2)
+    np.testing.assert_array_equal(net.params, before)
+
+
 def test_clip_norm_rescales_the_flat_gradient():
     X, Y = toy("regression", m=16)
     net = Network([3, 4, 2], "tanh", "identity", random_state=0)

@@ -522,6 +522,9 @@ class Trainer:
         """
         _check_positive(epochs, "epochs", int)
         X, Y, sample_weight = self.network.check_data(X, Y, sample_weight, keep_sparse=True)
+        if sample_weight is not None and not sample_weight.any():
+            # Every gradient would be 0: a fit that trains nothing and reports loss 0.
+            raise ValueError("sample_weight must have a positive sum; every weight is 0")
         if resume and checkpoint_dir is None:
             raise ValueError("resume=True needs checkpoint_dir (where the checkpoint is)")
         saved = None
