@@ -524,3 +524,27 @@ def test_validation_logs_that_start_late_stay_aligned_with_epochs():
     assert np.isnan(logs["val_loss"][:3]).all() and not np.isnan(logs["val_loss"][3:]).any()
     # The last entry is the cost of the fitted network on those rows (penalty-free).
     assert logs["val_loss"][-1] == pytest.approx(net.cost(X[:20], Y[:20]), rel=1e-12)
+
+
+def test_wrong_arguments_name_themselves(tmp_path):
+    """Each a TypeError or ValueError naming the argument, not an AttributeError or
+    KeyError from deep inside."""
+    import lucidnet
+
+    X, Y = toy("multiclass", m=12)
+    net = Network([3, 5, 3], "tanh", "softmax", random_state=0)
+    (tmp_path / "afile").write_text("")
+    calls = [
+        (lambda: Trainer(net, row_order="x"), TypeError, "row_order must be"),
+        (lambda: Trainer(net, callbacks=5), TypeError, "callbacks must be a list"),
+        (lambda: Trainer(net, optimizer_params="x"), TypeError, "optimizer_params must be"),
+        (lambda: Trainer(net).fit(X, Y, epochs=1, checkpoint_dir=tmp_path / "afile"),
+         ValueError, "checkpoint_dir .* is a file"),
+        (lambda: lucidnet.gradcheck(5, X, Y), TypeError, "network must be"),
+        (lambda: lucidnet.gradcheck(net, X, Y, epsilon="x"), ValueError, "epsilon must be"),
+        (lambda: lucidnet.gradcheck(net, X, Y, l2=-1), ValueError, "l2 must be"),
+        (lambda: Network.from_config({}), ValueError, "config must be a dict"),
+    ]
+    for call, kind, words in calls:
+        with pytest.raises(kind, match=words):
+            call()

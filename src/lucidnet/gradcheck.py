@@ -191,8 +191,13 @@ def gradcheck(
     -------
     GradCheckResult
     """
-    if not epsilon > 0:
-        raise ValueError(f"epsilon must be positive; got {epsilon!r}")
+    if not isinstance(network, Network):
+        raise TypeError(f"network must be a lucidnet Network; got {type(network).__name__}")
+    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.number)) or not (
+            epsilon > 0 and np.isfinite(epsilon)):
+        raise ValueError(f"epsilon must be a positive number; got {epsilon!r}")
+    if isinstance(l2, bool) or not isinstance(l2, (int, float, np.number)) or not l2 >= 0:
+        raise ValueError(f"l2 must be a number >= 0; got {l2!r}")
     net = network.astype(np.float64)
     X, Y, sample_weight = net.check_data(X, Y, sample_weight)
     if masks is not None:

@@ -738,6 +738,11 @@ class Network:
         With ``params`` (shape (n_params,)) those are its parameters; without, it is
         freshly initialized (unseeded).
         """
+        needed = ("layers", "loss", "dtype")
+        if not isinstance(config, dict) or not all(key in config for key in needed):
+            shown = sorted(config) if isinstance(config, dict) else type(config).__name__
+            raise ValueError("config must be a dict from Network.get_config(), with "
+                             f"{', '.join(map(repr, needed))}; got {shown}")
         network = cls.__new__(cls)
         network._restore(config, params)
         return network

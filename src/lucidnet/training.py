@@ -417,6 +417,9 @@ class Trainer:
                 )
             # The instance's own rate is the one to follow, not this call's default.
             learning_rate = optimizer.learning_rate
+        if optimizer_params is not None and not isinstance(optimizer_params, Mapping):
+            raise TypeError("optimizer_params must be None or a dict of settings; got "
+                            f"{optimizer_params!r}")
         self.optimizer = optimizers.get(optimizer, learning_rate, **dict(optimizer_params or {}))
         if isinstance(self.optimizer, optimizers.AdamW):
             self.optimizer.set_decay_mask(network.weight_mask())  # biases do not decay
@@ -439,8 +442,15 @@ class Trainer:
             raise ValueError("clip_norm must be None with optimizer='lbfgs' (it takes no steps)")
         self.clip_norm = None if clip_norm is None else float(clip_norm)
         self.rng = check_random_state(random_state)
+        if row_order is not None and not all(
+                callable(getattr(row_order, name, None))
+                for name in ("permutation", "state_dict", "load_state_dict")):
+            raise TypeError("row_order must be None or a RowOrder (with permutation, "
+                            f"state_dict and load_state_dict); got {row_order!r}")
         self.row_order = row_order
         self.weight_sums = bool(weight_sums)
+        if isinstance(callbacks, Callback) or not isinstance(callbacks, Iterable):
+            raise TypeError(f"callbacks must be a list of Callback instances; got {callbacks!r}")
         self.callbacks = list(callbacks)
         for callback in self.callbacks:
             if not isinstance(callback, Callback):
@@ -527,6 +537,11 @@ class Trainer:
             raise ValueError("sample_weight must have a positive sum; every weight is 0")
         if resume and checkpoint_dir is None:
             raise ValueError("resume=True needs checkpoint_dir (where the checkpoint is)")
+        if checkpoint_dir is not None and os.path.exists(checkpoint_dir) and not os.path.isdir(
+                checkpoint_dir):
+            # Found before training, not when the first epoch's checkpoint is written.
+            raise ValueError(f"checkpoint_dir {os.fspath(checkpoint_dir)!r} is a file, not a "
+                             "directory")
         saved = None
         if resume:
             from .checkpoints import checkpoint_path
