@@ -211,6 +211,13 @@ def test_encoding_errors(tmp_path: Path, spool: dict[str, str]) -> None:
         done = run(*command, "--encoding", "cp1251", "--out", str(data), expect=None)
         assert_usage_error(done, f"--out: '{data}' is the input file")
     assert data.read_bytes() == before
+    # UTF-16 without its byte order mark: named, with the option that reads it.
+    utf16 = tmp_path / "ru16.csv"
+    utf16.write_bytes(("\n".join(rows) + "\n").encode("utf-16-le"))
+    assert_usage_error(run("predict", model, str(utf16), expect=None),
+                       "UTF-16-LE text without a byte order mark", "--encoding utf-16-le")
+    assert (run("predict", model, str(utf16), "--encoding", "utf-16-le").stdout
+            == run("predict", model, str(data), "--encoding", "cp1251").stdout)
     np.save(tmp_path / "x.npy", np.zeros((3, 2)))
     assert_usage_error(run("predict", model, str(tmp_path / "x.npy"), "--encoding", "cp1251",
                            expect=None), "--encoding is for text files")

@@ -567,3 +567,22 @@ def test_read_cells_gives_the_rows_of_read_table_as_written(tmp_path):
     assert read_cells(path, ["x"], header=True) == [["1"], ["2"], ["3"], ["4"]]
     with pytest.raises(DataError, match="no column 'ID'; available columns: 'id', 'x', 'y'"):
         read_cells(path, ["ID"])
+
+
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_is_named(tmp_path, codec):
+    """Not 'binary data, written with tofile?': the NUL bytes sit between letters."""
+    path = tmp_path / "u.csv"
+    path.write_bytes("a,y\n1,0\n2,1\n".encode(codec))
+    with pytest.raises(DataError, match=f"is {codec.upper()} text without a byte order mark"):
+        read_table(path, "y")
+
+
+def test_features_and_categories_of_the_wrong_kind_name_themselves(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,y\n1,x,0\n2,z,1\n")
+    with pytest.raises(TypeError, match=r"features must be a list of column names; got the "
+                                        r"string 'a' \(write \['a'\]\)"):
+        read_table(path, "y", features="a")
+    with pytest.raises(TypeError, match=r"categories\['b'\] must be a list"):
+        read_table(path, "y", categories={"b": 5})

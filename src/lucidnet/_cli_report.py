@@ -248,7 +248,14 @@ def command_line_words(text: str) -> str:
     """``text`` without the Python spelling the data reader adds to the options it
     names ("--header (header=True)"): on the command line the option is enough; and
     ``--encoding`` among the remedies for text read in another encoding."""
-    return (text.replace(" (header=True)", "").replace(" (header=False)", "")
+    import re
+
+    text = (text.replace(" (header=True)", "").replace(" (header=False)", "")
             .replace("if words look wrong, save the file as UTF-8",
                      "if words look wrong, give its --encoding (cp1251, shift_jis, ...) "
                      "or save it as UTF-8"))
+    # UTF-16 without a byte order mark: the reader names which one it is.
+    return re.sub(r"(UTF-16-([LB]E) text without a byte order mark .*?); save it as "
+                  r"UTF-8 \(or with the mark\)",
+                  lambda found: f"{found[1]}; pass --encoding utf-16-{found[2].lower()} "
+                                "(or save it as UTF-8)", text)

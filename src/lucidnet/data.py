@@ -79,7 +79,7 @@ import os
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -291,6 +291,9 @@ def read_table(
     if header is not None and not isinstance(header, bool):
         raise TypeError(f"header must be True, False or None; got {header!r}")
     if features is not None:
+        if isinstance(features, str):  # not its letters, one column each
+            raise TypeError(f"features must be a list of column names; got the string "
+                            f"{features!r} (write [{features!r}])")
         features = list(features)
         if not all(isinstance(name, str) for name in features):
             raise TypeError("features must be a sequence of column names (str)")
@@ -299,6 +302,11 @@ def read_table(
     if categories is not None and categories != "auto":
         if not isinstance(categories, Mapping):
             raise TypeError(f"categories must be 'auto', a dict or None; got {categories!r}")
+        listed = [name for name, values in categories.items()
+                  if isinstance(values, (str, bytes)) or not isinstance(values, Iterable)]
+        if listed:
+            raise TypeError(f"categories[{listed[0]!r}] must be a list of the column's "
+                            f"categories; got {categories[listed[0]]!r}")
         categories = {str(name): [str(c) for c in values] for name, values in categories.items()}
     text_columns = frozenset(str(name) for name in text_columns)
     if text_columns and categories != "auto":
@@ -823,6 +831,11 @@ def _decoded(raw: bytes, path: str) -> tuple[str, str | None]:
     and how to be sure.  A NUL byte means binary data, never text."""
     encoding = _encoding_of(raw)
     if encoding != "utf-16" and b"\x00" in raw:
+        utf16 = _utf16_without_mark(raw)
+        if utf16 is not None:
+            raise DataError(f"the file is {utf16} text without a byte order mark (NUL "
+                            "bytes between its letters); save it as UTF-8 (or with the "
+                            "mark)", path=path)
         line = raw.count(b"\n", 0, raw.index(b"\x00")) + 1
         raise DataError("not text: it holds NUL bytes, as binary data does (an array "
                         "written with tofile? save it with numpy.save, as .npy)",
@@ -848,6 +861,19 @@ def _decoded(raw: bytes, path: str) -> tuple[str, str | None]:
     return text, (f"not UTF-8 (byte {bad:#04x} on line {line}), so read as {name}, "
                   "as spreadsheets on Windows write text; if words look wrong, save the "
                   "file as UTF-8")
+
+
+def _utf16_without_mark(raw: bytes) -> str | None:
+    """``"UTF-16-LE"`` or ``"UTF-16-BE"`` when ``raw`` reads as that encoding's ASCII
+    text (a NUL byte after, or before, nearly every letter); None otherwise."""
+    head = raw[:4096]
+    if len(head) < 4:
+        return None
+    even, odd = head[0::2], head[1::2]
+    for zeros, letters, name in ((odd, even, "UTF-16-LE"), (even, odd, "UTF-16-BE")):
+        if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.1 * len(letters):
+            return name
+    return None
 
 
 #: The first bytes of binary files a text reader may be handed by mistake, and what to
