@@ -864,15 +864,20 @@ def _decoded(raw: bytes, path: str) -> tuple[str, str | None]:
 
 
 def _utf16_without_mark(raw: bytes) -> str | None:
-    """``"UTF-16-LE"`` or ``"UTF-16-BE"`` when ``raw`` reads as that encoding's ASCII
-    text (a NUL byte after, or before, nearly every letter); None otherwise."""
+    """``"UTF-16-LE"`` or ``"UTF-16-BE"`` when the start of ``raw`` decodes as that
+    encoding to lines of printable text (binary data holds NUL characters or
+    unprintable ones; the other byte order has no line ends); None otherwise."""
+    import codecs
+
     head = raw[:4096]
-    if len(head) < 4:
-        return None
-    even, odd = head[0::2], head[1::2]
-    for zeros, letters, name in ((odd, even, "UTF-16-LE"), (even, odd, "UTF-16-BE")):
-        if zeros.count(0) >= 0.9 * len(zeros) and letters.count(0) <= 0.1 * len(letters):
-            return name
+    for name in ("utf-16-le", "utf-16-be"):
+        try:  # incrementally: a character cut short at the end waits, unread
+            text = codecs.getincrementaldecoder(name)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        printable = sum(char.isprintable() or char in "\r\n\t" for char in text)
+        if "\n" in text and "\x00" not in text and printable >= 0.98 * len(text):
+            return name.upper()
     return None
 
 
