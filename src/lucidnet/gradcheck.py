@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ._checks import is_real
 from .network import Network
 
 __all__ = ["gradcheck", "GradCheckResult", "central_differences", "relative_difference"]
@@ -193,10 +194,9 @@ def gradcheck(
     """
     if not isinstance(network, Network):
         raise TypeError(f"network must be a lucidnet Network; got {type(network).__name__}")
-    if isinstance(epsilon, bool) or not isinstance(epsilon, (int, float, np.number)) or not (
-            epsilon > 0 and np.isfinite(epsilon)):
+    if not is_real(epsilon) or not (epsilon > 0 and np.isfinite(epsilon)):
         raise ValueError(f"epsilon must be a positive number; got {epsilon!r}")
-    if isinstance(l2, bool) or not isinstance(l2, (int, float, np.number)) or not l2 >= 0:
+    if not is_real(l2) or not l2 >= 0:
         raise ValueError(f"l2 must be a number >= 0; got {l2!r}")
     net = network.astype(np.float64)
     X, Y, sample_weight = net.check_data(X, Y, sample_weight)
