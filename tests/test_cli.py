@@ -2852,3 +2852,21 @@ def test_whole_number_labels_beyond_2_to_53_are_refused_not_merged(tmp_path: Pat
     assert float(10**16 + 1) == float(10**16)  # what the refusal is about
     assert_usage_error(run("train", str(data), "--target", "y", expect=None),
                        "beyond 2^53", "write such labels as text")
+
+
+def test_regression_metrics_of_values_near_the_float64_limit(recwarn) -> None:
+    """Squares of 1e300 overflow: the metrics are taken in units of the largest value,
+    and equal scikit-learn's on the same values scaled down, scaled back up."""
+    from sklearn import metrics
+
+    from lucidnet._cli_report import regression_metrics
+
+    rng = np.random.default_rng(0)
+    y, predicted = rng.normal(size=40), rng.normal(size=40)
+    huge = regression_metrics(y * 1e300, predicted * 1e300)
+    assert huge["r2"] == pytest.approx(metrics.r2_score(y, predicted), rel=1e-12)
+    assert huge["rmse"] == pytest.approx(
+        1e300 * metrics.mean_squared_error(y, predicted) ** 0.5, rel=1e-12)
+    assert huge["mae"] == pytest.approx(1e300 * metrics.mean_absolute_error(y, predicted),
+                                        rel=1e-12)
+    assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

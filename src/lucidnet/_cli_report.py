@@ -106,6 +106,12 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     scikit-learn would average in a 0), RMSE and MAE are over every value."""
     from sklearn import metrics
 
+    # Values past 1e150 would overflow when squared (R^2's sums, the squared error):
+    # taken in units of the largest, R^2 is the same and the errors scale back.
+    largest = max(float(np.max(np.abs(y_true), initial=0.0)),
+                  float(np.max(np.abs(y_pred), initial=0.0)))
+    unit = largest if math.isfinite(largest) and largest > 1e150 else 1.0
+    y_true, y_pred = (y_true / unit, y_pred / unit) if unit != 1.0 else (y_true, y_pred)
     if y_true.ndim == 2:
         scores = [_r2(y_true[:, j], y_pred[:, j]) for j in range(y_true.shape[1])]
         defined = [score for score in scores if not math.isnan(score)]
@@ -114,8 +120,8 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
         r2 = _r2(y_true, y_pred)
     return {
         "r2": r2,
-        "rmse": math.sqrt(float(metrics.mean_squared_error(y_true, y_pred))),
-        "mae": float(metrics.mean_absolute_error(y_true, y_pred)),
+        "rmse": math.sqrt(float(metrics.mean_squared_error(y_true, y_pred))) * unit,
+        "mae": float(metrics.mean_absolute_error(y_true, y_pred)) * unit,
     }
 
 
