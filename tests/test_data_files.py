@@ -586,3 +586,18 @@ def test_features_and_categories_of_the_wrong_kind_name_themselves(tmp_path):
         read_table(path, "y", features="a")
     with pytest.raises(TypeError, match=r"categories\['b'\] must be a list"):
         read_table(path, "y", categories={"b": 5})
+
+
+def test_an_empty_npz_and_a_parquet_file_with_a_name_twice_are_named(tmp_path):
+    empty = tmp_path / "empty.npz"
+    np.savez(empty)
+    with pytest.raises(DataError, match="the .npz archive holds no arrays"):
+        read_table(empty)
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    twice = tmp_path / "twice.parquet"
+    pq.write_table(pa.table([pa.array([1, 2]), pa.array([3, 4]), pa.array([0, 1])],
+                            names=["a", "a", "y"]), twice)
+    with pytest.raises(DataError, match="2 columns are named 'a'; name each column once"):
+        read_table(twice, "y")

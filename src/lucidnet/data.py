@@ -124,6 +124,8 @@ PathLike = str | os.PathLike[str]
 # (an .npz is one).
 _NPY_MAGIC = b"\x93NUMPY"
 _ZIP_MAGIC = b"PK\x03\x04"
+#: How a zip archive of no files starts: its end record alone.
+_EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 
 # Candidate delimiters per suffix, most likely first. ``None`` means runs of
 # whitespace, which only a ``.txt`` file may use (np.savetxt's default).
@@ -1874,8 +1876,11 @@ def _read_npz(path: str, target: str | int | None, read_target: bool = True,
               features: Sequence[str] | None = None) -> Table:
     # Checked first: for any other file NumPy's own error is about pickles.
     with open(path, "rb") as fh:
-        if fh.read(len(_ZIP_MAGIC)) != _ZIP_MAGIC:
-            raise DataError("not a NumPy .npz file (it is not a zip archive)", path=path)
+        start = fh.read(len(_ZIP_MAGIC))
+    if start == _EMPTY_ZIP_MAGIC:  # np.savez() with no arrays
+        raise DataError("the .npz archive holds no arrays (save X, and y, in it)", path=path)
+    if start != _ZIP_MAGIC:
+        raise DataError("not a NumPy .npz file (it is not a zip archive)", path=path)
     try:
         # The file opened here, not by np.load, which leaves it open when the
         # archive turns out to be damaged.
@@ -2017,6 +2022,13 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
                   features: Sequence[str] | None = None, coding: _Coding = _Coding()) -> Table:
     pa, pq = _pyarrow(path)
     try:
+        # The schema first: pyarrow's reader fails on two columns of one name with
+        # words about its own internals.
+        names = list(pq.read_schema(path).names)
+        twice = next((name for name in names if names.count(name) > 1), None)
+        if twice is not None:
+            raise DataError(f"{names.count(twice)} columns are named {twice!r}; name each "
+                            "column once", path=path)
         data = pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
         raise DataError(f"cannot read as a Parquet file: {exc}", path=path) from None
