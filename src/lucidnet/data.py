@@ -2024,10 +2024,10 @@ def _read_parquet(path: str, target: str | int | None, read_target: bool = True,
     try:
         # The schema first: pyarrow's reader fails on two columns of one name with
         # words about its own internals.
-        names = list(pq.read_schema(path).names)
-        twice = next((name for name in names if names.count(name) > 1), None)
+        counts = Counter(pq.read_schema(path).names)
+        twice = next((name for name, count in counts.items() if count > 1), None)
         if twice is not None:
-            raise DataError(f"{names.count(twice)} columns are named {twice!r}; name each "
+            raise DataError(f"{counts[twice]} columns are named {twice!r}; name each "
                             "column once", path=path)
         data = pq.read_table(path)
     except (OSError, pa.ArrowException) as exc:
