@@ -88,9 +88,9 @@ def check_encoding(encoding: str | None) -> str | None:
 @contextmanager
 def readable(data: str | None, encoding: str | None = None) -> Iterator[str | None]:
     """``data`` itself when the readers take it as it is; for ``-`` or an
-    ``encoding``, the path of a temporary file they take, removed on leaving (on an
-    error, Ctrl-C or SIGTERM too), with stdout and stderr naming it as ``data``
-    meanwhile.
+    ``encoding`` (a codec name :func:`check_encoding` returned), the path of a
+    temporary file they take, removed on leaving (on an error, Ctrl-C or SIGTERM too),
+    with stdout and stderr naming it as ``data`` meanwhile.
 
     Raises
     ------
@@ -99,7 +99,6 @@ def readable(data: str | None, encoding: str | None = None) -> Iterator[str | No
         typing), or empty; an ``encoding`` for a file that is not text, or bytes it
         cannot decode.
     """
-    encoding = check_encoding(encoding)
     if data is None or (data != STDIN and encoding is None):
         yield data
         return

@@ -507,16 +507,22 @@ def demo(**options: Any) -> None:
     _print_training_summary(summary, options)
 
 
+def _given(name: str) -> bool:
+    """Whether the current command's parameter ``name`` was given, not left at its
+    default."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source is not click.core.ParameterSource.DEFAULT
+
+
 def _check_step_options(options: dict) -> None:
     """Refuse --lr, --batch-size, --dropout, --lr-schedule and --momentum where training
     would ignore them (or, for L-BFGS with dropout, fail only once the data is read)."""
-    context = click.get_current_context()
     optimizer = options["optimizer"]
     if options["dropout"] > 0 and not options["hidden"]:
         raise click.UsageError("--dropout switches off hidden units; --hidden '' makes none")
     if optimizer == "lbfgs":
         given = [flag for flag, name in (("--lr", "learning_rate"), ("--batch-size", "batch_size"))
-                 if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+                 if _given(name)]
         if given:
             raise click.UsageError(f"{' and '.join(given)}: --optimizer lbfgs takes no "
                                    "learning rate or batches (its line search sizes every "
@@ -528,9 +534,7 @@ def _check_step_options(options: dict) -> None:
         if options["lr_schedule"] != "constant":
             raise click.UsageError("--lr-schedule changes the learning rate; --optimizer "
                                    "lbfgs has none (its line search sizes every step)")
-    source = context.get_parameter_source("momentum")
-    if source is not click.core.ParameterSource.DEFAULT and optimizer not in ("momentum",
-                                                                             "nesterov"):
+    if _given("momentum") and optimizer not in ("momentum", "nesterov"):
         raise click.UsageError(f"--momentum is a setting of --optimizer momentum or "
                                f"nesterov; --optimizer {optimizer} has none")
 
@@ -538,8 +542,7 @@ def _check_step_options(options: dict) -> None:
 def _full_batch_for_gd(options: dict) -> None:
     """--optimizer gd is gradient descent: every step on all the training rows, unless
     --batch-size says otherwise (the estimator then takes the rows it trains on)."""
-    source = click.get_current_context().get_parameter_source("batch_size")
-    if options["optimizer"] == "gd" and source is click.core.ParameterSource.DEFAULT:
+    if options["optimizer"] == "gd" and not _given("batch_size"):
         options["batch_size"] = sys.maxsize
 
 
@@ -679,9 +682,7 @@ def evaluate(model: str, data: str, target: str | None, header: bool | None,
     from ._cli_report import format_confusion, format_table, metric_rows, to_json
     from ._cli_spool import shown
 
-    context = click.get_current_context()
-    given = [f"--{name}" for name in ("repeats", "seed")
-             if context.get_parameter_source(name) is not click.core.ParameterSource.DEFAULT]
+    given = [f"--{name}" for name in ("repeats", "seed") if _given(name)]
     if given and not importance:
         raise click.UsageError(f"{' and '.join(given)}: settings of --importance, which "
                                "was not asked for")
