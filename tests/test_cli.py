@@ -682,7 +682,7 @@ def test_plot_without_matplotlib_is_a_clear_error(tmp_path: Path) -> None:
     out = tmp_path / "m.npz"
     done = run("train", "--dataset", "moons", "--plot", str(tmp_path / "p"), "--out", str(out),
                python_prefix=["-c", code], expect=None)
-    assert_usage_error(done, "--plot", 'pip install "lucidnet[plot]"')
+    assert_usage_error(done, "--plot", "pip install 'matplotlib>=3.7'")
     assert not out.exists()
 
 
@@ -987,6 +987,40 @@ def test_a_failing_plot_does_not_cost_the_saved_model(tmp_path, monkeypatch):
     from lucidnet import io
 
     assert io.load_file(out).model.network_.layer_sizes[0] == 4
+
+
+def test_threads_limits_every_blas_pool_while_the_command_runs(tmp_path, monkeypatch):
+    """--threads N: while training runs, every BLAS library loaded (NumPy's and the
+    fused step's SciPy one) reports N threads (threadpoolctl's own reading); after
+    the command, as they were."""
+    from click.testing import CliRunner
+    from threadpoolctl import threadpool_info
+
+    from lucidnet import _cli_train, cli
+
+    def blas_threads() -> dict[str, int]:
+        return {pool["filepath"]: pool["num_threads"] for pool in threadpool_info()
+                if pool["user_api"] == "blas"}
+
+    seen = []
+    real_run = _cli_train.run
+
+    def recording_run(options):
+        seen.append(blas_threads())
+        return real_run(options)
+
+    monkeypatch.setattr(_cli_train, "run", recording_run)
+    import scipy.linalg.blas  # noqa: F401  (both pools loaded before the first reading)
+
+    before = blas_threads()
+    result = CliRunner().invoke(cli.cli, ["train", "--dataset", "iris", "--epochs", "2",
+                                          "-q", "--threads", "1"])
+    assert result.exit_code == 0, result.output
+    assert seen and seen[0] and set(seen[0].values()) == {1}
+    assert blas_threads() == before
+    result = CliRunner().invoke(cli.cli, ["train", "--dataset", "iris", "--epochs", "2",
+                                          "-q", "--threads", "0"])
+    assert result.exit_code == 2 and "--threads" in result.output
 
 
 def test_header_options_and_the_note_on_an_unclear_first_line(tmp_path: Path) -> None:
@@ -1338,7 +1372,11 @@ def test_evaluate_with_a_wrong_feature_count_says_so(tmp_path: Path, cancer_csv:
     headerless.write_text("\n".join("1," + ln.rsplit(",", 1)[0] for ln in lines[1:]) + "\n")
     done = run("predict", str(model_path), str(headerless), expect=2)
     assert ("the model expects 30 feature columns; the file has 31; pass --target COL if "
-            "DATA also holds the labels") in done.stderr
+            "DATA also holds the labels (or an id the model was not trained on: --target "
+            "leaves that column out)") in done.stderr
+    # As it says: the extra first column left out, the rows are predicted.
+    done = run("predict", str(model_path), str(headerless), "--target", "0")
+    assert len(done.stdout.splitlines()) == len(lines)  # a header and a row per row
 
 
 def test_out_naming_a_directory_path_fails_before_training(tmp_path: Path) -> None:
@@ -1781,6 +1819,45 @@ def test_drop_leaves_a_named_column_out_as_if_the_file_lacked_it(tmp_path):
     assert "left out: 'id'" in dropped.stderr
     info = json.loads(run("info", str(tmp_path / "a.npz"), "--json").stdout)
     assert info["features"] == ["sl", "sw", "pl", "pw"]
+
+
+def test_a_column_whose_name_holds_a_comma_is_named_whole(tmp_path: Path) -> None:
+    """A spreadsheet's export names columns such as 'Income (USD, 2020)': given whole,
+    --drop, --categorical and --keep take it as that one column (as --target does),
+    beside comma-separated lists; the remedy a note prints runs as it is written."""
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    n = 60
+    frame = pd.DataFrame({
+        "Row id, original": np.arange(1000, 1000 + n),  # an id: a note suggests --drop
+        "Income (USD, 2020)": rng.normal(50, 10, n).round(1),
+        "Code (1, 2)": rng.integers(1, 3, n),
+        "x": rng.normal(size=n).round(3),
+    })
+    frame["label"] = np.where(frame.x > 0, "yes", "no")
+    data = tmp_path / "train.csv"
+    frame.to_csv(data, index=False)
+    model = tmp_path / "m.npz"
+    first = run("train", str(data), "--target", "label", "--epochs", "2", "--out", str(model))
+    suggested = re.search(r"out with (--drop '[^']*')", first.stderr)
+    assert suggested and suggested.group(1) == "--drop 'Row id, original'", first.stderr
+    run("train", str(data), "--target", "label", "--drop", "Row id, original",
+        "--categorical", "Code (1, 2)", "--epochs", "2", "--out", str(model))
+    info = json.loads(run("info", str(model), "--json").stdout)
+    assert info["features"] == ["Income (USD, 2020)", "Code (1, 2)", "x"]
+    assert info["layer_sizes"][0] == 4  # the codes 1 and 2 one-hot: two inputs
+    # A list still splits, and a whole name may stand beside it in a second option.
+    run("train", str(data), "--target", "label", "--drop", "x,2", "--drop",
+        "Row id, original", "--epochs", "2", "--out", str(tmp_path / "n.npz"))
+    n_info = json.loads(run("info", str(tmp_path / "n.npz"), "--json").stdout)
+    assert n_info["features"] == ["Income (USD, 2020)"]
+    header, rows = read_csv(run("predict", str(model), str(data), "--keep",
+                                "Row id, original").stdout)
+    assert header == ["Row id, original", "label"]
+    assert [row[0] for row in rows] == [str(i) for i in range(1000, 1000 + n)]
+    done = run("predict", str(model), str(data), "--keep", "Row id,original", expect=None)
+    assert_usage_error(done, "--keep: no column 'Row id'")
 
 
 def test_drop_by_index_in_a_file_without_header_keeps_the_training_layout(tmp_path):

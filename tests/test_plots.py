@@ -161,5 +161,5 @@ def test_confusion_counts_compare_numbers_by_value() -> None:
 
 def test_missing_matplotlib_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(ImportError, match=r'pip install "lucidnet\[plot\]"'):
+    with pytest.raises(ImportError, match=r"pip install 'matplotlib>=3.7'"):
         plots.plot_history({"loss": [1.0]})

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ._cli_columns import column_named, columns_named, list_option
 from .errors import DataError
 
 if TYPE_CHECKING:
@@ -232,7 +233,7 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
     from .data import column_names, read_table
 
     columns = column_names(path, header)
-    dropped = [column_named(item, columns, "--drop", path) for item in drop]
+    dropped = columns_named(drop, columns, "--drop", path)
     for name in targets:
         if name in dropped:
             raise DataError(f"--drop: column {name!r} is a target (--target); it is never a "
@@ -241,8 +242,7 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
     if not features:
         raise DataError("no feature column is left besides the target columns"
                         + (" and those --drop leaves out" if dropped else ""), path=path)
-    for item in categorical:
-        name = column_named(item, columns, "--categorical", path)
+    for name in columns_named(categorical, columns, "--categorical", path):
         if name in targets:
             raise DataError(f"--categorical: column {name!r} is a target (--target); several "
                             "targets are numbers or 0/1 labels to predict, never features",
@@ -331,8 +331,8 @@ def _note_id_columns(path: str, table: Any) -> None:
     if found:
         print(f"note: {path}: {', '.join(map(repr, found))} hold{'s' * (len(found) == 1)} a "
               "different whole number in every row (an id?); if so, leave "
-              f"{'it' if len(found) == 1 else 'them'} out with --drop "
-              f"{shlex.quote(','.join(found))}", file=sys.stderr)
+              f"{'it' if len(found) == 1 else 'them'} out with "
+              f"{list_option('--drop', found)}", file=sys.stderr)
 
 
 def column_name(path: str, column: str | None, header: bool | None) -> str | None:
@@ -406,13 +406,11 @@ def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
         constant = [column for k, column in enumerate(encoding.columns)
                     if len(encoding.categories.get(column, ())) == 1 and np.all(X[:, k] == 0)]
         if constant:
-            import shlex
-
             one = len(constant) == 1
             print(f"note: {path}: {', '.join(map(repr, constant))} hold{'s' if one else ''} "
                   "the same text in every row: an input that teaches nothing; leave "
-                  f"{'it' if one else 'them'} out with --drop "
-                  f"{shlex.quote(','.join(constant))}", file=sys.stderr)
+                  f"{'it' if one else 'them'} out with "
+                  f"{list_option('--drop', constant)}", file=sys.stderr)
         dates = [column for column, values in encoding.categories.items()
                  if len(values) > 2 and sum(map(_looks_like_date, values)) > len(values) / 2]
         if dates:
@@ -436,27 +434,6 @@ def _note_encoding(path: str, X: np.ndarray, encoding: Encoding) -> None:
               f"{shown}", file=sys.stderr)
 
 
-def column_named(item: str, columns: Sequence[str], option: str, path: str) -> str:
-    """The column ``item`` names: a name or, when no column has that name, a 0-based
-    index (as ``--target``); an unknown one is an error naming ``option`` and the
-    file's columns."""
-    import difflib
-
-    from .data import is_column_index
-
-    n = len(columns)
-    if item in columns:
-        return item
-    if is_column_index(item) and -n <= int(item) < n:
-        return columns[int(item)]
-    close = ([name for name in columns if name.lower() == item.lower()]
-             or difflib.get_close_matches(item, columns, n=1))
-    hint = f"did you mean {close[0]!r}? " if close else ""
-    shown = ", ".join(repr(name) for name in columns[:10]) + (", ..." if n > 10 else "")
-    raise DataError(f"{option}: no column {item!r}; {hint}the file's columns are {shown}",
-                    path=path)
-
-
 def _categorical_columns(path: str, target: str | None, header: bool | None,
                          categorical: Sequence[str], features: Sequence[str] | None
                          ) -> list[str]:
@@ -473,7 +450,7 @@ def _categorical_columns(path: str, target: str | None, header: bool | None,
     columns = column_names(path, header)
     if not columns:
         return []  # an empty file: read_table says so
-    names = [column_named(item, columns, "--categorical", path) for item in categorical]
+    names = columns_named(categorical, columns, "--categorical", path)
     t = _resolve_target(target_argument(target), columns, path)
     for name in names:
         if t is not None and name == columns[t]:
@@ -495,7 +472,7 @@ def _kept_columns(path: str, target: str | None, header: bool | None,
     from .data import _resolve_target, column_names
 
     columns = column_names(path, header)
-    dropped = [column_named(item, columns, "--drop", path) for item in drop]
+    dropped = columns_named(drop, columns, "--drop", path)
     t = _resolve_target(target_argument(target), columns, path)
     target_name = None if t is None else columns[t]
     if target_name in dropped:

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _class_outputs
+from ._cli_columns import columns_named
 from ._cli_data import (
     amended,
     as_labels,
     check_label_matrix,
     check_range,
     column_name,
-    column_named,
     note_name_that_is_an_index,
     print_header_note,
     row_place,
@@ -733,6 +733,9 @@ def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
     """DATA has ``n_features`` feature columns where the model reads another count."""
     # Only a column too many can be the labels (--target leaves one out).
     hint = ("; pass --target COL if DATA also holds the labels"
+            + (" (or an id the model was not trained on: --target leaves that column out)"
+               if n_features == bundle.n_features + 1 and not _headerless_target(bundle)
+               else "")
             if target is None and n_features > bundle.n_features else "")
     if hint and (bundle.targets or bundle.task in ("regression", "multilabel")
                  and bundle.network.layer_sizes[-1] > 1):
@@ -771,7 +774,7 @@ def kept_column_names(path: str, keep: Sequence[str], header: bool | None) -> li
     from .data import column_names
 
     columns = column_names(path, header)
-    return list(dict.fromkeys(column_named(item, columns, "--keep", path) for item in keep))
+    return list(dict.fromkeys(columns_named(keep, columns, "--keep", path)))
 
 
 def read_kept_columns(path: str, keep: Sequence[str], header: bool | None,

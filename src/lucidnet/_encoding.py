@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from ._cli_columns import list_option
 from .errors import DataError
 
 #: A text column with more categories than this is refused (an id, a name, free
@@ -359,8 +360,8 @@ def fit_encoding(X: np.ndarray, columns: Sequence[str], categories: Mapping[str,
             f"the column holds {len(values)} distinct texts in {m} rows ({shown}, ...): "
             "an id, a name or free text rather than categories"
             + (f", as do {others}" if others else "")
-            + f"; leave {'them' if others else 'it'} out with --drop "
-            f"{shlex.quote(','.join(free))}, or encode {'them' if others else 'it'} yourself "
+            + f"; leave {'them' if others else 'it'} out with "
+            f"{list_option('--drop', free)}, or encode {'them' if others else 'it'} yourself "
             f"(one-hot takes at most {MAX_CATEGORIES} categories)",
             path=source, column=free[0])
     fill = {}
@@ -431,5 +432,5 @@ def _refuse_decorated_numbers(categories: Mapping[str, list[str]], source: str) 
         f"with {decorated_hint(example)})"
         + (f", as do {', '.join(map(repr, others))}" if others else "")
         + f"; write them as plain numbers, or leave {'them' if others else 'it'} out with "
-        f"--drop {shlex.quote(','.join(found))}",
+        f"{list_option('--drop', found)}",
         path=source, column=column)

@@ -78,24 +78,21 @@ class IntList(click.ParamType):
 
 
 class NameList(click.ParamType):
-    """Comma-separated column names or indices such as ``id,date`` or ``0,3``."""
+    """Comma-separated column names or indices such as ``id,date`` or ``0,3``, or one
+    column's whole name that holds a comma.
+
+    The value is kept as given (stripped): only the file's columns tell ``a,b`` the
+    name from the list (:func:`lucidnet._cli_columns.columns_named` splits it).
+    """
 
     name = "COL,COL,..."
 
-    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[str, ...]:
-        if isinstance(value, tuple):
-            return value
-        parts = tuple(part.strip() for part in str(value).split(","))
-        if not all(parts):
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        text = str(value).strip()
+        if not all(part.strip() for part in text.split(",")):
             self.fail(f"expected comma-separated column names or indices; got {value!r}",
                       param, ctx)
-        return parts
-
-
-def _all_names(ctx: Any, param: Any, values: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
-    """The names of a repeatable :class:`NameList` option, every use's in turn:
-    ``--drop id --drop a,b`` gives ``("id", "a", "b")``."""
-    return tuple(name for names in values for name in names)
+        return text
 
 
 def _given_once(ctx: Any, param: Any, values: tuple[str, ...]) -> str | None:
@@ -238,6 +235,31 @@ def _readable_data(command: Callable[..., None]) -> Callable[..., None]:
             return
         with readable(options["data"], encoding) as data:
             command(**{**options, "data": data})
+
+    return run
+
+
+def _limited_threads(command: Callable[..., None]) -> Callable[..., None]:
+    """Add ``--threads N`` to ``command``: its matrix products (and any other native
+    thread pool: OpenBLAS, OpenMP) run on at most N threads meanwhile, through
+    threadpoolctl.  By default BLAS takes every core, which is fastest on an idle
+    machine; beside other busy processes (several trainings at once) its threads wait
+    for one another's cores, and one thread each is faster."""
+    import functools
+
+    @click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N",
+                  help="Run the matrix products on at most N threads (1 for each of "
+                       "several runs at once).  [default: one per core]")
+    @functools.wraps(command)
+    def run(*, threads: int | None, **options: Any) -> None:
+        if threads is None:
+            command(**options)
+            return
+        import scipy.linalg.blas  # noqa: F401  (loaded now: the limit covers loaded pools)
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=threads):
+            command(**options)
 
     return run
 
@@ -391,19 +413,20 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
                    "them together (numbers: regression; 0/1 labels: multilabel).")
 @_header_option
 @_encoding_option
-@click.option("--drop", type=NameList(), multiple=True, callback=_all_names,
+@click.option("--drop", type=NameList(), multiple=True,
               metavar="COL,COL,...",
               help="Columns to leave out of the features, by name or 0-based index "
-                   "(an id, a date, a copy of the target); may be repeated.")
+                   "(an id, a date, a copy of the target); may be repeated.  A name that "
+                   "holds a comma is one value of its own, given whole.")
 @click.option("--one-hot/--no-one-hot", default=True, show_default=True,
               help="Encode each feature column of text (categories such as 'Biscoe', "
                    "'Dream') as one 0/1 input per category; the encoding is stored in "
                    "the model file.  --no-one-hot: text in a feature column is an error.")
-@click.option("--categorical", type=NameList(), multiple=True, callback=_all_names,
+@click.option("--categorical", type=NameList(), multiple=True,
               metavar="COL,COL,...",
               help="Feature columns of numeric codes to one-hot encode as categories "
                    "(a sex coded 1/2, zip codes), by name or 0-based index; may be "
-                   "repeated.  [default: only columns of text]")
+                   "repeated, as --drop.  [default: only columns of text]")
 @click.option("--impute", type=click.Choice(["mean", "median"]), default=None,
               help="Fill in missing numbers (blank, NA, ...) with the column's training "
                    "mean or median (--test-size rows left out), in training and in rows "
@@ -422,6 +445,7 @@ def _check_header_option(data: str | None, header: bool | None) -> None:
               default=None, help="Resume training from the checkpoint in this directory "
                                  "(none there yet: train from the start, checkpointing there).")
 @_readable_data
+@_limited_threads
 def train(**options: Any) -> None:
     """Train a network on DATA (CSV, .npy, .npz or Parquet) and save it.
 
@@ -484,6 +508,7 @@ def train(**options: Any) -> None:
               default=DEMO_TEST_SIZE, show_default=True,
               help="Fraction of rows held out as a test set.")
 @_training_options
+@_limited_threads
 def demo(**options: Any) -> None:
     """Train on a built-in data set and report test accuracy, in a few seconds.
 
@@ -600,14 +625,16 @@ def _print_training_summary(summary: dict, options: dict) -> None:
               help="One column of probabilities per class instead of the predicted label.")
 @click.option("--target", "-t", multiple=True, callback=_given_once,
               help="A column of DATA to leave out (e.g. the labels of a labelled file).")
-@click.option("--keep", type=NameList(), multiple=True, callback=_all_names,
+@click.option("--keep", type=NameList(), multiple=True,
               metavar="COL,COL,...",
               help="Columns of DATA to copy into the output before the predictions, as "
                    "written (an id, to join them back), by name or 0-based index; may be "
-                   "repeated.")
+                   "repeated.  A name that holds a comma is one value of its own, given "
+                   "whole.")
 @_header_option
 @_encoding_option
 @_readable_data
+@_limited_threads
 def predict(model: str, data: str, out: str | None, proba: bool, target: str | None,
             keep: tuple[str, ...], header: bool | None) -> None:
     """Predict with MODEL for every row of DATA ('-': stdin); write a CSV with a header.
@@ -659,6 +686,7 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
               help="Random seed of --importance's shuffles.")
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
 @_readable_data
+@_limited_threads
 def evaluate(model: str, data: str, target: str | None, header: bool | None,
              importance: bool, repeats: int, seed: int, as_json: bool) -> None:
     """Score MODEL on the labelled rows of DATA ('-': stdin).

@@ -6,7 +6,7 @@ writes it there as a PNG.  Figures are built with the object-oriented API
 leave pyplot's global state alone, and are freed like any other object; Jupyter
 still shows a returned figure.
 
-matplotlib is an optional dependency (``pip install "lucidnet[plot]"``), imported
+matplotlib is an optional dependency (the ``plot`` extra), imported
 only when a function here is called.  This module draws; it does not train, score
 or read files.
 """
@@ -31,7 +31,8 @@ __all__ = [
     "require_matplotlib",
 ]
 
-_INSTALL_HINT = 'plots need matplotlib; install it with: pip install "lucidnet[plot]"'
+# matplotlib itself: the extra's name works only where lucidnet comes from an index.
+_INSTALL_HINT = "plots need matplotlib; install it with: pip install 'matplotlib>=3.7'"
 
 
 def require_matplotlib() -> None:

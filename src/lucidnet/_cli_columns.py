@@ -1,0 +1,65 @@
+"""How the command line names a file's columns: option values to columns, and back.
+
+The list options (``--drop``, ``--keep``, ``--categorical``) take comma-separated names
+or 0-based indices, ``--drop id,3``.  A column whose own name holds a comma
+(``Income (USD, 2020)``, common in a spreadsheet's export) is named by giving its
+whole name as one value, as ``--target`` takes it: a value that is exactly a column's
+name is that column, before it is split at commas.  The remedies the command line
+prints are written the same way, so that they can be pasted as they are.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+
+from .errors import DataError
+
+__all__ = ["column_named", "columns_named", "list_option"]
+
+
+def column_named(item: str, columns: Sequence[str], option: str, path: str) -> str:
+    """The column ``item`` names: a name or, when no column has that name, a 0-based
+    index (as ``--target``); an unknown one is an error naming ``option`` and the
+    file's columns."""
+    import difflib
+
+    from .data import is_column_index
+
+    n = len(columns)
+    if item in columns:
+        return item
+    if is_column_index(item) and -n <= int(item) < n:
+        return columns[int(item)]
+    close = ([name for name in columns if name.lower() == item.lower()]
+             or difflib.get_close_matches(item, columns, n=1))
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    shown = ", ".join(repr(name) for name in columns[:10]) + (", ..." if n > 10 else "")
+    raise DataError(f"{option}: no column {item!r}; {hint}the file's columns are {shown}",
+                    path=path)
+
+
+def columns_named(values: Sequence[str], columns: Sequence[str], option: str,
+                  path: str) -> list[str]:
+    """The columns that the values of a list option name, in order.
+
+    Each value is one column's whole name when a column is named so, otherwise
+    comma-separated names and indices (see the module text).
+    """
+    named: list[str] = []
+    for value in values:
+        if value in columns:
+            named.append(value)
+        else:
+            named.extend(column_named(part.strip(), columns, option, path)
+                         for part in value.split(","))
+    return named
+
+
+def list_option(option: str, names: Sequence[str]) -> str:
+    """The words of ``option`` naming the columns ``names``, ready for a shell:
+    ``--drop id,date``; a name holding a comma gets an option of its own, as its
+    whole name (``--drop 'Income (USD, 2020)' --drop id``)."""
+    if any("," in name for name in names):
+        return " ".join(f"{option} {shlex.quote(name)}" for name in names)
+    return f"{option} {shlex.quote(','.join(names))}"
