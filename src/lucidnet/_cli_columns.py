@@ -5,7 +5,7 @@ or 0-based indices, ``--drop id,3``.  A column whose own name holds a comma
 (``Income (USD, 2020)``, common in a spreadsheet's export) is named by giving its
 whole name as one value, as ``--target`` takes it: a value that is exactly a column's
 name is that column, before it is split at commas.  The remedies the command line
-prints are written the same way, so that they can be pasted as they are.
+prints give each column an option of its own, so that they can be pasted as they are.
 """
 
 from __future__ import annotations
@@ -43,23 +43,37 @@ def columns_named(values: Sequence[str], columns: Sequence[str], option: str,
                   path: str) -> list[str]:
     """The columns that the values of a list option name, in order.
 
-    Each value is one column's whole name when a column is named so, otherwise
-    comma-separated names and indices (see the module text).
+    Each value is one column's whole name when a column is named so (as given, or
+    without the spaces around it), otherwise comma-separated names and indices (see
+    the module text).
     """
     named: list[str] = []
     for value in values:
-        if value in columns:
-            named.append(value)
-        else:
-            named.extend(column_named(part.strip(), columns, option, path)
-                         for part in value.split(","))
+        whole = next((text for text in (value, value.strip()) if text in columns), None)
+        if whole is not None:
+            named.append(whole)
+            continue
+        for part in value.split(","):
+            try:
+                named.append(column_named(part.strip(), columns, option, path))
+            except DataError:
+                _refuse_part_of_a_name(part.strip(), columns, option, path)
+                raise
     return named
 
 
+def _refuse_part_of_a_name(part: str, columns: Sequence[str], option: str, path: str) -> None:
+    """When ``part``, which names no column, is a comma-separated piece of a column's
+    name, a DataError saying how to give that name whole."""
+    for name in columns:
+        if "," in name and part in (piece.strip() for piece in name.split(",")):
+            raise DataError(f"{option}: no column {part!r}; the column {name!r} holds a "
+                            "comma: give its whole name as a value of its own, "
+                            f"{option} {shlex.quote(name)}", path=path)
+
+
 def list_option(option: str, names: Sequence[str]) -> str:
-    """The words of ``option`` naming the columns ``names``, ready for a shell:
-    ``--drop id,date``; a name holding a comma gets an option of its own, as its
-    whole name (``--drop 'Income (USD, 2020)' --drop id``)."""
-    if any("," in name for name in names):
-        return " ".join(f"{option} {shlex.quote(name)}" for name in names)
-    return f"{option} {shlex.quote(','.join(names))}"
+    """The words of ``option`` naming the columns ``names``, ready for a shell: one
+    option per name (``--drop id --drop 'Income (USD, 2020)'``).  Joined as one list,
+    ``id,date`` would name the column ``id,date`` instead, if the file had one."""
+    return " ".join(f"{option} {shlex.quote(name)}" for name in names)

@@ -7,6 +7,7 @@ training read its own.
 from __future__ import annotations
 
 import math
+import shlex
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -667,7 +668,8 @@ def _one_target_error(bundle: Bundle, path: str) -> DataError:
     names = bundle.output_names()
     what = "labels" if bundle.task == "multilabel" else "values"
     return DataError(f"the model predicts {len(names)} {what} per row ({', '.join(names)}); "
-                     f"name as many target columns: --target {','.join(names)}", path=path)
+                     f"name as many target columns: --target {shlex.quote(','.join(names))}",
+                     path=path)
 
 
 def _in_output_order(bundle: Bundle, targets: list[str], path: str) -> list[str]:
@@ -714,7 +716,7 @@ def _note_unknown_categories(path: str, unknown: dict[str, int]) -> None:
 
 
 def _positional_features(bundle: Bundle, path: str, target: str | None,
-                         header: bool | None) -> list[str]:
+                         header: bool | None, scoring: bool) -> list[str]:
     """DATA's feature columns by position (every column but ``target``), for an encoded
     model: it must read the model's text columns as text, so it names them; a count
     that is not the model's is an error (before any cell is read as a number)."""
@@ -724,18 +726,19 @@ def _positional_features(bundle: Bundle, path: str, target: str | None,
     t = _resolve_target(target_argument(target), columns, path)
     names = [name for j, name in enumerate(columns) if j != t]
     if len(names) != bundle.n_features:
-        raise _feature_count_error(bundle, len(names), target, path)
+        raise _feature_count_error(bundle, len(names), target, path, scoring)
     return names
 
 
 def _feature_count_error(bundle: Bundle, n_features: int, target: str | None,
-                         path: str) -> DataError:
-    """DATA has ``n_features`` feature columns where the model reads another count."""
+                         path: str, scoring: bool) -> DataError:
+    """DATA has ``n_features`` feature columns where the model reads another count
+    (``scoring``: for evaluate, whose --target names the true values' column)."""
     # Only a column too many can be the labels (--target leaves one out).
     hint = ("; pass --target COL if DATA also holds the labels"
             + (" (or an id the model was not trained on: --target leaves that column out)"
-               if n_features == bundle.n_features + 1 and not _headerless_target(bundle)
-               else "")
+               if n_features == bundle.n_features + 1 and not scoring
+               and not _headerless_target(bundle) else "")
             if target is None and n_features > bundle.n_features else "")
     if hint and (bundle.targets or bundle.task in ("regression", "multilabel")
                  and bundle.network.layer_sizes[-1] > 1):
@@ -855,7 +858,8 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
     if encoding is not None:
         # The model's text columns, under the names DATA gives them (picked by name,
         # by the training layout, or by position).
-        features = features or _positional_features(bundle, path, target, header)
+        features = features or _positional_features(bundle, path, target, header,
+                                                        require_target)
         categories = {features[k]: encoding.categories[column]
                       for k, column in enumerate(encoding.columns)
                       if column in encoding.categories}
@@ -928,7 +932,7 @@ def read_features(bundle: Bundle, path: str, target: str | None, *,
                             "model predicts", path=path)
         raise DataError(f"{missing}pass --target COL to name the labels' column", path=path)
     if table.n_features != bundle.n_features:
-        raise _feature_count_error(bundle, table.n_features, target, path)
+        raise _feature_count_error(bundle, table.n_features, target, path, require_target)
     _note_columns_by_position(bundle, table, path)
     # Names to compare: not for a headerless DATA, nor for a model trained without a
     # header (its "names" are column numbers: DATA is read by position or layout).

@@ -81,14 +81,14 @@ class NameList(click.ParamType):
     """Comma-separated column names or indices such as ``id,date`` or ``0,3``, or one
     column's whole name that holds a comma.
 
-    The value is kept as given (stripped): only the file's columns tell ``a,b`` the
-    name from the list (:func:`lucidnet._cli_columns.columns_named` splits it).
+    The value is kept as given: only the file's columns tell ``a,b`` the name from the
+    list (:func:`lucidnet._cli_columns.columns_named` splits it).
     """
 
     name = "COL,COL,..."
 
     def convert(self, value: Any, param: Any, ctx: Any) -> str:
-        text = str(value).strip()
+        text = str(value)
         if not all(part.strip() for part in text.split(",")):
             self.fail(f"expected comma-separated column names or indices; got {value!r}",
                       param, ctx)
@@ -240,11 +240,11 @@ def _readable_data(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _limited_threads(command: Callable[..., None]) -> Callable[..., None]:
-    """Add ``--threads N`` to ``command``: its matrix products (and any other native
-    thread pool: OpenBLAS, OpenMP) run on at most N threads meanwhile, through
-    threadpoolctl.  By default BLAS takes every core, which is fastest on an idle
-    machine; beside other busy processes (several trainings at once) its threads wait
-    for one another's cores, and one thread each is faster."""
+    """Add ``--threads N`` to ``command``: its matrix products (the BLAS pools of NumPy
+    and SciPy) run on at most N threads meanwhile, through threadpoolctl.  By default
+    BLAS takes every core, which is fastest on an idle machine; beside other busy
+    processes (several trainings at once) its threads wait for one another's cores,
+    and one thread each is faster."""
     import functools
 
     @click.option("--threads", type=click.IntRange(min=1), default=None, metavar="N",
