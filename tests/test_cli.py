@@ -1384,6 +1384,30 @@ def test_evaluate_with_a_wrong_feature_count_says_so(tmp_path: Path, cancer_csv:
     assert len(done.stdout.splitlines()) == len(lines)  # a header and a row per row
 
 
+def test_a_whole_name_whose_pieces_are_columns_too_is_taken_with_a_note(tmp_path):
+    """Columns a, b and 'a,b': --drop a,b and --keep a,b take the column 'a,b' (as
+    --target does), with one note each saying how to name a and b; that works."""
+    rng = np.random.default_rng(9)
+    n = 40
+    values = rng.normal(size=(n, 3)).round(3)
+    rows = [f"{p},{q},{r},{int(p > 0)}" for p, q, r in values]
+    data = tmp_path / "abc.csv"
+    data.write_text('a,b,"a,b",y\n' + "\n".join(rows) + "\n")
+    model = tmp_path / "m.npz"
+    done = run("train", str(data), "--target", "y", "--drop", "a,b", "--epochs", "1",
+               "--out", str(model))
+    note = ("--drop 'a,b' is the column named so; for the columns 'a' and 'b', give them "
+            "one by one: --drop a --drop b")
+    assert done.stderr.count(note) == 1, done.stderr
+    assert json.loads(run("info", str(model), "--json").stdout)["features"] == ["a", "b"]
+    run("train", str(data), "--target", "y", "--drop", "a", "--drop", "b", "--epochs", "1",
+        "--out", str(model))
+    assert json.loads(run("info", str(model), "--json").stdout)["features"] == ["a,b"]
+    done = run("predict", str(model), str(data), "--keep", "a,b")
+    assert done.stderr.count("--keep 'a,b' is the column named so") == 1, done.stderr
+    assert read_csv(done.stdout)[0] == ["a,b", "y"]
+
+
 def test_evaluate_says_target_names_the_labels_not_an_id(tmp_path: Path) -> None:
     """evaluate's --target names the true values: for a headerless file of one column
     too many, it is not told that --target leaves out an id (that scored the id)."""

@@ -40,17 +40,21 @@ def column_named(item: str, columns: Sequence[str], option: str, path: str) -> s
 
 
 def columns_named(values: Sequence[str], columns: Sequence[str], option: str,
-                  path: str) -> list[str]:
+                  path: str, *, note: bool = True) -> list[str]:
     """The columns that the values of a list option name, in order.
 
     Each value is one column's whole name when a column is named so (as given, or
     without the spaces around it), otherwise comma-separated names and indices (see
-    the module text).
+    the module text).  A whole name whose pieces name columns too gets a note on
+    stderr saying how to name those instead (unless ``note`` is False: a second
+    reading of the same option).
     """
     named: list[str] = []
     for value in values:
         whole = next((text for text in (value, value.strip()) if text in columns), None)
         if whole is not None:
+            if note and "," in whole:
+                _note_pieces_that_are_columns(whole, columns, option, path)
             named.append(whole)
             continue
         for part in value.split(","):
@@ -60,6 +64,19 @@ def columns_named(values: Sequence[str], columns: Sequence[str], option: str,
                 _refuse_part_of_a_name(part.strip(), columns, option, path)
                 raise
     return named
+
+
+def _note_pieces_that_are_columns(name: str, columns: Sequence[str], option: str,
+                                  path: str) -> None:
+    """Say so on stderr when every comma-separated piece of the column ``name`` names a
+    column as well: the whole name was taken, as ``--target`` takes it."""
+    import sys
+
+    pieces = [piece.strip() for piece in name.split(",")]
+    if all(piece in columns for piece in pieces):
+        print(f"note: {path}: {option} {name!r} is the column named so; for the columns "
+              f"{' and '.join(map(repr, pieces))}, give them one by one: "
+              f"{list_option(option, pieces)}", file=sys.stderr)
 
 
 def _refuse_part_of_a_name(part: str, columns: Sequence[str], option: str, path: str) -> None:

@@ -242,7 +242,8 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
     if not features:
         raise DataError("no feature column is left besides the target columns"
                         + (" and those --drop leaves out" if dropped else ""), path=path)
-    for name in columns_named(categorical, columns, "--categorical", path):
+    # (No note here: _categorical_columns below reads the option again, and notes.)
+    for name in columns_named(categorical, columns, "--categorical", path, note=False):
         if name in targets:
             raise DataError(f"--categorical: column {name!r} is a target (--target); several "
                             "targets are numbers or 0/1 labels to predict, never features",

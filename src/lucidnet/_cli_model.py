@@ -771,13 +771,14 @@ def _headerless_target(bundle: Bundle) -> bool:
     return bool(trained_on) and is_column_index(str(trained_on)) and not _named_features(bundle)
 
 
-def kept_column_names(path: str, keep: Sequence[str], header: bool | None) -> list[str]:
+def kept_column_names(path: str, keep: Sequence[str], header: bool | None, *,
+                      note: bool = True) -> list[str]:
     """The columns ``predict --keep`` names, once each, in the order given; DataError
     naming the file's columns for an unknown one."""
     from .data import column_names
 
     columns = column_names(path, header)
-    return list(dict.fromkeys(columns_named(keep, columns, "--keep", path)))
+    return list(dict.fromkeys(columns_named(keep, columns, "--keep", path, note=note)))
 
 
 def read_kept_columns(path: str, keep: Sequence[str], header: bool | None,

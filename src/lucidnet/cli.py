@@ -658,7 +658,8 @@ def predict(model: str, data: str, out: str | None, proba: bool, target: str | N
     check_output(out, "--out", inputs=[model, data], text=True)
     bundle = load_bundle(model)
     if keep:
-        kept_column_names(data, keep, header)  # an unknown column fails before any note
+        # An unknown column fails before any note (read_kept_columns notes, below).
+        kept_column_names(data, keep, header, note=False)
     table = read_features(bundle, data, target, header=header)
     columns, values = bundle.predict_columns(table.features, proba=proba)
     if keep:
