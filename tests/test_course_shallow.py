@@ -269,3 +269,16 @@ def test_several_output_rows_cost_the_sum_over_every_entry():
     X, Y = rng.standard_normal((2, 30)), (rng.random((2, 30)) > 0.5).astype(float)
     params = shallow.nn_model(X, Y, 4, num_iterations=5)
     assert params["W2"].shape == (2, 4)
+
+
+def test_cost_is_the_lessons_own_expression_to_the_last_bit():
+    """The planar lesson sums ``Y log A2 + (1 - Y) log(1 - A2)`` entry by entry and
+    divides by m; the deep lesson's dot-product form rounds differently for about 40%
+    of inputs, so the cost is compared with the lesson's expression exactly."""
+    rng = np.random.default_rng(7)
+    for _ in range(20):
+        m = int(rng.integers(50, 400))
+        A2 = rng.uniform(0.01, 0.99, (1, m))
+        Y = (rng.random((1, m)) > 0.5).astype(float)
+        logprobs = np.multiply(np.log(A2), Y) + np.multiply(np.log(1 - A2), (1 - Y))
+        assert shallow.compute_cost(A2, Y) == float(np.squeeze(-np.sum(logprobs) / m))

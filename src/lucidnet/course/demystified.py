@@ -27,7 +27,8 @@ Names, mapped to the tutorial's notation::
 
 Fixes against the published code: ``costFunction`` returns a Python float (the
 tutorial's ``0.5*sum(...)`` is a one-element array that NumPy 2 refuses to store in
-a gradient vector), and ``trainer`` does not print SciPy's report.  One difference:
+a gradient vector).  ``trainer.train`` prints SciPy's report as the tutorial's
+``'disp': True`` does; ``disp=False`` silences it.  One difference:
 ``W1`` and ``W2`` are views of the engine network's weights, so ``setParams`` writes
 into the same arrays where the tutorial binds new ones; keep a ``.copy()`` of ``W1``
 to compare it before and after.

@@ -114,8 +114,9 @@ def forward_propagation(
 def compute_cost(A2: np.ndarray, Y: np.ndarray, parameters: Any = None) -> float:
     """Cross-entropy ``-(1/m) sum(Y log A2 + (1 - Y) log(1 - A2))``, a Python float.
 
-    Computed with the material's own expression (see :mod:`lucidnet.course.deep`), so
-    the printed digits are the lesson's.
+    Computed with this lesson's own expression, ``logprobs = Y log A2 + (1 - Y)
+    log(1 - A2)``, ``cost = -sum(logprobs) / m``, so the value is the lesson's to the
+    last bit (the deep lesson's dot-product form rounds differently).
 
     Parameters
     ----------
@@ -124,7 +125,9 @@ def compute_cost(A2: np.ndarray, Y: np.ndarray, parameters: Any = None) -> float
     parameters : ignored
         The lesson's older versions pass the parameters too; accepted for them.
     """
-    return float(deep.compute_cost(A2, Y))
+    A2 = deep.as_columns(A2, "A2")
+    Y = deep.check_same_shape(A2, Y, "A2", "Y")
+    return float(deep.material_cross_entropy(A2, Y, entrywise=True))
 
 
 def backward_propagation(
