@@ -317,6 +317,53 @@ def test_ctrl_c_during_training_exits_130_and_keeps_the_existing_model(tmp_path:
     assert out.read_bytes() == b"previous model"
 
 
+def test_ctrl_c_while_the_model_is_written_finishes_it_and_says_so(tmp_path: Path) -> None:
+    """A real SIGINT arrives in the middle of writing --out: the write completes (held
+    back, the file is never left half-replaced or replaced unannounced), and the
+    command stops with 130 saying the model was written, with no summary."""
+    out = tmp_path / "model.npz"
+    out.write_bytes(b"previous model")
+    code = (
+        "import os, signal\n"
+        "from lucidnet import io\n"
+        "from lucidnet.cli import main\n"
+        "original = io.save\n"
+        "def save(*args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return original(*args, **kwargs)\n"
+        "io.save = save\n"
+        f"main(['train', '--dataset', 'iris', '--epochs', '3', '-q', '--out', {str(out)!r}])\n"
+    )
+    done = run(python_prefix=["-c", code], expect=130)
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == f"note: stopped by Ctrl-C after the model was written to " \
+                                  f"{str(out)!r}"
+    assert done.stdout == ""  # no summary
+    import lucidnet
+
+    assert lucidnet.load(out).predict(np.zeros((1, 4))).shape == (1,)
+
+
+def test_ctrl_c_after_the_model_was_written_says_it_is_there(tmp_path: Path) -> None:
+    """Ctrl-C while --plot draws (after --out was written): status 130 and a note that
+    the model is the new one, not "interrupted", which reads as if nothing was kept."""
+    out = tmp_path / "model.npz"
+    out.write_bytes(b"previous model")
+    code = (
+        "from lucidnet import _cli_train\n"
+        "from lucidnet.cli import main\n"
+        "def plots(*args, **kwargs):\n"
+        "    raise KeyboardInterrupt\n"
+        "_cli_train._plots = plots\n"
+        f"main(['train', '--dataset', 'iris', '--epochs', '3', '-q', '--out', {str(out)!r}, "
+        f"'--plot', {str(tmp_path / 'plots')!r}])\n"
+    )
+    done = run(python_prefix=["-c", code], expect=130)
+    assert done.stderr.strip() == f"note: stopped by Ctrl-C after the model was written to " \
+                                  f"{str(out)!r}"
+    assert out.read_bytes()[:2] == b"PK"  # the new model (a zip archive)
+
+
 def test_ctrl_c_before_a_checkpoint_does_not_offer_another_runs_checkpoint(tmp_path):
     """The checkpoint directory holds an earlier run's checkpoint; this run (other
     data) is stopped before writing one: no --resume is offered (it would be refused)."""

@@ -1,19 +1,23 @@
 """Where the command line writes: checks made before any work (that an output path
-can be written, is not an input, and has a suffix that fits what is written) and the
-CSV that ``predict`` and ``dataset`` write, to a file atomically or to stdout.
+can be written, is not an input, and has a suffix that fits what is written), the
+CSV that ``predict`` and ``dataset`` write, to a file atomically or to stdout, and
+what Ctrl-C means once a model file is written.
 """
 
 from __future__ import annotations
 
 import csv
 import os
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 
-from .errors import DataError
+from .errors import DataError, StoppedByUser
 
 #: Exit status when stdout's reader stops early (| head), as a shell reports a writer
 #: killed by SIGPIPE.
@@ -150,3 +154,41 @@ def check_plot_directory(directory: str) -> None:
     except OSError as exc:
         raise DataError(f"--plot: cannot create {directory!r} in {existing!r} "
                         f"({exc.strerror or exc})") from None
+
+
+@contextmanager
+def interrupts_held() -> Iterator[None]:
+    """Hold back Ctrl-C until the block ends, then raise :class:`KeyboardInterrupt`.
+
+    Around writing the model: stopped inside, the command would not know whether the
+    rename over ``--out`` had happened.  Held, the file is the new one whenever the
+    interrupt is raised, and :func:`stopped_after_saving` can say so.  (Signals reach
+    only the main thread; elsewhere the block runs as it is.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if pressed:
+        raise KeyboardInterrupt
+
+
+@contextmanager
+def stopped_after_saving(summary: dict[str, Any]) -> Iterator[None]:
+    """Ctrl-C in the block once the model is written (``summary["model"]``, its path,
+    is set): say that the model is there (the command stops with status 130 all the
+    same).  Before that, nothing was written: the plain interruption."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        path = summary.get("model")
+        if path is None:
+            raise
+        print(f"note: stopped by Ctrl-C after the model was written to {path!r}",
+              file=sys.stderr)
+        raise StoppedByUser from None

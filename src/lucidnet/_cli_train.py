@@ -53,7 +53,14 @@ from ._cli_data import (
     standardized,
 )
 from ._cli_model import Bundle
-from ._cli_output import PLOT_FILES, check_output, check_plot_directory, same_file
+from ._cli_output import (
+    PLOT_FILES,
+    check_output,
+    check_plot_directory,
+    interrupts_held,
+    same_file,
+    stopped_after_saving,
+)
 from ._cli_report import constant_columns
 from ._cli_spool import shown
 from ._encoding import fit_on_rows
@@ -472,10 +479,22 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
         "plots": {},
     }
     summary["seconds"] = time.perf_counter() - start
-    # The model first: a plot that fails must not cost the trained model.
-    if options["out"] is not None:
-        _save(bundle, estimator, data, options, summary)
-        summary["model"] = options["out"]
+    with stopped_after_saving(summary):
+        # The model first: a plot that fails must not cost the trained model.
+        if options["out"] is not None:
+            with interrupts_held():  # the old file or the new one, and known which
+                _save(bundle, estimator, data, options, summary)
+                summary["model"] = options["out"]
+        _plot_after_saving(bundle, estimator, data, X, y, held_out, options, summary)
+        summary["seconds"] = time.perf_counter() - start
+    return summary
+
+
+def _plot_after_saving(bundle: Bundle, estimator: Any, data: Labelled, X: np.ndarray,
+                       y: np.ndarray, held_out: dict, options: dict[str, Any],
+                       summary: dict[str, Any]) -> None:
+    """``--plot``'s pictures into ``summary["plots"]``; a failure says that the model
+    (when ``--out`` was given) was saved all the same."""
     if options["plot_dir"] is not None:
         try:
             summary["plots"] = _plots(bundle, estimator, data, X, y, held_out,
@@ -487,8 +506,6 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
                 where = f"{exc.filename}: " if exc.filename else ""
                 exc = f"--plot: {where}{exc.strerror or exc}"
             raise DataError(f"{exc} (the model was saved to {options['out']!r})") from None
-        summary["seconds"] = time.perf_counter() - start
-    return summary
 
 
 def _example_counts(n_fit: int, held_out: dict, estimator: Any) -> dict[str, int]:

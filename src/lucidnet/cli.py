@@ -471,6 +471,7 @@ def train(**options: Any) -> None:
       lucidnet train --dataset digits --hidden 64 --plot plots/ --json
     """
     from . import _cli_train
+    from ._cli_output import stopped_after_saving
 
     if options["dataset"] is None and options["data"] is None:
         raise click.UsageError("give a DATA file (with --target) or --dataset NAME")
@@ -498,7 +499,8 @@ def train(**options: Any) -> None:
     _check_step_options(options)
     _full_batch_for_gd(options)
     summary = _cli_train.run(options)
-    _print_training_summary(summary, options)
+    with stopped_after_saving(summary):
+        _print_training_summary(summary, options)
 
 
 @cli.command()
@@ -521,6 +523,7 @@ def demo(**options: Any) -> None:
       lucidnet demo --dataset moons --hidden 16,16 --plot plots/
     """
     from . import _cli_train
+    from ._cli_output import stopped_after_saving
 
     options.update(data=None, target=None, checkpoint_dir=None, resume_dir=None)
     if options["output"] == "multilabel":
@@ -529,7 +532,8 @@ def demo(**options: Any) -> None:
     _check_step_options(options)
     _full_batch_for_gd(options)
     summary = _cli_train.run(options)
-    _print_training_summary(summary, options)
+    with stopped_after_saving(summary):
+        _print_training_summary(summary, options)
 
 
 def _given(name: str) -> bool:
