@@ -997,3 +997,35 @@ def test_numpy_and_range_parameter_values_survive_a_round_trip(tmp_path, params)
     (name, value), = params.items()
     expected = value if np.ndim(value) == 0 and not isinstance(value, range) else tuple(value)
     assert loaded.get_params()[name] == expected
+
+
+@pytest.mark.skipif(not hasattr(os, "fchmod"), reason="POSIX permissions")
+def test_a_file_written_over_keeps_its_permissions(tmp_path) -> None:
+    """The atomic rename puts a new file in place; it must carry the old one's mode,
+    as open(path, "w") would, or a private (0600) model becomes readable by all."""
+    import stat
+
+    out = tmp_path / "model.npz"
+    model_io.save(Network([3, 2, 1], random_state=0), out)
+    for mode in (0o600, 0o640, 0o604):
+        os.chmod(out, mode)
+        model_io.save(Network([3, 2, 1], random_state=1), out)
+        assert stat.S_IMODE(os.stat(out).st_mode) == mode
+    fresh = tmp_path / "fresh.npz"
+    umask = os.umask(0o022)
+    try:
+        model_io.save(Network([3, 2, 1], random_state=0), fresh)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(os.stat(fresh).st_mode) == 0o644  # a new file: the umask's
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root may write a read-only file, as open() lets it")
+def test_a_read_only_file_is_not_replaced(tmp_path) -> None:
+    out = tmp_path / "model.npz"
+    out.write_bytes(b"kept")
+    os.chmod(out, 0o444)
+    with pytest.raises(PermissionError, match="read-only"):
+        model_io.save(Network([3, 2, 1], random_state=0), out)
+    assert out.read_bytes() == b"kept"

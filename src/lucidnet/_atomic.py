@@ -143,11 +143,26 @@ def _open_temporary(destination: str, shown: str) -> tuple[str, int]:
         directory, f".{os.path.basename(destination)}.{secrets.token_hex(6)}.tmp"
     )
     try:
-        # os.open with 0o666 lets the umask decide the permissions, as a plain open()
-        # would (tempfile's 0o600 would silently make the output private).
-        return temporary, os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        existing = os.stat(destination).st_mode
+    except OSError:
+        existing = None
+    if existing is not None and not os.access(destination, os.W_OK):
+        # A plain open() would refuse a read-only file; renaming over it would not.
+        raise PermissionError(errno.EACCES, "Permission denied (the file is read-only)", shown)
+    try:
+        # os.open with 0o666 lets the umask decide a new file's permissions, as a plain
+        # open() would (tempfile's 0o600 would silently make the output private).
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     except OSError as exc:
         raise _naming(exc, shown) from None
+    if existing is not None:
+        # A file written over keeps its permissions, as open(path, "w") keeps them: a
+        # private model must not become readable by everyone.
+        try:
+            os.fchmod(descriptor, stat.S_IMODE(existing))
+        except (OSError, AttributeError):  # no fchmod (Windows): the umask's mode
+            pass
+    return temporary, descriptor
 
 
 def _naming(exc: OSError, destination: str) -> OSError:
