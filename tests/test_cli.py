@@ -364,23 +364,24 @@ def test_ctrl_c_after_the_model_was_written_says_it_is_there(tmp_path: Path) -> 
     assert out.read_bytes()[:2] == b"PK"  # the new model (a zip archive)
 
 
-def test_ctrl_c_before_a_checkpoint_does_not_offer_another_runs_checkpoint(tmp_path):
-    """The checkpoint directory holds an earlier run's checkpoint; this run (other
-    data) is stopped before writing one: no --resume is offered (it would be refused)."""
-    checkpoints = str(tmp_path / "ck")
-    run("train", "--dataset", "iris", "--epochs", "2", "-q", "--checkpoint-dir", checkpoints)
-    code = (
-        "from lucidnet import training\n"
-        "from lucidnet.cli import main\n"
-        "def interrupt(self, *args, **kwargs):\n"
-        "    raise KeyboardInterrupt\n"
-        "training.Trainer._run_epoch = interrupt\n"
-        f"main(['train', '--dataset', 'wine', '--epochs', '5', '-q', '--checkpoint-dir', "
-        f"{checkpoints!r}])\n"
-    )
-    done = run(python_prefix=["-c", code], expect=130)
-    assert "note: stopped by Ctrl-C after 0 epoch(s); no model was written" in done.stderr
-    assert "--resume" not in done.stderr
+def test_checkpoint_dir_holding_a_checkpoint_is_not_overwritten(tmp_path):
+    """A second run given the same --checkpoint-dir (without --resume) would replace
+    the first run's checkpoint at its first epoch: refused before any training, the
+    file untouched, with --resume and another directory as the ways on."""
+    checkpoints = tmp_path / "my ck"
+    run("train", "--dataset", "iris", "--epochs", "4", "-q", "--no-early-stopping",
+        "--checkpoint-dir", str(checkpoints))
+    held = {path.name: path.read_bytes() for path in checkpoints.iterdir()}
+    done = run("train", "--dataset", "wine", "--epochs", "2", "-q", "--checkpoint-dir",
+               str(checkpoints), expect=None)
+    assert_usage_error(done, f"--checkpoint-dir: {str(checkpoints)!r} already holds a "
+                             "checkpoint (after epoch 4)",
+                       f"--resume '{checkpoints}' continues it")
+    assert {path.name: path.read_bytes() for path in checkpoints.iterdir()} == held
+    # The advice works: the same run goes on from epoch 4.
+    done = run("train", "--dataset", "iris", "--epochs", "6", "--no-early-stopping", "--json",
+               "--resume", str(checkpoints))
+    assert json.loads(done.stdout)["epochs"] == 6
 
 
 def test_a_target_float32_cannot_resolve_asks_for_float64(tmp_path: Path) -> None:
@@ -2620,8 +2621,8 @@ def test_true_and_false_stay_categories_of_a_model_that_has_them(tmp_path):
 
 
 def test_checkpoint_inputs_describe_the_checkpoint_there(tmp_path):
-    """The names beside a checkpoint change only with it: a run that wrote none (it
-    diverged at once) leaves them, and a directory without a checkpoint starts afresh."""
+    """The names beside a checkpoint change only with it: a run refused there leaves
+    them, and a directory without a checkpoint starts afresh."""
     rng = np.random.default_rng(5)
     X = rng.normal(size=(60, 3))
     for name, header in (("a.csv", "a,b,c,y"), ("b.csv", "a,b,d,y")):
@@ -2630,8 +2631,10 @@ def test_checkpoint_inputs_describe_the_checkpoint_there(tmp_path):
     ck = str(tmp_path / "ck")
     common = ["--target", "y", "--epochs", "2", "-q", "--no-early-stopping"]
     run("train", str(tmp_path / "a.csv"), *common, "--checkpoint-dir", ck)
-    run("train", str(tmp_path / "b.csv"), *common, "--checkpoint-dir", ck, "--optimizer",
-        "sgd", "--lr", "1e12", "--no-standardize", expect=1)
+    inputs = (tmp_path / "ck" / "inputs.json").read_text()
+    done = run("train", str(tmp_path / "b.csv"), *common, "--checkpoint-dir", ck, expect=2)
+    assert "already holds a checkpoint" in done.stderr
+    assert (tmp_path / "ck" / "inputs.json").read_text() == inputs
     done = run("train", str(tmp_path / "b.csv"), *common, "--resume", ck, expect=2)
     assert "input 3 was 'c', is 'd'" in done.stderr
     run("train", str(tmp_path / "a.csv"), *common, "--epochs", "3", "--resume", ck)

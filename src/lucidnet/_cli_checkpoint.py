@@ -6,6 +6,7 @@ so that a resume on other columns is refused and one on another split is warned 
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -31,6 +32,24 @@ def checkpoint_params(options: dict[str, Any]) -> dict[str, Any]:
             print(f"note: {directory} holds no checkpoint yet; training from the start "
                   "(and checkpointing there)", file=sys.stderr)
     return {"checkpoint_dir": directory, "resume": resume}
+
+
+def refuse_to_overwrite_checkpoint(directory: str) -> None:
+    """Refuse ``--checkpoint-dir DIR`` (without ``--resume``) when DIR already holds a
+    checkpoint: this run's first epoch would replace it, and the epochs it holds would
+    be lost without a word."""
+    from .checkpoints import checkpoint_path, load_checkpoint
+
+    path = checkpoint_path(directory)
+    if not path.is_file():
+        return
+    try:
+        held = f" (after epoch {int(load_checkpoint(path)[0]['epoch'])})"
+    except (ModelFileError, OSError, KeyError, TypeError, ValueError):
+        held = ""
+    raise DataError(f"--checkpoint-dir: {directory!r} already holds a checkpoint{held}, which "
+                    f"this run would replace; --resume {shlex.quote(directory)} continues it, "
+                    "or give another directory (or remove that one) to start over")
 
 
 #: Beside a checkpoint: the names of the inputs it was trained on (a JSON list) ...

@@ -30,6 +30,7 @@ from ._cli_checkpoint import (
     checkpoint_stamp,
     finished_checkpoint_note,
     keep_checkpoint_inputs,
+    refuse_to_overwrite_checkpoint,
     resumed_epochs,
 )
 from ._cli_data import (
@@ -91,6 +92,8 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
             raise DataError(f"--out {options['out']!r} is where --plot writes one of its "
                             f"pictures ({', '.join(PLOT_FILES)}); write the model elsewhere")
     checkpoints = options.get("resume_dir") or options.get("checkpoint_dir")
+    if options.get("resume_dir") is None and checkpoints is not None:
+        refuse_to_overwrite_checkpoint(checkpoints)
     if options["out"] is not None and checkpoints is not None:
         from ._cli_checkpoint import CHECKPOINT_INPUTS, CHECKPOINT_SPLIT
         from .checkpoints import checkpoint_path
