@@ -364,6 +364,22 @@ def test_ctrl_c_after_the_model_was_written_says_it_is_there(tmp_path: Path) -> 
     assert out.read_bytes()[:2] == b"PK"  # the new model (a zip archive)
 
 
+def test_a_constant_decimal_target_is_no_precision_question(tmp_path: Path) -> None:
+    """3.7 in every row: its std rounds to about 9e-16, not 0, which the float32
+    precision check took for a spread too fine to resolve.  A constant target trains
+    (with a note), as a constant 5 always did."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((150, 2))
+    for value in ("3.7", "0.1"):
+        data = tmp_path / f"constant_{value}.csv"
+        data.write_text("a,b,y\n" + "".join(f"{a},{b},{value}\n" for a, b in x.tolist()))
+        assert np.std(np.full(150, float(value))) > 0  # what misled the check
+        done = run("train", str(data), "--target", "y", "--output", "regression", "-q",
+                   "--epochs", "3")
+        assert f"the target is {value} in every row" in done.stderr
+        assert "float32" not in done.stderr
+
+
 def test_checkpoint_dir_holding_a_checkpoint_is_not_overwritten(tmp_path):
     """A second run given the same --checkpoint-dir (without --resume) would replace
     the first run's checkpoint at its first epoch: refused before any training, the

@@ -838,7 +838,10 @@ def check_target_precision(y: np.ndarray, dtype: Any, source: str,
     largest = np.abs(columns).max(axis=0)
     spread = columns.std(axis=0)
     step = np.spacing(largest.astype(np.float32)).astype(np.float64)
-    coarse = np.flatnonzero((step > FLOAT32_TARGET_STEP * spread) & (spread > 0))
+    # A constant column is no question of precision (it is noted elsewhere); its std
+    # may still round above 0 (3.7 in every row: 8.9e-16), so compare the values.
+    varies = columns.max(axis=0) > columns.min(axis=0)
+    coarse = np.flatnonzero((step > FLOAT32_TARGET_STEP * spread) & varies)
     if coarse.size:
         j = int(coarse[0])
         raise DataError(
