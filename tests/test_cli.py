@@ -380,6 +380,17 @@ def test_a_constant_decimal_target_is_no_precision_question(tmp_path: Path) -> N
         assert "float32" not in done.stderr
 
 
+def test_a_checkpoint_directory_that_cannot_be_made_names_its_option(tmp_path: Path) -> None:
+    """Under a file, --checkpoint-dir and --resume are named before any training (the
+    error was 'x.csv/ck: Not a directory', from the first checkpoint)."""
+    blocker = tmp_path / "x.csv"
+    blocker.write_text("a\n1\n")
+    for option in ("--checkpoint-dir", "--resume"):
+        done = run("train", "--dataset", "iris", "--epochs", "2", "-q", option,
+                   str(blocker / "ck"), expect=None)
+        assert_usage_error(done, f"{option}: {str(blocker)!r} is a file, not a directory")
+
+
 def test_checkpoint_dir_holding_a_checkpoint_is_not_overwritten(tmp_path):
     """A second run given the same --checkpoint-dir (without --resume) would replace
     the first run's checkpoint at its first epoch: refused before any training, the
@@ -1652,7 +1663,7 @@ def test_a_plot_directory_that_cannot_be_made_is_named(tmp_path, monkeypatch):
     target.parent.mkdir()
     with pytest.raises(DataError, match=r"--plot: cannot create '.*ro/plots' in '.*ro' "
                                         r"\(Permission denied\)"):
-        _cli_output.check_plot_directory(str(target))
+        _cli_output.check_output_directory(str(target), "--plot", "loss.png")
 
 
 def test_out_onto_the_checkpoint_is_refused(tmp_path: Path) -> None:

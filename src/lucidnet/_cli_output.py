@@ -136,23 +136,24 @@ def same_file(a: str, b: str) -> bool:
         return os.path.realpath(a) == os.path.realpath(b)
 
 
-def check_plot_directory(directory: str) -> None:
-    """Check before training that ``--plot``'s directory exists and takes files, or
-    that its nearest existing parent does (the directory is made after training)."""
+def check_output_directory(directory: str, option: str, first_file: str) -> None:
+    """Check before training that ``option``'s directory (``--plot``,
+    ``--checkpoint-dir``) exists and takes ``first_file``, or that its nearest existing
+    parent takes a new directory (it is made when first written to)."""
     existing = missing = os.path.abspath(directory)
     while not os.path.exists(existing):
         existing, missing = os.path.dirname(existing), existing
     if not os.path.isdir(existing):
-        raise DataError(f"--plot: {existing!r} is a file, not a directory")
+        raise DataError(f"{option}: {existing!r} is a file, not a directory")
     if existing == os.path.abspath(directory):
-        check_output(os.path.join(existing, PLOT_FILES[0]), "--plot")
+        check_output(os.path.join(existing, first_file), option)
         return
     from ._atomic import check_writable
 
     try:
         check_writable(missing)  # the first directory to make, not there yet
     except OSError as exc:
-        raise DataError(f"--plot: cannot create {directory!r} in {existing!r} "
+        raise DataError(f"{option}: cannot create {directory!r} in {existing!r} "
                         f"({exc.strerror or exc})") from None
 
 

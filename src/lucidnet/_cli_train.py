@@ -57,7 +57,7 @@ from ._cli_model import Bundle
 from ._cli_output import (
     PLOT_FILES,
     check_output,
-    check_plot_directory,
+    check_output_directory,
     interrupts_held,
     same_file,
     stopped_after_saving,
@@ -84,7 +84,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
             require_matplotlib()
         except ImportError as exc:
             raise LucidnetError(f"--plot: {exc}") from None
-        check_plot_directory(options["plot_dir"])
+        check_output_directory(options["plot_dir"], "--plot", PLOT_FILES[0])
         if options["out"] is not None and any(
             same_file(options["out"], os.path.join(options["plot_dir"], name))
             for name in PLOT_FILES
@@ -92,8 +92,13 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
             raise DataError(f"--out {options['out']!r} is where --plot writes one of its "
                             f"pictures ({', '.join(PLOT_FILES)}); write the model elsewhere")
     checkpoints = options.get("resume_dir") or options.get("checkpoint_dir")
-    if options.get("resume_dir") is None and checkpoints is not None:
-        refuse_to_overwrite_checkpoint(checkpoints)
+    if checkpoints is not None:
+        from .checkpoints import CHECKPOINT_NAME
+
+        option = "--checkpoint-dir" if options.get("resume_dir") is None else "--resume"
+        check_output_directory(checkpoints, option, CHECKPOINT_NAME)
+        if options.get("resume_dir") is None:
+            refuse_to_overwrite_checkpoint(checkpoints)
     if options["out"] is not None and checkpoints is not None:
         from ._cli_checkpoint import CHECKPOINT_INPUTS, CHECKPOINT_SPLIT
         from .checkpoints import checkpoint_path
