@@ -202,6 +202,26 @@ def test_a_line_of_counts_above_the_rows_is_named_with_a_way_out():
         column_names(path)  # as the command line's predict and evaluate read names first
 
 
+def test_a_title_as_wide_as_the_rows_is_not_taken_for_column_names(tmp_path):
+    """scikit-learn's iris.csv starts '150,4,setosa,versicolor,virginica', as wide as its
+    rows: read as names, --target 4 picked the column named '4' (the sepal width).  It
+    is refused with the way out, and --header / --no-header still decide."""
+    from sklearn.datasets import load_iris
+
+    path = _sklearn_data("iris.csv")
+    for read in (lambda p: read_table(p, 4), column_names):
+        with pytest.raises(DataError, match=r"line 1 \(150,4,setosa,versicolor,virginica\) "
+                                            r"looks like a title.*tail -n \+2.*--no-header"):
+            read(path)
+    named = read_table(path, "virginica", header=True)  # what the user may insist on
+    assert named.feature_names == ["150", "4", "setosa", "versicolor"]
+    body = tmp_path / "iris.csv"
+    body.write_text("".join(path.read_text().splitlines(keepends=True)[1:]))
+    table = read_table(body, 4, header=False)  # the advice
+    np.testing.assert_array_equal(table.features, load_iris().data)
+    np.testing.assert_array_equal(table.target.astype(int), load_iris().target)
+
+
 def test_a_title_line_above_the_rows_is_named_by_every_reader(tmp_path):
     """UCI's adult.test starts '|1x3 Cross validator' above rows of 15 fields: predict
     and evaluate, which read the columns' names first, said 'out of range for 1

@@ -1140,6 +1140,7 @@ def _header(
     """
     note = None
     if header is None:
+        _refuse_counts_title(first, second, first_line, path)
         header, clear_cut = _looks_like_header(first, second)
         if not clear_cut:
             shown = ",".join(field.strip() for field in first)
@@ -1171,6 +1172,32 @@ def _header(
             )
         seen[name] = j
     return names, True, note
+
+
+def _refuse_counts_title(first: list[str], second: list[str] | None, first_line: int,
+                         path: str) -> None:
+    """Refuse a first row that is scikit-learn's raw CSV title: the count of rows, the
+    count of features, then the class names (``150,4,setosa,versicolor,virginica`` in
+    ``iris.csv``).  When the class names make it as wide as the rows below (the count of
+    features plus the target), it would pass for column names, and ``--target 4`` would
+    pick the column named "4".  (A title of another width gets the ragged-row error
+    with the same advice.)"""
+    if second is None or len(second) != len(first) or len(first) < 3:
+        return
+    counts, names = [field.strip() for field in first[:2]], first[2:]
+    if not (all(_WHOLE.fullmatch(field) for field in counts)
+            and int(counts[1]) == len(first) - 1
+            and not any(_looks_numeric(field) for field in names)
+            and all(_looks_numeric(field) for field in second)):
+        return
+    shown = ",".join(field.strip() for field in first)
+    how = ("" if split_suffix(path)[1] is not None  # tail would cut a compressed file
+           else f" (e.g. tail -n +{first_line + 1} FILE > NEW)")
+    raise DataError(
+        f"line {first_line} ({shown[:60]}) looks like a title, not column names: a count "
+        f"of rows ({counts[0]}), of features ({counts[1]}) and class names, as "
+        f"scikit-learn's raw CSV files begin; delete it{how} and read the rest with "
+        "--no-header, or pass --header if it does name the columns", path=path)
 
 
 def _looks_like_header(first: list[str], second: list[str] | None) -> tuple[bool, bool]:
