@@ -571,8 +571,15 @@ def _read_archive(path: str, stream: Any) -> dict[str, np.ndarray]:
         raise _fail(path, "not a lucidnet model file (a single .npy array, not an .npz archive)")
     if not magic.startswith(b"PK"):
         raise _fail(path, "not a lucidnet model file (not an .npz archive)")
+    import zipfile  # np.load imports it for an archive anyway
+
     try:
         archive = np.load(stream, allow_pickle=False)
+    except zipfile.BadZipFile as exc:
+        # It starts as a zip archive but its directory, written last, is missing or
+        # broken: most often a copy or download cut short.
+        raise _fail(path, f"damaged or truncated: it starts as an .npz archive but cannot "
+                          f"be read as one ({exc})") from None
     except Exception as exc:  # any decoder failure means a damaged or foreign file
         raise _fail(path, f"not a lucidnet model file: {type(exc).__name__}: {exc}") from None
     if not isinstance(archive, np.lib.npyio.NpzFile):
