@@ -391,6 +391,25 @@ def test_a_checkpoint_directory_that_cannot_be_made_names_its_option(tmp_path: P
         assert_usage_error(done, f"{option}: {str(blocker)!r} is a file, not a directory")
 
 
+def test_damaged_files_beside_a_checkpoint_are_not_skipped_in_silence(tmp_path: Path) -> None:
+    """inputs.json guards a resume against other columns: unreadable, the resume is
+    refused (it went on unchecked); an unreadable split.json is warned of."""
+    checkpoints = tmp_path / "ck"
+    common = ["--dataset", "iris", "-q", "--no-early-stopping"]
+    run("train", *common, "--epochs", "2", "--checkpoint-dir", str(checkpoints))
+    inputs, split = checkpoints / "inputs.json", checkpoints / "split.json"
+    kept = inputs.read_text()
+    for damaged in ("{bad", '{"a": 1}'):
+        inputs.write_text(damaged)
+        done = run("train", *common, "--epochs", "3", "--resume", str(checkpoints), expect=None)
+        assert_usage_error(done, f"--resume {checkpoints}: inputs.json, which records the "
+                                 "inputs the checkpoint was trained on, cannot be read")
+    inputs.write_text(kept)
+    split.write_text("{bad")
+    done = run("train", *common, "--epochs", "3", "--resume", str(checkpoints))
+    assert f"warning: --resume {checkpoints}: split.json cannot be read" in done.stderr
+
+
 def test_checkpoint_dir_holding_a_checkpoint_is_not_overwritten(tmp_path):
     """A second run given the same --checkpoint-dir (without --resume) would replace
     the first run's checkpoint at its first epoch: refused before any training, the

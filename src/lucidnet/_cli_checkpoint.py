@@ -134,15 +134,29 @@ def check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
         return  # nothing to resume, or a checkpoint written before names were kept
     try:
         with open(path, encoding="utf-8") as stream:
-            before = [str(name) for name in json.load(stream)]
-    except (OSError, ValueError, TypeError):
-        return  # unreadable: the checkpoint itself is checked on loading
-    try:
-        with open(os.path.join(directory, CHECKPOINT_SPLIT), encoding="utf-8") as stream:
-            then = json.load(stream)
-    except (OSError, ValueError):
-        then = {}  # kept by an earlier version, or unreadable: nothing to compare
-    then = then if isinstance(then, dict) else {}
+            kept = json.load(stream)
+        if not isinstance(kept, list):
+            raise ValueError(f"a JSON list of names expected, got {type(kept).__name__}")
+        before = [str(name) for name in kept]
+    except (OSError, ValueError) as exc:
+        # Without it the new inputs cannot be compared with the checkpoint's, and weights
+        # trained on other columns would go on silently.
+        raise DataError(f"--resume {directory}: {CHECKPOINT_INPUTS}, which records the "
+                        f"inputs the checkpoint was trained on, cannot be read ({exc}); "
+                        "restore it, or train with a new --checkpoint-dir") from None
+    split_path = os.path.join(directory, CHECKPOINT_SPLIT)
+    then: Any = {}  # none kept (an earlier version): nothing to compare
+    if os.path.exists(split_path):
+        try:
+            with open(split_path, encoding="utf-8") as stream:
+                then = json.load(stream)
+            if not isinstance(then, dict):
+                raise ValueError(f"a JSON object expected, got {type(then).__name__}")
+        except (OSError, ValueError) as exc:
+            print(f"warning: --resume {directory}: {CHECKPOINT_SPLIT} cannot be read "
+                  f"({exc}), so this run's split of the rows is not compared with the "
+                  "checkpoint's", file=sys.stderr)
+            then = {}
     if "targets" in then and then["targets"] != split.get("targets"):
         # Outputs trained on other targets (--target a,b in another order) would go on
         # learning what they did not mean.
