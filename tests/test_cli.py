@@ -1965,6 +1965,26 @@ def test_drop_leaves_a_named_column_out_as_if_the_file_lacked_it(tmp_path):
     assert info["features"] == ["sl", "sw", "pl", "pw"]
 
 
+def test_a_number_that_names_another_columns_index_is_pointed_out(tmp_path: Path) -> None:
+    """A header of numbers: --drop 2 is the column named '2' (index 1), as --target 2
+    is; --target said so, --drop and --keep chose in silence."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((60, 3))
+    data = tmp_path / "numbered.csv"
+    data.write_text("1,2,3,4\n" + "".join(f"{a:.3f},{b:.3f},{c:.3f},{int(a > 0)}\n"
+                                          for a, b, c in x.tolist()))
+    model = tmp_path / "m.npz"
+    done = run("train", str(data), "--target", "4", "--drop", "2", "--epochs", "2", "-q",
+               "--json", "--out", str(model))
+    assert ("--drop 2 is the column named '2' (index 1); for the column at index 2, pass "
+            "its name: --drop 3") in done.stderr
+    assert json.loads(done.stdout)["network"].startswith("2-")
+    done = run("predict", str(model), str(data), "--keep", "1,3")
+    assert "--keep 1 is the column named '1' (index 0)" in done.stderr
+    assert "--keep 3 is the column named '3' (index 2)" in done.stderr
+    assert done.stderr.count("--keep 1 is") == 1  # once, though --keep is read twice
+
+
 def test_a_column_whose_name_holds_a_comma_is_named_whole(tmp_path: Path) -> None:
     """A spreadsheet's export names columns such as 'Income (USD, 2020)': given whole,
     --drop, --categorical and --keep take it as that one column (as --target does),

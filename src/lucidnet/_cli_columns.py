@@ -55,6 +55,8 @@ def columns_named(values: Sequence[str], columns: Sequence[str], option: str,
         if whole is not None:
             if note and "," in whole:
                 _note_pieces_that_are_columns(whole, columns, option, path)
+            if note:
+                _note_name_that_is_an_index(whole, columns, option, path)
             named.append(whole)
             continue
         for part in value.split(","):
@@ -63,7 +65,27 @@ def columns_named(values: Sequence[str], columns: Sequence[str], option: str,
             except DataError:
                 _refuse_part_of_a_name(part.strip(), columns, option, path)
                 raise
+            if note:
+                _note_name_that_is_an_index(part.strip(), columns, option, path)
     return named
+
+
+def _note_name_that_is_an_index(item: str, columns: Sequence[str], option: str,
+                                path: str) -> None:
+    """Say so on stderr when ``item``, a number, named a column (a header of numbers)
+    that is not the column at that index, as ``--target`` says it."""
+    import sys
+
+    from .data import is_column_index
+
+    if not (item in columns and is_column_index(item)):
+        return
+    index = int(item)
+    if not -len(columns) <= index < len(columns) or columns[index] == item:
+        return
+    print(f"note: {path}: {option} {item} is the column named {item!r} (index "
+          f"{columns.index(item)}); for the column at index {index}, pass its name: "
+          f"{list_option(option, [columns[index]])}", file=sys.stderr)
 
 
 def _note_pieces_that_are_columns(name: str, columns: Sequence[str], option: str,
