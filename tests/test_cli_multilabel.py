@@ -214,3 +214,33 @@ def test_what_is_inferred_and_what_is_refused(tmp_path: Path) -> None:
     two.write_text(data.read_text().replace(",1\n", ",2\n", 1))
     assert_usage_error(run("evaluate", str(model), str(two), expect=None),
                        "column 'tech'", "0/1 labels (1: the row has the label); got 2")
+
+
+def test_one_stray_value_among_labels_is_named_with_its_line(tmp_path: Path) -> None:
+    """A 2 typed for a 1 at line 58 made three label columns a regression with notes
+    about the clean columns only; the note now names the cell, and the advice it gives
+    (--output multilabel) places it as an error."""
+    data = tmp_path / "ml.csv"
+    _labelled_file(data)
+    lines = data.read_text().splitlines()
+    cells = lines[57].split(",")
+    cells[-1] = "2"  # line 58, column 'tech'
+    lines[57] = ",".join(cells)
+    data.write_text("\n".join(lines) + "\n")
+    done = run("train", str(data), "--target", ",".join(LABELS), "--epochs", "2", "--json")
+    assert json.loads(done.stdout)["task"] == "regression"
+    assert ("the targets hold 0/1 labels but for 1 cell, the first 2 at line 58, column "
+            "'tech', so they are predicted as numbers") in done.stderr
+    done = run("train", str(data), "--target", ",".join(LABELS), "--output", "multilabel",
+               expect=None)
+    assert_usage_error(done, "line 58", "tech", "got 2")
+    # Counts that are mostly 0 or 1 (a few cells of 2 and 3, more than one in a hundred)
+    # are numbers: no such note.
+    rng = np.random.default_rng(0)
+    counts = tmp_path / "counts.csv"
+    rows = rng.choice([0, 1, 2, 3], p=[0.5, 0.4, 0.07, 0.03], size=(200, 2))
+    x = rng.standard_normal(200)
+    counts.write_text("x,a,b\n" + "".join(f"{v:.3f},{p},{q}\n" for v, (p, q)
+                                         in zip(x.tolist(), rows.tolist(), strict=True)))
+    done = run("train", str(counts), "--target", "a,b", "--epochs", "2", "-q")
+    assert "0/1 labels but for" not in done.stderr

@@ -48,6 +48,7 @@ from ._cli_data import (
     note_labels_apart_by_case,
     note_whole_number_task,
     read_labelled,
+    row_place,
     several_targets,
     split,
     standardization,
@@ -128,6 +129,7 @@ def run(options: dict[str, Any]) -> dict[str, Any]:
         _refuse_labels_of_several(options["output"], data.targets, data.source)
         task = _task_of_several(data, options["output"])
         if options["output"] == "auto" and task == "regression":  # several numbers
+            _note_labels_but_a_few_cells(data)
             _note_class_like_targets(data)
     elif options["output"] == "multilabel":
         if data.source.startswith("dataset:"):
@@ -188,6 +190,29 @@ def _task_of_several(data: Labelled, requested: str) -> str:
     check_label_matrix(data.y, data.target_column_names, data.source, data.header,
                        "--output multilabel takes")
     return "multilabel"
+
+
+#: Several target columns of 0/1 but for at most this share of their cells (one cell
+#: at least) look like labels with a slip (a 2 typed for a 1): the note names the cell.
+FEW_CELLS_SHARE = 0.01
+
+
+def _note_labels_but_a_few_cells(data: Labelled) -> None:
+    """Say on stderr, naming the first such cell's line and column, when several target
+    columns hold 0/1 labels in all but a few cells: one stray value made the task
+    regression, which may be meant (counts that are mostly 0 or 1) or a slip."""
+    not_label = (data.y != 0) & (data.y != 1)
+    count = int(not_label.sum())
+    if not 0 < count <= max(1, FEW_CELLS_SHARE * data.y.size):
+        return
+    row, j = (int(k) for k in np.argwhere(not_label)[0])
+    line, where = row_place(data.source, row, data.header)
+    place = f"line {line}" if line is not None else where.rstrip(": ")
+    cells = "1 cell" if count == 1 else f"{count} cells"
+    print(f"note: {data.source}: the targets hold 0/1 labels but for {cells}, the first "
+          f"{data.y[row, j]:g} at {place}, column {data.target_column_names[j]!r}, so they "
+          "are predicted as numbers (regression); if they are labels, correct that and "
+          "train again (--output multilabel names each such cell)", file=sys.stderr)
 
 
 def _note_class_like_targets(data: Labelled) -> None:
