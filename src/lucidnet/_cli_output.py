@@ -164,9 +164,11 @@ def interrupts_held() -> Iterator[None]:
     Around writing the model: stopped inside, the command would not know whether the
     rename over ``--out`` had happened.  Held, the file is the new one whenever the
     interrupt is raised, and :func:`stopped_after_saving` can say so.  (Signals reach
-    only the main thread; elsewhere the block runs as it is.)
+    only the main thread, and a handler installed from outside Python could not be put
+    back; there the block runs as it is.)
     """
-    if threading.current_thread() is not threading.main_thread():
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is None):  # a handler set outside Python
         yield
         return
     pressed: list[int] = []
