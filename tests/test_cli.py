@@ -410,6 +410,15 @@ def test_damaged_files_beside_a_checkpoint_are_not_skipped_in_silence(tmp_path: 
     assert f"warning: --resume {checkpoints}: split.json cannot be read" in done.stderr
 
 
+def test_a_built_in_set_too_thin_to_split_by_class_gets_advice_it_can_take() -> None:
+    """demo always splits and a built-in set's rows are fixed: "add rows ... or leave
+    out --test-size" could not be followed; --output regression can."""
+    done = run("demo", "--dataset", "diabetes", "--output", "multiclass", expect=None)
+    assert_usage_error(done, "too few for --test-size to split them by class",
+                       "pass --output regression")
+    assert "add rows" not in done.stderr and "leave out" not in done.stderr
+
+
 def test_checkpoint_dir_holding_a_checkpoint_is_not_overwritten(tmp_path):
     """A second run given the same --checkpoint-dir (without --resume) would replace
     the first run's checkpoint at its first epoch: refused before any training, the

@@ -304,7 +304,14 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
                    and len(classes) > 2)
         left = " (those the test split leaves)" if split == "validation" else ""
         remedy = _split_remedy(flag)
-        if counts[rarest] < 2 and split == "validation":
+        if data.source.startswith("dataset:"):
+            # A built-in set's rows can be neither added nor removed (and demo always
+            # splits): only another reading of its target helps.
+            message = (f"class {classes[rarest]!s} has {counts[rarest]} of the {len(y)} "
+                       f"rows{left}, too few for {flag} to split them by class (two of each "
+                       "at least)")
+            numbers = np.asarray(y).dtype.kind in "iuf"  # the advice below, or none
+        elif counts[rarest] < 2 and split == "validation":
             message = (f"class {classes[rarest]!s} has {counts[rarest]} of the {len(y)} rows "
                        f"the test split leaves, and {flag} splits them by class, two of each "
                        f"at least; add rows of that class, lower --test-size, or {remedy}")
