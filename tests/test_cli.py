@@ -419,6 +419,16 @@ def test_a_built_in_set_too_thin_to_split_by_class_gets_advice_it_can_take() -> 
     assert "add rows" not in done.stderr and "leave out" not in done.stderr
 
 
+def test_a_label_with_a_character_that_does_not_show_is_escaped(tmp_path: Path) -> None:
+    """'versico\\ufefflor' printed raw looks like 'versicolor', and the message then
+    makes no sense; it is shown quoted, with the character escaped."""
+    data = tmp_path / "bom.csv"
+    rows = [f"{k},{'a' if k % 2 else 'b'}" for k in range(10)] + ["10,versico\ufefflor"]
+    data.write_text("x,y\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    done = run("train", str(data), "--target", "y", expect=None)
+    assert_usage_error(done, "class 'versico\\ufefflor' has 1 row of 11")
+
+
 def test_checkpoint_dir_holding_a_checkpoint_is_not_overwritten(tmp_path):
     """A second run given the same --checkpoint-dir (without --resume) would replace
     the first run's checkpoint at its first epoch: refused before any training, the

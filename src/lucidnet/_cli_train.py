@@ -271,6 +271,14 @@ def _note_constant_targets(data: Labelled) -> None:
                   "nothing to learn but that number", file=sys.stderr)
 
 
+def _label_text(label: Any) -> str:
+    """``label`` as a message shows it: as it is, or quoted with escapes when it holds
+    a character that does not show (a byte-order mark or a tab inside a label would
+    make it look like another one)."""
+    text = str(label)
+    return text if text.isprintable() else repr(text)
+
+
 def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
                    split: str = "test_size") -> None:
     """Refuse class counts that cannot be trained or split by class, naming the column.
@@ -282,7 +290,8 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
     where = {"path": data.source, "column": data.target_column}
     if len(classes) < 2:
         raise DataError(
-            f"the target has one class only ({classes[0]!s}); a classifier needs two or more",
+            f"the target has one class only ({_label_text(classes[0])}); a classifier needs "
+            "two or more",
             **where,
         )
     # One split at a time: the validation split is checked on the rows the test split
@@ -292,6 +301,7 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
     else:
         fractions = [("--validation", options["validation"])] if options["validation"] > 0 else []
     rarest = int(counts.argmin())
+    rare = _label_text(classes[rarest])
     for flag, fraction in fractions:
         # scikit-learn's stratified train_test_split: ceil(fraction * n) rows held out,
         # at least one per class on each side, and two rows of every class.
@@ -307,16 +317,16 @@ def _check_classes(data: Labelled, y: np.ndarray, options: dict[str, Any],
         if data.source.startswith("dataset:"):
             # A built-in set's rows can be neither added nor removed (and demo always
             # splits): only another reading of its target helps.
-            message = (f"class {classes[rarest]!s} has {counts[rarest]} of the {len(y)} "
+            message = (f"class {rare} has {counts[rarest]} of the {len(y)} "
                        f"rows{left}, too few for {flag} to split them by class (two of each "
                        "at least)")
             numbers = np.asarray(y).dtype.kind in "iuf"  # the advice below, or none
         elif counts[rarest] < 2 and split == "validation":
-            message = (f"class {classes[rarest]!s} has {counts[rarest]} of the {len(y)} rows "
+            message = (f"class {rare} has {counts[rarest]} of the {len(y)} rows "
                        f"the test split leaves, and {flag} splits them by class, two of each "
                        f"at least; add rows of that class, lower --test-size, or {remedy}")
         elif counts[rarest] < 2:
-            message = (f"class {classes[rarest]!s} has {counts[rarest]} row of {len(y)}, and "
+            message = (f"class {rare} has {counts[rarest]} row of {len(y)}, and "
                        f"{flag} splits them by class, two of each at least; add rows of that "
                        f"class, remove its row, or {remedy}")
         else:
