@@ -344,6 +344,47 @@ def test_ctrl_c_while_the_model_is_written_finishes_it_and_says_so(tmp_path: Pat
     assert lucidnet.load(out).predict(np.zeros((1, 4))).shape == (1,)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_ctrl_c_still_stops_a_write_to_a_pipe_nobody_reads(tmp_path: Path) -> None:
+    """--out a named pipe without a reader waits in open(): held there, Ctrl-C would
+    never stop it.  Nothing is held for a pipe (there is no rename to protect)."""
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    code = (
+        "import os, signal, threading\n"
+        "from lucidnet.cli import main\n"
+        "from lucidnet import io\n"
+        "original = io.save\n"
+        "def save(*args, **kwargs):\n"
+        "    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
+        "    return original(*args, **kwargs)\n"
+        "io.save = save\n"
+        f"main(['train', '--dataset', 'iris', '--epochs', '2', '-q', '--out', {str(pipe)!r}])\n"
+    )
+    done = run(python_prefix=["-c", code], expect=130)
+    assert "Traceback" not in done.stderr
+
+
+def test_an_ignored_sigint_stays_ignored_while_the_model_is_written(tmp_path: Path) -> None:
+    """A job started with SIGINT ignored (a background job of a script) must not be
+    stopped by the hold around the write, which installs a handler of its own."""
+    out = tmp_path / "model.npz"
+    code = (
+        "import os, signal\n"
+        "from lucidnet import io\n"
+        "from lucidnet.cli import main\n"
+        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
+        "original = io.save\n"
+        "def save(*args, **kwargs):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return original(*args, **kwargs)\n"
+        "io.save = save\n"
+        f"main(['train', '--dataset', 'iris', '--epochs', '2', '--out', {str(out)!r}])\n"
+    )
+    done = run(python_prefix=["-c", code], expect=0)
+    assert "model" in done.stdout and out.read_bytes()[:2] == b"PK"
+
+
 def test_ctrl_c_after_the_model_was_written_says_it_is_there(tmp_path: Path) -> None:
     """Ctrl-C while --plot draws (after --out was written): status 130 and a note that
     the model is the new one, not "interrupted", which reads as if nothing was kept."""

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-__all__ = ["atomic_file", "check_writable"]
+__all__ = ["atomic_file", "check_writable", "is_special"]
 
 
 @contextmanager
@@ -63,7 +63,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb", **open_kwargs: Any) -
 @contextmanager
 def _replacing_stream(path: str | os.PathLike, mode: str, **open_kwargs: Any) -> Iterator[IO]:
     """:func:`atomic_file` without the naming of write errors."""
-    if _is_special(os.fspath(path)):
+    if is_special(os.fspath(path)):
         if "b" in mode:
             buffer = io.BytesIO()
             yield buffer
@@ -100,7 +100,7 @@ def check_writable(path: str | os.PathLike) -> None:
     ``os.access`` is not enough (it answers yes to root on a read-only file system).
     """
     shown = os.fspath(path)
-    if _is_special(shown):
+    if is_special(shown):
         # Opening a named pipe would wait for a reader: ask instead.
         if not os.access(shown, os.W_OK):
             raise PermissionError(errno.EACCES, "Permission denied", shown)
@@ -110,7 +110,7 @@ def check_writable(path: str | os.PathLike) -> None:
     os.unlink(temporary)
 
 
-def _is_special(path: str) -> bool:
+def is_special(path: str) -> bool:
     """Whether ``path`` (links followed) exists and is neither a regular file nor a
     directory: a device or a pipe, written in place."""
     try:

@@ -158,25 +158,38 @@ def check_output_directory(directory: str, option: str, first_file: str) -> None
 
 
 @contextmanager
-def interrupts_held() -> Iterator[None]:
-    """Hold back Ctrl-C until the block ends, then raise :class:`KeyboardInterrupt`.
+def interrupts_held(path: str) -> Iterator[None]:
+    """Hold back one Ctrl-C until the block, writing the model to ``path``, ends; then
+    raise :class:`KeyboardInterrupt`.
 
-    Around writing the model: stopped inside, the command would not know whether the
-    rename over ``--out`` had happened.  Held, the file is the new one whenever the
-    interrupt is raised, and :func:`stopped_after_saving` can say so.  (Signals reach
-    only the main thread, and a handler installed from outside Python could not be put
-    back; there the block runs as it is.)
+    Stopped inside, the command would not know whether the rename over ``--out`` had
+    happened.  Held, the file is the new one whenever the interrupt is raised, and
+    :func:`stopped_after_saving` can say so.  A second Ctrl-C stops at once (a write
+    that hangs: a full network mount), and nothing is held where Ctrl-C is not
+    Python's to hold: outside the main thread, with SIGINT ignored or handled by
+    other code, or for a pipe or device, written in place with no rename to protect
+    (and an open that waits for a reader must stay stoppable).
     """
+    from ._atomic import is_special
+
     if (threading.current_thread() is not threading.main_thread()
-            or signal.getsignal(signal.SIGINT) is None):  # a handler set outside Python
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+            or is_special(path)):
         yield
         return
     pressed: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+
+    def hold(signum: int, frame: Any) -> None:
+        if pressed:  # the second: stop now
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+            raise KeyboardInterrupt
+        pressed.append(signum)
+
+    signal.signal(signal.SIGINT, hold)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     if pressed:
         raise KeyboardInterrupt
 

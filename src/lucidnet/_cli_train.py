@@ -532,7 +532,7 @@ def _train(data: Labelled, y: np.ndarray, task: str, options: dict[str, Any],
     with stopped_after_saving(summary):
         # The model first: a plot that fails must not cost the trained model.
         if options["out"] is not None:
-            with interrupts_held():  # the old file or the new one, and known which
+            with interrupts_held(options["out"]):  # the old file or the new one, known which
                 _save(bundle, estimator, data, options, summary)
                 summary["model"] = options["out"]
         _plot_after_saving(bundle, estimator, data, X, y, held_out, options, summary)

@@ -1182,12 +1182,17 @@ def _refuse_counts_title(first: list[str], second: list[str] | None, first_line:
     features plus the target), it would pass for column names, and ``--target 4`` would
     pick the column named "4".  (A title of another width gets the ragged-row error
     with the same advice.)"""
-    if second is None or len(second) != len(first) or len(first) < 3:
+    if second is None or len(second) != len(first) or len(first) < 4:
         return
-    counts, names = [field.strip() for field in first[:2]], first[2:]
+    counts = [field.strip() for field in first[:2]]
+    names = [field.strip() for field in first[2:]]
+    # Two classes or more, each named (an empty or "NA" cell is a missing number of a
+    # data row, and a header "1,2,target" names one column of text).
     if not (all(_WHOLE.fullmatch(field) for field in counts)
             and int(counts[1]) == len(first) - 1
-            and not any(_looks_numeric(field) for field in names)
+            and len(set(names)) == len(names)
+            and not any(name.lower() in MISSING_TOKENS or _looks_numeric(name)
+                        for name in names)
             and all(_looks_numeric(field) for field in second)):
         return
     shown = ",".join(field.strip() for field in first)

@@ -571,6 +571,9 @@ def _read_archive(path: str, stream: Any) -> dict[str, np.ndarray]:
         raise _fail(path, "not a lucidnet model file (a single .npy array, not an .npz archive)")
     if not magic.startswith(b"PK"):
         raise _fail(path, "not a lucidnet model file (not an .npz archive)")
+    if not magic.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # cut within its first bytes
+        raise _fail(path, "damaged or truncated: it starts as an .npz archive but ends or "
+                          "breaks within its first bytes")
     import zipfile  # np.load imports it for an archive anyway
 
     try:
