@@ -1036,3 +1036,12 @@ def test_a_read_only_file_is_not_replaced(tmp_path, monkeypatch) -> None:
     with pytest.raises(PermissionError, match="read-only"):
         model_io.save(Network([3, 2, 1], random_state=0), out)
     assert out.read_bytes() == b"kept"
+
+
+def test_a_text_file_that_starts_with_pk_is_foreign_not_truncated(tmp_path) -> None:
+    """Only a zip's own first bytes (or a file cut within them) are a damaged model;
+    a CSV whose header begins 'PKey' is no model at all (MODEL and DATA swapped)."""
+    text = tmp_path / "keys.csv"
+    text.write_text("PKey,a\n1,2\n")
+    with pytest.raises(ModelFileError, match="not a lucidnet model file"):
+        model_io.load(text)

@@ -569,11 +569,11 @@ def _read_archive(path: str, stream: Any) -> dict[str, np.ndarray]:
         )
     if magic.startswith(b"\x93NUMPY"):
         raise _fail(path, "not a lucidnet model file (a single .npy array, not an .npz archive)")
-    if not magic.startswith(b"PK"):
+    if len(magic) < 4 and b"PK\x03\x04".startswith(magic) and magic.startswith(b"PK"):
+        raise _fail(path, "damaged or truncated: it starts as an .npz archive but ends "
+                          "within its first bytes")
+    if not magic.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # (a text "PKey,..." too)
         raise _fail(path, "not a lucidnet model file (not an .npz archive)")
-    if not magic.startswith((b"PK\x03\x04", b"PK\x05\x06")):  # cut within its first bytes
-        raise _fail(path, "damaged or truncated: it starts as an .npz archive but ends or "
-                          "breaks within its first bytes")
     import zipfile  # np.load imports it for an archive anyway
 
     try:
