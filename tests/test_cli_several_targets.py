@@ -407,3 +407,26 @@ def test_an_empty_file_is_said_empty_whatever_the_targets(tmp_path: Path) -> Non
     for target in ("Y1", "Y1,Y2"):
         assert_usage_error(run("train", str(data), "--target", target, expect=None),
                            "the file is empty")
+
+
+def test_numbers_naming_other_columns_than_their_index_are_pointed_out(tmp_path) -> None:
+    """A header of numbers: --target 2,4 names the columns '2' and '4' (indices 1 and
+    3), as one --target does, and says so once, with the names that give the columns
+    at those indices; the advice, followed, trains on them."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((60, 3))
+    data = tmp_path / "numbered.csv"
+    data.write_text("1,2,3,4,5\n" + "".join(
+        f"{a:.3f},{b:.3f},{c:.3f},{a + b:.3f},{b - c:.3f}\n" for a, b, c in x.tolist()))
+    model = tmp_path / "m.npz"
+    done = run("train", str(data), "--target", "2,4", "--epochs", "2", "-q", "--json",
+               "--out", str(model))
+    note = ("--target 2,4: 2 is the column named '2' (index 1), not the one at index 2 "
+            "('3'); 4 is the column named '4' (index 3), not the one at index 4 ('5'); for "
+            "the columns at those indices, pass their names: --target 3,5")
+    assert done.stderr.count(note) == 1
+    assert json.loads(done.stdout)["targets"] == ["2", "4"]
+    done = run("evaluate", str(model), str(data), "--target", "2,4")
+    assert done.stderr.count("--target 2,4: 2 is the column named '2'") == 1
+    followed = run("train", str(data), "--target", "3,5", "--epochs", "2", "-q", "--json")
+    assert json.loads(followed.stdout)["targets"] == ["3", "5"]

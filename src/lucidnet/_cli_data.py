@@ -178,7 +178,28 @@ def several_targets(path: str, target: str | None, header: bool | None, *,
     repeated = next((name for k, name in enumerate(columns) if name in columns[:k]), None)
     if repeated is not None:
         raise DataError(f"--target names column {repeated!r} twice", path=path)
+    if note:
+        _note_names_that_are_indices(path, parts, names)
     return columns
+
+
+def _note_names_that_are_indices(path: str, parts: list[str], names: Sequence[str]) -> None:
+    """As :func:`note_name_that_is_an_index`, for the values of ``--target a,b``: one
+    note naming every number that named a column other than the one at that index."""
+    from .data import is_column_index
+
+    shifted = [part for part in parts
+               if part in names and is_column_index(part)
+               and -len(names) <= int(part) < len(names) and names[int(part)] != part]
+    if not shifted:
+        return
+    said = "; ".join(f"{part} is the column named {part!r} (index {names.index(part)}), "
+                     f"not the one at index {part} ({names[int(part)]!r})" for part in shifted)
+    at_index = [names[int(part)] if part in shifted else part for part in parts]
+    # (No remedy when the columns at those indices would name one column twice.)
+    how = (f"; for the columns at those indices, pass their names: --target "
+           f"{shlex.quote(','.join(at_index))}" if len(set(at_index)) == len(at_index) else "")
+    print(f"note: {path}: --target {','.join(parts)}: {said}{how}", file=sys.stderr)
 
 
 def _npz_with_y(path: str) -> bool:
