@@ -218,6 +218,8 @@ def test_a_title_as_wide_as_the_rows_is_not_taken_for_column_names(tmp_path):
     body = tmp_path / "iris.csv"
     body.write_text("".join(path.read_text().splitlines(keepends=True)[1:]))
     table = read_table(body, 4, header=False)  # the advice
+    np.testing.assert_array_equal(table.features, load_iris().data)
+    np.testing.assert_array_equal(table.target.astype(int), load_iris().target)
     # What it is not: a first data row with missing cells, or a header naming one column
     # of text, over rows of numbers.
     gaps = tmp_path / "gaps.csv"
@@ -226,8 +228,6 @@ def test_a_title_as_wide_as_the_rows_is_not_taken_for_column_names(tmp_path):
     one_name = tmp_path / "named.csv"
     one_name.write_text("1,2,target\n0.5,1.5,1\n0.25,2.5,0\n")
     assert read_table(one_name, "target").feature_names == ["1", "2"]
-    np.testing.assert_array_equal(table.features, load_iris().data)
-    np.testing.assert_array_equal(table.target.astype(int), load_iris().target)
 
 
 def test_a_title_line_above_the_rows_is_named_by_every_reader(tmp_path):
