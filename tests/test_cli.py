@@ -317,6 +317,12 @@ def test_ctrl_c_during_training_exits_130_and_keeps_the_existing_model(tmp_path:
     assert out.read_bytes() == b"previous model"
 
 
+#: Python's own Ctrl-C handler, as a command started from a terminal has it: a process
+#: started in the background of a script (a CI job, say) inherits SIGINT ignored, and
+#: Python then installs none.
+SIGINT_AS_IN_A_TERMINAL = "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+
+
 def test_ctrl_c_while_the_model_is_written_finishes_it_and_says_so(tmp_path: Path) -> None:
     """A real SIGINT arrives in the middle of writing --out: the write completes (held
     back, the file is never left half-replaced or replaced unannounced), and the
@@ -325,6 +331,7 @@ def test_ctrl_c_while_the_model_is_written_finishes_it_and_says_so(tmp_path: Pat
     out.write_bytes(b"previous model")
     code = (
         "import os, signal\n"
+        f"{SIGINT_AS_IN_A_TERMINAL}"
         "from lucidnet import io\n"
         "from lucidnet.cli import main\n"
         "original = io.save\n"
@@ -352,6 +359,7 @@ def test_ctrl_c_still_stops_a_write_to_a_pipe_nobody_reads(tmp_path: Path) -> No
     os.mkfifo(pipe)
     code = (
         "import os, signal, threading\n"
+        f"{SIGINT_AS_IN_A_TERMINAL}"
         "from lucidnet.cli import main\n"
         "from lucidnet import io\n"
         "original = io.save\n"
