@@ -317,10 +317,31 @@ def test_ctrl_c_during_training_exits_130_and_keeps_the_existing_model(tmp_path:
     assert out.read_bytes() == b"previous model"
 
 
-#: Python's own Ctrl-C handler, as a command started from a terminal has it: a process
-#: started in the background of a script (a CI job, say) inherits SIGINT ignored, and
-#: Python then installs none.
-SIGINT_AS_IN_A_TERMINAL = "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
+def _train_with_sigint_in_save(out: Path, *, send: str, handler: str,
+                               expect: int) -> subprocess.CompletedProcess:
+    """``train --dataset iris --out OUT`` in a child whose ``lucidnet.io.save`` runs
+    ``send`` (a statement that sends SIGINT) before writing, with the SIGINT
+    ``handler`` installed first: ``signal.default_int_handler`` is a terminal's command
+    (a child started in the background of a script, a CI job say, inherits SIGINT
+    ignored, and Python then installs none), ``signal.SIG_IGN`` such a job's."""
+    code = (
+        "import os, signal, threading\n"
+        f"signal.signal(signal.SIGINT, {handler})\n"
+        "from lucidnet import io\n"
+        "from lucidnet.cli import main\n"
+        "original = io.save\n"
+        "def save(*args, **kwargs):\n"
+        f"    {send}\n"
+        "    return original(*args, **kwargs)\n"
+        "io.save = save\n"
+        f"main(['train', '--dataset', 'iris', '--epochs', '2', '-q', '--out', {str(out)!r}])\n"
+    )
+    return run(python_prefix=["-c", code], expect=expect)
+
+
+#: Statements for ``send``: SIGINT at once, or a second later (from another thread).
+SIGINT_NOW = "os.kill(os.getpid(), signal.SIGINT)"
+SIGINT_SOON = "threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()"
 
 
 def test_ctrl_c_while_the_model_is_written_finishes_it_and_says_so(tmp_path: Path) -> None:
@@ -329,19 +350,8 @@ def test_ctrl_c_while_the_model_is_written_finishes_it_and_says_so(tmp_path: Pat
     command stops with 130 saying the model was written, with no summary."""
     out = tmp_path / "model.npz"
     out.write_bytes(b"previous model")
-    code = (
-        "import os, signal\n"
-        f"{SIGINT_AS_IN_A_TERMINAL}"
-        "from lucidnet import io\n"
-        "from lucidnet.cli import main\n"
-        "original = io.save\n"
-        "def save(*args, **kwargs):\n"
-        "    os.kill(os.getpid(), signal.SIGINT)\n"
-        "    return original(*args, **kwargs)\n"
-        "io.save = save\n"
-        f"main(['train', '--dataset', 'iris', '--epochs', '3', '-q', '--out', {str(out)!r}])\n"
-    )
-    done = run(python_prefix=["-c", code], expect=130)
+    done = _train_with_sigint_in_save(out, send=SIGINT_NOW,
+                                      handler="signal.default_int_handler", expect=130)
     assert "Traceback" not in done.stderr
     assert done.stderr.strip() == f"note: stopped by Ctrl-C after the model was written to " \
                                   f"{str(out)!r}"
@@ -357,19 +367,8 @@ def test_ctrl_c_still_stops_a_write_to_a_pipe_nobody_reads(tmp_path: Path) -> No
     never stop it.  Nothing is held for a pipe (there is no rename to protect)."""
     pipe = tmp_path / "pipe"
     os.mkfifo(pipe)
-    code = (
-        "import os, signal, threading\n"
-        f"{SIGINT_AS_IN_A_TERMINAL}"
-        "from lucidnet.cli import main\n"
-        "from lucidnet import io\n"
-        "original = io.save\n"
-        "def save(*args, **kwargs):\n"
-        "    threading.Timer(1.0, os.kill, (os.getpid(), signal.SIGINT)).start()\n"
-        "    return original(*args, **kwargs)\n"
-        "io.save = save\n"
-        f"main(['train', '--dataset', 'iris', '--epochs', '2', '-q', '--out', {str(pipe)!r}])\n"
-    )
-    done = run(python_prefix=["-c", code], expect=130)
+    done = _train_with_sigint_in_save(pipe, send=SIGINT_SOON,
+                                      handler="signal.default_int_handler", expect=130)
     assert "Traceback" not in done.stderr
 
 
@@ -377,19 +376,8 @@ def test_an_ignored_sigint_stays_ignored_while_the_model_is_written(tmp_path: Pa
     """A job started with SIGINT ignored (a background job of a script) must not be
     stopped by the hold around the write, which installs a handler of its own."""
     out = tmp_path / "model.npz"
-    code = (
-        "import os, signal\n"
-        "from lucidnet import io\n"
-        "from lucidnet.cli import main\n"
-        "signal.signal(signal.SIGINT, signal.SIG_IGN)\n"
-        "original = io.save\n"
-        "def save(*args, **kwargs):\n"
-        "    os.kill(os.getpid(), signal.SIGINT)\n"
-        "    return original(*args, **kwargs)\n"
-        "io.save = save\n"
-        f"main(['train', '--dataset', 'iris', '--epochs', '2', '--out', {str(out)!r}])\n"
-    )
-    done = run(python_prefix=["-c", code], expect=0)
+    done = _train_with_sigint_in_save(out, send=SIGINT_NOW, handler="signal.SIG_IGN",
+                                      expect=0)
     assert "model" in done.stdout and out.read_bytes()[:2] == b"PK"
 
 
