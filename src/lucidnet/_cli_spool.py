@@ -120,14 +120,23 @@ def readable(data: str | None, encoding: str | None = None) -> Iterator[str | No
             sys.stdout, sys.stderr = saved
 
 
+class _Terminated(SystemExit):
+    """SIGTERM, raised by :func:`_removed_on_sigterm`'s handler."""
+
+
 @contextmanager
 def _removed_on_sigterm() -> Iterator[None]:
     """Meanwhile, SIGTERM (``kill``) ends the command as an exception does, so that
-    the temporary file is removed; by default Python dies at once, leaving it."""
+    the temporary file is removed; by default Python dies at once, leaving it.
+
+    The handler's exception may arrive inside code that turns it into another (an
+    extension module being imported fails with "ImportError: initialization failed"):
+    the exit it stands for is found behind that one and ends the command all the same.
+    """
     import signal
 
     def stop(signum: int, frame: Any) -> None:
-        raise SystemExit(128 + signum)  # the status of a process the signal killed
+        raise _Terminated(128 + signum)  # the status of a process the signal killed
 
     try:
         before = signal.signal(signal.SIGTERM, stop)
@@ -136,8 +145,24 @@ def _removed_on_sigterm() -> Iterator[None]:
         return
     try:
         yield
+    except Exception as exc:
+        terminated = _terminated_behind(exc)
+        if terminated is None:
+            raise
+        raise terminated from None
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+def _terminated_behind(exc: BaseException) -> _Terminated | None:
+    """The :class:`_Terminated` among the exceptions that led to ``exc``, if any."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, _Terminated):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def _check_stdin() -> None:
