@@ -382,7 +382,7 @@ def test_npy_errors(tmp_path):
     with raises("v.npy: expected a 2-D array of shape (n_samples, n_columns); got shape (3,)"):
         read_table(tmp_path / "v.npy")
     np.save(tmp_path / "n.npy", np.array([[1.0, 2.0], [3.0, np.nan]]))
-    with raises("n.npy: the array must be finite; element [1, 1] is nan"):
+    with raises("n.npy, column '1': missing value (NaN) in row 1 (0-based)"):
         read_table(tmp_path / "n.npy")
     np.save(tmp_path / "o.npy", np.array([[1, "a"]], dtype=object), allow_pickle=True)
     with raises("o.npy: cannot read as a NumPy .npy file"):
@@ -630,7 +630,7 @@ def test_a_target_left_unread_may_hold_anything(tmp_path):
     table = read_table(npy, 1, read_target=False)
     assert table.target is None and table.feature_names == ["0", "2"]
     np.testing.assert_array_equal(table.features, array[:, [0, 2]])
-    with raises("the array must be finite; element [0, 1] is nan"):
+    with raises("column '1': missing value (NaN) in row 0 (0-based)"):
         read_table(npy, 1)
     with raises("the array must be finite; element [0, 2] is inf"):  # features still checked
         np.save(npy, array[:, [1, 0, 2]] * [1, 1, np.inf])
@@ -640,8 +640,38 @@ def test_a_target_left_unread_may_hold_anything(tmp_path):
     table = read_table(npz, read_target=False)
     assert table.target is None and table.target_name == "y"
     assert data.column_names(npz) == ["0", "1"]  # names only: y is not read
-    with raises("array 'y' must be finite"):
+    with raises("array 'y' has a missing value (NaN) at element [0]"):
         read_table(npz)
+
+
+def test_an_array_files_nan_is_missing_and_read_as_such_in_features_only(tmp_path):
+    """missing="nan" reads an array file's NaN features as NaN (as a CSV file's blank
+    cells), never its target's; an infinity stays an error; unread columns are not
+    looked at."""
+    array = np.array([[1.0, np.nan, 5.0, 0.0], [2.0, 3.0, np.nan, 1.0],
+                      [np.inf, 4.0, 6.0, 1.0]])
+    npy = tmp_path / "a.npy"
+    np.save(npy, array[:2])
+    table = read_table(npy, -1, missing="nan")
+    np.testing.assert_array_equal(table.features, array[:2, :3])  # NaN where NaN was
+    np.testing.assert_array_equal(table.target, [0.0, 1.0])
+    with raises("a.npy, column '1': missing value (NaN) in row 0 (0-based)"):
+        read_table(npy, -1)
+    with raises("a.npy, column '1': missing value (NaN) in row 0 (0-based)"):
+        read_table(npy, 1, missing="nan")  # the target
+    np.testing.assert_array_equal(read_table(npy, -1, features=["0"]).features, [[1.0], [2.0]])
+    np.save(npy, array)
+    with raises("a.npy: the array must be finite; element [2, 0] is inf"):
+        read_table(npy, -1, missing="nan")
+    npz = tmp_path / "a.npz"
+    np.savez(npz, X=array[:2, :3], y=[np.nan, 1.0])
+    table = read_table(npz, missing="nan", read_target=False)
+    np.testing.assert_array_equal(table.features, array[:2, :3])
+    with raises("a.npz: array 'y' has a missing value (NaN) at element [0]"):
+        read_table(npz, missing="nan")
+    np.savez(npz, X=array[:2, :3], y=[[0.0, 1.0], [1.0, np.nan]])
+    with raises("a.npz: array 'y' has a missing value (NaN) at element [1, 1]"):
+        read_table(npz, missing="nan")
 
 
 def test_parquet_without_pyarrow(tmp_path, monkeypatch):

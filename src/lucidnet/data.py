@@ -65,8 +65,9 @@ Cells that count as missing (compared case-insensitively, after stripping
 whitespace): the empty string, ``NA``, ``N/A``, ``NaN``, ``null``, ``None``, ``?``
 and pandas' other defaults (Excel's ``#N/A``, ``<NA>``, ...). A missing cell is an
 error in feature and target columns alike (a feature's may be read as NaN instead:
-``missing="nan"``).  A feature column of ``True`` / ``False`` (any case) reads as
-1 / 0, as a Parquet file's booleans do.
+``missing="nan"``); so is a NaN in an ``.npy`` or ``.npz`` file's array.  A feature
+column of ``True`` / ``False`` (any case) reads as 1 / 0, as a Parquet file's booleans
+do.
 """
 
 from __future__ import annotations
@@ -262,9 +263,9 @@ def read_table(
         ``{column: categories}``: those columns (a model's), a text outside its
         categories coded -1.  None: every feature must be a number.
     missing : {"error", "nan"}, default "error"
-        What a missing cell of a numeric feature is (see the module text): an error
-        naming it, or NaN.  (A text category column codes it NaN either way; a missing
-        target cell is always an error.)
+        What a missing cell of a numeric feature is (see the module text; in an array
+        file, a NaN): an error naming it, or NaN.  (A text category column codes it NaN
+        either way; a missing target cell is always an error.)
     text_columns : sequence of str, default ()
         With ``categories="auto"``: feature columns read as text categories whatever
         they hold (numeric codes such as 1/2, zip codes), their cells' texts as
@@ -340,7 +341,7 @@ def read_table(
         if isinstance(categories, Mapping) and categories:
             raise DataError("an array file holds no text columns; the model one-hot encodes "
                             f"{', '.join(map(repr, categories))}", path=source)
-        table = readers[suffix](source, target, read_target, features)
+        table = readers[suffix](source, target, read_target, features, coding.missing_is_nan)
     else:
         table = readers[suffix](source, target, read_target, features, coding=coding)
     if require_target and (table.target if read_target else table.target_name) is None:
@@ -433,7 +434,9 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
                     if name not in _pandas_index_columns(schema)]
         except (OSError, pa.ArrowException) as exc:
             raise DataError(f"cannot read as a Parquet file: {exc}", path=source) from None
-    table = read_table(source, header=header, read_target=False)
+    # An array file: its columns' names come from its shape; a missing value (NaN) in
+    # it is for the reader of its features to name, with the options that would take it.
+    table = read_table(source, header=header, read_target=False, missing="nan")
     return list(table.feature_names)
 
 
@@ -1892,7 +1895,7 @@ def _target_from_cells(
 
 
 def _read_npy(path: str, target: str | int | None, read_target: bool = True,
-              features: Sequence[str] | None = None) -> Table:
+              features: Sequence[str] | None = None, missing_is_nan: bool = False) -> Table:
     # Checked first: for any other file NumPy's own error is about pickles.
     with open(path, "rb") as fh:
         if fh.read(len(_NPY_MAGIC)) != _NPY_MAGIC:
@@ -1901,11 +1904,11 @@ def _read_npy(path: str, target: str | int | None, read_target: bool = True,
         array = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise DataError(f"cannot read as a NumPy .npy file: {exc}", path=path) from None
-    return _table_from_array(array, target, path, read_target, features)
+    return _table_from_array(array, target, path, read_target, features, missing_is_nan)
 
 
 def _read_npz(path: str, target: str | int | None, read_target: bool = True,
-              features: Sequence[str] | None = None) -> Table:
+              features: Sequence[str] | None = None, missing_is_nan: bool = False) -> Table:
     # Checked first: for any other file NumPy's own error is about pickles.
     with open(path, "rb") as fh:
         start = fh.read(len(_ZIP_MAGIC))
@@ -1942,14 +1945,14 @@ def _read_npz(path: str, target: str | int | None, read_target: bool = True,
             raise DataError(f"array {name!r} of the archive is not a NumPy .npy array",
                             path=path)
     if y is None:
-        return _table_from_array(X, target, path, read_target, features)
+        return _table_from_array(X, target, path, read_target, features, missing_is_nan)
     if target is not None:
         raise DataError(
             f"the file holds its target as array 'y'; do not also name a target "
             f"column ({target!r})",
             path=path,
         )
-    table = _table_from_array(X, None, path, features=features)
+    table = _table_from_array(X, None, path, features=features, missing_is_nan=missing_is_nan)
     table.target_name = "y"
     if not read_target:
         return table
@@ -1975,30 +1978,43 @@ def _read_npz(path: str, target: str | int | None, read_target: bool = True,
     return table
 
 
-def _numeric_file_array(array: np.ndarray, path: str, what: str,
-                        skip_column: int | None = None) -> np.ndarray:
-    """``array`` as float64, or DataError naming its first non-finite element (outside
-    column ``skip_column`` of a 2-D array, whose values are not used)."""
+def _numeric_file_array(array: np.ndarray, path: str, what: str, *,
+                        unused: Sequence[int] = (), nan_columns: Sequence[int] = (),
+                        table: bool = False) -> np.ndarray:
+    """``array`` as float64, or DataError naming its first element that cannot be used:
+    an infinity, or a NaN outside the columns ``nan_columns`` of a 2-D array (where a NaN
+    is a missing value, read as such).  Columns ``unused`` (values not used) are not
+    looked at.  ``table``: ``array`` is a file's table, whose column ``j`` is named
+    ``str(j)``; a NaN there is named by row and column in words that start "missing
+    value", as a text file's blank cell is (so that the command line's remedies follow).
+    """
     if array.dtype.kind not in "biuf":
         raise DataError(f"{what} must hold real numbers; got dtype {array.dtype}", path=path)
     array = np.ascontiguousarray(array, dtype=np.float64)
-    # The columns before and after the skipped one, as views (no second copy).
-    parts = [(0, array)] if skip_column is None else [
-        (0, array[:, :skip_column]), (skip_column + 1, array[:, skip_column + 1:])]
-    bad = [(offset, part) for offset, part in parts if not _all_finite(part)]
-    if bad:
-        offset, part = bad[0]
-        index = tuple(int(i) for i in np.argwhere(~np.isfinite(part))[0])
-        index = index if array.ndim == 1 else (index[0], index[1] + offset)
-        raise DataError(
-            f"{what} must be finite; element {list(index)} is {array[index]}", path=path
-        )
-    return array
+    if _all_finite(array):
+        return array
+    usable = np.isfinite(array)  # a mask only on the way to an error, or for missing values
+    if len(nan_columns):
+        usable[:, nan_columns] |= np.isnan(array[:, nan_columns])
+    if len(unused):
+        usable[:, unused] = True
+    bad = np.argwhere(~usable)
+    if not bad.size:
+        return array
+    index = tuple(int(i) for i in bad[0])
+    if not np.isnan(array[index]):
+        raise DataError(f"{what} must be finite; element {list(index)} is {array[index]}",
+                        path=path)
+    if table:
+        raise DataError(f"missing value (NaN) in row {index[0]} (0-based)", path=path,
+                        column=str(index[1]))
+    raise DataError(f"{what} has a missing value (NaN) at element {list(index)}", path=path)
 
 
 def _table_from_array(array: np.ndarray, target: str | int | None, path: str,
                       read_target: bool = True,
-                      features: Sequence[str] | None = None) -> Table:
+                      features: Sequence[str] | None = None,
+                      missing_is_nan: bool = False) -> Table:
     if array.ndim != 2:
         raise DataError(
             f"expected a 2-D array of shape (n_samples, n_columns); got shape {array.shape}",
@@ -2008,9 +2024,11 @@ def _table_from_array(array: np.ndarray, target: str | int | None, path: str,
         raise DataError("the array has no rows", path=path)
     names = [str(j) for j in range(array.shape[1])]
     t = _resolve_target(target, names, path)
-    array = _numeric_file_array(array, path, "the array",
-                                skip_column=None if read_target else t)
     feature_cols = _feature_columns(names, t, features, path)
+    used = set(feature_cols) | ({t} if t is not None and read_target else set())
+    array = _numeric_file_array(array, path, "the array", table=True,
+                                unused=[j for j in range(len(names)) if j not in used],
+                                nan_columns=feature_cols if missing_is_nan else ())
     return Table(
         features=np.ascontiguousarray(array[:, feature_cols]),
         target=None if t is None or not read_target else array[:, t].copy(),
