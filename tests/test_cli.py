@@ -102,6 +102,38 @@ def test_help_does_not_import_heavy_libraries() -> None:
     assert "HEAVY []" in out
 
 
+def test_an_option_without_its_value_is_named(tmp_path) -> None:
+    """click would take the next option as the value and then complain about a stray
+    argument; the option that lacks its value is named, with the way to pass such a
+    value on purpose."""
+    data = tmp_path / "iris.csv"
+    run("dataset", "iris", "--out", str(data))
+    done = run("train", str(data), "--target", "target", "--resume", "--out", "m.npz",
+               expect=2)
+    assert_usage_error(done, "--resume needs a value, but the next word is the option --out "
+                       "(to give '--out' as the value, write --resume=--out)",
+                       "lucidnet train --help")
+    done = run("predict", "--out", "--proba", "m.npz", str(data), expect=2)
+    assert_usage_error(done, "--out needs a value, but the next word is the option --proba")
+    assert not (tmp_path / "m.npz").exists()
+    # A value given as OPTION=VALUE, or after a flag, is taken as before.
+    done = run("train", str(data), "--target=target", "-q", "--epochs=1",
+               f"--out={tmp_path / 'm.npz'}")
+    assert (tmp_path / "m.npz").exists()
+
+
+def test_info_quotes_names_that_its_comma_separated_lists_would_blur(tmp_path) -> None:
+    data = tmp_path / "iris.csv"
+    run("dataset", "iris", "--out", str(data))
+    data.write_text(data.read_text().replace("setosa", '"setosa, wild"'))
+    model = tmp_path / "m.npz"
+    run("train", str(data), "--target", "target", "--epochs", "1", "-q", "--out", str(model))
+    rows = dict(line.split(None, 1) for line in run("info", str(model)).stdout.splitlines()
+                if line.startswith(("classes", "features")))
+    assert rows["classes"] == "'setosa, wild', 'versicolor', 'virginica'"
+    assert rows["features"].startswith("sepal length (cm), sepal width (cm)")  # as they are
+
+
 # ---------------------------------------------------------------- explain
 def test_explain_shapes_match_the_layer_sizes() -> None:
     rows = json.loads(run("explain", "--layers", "2,3,1", "--examples", "3", "--json").stdout)
@@ -2285,6 +2317,13 @@ def test_text_columns_are_one_hot_and_missing_numbers_imputed_as_scikit_learn_do
     # The whole loaded pipeline takes the file's own rows, as lucidnet predict does.
     loaded = pipeline.predict_proba(pd.read_csv(rows))  # with 'Atlantis' and blanks
     np.testing.assert_allclose(loaded, expected, rtol=1e-12)
+    # ... and an array of the training columns, in their order.
+    columns = pd.read_csv(rows)[["island", "bill", "mass", "sex"]].to_numpy()
+    np.testing.assert_array_equal(pipeline.predict_proba(columns), loaded)
+    with pytest.raises(ValueError, match=r"columns \['island', 'bill', 'mass', 'sex'\] .* "
+                       r"or an array of those 4 columns in that order; got an array of shape "
+                       r"\(\d+, 3\)"):
+        pipeline.predict(columns[:, :3])
     # ... and is saved again with its encoding (no pickle), a foreign first step not.
     io.save(pipeline, tmp_path / "again.npz")
     again = io.load(tmp_path / "again.npz")

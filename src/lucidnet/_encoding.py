@@ -118,14 +118,14 @@ class Encoding:
         constant ``SimpleImputer`` takes over.
 
         It takes a pandas DataFrame (columns found by name, others such as the label
-        left out), or, where pandas is not installed, an array of the file's feature
-        columns in order.  Fitted on one made-up row, which with fixed categories and
-        fill values teaches it nothing."""
-        from sklearn.compose import ColumnTransformer
+        left out), or an array of the file's feature columns in order
+        (:class:`~lucidnet._file_columns.FileColumns`).  Fitted on one made-up row,
+        which with fixed categories and fill values teaches it nothing."""
         from sklearn.impute import SimpleImputer
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
+        from ._file_columns import FileColumns
         from .data import _numeric_categories
 
         try:
@@ -160,7 +160,7 @@ class Encoding:
                for column in self.columns]
         example = (np.array([row], dtype=object) if pd is None
                    else pd.DataFrame([row], columns=self.columns))
-        return ColumnTransformer(steps, remainder="drop").fit(example)
+        return FileColumns(steps, remainder="drop").fit(example)
 
     @classmethod
     def from_transformer(cls, transformer: Any) -> Encoding:
@@ -174,7 +174,7 @@ class Encoding:
             return TypeError(f"a Pipeline's first step can be saved when it is the encoding "
                              f"lucidnet.load gives a model of lucidnet train; {why}")
 
-        if type(transformer).__name__ != "ColumnTransformer":
+        if not is_column_transformer(transformer):
             raise refuse(f"got {type(transformer).__name__}")
         if not hasattr(transformer, "transformers_") or transformer.remainder != "drop":
             raise refuse("this one is not fitted, or keeps the remaining columns")
@@ -252,6 +252,12 @@ class Encoding:
             raise ValueError(f"the encoding makes {encoding.n_inputs} inputs; the network "
                              f"takes {n_inputs}")
         return encoding
+
+
+def is_column_transformer(step: Any) -> bool:
+    """Whether ``step`` is a scikit-learn ``ColumnTransformer`` (told by its classes'
+    names: scikit-learn need not be imported to ask)."""
+    return any(cls.__name__ == "ColumnTransformer" for cls in type(step).__mro__)
 
 
 def _code_text(value: float) -> str:

@@ -18,6 +18,7 @@ traceback.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import shlex
@@ -280,6 +281,27 @@ _encoding_option = click.option(
          "codec).  [default: UTF-8, else read as Windows-1252 with a note]")
 
 
+class _Command(click.Command):
+    """A command whose options that take a value refuse another of its options as it.
+
+    click gives ``--resume --out m.npz`` the value "--out" and then reports "m.npz" as
+    an unexpected argument, far from the option that lacks its value."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        options = [param for param in self.get_params(ctx) if isinstance(param, click.Option)]
+        names = {name for option in options for name in (*option.opts, *option.secondary_opts)}
+        taking_values = {name for option in options if not (option.is_flag or option.count)
+                         for name in option.opts}
+        for word, following in itertools.pairwise(args):
+            if word == "--":
+                break
+            if word in taking_values and following.split("=")[0] in names:
+                raise click.UsageError(
+                    f"{word} needs a value, but the next word is the option {following} "
+                    f"(to give {following!r} as the value, write {word}={following})", ctx)
+        return super().parse_args(ctx, args)
+
+
 # ------------------------------------------------------------------------- app
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(version=__version__, prog_name="lucidnet", message="%(prog)s %(version)s")
@@ -301,6 +323,9 @@ def cli() -> None:
     model file) or 1 (training diverged, gradients disagree); 130 after Ctrl-C, and
     141 when the reader of the output stops early (| head).
     """
+
+
+cli.command_class = _Command  # every command below
 
 
 # Options shared by `train` and `demo`.
@@ -801,7 +826,13 @@ def info(model: str, as_json: bool) -> None:
 def _short(value: Any, limit: int = 12) -> str:
     """Lists shortened to their first ``limit`` items, for one-line table cells."""
     if isinstance(value, (list, tuple)):
-        shown = ", ".join(map(str, value[:limit]))
+        texts = [str(item) for item in value]
+        if any(", " in text or text != text.strip() or not text.isprintable() or not text
+               for text in texts):
+            # Quoted, all of them: 'barolo, red' would read as two names, ' x' as 'x'.
+            texts = [repr(item) if isinstance(item, str) else text
+                     for item, text in zip(value, texts, strict=True)]
+        shown = ", ".join(texts[:limit])
         return shown + (f", ... ({len(value)} in all)" if len(value) > limit else "")
     if isinstance(value, dict):  # one-hot columns: each with its categories
         return "; ".join(f"{key} ({_short(item, limit)})" for key, item in value.items()) or "-"

@@ -256,11 +256,11 @@ def _unwrap_encoding(model: Any) -> tuple[Any, dict[str, Any] | None]:
     steps = getattr(model, "steps", None)
     if steps is None or type(model).__name__ != "Pipeline" or len(steps) < 2:
         return model, None
-    if type(steps[0][1]).__name__ != "ColumnTransformer":
+    from ._encoding import Encoding, is_column_transformer
+
+    if not is_column_transformer(steps[0][1]):
         return model, None
     from sklearn.pipeline import Pipeline
-
-    from ._encoding import Encoding
 
     encoding = Encoding.from_transformer(steps[0][1]).to_json()
     rest = steps[1:]
