@@ -206,7 +206,7 @@ def test_savetxt_round_trip(tmp_path):
         ("a,b,y\n1,2,3\n1,2,inf\n", "line 3, column 'y': expected a finite number, got 'inf'"),
         ("a,b,y\n1,2,cat\n1,2,?\n", "line 3, column 'y': missing value (got '?')"),
         ('a,b,y\n1,2,"x\ny"\n1,q,3\n', "line 4, column 'b': expected a number, got 'q'"),
-        ("a,b,a\n1,2,3\n", "line 1: duplicate column name 'a' (fields 1 and 3)"),
+        ("a,b,a\n1,2,3\n", "line 1: duplicate column name 'a' (columns 0 and 2, 0-based)"),
     ],
 )
 def test_csv_errors_name_file_line_and_column(tmp_path, text, message):

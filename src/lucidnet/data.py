@@ -1169,7 +1169,7 @@ def _header(
     for j, name in enumerate(names):
         if name in seen:
             raise DataError(
-                f"duplicate column name {name!r} (fields {seen[name] + 1} and {j + 1})",
+                f"duplicate column name {name!r} (columns {seen[name]} and {j}, 0-based)",
                 path=path,
                 line=first_line,
             )

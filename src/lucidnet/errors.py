@@ -23,7 +23,8 @@ class DataError(LucidnetError, ValueError):
     line : int or None
         1-based line number in that file (the header is line 1).
     column : str or None
-        The column's name (or 1-based index when the file has no header).
+        The column's name (for a file without a header or an array, its 0-based
+        index as text).
     note : str or None
         How a text file's first line was read, when that was a guess that may be the
         cause (shown after the message, in parentheses).
