@@ -8,6 +8,7 @@ the truth here is scikit-learn's, not ours.  The networks are kept small and
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import (
@@ -36,11 +37,21 @@ _FLOAT32_WEIGHTS = (
 )
 
 
+_FLOAT32_ROWS = (
+    "float32: on some machines BLAS rounds a row's products differently in a matrix of "
+    "another number of rows, by up to float32's precision, over the check's 1e-7 "
+    "(test_float32_outputs_of_a_row_do_not_depend_on_the_others checks the outputs at "
+    "float32's precision)"
+)
+
+
 def _expected_failed_checks(estimator) -> dict[str, str]:
     if estimator.dtype != "float32":
         return {}
     return {"check_sample_weight_equivalence_on_dense_data": _FLOAT32_WEIGHTS,
-            "check_sample_weight_equivalence_on_sparse_data": _FLOAT32_WEIGHTS}
+            "check_sample_weight_equivalence_on_sparse_data": _FLOAT32_WEIGHTS,
+            "check_methods_subset_invariance": _FLOAT32_ROWS,
+            "check_methods_sample_order_invariance": _FLOAT32_ROWS}
 
 
 # Short training runs stop at max_iter on purpose; that warning is not a failure here.
@@ -81,3 +92,25 @@ def test_sample_weight_equivalence_with_lbfgs(estimator, check):
     # Full-batch L-BFGS in float64, converged: an integer weight is the row repeated,
     # a zero weight the row dropped, to scikit-learn's tolerance.
     check(type(estimator).__name__, estimator)
+
+
+@pytest.mark.filterwarnings("ignore", category=ConvergenceWarning)
+@pytest.mark.parametrize("estimator", [NeuralNetClassifier(**_SMALL, dtype="float32"),
+                                       NeuralNetRegressor(**_SMALL, dtype="float32")],
+                         ids=lambda est: type(est).__name__)
+def test_float32_outputs_of_a_row_do_not_depend_on_the_others(estimator):
+    """scikit-learn's subset and row-order invariance checks, at float32's precision:
+    each method gives a row the same output in a batch of 1, in a subset, reversed."""
+    rng = np.random.default_rng(0)
+    X = 3 * rng.uniform(size=(200, 5))
+    y = (X[:, 0] > 1.5).astype(int) if isinstance(estimator, NeuralNetClassifier) else X[:, 0]
+    estimator.fit(X, y)
+    methods = ["predict", "predict_proba"] if hasattr(estimator, "predict_proba") else [
+        "predict"]
+    for name in methods:
+        method = getattr(estimator, name)
+        whole = method(X)
+        np.testing.assert_allclose(method(X[::-1])[::-1], whole, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(np.concatenate([method(X[i:i + 1]) for i in range(0, 200, 9)]),
+                                   whole[::9], rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(method(X[50:110]), whole[50:110], rtol=1e-5, atol=1e-6)
