@@ -265,6 +265,21 @@ def test_resume_without_a_checkpoint_starts_fresh(tmp_path):
         make_trainer().fit(X, Y, epochs=1, resume=True)
 
 
+def test_a_fit_that_replaces_a_checkpoint_says_so(tmp_path):
+    """The epochs a checkpoint holds are replaced at the next fit's first save: not
+    without a word (a resumed fit continues them, silently)."""
+    X, Y = problem()
+    make_trainer().fit(X, Y, epochs=2, checkpoint_dir=tmp_path)
+    with pytest.warns(UserWarning, match=r"already holds a checkpoint, which this fit "
+                      r"replaces at its first save; resume=True continues it") as caught:
+        make_trainer().fit(X, Y, epochs=1, checkpoint_dir=tmp_path)
+    assert caught[0].filename == __file__  # pointed at the caller's fit
+    assert load_checkpoint(checkpoint_path(tmp_path))[0]["epoch"] == 1  # replaced
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        make_trainer().fit(X, Y, epochs=2, checkpoint_dir=tmp_path, resume=True)
+
+
 def test_file_layout_is_json_header_and_plain_arrays(tmp_path):
     X, Y = problem()
     trainer = make_trainer()

@@ -514,7 +514,8 @@ class Trainer:
         monitor : str, default "val_loss"
             "loss", "val_loss", "val_accuracy", "val_r2" or "val_rmse".
         checkpoint_dir : path, optional
-            Save ``checkpoint.npz`` there every ``checkpoint_every`` epochs.
+            Save ``checkpoint.npz`` there every ``checkpoint_every`` epochs; one already
+            there is replaced, with a warning, unless ``resume``.
         resume : bool, default False
             Continue from ``checkpoint_dir``'s checkpoint when there is one (a fresh
             start otherwise).
@@ -543,10 +544,18 @@ class Trainer:
             raise ValueError(f"checkpoint_dir {os.fspath(checkpoint_dir)!r} is a file, not a "
                              "directory")
         saved = None
-        if resume:
+        if checkpoint_dir is not None:
             from .checkpoints import checkpoint_path
 
             path = checkpoint_path(checkpoint_dir)
+            if not resume and path.is_file():
+                # As the command line refuses it: the epochs it holds would go unsaid.
+                import warnings
+
+                warnings.warn(f"checkpoint_dir {os.fspath(checkpoint_dir)!r} already holds a "
+                              "checkpoint, which this fit replaces at its first save; "
+                              "resume=True continues it", UserWarning, stacklevel=2)
+        if resume:
             if path.is_file():
                 saved = self._read_checkpoint(path)
                 if "fit_rng" in saved[0]:
