@@ -70,6 +70,15 @@ def test_sigmoid_and_its_derivative():
     np.testing.assert_allclose(N.sigmoid(z), 1 / (1 + np.exp(-z)), rtol=1e-14)
     np.testing.assert_allclose(N.sigmoidPrime(z), np.exp(-z) / (1 + np.exp(-z)) ** 2, rtol=1e-13)
     assert float(N.sigmoid(0.0)) == 0.5 and float(N.sigmoidPrime(0.0)) == 0.25
+    # The tutorial's expression bit for bit, also where f(1 - f) would lose a tiny
+    # slope's digits (large z); where exp(-z) overflows, its value at -z (g' is even).
+    z = np.concatenate([np.linspace(-700, 700, 2801), [30.0, 40.0, 50.0]])
+    with np.errstate(over="ignore"):  # (1 + e^700)^2: the tutorial's gives 0 there
+        tutorials = np.exp(-z) / (1 + np.exp(-z)) ** 2
+    np.testing.assert_array_equal(N.sigmoidPrime(z), tutorials)
+    assert N.sigmoidPrime(40.0) > 0
+    np.testing.assert_array_equal(N.sigmoidPrime([-800.0, -np.inf]),
+                                  N.sigmoidPrime([800.0, np.inf]))
 
 
 def test_get_and_set_params_round_trip_in_the_tutorials_order():
