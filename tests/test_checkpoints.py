@@ -265,19 +265,35 @@ def test_resume_without_a_checkpoint_starts_fresh(tmp_path):
         make_trainer().fit(X, Y, epochs=1, resume=True)
 
 
-def test_a_fit_that_replaces_a_checkpoint_says_so(tmp_path):
-    """The epochs a checkpoint holds are replaced at the next fit's first save: not
-    without a word (a resumed fit continues them, silently)."""
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # max_iter=2
+def test_a_fit_that_replaces_another_runs_checkpoint_says_so(tmp_path, monkeypatch):
+    """The epochs a checkpoint of another run holds are replaced at the next fit's first
+    save: not without a word, pointed at the caller's line (through an estimator too).
+    A checkpoint this process wrote (a warm start, a second try) is replaced silently,
+    and a resumed fit continues one."""
+    from lucidnet import MLPClassifier
+    from lucidnet import checkpoints as module
+
     X, Y = problem()
     make_trainer().fit(X, Y, epochs=2, checkpoint_dir=tmp_path)
-    with pytest.warns(UserWarning, match=r"already holds a checkpoint, which this fit "
-                      r"replaces at its first save; resume=True continues it") as caught:
-        make_trainer().fit(X, Y, epochs=1, checkpoint_dir=tmp_path)
-    assert caught[0].filename == __file__  # pointed at the caller's fit
-    assert load_checkpoint(checkpoint_path(tmp_path))[0]["epoch"] == 1  # replaced
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        make_trainer().fit(X, Y, epochs=2, checkpoint_dir=tmp_path, resume=True)
+    make_trainer().fit(X, Y, epochs=1, checkpoint_dir=tmp_path)  # written here: no warning
+    monkeypatch.setattr(module, "_WRITTEN", set())  # as if another process had written it
+    with pytest.warns(UserWarning, match=r"already holds a checkpoint of another run, which "
+                      r"this fit replaces at its first save; resume=True continues it") as got:
+        make_trainer().fit(X, Y, epochs=3, checkpoint_dir=tmp_path)
+    assert [w.filename for w in got] == [__file__]
+    assert load_checkpoint(checkpoint_path(tmp_path))[0]["epoch"] == 3  # replaced
+    make_trainer().fit(X, Y, epochs=4, checkpoint_dir=tmp_path, resume=True)
+    monkeypatch.setattr(module, "_WRITTEN", set())
+    estimator = MLPClassifier(hidden_layer_sizes=(4,), max_iter=2)
+    with pytest.warns(UserWarning, match="already holds a checkpoint of another run") as got:
+        estimator.fit(X, Y.argmax(axis=1), checkpoint_dir=tmp_path)
+    assert [w.filename for w in got if "checkpoint" in str(w.message)] == [__file__]
+    estimator.set_params(warm_start=True)
+    with warnings.catch_warnings(record=True) as again:
+        warnings.simplefilter("always")
+        estimator.fit(X, Y.argmax(axis=1), checkpoint_dir=tmp_path)
+    assert again and not [w for w in again if "checkpoint" in str(w.message)]
 
 
 def test_file_layout_is_json_header_and_plain_arrays(tmp_path):

@@ -109,12 +109,16 @@ def test_an_option_without_its_value_is_named(tmp_path) -> None:
     data = tmp_path / "iris.csv"
     run("dataset", "iris", "--out", str(data))
     done = run("train", str(data), "--target", "target", "--resume", "--out", "m.npz",
-               expect=2)
+               cwd=tmp_path, expect=2)
     assert_usage_error(done, "--resume needs a value, but the next word is the option --out "
                        "(to give '--out' as the value, write --resume=--out)",
                        "lucidnet train --help")
-    done = run("predict", "--out", "--proba", "m.npz", str(data), expect=2)
+    done = run("predict", "--out", "--proba", "m.npz", str(data), cwd=tmp_path, expect=2)
     assert_usage_error(done, "--out needs a value, but the next word is the option --proba")
+    # A short name's advice names the long one: -t=--epochs would give -t "=--epochs".
+    done = run("train", str(data), "-t", "--epochs", "1", cwd=tmp_path, expect=2)
+    assert_usage_error(done, "-t needs a value, but the next word is the option --epochs (to "
+                       "give '--epochs' as the value, write --target=--epochs)")
     assert not (tmp_path / "m.npz").exists()
     # A value given as OPTION=VALUE, or after a flag, is taken as before.
     done = run("train", str(data), "--target=target", "-q", "--epochs=1",
@@ -1711,7 +1715,7 @@ def test_numbers_stored_as_text_in_the_target(tmp_path: Path) -> None:
             "classes to learn (numbers stored as text? store them as numbers for "
             "regression)") in done.stderr
     done = run("evaluate", str(model), str(strings), expect=2)
-    assert "data row 1: the target column must hold numbers" in done.stderr
+    assert "row 0 (0-based): the target column must hold numbers" in done.stderr
 
 
 def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
@@ -1832,7 +1836,7 @@ def test_a_range_error_names_the_rows_line_past_blank_lines(tmp_path: Path, head
     np.save(tmp_path / "gaps.npy", array)
     done = run("train", str(tmp_path / "gaps.npy"), "--target", "1", "--no-standardize",
                "--epochs", "2", expect=2)
-    assert "column '0': data row 8: 1e+300 is beyond the largest float32" in done.stderr
+    assert "column '0': row 7 (0-based): 1e+300 is beyond the largest float32" in done.stderr
 
 
 def test_predict_reads_a_first_line_of_the_models_feature_names_as_header(tmp_path: Path):
@@ -2293,6 +2297,7 @@ def test_one_hot_inputs_stay_0_or_1_while_numbers_are_standardized(tmp_path):
     np.testing.assert_allclose(standardize.transform(inputs), expected, rtol=1e-12, atol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # the refits
 def test_text_columns_are_one_hot_and_missing_numbers_imputed_as_scikit_learn_does(tmp_path):
     import pandas as pd
 
@@ -2324,6 +2329,15 @@ def test_text_columns_are_one_hot_and_missing_numbers_imputed_as_scikit_learn_do
                        r"or an array of those 4 columns in that order; got an array of shape "
                        r"\(\d+, 3\)"):
         pipeline.predict(columns[:, :3])
+    # A clone refits on the columns by name or by position alike.
+    from sklearn.base import clone
+
+    train = pd.read_csv(data)
+    labels = train.pop("species")
+    by_name = clone(pipeline).fit(train, labels).predict_proba(pd.read_csv(rows))
+    by_position = clone(pipeline).fit(train[["island", "bill", "mass", "sex"]].to_numpy(),
+                                      labels).predict_proba(columns)
+    np.testing.assert_array_equal(by_position, by_name)
     # ... and is saved again with its encoding (no pickle), a foreign first step not.
     io.save(pipeline, tmp_path / "again.npz")
     again = io.load(tmp_path / "again.npz")
@@ -2512,6 +2526,11 @@ def test_an_array_files_nan_is_a_missing_number_as_a_blank_cell_is(tmp_path):
     np.save(rows, X)
     predicted = [run("predict", str(model), str(rows), "--proba").stdout for model in models]
     assert predicted[0] == predicted[1]
+    # Nor is an infinity in a column left out an error.
+    X[:, 3] = np.inf
+    np.save(rows, X)
+    assert run("predict", str(models[0]), str(rows), "--proba").stdout == predicted[0]
+    X[:, 3] = np.nan
     kept = np.delete(X, 3, axis=1)
     filled = SimpleImputer(strategy="mean").fit_transform(kept)
     expected = io.load(models[0])[1:].predict_proba(filled)

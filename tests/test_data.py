@@ -663,6 +663,9 @@ def test_an_array_files_nan_is_missing_and_read_as_such_in_features_only(tmp_pat
     np.save(npy, array)
     with raises("a.npy: the array must be finite; element [2, 0] is inf"):
         read_table(npy, -1, missing="nan")
+    assert data.column_names(npy) == ["0", "1", "2", "3"]  # from the shape: values unread
+    np.testing.assert_array_equal(read_table(npy, -1, features=["1"], missing="nan").features,
+                                  array[:, [1]])  # column 0's inf is not read
     npz = tmp_path / "a.npz"
     np.savez(npz, X=array[:2, :3], y=[np.nan, 1.0])
     table = read_table(npz, missing="nan", read_target=False)

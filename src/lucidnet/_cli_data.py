@@ -891,12 +891,13 @@ def check_label_matrix(Y: np.ndarray, names: Sequence[str], source: str,
 
 
 def row_place(source: str, row: int, header: bool | None) -> tuple[int | None, str]:
-    """``(line, "")`` for data row ``row`` (0-based) of a text file, else ``(None, "data
-    row N: ")``: where a message about the row should point."""
+    """``(line, "")`` for data row ``row`` (0-based) of a text file, else ``(None, "row N
+    (0-based): ")``, as the readers name an array's or a Parquet file's rows: where a
+    message about the row should point."""
     from .data import row_line
 
     line = row_line(source, row, header)  # None for array files and built-in data sets
-    return line, "" if line is not None else f"data row {row + 1}: "
+    return line, "" if line is not None else f"row {row} (0-based): "
 
 
 def split(

@@ -14,10 +14,17 @@ __all__ = ["FileColumns"]
 
 class FileColumns(ColumnTransformer):
     """A ``ColumnTransformer`` of one step per named column that also takes those
-    columns as an array, in their order, as ``lucidnet predict`` takes the columns of
-    a file without a header.  A pandas DataFrame is taken as ever (columns found by
-    name); an array of another width is refused naming the columns it needs, where
-    scikit-learn would only say that named columns need a DataFrame."""
+    columns as an array, in their order (to transform, and to fit, as a refit of a
+    cloned pipeline does), as ``lucidnet predict`` takes the columns of a file without a
+    header.  A pandas DataFrame is taken as ever (columns found by name); an array of
+    another width is refused naming the columns it needs, where scikit-learn would only
+    say that named columns need a DataFrame."""
+
+    def fit(self, X: Any, y: Any = None, **params: Any) -> FileColumns:
+        return super().fit(self._named(X), y, **params)
+
+    def fit_transform(self, X: Any, y: Any = None, **params: Any) -> Any:
+        return super().fit_transform(self._named(X), y, **params)
 
     def transform(self, X: Any, **params: Any) -> Any:
         return super().transform(self._named(X), **params)

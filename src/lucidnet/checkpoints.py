@@ -64,6 +64,16 @@ def checkpoint_path(directory: str | os.PathLike) -> Path:
     return Path(directory) / CHECKPOINT_NAME
 
 
+#: The checkpoints this process has written (resolved paths).
+_WRITTEN: set[str] = set()
+
+
+def written_here(path: str | os.PathLike) -> bool:
+    """Whether this process wrote the checkpoint at ``path`` (a fit that replaces it then
+    goes on from a model this session holds: a warm start, a second try)."""
+    return os.path.realpath(path) in _WRITTEN
+
+
 def save_checkpoint(
     path: str | os.PathLike, header: dict[str, Any], arrays: dict[str, np.ndarray]
 ) -> Path:
@@ -89,6 +99,7 @@ def save_checkpoint(
     encoded = np.frombuffer(json.dumps(header, allow_nan=True).encode("utf-8"), dtype=np.uint8)
     with atomic_file(path) as handle:
         np.savez(handle, header=encoded, **arrays)
+    _WRITTEN.add(os.path.realpath(path))
     return path
 
 

@@ -290,15 +290,18 @@ class _Command(click.Command):
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         options = [param for param in self.get_params(ctx) if isinstance(param, click.Option)]
         names = {name for option in options for name in (*option.opts, *option.secondary_opts)}
-        taking_values = {name for option in options if not (option.is_flag or option.count)
-                         for name in option.opts}
+        # Each name of an option that takes a value -> its longest ("-t" -> "--target"),
+        # for the advice: "-t=x" would give -t the value "=x".
+        taking_values = {name: max(option.opts, key=len) for option in options
+                         if not (option.is_flag or option.count) for name in option.opts}
         for word, following in itertools.pairwise(args):
             if word == "--":
                 break
             if word in taking_values and following.split("=")[0] in names:
+                long = word if word.startswith("--") else taking_values[word]
                 raise click.UsageError(
-                    f"{word} needs a value, but the next word is the option {following} "
-                    f"(to give {following!r} as the value, write {word}={following})", ctx)
+                    f"{word} needs a value, but the next word is the option {following} (to "
+                    f"give {following!r} as the value, write {long}={following})", ctx)
         return super().parse_args(ctx, args)
 
 

@@ -434,9 +434,12 @@ def column_names(path: PathLike, header: bool | None = None) -> list[str]:
                     if name not in _pandas_index_columns(schema)]
         except (OSError, pa.ArrowException) as exc:
             raise DataError(f"cannot read as a Parquet file: {exc}", path=source) from None
-    # An array file: its columns' names come from its shape; a missing value (NaN) in
-    # it is for the reader of its features to name, with the options that would take it.
-    table = read_table(source, header=header, read_target=False, missing="nan")
+    if suffix in (".npy", ".npz") and compression is None and os.path.isfile(source):
+        # Names from the shape alone: the values of the columns used are for the reader
+        # to judge (a NaN or inf in a column --drop leaves out is no error).
+        array = _load_npy(source) if suffix == ".npy" else _load_npz(source)[0]
+        return _array_column_names(array, source)
+    table = read_table(source, header=header, read_target=False)
     return list(table.feature_names)
 
 
@@ -1894,21 +1897,26 @@ def _target_from_cells(
 # ------------------------------------------------------------------- binary files
 
 
-def _read_npy(path: str, target: str | int | None, read_target: bool = True,
-              features: Sequence[str] | None = None, missing_is_nan: bool = False) -> Table:
+def _load_npy(path: str) -> np.ndarray:
+    """The array of a ``.npy`` file, or DataError (its values unchecked)."""
     # Checked first: for any other file NumPy's own error is about pickles.
     with open(path, "rb") as fh:
         if fh.read(len(_NPY_MAGIC)) != _NPY_MAGIC:
             raise DataError("not a NumPy .npy file (it lacks the .npy header)", path=path)
     try:
-        array = np.load(path, allow_pickle=False)
+        return np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError) as exc:
         raise DataError(f"cannot read as a NumPy .npy file: {exc}", path=path) from None
-    return _table_from_array(array, target, path, read_target, features, missing_is_nan)
 
 
-def _read_npz(path: str, target: str | int | None, read_target: bool = True,
+def _read_npy(path: str, target: str | int | None, read_target: bool = True,
               features: Sequence[str] | None = None, missing_is_nan: bool = False) -> Table:
+    return _table_from_array(_load_npy(path), target, path, read_target, features,
+                             missing_is_nan)
+
+
+def _load_npz(path: str) -> tuple[np.ndarray, np.ndarray | None]:
+    """``(X, y or None)`` of a ``.npz`` data file, or DataError (values unchecked)."""
     # Checked first: for any other file NumPy's own error is about pickles.
     with open(path, "rb") as fh:
         start = fh.read(len(_ZIP_MAGIC))
@@ -1944,6 +1952,12 @@ def _read_npz(path: str, target: str | int | None, read_target: bool = True,
         if member is not None and not isinstance(member, np.ndarray):
             raise DataError(f"array {name!r} of the archive is not a NumPy .npy array",
                             path=path)
+    return X, y
+
+
+def _read_npz(path: str, target: str | int | None, read_target: bool = True,
+              features: Sequence[str] | None = None, missing_is_nan: bool = False) -> Table:
+    X, y = _load_npz(path)
     if y is None:
         return _table_from_array(X, target, path, read_target, features, missing_is_nan)
     if target is not None:
@@ -2011,10 +2025,9 @@ def _numeric_file_array(array: np.ndarray, path: str, what: str, *,
     raise DataError(f"{what} has a missing value (NaN) at element {list(index)}", path=path)
 
 
-def _table_from_array(array: np.ndarray, target: str | int | None, path: str,
-                      read_target: bool = True,
-                      features: Sequence[str] | None = None,
-                      missing_is_nan: bool = False) -> Table:
+def _array_column_names(array: np.ndarray, path: str) -> list[str]:
+    """``"0", "1", ...``: the names of a data array's columns, or DataError for an
+    array that is not a table (not 2-D, or no rows)."""
     if array.ndim != 2:
         raise DataError(
             f"expected a 2-D array of shape (n_samples, n_columns); got shape {array.shape}",
@@ -2022,7 +2035,14 @@ def _table_from_array(array: np.ndarray, target: str | int | None, path: str,
         )
     if array.shape[0] == 0:
         raise DataError("the array has no rows", path=path)
-    names = [str(j) for j in range(array.shape[1])]
+    return [str(j) for j in range(array.shape[1])]
+
+
+def _table_from_array(array: np.ndarray, target: str | int | None, path: str,
+                      read_target: bool = True,
+                      features: Sequence[str] | None = None,
+                      missing_is_nan: bool = False) -> Table:
+    names = _array_column_names(array, path)
     t = _resolve_target(target, names, path)
     feature_cols = _feature_columns(names, t, features, path)
     used = set(feature_cols) | ({t} if t is not None and read_target else set())

@@ -64,14 +64,11 @@ from __future__ import annotations
 
 import inspect
 import math
-import os
 import sys
-import warnings
 from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-import sklearn
 from scipy.sparse import issparse
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
@@ -98,6 +95,7 @@ from sklearn.utils.validation import (
 from . import _class_outputs, activations, optimizers, schedules, training
 from ._checks import as_float_dtype
 from ._solver_settings import OPTIMIZER_PARAMS
+from ._warn import warn_caller
 from .activations import Sigmoid, Softmax
 from .callbacks import Callback, EarlyStopping
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, Loss, SquaredError
@@ -505,7 +503,7 @@ class _BaseNeuralNet(BaseEstimator):
         if self.batch_size == "auto":
             return min(_AUTO_BATCH, n_samples)
         if self.batch_size > n_samples:
-            _warn_caller(  # scikit-learn's words
+            warn_caller(  # scikit-learn's words
                 "Got `batch_size` less than 1 or larger than sample size. It is going to "
                 "be clipped",
                 UserWarning,
@@ -572,7 +570,7 @@ class _BaseNeuralNet(BaseEstimator):
             )
         except KeyboardInterrupt:
             # As scikit-learn: keep the model as it is and record the epochs finished.
-            _warn_caller(INTERRUPTED_MESSAGE, UserWarning)
+            warn_caller(INTERRUPTED_MESSAGE, UserWarning)
             history = trainer.history
         logs = history.history
         epochs = logs.get("loss", [])
@@ -613,14 +611,14 @@ class _BaseNeuralNet(BaseEstimator):
             n_iter = min(len(epochs), self.max_iter)
             advice = ("\nIncrease the number of iterations to improve the convergence "
                       f"(max_iter={self.max_iter})." if n_iter == self.max_iter else "")
-            _warn_caller(
+            warn_caller(
                 f"lbfgs failed to converge after {n_iter} iteration(s) (status={status}):\n"
                 f"{message}\n{advice}\nYou might also want to scale the data as shown in:\n"
                 "    https://scikit-learn.org/stable/modules/preprocessing.html",
                 ConvergenceWarning,
             )
         elif stepwise and not history.stopped_early and len(epochs) >= self.max_iter:
-            _warn_caller(
+            warn_caller(
                 f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached and the "
                 "optimization hasn't converged yet.",
                 ConvergenceWarning,
@@ -781,17 +779,6 @@ class _BaseNeuralNet(BaseEstimator):
 
     def _extra_fitted_state(self) -> dict[str, Any]:
         return {}
-
-
-def _warn_caller(message: str, category: type[Warning]) -> None:
-    """``warnings.warn`` pointing at the user's line: the first frame outside lucidnet
-    and scikit-learn (whose ``_fit_context`` wraps ``fit``), however deep the call."""
-    internal = (os.path.dirname(os.path.abspath(__file__)),
-                os.path.dirname(os.path.abspath(sklearn.__file__)))
-    frame, level = sys._getframe(1), 2
-    while frame is not None and frame.f_code.co_filename.startswith(internal):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, category, stacklevel=level)
 
 
 def _sklearn_activation_name(network: Network) -> str:

@@ -515,7 +515,8 @@ class Trainer:
             "loss", "val_loss", "val_accuracy", "val_r2" or "val_rmse".
         checkpoint_dir : path, optional
             Save ``checkpoint.npz`` there every ``checkpoint_every`` epochs; one already
-            there is replaced, with a warning, unless ``resume``.
+            there is replaced (with a warning when another process wrote it) unless
+            ``resume``.
         resume : bool, default False
             Continue from ``checkpoint_dir``'s checkpoint when there is one (a fresh
             start otherwise).
@@ -545,16 +546,17 @@ class Trainer:
                              "directory")
         saved = None
         if checkpoint_dir is not None:
-            from .checkpoints import checkpoint_path
+            from .checkpoints import checkpoint_path, written_here
 
             path = checkpoint_path(checkpoint_dir)
-            if not resume and path.is_file():
-                # As the command line refuses it: the epochs it holds would go unsaid.
-                import warnings
+            if not resume and path.is_file() and not written_here(path):
+                # Another run's (the command line refuses it): its epochs would be lost
+                # without a word.
+                from ._warn import warn_caller
 
-                warnings.warn(f"checkpoint_dir {os.fspath(checkpoint_dir)!r} already holds a "
-                              "checkpoint, which this fit replaces at its first save; "
-                              "resume=True continues it", UserWarning, stacklevel=2)
+                warn_caller(f"checkpoint_dir {os.fspath(checkpoint_dir)!r} already holds a "
+                            "checkpoint of another run, which this fit replaces at its first "
+                            "save; resume=True continues it", UserWarning)
         if resume:
             if path.is_file():
                 saved = self._read_checkpoint(path)
