@@ -643,3 +643,44 @@ def test_predict_thresholds_only_a_classifier():
                          random_state=0)
     np.testing.assert_array_equal(classifier.predict(X),
                                   (classifier.output(X) > 0.5).astype(int))
+
+
+def test_an_unregistered_activation_is_gradchecked_but_not_saved_unreadable(tmp_path,
+                                                                            monkeypatch):
+    """An activation object of one's own trains and is gradient-checked as it is (the
+    check's float64 copy shares it); a file or pickle that could not be read back is
+    refused, naming the register call, until it is registered."""
+    import pickle
+
+    from lucidnet import activations
+
+    monkeypatch.setattr(activations._REGISTRY, "_factories",
+                        dict(activations._REGISTRY._factories))
+
+    class Square(activations.Activation):
+        name = "test_square"
+
+        def forward(self, Z, out=None):
+            return np.multiply(Z, Z, out=out)
+
+        def derivative(self, Z, A):
+            return Z  # wrong on purpose: 2 Z
+
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(20, 3)), rng.normal(size=(20, 1))
+    net = Network([3, 4, 1], activation=Square(), dtype="float32", random_state=0)
+    check = gradcheck(net, X, Y)
+    assert not check.passed()
+    assert check.per_parameter["W1"] > 0.1 and check.per_parameter["W2"] < 1e-6  # its layer
+    message = (r"the activation 'test_square' \(Square\) is not registered under that name, "
+               r"so a saved or pickled network could not be rebuilt; call "
+               r"lucidnet.activations.register\('test_square', Square\) first")
+    with pytest.raises(ValueError, match=message):
+        lucidnet.save(net, tmp_path / "square.npz")
+    assert not (tmp_path / "square.npz").exists()
+    with pytest.raises(ValueError, match=message):
+        pickle.dumps(net)
+    activations.register("test_square", Square)
+    lucidnet.save(net, tmp_path / "square.npz")
+    np.testing.assert_array_equal(lucidnet.load(tmp_path / "square.npz").predict(X),
+                                  pickle.loads(pickle.dumps(net)).predict(X))

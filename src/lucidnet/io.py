@@ -198,6 +198,7 @@ def save(
         metadata = {**(metadata or {}), "encoding": encoding}
     model, input_scaling = _unwrap_standardizing_pipeline(model, input_scaling)
     network, kind, estimator_state, classes = _describe_model(model)
+    network.check_rebuildable()  # before writing: load must be able to read it back
     checked_names = getattr(input_scaling, "feature_names_in", None)
     if checked_names is not None:
         # A pipeline fitted on a DataFrame: its scaler checks the columns' names.

@@ -759,6 +759,7 @@ class Network:
     def __getstate__(self) -> dict[str, Any]:
         # W, b, dW, db are views into params/grads: pickling them one by one would
         # cut them loose from the flat buffers, so keep the config and rebuild.
+        self.check_rebuildable()
         return {"config": self.get_config(), "params": self.params}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -769,10 +770,35 @@ class Network:
         return self.astype(self.dtype)
 
     def astype(self, dtype: Any) -> Network:
-        """A copy of this network whose parameters are of ``dtype`` (float32 or float64)."""
+        """A copy of this network whose parameters are of ``dtype`` (float32 or float64).
+
+        The copy shares the activation and loss objects (they hold settings, not
+        state), so an activation of one's own needs no registered name to be copied
+        (:func:`lucidnet.gradcheck` checks a float64 copy)."""
         config = self.get_config()
         config["dtype"] = as_float_dtype(dtype).name
+        for layer_config, layer in zip(config["layers"], self.layers, strict=True):
+            layer_config["activation"] = layer.activation
+        config["loss"] = self.loss
         return Network.from_config(config, self.params)
+
+    def check_rebuildable(self) -> None:
+        """ValueError unless :meth:`get_config` names components that :meth:`from_config`
+        rebuilds (what a model file or a pickle holds): an activation or loss of one's
+        own must be registered under its ``name``."""
+        parts = [("activation", layer.activation, activations.get) for layer in self.layers]
+        parts.append(("loss", self.loss, losses.get))
+        for kind, part, rebuild in parts:
+            try:
+                rebuilt = rebuild(part.get_config())
+            except (ValueError, TypeError, KeyError):
+                rebuilt = None
+            if type(rebuilt) is not type(part):
+                module = "activations" if kind == "activation" else "losses"
+                raise ValueError(
+                    f"the {kind} {part.name!r} ({type(part).__name__}) is not registered under "
+                    f"that name, so a saved or pickled network could not be rebuilt; call "
+                    f"lucidnet.{module}.register({part.name!r}, {type(part).__name__}) first")
 
     def summary(self) -> str:
         """A table of the layers: the shapes of W and b, activation, parameter count."""
