@@ -157,6 +157,14 @@ def test_confusion_counts_compare_numbers_by_value() -> None:
         plots.confusion_counts(y_true.astype(int).astype(str), y_pred, [0, 1]), expected)
     np.testing.assert_array_equal(
         plots.confusion_counts(["no", "yes"], ["yes", "yes"], ["no", "yes"]), [[0, 1], [0, 1]])
+    # Names to show instead of the classes: nothing would be counted; refused as
+    # scikit-learn refuses it.
+    with pytest.raises(ValueError, match="At least one label specified must be in y_true"):
+        confusion_matrix(y_true, y_pred, labels=["no", "yes"])
+    with pytest.raises(ValueError, match=r"none of labels \['no', 'yes'\] is a value of y_true "
+                       r"\('0.0', '1.0'\); labels are the classes as y_true and y_pred hold "
+                       r"them, not names to show"):
+        plots.confusion_counts(y_true, y_pred, ["no", "yes"])
 
 
 def test_missing_matplotlib_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -241,7 +241,9 @@ def confusion_counts(y_true: Any, y_pred: Any, labels: Sequence) -> np.ndarray:
     """Counts ``C[i, j]`` of examples of class ``labels[i]`` predicted as ``labels[j]``.
 
     Returns an int64 array of shape (n_classes, n_classes); examples whose true or
-    predicted label is not in ``labels`` are not counted.
+    predicted label is not in ``labels`` are not counted.  ValueError when no true
+    label is in ``labels`` (as scikit-learn's ``confusion_matrix``): they are the
+    classes as ``y_true`` holds them, not names to show.
     """
     y_true, y_pred = np.asarray(y_true).ravel(), np.asarray(y_pred).ravel()
     if y_true.shape != y_pred.shape:
@@ -249,6 +251,11 @@ def confusion_counts(y_true: Any, y_pred: Any, labels: Sequence) -> np.ndarray:
             f"y_pred must have the shape of y_true {y_true.shape}; got {y_pred.shape}"
         )
     index = {_label_key(label): k for k, label in enumerate(labels)}
+    if y_true.size and not any(_label_key(truth) in index for truth in y_true.tolist()):
+        present = ", ".join(map(repr, sorted({str(v) for v in y_true.tolist()})[:10]))
+        raise ValueError(f"none of labels {list(labels)!r} is a value of y_true ({present}"
+                         f"{', ...' if len(set(y_true.tolist())) > 10 else ''}); labels are "
+                         "the classes as y_true and y_pred hold them, not names to show")
     counts = np.zeros((len(labels), len(labels)), dtype=np.int64)
     for truth, guess in zip(y_true.tolist(), y_pred.tolist(), strict=True):
         row, column = index.get(_label_key(truth)), index.get(_label_key(guess))
