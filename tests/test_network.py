@@ -402,8 +402,14 @@ def test_explain_matches_the_actual_arrays(rng):
 def test_explain_rejects_bad_arguments():
     with pytest.raises(ValueError, match="examples must be a positive int; got 0"):
         explain([2, 1], 0)
-    with pytest.raises(ValueError, match="layer sizes must be at least two positive ints"):
-        explain([2], 3)
+    for sizes in ([2], [2, 3.5, 1], [2, 0, 1]):  # Network's own check: 3.5 is not cut to 3
+        with pytest.raises(ValueError, match="layer_sizes must list at least two positive ints"):
+            explain(sizes, 3)
+    # The command line's spelling, in Python too.
+    assert explain("2,3,1", 3).rows == explain([2, 3, 1], 3).rows
+    with pytest.raises(ValueError, match=r"layer sizes must be ints like \[2, 3, 1\] or "
+                       r"'2,3,1'; got '2;3;1'"):
+        explain("2;3;1")
 
 
 def test_import_is_light():

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from . import losses
-from .network import Network
+from .network import Network, _check_layer_sizes
 
 __all__ = ["explain", "Explanation", "Quantity"]
 
@@ -72,8 +72,8 @@ def explain(
 
     Parameters
     ----------
-    network : Network or sequence of int
-        A network, or its layer sizes ``[n[0], ..., n[L]]``.
+    network : Network, sequence of int or str
+        A network, or its layer sizes ``[n[0], ..., n[L]]`` (or ``"2,3,1"``).
     examples : int, default 1
         ``m``, the number of examples in the batch.
     columns : bool, default False
@@ -96,9 +96,14 @@ def explain(
         # The output layer never drops units.
         dropout = [layer.dropout for layer in network.layers[:-1]] + [0.0]
     else:
-        sizes = [int(n) for n in network]
-        if len(sizes) < 2 or min(sizes) < 1:
-            raise ValueError(f"layer sizes must be at least two positive ints; got {network!r}")
+        if isinstance(network, str):  # "2,3,1", as the command line's --layers takes them
+            try:
+                network = [int(part) for part in network.split(",")]
+            except ValueError:
+                raise ValueError("layer sizes must be ints like [2, 3, 1] or '2,3,1'; got "
+                                 f"{network!r}") from None
+        # The network's own check: 3.5 is refused, not cut to 3.
+        sizes = _check_layer_sizes(network)
         activations = ["g"] * (len(sizes) - 2) + ["g_out"]
         loss = "the loss"
         biases = [True] * (len(sizes) - 1)
