@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pytest
@@ -203,8 +204,10 @@ def test_get_errors_name_the_argument():
         optimizers.get("adam", momentum=0.9)
     with pytest.raises(ValueError, match=r"beta_1 must be a finite number in \[0.0, 1.0\); got 1"):
         optimizers.get("adam", beta_1=1.0)
-    with pytest.raises(ValueError, match="learning_rate must be positive; got 0.0"):
-        optimizers.get("sgd", 0.0)
+    for rate in (0.0, -0.1, float("nan"), "0.1"):  # one message for every bad rate
+        with pytest.raises(ValueError, match=re.escape(
+                f"learning_rate must be a finite number > 0; got {rate!r}")):
+            optimizers.get("sgd", rate)
 
 
 def test_config_round_trip():

@@ -106,9 +106,11 @@ class Optimizer:
                 f"unknown optimizer_params for {self.name!r}: {', '.join(unknown)}; "
                 f"expected some of: {expected}"
             )
-        self.learning_rate = _check_rate(learning_rate, "learning_rate", low=0.0)
-        if self.learning_rate == 0.0:
-            raise ValueError("learning_rate must be positive; got 0.0")
+        rate = learning_rate
+        if not (is_real(rate) and math.isfinite(float(rate)) and float(rate) > 0.0):
+            # One message for 0, -0.1, NaN and "0.1" alike.
+            raise ValueError(f"learning_rate must be a finite number > 0; got {rate!r}")
+        self.learning_rate = float(rate)
         self.hyperparameters = {**self.defaults, **hyperparameters}
         self._check_hyperparameters()
         self.t = 0
