@@ -435,6 +435,25 @@ def test_mismatched_shapes_are_clear_value_errors():
         deep.update_parameters({"W1": W, "b1": b}, {"dW1": np.ones((3, 2)), "db1": b}, 0.1)
 
 
+def test_models_given_x_with_examples_as_rows_name_x():
+    """shallow.nn_model and logistic.model said that Y did not match A2 (or the
+    predictions): the learner's X is what is transposed, and is named so."""
+    from lucidnet.course import logistic, shallow
+
+    X, Y = np.ones((2, 40)), np.ones((1, 40))
+    with pytest.raises(ValueError, match=re.escape(
+            "Y must have one column per example of X (2); got shape (1, 40); is X transposed? "
+            "its rows are 40, and examples are columns here")):
+        shallow.nn_model(X.T, Y, 4, num_iterations=1)
+    with pytest.raises(ValueError, match=re.escape(
+            "Y_train must have one column per example of X_train (2); got shape (1, 40); "
+            "is X_train transposed?")):
+        logistic.model(X.T, Y, X, Y, num_iterations=1)
+    with pytest.raises(ValueError, match=re.escape(
+            "Y_test must have one column per example of X_test (40); got shape (3,)")):
+        logistic.model(X, Y, X, np.zeros(3), num_iterations=1)
+
+
 def test_shape_errors_name_what_the_learner_passed():
     """X given with examples as rows is named X (not the first layer's A), with the
     hint; a 1-D bias is told the column it must be."""

@@ -565,13 +565,22 @@ def _train(
     return parameters, costs
 
 
+def check_examples(X: np.ndarray, Y: Any, x_name: str = "X", y_name: str = "Y") -> None:
+    """ValueError, naming both, unless ``Y`` has one column (or, 1-D, one entry) per
+    example of ``X`` (n_x, m); it says when ``X`` looks transposed."""
+    shape = np.shape(Y)
+    count = shape[-1] if shape else 1
+    if count != X.shape[1]:
+        hint = (f"; is {x_name} transposed? its rows are {X.shape[0]}, and examples are "
+                "columns here" if X.shape[0] == count else "")
+        raise ValueError(f"{y_name} must have one column per example of {x_name} "
+                         f"({X.shape[1]}); got shape {shape}{hint}")
+
+
 def _check_model_args(X: Any, Y: Any, learning_rate: Any, num_iterations: Any) -> tuple:
     X = as_columns(X, "X")
     Y = as_columns(Y, "Y", rows=1)
-    if Y.shape[1] != X.shape[1]:
-        raise ValueError(
-            f"Y must have one column per example of X ({X.shape[1]}); got shape {Y.shape}"
-        )
+    check_examples(X, Y)
     if not isinstance(learning_rate, (int, float, np.floating)) or not learning_rate > 0:
         raise ValueError(f"learning_rate must be a positive number; got {learning_rate!r}")
     if isinstance(num_iterations, bool) or not isinstance(num_iterations, (int, np.integer)) or (

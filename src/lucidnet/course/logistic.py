@@ -178,6 +178,8 @@ def model(
         ``learning_rate``, ``num_iterations``.
     """
     X_train = deep.as_columns(X_train, "X_train")
+    deep.check_examples(X_train, Y_train, "X_train", "Y_train")
+    deep.check_examples(deep.as_columns(X_test, "X_test"), Y_test, "X_test", "Y_test")
     w, b = initialize_with_zeros(X_train.shape[0])
     params, _, costs = optimize(
         w, b, X_train, Y_train, num_iterations, learning_rate, print_cost
