@@ -690,3 +690,30 @@ def test_an_unregistered_activation_is_gradchecked_but_not_saved_unreadable(tmp_
     lucidnet.save(net, tmp_path / "square.npz")
     np.testing.assert_array_equal(lucidnet.load(tmp_path / "square.npz").predict(X),
                                   pickle.loads(pickle.dumps(net)).predict(X))
+
+
+def test_register_keeps_lucidnets_own_names(monkeypatch):
+    """A class registered as "relu" would build every later "relu" network of the
+    process, model files included: refused unless asked for; one's own names may be
+    registered again (a notebook cell run twice)."""
+    from lucidnet import activations, initializers, losses, optimizers, schedules
+
+    for module, name in [(activations, "relu"), (losses, "mse"), (optimizers, "adam"),
+                         (schedules, "cosine")]:
+        monkeypatch.setattr(module._REGISTRY, "_factories",
+                            dict(module._REGISTRY._factories))
+        with pytest.raises(ValueError, match=f"{module._REGISTRY.kind} {name!r} is one of "
+                           "lucidnet's own; register yours under another name"):
+            module.register(name, object)
+    monkeypatch.setattr(initializers, "_REGISTRY", dict(initializers._REGISTRY))
+    with pytest.raises(ValueError, match="initializer 'zeros' is one of lucidnet's own"):
+        initializers.register("zeros", print)
+    assert type(Network([2, 3, 1], "relu").layers[0].activation) is activations.ReLU
+
+    class Tanh2(activations.Tanh):
+        name = "test_tanh2"
+
+    activations.register("test_tanh2", Tanh2)
+    activations.register("test_tanh2", Tanh2)  # again: fine
+    activations.register("relu", Tanh2, replace=True)  # asked for (undone by monkeypatch)
+    assert type(Network([2, 3, 1], "relu").layers[0].activation) is Tanh2

@@ -28,11 +28,26 @@ class Registry(Generic[T]):
         self.kind = kind
         self.base = base
         self._factories: dict[str, Callable[..., T]] = {}
+        self._own: frozenset[str] = frozenset()
 
-    def register(self, name: str, factory: Callable[..., T]) -> None:
-        """Make ``factory(**params)`` available under ``name``."""
+    def seal(self) -> None:
+        """Take the names registered so far as lucidnet's own: :meth:`register` keeps
+        them unless told to replace them."""
+        self._own = frozenset(self._factories)
+
+    def register(self, name: str, factory: Callable[..., T], *, replace: bool = False) -> None:
+        """Make ``factory(**params)`` available under ``name``.
+
+        A name of lucidnet's own (see :meth:`seal`) is refused unless ``replace``: every
+        later use of it in the process, a model file's included, would build the new
+        component.  A name of one's own may be registered again (a notebook cell rerun).
+        """
         if not isinstance(name, str) or not name:
             raise TypeError(f"{self.kind} name must be a non-empty str; got {name!r}")
+        if name in self._own and not replace and self._factories[name] is not factory:
+            raise ValueError(f"{self.kind} {name!r} is one of lucidnet's own; register "
+                             "yours under another name (or pass replace=True to replace "
+                             "it for this process)")
         self._factories[name] = factory
 
     def names(self) -> tuple[str, ...]:

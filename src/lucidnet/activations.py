@@ -277,9 +277,12 @@ class Exp(Activation):
 _REGISTRY: Registry[Activation] = Registry("activation", Activation)
 
 
-def register(name: str, factory: Callable[..., Activation]) -> None:
-    """Make ``factory(**params)`` available under ``name`` everywhere names are accepted."""
-    _REGISTRY.register(name, factory)
+def register(name: str, factory: Callable[..., Activation], *, replace: bool = False) -> None:
+    """Make ``factory(**params)`` available under ``name`` everywhere names are accepted.
+
+    A name of lucidnet's own is refused unless ``replace``.
+    """
+    _REGISTRY.register(name, factory, replace=replace)
 
 
 for _cls in (Sigmoid, ReLU, LeakyReLU, Tanh, Softmax, Identity, Exp):
@@ -287,6 +290,7 @@ for _cls in (Sigmoid, ReLU, LeakyReLU, Tanh, Softmax, Identity, Exp):
 # Common aliases: scikit-learn calls the sigmoid "logistic".
 register("logistic", Sigmoid)
 register("linear", Identity)
+_REGISTRY.seal()
 
 
 def names() -> tuple[str, ...]:

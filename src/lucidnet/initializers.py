@@ -85,13 +85,22 @@ def zeros(shape, rng=None, dtype=np.float64):
 _REGISTRY: dict[str, Initializer] = {}
 
 
-def register(name: str, init: Initializer) -> None:
-    """Make ``init(shape, rng, dtype)`` available under ``name``."""
+_OWN: frozenset[str] = frozenset()
+
+
+def register(name: str, init: Initializer, *, replace: bool = False) -> None:
+    """Make ``init(shape, rng, dtype)`` available under ``name``.  A name of lucidnet's
+    own is refused unless ``replace``."""
+    if name in _OWN and not replace and _REGISTRY[name] is not init:
+        raise ValueError(f"initializer {name!r} is one of lucidnet's own; register yours "
+                         "under another name (or pass replace=True to replace it for this "
+                         "process)")
     _REGISTRY[name] = init
 
 
 for _fn in (small, lecun_normal, he_normal, he_uniform, glorot_normal, glorot_uniform, zeros):
     register(_fn.__name__, _fn)
+_OWN = frozenset(_REGISTRY)
 
 
 def names() -> tuple[str, ...]:

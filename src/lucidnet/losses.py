@@ -343,9 +343,12 @@ def is_fused(activation_name: str, loss: Loss) -> bool:
 _REGISTRY: Registry[Loss] = Registry("loss", Loss)
 
 
-def register(name: str, factory: Callable[..., Loss]) -> None:
-    """Make ``factory()`` available under ``name`` everywhere loss names are accepted."""
-    _REGISTRY.register(name, factory)
+def register(name: str, factory: Callable[..., Loss], *, replace: bool = False) -> None:
+    """Make ``factory()`` available under ``name`` everywhere loss names are accepted.
+
+    A name of lucidnet's own is refused unless ``replace``.
+    """
+    _REGISTRY.register(name, factory, replace=replace)
 
 
 for _cls in (BinaryCrossEntropy, CategoricalCrossEntropy, SquaredError, SumSquaredError,
@@ -353,6 +356,7 @@ for _cls in (BinaryCrossEntropy, CategoricalCrossEntropy, SquaredError, SumSquar
     register(_cls.name, _cls)
 register("log_loss", BinaryCrossEntropy)
 register("mse", SquaredError)
+_REGISTRY.seal()
 
 
 def names() -> tuple[str, ...]:

@@ -448,14 +448,18 @@ class LBFGS(Optimizer):
 _REGISTRY: Registry[Optimizer] = Registry("optimizer", Optimizer)
 
 
-def register(name: str, factory: Callable[..., Optimizer]) -> None:
-    """Make ``factory(learning_rate, **params)`` available under ``name``."""
-    _REGISTRY.register(name, factory)
+def register(name: str, factory: Callable[..., Optimizer], *, replace: bool = False) -> None:
+    """Make ``factory(learning_rate, **params)`` available under ``name``.
+
+    A name of lucidnet's own is refused unless ``replace``.
+    """
+    _REGISTRY.register(name, factory, replace=replace)
 
 
 for _cls in (SGD, Momentum, Nesterov, RMSProp, Adam, AdamW, LBFGS):
     register(_cls.name, _cls)
 register("gd", SGD)
+_REGISTRY.seal()
 
 
 def names() -> tuple[str, ...]:

@@ -361,13 +361,17 @@ def higher_is_better(monitor: str) -> bool:
 _REGISTRY: Registry[Schedule] = Registry("schedule", Schedule)
 
 
-def register(name: str, factory: Callable[..., Schedule]) -> None:
-    """Make ``factory(learning_rate, **params)`` available under ``name``."""
-    _REGISTRY.register(name, factory)
+def register(name: str, factory: Callable[..., Schedule], *, replace: bool = False) -> None:
+    """Make ``factory(learning_rate, **params)`` available under ``name``.
+
+    A name of lucidnet's own is refused unless ``replace``.
+    """
+    _REGISTRY.register(name, factory, replace=replace)
 
 
 for _cls in (Constant, StepDecay, ExponentialDecay, InverseScaling, Cosine, ReduceOnPlateau):
     register(_cls.name, _cls)
+_REGISTRY.seal()
 
 
 def names() -> tuple[str, ...]:
