@@ -127,9 +127,9 @@ class GradCheckResult:
         if self.rounding_floor > PASS_THRESHOLD / 10 and not self.passed():
             larger = (f" (such as {self.epsilon * 100:g})" if self.epsilon * 100 <= 1e-4
                       else "")
-            lines.append(f"  note: the cost is large: its rounding alone moves the differences "
-                         f"by about {self.rounding_floor:.1e} here; a larger epsilon{larger} "
-                         "checks more precisely")
+            lines.append(f"  note: the cost is large next to its gradient: its rounding alone "
+                         f"moves the differences by about {self.rounding_floor:.1e} here; a "
+                         f"larger epsilon{larger} checks more precisely")
         return "\n".join(lines)
 
 
