@@ -229,6 +229,9 @@ def test_bad_data_is_named(rng):
         net.predict([["a", "b", "c"]])
     with pytest.raises(ValueError, match=r"sample_weight must have shape \(4,\)"):
         net.cost(X, np.ones(4), sample_weight=np.ones(3))
+    with pytest.raises(TypeError, match="sample_weight must hold real numbers; got an array "
+                       "of dtype <U1"):  # NumPy's own words named no argument
+        net.cost(X, np.ones(4), sample_weight=["a", "b", "c", "d"])
     with pytest.raises(
         ValueError, match=r"layers\[1\].n_in must equal layers\[0\].n_out = 4; got 3"
     ):

@@ -140,7 +140,15 @@ def as_sample_weight(value: Any, n_rows: int, dtype: np.dtype) -> np.ndarray | N
     """``sample_weight`` as a finite, non-negative vector of shape (m,), or None."""
     if value is None:
         return None
-    weights = np.asarray(value, dtype=dtype)
+    try:
+        weights = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged nested lists
+        raise TypeError(f"sample_weight must be an array of numbers; got "
+                        f"{type(value).__name__}") from exc
+    if weights.dtype.kind not in "biuf":
+        raise TypeError(f"sample_weight must hold real numbers; got an array of dtype "
+                        f"{weights.dtype}")
+    weights = weights.astype(dtype, copy=False)
     if weights.shape != (n_rows,):
         raise ValueError(
             f"sample_weight must have shape ({n_rows},), one weight per example; "
