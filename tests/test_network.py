@@ -694,6 +694,14 @@ def test_an_unregistered_activation_is_gradchecked_but_not_saved_unreadable(tmp_
     np.testing.assert_array_equal(lucidnet.load(tmp_path / "square.npz").predict(X),
                                   pickle.loads(pickle.dumps(net)).predict(X))
 
+    class Rectifier(activations.ReLU):  # keeps the built-in's name, which is not to register
+        pass
+
+    with pytest.raises(ValueError, match="the activation 'relu' \\(Rectifier\\) is not "
+                       "registered under that name, .*; give Rectifier a name of its own and "
+                       "register it under that name"):
+        pickle.dumps(Network([3, 4, 1], activation=Rectifier()))
+
 
 def test_register_keeps_lucidnets_own_names(monkeypatch):
     """A class registered as "relu" would build every later "relu" network of the

@@ -795,10 +795,14 @@ class Network:
                 rebuilt = None
             if type(rebuilt) is not type(part):
                 module = "activations" if kind == "activation" else "losses"
+                cls = type(part).__name__
+                # A built-in's name (a subclass that kept it) is not for registering.
+                how = (f"give {cls} a name of its own and register it under that name"
+                       if rebuilt is not None else
+                       f"call lucidnet.{module}.register({part.name!r}, {cls}) first")
                 raise ValueError(
-                    f"the {kind} {part.name!r} ({type(part).__name__}) is not registered under "
-                    f"that name, so a saved or pickled network could not be rebuilt; call "
-                    f"lucidnet.{module}.register({part.name!r}, {type(part).__name__}) first")
+                    f"the {kind} {part.name!r} ({cls}) is not registered under that name, so "
+                    f"a saved or pickled network could not be rebuilt; {how}")
 
     def summary(self) -> str:
         """A table of the layers: the shapes of W and b, activation, parameter count."""
