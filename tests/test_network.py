@@ -728,3 +728,19 @@ def test_register_keeps_lucidnets_own_names(monkeypatch):
     activations.register("test_tanh2", Tanh2)  # again: fine
     activations.register("relu", Tanh2, replace=True)  # asked for (undone by monkeypatch)
     assert type(Network([2, 3, 1], "relu").layers[0].activation) is Tanh2
+
+
+def test_pandas_nullable_columns_are_read_as_numbers():
+    """Int64 / boolean columns (pandas' nullable dtypes) make NumPy an object array:
+    read as numbers, as scikit-learn's check_array reads them, a missing one named."""
+    pd = pytest.importorskip("pandas")
+    net = Network([2, 3, 1], random_state=0)
+    frame = pd.DataFrame({"a": pd.array([1, 2, 3], dtype="Int64"),
+                          "b": pd.array([True, False, True], dtype="boolean")})
+    np.testing.assert_array_equal(net.predict_proba(frame),
+                                  net.predict_proba(np.array([[1.0, 1.0], [2.0, 0.0], [3.0, 1.0]])))
+    frame.loc[2, "a"] = pd.NA
+    with pytest.raises(ValueError, match=r"X must be finite; X\[2, 0\] is nan"):
+        net.predict_proba(frame)
+    with pytest.raises(TypeError, match="X must hold real numbers; got an array of dtype object"):
+        net.predict_proba(pd.DataFrame({"a": ["x", "y"], "b": [1.0, 2.0]}))

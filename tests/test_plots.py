@@ -76,6 +76,11 @@ def test_history_errors_name_the_argument() -> None:
         plots.plot_history(42)
     with pytest.raises(ValueError, match="non-empty 'loss' series"):
         plots.plot_history({"val_loss": [1.0]})
+    # A matrix is no series of costs (it was drawn flattened); a column of them is one.
+    with pytest.raises(ValueError, match=r"history given as costs must be one series, a cost "
+                       r"per step; got an array of shape \(3, 3\)"):
+        plots.plot_history(np.ones((3, 3)))
+    assert plots._curves(np.arange(3.0).reshape(3, 1)) == {"loss": [0.0, 1.0, 2.0]}
 
 
 class RightHalf:

@@ -61,6 +61,13 @@ def as_matrix(
         array = np.asarray(value)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}") from exc
+    if array.dtype == object and hasattr(value, "dtypes") and hasattr(value, "to_numpy"):
+        # pandas' nullable columns (Int64, Float64, boolean) make an object array: read
+        # as floats, a missing value as NaN (then named), as scikit-learn's check_array.
+        try:
+            array = value.to_numpy(dtype=np.float64, na_value=np.nan)
+        except (TypeError, ValueError):
+            pass  # text: refused below
     if array.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers; got an array of dtype {array.dtype}")
     if allow_vector and array.ndim == 1:

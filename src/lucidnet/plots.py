@@ -62,6 +62,9 @@ def _curves(history: Any) -> dict[str, list[float]]:
     if isinstance(history, Mapping):
         curves = dict(history)
     elif isinstance(history, (list, tuple, np.ndarray)):  # Network.fit's recorded costs
+        if sum(size > 1 for size in np.shape(history)) > 1:  # (k,), (k, 1) are one series
+            raise ValueError("history given as costs must be one series, a cost per step; "
+                             f"got an array of shape {np.shape(history)}")
         curves = {"loss": list(np.ravel(history))}
     elif isinstance(getattr(history, "history", None), Mapping):  # callbacks.History
         curves = dict(history.history)
