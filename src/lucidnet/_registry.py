@@ -44,10 +44,7 @@ class Registry(Generic[T]):
         """
         if not isinstance(name, str) or not name:
             raise TypeError(f"{self.kind} name must be a non-empty str; got {name!r}")
-        if name in self._own and not replace and self._factories[name] is not factory:
-            raise ValueError(f"{self.kind} {name!r} is one of lucidnet's own; register "
-                             "yours under another name (or pass replace=True to replace "
-                             "it for this process)")
+        check_replace(self.kind, name, self._own, self._factories, factory, replace)
         self._factories[name] = factory
 
     def names(self) -> tuple[str, ...]:
@@ -99,3 +96,12 @@ class Registry(Generic[T]):
             return self._factories[name](**settings)
         except TypeError as exc:
             raise ValueError(f"bad parameters for {self.kind} {name!r}: {exc}") from None
+
+
+def check_replace(kind: str, name: str, own: frozenset[str], registered: Mapping[str, Any],
+                  new: Any, replace: bool) -> None:
+    """ValueError when registering ``new`` under ``name`` would replace one of lucidnet's
+    own components (``own``) without ``replace``; the same object again is no change."""
+    if name in own and not replace and registered[name] is not new:
+        raise ValueError(f"{kind} {name!r} is one of lucidnet's own; register yours under "
+                         "another name (or pass replace=True to replace it for this process)")

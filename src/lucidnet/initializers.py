@@ -29,6 +29,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from ._registry import check_replace
+
 __all__ = ["Initializer", "get", "names", "register", "default_for"]
 
 
@@ -91,10 +93,7 @@ _OWN: frozenset[str] = frozenset()
 def register(name: str, init: Initializer, *, replace: bool = False) -> None:
     """Make ``init(shape, rng, dtype)`` available under ``name``.  A name of lucidnet's
     own is refused unless ``replace``."""
-    if name in _OWN and not replace and _REGISTRY[name] is not init:
-        raise ValueError(f"initializer {name!r} is one of lucidnet's own; register yours "
-                         "under another name (or pass replace=True to replace it for this "
-                         "process)")
+    check_replace("initializer", name, _OWN, _REGISTRY, init, replace)
     _REGISTRY[name] = init
 
 

@@ -54,14 +54,18 @@ __all__ = [
 ]
 
 
-def _check_rate(value: Any, name: str, *, low: float, high: float | None = None) -> float:
-    """``value`` as a float in ``[low, high)`` (``low <= value``), or a ValueError naming it."""
+def _check_rate(value: Any, name: str, *, low: float, high: float | None = None,
+                above: bool = False) -> float:
+    """``value`` as a float in ``[low, high)`` (``low <= value``; ``low < value`` with
+    ``above``), or a ValueError naming it."""
     ok = is_real(value)
     if ok:
         value = float(value)
-        ok = math.isfinite(value) and value >= low and (high is None or value < high)
+        ok = (math.isfinite(value) and (value > low if above else value >= low)
+              and (high is None or value < high))
     if not ok:
-        expected = f">= {low}" if high is None else f"in [{low}, {high})"
+        expected = (f"> {low:g}" if above else f">= {low}") if high is None else (
+            f"in [{low}, {high})")
         raise ValueError(f"{name} must be a finite number {expected}; got {value!r}")
     return value
 
@@ -106,11 +110,7 @@ class Optimizer:
                 f"unknown optimizer_params for {self.name!r}: {', '.join(unknown)}; "
                 f"expected some of: {expected}"
             )
-        rate = learning_rate
-        if not (is_real(rate) and math.isfinite(float(rate)) and float(rate) > 0.0):
-            # One message for 0, -0.1, NaN and "0.1" alike.
-            raise ValueError(f"learning_rate must be a finite number > 0; got {rate!r}")
-        self.learning_rate = float(rate)
+        self.learning_rate = _check_rate(learning_rate, "learning_rate", low=0.0, above=True)
         self.hyperparameters = {**self.defaults, **hyperparameters}
         self._check_hyperparameters()
         self.t = 0

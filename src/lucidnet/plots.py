@@ -254,14 +254,16 @@ def confusion_counts(y_true: Any, y_pred: Any, labels: Sequence) -> np.ndarray:
             f"y_pred must have the shape of y_true {y_true.shape}; got {y_pred.shape}"
         )
     index = {_label_key(label): k for k, label in enumerate(labels)}
-    if y_true.size and not any(_label_key(truth) in index for truth in y_true.tolist()):
-        present = ", ".join(map(repr, sorted({str(v) for v in y_true.tolist()})[:10]))
-        raise ValueError(f"none of labels {list(labels)!r} is a value of y_true ({present}"
-                         f"{', ...' if len(set(y_true.tolist())) > 10 else ''}); labels are "
+    rows = [index.get(_label_key(truth)) for truth in y_true.tolist()]
+    if rows and all(row is None for row in rows):
+        present = sorted({str(v) for v in y_true.tolist()})
+        raise ValueError(f"none of labels {list(labels)!r} is a value of y_true "
+                         f"({', '.join(map(repr, present[:10]))}"
+                         f"{', ...' if len(present) > 10 else ''}); labels are "
                          "the classes as y_true and y_pred hold them, not names to show")
     counts = np.zeros((len(labels), len(labels)), dtype=np.int64)
-    for truth, guess in zip(y_true.tolist(), y_pred.tolist(), strict=True):
-        row, column = index.get(_label_key(truth)), index.get(_label_key(guess))
+    for row, guess in zip(rows, y_pred.tolist(), strict=True):
+        column = index.get(_label_key(guess))
         if row is not None and column is not None:
             counts[row, column] += 1
     return counts

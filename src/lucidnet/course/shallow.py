@@ -212,8 +212,9 @@ def nn_model(
     """
     n_h = deep.check_size(n_h, "n_h")
     num_iterations = deep.check_size(num_iterations, "num_iterations")
+    X = deep.as_columns(X, "X")
     n_x, _, n_y = layer_sizes(X, Y)
-    deep.check_examples(deep.as_columns(X, "X"), Y)
+    deep.check_examples(X, Y)
     np.random.seed(3)  # noqa: NPY002 - mirrors the lesson (module docstring)
     parameters = initialize_parameters(n_x, n_h, n_y, seed=init_seed)
     for i in range(num_iterations):
