@@ -214,6 +214,43 @@ def test_costs_stay_finite_for_saturated_outputs():
         ) == pytest.approx(2000.0)
 
 
+@pytest.mark.parametrize("dtype, logit", [("float32", -17.0), ("float32", -60.0),
+                                           ("float64", -40.0), ("float64", -700.0)])
+def test_unfused_probability_losses_stay_exact_below_eps(dtype, logit):
+    """Sigmoid outputs far below the dtype's eps (1.2e-7 in float32), through the
+    losses' generic path (dJ/dA, then g'): the cost is sum_k y_k softplus(-z_k) and
+    its gradient -y_k (1 - a_k), worked in float64 from the logits."""
+    sigmoid = activations.get("sigmoid")
+    Z = np.array([[0.0, logit]], dtype=dtype)
+    Y = np.array([[0.5, 0.5]], dtype=dtype)
+    A = sigmoid.forward(Z)
+    Z64, Y64 = Z.astype(np.float64), Y.astype(np.float64)
+    tol = 1e-6 if dtype == "float32" else 1e-12
+    cce = losses.get("categorical_cross_entropy")
+    assert cce.cost(A, Y) == pytest.approx((Y64 * np.logaddexp(0.0, -Z64)).sum(), rel=tol)
+    dZ = sigmoid.backward(cce.gradient(A, Y), Z, A)
+    np.testing.assert_allclose(dZ, -Y64 * (1.0 - A.astype(np.float64)), rtol=tol)
+    # Binary cross-entropy, unfused: (a - y) / (a (1 - a)) times a (1 - a) is a - y.
+    bce = losses.get("binary_cross_entropy")
+    dZ = sigmoid.backward(bce.gradient(A, Y), Z, A)
+    np.testing.assert_allclose(dZ, A.astype(np.float64) - Y64, rtol=tol)
+
+
+def test_poisson_gradient_on_an_underflowed_output_is_finite():
+    """y = 0 and a sigmoid output that underflowed to 0: y log a is 0 in the cost, so
+    y / a is 0 in the gradient (1 - y/a = 1; times g' = a (1 - a) = 0), not 0/0."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        poisson, sigmoid = losses.get("poisson"), activations.get("sigmoid")
+        Z = np.array([[-800.0], [0.0]])
+        Y = np.array([[0.0], [2.0]])
+        A = sigmoid.forward(Z)
+        assert A[0, 0] == 0.0
+        dZ = sigmoid.backward(poisson.gradient(A, Y), Z, A)
+        # d/dz [a - y log a] = a (1 - a) (1 - y / a), worked by hand at a = 0 and 1/2.
+        np.testing.assert_allclose(dZ, [[0.0], [0.5 * 0.5 * (1 - 2 / 0.5) / 2]], atol=1e-300)
+
+
 def test_fused_delta_is_exactly_what_the_chain_rule_gives(rng):
     """dJ/dA * g'(Z) equals (A - Y)/m for each fused pair, as the losses docstring derives."""
     for activation_name, loss_name in losses.FUSED_PAIRS:

@@ -140,6 +140,20 @@ def test_non_finite_update_leaves_params_unchanged():
     np.testing.assert_array_equal(p, P0)
 
 
+def test_a_finite_update_whose_squares_overflow_is_applied():
+    # |delta| = 5e19 is finite in float32, its square (2.5e39) is not.
+    opt = optimizers.get("sgd", 1e20)
+    p = np.zeros(3, np.float32)
+    with np.errstate(over="ignore"):
+        assert opt.step(p, np.full(3, 0.5, np.float32))
+    np.testing.assert_array_equal(p, np.full(3, -5e19, np.float32))
+    # ... but not when it takes the parameters themselves past float32's largest value.
+    p = np.full(3, 3e38, np.float32)
+    with np.errstate(over="ignore"):
+        assert not optimizers.get("sgd", 2e38).step(p, np.full(3, -0.5, np.float32))
+    np.testing.assert_array_equal(p, np.full(3, 3e38, np.float32))
+
+
 @pytest.mark.parametrize("name", ["momentum", "nesterov", "rmsprop", "adam", "adamw"])
 @pytest.mark.parametrize("width", [4, 300])  # 300: momentum takes the fused SGD step
 def test_a_diverged_fit_starts_the_optimizer_afresh(name, width):

@@ -64,12 +64,17 @@ __all__ = [
 
 
 def _clip_probabilities(A: np.ndarray) -> np.ndarray:
-    """``A`` kept inside ``[eps, 1 - eps]`` so that ``log`` stays finite.
+    """``A`` kept inside ``[tiny, 1 - eps/2]`` so that ``log`` and the divisions by
+    ``A`` and ``1 - A`` stay finite.
 
-    ``eps`` is the resolution of ``A``'s dtype.
+    ``tiny`` is the dtype's smallest normal number and ``1 - eps/2`` its largest number
+    below one, so the clip changes only what would be ``log 0`` or ``1/0``: a sigmoid
+    output of 1e-20 keeps its cost (46) and its exact gradient (clipping at ``eps``
+    instead would flatten the cost, and shrink the gradient towards 0, once an output
+    falls below ``eps``, 1.2e-7 in float32).
     """
-    eps = np.finfo(A.dtype).eps if A.dtype.kind == "f" else np.finfo(np.float64).eps
-    return np.clip(A, eps, 1.0 - eps)
+    info = np.finfo(A.dtype if A.dtype.kind == "f" else np.float64)
+    return np.clip(A, info.tiny, 1.0 - info.epsneg)
 
 
 def _weighted_sum(per_example: np.ndarray, sample_weight: np.ndarray | None) -> float:
@@ -303,7 +308,9 @@ class PoissonDeviance(Loss):
         return np.add.reduce(_y_log_y(Y) - Y * Z - Y + np.exp(Z), axis=1)
 
     def _unscaled_gradient(self, A, Y):
-        return 1.0 - Y / A
+        # y / a taken as 0 where y = 0, as y log a is in the cost: an output that has
+        # underflowed to 0 (a sigmoid at z < -745) would otherwise make it 0/0.
+        return 1.0 - np.divide(Y, A, out=np.zeros(np.shape(A), dtype=A.dtype), where=Y != 0)
 
 
 def _y_log_y(Y: np.ndarray) -> np.ndarray:

@@ -141,9 +141,15 @@ class Optimizer:
         self.t += 1
         delta = self._delta(params, grads, self._delta_buffer)
         # One BLAS call, no allocation: NaN or inf anywhere makes the sum non-finite.
-        if not math.isfinite(float(np.dot(delta, delta))):
+        if math.isfinite(float(np.dot(delta, delta))):
+            params += delta
+            return True
+        # The squares overflow from entries of about sqrt(max) on (1.8e19 in float32):
+        # such an update may still be finite, and is applied if the new parameters are.
+        updated = params + delta
+        if not np.isfinite(updated).all():
             return False
-        params += delta
+        params[...] = updated
         return True
 
     def reset(self) -> None:
