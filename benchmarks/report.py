@@ -92,8 +92,9 @@ def format_table(result: dict) -> str:
         f"numpy {env['numpy']} [{blas}]  scikit-learn {env['sklearn']}  "
         + (f"torch {env['torch']} x{env.get('torch_threads', '-')}  " if env.get("torch")
            else "torch not installed (its columns are empty)  ")
-        + f"cpus {env['cpu_count']}  "
-        f"OPENBLAS_* {env['openblas_env'] or 'unset'}",
+        + f"cpus {env['cpu_count']}"
+        + (f" ({env['cpu']})  " if env.get("cpu") else "  ")
+        + f"OPENBLAS_* {env['openblas_env'] or 'unset'}",
         f"import lucidnet: {_fmt(env.get('import_lucidnet_s'), '.3f')} s",
         "",
     ]

@@ -168,6 +168,20 @@ def _probe(key: str, contender: str, quick: bool) -> dict:
     }
 
 
+def cpu_model() -> str | None:
+    """The processor's model name (Linux's /proc/cpuinfo; else what the platform says,
+    or None): the ratios between contenders differ from one processor to another."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as stream:
+            for line in stream:
+                key, _, value = line.partition(":")
+                if key.strip() == "model name":
+                    return " ".join(value.split())
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
 def environment() -> dict:
     """Versions, thread counts, BLAS builds and the OpenBLAS variables that slow it down."""
     import numpy as np
@@ -177,6 +191,7 @@ def environment() -> dict:
         "python": platform.python_version(),
         "machine": platform.machine(),
         "cpu_count": os.cpu_count(),
+        "cpu": cpu_model(),
         "numpy": np.__version__,
         "openblas_env": {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS")},
         "blas": [

@@ -2637,6 +2637,25 @@ def test_notes_on_a_constant_text_column_and_a_coarse_float32_target(tmp_path):
     assert "float32 numbers" not in done.stderr
 
 
+def test_notes_on_constant_numeric_columns(tmp_path):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(30, 2))
+    data = tmp_path / "c.csv"
+    data.write_text("a,k,b,y\n" + "".join(f"{a},7.5,{b},{int(a > b)}\n" for a, b in X))
+    done = run("train", str(data), "--target", "y", "--epochs", "2", "-q")
+    assert ("c.csv: 'k' holds the same number in every row: an input that teaches "
+            "nothing; leave it out with --drop k") in done.stderr
+    # Many (an image's borders): counted, without a --drop per column.
+    wide = tmp_path / "w.csv"
+    names = [f"p{j}" for j in range(8)]
+    wide.write_text(",".join([*names, "a", "y"]) + "\n" + "".join(
+        "0," * 8 + f"{a},{int(a > 0)}\n" for a in X[:, 0]))
+    done = run("train", str(wide), "--target", "y", "--epochs", "2", "-q")
+    assert ("'p0', 'p1', 'p2', 'p3', 'p4' and 3 more hold the same number in every row: "
+            "inputs that teach nothing\n") in done.stderr
+    assert "'a' holds" not in done.stderr
+
+
 def test_explain_without_biases_and_info_without_classes(tmp_path):
     done = run("explain", "--activation", "sigmoid", "--output-activation", "sigmoid",
                "--loss", "sum_squared_error", "--no-bias")
@@ -3061,11 +3080,13 @@ def test_a_resume_that_splits_the_rows_otherwise_is_warned(tmp_path):
     common = ["--target", "y", "-q"]
     run("train", str(data), *common, "--epochs", "2", "--checkpoint-dir", str(ck))
     assert json.loads((ck / "inputs.json").read_text()) == ["a", "b"]
-    assert json.loads((ck / "split.json").read_text()) == {"seed": 0, "validation": 0.2,
-                                                           "test_size": 0.0, "targets": ["y"]}
+    split = json.loads((ck / "split.json").read_text())
+    assert split.pop("rows")["count"] == 80
+    assert split == {"seed": 0, "validation": 0.2, "test_size": 0.0, "targets": ["y"]}
     same = run("train", str(data), *common, "--epochs", "3", "--resume", str(ck))
     assert same.returncode == 0
     assert "split with other settings" not in same.stderr
+    assert "other rows" not in same.stderr
     other = run("train", str(data), *common, "--epochs", "4", "--resume", str(ck),
                 "--seed", "5", "--test-size", "0.25")
     assert ("the checkpoint's rows were split with other settings (--seed 0 -> 5, "
@@ -3073,6 +3094,19 @@ def test_a_resume_that_splits_the_rows_otherwise_is_warned(tmp_path):
     (ck / "split.json").unlink()  # a checkpoint kept by an earlier version
     old = run("train", str(data), *common, "--epochs", "5", "--resume", str(ck), "--seed", "7")
     assert "split with other settings" not in old.stderr
+    # Other data of the same columns: may be meant, but is no longer the same run.
+    c2 = str(tmp_path / "c2")
+    run("train", str(data), *common, "--epochs", "2", "--checkpoint-dir", c2)
+    fewer = tmp_path / "fewer.csv"
+    fewer.write_text("\n".join(data.read_text().splitlines()[:61]) + "\n")
+    done = run("train", str(fewer), *common, "--epochs", "3", "--resume", c2)
+    assert (f"--resume {c2}: the checkpoint was trained on other rows (80 then, 60 now)"
+            in done.stderr)
+    run("train", str(data), *common, "--epochs", "4", "--resume", c2)
+    changed = tmp_path / "changed.csv"
+    changed.write_text(data.read_text().replace("1\n", "0\n", 1))
+    done = run("train", str(changed), *common, "--epochs", "5", "--resume", c2)
+    assert "trained on other rows (80 rows, other values)" in done.stderr
 
 
 def test_a_constant_regression_target_is_pointed_out(tmp_path):
@@ -3288,19 +3322,21 @@ def test_whole_number_labels_beyond_2_to_53_are_refused_not_merged(tmp_path: Pat
                        "beyond 2^53", "write such labels as text")
 
 
-def test_regression_metrics_of_values_near_the_float64_limit(recwarn) -> None:
-    """Squares of 1e300 overflow: the metrics are taken in units of the largest value,
-    and equal scikit-learn's on the same values scaled down, scaled back up."""
+@pytest.mark.parametrize("size", [1e300, 1e-300])
+def test_regression_metrics_of_values_near_the_float64_limits(size, recwarn) -> None:
+    """Squares of 1e300 overflow, and of 1e-300 underflow to 0 (R^2 = 1, RMSE = 0): the
+    metrics are taken in units of the largest value, and equal scikit-learn's on the
+    same values scaled to about 1, scaled back."""
     from sklearn import metrics
 
     from lucidnet._cli_report import regression_metrics
 
     rng = np.random.default_rng(0)
     y, predicted = rng.normal(size=40), rng.normal(size=40)
-    huge = regression_metrics(y * 1e300, predicted * 1e300)
-    assert huge["r2"] == pytest.approx(metrics.r2_score(y, predicted), rel=1e-12)
-    assert huge["rmse"] == pytest.approx(
-        1e300 * metrics.mean_squared_error(y, predicted) ** 0.5, rel=1e-12)
-    assert huge["mae"] == pytest.approx(1e300 * metrics.mean_absolute_error(y, predicted),
-                                        rel=1e-12)
+    scaled = regression_metrics(y * size, predicted * size)
+    assert scaled["r2"] == pytest.approx(metrics.r2_score(y, predicted), rel=1e-12)
+    assert scaled["rmse"] == pytest.approx(
+        size * metrics.mean_squared_error(y, predicted) ** 0.5, rel=1e-12)
+    assert scaled["mae"] == pytest.approx(size * metrics.mean_absolute_error(y, predicted),
+                                          rel=1e-12)
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]

@@ -215,6 +215,18 @@ def test_csv_errors_name_file_line_and_column(tmp_path, text, message):
         read_table(path, "y" if "y" in text.split("\n")[0] else None)
 
 
+@pytest.mark.parametrize(("categories", "text"), [
+    (None, "a,b,y\n1,2,0\n3,,1\n,5,0\n6,x,1\n"),
+    ("auto", "a,b,c,y\n1,2,u,0\n3,,v,1\n,5,u,0\n6,x,v,1\n"),
+])
+def test_the_first_bad_cell_of_the_file_is_named(tmp_path, categories, text):
+    # Read with categories, columns are read one by one; the error must still name the
+    # first bad cell line by line, not the first column's.
+    path = write(tmp_path, "bad.csv", text)
+    with raises("bad.csv, line 3, column 'b': missing value"):
+        read_table(path, "y", categories=categories)
+
+
 def test_error_attributes(tmp_path):
     path = write(tmp_path, "bad.csv", "a,b\n1,2\n3,x\n")
     with pytest.raises(DataError) as info:

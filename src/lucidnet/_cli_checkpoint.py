@@ -165,7 +165,19 @@ def check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
                         "train with a new --checkpoint-dir")
     changed = [f"--{key.replace('_', '-')} {then[key]!r} -> {value!r}"
                for key, value in split.items()
-               if key != "targets" and key in then and then[key] != value]
+               if key not in ("targets", "rows") and key in then and then[key] != value]
+    rows_then, rows_now = then.get("rows"), split.get("rows")
+    if (not changed and isinstance(rows_then, dict) and rows_now is not None
+            and rows_then != rows_now):
+        # More rows (or corrected ones) may be meant; but the run is then no longer the
+        # checkpoint's run continued, and nothing else would say so.  (Split otherwise,
+        # other rows are trained on anyway: said above.)
+        count = rows_then.get("count")
+        counts = (f"{count} then, {rows_now['count']} now" if count != rows_now["count"]
+                  else f"{count} rows, other values")
+        print(f"warning: --resume {directory}: the checkpoint was trained on other rows "
+              f"({counts}); training goes on from its weights, but its input scaling and "
+              "split of the rows are this data's", file=sys.stderr)
     if changed:
         print(f"warning: --resume {directory}: the checkpoint's rows were split with other "
               f"settings ({', '.join(changed)}): rows it held out may now be trained on, "
@@ -179,6 +191,28 @@ def check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
         raise DataError(f"--resume {directory}: the checkpoint was trained on other inputs "
                         f"({len(before)} then, {len(names)} now; input {k + 1} was {was}, "
                         f"is {now}); train with a new --checkpoint-dir")
+
+
+def rows_digest(X: Any, y: np.ndarray) -> str:
+    """A CRC-32 of the rows to train on, ``X`` (n_samples, n_features; dense or
+    sparse) and ``y`` (n_samples, ...), as hex: kept beside a checkpoint to tell a
+    resume on other data.  Taken a block of rows at a time (``X`` may be a view of a
+    wider table): never a copy of the whole."""
+    import zlib
+
+    from ._sparse import is_sparse
+
+    digest = 0
+    if is_sparse(X):
+        parts = [X.data, X.indices, X.indptr]
+    else:
+        parts = [X[start:start + 4096] for start in range(0, len(X), 4096)]
+    labels = np.asarray(y)
+    if labels.dtype == object:  # text labels: their characters
+        labels = labels.astype(str)
+    for part in [*parts, labels]:
+        digest = zlib.crc32(np.ascontiguousarray(part).tobytes(), digest)
+    return f"{digest:08x}"
 
 
 def _listed(targets: Any) -> str:

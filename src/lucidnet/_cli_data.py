@@ -128,6 +128,7 @@ def read_labelled(path: str, target: str | None, header: bool | None = None,
         raise _with_remedy(exc, one_hot=one_hot, label=label, header=header) from None
     print_header_note(table)
     _note_id_columns(path, table)
+    _note_constant_numbers(path, table)
     layout = _layout(path, table)
     if table.target.ndim == 2:  # an .npz file's y of several targets
         return Labelled(table.features, table.target, table.feature_names, path,
@@ -298,6 +299,7 @@ def _read_several_targets(path: str, targets: list[str], header: bool | None,
                               "only)")
     y = table.target
     _note_id_columns(path, table)
+    _note_constant_numbers(path, table)
     layout = _layout(path, table)
     encoding = fit_encoding(table.features, table.feature_names, table.categories, impute,
                             path, codes=text_columns)
@@ -355,6 +357,35 @@ def _note_id_columns(path: str, table: Any) -> None:
               "different whole number in every row (an id?); if so, leave "
               f"{'it' if len(found) == 1 else 'them'} out with "
               f"{list_option('--drop', found)}", file=sys.stderr)
+
+
+#: At most this many constant columns are named in the note about them.
+SHOWN_CONSTANT_COLUMNS = 5
+
+
+def _note_constant_numbers(path: str, table: Any) -> None:
+    """Say on stderr which numeric feature columns hold one number in every row (as
+    :func:`_note_encoding` says of a text column): standardized, such an input is 0
+    for every row and teaches nothing.  (Image data has many, its borders: past a few,
+    the note counts them rather than spelling out the --drop options.)"""
+    X = table.features
+    if X.shape[0] < 2 or X.shape[1] == 0:
+        return
+    # min == max: two passes and no m x n temporary (NaN makes a column unequal).
+    constant = np.flatnonzero(X.min(axis=0) == X.max(axis=0))
+    found = [name for name in (table.feature_names[k] for k in constant)
+             if name not in table.categories]
+    if not found:
+        return
+    one = len(found) == 1
+    shown = ", ".join(map(repr, found[:SHOWN_CONSTANT_COLUMNS]))
+    if len(found) > SHOWN_CONSTANT_COLUMNS:
+        shown += f" and {len(found) - SHOWN_CONSTANT_COLUMNS} more"
+    remedy = (f"; leave {'it' if one else 'them'} out with {list_option('--drop', found)}"
+              if len(found) <= SHOWN_CONSTANT_COLUMNS else "")
+    print(f"note: {path}: {shown} hold{'s' * one} the same number in every row: "
+          f"{'an input' if one else 'inputs'} that teach{'es' * one} nothing{remedy}",
+          file=sys.stderr)
 
 
 def column_name(path: str, column: str | None, header: bool | None) -> str | None:

@@ -106,11 +106,13 @@ def regression_metrics(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
     scikit-learn would average in a 0), RMSE and MAE are over every value."""
     from sklearn import metrics
 
-    # Values past 1e150 would overflow when squared (R^2's sums, the squared error):
+    # Values past 1e150 would overflow when squared (R^2's sums, the squared error), and
+    # below 1e-150 underflow to 0 (R^2 = 1 and RMSE = 0, however wrong the predictions):
     # taken in units of the largest, R^2 is the same and the errors scale back.
     largest = max(float(np.max(np.abs(y_true), initial=0.0)),
                   float(np.max(np.abs(y_pred), initial=0.0)))
-    unit = largest if math.isfinite(largest) and largest > 1e150 else 1.0
+    unit = (largest if math.isfinite(largest) and not 1e-150 <= largest <= 1e150
+            and largest > 0 else 1.0)
     y_true, y_pred = (y_true / unit, y_pred / unit) if unit != 1.0 else (y_true, y_pred)
     if y_true.ndim == 2:
         scores = [_r2(y_true[:, j], y_pred[:, j]) for j in range(y_true.shape[1])]

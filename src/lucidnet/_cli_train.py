@@ -32,6 +32,7 @@ from ._cli_checkpoint import (
     keep_checkpoint_inputs,
     refuse_to_overwrite_checkpoint,
     resumed_epochs,
+    rows_digest,
 )
 from ._cli_data import (
     MAX_INFERRED_CLASSES,
@@ -173,8 +174,9 @@ def _refuse_labels_of_several(requested: str, targets: Sequence[str] | None,
     if targets is not None and requested in ("binary", "multiclass"):
         raise DataError(f"--output {requested} predicts one label column; the several "
                         f"targets {', '.join(map(repr, targets))} are predicted together, "
-                        "as 0/1 labels (--output multilabel) or as numbers (--output "
-                        "regression): for classes, train a classifier per label column",
+                        "as 0/1 labels (--output multilabel, when every one holds only 0 "
+                        "and 1) or as numbers (--output regression): for classes, train a "
+                        "classifier per label column",
                         path=source)
 
 
@@ -653,6 +655,8 @@ def _fit(
     done = resumed_epochs(fit_params)
     split = {"seed": options["seed"], "validation": options["validation"],
              "test_size": options.get("test_size") or 0.0, "targets": list(targets)}
+    if fit_params.get("checkpoint_dir") is not None:
+        split["rows"] = {"count": len(X), "digest": rows_digest(X, y)}
     # A checkpoint of another network, or of other inputs, is an error before any
     # note about resuming it.
     check_checkpoint_network(fit_params, X, y, options, classify=is_classifier(estimator))

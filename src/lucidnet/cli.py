@@ -343,7 +343,8 @@ def _training_options(function: Callable) -> Callable:
                                         "regression"]),
                      help="Task; 'auto' infers it from the target column ('multilabel': "
                           "several 0/1 target columns, each row may have any of the "
-                          "labels; inferred for --target A,B,... of 0/1 columns)."),
+                          "labels; inferred when every target column holds only 0 and "
+                          "1)."),
         click.option("--optimizer", type=RegistryChoice(_optimizer_names), default="adam",
                      show_default=True,
                      help="Optimizer ('gd': gradient descent, each step on all the training "

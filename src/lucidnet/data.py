@@ -1832,6 +1832,7 @@ def _coded_features(
     ``coding`` says so (else an error naming the cell)."""
     X = np.empty((len(cells), len(names)))
     categories = {}
+    first_bad: DataError | None = None  # the file's first bad cell, not the first column's
     for k, name in enumerate(names):
         column = [row[k] for row in cells]
         numbers = None if coding.given else _as_numbers(column)
@@ -1847,10 +1848,17 @@ def _coded_features(
             column[i] = "0"  # a number for now, NaN below
         numbers = _as_numbers(column)
         if numbers is None:  # finds the bad cell
-            numbers = _numbers_from_cells([[cell] for cell in column], line_numbers, path,
-                                          [name])[:, 0]
+            try:
+                numbers = _numbers_from_cells([[cell] for cell in column], line_numbers,
+                                              path, [name])[:, 0]
+            except DataError as error:
+                if first_bad is None or error.line < first_bad.line:
+                    first_bad = error
+                continue
         X[:, k] = numbers
         X[missing, k] = np.nan
+    if first_bad is not None:
+        raise first_bad
     return X, categories
 
 
