@@ -92,12 +92,12 @@ def main(argv: list[str] | None = None) -> int:
         "lucidnet_api": lucidnet_api(),
         "memory_method": "ru_maxrss growth in a fresh subprocess per scenario and contender, "
         "baseline after importing the contender's library; includes the data (data_mb)",
-        "environment": environment(),
+        "environment": (env := environment()),
         "scenarios": [s.key for s in selected],
         "contenders": contenders,
         "results": rows,
         "ratios": ratio_rows,
-        "targets": targets(rows, ratio_rows),
+        "targets": targets(rows, ratio_rows, env),
     }
     print(format_table(result))
     write_json(result, args.json)

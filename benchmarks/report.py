@@ -31,6 +31,9 @@ TARGETS: list[tuple[str, str, float]] = [
 
 #: Peak memory of lucidnet in scenario 1: at most the data plus this many MB.
 MEMORY_ALLOWANCE_MB = 60.0
+#: Start-up targets: (environment key, what is timed, seconds at most).
+STARTUP_TARGETS = [("import_lucidnet_s", "import lucidnet", 0.15),
+                   ("cli_help_s", "lucidnet --help", 0.4)]
 
 
 def ratios(rows: list[dict]) -> list[dict]:
@@ -48,8 +51,9 @@ def ratios(rows: list[dict]) -> list[dict]:
     return out
 
 
-def targets(rows: list[dict], ratio_rows: list[dict]) -> list[dict]:
-    """The issue's targets that this run can judge, each with the measured value."""
+def targets(rows: list[dict], ratio_rows: list[dict], env: dict | None = None) -> list[dict]:
+    """The issue's targets that this run can judge, each with the measured value (the
+    start-up times' from ``env``, :func:`benchmarks.run.environment`'s)."""
     measured = {(r["scenario"], r["versus"]): r["ratio"] for r in ratio_rows}
     out = [
         {
@@ -74,6 +78,11 @@ def targets(rows: list[dict], ratio_rows: list[dict]) -> list[dict]:
                     "met": row["peak_mb"] <= limit,
                 }
             )
+    for key, what, limit in STARTUP_TARGETS:
+        seconds = (env or {}).get(key)
+        if seconds is not None:
+            out.append({"target": f"{what} <= {limit} s", "measured": seconds,
+                        "met": seconds <= limit})
     return out
 
 
@@ -95,7 +104,9 @@ def format_table(result: dict) -> str:
         + f"cpus {env['cpu_count']}"
         + (f" ({env['cpu']})  " if env.get("cpu") else "  ")
         + f"OPENBLAS_* {env['openblas_env'] or 'unset'}",
-        f"import lucidnet: {_fmt(env.get('import_lucidnet_s'), '.3f')} s",
+        f"import lucidnet: {_fmt(env.get('import_lucidnet_s'), '.3f')} s  "
+        f"lucidnet --help: {_fmt(env.get('cli_help_s'), '.3f')} s "
+        f"(medians of {env.get('startup_runs', 1)} fresh interpreters)",
         "",
     ]
     header = (

@@ -215,25 +215,50 @@ def environment() -> dict:
         info["torch"] = torch.__version__
         info["torch_threads"] = torch.get_num_threads()
     info["import_lucidnet_s"] = _import_time()
+    info["cli_help_s"] = _help_time()
+    info["startup_runs"] = STARTUP_RUNS
     return info
 
 
+#: Fresh interpreters per start-up figure; the median is reported.
+STARTUP_RUNS = 3
+
+
 def _import_time() -> float | None:
-    """Seconds to ``import lucidnet`` in a fresh interpreter (startup excluded)."""
+    """Seconds to ``import lucidnet`` in a fresh interpreter (startup excluded), the
+    median of :data:`STARTUP_RUNS`."""
     code = "import time; t = time.perf_counter(); import lucidnet; print(time.perf_counter() - t)"
+    times = []
+    for _ in range(STARTUP_RUNS):
+        done = _fresh_interpreter(["-c", code])
+        if done is None:
+            return None
+        times.append(float(done.stdout.strip()))
+    return statistics.median(times)
+
+
+def _help_time() -> float | None:
+    """Wall seconds of ``lucidnet --help`` (as ``python -m lucidnet --help``), the
+    interpreter's start included, as a user waits for it: the median of
+    :data:`STARTUP_RUNS`."""
+    times = []
+    for _ in range(STARTUP_RUNS):
+        start = time.perf_counter()
+        if _fresh_interpreter(["-m", "lucidnet", "--help"]) is None:
+            return None
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _fresh_interpreter(arguments: list[str]) -> subprocess.CompletedProcess | None:
+    """Run this Python with ``arguments`` and the repository's ``src`` on its path;
+    None if it fails."""
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
     try:
-        done = subprocess.run(
-            [sys.executable, "-c", code],
-            capture_output=True,
-            text=True,
-            env=env,
-            check=True,
-            timeout=60,
-        )
+        return subprocess.run([sys.executable, *arguments], capture_output=True, text=True,
+                              env=env, check=True, timeout=60)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
         return None
-    return float(done.stdout.strip())
 
 
 if __name__ == "__main__":
