@@ -10,6 +10,7 @@ import pytest
 from lucidnet import Network
 from lucidnet.callbacks import (
     Callback,
+    Checkpoint,
     CostPrinter,
     EarlyStopping,
     History,
@@ -120,8 +121,12 @@ def test_progress_bar_is_silent_off_a_terminal_and_shows_when_forced():
                                                               validation_data=(X, Y))
     text = shown.getvalue()
     assert "2/2" in text and "loss=" in text and "val_loss=" in text
-    with pytest.raises(ValueError, match="verbose must be True, False or 'always'; got 2"):
+    with pytest.raises(ValueError, match=r"enabled must be True, False or 'always' \(Trainer"
+                                         r".fit's verbose\); got 2"):
         ProgressBar(2)
+    with pytest.raises(ValueError, match=r"every must be an int >= 1 \(Trainer.fit's "
+                                         r"checkpoint_every\); got 0"):
+        Checkpoint("ckpt", every=0)
 
     # A Jupyter notebook's stream is ipykernel's and says it is no terminal; a bar that
     # stayed silent there would leave verbose=True doing nothing where learners work.

@@ -9,6 +9,7 @@ differentiator, to 1e-10.
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import autograd
 import autograd.numpy as anp
@@ -109,6 +110,30 @@ def test_gradcheck_reports_a_wrong_gradient(rng, monkeypatch):
     assert not result.passed()
     assert result.worst[0].parameter in ("W1", "b1")
     assert result.per_parameter["W2"] < 1e-7  # only the first layer's gradient is off
+
+
+def test_a_failed_gradcheck_is_false_and_blames_no_rounding(rng, monkeypatch):
+    """``assert gradcheck(...)`` must fail with the check, and a difference far above
+    the rounding floor is not put down to rounding."""
+    net = Network([3, 4, 1], activation="tanh", random_state=rng)
+    X = rng.standard_normal((5, 3))
+    Y = rng.integers(0, 2, (5, 1)).astype(float)
+    assert gradcheck(net, X, Y)
+    original = lucidnet.activations.Tanh.backward
+    monkeypatch.setattr(lucidnet.activations.Tanh, "backward",
+                        lambda self, dA, Z, A, out=None: original(self, dA, Z, A, out=out) * 2)
+    result = gradcheck(net, X, Y, epsilon=1e-12)  # a floor of about 1e-4
+    assert not result and not result.passed()
+    assert result.rounding_floor > 1e-8 and result.relative_difference > 100 * result.rounding_floor
+    assert "rounding alone" not in str(result)
+
+
+def test_gradcheck_warns_before_hours_of_work():
+    net = Network([300, 300, 1], random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(RuntimeWarning, match=r"2 x 90,601 cost passes over 600 examples"):
+            gradcheck(net, np.zeros((600, 300)), np.zeros(600))
 
 
 def test_gradcheck_of_float32_network_runs_in_float64(rng):

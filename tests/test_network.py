@@ -109,6 +109,52 @@ def test_predictions_in_several_threads_at_once_are_each_right(rng):
         np.testing.assert_allclose(result, expected[i % 4], rtol=1e-12, atol=0)
 
 
+def test_targets_outside_the_losses_range_are_refused(rng):
+    """Binary cross-entropy on labels 1 and 2 has no minimum: the cost falls below 0
+    for ever and accuracy means nothing.  Refused, with the mapping to 0 and 1."""
+    X = rng.standard_normal((8, 3))
+    y = np.array([1, 2, 1, 2, 2, 1, 1, 2], dtype=float)
+    net = Network([3, 4, 1], random_state=0)
+    with pytest.raises(ValueError, match=r"0/1 labels .* got 2 at row 1, column 0 \(two "
+                                         r"labels, 1 and 2: map them to 0 and 1, e.g. Y == 2\)"):
+        lucidnet.train(net, X, y, epochs=1)
+    lucidnet.train(net, X, y == 2, epochs=1)
+    lucidnet.train(net, X, np.full(8, 0.3), epochs=1)  # probabilities are targets too
+    poisson = Network([3, 4, 1], output_activation="exp", loss="poisson", random_state=0)
+    with pytest.raises(ValueError, match="counts or rates >= 0 for poisson; got -1 at row 2"):
+        poisson.fit(X, np.array([0, 1, -1, 2, 3, 0, 1, 1.0]), num_iterations=1)
+    # The loss object itself computes on any values, as the reference's tests feed it.
+    assert np.isfinite(losses.get("binary_cross_entropy").cost(np.full((2, 1), 0.5),
+                                                               np.array([[2.0], [-1.0]])))
+
+
+def test_categorical_cross_entropy_on_one_unit_is_refused():
+    # -y log a alone never sees the y = 0 rows: training only pushes every output up.
+    with pytest.raises(ValueError, match="categorical cross-entropy over one output unit"):
+        Network([3, 4, 1], output_activation="sigmoid", loss="categorical_cross_entropy")
+    net = Network([3, 4, 1])
+    with pytest.raises(ValueError, match="use binary_cross_entropy for one sigmoid output"):
+        net.loss = "categorical_cross_entropy"
+    Network([3, 4, 2], output_activation="sigmoid", loss="categorical_cross_entropy")
+
+
+def test_assigning_params_copies_into_the_layers_buffer(rng):
+    """``net.params = ...`` (a step written by hand) must move the layers' weights,
+    which are views of the buffer: rebinding the name would cut them loose."""
+    net = Network([3, 4, 1], random_state=0)
+    X, y = rng.standard_normal((6, 3)), (rng.random(6) > 0.5).astype(float)
+    before = net.output(X)
+    net.loss_and_gradient(X, y)
+    net.params = net.params - 0.5 * net.grads
+    assert np.shares_memory(net.layers[0].W, net.params)
+    after = net.output(X)
+    assert not np.allclose(before, after)
+    net.grads = np.zeros(net.n_params)
+    assert not net.layers[1].dW.any()
+    with pytest.raises(ValueError, match=r"params must have shape \(21,\)"):
+        net.params = np.zeros(5)
+
+
 def test_softmax_cross_entropy_targets_must_be_distributions(rng):
     """dZ = (A - Y)/m is the gradient only when each row of Y sums to 1: multi-hot
     or count targets are refused, not trained on a wrong gradient."""
@@ -123,7 +169,7 @@ def test_softmax_cross_entropy_targets_must_be_distributions(rng):
     with pytest.raises(ValueError, match="row 0 sums to 2.0"):
         lucidnet.train(net, X, multi_hot, epochs=1)
     with pytest.raises(ValueError, match="rows that sum to 1"):
-        gradcheck(net, X, 3 * probabilities)
+        gradcheck(net, X, 0.5 * probabilities)
     # The unfused path has no such shortcut: a sigmoid output takes multi-hot targets.
     lucidnet.train(Network([3, 4], output_activation="sigmoid", random_state=0), X, multi_hot,
                    epochs=1)
@@ -454,6 +500,12 @@ def test_backward_names_its_arguments_when_they_are_swapped(rng):
         net.backward(Y[:4], caches)
     grads = net.backward(Y.ravel(), caches)  # one output: a flat Y is read as a column
     assert grads[0].dW.shape == (4, 3)
+    with pytest.raises(TypeError, match="caches must be the list of 2 LayerCache"):
+        net.backward(Y, None)
+    _, wider = Network([3, 5, 1], random_state=0).forward(X)
+    with pytest.raises(ValueError, match=r"caches\[0\] is not from this network's forward\(\): "
+                                         r"layer 1 maps 3 inputs to 4 units"):
+        net.backward(Y, wider)
 
 
 def test_dropout_masks_are_the_same_with_and_without_a_workspace(rng):
@@ -676,7 +728,7 @@ def test_an_unregistered_activation_is_gradchecked_but_not_saved_unreadable(tmp_
             return Z  # wrong on purpose: 2 Z
 
     rng = np.random.default_rng(0)
-    X, Y = rng.normal(size=(20, 3)), rng.normal(size=(20, 1))
+    X, Y = rng.normal(size=(20, 3)), rng.random(size=(20, 1))
     net = Network([3, 4, 1], activation=Square(), dtype="float32", random_state=0)
     check = gradcheck(net, X, Y)
     assert not check.passed()

@@ -157,6 +157,36 @@ def test_partial_fit_and_warm_start_as_scikit_learns():
         np.testing.assert_allclose(mine, reference, rtol=0, atol=1e-12)
 
 
+def test_a_warm_refit_takes_a_new_activation_as_scikit_learns():
+    # scikit-learn's forward pass reads `activation` at every call: a warm refit after
+    # set_params(activation=...) trains the same weights through the new activation.
+    X, y = _scaled(load_iris)
+    ours = MLPClassifier(hidden_layer_sizes=(6,), max_iter=30, random_state=0, warm_start=True)
+    theirs = SklearnClassifier(hidden_layer_sizes=(6,), max_iter=30, random_state=0,
+                               warm_start=True)
+    for model in (ours, theirs):
+        model.fit(X, y)
+        model.set_params(activation="logistic", max_iter=60).fit(X, y)
+    _assert_same_fit(ours, theirs, atol=1e-10)
+    # Sizes it cannot continue are refused by name (scikit-learn fails on an attribute).
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes \(6,\) -> \(4, 3\)"):
+        ours.set_params(hidden_layer_sizes=(4, 3)).fit(X, y)
+    with pytest.raises(ValueError, match="'activation' parameter"):
+        ours.set_params(hidden_layer_sizes=(6,), activation="foo").fit(X, y)
+
+
+def test_partial_fit_after_an_lbfgs_fit_takes_the_new_solvers_steps():
+    # scikit-learn fails here (no loss_curve_); lucidnet goes on from the L-BFGS weights
+    # with the solver now set (it used to say partial_fit needs a step-wise optimizer).
+    X, y = _scaled(load_iris)
+    model = MLPClassifier(hidden_layer_sizes=(6,), solver="lbfgs", random_state=0).fit(X, y)
+    before = [W.copy() for W in model.coefs_]
+    model.set_params(solver="adam", batch_size=50).partial_fit(X, y)
+    assert model._trainer.optimizer.name == "adam"
+    assert model._trainer.optimizer.t == 3  # 150 rows in batches of 50
+    assert all(not np.array_equal(W, old) for W, old in zip(model.coefs_, before, strict=True))
+
+
 def test_warm_start_refits_carry_the_stopping_state_as_scikit_learns():
     # scikit-learn keeps the count of epochs without improvement, the best loss or score
     # and the validation scores across warm-start fits: a refit of a converged model

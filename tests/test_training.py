@@ -444,6 +444,8 @@ def test_argument_errors_name_the_argument():
         Trainer(net).fit(X, Y, epochs=0)
     with pytest.raises(TypeError, match="validation_data must be a tuple"):
         Trainer(net).fit(X, Y, epochs=1, validation_data=X)
+    with pytest.raises(ValueError, match=r"validation_data: X must have \d+ columns"):
+        Trainer(net).fit(X, Y, epochs=1, validation_data=(X.T, Y))
     with pytest.raises(TypeError, match="unexpected keyword arguments epoch;"):
         train(net, X, Y, epoch=3)
     with pytest.raises(ValueError, match="Y must have 1 column "):

@@ -307,7 +307,8 @@ class Checkpoint(Callback):
 
     def __init__(self, directory: str | os.PathLike, every: int = 1) -> None:
         if isinstance(every, bool) or not isinstance(every, (int, np.integer)) or every < 1:
-            raise ValueError(f"checkpoint_every must be an int >= 1; got {every!r}")
+            raise ValueError(f"every must be an int >= 1 (Trainer.fit's checkpoint_every); "
+                             f"got {every!r}")
         self.directory = os.fspath(directory)
         self.every = int(every)
 
@@ -330,7 +331,8 @@ class ProgressBar(Callback):
 
     def __init__(self, enabled: bool | str = True, file: IO[str] | None = None) -> None:
         if enabled not in (True, False, "always"):
-            raise ValueError(f"verbose must be True, False or 'always'; got {enabled!r}")
+            raise ValueError(f"enabled must be True, False or 'always' (Trainer.fit's "
+                             f"verbose); got {enabled!r}")
         self.enabled = enabled
         self.file = file
         self._bar = None

@@ -92,14 +92,14 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from . import _class_outputs, activations, optimizers, schedules, training
+from . import _class_outputs, activations, losses, optimizers, schedules, training
 from ._checks import as_float_dtype
 from ._solver_settings import OPTIMIZER_PARAMS
 from ._warn import warn_caller
 from .activations import Sigmoid, Softmax
 from .callbacks import Callback, EarlyStopping
 from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, Loss, SquaredError
-from .network import Network
+from .network import Network, _per_hidden_layer
 from .schedules import improves
 
 __all__ = ["MLPClassifier", "MLPRegressor", "NeuralNetClassifier", "NeuralNetRegressor"]
@@ -292,6 +292,8 @@ class _BaseNeuralNet(BaseEstimator):
         data_dtype = X.dtype  # scikit-learn rounds its initial draws to it
         X = X.tocsr().astype(dtype, copy=False) if issparse(X) else np.ascontiguousarray(
             X, dtype=dtype)
+        if not first:
+            self._continue_network()
         if not (first or incremental):
             self._check_warm_start_targets(y)
         Y = np.ascontiguousarray(self._encode_targets(y, first=first, classes=classes), dtype)
@@ -318,6 +320,37 @@ class _BaseNeuralNet(BaseEstimator):
         finally:
             network.loss = loss
         return self
+
+    def _continue_network(self) -> None:
+        """Before a warm-start refit or a ``partial_fit`` continues :attr:`network_`:
+        refuse settings changed since it was built that it cannot follow (its layer
+        sizes, biases or output), and take a new ``activation`` (or fail on an unknown
+        one), as scikit-learn's forward pass reads it at every call."""
+        network = self.network_
+        hidden = [layer.n_out for layer in network.layers[:-1]]
+        changed = []
+        sizes = _hidden_sizes(self.hidden_layer_sizes)
+        if sizes != hidden:
+            changed.append(f"hidden_layer_sizes {tuple(hidden)} -> {tuple(sizes)}")
+        if bool(self.use_bias) != (network.layers[0].b is not None):
+            changed.append(f"use_bias {not self.use_bias} -> {self.use_bias}")
+        output_activation, loss = self._output_layer()
+        built = (network.layers[-1].activation.name, network.loss.name)
+        wanted = (activations.get(output_activation).name, losses.get(loss).name)
+        if wanted != built:
+            changed.append(f"the output ({built[0]} with {built[1]} -> {wanted[0]} with "
+                           f"{wanted[1]})")
+        if changed:
+            raise ValueError(f"changed since the network was built: {'; '.join(changed)}; "
+                             "warm_start and partial_fit continue that network (set "
+                             "warm_start=False, or clone the estimator, to build a new one)")
+        if self.activation != getattr(self, "_built_activation", self.activation):
+            self._check_activation(n_hidden=len(hidden))
+            names = _per_hidden_layer(_activation_argument(self.activation), len(hidden),
+                                      "activation")
+            for layer, name in zip(network.layers[:-1], names, strict=True):
+                layer.activation = activations.get(name)
+            self._built_activation = self.activation
 
     def _validation_arrays(self, validation_data, dtype, n_outputs: int) -> tuple[Any, np.ndarray]:
         """``(X_val, y_val)`` checked and encoded as the training data (``n_outputs``
@@ -406,6 +439,7 @@ class _BaseNeuralNet(BaseEstimator):
                 if layer.b is not None:
                     layer.b[...] = b
         self.n_outputs_ = n_outputs
+        self._built_activation = self.activation
         self.out_activation_ = _sklearn_activation_name(self.network_)
         self.n_iter_ = 0
         self.t_ = 0
@@ -652,7 +686,9 @@ class _BaseNeuralNet(BaseEstimator):
         l2 = self.alpha  # divided by each batch's weight sum (the trainer's weight_sums)
         # Each call's batch may differ in size: "auto" means min(200, this call's rows).
         batch_size = self._batch_size(X.shape[0])
-        if self._trainer is None:
+        if self._trainer is None or self._trainer.optimizer.name == "lbfgs":
+            # (An L-BFGS fit's trainer takes no steps: after set_params(solver=...),
+            # partial_fit goes on with the new solver's.)
             self._trainer = self._make_trainer(X.shape[0], random, l2, batch_size=batch_size)
         # scikit-learn shuffles each call's rows afresh from its random_state.
         self._trainer.row_order = _SklearnRowOrder(random)

@@ -108,6 +108,11 @@ class GradCheckResult:
         """True when the overall relative difference is below ``threshold``."""
         return self.relative_difference < threshold
 
+    def __bool__(self) -> bool:
+        """:meth:`passed` at the default threshold: ``assert gradcheck(...)`` fails when
+        the check does (a result object would otherwise always be true)."""
+        return self.passed()
+
     def __str__(self) -> str:
         verdict = "passed" if self.passed() else "FAILED"
         lines = [f"relative difference {self.relative_difference:.3e}: {verdict} (below "
@@ -124,7 +129,10 @@ class GradCheckResult:
             lines.append(f"  note: {self.kinks} ReLU input(s) lie within a step of the kink at "
                          "0, where the cost has no derivative: central differences are no "
                          "check there (use examples and biases that keep off it)")
-        if self.rounding_floor > PASS_THRESHOLD / 10 and not self.passed():
+        # Only when rounding could explain the difference: far above its floor (a
+        # difference of 0.3 against a floor of 1e-8), something else fails.
+        if (self.rounding_floor > PASS_THRESHOLD / 10 and not self.passed()
+                and self.relative_difference < 100 * self.rounding_floor):
             larger = (f" (such as {self.epsilon * 100:g})" if self.epsilon * 100 <= 1e-4
                       else "")
             lines.append(f"  note: the cost is large next to its gradient: its rounding alone "
@@ -200,6 +208,7 @@ def gradcheck(
         raise ValueError(f"l2 must be a number >= 0; got {l2!r}")
     net = network.astype(np.float64)
     X, Y, sample_weight = net.check_data(X, Y, sample_weight)
+    _warn_if_slow(net, len(X))
     if masks is not None:
         masks = [None if mask is None else np.asarray(mask, dtype=np.float64) for mask in masks]
     training = masks is not None
@@ -238,6 +247,25 @@ def gradcheck(
         relative_difference(analytic, numeric), per_parameter, worst, analytic, numeric, epsilon,
         kinks, floor,
     )
+
+
+#: Multiply-adds past which :func:`gradcheck` warns that it will take a while
+#: (about a minute at a few GFLOP/s: its cost passes are small products).
+SLOW_MULTIPLY_ADDS = 1e11
+
+
+def _warn_if_slow(net: Network, m: int) -> None:
+    """Warn when the check's ``2 n_params`` cost passes over ``m`` examples (about
+    ``m n_params`` multiply-adds each) add up to more than :data:`SLOW_MULTIPLY_ADDS`:
+    it runs silently, for minutes or hours, on a network meant for real data."""
+    work = 2.0 * net.n_params * m * net.n_params
+    if work > SLOW_MULTIPLY_ADDS:
+        from ._warn import warn_caller
+
+        warn_caller(f"gradcheck takes 2 x {net.n_params:,} cost passes over {m:,} examples, "
+                    f"about {work:.0e} multiply-adds: minutes or more.  A few examples "
+                    "(X[:10]) and a narrower network of the same kind check the same "
+                    "backpropagation", RuntimeWarning)
 
 
 def _kinks_within_reach(net: Network, caches: Sequence, epsilon: float) -> int:

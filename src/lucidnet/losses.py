@@ -40,6 +40,7 @@ and the activation's ``backward``.  Which pairs are fused is stated once:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -99,6 +100,11 @@ class Loss:
     #: own (registered) is taken on trust.
     outside_range: tuple[str, ...] = ()
     needs: str = ""
+    #: The targets the cost means something for, ``(low, high)``, and in words: a
+    #: Network's training refuses others (the loss itself computes on any values, as
+    #: the reference's tests feed it).  None: any real number.
+    target_range: tuple[float, float] | None = None
+    target_text: str = ""
 
     def scale(self, m: int) -> float:
         """The reduction factor: ``1/m`` for a mean, ``1`` for a sum."""
@@ -179,7 +185,8 @@ def _apply_weights(
 class BinaryCrossEntropy(Loss):
     """``L = -sum_k [y_k log a_k + (1 - y_k) log(1 - a_k)]`` (one term per sigmoid output).
 
-    Accepts any real ``y`` (not only 0 and 1).  From the logits,
+    Computes on any real ``y`` (the reference's tests pass such); a
+    :class:`~lucidnet.Network` trains only on ``y`` in [0, 1].  From the logits,
     ``L = sum_k softplus(z_k) - y_k z_k``.
     """
 
@@ -187,6 +194,8 @@ class BinaryCrossEntropy(Loss):
     natural_activation = "sigmoid"
     outside_range = ("identity", "relu", "leaky_relu", "tanh", "exp")
     needs = "values in (0, 1): a sigmoid or softmax output"
+    target_range = (0.0, 1.0)
+    target_text = "0/1 labels (or probabilities in [0, 1])"
     gradient_text = "-(Y / A[L] - (1 - Y) / (1 - A[L]))"
 
     def per_example(self, A, Y):
@@ -211,6 +220,8 @@ class CategoricalCrossEntropy(Loss):
     natural_activation = "softmax"
     outside_range = ("identity", "relu", "leaky_relu", "tanh", "exp")
     needs = "probabilities: a softmax (or sigmoid) output"
+    target_range = (0.0, 1.0)
+    target_text = "one-hot labels (or class probabilities in [0, 1])"
     gradient_text = "-Y / A[L]"
 
     def per_example(self, A, Y):
@@ -296,6 +307,8 @@ class PoissonDeviance(Loss):
     natural_activation = "exp"
     outside_range = ("identity", "relu", "leaky_relu", "tanh")
     needs = "positive values: an exp (or sigmoid, softmax) output"
+    target_range = (0.0, math.inf)
+    target_text = "counts or rates >= 0"
     gradient_text = "1 - Y / A[L]"
 
     # Written as y log y - y log a - y + a: the first term is a constant (taken as 0

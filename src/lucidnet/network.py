@@ -117,9 +117,12 @@ class Network:
         Assignable (a name or a Loss): the output delta is fused again or not.
     params : ndarray of shape (n_params,)
         Every ``W[l]`` and ``b[l]``, flattened in layer order: W1, b1, W2, b2, ...
+        The layers' arrays are views of it; assigning ``net.params = values`` copies
+        ``values`` into it (as ``layer.W = ...`` does), so the views stay.
     grads : ndarray of shape (n_params,)
         The gradient of the cost with respect to ``params``, same layout, as of the
-        last :meth:`backward` (the Trainer's fused SGD step does not fill it).
+        last :meth:`backward` (the Trainer's fused SGD step does not fill it);
+        assignable the same way.
 
     Examples
     --------
@@ -188,13 +191,33 @@ class Network:
             raise ValueError("a softmax over one output unit is 1 whatever its input: use "
                              "sigmoid for one output, or two softmax units")
         self.layers = layers
-        self.loss = loss
+        self._set_loss(loss, one_unit_check=not restoring)
         self.dtype = as_float_dtype(dtype)
-        self.params = np.zeros(sum(layer.n_params for layer in layers), self.dtype)
-        self.grads = np.zeros_like(self.params)
+        self._params = np.zeros(sum(layer.n_params for layer in layers), self.dtype)
+        self._grads = np.zeros_like(self._params)
         self._bind_views()
         self._workspaces: dict[int, Workspace] = {}
         self._thread_local = threading.local()  # per-thread prediction buffers
+
+    @property
+    def params(self) -> np.ndarray:
+        """Every weight and bias, one flat buffer of shape (n_params,) (see the class text)."""
+        return self._params
+
+    @params.setter
+    def params(self, values: Any) -> None:
+        # Rebinding the name would cut the layers' views loose: training would then
+        # update one array while predictions read another.
+        _copy_into(self._params, values, "params")
+
+    @property
+    def grads(self) -> np.ndarray:
+        """The gradient, laid out as :attr:`params` (n_params,)."""
+        return self._grads
+
+    @grads.setter
+    def grads(self, values: Any) -> None:
+        _copy_into(self._grads, values, "grads")
 
     # The forward and backward passes read ``_loss``: a property lookup per call costs
     # about 1% of a tiny network's iteration.
@@ -205,11 +228,24 @@ class Network:
 
     @loss.setter
     def loss(self, loss: str | Loss) -> None:
+        self._set_loss(loss)
+
+    def _set_loss(self, loss: str | Loss, *, one_unit_check: bool = True) -> None:
+        """Set the loss, refusing one the output cannot feed (``one_unit_check``
+        False: a saved model's, loaded as it was trained)."""
         loss = losses.get(loss)
         output = self.layers[-1]
         if output.activation.name in loss.outside_range:
             raise ValueError(f"loss {loss.name!r} is not defined on {output.activation.name!r} "
                              f"outputs: it needs {loss.needs}")
+        if one_unit_check and isinstance(loss, losses.CategoricalCrossEntropy) and (
+                output.n_out == 1):
+            # -y log a alone: the rows of the other class (y = 0) cost 0 whatever a is,
+            # so training only pushes every output up.
+            raise ValueError("categorical cross-entropy over one output unit never sees the "
+                             "other class (its rows cost 0 whatever the output): use "
+                             "binary_cross_entropy for one sigmoid output, or two softmax "
+                             "units")
         # Whether the output delta is fused depends on the loss: decided again here.
         self._loss = loss
         self._fused = losses.is_fused(output.activation.name, self._loss)
@@ -397,7 +433,7 @@ class Network:
             Views of ``dW[l]`` and ``db[l]`` inside :attr:`grads`, one per layer.
         """
         if (
-            isinstance(caches, np.ndarray)
+            not isinstance(caches, (list, tuple))
             or len(caches) != len(self.layers)
             or not all(isinstance(cache, LayerCache) for cache in caches)
         ):
@@ -405,6 +441,13 @@ class Network:
                 f"caches must be the list of {len(self.layers)} LayerCache that forward() "
                 f"returned; got {type(caches).__name__} (the call is backward(Y, caches))"
             )
+        for l, (layer, cache) in enumerate(zip(self.layers, caches, strict=True), start=1):
+            if cache.Z.shape[1:] != (layer.n_out,) or cache.A_prev.shape[1:] != (layer.n_in,):
+                raise ValueError(
+                    f"caches[{l - 1}] is not from this network's forward(): layer {l} maps "
+                    f"{layer.n_in} inputs to {layer.n_out} units, the cache holds A_prev of "
+                    f"shape {cache.A_prev.shape} and Z of shape {cache.Z.shape}"
+                )
         Y = self._as_target(Y, len(caches[-1].A))
         self._backpropagate(Y, caches, sample_weight, l2, workspace)
         return self.gradients()
@@ -644,6 +687,7 @@ class Network:
             n_rows=m,
             allow_vector=self.layers[-1].n_out == 1,
         )
+        _check_target_range(Y, self._loss)
         if self._fused and isinstance(self._loss, losses.CategoricalCrossEntropy):
             _check_rows_sum_to_one(Y)
         return X, Y, as_sample_weight(sample_weight, m, self.dtype)
@@ -930,6 +974,39 @@ def _dropout_mask(
     np.greater_equal(out, rate, out=out)  # 1.0 where kept, 0.0 where dropped
     out *= A.dtype.type(1.0 / (1.0 - rate))
     return out
+
+
+def _copy_into(buffer: np.ndarray, values: Any, name: str) -> None:
+    """``buffer[...] = values`` for a flat buffer of the network, ``values`` of its shape."""
+    values = np.asarray(values)
+    if values.shape != buffer.shape:
+        raise ValueError(f"{name} must have shape {buffer.shape} (every weight and bias, "
+                         f"flat: the layers' arrays are views of it); got {values.shape}")
+    buffer[...] = values
+
+
+def _check_target_range(Y: np.ndarray, loss: losses.Loss) -> None:
+    """ValueError unless every entry of ``Y`` (m, k) lies in ``loss.target_range``.
+
+    Binary cross-entropy on labels 1 and 2 (or -1 and 1) goes on lowering a cost that
+    has no minimum, below 0, and its accuracy means nothing: refused, naming the first
+    entry outside and, for two labels, how to map them."""
+    if loss.target_range is None:
+        return
+    low, high = loss.target_range
+    outside = np.flatnonzero(~((Y >= low) & (Y <= high)))
+    if not outside.size:
+        return
+    row, column = divmod(int(outside[0]), Y.shape[1])
+    hint = ""
+    labels = np.unique(Y)
+    if high == 1.0 and labels.size == 2:
+        hint = (f" (two labels, {labels[0]:g} and {labels[1]:g}: map them to 0 and 1, "
+                f"e.g. Y == {labels[1]:g})")
+    raise ValueError(
+        f"Y must hold {loss.target_text} for {loss.name}; got {Y[row, column]:g} at row "
+        f"{row}, column {column}{hint}"
+    )
 
 
 #: How far from 1 a target row of softmax + categorical cross-entropy may sum: a row

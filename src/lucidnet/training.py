@@ -935,8 +935,12 @@ class Trainer:
                     + (f" of length {len(validation_data)}"
                        if isinstance(validation_data, (tuple, list)) else "")
                 )
-            return X, Y, sample_weight, self.network.check_data(*validation_data,
-                                                                keep_sparse=True)
+            try:
+                checked = self.network.check_data(*validation_data, keep_sparse=True)
+            except (ValueError, TypeError) as exc:
+                # Its checks name X and Y: say they are the validation rows'.
+                raise type(exc)(f"validation_data: {exc}") from None
+            return X, Y, sample_weight, checked
         if fraction is None:
             if not needed:
                 return X, Y, sample_weight, None
