@@ -47,3 +47,21 @@ def test_two_threads_and_one_agree(monkeypatch):
     one = _checks._sum(X)
     assert two == pytest.approx(one, rel=1e-9)
     assert two == pytest.approx(X.sum(dtype=np.float64), rel=1e-9)
+
+
+def test_shape_errors_say_what_the_learner_probably_did():
+    """X given as (features, examples) and class indices for a softmax output: the
+    messages say so, with the fix."""
+    import lucidnet
+
+    rng = np.random.default_rng(0)
+    X, labels = rng.random((20, 3)), rng.integers(0, 3, 20)
+    net = lucidnet.Network([3, 4, 3], output_activation="softmax", random_state=0)
+    with pytest.raises(ValueError, match=r"got shape \(3, 20\) \(transposed\? examples are rows "
+                                         r"here: pass X\.T\)"):
+        lucidnet.train(net, X.T, np.eye(3)[labels], epochs=1)
+    with pytest.raises(ValueError, match=r"\(class indices\? one-hot encode them: "
+                                         r"np\.eye\(3\)\[y\]\)"):
+        lucidnet.train(net, X, labels, epochs=1)
+    with pytest.raises(ValueError, match=r"got shape \(20, 4\)$"):  # no hint that misleads
+        lucidnet.train(net, rng.random((20, 4)), np.eye(3)[labels], epochs=1)

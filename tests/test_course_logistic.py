@@ -134,3 +134,5 @@ def test_wrong_inputs_are_clear_value_errors():
         logistic.propagate(W_EX, np.ones(3), X_EX, Y_EX)
     with pytest.raises(ValueError, match="dim must be a positive int; got 0"):
         logistic.initialize_with_zeros(0)
+    with pytest.raises(ValueError, match="learning_rate must be a finite number > 0; got -0.1"):
+        logistic.optimize(W_EX, B_EX, X_EX, Y_EX, 10, -0.1)

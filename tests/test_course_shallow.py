@@ -257,6 +257,13 @@ def test_wrong_inputs_are_clear_value_errors():
         shallow.backward_propagation(p, cache, X, Y[:, :5])
     with pytest.raises(ValueError, match="n_h must be a positive int; got -1"):
         shallow.nn_model(X, Y, -1)
+    # A string failed deep inside NumPy; 0 or a negative rate trained nothing, or climbed.
+    for rate in ("1.2", 0, -1.0, float("inf")):
+        with pytest.raises(ValueError, match="learning_rate must be a finite number > 0"):
+            shallow.nn_model(X, Y, 4, num_iterations=2, learning_rate=rate)
+    grads = shallow.backward_propagation(p, cache, X, Y)
+    with pytest.raises(ValueError, match="learning_rate must be a finite number > 0; got '0.1'"):
+        shallow.update_parameters(p, grads, "0.1")
 
 
 def test_several_output_rows_cost_the_sum_over_every_entry():

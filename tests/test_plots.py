@@ -126,6 +126,33 @@ def test_decision_boundary_applies_the_transform_and_checks_shapes() -> None:
         plots.plot_decision_boundary(model, X, [0, 1, 1])
 
 
+def test_decision_boundary_refuses_a_model_of_numbers() -> None:
+    # System 4's sigmoid with squared error predicts numbers: each would be a "class".
+    import lucidnet
+
+    X = np.random.default_rng(0).random((10, 2))
+    y = (X[:, 0] > 0.5).astype(int)
+    regression = lucidnet.Network([2, 3, 1], output_activation="sigmoid",
+                                  loss="sum_squared_error")
+    with pytest.raises(ValueError, match=r"needs a classifier; this network's output "
+                                         r"\(sigmoid with sum_squared_error\) predicts numbers"):
+        plots.plot_decision_boundary(regression, X, y)
+    with pytest.raises(ValueError, match="needs a classifier; got the regressor MLPRegressor"):
+        plots.plot_decision_boundary(lucidnet.MLPRegressor(), X, y)
+
+
+def test_a_plot_into_a_missing_directory_is_named_and_an_old_one_kept(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match="no such directory to write into"):
+        plots.plot_history([3.0, 2.0, 1.0], tmp_path / "missing" / "loss.png")
+    old = tmp_path / "loss.png"
+    old.write_bytes(b"an earlier plot")
+    with pytest.raises(ValueError):
+        plots.plot_history({"loss": []}, old)
+    assert old.read_bytes() == b"an earlier plot"
+    plots.plot_history([3.0, 2.0, 1.0], old)
+    assert old.read_bytes().startswith(b"\x89PNG")
+
+
 def test_confusion_matrix_matches_scikit_learn(tmp_path: Path) -> None:
     from sklearn.metrics import confusion_matrix
 

@@ -74,14 +74,20 @@ def as_matrix(
         array = array.reshape(-1, 1)
     if array.ndim != 2:
         expected = "(m, n)" if n_columns is None else f"(m, {n_columns})"
+        hint = ""
+        if array.ndim == 1 and n_columns and n_columns > 1 and array.dtype.kind in "biu":
+            # Class indices for a softmax output, which trains on one-hot rows.
+            hint = f" (class indices? one-hot encode them: np.eye({n_columns})[{name.lower()}])"
         raise ValueError(
             f"{name} must be a 2-D array of shape {expected}, examples as rows; "
-            f"got an array of shape {array.shape}"
+            f"got an array of shape {array.shape}{hint}"
         )
     if n_columns is not None and array.shape[1] != n_columns:
+        hint = (f" (transposed? examples are rows here: pass {name}.T)"
+                if array.shape[0] == n_columns else "")
         raise ValueError(
             f"{name} must have {n_columns} column{'s' if n_columns != 1 else ''} (shape "
-            f"(m, {n_columns})); got shape {array.shape}"
+            f"(m, {n_columns})); got shape {array.shape}{hint}"
         )
     if n_rows is not None and array.shape[0] != n_rows:
         raise ValueError(

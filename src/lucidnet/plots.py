@@ -52,7 +52,12 @@ def _new_figure(size: tuple[float, float]) -> Figure:
 
 def _finish(figure: Figure, path: str | os.PathLike | None) -> Figure:
     if path is not None:
-        figure.savefig(os.fspath(path), format="png", dpi=100)
+        from ._atomic import atomic_file
+
+        # Atomically: an earlier plot at ``path`` stays whole if drawing fails, and a
+        # missing directory is named (not a traceback from the PNG writer).
+        with atomic_file(path, "wb") as stream:
+            figure.savefig(stream, format="png", dpi=100)
     return figure
 
 
@@ -200,6 +205,7 @@ def plot_decision_boundary(
         )
     if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
         raise ValueError(f"resolution must be an int >= 2; got {resolution!r}")
+    _check_classifier(model)
     low, high = X.min(axis=0), X.max(axis=0)
     margin = np.where(high > low, 0.1 * (high - low), 1.0)
     xs = np.linspace(low[0] - margin[0], high[0] + margin[0], resolution)
@@ -222,6 +228,25 @@ def plot_decision_boundary(
     axes.set_ylabel(str(y_label))
     axes.set_title("decision boundary")
     return _finish(figure, path)
+
+
+def _check_classifier(model: Any) -> None:
+    """ValueError for a model that predicts numbers, not classes (a regression
+    network, such as system 4's sigmoid with squared error, or a regressor): each
+    distinct value would be drawn as a class of its own."""
+    from .network import Network
+
+    if isinstance(model, Network):
+        if not model.classifies:
+            output = model.layers[-1]
+            raise ValueError(f"a decision boundary needs a classifier; this network's output "
+                             f"({output.activation.name} with {model.loss.name}) predicts "
+                             "numbers")
+    elif getattr(model, "_estimator_type", None) == "regressor" or (
+            callable(getattr(model, "__sklearn_tags__", None))
+            and getattr(model.__sklearn_tags__(), "estimator_type", None) == "regressor"):
+        raise ValueError(f"a decision boundary needs a classifier; got the regressor "
+                         f"{type(model).__name__}")
 
 
 def _class_codes(y: np.ndarray, predicted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

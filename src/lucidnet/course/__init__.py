@@ -1,6 +1,8 @@
 """The reference material's systems in its own notation, over lucidnet's engine.
 
-Four modules, one per lesson, each a thin layer that keeps the material's function
+Four modules, one per lesson (the five systems of the README: the two-layer sigmoid
+network of system 5 is built from :mod:`lucidnet.course.deep`'s step functions), each a
+thin layer that keeps the material's function
 names, argument orders, dictionaries and layouts and calls the engine for every
 activation and derivative; the linear steps and costs of the column modules are the
 material's own expressions, so that training runs print its digits

@@ -163,8 +163,19 @@ def _resolve_activation(activation: Any) -> activations.Activation:
         ) from None
 
 
+def check_parameter_dict(parameters: Any, call: str) -> None:
+    """TypeError unless ``parameters`` is a dict (a mapping) of arrays, naming ``call``:
+    a list of arrays, or X in its place, would fail deep inside NumPy."""
+    if not isinstance(parameters, Mapping):
+        raise TypeError(f"parameters must be a dict of arrays such as "
+                        f"{{'W1': ..., 'b1': ...}}; got {type(parameters).__name__} (the call "
+                        f"is {call})")
+
+
 def _n_layers(parameters: Mapping[str, np.ndarray]) -> int:
     """``L`` from a dict holding W1, b1, ..., WL, bL (and nothing else), or a ValueError."""
+    check_parameter_dict(parameters, "update_parameters(parameters, grads, learning_rate) or "
+                                     "L_model_forward(X, parameters)")
     L = len(parameters) // 2
     expected = {f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")}
     if L < 1 or set(parameters) != expected:
@@ -267,7 +278,8 @@ def initialize_parameters_deep(
     dict
         ``"W" + str(l)`` of shape ``(n[l], n[l-1])`` and ``"b" + str(l)`` of shape ``(n[l], 1)``.
     """
-    dims = list(layer_dims) if not isinstance(layer_dims, (str, bytes)) else []
+    iterable = not isinstance(layer_dims, (str, bytes)) and hasattr(layer_dims, "__iter__")
+    dims = list(layer_dims) if iterable else []
     if len(dims) < 2:
         raise ValueError(
             "layer_dims must list at least two layer sizes [n_x, ..., n_y]; "
@@ -501,6 +513,14 @@ def L_model_backward(
     """
     AL = as_columns(AL, "AL")
     Y = check_same_shape(AL, Y, "AL", "Y")
+    if not isinstance(caches, (list, tuple)) or not all(
+            isinstance(cache, tuple) and len(cache) == 2 for cache in caches):
+        # (AL, caches) itself, as L_model_forward returns them, is the usual slip.
+        got = ("the pair (AL, caches) that L_model_forward returns; pass its second item"
+               if isinstance(caches, tuple) and len(caches) == 2
+               and isinstance(caches[0], np.ndarray) else type(caches).__name__)
+        raise TypeError(f"caches must be the list of (linear_cache, activation_cache) that "
+                        f"L_model_forward returned; got {got}")
     L = len(caches)
     if L < 1:
         raise ValueError("caches must hold one cache per layer; got an empty sequence")
@@ -522,6 +542,7 @@ def update_parameters(
 
     The input dictionary and its arrays are left unchanged.
     """
+    check_learning_rate(learning_rate)
     L = _n_layers(parameters)
     updated = {}
     for l in range(1, L + 1):
@@ -577,12 +598,20 @@ def check_examples(X: np.ndarray, Y: Any, x_name: str = "X", y_name: str = "Y") 
                          f"({X.shape[1]}); got shape {shape}{hint}")
 
 
+def check_learning_rate(learning_rate: Any) -> None:
+    """ValueError unless ``learning_rate`` is a finite number > 0 (a string, 0 or a
+    negative rate would fail deep inside NumPy, or train nothing, or climb).  The value
+    is left as it is: the material's numbers depend on its exact type."""
+    from ..optimizers import _check_rate
+
+    _check_rate(learning_rate, "learning_rate", low=0.0, above=True)
+
+
 def _check_model_args(X: Any, Y: Any, learning_rate: Any, num_iterations: Any) -> tuple:
     X = as_columns(X, "X")
     Y = as_columns(Y, "Y", rows=1)
     check_examples(X, Y)
-    if not isinstance(learning_rate, (int, float, np.floating)) or not learning_rate > 0:
-        raise ValueError(f"learning_rate must be a positive number; got {learning_rate!r}")
+    check_learning_rate(learning_rate)
     if isinstance(num_iterations, bool) or not isinstance(num_iterations, (int, np.integer)) or (
         num_iterations < 1
     ):

@@ -117,6 +117,7 @@ def optimize(
         The cost at iterations 0, 100, 200, ... (before each update).
     """
     num_iterations = deep.check_size(num_iterations, "num_iterations")
+    deep.check_learning_rate(learning_rate)
     w = np.array(w, dtype=np.float64)  # a copy: the caller's w is left unchanged
     b = float(b)
     costs = []

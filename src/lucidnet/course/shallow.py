@@ -81,6 +81,8 @@ def initialize_parameters(
 
 
 def _parameters(parameters: Mapping[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+    deep.check_parameter_dict(parameters, "forward_propagation(X, parameters) or "
+                                          "predict(parameters, X)")
     missing = [key for key in _KEYS if key not in parameters]
     if missing:
         raise ValueError(
@@ -212,6 +214,7 @@ def nn_model(
     """
     n_h = deep.check_size(n_h, "n_h")
     num_iterations = deep.check_size(num_iterations, "num_iterations")
+    deep.check_learning_rate(learning_rate)
     X = deep.as_columns(X, "X")
     n_x, _, n_y = layer_sizes(X, Y)
     deep.check_examples(X, Y)
