@@ -465,3 +465,23 @@ def test_shape_errors_name_what_the_learner_passed():
     with pytest.raises(ValueError, match=re.escape(
             "b must have shape (4, 1) to match W; got shape (4,)")):
         deep.linear_forward(np.ones((3, 2)), np.ones((4, 3)), np.zeros(4))
+
+
+def test_the_usual_slips_with_dicts_and_caches_are_named():
+    """A list where the parameter dict belongs, the (AL, caches) pair where the caches
+    belong, a bare number of layers: each said in the learner's terms, not NumPy's."""
+    rng = np.random.default_rng(0)
+    parameters = deep.initialize_parameters_deep([3, 4, 1])
+    X, Y = rng.random((3, 5)), (rng.random((1, 5)) > 0.5).astype(float)
+    with pytest.raises(TypeError, match=r"parameters must be a dict of arrays .* got list"):
+        deep.L_model_forward(X, [parameters["W1"], parameters["b1"]])
+    AL, caches = deep.L_model_forward(X, parameters)
+    with pytest.raises(TypeError, match=r"got the pair \(AL, caches\) that L_model_forward "
+                                        r"returns; pass its second item"):
+        deep.L_model_backward(AL, Y, deep.L_model_forward(X, parameters))
+    with pytest.raises(TypeError, match="caches must be the list .* got NoneType"):
+        deep.L_model_backward(AL, Y, None)
+    with pytest.raises(ValueError, match="layer_dims must list at least two layer sizes"):
+        deep.initialize_parameters_deep(5)
+    with pytest.raises(ValueError, match="learning_rate must be a finite number > 0"):
+        deep.L_layer_model(X, Y, [3, 4, 1], learning_rate=float("inf"), num_iterations=1)
