@@ -550,3 +550,22 @@ def test_wrong_arguments_name_themselves(tmp_path):
     for call, kind, words in calls:
         with pytest.raises(kind, match=words):
             call()
+
+
+def test_a_rate_given_twice_must_agree():
+    """Trainer(learning_rate=0.5, schedule=StepDecay(0.01)) used to run at 0.01 without
+    a word: one of two rates the user wrote was ignored."""
+    from lucidnet import optimizers, schedules
+
+    net = Network([3, 4, 1], random_state=0)
+    with pytest.raises(ValueError, match=r"the learning rates disagree: learning_rate=0.5, "
+                                         r"schedule StepDecay\(learning_rate=0.01"):
+        Trainer(net, learning_rate=0.5, schedule=schedules.get("step", 0.01))
+    with pytest.raises(ValueError, match=r"learning rates disagree: optimizer SGD"):
+        Trainer(net, optimizer=optimizers.get("sgd", 0.1), schedule=schedules.get("step", 0.01))
+    # One rate, wherever it is given, is the rate.
+    assert Trainer(net, schedule=schedules.get("step", 0.01)).optimizer.learning_rate == 0.01
+    assert Trainer(net, optimizer=optimizers.get("sgd", 0.1)).schedule.initial_rate == 0.1
+    assert Trainer(net, learning_rate=0.01,
+                   schedule=schedules.get("step", 0.01)).optimizer.learning_rate == 0.01
+    assert Trainer(net).optimizer.learning_rate == 0.001

@@ -314,6 +314,22 @@ class _Batches:
 
 
 # ---------------------------------------------------------------- trainer
+def _initial_rate(learning_rate: float | None, optimizer: Any, schedule: Any) -> float:
+    """The Trainer's initial rate: ``learning_rate``, or the rate an optimizer or
+    schedule instance carries (0.001 without either); a ValueError when the rates
+    given disagree (one would silently overrule the others)."""
+    given = [(f"learning_rate={learning_rate!r}", learning_rate)] if learning_rate is not None \
+        else []
+    if isinstance(optimizer, optimizers.Optimizer):
+        given.append((f"optimizer {optimizer!r}", optimizer.learning_rate))
+    if isinstance(schedule, schedules.Schedule):
+        given.append((f"schedule {schedule!r}", schedule.initial_rate))
+    if len({float(rate) for _, rate in given if is_real(rate)}) > 1:
+        raise ValueError(f"the learning rates disagree: {', '.join(name for name, _ in given)}; "
+                         "give the rate once (an instance's is the one it was made with)")
+    return given[0][1] if given else 0.001
+
+
 class Trainer:
     """Owns a network's optimizer, schedule, random generator and history across calls.
 
@@ -333,8 +349,11 @@ class Trainer:
         :class:`lucidnet.fused_sgd.FusedSGD`: the same steps up to rounding, each
         layer's update accumulated by BLAS straight into ``W`` or into the velocity
         (``network.grads`` is then not filled).
-    learning_rate : float, default 0.001
-        The initial rate; the schedule sets the rate of each epoch from it.
+    learning_rate : float, optional
+        The initial rate; the schedule sets the rate of each epoch from it.  Default:
+        the rate of ``optimizer`` or ``schedule`` when given as an instance (the two
+        must then agree), else 0.001.  Given beside an instance of another rate, it is
+        refused rather than silently overruled.
     optimizer_params : dict, optional
         The rule's hyperparameters, e.g. ``{"beta_1": 0.9}``, ``{"momentum": 0.9}``,
         ``{"weight_decay": 0.01}`` (adamw).
@@ -391,7 +410,7 @@ class Trainer:
         network: Network,
         *,
         optimizer: str | optimizers.Optimizer = "adam",
-        learning_rate: float = 0.001,
+        learning_rate: float | None = None,
         optimizer_params: Mapping[str, Any] | None = None,
         schedule: str | schedules.Schedule = "constant",
         schedule_params: Mapping[str, Any] | None = None,
@@ -409,14 +428,12 @@ class Trainer:
         if not isinstance(network, Network):
             raise TypeError(f"network must be a lucidnet Network; got {type(network).__name__}")
         self.network = network
-        if isinstance(optimizer, optimizers.Optimizer):
-            if optimizer_params:
-                raise ValueError(
-                    "optimizer_params must be None when optimizer is an Optimizer instance "
-                    "(its settings are already chosen)"
-                )
-            # The instance's own rate is the one to follow, not this call's default.
-            learning_rate = optimizer.learning_rate
+        if isinstance(optimizer, optimizers.Optimizer) and optimizer_params:
+            raise ValueError(
+                "optimizer_params must be None when optimizer is an Optimizer instance "
+                "(its settings are already chosen)"
+            )
+        learning_rate = _initial_rate(learning_rate, optimizer, schedule)
         if optimizer_params is not None and not isinstance(optimizer_params, Mapping):
             raise TypeError("optimizer_params must be None or a dict of settings; got "
                             f"{optimizer_params!r}")
