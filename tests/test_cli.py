@@ -3100,13 +3100,13 @@ def test_a_resume_that_splits_the_rows_otherwise_is_warned(tmp_path):
     fewer = tmp_path / "fewer.csv"
     fewer.write_text("\n".join(data.read_text().splitlines()[:61]) + "\n")
     done = run("train", str(fewer), *common, "--epochs", "3", "--resume", c2)
-    assert (f"--resume {c2}: the checkpoint was trained on other rows (80 then, 60 now)"
-            in done.stderr)
+    assert (f"--resume {c2}: the checkpoint was trained on other rows (80 then, 60 now: "
+            "other data, or the same data prepared otherwise") in done.stderr
     run("train", str(data), *common, "--epochs", "4", "--resume", c2)
     changed = tmp_path / "changed.csv"
     changed.write_text(data.read_text().replace("1\n", "0\n", 1))
     done = run("train", str(changed), *common, "--epochs", "5", "--resume", c2)
-    assert "trained on other rows (80 rows, other values)" in done.stderr
+    assert "trained on other rows (80 rows, other values: other data" in done.stderr
 
 
 def test_a_constant_regression_target_is_pointed_out(tmp_path):

@@ -481,6 +481,10 @@ def test_the_usual_slips_with_dicts_and_caches_are_named():
         deep.L_model_backward(AL, Y, deep.L_model_forward(X, parameters))
     with pytest.raises(TypeError, match="caches must be the list .* got NoneType"):
         deep.L_model_backward(AL, Y, None)
+    # A learner's own forward pass may keep each layer's cache as a list: unpacked alike.
+    as_lists = [[list(linear), activation] for linear, activation in caches]
+    for key, value in deep.L_model_backward(AL, Y, caches).items():
+        np.testing.assert_array_equal(deep.L_model_backward(AL, Y, as_lists)[key], value)
     with pytest.raises(ValueError, match="layer_dims must list at least two layer sizes"):
         deep.initialize_parameters_deep(5)
     with pytest.raises(ValueError, match="learning_rate must be a finite number > 0"):

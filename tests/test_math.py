@@ -214,9 +214,10 @@ def test_costs_stay_finite_for_saturated_outputs():
         ) == pytest.approx(2000.0)
 
 
-@pytest.mark.parametrize("dtype, logit", [("float32", -17.0), ("float32", -60.0),
-                                           ("float64", -40.0), ("float64", -700.0)])
-def test_unfused_probability_losses_stay_exact_below_eps(dtype, logit):
+@pytest.mark.parametrize("dtype, logit", [("float32", -17.0), ("float32", -40.0),
+                                           ("float64", -40.0), ("float64", -300.0)])
+@pytest.mark.parametrize("weight", [None, 1e6])
+def test_unfused_probability_losses_stay_exact_below_eps(dtype, logit, weight):
     """Sigmoid outputs far below the dtype's eps (1.2e-7 in float32), through the
     losses' generic path (dJ/dA, then g'): the cost is sum_k y_k softplus(-z_k) and
     its gradient -y_k (1 - a_k), worked in float64 from the logits."""
@@ -226,14 +227,33 @@ def test_unfused_probability_losses_stay_exact_below_eps(dtype, logit):
     A = sigmoid.forward(Z)
     Z64, Y64 = Z.astype(np.float64), Y.astype(np.float64)
     tol = 1e-6 if dtype == "float32" else 1e-12
+    # A large sample weight multiplies dJ/dA before g' brings it back: no overflow.
+    w = None if weight is None else np.array([weight], dtype=dtype)
+    factor = 1.0 if weight is None else weight
     cce = losses.get("categorical_cross_entropy")
     assert cce.cost(A, Y) == pytest.approx((Y64 * np.logaddexp(0.0, -Z64)).sum(), rel=tol)
-    dZ = sigmoid.backward(cce.gradient(A, Y), Z, A)
-    np.testing.assert_allclose(dZ, -Y64 * (1.0 - A.astype(np.float64)), rtol=tol)
+    dZ = sigmoid.backward(cce.gradient(A, Y, w), Z, A)
+    np.testing.assert_allclose(dZ, -factor * Y64 * (1.0 - A.astype(np.float64)), rtol=tol)
     # Binary cross-entropy, unfused: (a - y) / (a (1 - a)) times a (1 - a) is a - y.
     bce = losses.get("binary_cross_entropy")
-    dZ = sigmoid.backward(bce.gradient(A, Y), Z, A)
-    np.testing.assert_allclose(dZ, A.astype(np.float64) - Y64, rtol=tol)
+    dZ = sigmoid.backward(bce.gradient(A, Y, w), Z, A)
+    np.testing.assert_allclose(dZ, factor * (A.astype(np.float64) - Y64), rtol=tol)
+
+
+@pytest.mark.parametrize("dtype, logit", [("float32", -85.0), ("float64", -700.0)])
+def test_unfused_gradients_stay_finite_with_weights_far_below_eps(dtype, logit):
+    """An output just above the smallest normal number, weighted by 100: 1/a times the
+    weight must not overflow before g' = a (1 - a) brings it back (0 * inf is NaN,
+    and the step is refused as a divergence)."""
+    sigmoid = activations.get("sigmoid")
+    Z = np.array([[0.0, logit]], dtype=dtype)
+    Y = np.array([[0.5, 0.5]], dtype=dtype)
+    A = sigmoid.forward(Z)
+    assert A[0, 1] > 0
+    for name in ("categorical_cross_entropy", "binary_cross_entropy"):
+        loss = losses.get(name)
+        dZ = sigmoid.backward(loss.gradient(A, Y, np.array([100.0], dtype=dtype)), Z, A)
+        assert np.isfinite(dZ).all() and np.isfinite(loss.cost(A, Y))
 
 
 def test_poisson_gradient_on_an_underflowed_output_is_finite():

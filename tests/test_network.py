@@ -115,13 +115,13 @@ def test_targets_outside_the_losses_range_are_refused(rng):
     X = rng.standard_normal((8, 3))
     y = np.array([1, 2, 1, 2, 2, 1, 1, 2], dtype=float)
     net = Network([3, 4, 1], random_state=0)
-    with pytest.raises(ValueError, match=r"0/1 labels .* got 2 at row 1, column 0 \(two "
+    with pytest.raises(ValueError, match=r"0/1 labels .* got 2.0 at row 1, column 0 \(two "
                                          r"labels, 1 and 2: map them to 0 and 1, e.g. Y == 2\)"):
         lucidnet.train(net, X, y, epochs=1)
     lucidnet.train(net, X, y == 2, epochs=1)
     lucidnet.train(net, X, np.full(8, 0.3), epochs=1)  # probabilities are targets too
     poisson = Network([3, 4, 1], output_activation="exp", loss="poisson", random_state=0)
-    with pytest.raises(ValueError, match="counts or rates >= 0 for poisson; got -1 at row 2"):
+    with pytest.raises(ValueError, match="counts or rates >= 0 for poisson; got -1.0 at row 2"):
         poisson.fit(X, np.array([0, 1, -1, 2, 3, 0, 1, 1.0]), num_iterations=1)
     # The loss object itself computes on any values, as the reference's tests feed it.
     assert np.isfinite(losses.get("binary_cross_entropy").cost(np.full((2, 1), 0.5),

@@ -157,7 +157,7 @@ def test_partial_fit_and_warm_start_as_scikit_learns():
         np.testing.assert_allclose(mine, reference, rtol=0, atol=1e-12)
 
 
-def test_a_warm_refit_takes_a_new_activation_as_scikit_learns():
+def test_a_warm_refit_takes_a_new_activation_as_scikit_learns(tmp_path):
     # scikit-learn's forward pass reads `activation` at every call: a warm refit after
     # set_params(activation=...) trains the same weights through the new activation.
     X, y = _scaled(load_iris)
@@ -168,9 +168,22 @@ def test_a_warm_refit_takes_a_new_activation_as_scikit_learns():
         model.fit(X, y)
         model.set_params(activation="logistic", max_iter=60).fit(X, y)
     _assert_same_fit(ours, theirs, atol=1e-10)
+    # The same from a model file, whose network was built before this process.
+    import lucidnet
+
+    again = MLPClassifier(hidden_layer_sizes=(6,), max_iter=30, random_state=0,
+                          warm_start=True).fit(X, y)
+    lucidnet.save(again, tmp_path / "m.npz")
+    loaded = lucidnet.load(tmp_path / "m.npz")
+    loaded.set_params(activation="logistic", max_iter=60).fit(X, y)
+    _assert_same_fit(loaded, theirs, atol=1e-10)
     # Sizes it cannot continue are refused by name (scikit-learn fails on an attribute).
-    with pytest.raises(ValueError, match=r"hidden_layer_sizes \(6,\) -> \(4, 3\)"):
+    with pytest.raises(ValueError, match=r"hidden_layer_sizes \(6,\) -> \(4, 3\); a "
+                                         r"warm-start fit continues that network"):
         ours.set_params(hidden_layer_sizes=(4, 3)).fit(X, y)
+    with pytest.raises(ValueError, match=r"dropout \[0.0\] -> 0.5; partial_fit continues"):
+        ours.set_params(hidden_layer_sizes=(6,), dropout=0.5).partial_fit(X, y)
+    ours.set_params(dropout=0.0)
     with pytest.raises(ValueError, match="'activation' parameter"):
         ours.set_params(hidden_layer_sizes=(6,), activation="foo").fit(X, y)
 

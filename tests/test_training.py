@@ -569,3 +569,10 @@ def test_a_rate_given_twice_must_agree():
     assert Trainer(net, learning_rate=0.01,
                    schedule=schedules.get("step", 0.01)).optimizer.learning_rate == 0.01
     assert Trainer(net).optimizer.learning_rate == 0.001
+    # A config dict's rate is a rate given too (the schedule used to start at 0.001).
+    trainer = Trainer(net, optimizer={"name": "adam", "learning_rate": 0.05})
+    assert trainer.schedule.initial_rate == 0.05
+    with pytest.raises(ValueError, match="learning rates disagree"):
+        Trainer(net, learning_rate=0.2, optimizer={"name": "adam", "learning_rate": 0.05})
+    # Equal within float32's rounding is equal.
+    Trainer(net, learning_rate=0.1, optimizer=optimizers.get("sgd", np.float32(0.1)))

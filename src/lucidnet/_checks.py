@@ -83,8 +83,11 @@ def as_matrix(
             f"got an array of shape {array.shape}{hint}"
         )
     if n_columns is not None and array.shape[1] != n_columns:
-        hint = (f" (transposed? examples are rows here: pass {name}.T)"
-                if array.shape[0] == n_columns else "")
+        hint = ""
+        if name == "Y" and array.shape[1] == 1 and np.array_equal(array, np.round(array)):
+            hint = f" (class indices? one-hot encode them: np.eye({n_columns})[y.ravel()])"
+        elif array.shape[0] == n_columns:
+            hint = f" (transposed? examples are rows here: pass {name}.T)"
         raise ValueError(
             f"{name} must have {n_columns} column{'s' if n_columns != 1 else ''} (shape "
             f"(m, {n_columns})); got shape {array.shape}{hint}"

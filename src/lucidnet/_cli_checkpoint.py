@@ -176,8 +176,9 @@ def check_checkpoint_inputs(fit_params: dict[str, Any], names: Sequence[str],
         counts = (f"{count} then, {rows_now['count']} now" if count != rows_now["count"]
                   else f"{count} rows, other values")
         print(f"warning: --resume {directory}: the checkpoint was trained on other rows "
-              f"({counts}); training goes on from its weights, but its input scaling and "
-              "split of the rows are this data's", file=sys.stderr)
+              f"({counts}: other data, or the same data prepared otherwise, such as "
+              "another --no-standardize, --impute or --drop); training goes on from its "
+              "weights, on this run's rows", file=sys.stderr)
     if changed:
         print(f"warning: --resume {directory}: the checkpoint's rows were split with other "
               f"settings ({', '.join(changed)}): rows it held out may now be trained on, "

@@ -293,7 +293,7 @@ class _BaseNeuralNet(BaseEstimator):
         X = X.tocsr().astype(dtype, copy=False) if issparse(X) else np.ascontiguousarray(
             X, dtype=dtype)
         if not first:
-            self._continue_network()
+            self._continue_network(incremental=incremental)
         if not (first or incremental):
             self._check_warm_start_targets(y)
         Y = np.ascontiguousarray(self._encode_targets(y, first=first, classes=classes), dtype)
@@ -321,36 +321,61 @@ class _BaseNeuralNet(BaseEstimator):
             network.loss = loss
         return self
 
-    def _continue_network(self) -> None:
+    def _continue_network(self, *, incremental: bool) -> None:
         """Before a warm-start refit or a ``partial_fit`` continues :attr:`network_`:
-        refuse settings changed since it was built that it cannot follow (its layer
-        sizes, biases or output), and take a new ``activation`` (or fail on an unknown
-        one), as scikit-learn's forward pass reads it at every call."""
+        refuse settings changed since it was built that it cannot follow (see
+        :meth:`_unfollowable_changes`), and take a new ``activation`` (or fail on an
+        unknown one), as scikit-learn's forward pass reads it at every call."""
+        changed = self._unfollowable_changes()
+        if changed:
+            anew = ("fit with warm_start=False" if incremental else "set warm_start=False")
+            raise ValueError(f"changed since the network was built: {'; '.join(changed)}; "
+                             f"{'partial_fit' if incremental else 'a warm-start fit'} "
+                             f"continues that network ({anew}, or clone the estimator, to "
+                             "build a new one)")
+        hidden = self.network_.layers[:-1]
+        self._check_activation(n_hidden=len(hidden))
+        wanted = [activations.get(name) for name in _per_hidden_layer(
+            _activation_argument(self.activation), len(hidden), "activation")]
+        if any(new.get_config() != layer.activation.get_config()
+               for new, layer in zip(wanted, hidden, strict=True)):
+            for layer, new in zip(hidden, wanted, strict=True):
+                layer.activation = new
+            # Buffers laid out for the old activations (an identity layer's A is its Z).
+            self.network_.forget_workspaces()
+            if self._trainer is not None:
+                self._trainer.forget_workspaces()
+
+    def _unfollowable_changes(self) -> list[str]:
+        """The settings changed since :attr:`network_` was built that it cannot follow,
+        as ``"name old -> new"``: its layer sizes, biases, dropout, dtype or output."""
         network = self.network_
-        hidden = [layer.n_out for layer in network.layers[:-1]]
+        hidden = network.layers[:-1]
         changed = []
+        built_sizes = [layer.n_out for layer in hidden]
         sizes = _hidden_sizes(self.hidden_layer_sizes)
-        if sizes != hidden:
-            changed.append(f"hidden_layer_sizes {tuple(hidden)} -> {tuple(sizes)}")
-        if bool(self.use_bias) != (network.layers[0].b is not None):
-            changed.append(f"use_bias {not self.use_bias} -> {self.use_bias}")
+        if sizes != built_sizes:
+            changed.append(f"hidden_layer_sizes {tuple(built_sizes)} -> {tuple(sizes)}")
+        built_bias = network.layers[0].b is not None
+        if bool(self.use_bias) != built_bias:
+            changed.append(f"use_bias {built_bias} -> {bool(self.use_bias)}")
+        built_dropout = [layer.dropout for layer in hidden]
+        try:
+            dropout = [float(rate) for rate in _per_hidden_layer(self.dropout, len(hidden),
+                                                                  "dropout")]
+        except (TypeError, ValueError):
+            dropout = None
+        if dropout != built_dropout:
+            changed.append(f"dropout {built_dropout} -> {self.dropout!r}")
+        if self.dtype is not None and as_float_dtype(self.dtype) != network.dtype:
+            changed.append(f"dtype {network.dtype} -> {as_float_dtype(self.dtype)}")
         output_activation, loss = self._output_layer()
         built = (network.layers[-1].activation.name, network.loss.name)
         wanted = (activations.get(output_activation).name, losses.get(loss).name)
         if wanted != built:
             changed.append(f"the output ({built[0]} with {built[1]} -> {wanted[0]} with "
                            f"{wanted[1]})")
-        if changed:
-            raise ValueError(f"changed since the network was built: {'; '.join(changed)}; "
-                             "warm_start and partial_fit continue that network (set "
-                             "warm_start=False, or clone the estimator, to build a new one)")
-        if self.activation != getattr(self, "_built_activation", self.activation):
-            self._check_activation(n_hidden=len(hidden))
-            names = _per_hidden_layer(_activation_argument(self.activation), len(hidden),
-                                      "activation")
-            for layer, name in zip(network.layers[:-1], names, strict=True):
-                layer.activation = activations.get(name)
-            self._built_activation = self.activation
+        return changed
 
     def _validation_arrays(self, validation_data, dtype, n_outputs: int) -> tuple[Any, np.ndarray]:
         """``(X_val, y_val)`` checked and encoded as the training data (``n_outputs``
@@ -439,7 +464,6 @@ class _BaseNeuralNet(BaseEstimator):
                 if layer.b is not None:
                     layer.b[...] = b
         self.n_outputs_ = n_outputs
-        self._built_activation = self.activation
         self.out_activation_ = _sklearn_activation_name(self.network_)
         self.n_iter_ = 0
         self.t_ = 0

@@ -65,17 +65,21 @@ __all__ = [
 
 
 def _clip_probabilities(A: np.ndarray) -> np.ndarray:
-    """``A`` kept inside ``[tiny, 1 - eps/2]`` so that ``log`` and the divisions by
-    ``A`` and ``1 - A`` stay finite.
+    """``A`` kept inside ``[sqrt(tiny), 1 - eps/2]`` so that ``log`` and the divisions
+    by ``A`` and ``1 - A`` stay finite.
 
-    ``tiny`` is the dtype's smallest normal number and ``1 - eps/2`` its largest number
-    below one, so the clip changes only what would be ``log 0`` or ``1/0``: a sigmoid
-    output of 1e-20 keeps its cost (46) and its exact gradient (clipping at ``eps``
-    instead would flatten the cost, and shrink the gradient towards 0, once an output
-    falls below ``eps``, 1.2e-7 in float32).
+    ``tiny`` is the dtype's smallest normal number (``sqrt(tiny)``: 1.1e-19 in float32,
+    1.5e-154 in float64) and ``1 - eps/2`` its largest number below one.  An output
+    above ``sqrt(tiny)`` keeps its cost and its exact gradient: a float32 sigmoid output
+    of 1e-15 costs 34.5, and ``dJ/dA * g'`` is ``-y (1 - a)``.  (Clipping at ``eps``
+    flattened the cost, and shrank the gradient towards 0, below 1.2e-7 in float32.)
+    The square root leaves room: ``dJ/dA`` reaches ``1/sqrt(tiny)`` at most, which a
+    sample weight or the scale can multiply many times over without overflowing
+    before ``g'`` brings it back.
     """
-    info = np.finfo(A.dtype if A.dtype.kind == "f" else np.float64)
-    return np.clip(A, info.tiny, 1.0 - info.epsneg)
+    dtype = A.dtype if A.dtype.kind == "f" else np.dtype(np.float64)
+    info = np.finfo(dtype)
+    return np.clip(A, np.sqrt(info.tiny), 1.0 - info.epsneg)
 
 
 def _weighted_sum(per_example: np.ndarray, sample_weight: np.ndarray | None) -> float:
@@ -323,7 +327,9 @@ class PoissonDeviance(Loss):
     def _unscaled_gradient(self, A, Y):
         # y / a taken as 0 where y = 0, as y log a is in the cost: an output that has
         # underflowed to 0 (a sigmoid at z < -745) would otherwise make it 0/0.
-        return 1.0 - np.divide(Y, A, out=np.zeros(np.shape(A), dtype=A.dtype), where=Y != 0)
+        ratio = np.zeros(np.broadcast_shapes(np.shape(Y), np.shape(A)),
+                         dtype=np.result_type(Y, A, np.float32))
+        return 1.0 - np.divide(Y, A, out=ratio, where=Y != 0)
 
 
 def _y_log_y(Y: np.ndarray) -> np.ndarray:

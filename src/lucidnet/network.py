@@ -309,10 +309,14 @@ class Network:
 
     def set_params(self, flat: np.ndarray) -> None:
         """Copy ``flat`` (shape (n_params,)) into the parameter buffer; the views stay valid."""
-        flat = np.asarray(flat)
-        if flat.shape != self.params.shape:
-            raise ValueError(f"params must have shape ({self.n_params},); got shape {flat.shape}")
-        self.params[...] = flat
+        _copy_into(self._params, flat, "params")
+
+    def forget_workspaces(self) -> None:
+        """Drop the kept buffers (:meth:`workspace` and prediction's): call it after
+        changing a layer's activation, since an identity layer's buffers are laid out
+        differently (its ``A`` is its ``Z``)."""
+        self._workspaces.clear()
+        self._thread_local = threading.local()
 
     def workspace(self, m: int) -> Workspace:
         """Buffers for batches of ``m`` examples, kept for reuse (at most a few sizes)."""
@@ -1004,8 +1008,8 @@ def _check_target_range(Y: np.ndarray, loss: losses.Loss) -> None:
         hint = (f" (two labels, {labels[0]:g} and {labels[1]:g}: map them to 0 and 1, "
                 f"e.g. Y == {labels[1]:g})")
     raise ValueError(
-        f"Y must hold {loss.target_text} for {loss.name}; got {Y[row, column]:g} at row "
-        f"{row}, column {column}{hint}"
+        f"Y must hold {loss.target_text} for {loss.name}; got {float(Y[row, column])!r} at "
+        f"row {row}, column {column}{hint}"
     )
 
 

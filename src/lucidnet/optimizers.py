@@ -58,6 +58,7 @@ def _check_rate(value: Any, name: str, *, low: float, high: float | None = None,
                 above: bool = False) -> float:
     """``value`` as a float in ``[low, high)`` (``low <= value``; ``low < value`` with
     ``above``), or a ValueError naming it."""
+    given = value
     ok = is_real(value)
     if ok:
         value = float(value)
@@ -66,7 +67,7 @@ def _check_rate(value: Any, name: str, *, low: float, high: float | None = None,
     if not ok:
         expected = (f"> {low:g}" if above else f">= {low}") if high is None else (
             f"in [{low}, {high})")
-        raise ValueError(f"{name} must be a finite number {expected}; got {value!r}")
+        raise ValueError(f"{name} must be a finite number {expected}; got {given!r}")
     return value
 
 

@@ -242,9 +242,10 @@ def _check_classifier(model: Any) -> None:
             raise ValueError(f"a decision boundary needs a classifier; this network's output "
                              f"({output.activation.name} with {model.loss.name}) predicts "
                              "numbers")
-    elif getattr(model, "_estimator_type", None) == "regressor" or (
-            callable(getattr(model, "__sklearn_tags__", None))
-            and getattr(model.__sklearn_tags__(), "estimator_type", None) == "regressor"):
+    # Not sklearn.base.is_regressor: it fails on any model without scikit-learn's tags
+    # (a duck-typed object with predict is welcome here).
+    elif callable(getattr(model, "__sklearn_tags__", None)) and (
+            getattr(model.__sklearn_tags__(), "estimator_type", None) == "regressor"):
         raise ValueError(f"a decision boundary needs a classifier; got the regressor "
                          f"{type(model).__name__}")
 

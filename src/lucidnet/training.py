@@ -316,17 +316,23 @@ class _Batches:
 # ---------------------------------------------------------------- trainer
 def _initial_rate(learning_rate: float | None, optimizer: Any, schedule: Any) -> float:
     """The Trainer's initial rate: ``learning_rate``, or the rate an optimizer or
-    schedule instance carries (0.001 without either); a ValueError when the rates
-    given disagree (one would silently overrule the others)."""
-    given = [(f"learning_rate={learning_rate!r}", learning_rate)] if learning_rate is not None \
-        else []
-    if isinstance(optimizer, optimizers.Optimizer):
-        given.append((f"optimizer {optimizer!r}", optimizer.learning_rate))
-    if isinstance(schedule, schedules.Schedule):
-        given.append((f"schedule {schedule!r}", schedule.initial_rate))
-    if len({float(rate) for _, rate in given if is_real(rate)}) > 1:
+    schedule carries (an instance's, or a config dict's ``"learning_rate"``), 0.001
+    without any; a ValueError when the rates given disagree (the schedule's would
+    silently overrule the others at the first epoch)."""
+    given = [] if learning_rate is None else [(f"learning_rate={learning_rate!r}",
+                                               learning_rate)]
+    for what, source in (("optimizer", optimizer), ("schedule", schedule)):
+        if isinstance(source, optimizers.Optimizer):
+            given.append((f"{what} {source!r}", source.learning_rate))
+        elif isinstance(source, schedules.Schedule):
+            given.append((f"{what} {source!r}", source.initial_rate))
+        elif isinstance(source, Mapping) and "learning_rate" in source:
+            given.append((f"{what} {dict(source)!r}", source["learning_rate"]))
+    rates = [float(rate) for _, rate in given if is_real(rate)]
+    # Within float32's rounding: SGD(np.float32(0.1)) and learning_rate=0.1 agree.
+    if rates and any(not math.isclose(rate, rates[0], rel_tol=1e-6) for rate in rates):
         raise ValueError(f"the learning rates disagree: {', '.join(name for name, _ in given)}; "
-                         "give the rate once (an instance's is the one it was made with)")
+                         "give the rate once (an instance carries its own rate)")
     return given[0][1] if given else 0.001
 
 
@@ -924,6 +930,12 @@ class Trainer:
             A[rows], caches = network.forward(chunk, workspace=self._eval_workspace(k))
             total += network.cost_of_output(caches[-1], Y[rows], w, 0.0) / scale(k)
         return A, total * scale(m)
+
+    def forget_workspaces(self) -> None:
+        """Drop the network's and the trainer's kept buffers (see
+        :meth:`Network.forget_workspaces`)."""
+        self.network.forget_workspaces()
+        self._eval_workspaces.clear()
 
     def _eval_workspace(self, m: int) -> Workspace:
         """The trainer's own workspace for validation chunks of ``m`` rows.

@@ -7,7 +7,7 @@ lucidnet's engine.  Every activation and derivative is the engine's
 material's function signatures, dictionaries and caches.  Three kinds of expression are
 the material's own instead of the engine's, because only the material's own arithmetic
 gives its digits: the cost and ``dAL`` (the engine keeps probabilities inside
-``[eps, 1 - eps]`` and takes ``log1p(-A)``, safer but rounded differently, and the
+``[sqrt(tiny), 1 - eps/2]`` and takes ``log1p(-A)``, safer but rounded differently, and the
 material's tests pass an ``AL`` outside (0, 1)), and the linear steps ``W A + b``,
 ``dZ A_prev^T``, ``sum(dZ)`` and ``W^T dZ``.  The engine computes those on rows
 (:func:`lucidnet.layers.linear_forward`: ``A^T W^T + b``), the same sums, but BLAS adds
@@ -163,19 +163,18 @@ def _resolve_activation(activation: Any) -> activations.Activation:
         ) from None
 
 
-def check_parameter_dict(parameters: Any, call: str) -> None:
-    """TypeError unless ``parameters`` is a dict (a mapping) of arrays, naming ``call``:
-    a list of arrays, or X in its place, would fail deep inside NumPy."""
+def check_parameter_dict(parameters: Any) -> None:
+    """TypeError unless ``parameters`` is a dict (a mapping) of arrays: a list of
+    arrays, or X passed in its place, would fail deep inside NumPy."""
     if not isinstance(parameters, Mapping):
         raise TypeError(f"parameters must be a dict of arrays such as "
-                        f"{{'W1': ..., 'b1': ...}}; got {type(parameters).__name__} (the call "
-                        f"is {call})")
+                        f"{{'W1': ..., 'b1': ...}}; got {type(parameters).__name__} (the "
+                        "arguments in another order?)")
 
 
 def _n_layers(parameters: Mapping[str, np.ndarray]) -> int:
     """``L`` from a dict holding W1, b1, ..., WL, bL (and nothing else), or a ValueError."""
-    check_parameter_dict(parameters, "update_parameters(parameters, grads, learning_rate) or "
-                                     "L_model_forward(X, parameters)")
+    check_parameter_dict(parameters)
     L = len(parameters) // 2
     expected = {f"{p}{l}" for l in range(1, L + 1) for p in ("W", "b")}
     if L < 1 or set(parameters) != expected:
@@ -278,7 +277,7 @@ def initialize_parameters_deep(
     dict
         ``"W" + str(l)`` of shape ``(n[l], n[l-1])`` and ``"b" + str(l)`` of shape ``(n[l], 1)``.
     """
-    iterable = not isinstance(layer_dims, (str, bytes)) and hasattr(layer_dims, "__iter__")
+    iterable = not isinstance(layer_dims, (str, bytes)) and np.ndim(layer_dims) == 1
     dims = list(layer_dims) if iterable else []
     if len(dims) < 2:
         raise ValueError(
@@ -514,7 +513,7 @@ def L_model_backward(
     AL = as_columns(AL, "AL")
     Y = check_same_shape(AL, Y, "AL", "Y")
     if not isinstance(caches, (list, tuple)) or not all(
-            isinstance(cache, tuple) and len(cache) == 2 for cache in caches):
+            isinstance(cache, (list, tuple)) and len(cache) == 2 for cache in caches):
         # (AL, caches) itself, as L_model_forward returns them, is the usual slip.
         got = ("the pair (AL, caches) that L_model_forward returns; pass its second item"
                if isinstance(caches, tuple) and len(caches) == 2

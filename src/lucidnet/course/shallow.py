@@ -81,8 +81,7 @@ def initialize_parameters(
 
 
 def _parameters(parameters: Mapping[str, np.ndarray]) -> tuple[np.ndarray, ...]:
-    deep.check_parameter_dict(parameters, "forward_propagation(X, parameters) or "
-                                          "predict(parameters, X)")
+    deep.check_parameter_dict(parameters)
     missing = [key for key in _KEYS if key not in parameters]
     if missing:
         raise ValueError(
