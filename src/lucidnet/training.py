@@ -354,12 +354,14 @@ class Trainer:
         :data:`lucidnet.fused_sgd.MAX_BATCH` rows, run as
         :class:`lucidnet.fused_sgd.FusedSGD`: the same steps up to rounding, each
         layer's update accumulated by BLAS straight into ``W`` or into the velocity
-        (``network.grads`` is then not filled).
+        (``network.grads`` is then not filled).  ``"lbfgs"`` runs SciPy's L-BFGS-B on
+        the full batch, one of its iterations per epoch: ``batch_size``, ``shuffle``,
+        the learning rate and its schedule do not apply.
     learning_rate : float, optional
         The initial rate; the schedule sets the rate of each epoch from it.  Default:
-        the rate of ``optimizer`` or ``schedule`` when given as an instance (the two
-        must then agree), else 0.001.  Given beside an instance of another rate, it is
-        refused rather than silently overruled.
+        the rate ``optimizer`` or ``schedule`` carries (an instance's, or a config
+        dict's ``"learning_rate"``; the two must then agree), else 0.001.  Given beside
+        one of another rate, it is refused rather than silently overruled.
     optimizer_params : dict, optional
         The rule's hyperparameters, e.g. ``{"beta_1": 0.9}``, ``{"momentum": 0.9}``,
         ``{"weight_decay": 0.01}`` (adamw).
