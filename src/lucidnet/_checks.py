@@ -75,9 +75,10 @@ def as_matrix(
     if array.ndim != 2:
         expected = "(m, n)" if n_columns is None else f"(m, {n_columns})"
         hint = ""
-        if array.ndim == 1 and n_columns and n_columns > 1 and array.dtype.kind in "biu":
+        if name == "Y" and array.ndim == 1 and n_columns and n_columns > 1 and (
+                array.dtype.kind in "biu"):
             # Class indices for a softmax output, which trains on one-hot rows.
-            hint = f" (class indices? one-hot encode them: np.eye({n_columns})[{name.lower()}])"
+            hint = f" (class indices? one-hot encode them: np.eye({n_columns})[y])"
         raise ValueError(
             f"{name} must be a 2-D array of shape {expected}, examples as rows; "
             f"got an array of shape {array.shape}{hint}"
