@@ -120,6 +120,11 @@ def test_an_option_without_its_value_is_named(tmp_path) -> None:
     assert_usage_error(done, "-t needs a value, but the next word is the option --epochs (to "
                        "give '--epochs' as the value, write --target=--epochs)")
     assert not (tmp_path / "m.npz").exists()
+    # Sizes given as separate words: the second is not a stray argument of its own.
+    done = run("train", str(data), "--target", "target", "--hidden", "32", "16",
+               cwd=tmp_path, expect=2)
+    assert_usage_error(done, "Got unexpected extra argument (16): --hidden takes its values "
+                       "in one word, comma-separated (--hidden 32,16)")
     # A value given as OPTION=VALUE, or after a flag, is taken as before.
     done = run("train", str(data), "--target=target", "-q", "--epochs=1",
                f"--out={tmp_path / 'm.npz'}")

@@ -227,6 +227,16 @@ def test_the_first_bad_cell_of_the_file_is_named(tmp_path, categories, text):
         read_table(path, "y", categories=categories)
 
 
+def test_a_long_column_list_keeps_its_last_columns(tmp_path):
+    # The target is often the last column: the one a misspelt --target was looking for.
+    names = [f"f{j}" for j in range(35)] + ["target"]
+    path = write(tmp_path, "wide.csv", ",".join(names) + "\n" + ",".join(["1"] * 36) + "\n")
+    with pytest.raises(DataError, match=r"no target column 'label'; available columns: "
+                                        r"'f0', .*'f26', \.\.\., 'f33', 'f34', 'target' "
+                                        r"\(36 in all\)"):
+        read_table(path, "label")
+
+
 def test_error_attributes(tmp_path):
     path = write(tmp_path, "bad.csv", "a,b\n1,2\n3,x\n")
     with pytest.raises(DataError) as info:

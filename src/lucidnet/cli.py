@@ -302,7 +302,20 @@ class _Command(click.Command):
                 raise click.UsageError(
                     f"{word} needs a value, but the next word is the option {following} (to "
                     f"give {following!r} as the value, write {long}={following})", ctx)
-        return super().parse_args(ctx, args)
+        words = list(args)  # click's parser consumes the list it is given
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:
+            # "--hidden 32 16": click takes 32 and calls 16 an extra argument.
+            lists = {name for option in options if isinstance(option.type, (IntList, NameList))
+                     for name in option.opts}
+            for word, value, extra in zip(words, words[1:], words[2:], strict=False):
+                if (word in lists and "unexpected extra argument" in exc.message
+                        and f"({extra})" in exc.message):
+                    raise click.UsageError(
+                        f"{exc.message}: {word} takes its values in one word, comma-separated "
+                        f"({word} {value},{extra})", ctx) from None
+            raise
 
 
 # ------------------------------------------------------------------------- app

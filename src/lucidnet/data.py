@@ -542,8 +542,13 @@ def _feature_columns(names: Sequence[str], t: int | None, features: Sequence[str
 
 
 def _list_names(names: Sequence[str], limit: int = 30) -> str:
-    shown = ", ".join(repr(name) for name in names[:limit])
-    return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
+    """Column names for a message: all of them, or past ``limit`` the first ones and
+    the last three (a target is often last: the column the reader is looking for)."""
+    if len(names) <= limit:
+        return ", ".join(repr(name) for name in names)
+    head, tail = names[: limit - 3], names[-3:]
+    return (", ".join(repr(name) for name in head) + ", ..., "
+            + ", ".join(repr(name) for name in tail) + f" ({len(names)} in all)")
 
 
 # ---------------------------------------------------------------- delimited text
