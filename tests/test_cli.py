@@ -1910,9 +1910,9 @@ def test_a_headerless_file_with_the_labels_still_in_it_gets_the_right_advice(
             in done.stderr)
     assert ("DATA has 31 columns and the model takes 30: if one holds the labels, pass "
             "--target COL to leave it out (in the training file's layout, 'mean radius', "
-            "'mean texture', 'mean perimeter', 'mean area', 'mean smoothness', 'mean "
-            "compactness', ... (31 in all), the target 'diagnosis' was column 30: --target 30)"
-            ) in done.stderr
+            "'mean texture', 'mean perimeter', ..., 'worst symmetry', 'worst fractal "
+            "dimension', 'diagnosis' (31 in all), the target 'diagnosis' was column 30: "
+            "--target 30)") in done.stderr
     assert "--header" not in done.stderr  # the first line is not what went wrong
     assert "trained on numbers" not in done.stderr  # the model never read that column
     done = run("predict", str(model_path), str(headerless), "--target", "30")
