@@ -112,7 +112,8 @@ def test_leaky_relu_slope_and_config_round_trip():
 
 
 def test_registry_errors_name_the_problem():
-    with pytest.raises(ValueError, match="unknown activation 'relux'; expected one of .*relu"):
+    with pytest.raises(ValueError, match="unknown activation 'relux'; did you mean 'relu'\\? "
+                                         "expected one of .*relu"):
         activations.get("relux")
     with pytest.raises(TypeError, match="activation must be a name.*got 3 of type int"):
         activations.get(3)
@@ -281,6 +282,21 @@ def test_fused_delta_is_exactly_what_the_chain_rule_gives(rng):
         Y = np.eye(3)[rng.integers(0, 3, 6)]
         generic = g.backward(loss.gradient(A, Y), Z, A)
         np.testing.assert_allclose(loss.delta(A, Y), generic, rtol=1e-10, atol=1e-14)
+
+
+def test_a_name_in_another_case_or_with_a_slip_is_suggested():
+    """'ReLU', 'SGD', 'MSE' (the names papers and other libraries write) are refused
+    with the registered spelling, not just the list."""
+    from lucidnet import optimizers
+
+    with pytest.raises(ValueError, match="unknown activation 'ReLU'; did you mean 'relu'\\?"):
+        activations.get("ReLU")
+    with pytest.raises(ValueError, match="unknown optimizer 'SGD'; did you mean 'sgd'\\?"):
+        optimizers.get("SGD", 0.1)
+    with pytest.raises(ValueError, match="unknown loss 'MSE'; did you mean 'mse'\\?"):
+        losses.get("MSE")
+    with pytest.raises(ValueError, match="unknown loss 'hinge'; expected one of"):
+        losses.get("hinge")  # nothing near: no guess
 
 
 def test_loss_registry_errors():
