@@ -141,13 +141,22 @@ def test_decision_boundary_refuses_a_model_of_numbers() -> None:
         plots.plot_decision_boundary(lucidnet.MLPRegressor(), X, y)
 
 
-def test_a_plot_into_a_missing_directory_is_named_and_an_old_one_kept(tmp_path: Path) -> None:
+def test_a_plot_into_a_missing_directory_is_named_and_an_old_one_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(FileNotFoundError, match="no such directory to write into"):
         plots.plot_history([3.0, 2.0, 1.0], tmp_path / "missing" / "loss.png")
     old = tmp_path / "loss.png"
     old.write_bytes(b"an earlier plot")
-    with pytest.raises(ValueError):
-        plots.plot_history({"loss": []}, old)
+    from matplotlib.figure import Figure
+
+    def fails_half_way(self, stream, **kwargs):  # a full disk, in the middle of the PNG
+        stream.write(b"\x89PNG half")
+        raise OSError("No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Figure, "savefig", fails_half_way)
+        with pytest.raises(OSError, match="No space left"):
+            plots.plot_history([3.0, 2.0, 1.0], old)
     assert old.read_bytes() == b"an earlier plot"
     plots.plot_history([3.0, 2.0, 1.0], old)
     assert old.read_bytes().startswith(b"\x89PNG")
