@@ -202,6 +202,30 @@ def test_early_stopping_needs_its_monitor():
         trainer(callbacks=[lambda: None])
 
 
+@pytest.mark.parametrize("optimizer", ["sgd", "lbfgs"])
+def test_a_monitor_the_logs_will_not_have_is_named_before_the_first_epoch(optimizer):
+    X, Y = problem()
+    fitting = trainer(optimizer=optimizer, callbacks=[EarlyStopping("val_acc")])
+    before = fitting.network.params.copy()
+    with pytest.raises(ValueError, match=r"monitors 'val_acc', which the epoch logs do not "
+                       r"have \(they have loss(, lr)?, val_accuracy, val_loss\)"):
+        fitting.fit(X, Y, epochs=3, validation_fraction=0.25)
+    # Nothing was trained (the error used to come after the first epoch).
+    assert fitting.history.epochs == 0
+    np.testing.assert_array_equal(fitting.network.params, before)
+    # The Trainer's own early stopping too, with a metric the task does not log.
+    with pytest.raises(ValueError, match="monitors 'val_r2'"):
+        trainer(optimizer=optimizer).fit(X, Y, epochs=3, early_stopping=True, monitor="val_r2")
+    # A callback of the user's own may add the monitored value at each epoch's end.
+    class F1(Callback):
+        def on_epoch_end(self, epoch, logs):
+            logs["val_acc"] = 0.5
+
+    history = trainer(optimizer=optimizer,
+                      callbacks=[F1(), EarlyStopping("val_acc", patience=1)]).fit(X, Y, epochs=3)
+    assert history.stopped_early
+
+
 def test_only_overridden_hooks_are_called():
     class EndOnly(Callback):
         def on_epoch_end(self, epoch, logs):

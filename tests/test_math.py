@@ -297,6 +297,14 @@ def test_a_name_in_another_case_or_with_a_slip_is_suggested():
         losses.get("MSE")
     with pytest.raises(ValueError, match="unknown loss 'hinge'; expected one of"):
         losses.get("hinge")  # nothing near: no guess
+    from lucidnet import initializers
+
+    with pytest.raises(ValueError, match="unknown initializer 'He_Normal'; did you mean "
+                       "'he_normal'\\? expected one of"):
+        initializers.get("He_Normal")
+    with pytest.raises(ValueError, match="unknown initializer 'glorot_unifrom'; did you mean "
+                       "'glorot_uniform'\\?"):
+        initializers.get("glorot_unifrom")
 
 
 def test_loss_registry_errors():

@@ -7,7 +7,7 @@ accepted everywhere, and an unknown name gets the same clear error everywhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
@@ -88,7 +88,7 @@ class Registry(Generic[T]):
             )
         if name not in self._factories:
             raise ValueError(
-                f"unknown {self.kind} {name!r};{self._suggestion(name)} expected one of "
+                f"unknown {self.kind} {name!r};{suggestion(name, self._factories)} expected one of "
                 f"{', '.join(sorted(self._factories))}"
             )
         settings = {**(defaults or {}), **config, **params}
@@ -98,17 +98,17 @@ class Registry(Generic[T]):
             raise ValueError(f"bad parameters for {self.kind} {name!r}: {exc}") from None
 
 
-    def _suggestion(self, name: str) -> str:
-        """`` did you mean 'relu'?`` for a name that differs from a registered one in
-        case ("ReLU", "SGD") or by a slip ("rellu"); "" when none is near."""
-        import difflib
+def suggestion(name: str, known_names: Iterable[str]) -> str:
+    """`` did you mean 'relu'?`` for a name that differs from one of ``known_names`` in
+    case ("ReLU", "SGD") or by a slip ("rellu"); "" when none is near."""
+    import difflib
 
-        folded = {known.lower(): known for known in self._factories}
-        match = folded.get(name.lower())
-        if match is None:
-            close = difflib.get_close_matches(name.lower(), list(folded), n=1, cutoff=0.8)
-            match = folded[close[0]] if close else None
-        return f" did you mean {match!r}?" if match else ""
+    folded = {known.lower(): known for known in known_names}
+    match = folded.get(name.lower())
+    if match is None:
+        close = difflib.get_close_matches(name.lower(), list(folded), n=1, cutoff=0.8)
+        match = folded[close[0]] if close else None
+    return f" did you mean {match!r}?" if match else ""
 
 
 def check_replace(kind: str, name: str, own: frozenset[str], registered: Mapping[str, Any],

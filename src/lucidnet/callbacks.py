@@ -239,12 +239,19 @@ class EarlyStopping(Callback):
     def on_train_begin(self, logs=None):
         self.reset()
 
-    def on_epoch_end(self, epoch, logs):
-        if self.monitor not in logs:
+    def check_monitor(self, log_names: Iterable[str]) -> None:
+        """Raise ValueError unless ``monitor`` is one of ``log_names`` (the keys the
+        epoch logs will have); the Trainer asks before a fit's first epoch."""
+        names = set(log_names)
+        if self.monitor not in names:
             raise ValueError(
                 f"EarlyStopping monitors {self.monitor!r}, which the epoch logs do not have "
-                f"(they have {', '.join(sorted(logs))}); give validation data or monitor 'loss'"
+                f"(they have {', '.join(sorted(names))}); give validation data or monitor 'loss'"
             )
+
+    def on_epoch_end(self, epoch, logs):
+        if self.monitor not in logs:
+            self.check_monitor(logs)
         value = float(logs[self.monitor])
         signed, best = self._sign * value, None if self.best is None else self._sign * self.best
         improved = best is None or improves(signed, best, self.min_delta, self.best_on_any_gain)

@@ -29,7 +29,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ._registry import check_replace
+from ._registry import check_replace, suggestion
 
 __all__ = ["Initializer", "get", "names", "register", "default_for"]
 
@@ -115,7 +115,8 @@ def get(identifier: str | Initializer) -> Initializer:
         raise TypeError(f"initializer must be a name or a callable; got {identifier!r}")
     if identifier not in _REGISTRY:
         raise ValueError(
-            f"unknown initializer {identifier!r}; expected one of {', '.join(sorted(_REGISTRY))}"
+            f"unknown initializer {identifier!r};{suggestion(identifier, _REGISTRY)} "
+            f"expected one of {', '.join(sorted(_REGISTRY))}"
         )
     return _REGISTRY[identifier]
 

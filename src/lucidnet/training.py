@@ -609,6 +609,15 @@ class Trainer:
             callbacks.append(ProgressBar(self.verbose))
         for callback in callbacks:
             callback.set_trainer(self)
+        # A monitor the logs will not have is named now, not after the first epoch,
+        # unless a callback of the user's own may add to the logs at an epoch's end.
+        if not any(overrides(callback, "on_epoch_end")
+                   and not type(callback).__module__.startswith("lucidnet.")
+                   for callback in callbacks):
+            log_names = self._epoch_log_names(validation is not None)
+            for callback in callbacks:
+                if isinstance(callback, EarlyStopping):
+                    callback.check_monitor(log_names)
         self._active_callbacks = callbacks
         # A resumed run counts its epochs from where the interrupted fit began, whatever
         # this trainer has run since (it may be the very trainer that was interrupted).
@@ -811,6 +820,13 @@ class Trainer:
             where=where,
             learning_rate=rate,
         )
+
+    def _epoch_log_names(self, validation: bool) -> tuple[str, ...]:
+        """The keys of this fit's epoch logs (see :meth:`_end_epoch`)."""
+        names = ("loss",) if self.optimizer.full_batch else ("loss", "lr")
+        if validation:
+            names += ("val_loss",) if self.metric is None else ("val_loss", "val_" + self.metric)
+        return names
 
     def _end_epoch(self, epoch, logs, validation, callbacks) -> None:
         if validation is not None:
