@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lucidnet import data
+from lucidnet import _delimited, data
 from lucidnet.data import (
     Table,
     check_array,
@@ -556,7 +556,7 @@ def _read_both_ways(path, target, monkeypatch):
     file) and with it unavailable: (table or error message, with pyarrow; the same,
     without; what the pyarrow parser itself returned)."""
     returned = []
-    original = data._parse_numbers_with_arrow
+    original = _delimited._parse_numbers_with_arrow
 
     def spy(*args):
         returned.append(original(*args))
@@ -568,9 +568,9 @@ def _read_both_ways(path, target, monkeypatch):
         except DataError as exc:
             return str(exc)
 
-    monkeypatch.setattr(data, "ARROW_MIN_CELLS", 1)
-    monkeypatch.setattr(data, "ARROW_BLOCK_CELLS", 7 * 9)  # several blocks, a short last
-    monkeypatch.setattr(data, "_parse_numbers_with_arrow", spy)
+    monkeypatch.setattr(_delimited, "ARROW_MIN_CELLS", 1)
+    monkeypatch.setattr(_delimited, "ARROW_BLOCK_CELLS", 7 * 9)  # several blocks, a short last
+    monkeypatch.setattr(_delimited, "_parse_numbers_with_arrow", spy)
     with_arrow = read()
     monkeypatch.setitem(sys.modules, "pyarrow.csv", None)  # import fails: NumPy's parser
     without = read()

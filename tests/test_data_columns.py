@@ -1,7 +1,7 @@
 """The column-wise reader of large delimited files against the careful reader.
 
 A large unquoted file with text columns or missing cells is read column by column
-with pyarrow (``data._read_delimited_columns``), which hands anything unusual to the
+with pyarrow (``_delimited._read_delimited_columns``), which hands anything unusual to the
 careful row-by-row reader.  Whatever the table, the two must give the same result:
 the same features (NaN where missing), targets, names and categories, or the same
 error.  Random tables mix numeric columns with missing tokens, text categories with
@@ -22,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lucidnet import data
+from lucidnet import _delimited
 from lucidnet.data import read_table
 from lucidnet.errors import DataError
 
@@ -86,10 +86,10 @@ def tables(draw):
 
 def _read(path: Path, table: dict, categories, columns: bool):
     """read_table's result (or error text) with the column-wise reader on or off."""
-    saved = data.COLUMNS_MIN_CHARS, sys.modules.get("pyarrow.compute")
+    saved = _delimited.COLUMNS_MIN_CHARS, sys.modules.get("pyarrow.compute")
     try:
         if columns:
-            data.COLUMNS_MIN_CHARS = 1
+            _delimited.COLUMNS_MIN_CHARS = 1
         else:
             sys.modules["pyarrow.compute"] = None  # import fails: the careful reader
         try:
@@ -99,7 +99,7 @@ def _read(path: Path, table: dict, categories, columns: bool):
         except DataError as exc:
             return str(exc)
     finally:
-        data.COLUMNS_MIN_CHARS = saved[0]
+        _delimited.COLUMNS_MIN_CHARS = saved[0]
         if saved[1] is not None:
             sys.modules["pyarrow.compute"] = saved[1]
         else:
@@ -145,15 +145,15 @@ def test_a_large_file_with_text_columns_takes_the_column_reader(tmp_path, monkey
         f"{rng.choice(['yes', 'no'])}" for i in range(n)]
     path = tmp_path / "big.csv"
     path.write_text("\n".join(lines) + "\n")
-    monkeypatch.setattr(data, "COLUMNS_MIN_CHARS", 10_000)
+    monkeypatch.setattr(_delimited, "COLUMNS_MIN_CHARS", 10_000)
     returned = []
-    original = data._read_delimited_columns
+    original = _delimited._read_delimited_columns
 
     def spy(*args, **kwargs):
         returned.append(original(*args, **kwargs))
         return returned[-1]
 
-    monkeypatch.setattr(data, "_read_delimited_columns", spy)
+    monkeypatch.setattr(_delimited, "_read_delimited_columns", spy)
     table = read_table(path, "label", categories="auto", missing="nan")
     assert returned and returned[0] is table
     assert table.categories == {"color": ["blue", "red"]}

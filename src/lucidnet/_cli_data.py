@@ -390,7 +390,8 @@ def _note_constant_numbers(path: str, table: Any) -> None:
 
 def column_name(path: str, column: str | None, header: bool | None) -> str | None:
     """The name of DATA's ``column`` given by name or 0-based index (None if unknown)."""
-    from .data import _resolve_target, column_names
+    from ._table import _resolve_target
+    from .data import column_names
 
     if column is None:
         return None
@@ -492,7 +493,8 @@ def _categorical_columns(path: str, target: str | None, header: bool | None,
                          ) -> list[str]:
     """The feature columns ``--categorical`` names (DataError for the target, a column
     --drop leaves out, or an array file, which holds numbers only)."""
-    from .data import _resolve_target, column_names, names_columns
+    from ._table import _resolve_target
+    from .data import column_names, names_columns
 
     if not categorical:
         return []
@@ -522,7 +524,8 @@ def _kept_columns(path: str, target: str | None, header: bool | None,
 
     Each dropped column is a name or, when no column has that name, a 0-based index
     (as ``--target``); an unknown one is an error naming the file's columns."""
-    from .data import _resolve_target, column_names
+    from ._table import _resolve_target
+    from .data import column_names
 
     columns = column_names(path, header)
     dropped = columns_named(drop, columns, "--drop", path)

@@ -347,7 +347,7 @@ def _match_label_type(y: np.ndarray, classes: list, source: str) -> np.ndarray:
         # Booleans read as text; a model trained before they were (Parquet: 0 and 1).
         return (y == "True").astype(np.float64)
     if y.dtype.kind == "U":
-        from .data import _is_number
+        from ._number_text import _is_number
 
         text = next((v for v in y.tolist() if not _is_number(v)), y[0])
         raise DataError(
@@ -437,7 +437,7 @@ def _with_label_column_hint(exc: DataError, bundle: Bundle, path: str, target: s
     """``exc``, and when DATA has more columns than the model takes and no --target was
     given, the likely cause: one holds the labels (text in a feature), with the index
     the target had in the training file when the widths agree."""
-    from .data import _list_names
+    from ._table import _list_names
 
     if target is not None or exc.line is None:
         return exc
@@ -525,7 +525,7 @@ def _features_by_name(bundle: Bundle, path: str, target: str | None,
     naming them.  ``columns``: DATA's column names (None when they could not be read:
     read_table words that error); ``targets``: a model's several target columns among
     them, left out like ``target``."""
-    from .data import _resolve_target, is_column_index
+    from ._table import _resolve_target, is_column_index
 
     names = bundle.feature_names
     if columns is None or not _named_features(bundle):
@@ -720,7 +720,8 @@ def _positional_features(bundle: Bundle, path: str, target: str | None,
     """DATA's feature columns by position (every column but ``target``), for an encoded
     model: it must read the model's text columns as text, so it names them; a count
     that is not the model's is an error (before any cell is read as a number)."""
-    from .data import _resolve_target, column_names
+    from ._table import _resolve_target
+    from .data import column_names
 
     columns = column_names(path, header)
     t = _resolve_target(target_argument(target), columns, path)

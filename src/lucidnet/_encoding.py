@@ -125,8 +125,8 @@ class Encoding:
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
+        from ._cells import _numeric_categories
         from ._file_columns import FileColumns
-        from .data import _numeric_categories
 
         try:
             import pandas as pd
