@@ -1732,7 +1732,8 @@ def test_running_out_of_memory_is_one_line(monkeypatch, capsys):
         raise MemoryError("Unable to allocate 37.3 GiB for an array with shape "
                           "(10000900003,) and data type float32")
 
-    # Whichever allocates first: the initial draws or the network's parameters.
+    # Whichever allocates first: the initial draws or the network's parameters.  (The
+    # draws are patched where the estimators look them up, not in _sklearn_rules.)
     monkeypatch.setattr(estimators, "_sklearn_initial_parameters", too_big)
     monkeypatch.setattr(Network, "_build", too_big)
     with pytest.raises(SystemExit) as exited:

@@ -607,7 +607,7 @@ def test_a_multilabel_output_needs_two_labels():
 
 
 def test_the_estimator_classes_a_file_may_name_are_the_estimators():
-    from lucidnet.estimators import _ESTIMATORS
+    from lucidnet._estimator_loading import _ESTIMATORS
 
     assert {kind: tuple(cls.__name__ for cls in classes)
             for kind, classes in _ESTIMATORS.items()} == model_io.ESTIMATOR_CLASSES

@@ -47,17 +47,23 @@ scikit-learn               lucidnet
 
 Same fits as scikit-learn.  With the same ``random_state``, the estimators draw what
 scikit-learn's MLP draws, from one RandomState in the same order: the initial weights
-and biases (:func:`_sklearn_initial_parameters`), the validation split, and each
-epoch's row order (:class:`_SklearnRowOrder`, the Trainer's ``row_order``); like it they
-compute in float64 unless ``X`` is float32, and carry the stopping rule's state across
-warm-start fits.  The steps are the same algebra, so fitted parameters agree with
-scikit-learn's to rounding (``tests/test_sklearn_parity.py``).  The engine's own
-generators (dropout masks) are seeded from that stream's state without drawing from it.
+and biases (:func:`~lucidnet._sklearn_rules._sklearn_initial_parameters`), the
+validation split, and each epoch's row order
+(:class:`~lucidnet._sklearn_rules._SklearnRowOrder`, the Trainer's ``row_order``);
+like it they compute in float64 unless ``X`` is float32, and carry the stopping rule's
+state across warm-start fits.  The steps are the same algebra, so fitted parameters
+agree with scikit-learn's to rounding (``tests/test_sklearn_parity.py``).  The engine's
+own generators (dropout masks) are seeded from that stream's state without drawing
+from it.
 
 The fit loop itself (mini-batches, optimizers, schedules, validation) is
 :class:`lucidnet.training.Trainer`; this module only translates between
 scikit-learn's world (labels, parameters, validation, tags) and the engine's
-(encoded targets, one flat parameter buffer).  It does not read files or plot.
+(encoded targets, one flat parameter buffer).  It does not read files or plot.  The
+scikit-learn training rules it follows (random draws, reported losses, stopping,
+``verbose`` lines) are :mod:`lucidnet._sklearn_rules`; the state it keeps in a model
+file is written as :mod:`lucidnet._estimator_state` says and read back by
+:mod:`lucidnet._estimator_loading`.
 """
 
 from __future__ import annotations
@@ -94,11 +100,22 @@ from sklearn.utils.validation import (
 
 from . import _class_outputs, activations, losses, optimizers, schedules, training
 from ._checks import as_float_dtype
+from ._estimator_state import _export_stopping_state, _json_number, _jsonable_param
+from ._sklearn_rules import (
+    _AdaptiveStopping,
+    _CarriedStopping,
+    _ClippedBinaryCrossEntropy,
+    _ClippedCategoricalCrossEntropy,
+    _FullBatchDraws,
+    _generator,
+    _IterationPrinter,
+    _sklearn_initial_parameters,
+    _SklearnRowOrder,
+    _TargetMeanSquaredError,
+)
 from ._solver_settings import OPTIMIZER_PARAMS
 from ._warn import warn_caller
-from .activations import Sigmoid, Softmax
-from .callbacks import Callback, EarlyStopping
-from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, Loss, SquaredError
+from .losses import BinaryCrossEntropy, CategoricalCrossEntropy, SquaredError
 from .network import Network, _per_hidden_layer
 from .schedules import improves
 
@@ -112,8 +129,6 @@ _SCHEDULES = set(schedules.names())
 #: scikit-learn's learning_rate names, which it applies to solver="sgd" only.
 _SKLEARN_SCHEDULES = ("constant", "invscaling", "adaptive")
 _SOLVERS = set(optimizers.names())
-#: scikit-learn's "adaptive" rate stops dividing by 5 (and training stops) below this.
-_MIN_ADAPTIVE_RATE = 1e-6
 #: The warning ``fit`` gives when Ctrl-C stops it (scikit-learn's words).
 INTERRUPTED_MESSAGE = "Training interrupted by user."
 
@@ -848,102 +863,6 @@ def _sklearn_activation_name(network: Network) -> str:
     return "logistic" if name == "sigmoid" else name
 
 
-#: How a model file's JSON header writes the numbers strict JSON has no words for.
-_NON_FINITE = ("inf", "-inf", "nan")
-
-
-def _json_number(value: float | None) -> float | str | None:
-    """``value`` for a JSON header: a float, or "inf", "-inf", "nan" (None stays None)."""
-    if value is None:
-        return None
-    value = float(value)
-    return value if math.isfinite(value) else repr(value)
-
-
-class _IterationPrinter(Callback):
-    """Print ``Iteration N, loss = ...`` after every epoch (and the validation score
-    with early stopping), and scikit-learn's line when a plateau stops the fit or
-    lowers an adaptive rate, as scikit-learn's MLP does with ``verbose``.
-
-    It runs after the stopping rule, which has then decided about this epoch.
-    """
-
-    changes_parameters = False
-
-    def __init__(self, score: str | None, plateau: str) -> None:
-        self.score = score
-        self.plateau = plateau  # scikit-learn's "... did not improve ..." sentence
-
-    def on_epoch_end(self, epoch, logs):
-        print(f"Iteration {epoch + 1}, loss = {logs['loss']:.8f}")
-        if self.score is not None and self.score in logs:
-            print(f"Validation score: {logs[self.score]:f}")
-        trainer = self.trainer
-        next_rate = trainer.schedule.rate(epoch + 1)
-        if trainer.stop_training:
-            # An adaptive rate stops only once it is already at its floor.
-            small = " Learning rate too small." if trainer.schedule.name == "plateau" else ""
-            print(f"{self.plateau}{small} Stopping.")
-        elif "lr" in logs and next_rate < logs["lr"] and trainer.schedule.name == "plateau":
-            print(f"{self.plateau} Setting learning rate to {next_rate:f}")
-
-
-class _TargetMeanSquaredError(SquaredError):
-    """scikit-learn's squared error for ``k`` targets: the cost is the sum's divided by
-    ``k`` (``0.5 mean((A - Y)^2)`` over rows and targets), while the delta (the step)
-    stays the sum's, ``A - Y`` over the rows, as its MLPRegressor computes them.  The
-    two disagree by the factor ``k`` on purpose; only an estimator's fit uses it, so
-    its ``loss_``, ``tol`` rule and L-BFGS objective are scikit-learn's."""
-
-    def __init__(self, n_targets: int) -> None:
-        self.n_targets = n_targets
-
-    def cost(self, A, Y, sample_weight=None):
-        return super().cost(A, Y, sample_weight) / self.n_targets
-
-    cost_from_logits = cost
-
-
-def _clipped(A: np.ndarray) -> np.ndarray:
-    """Probabilities ``A`` clipped to ``[eps, 1 - eps]`` of their dtype, as scikit-learn's
-    log-losses clip them."""
-    eps = np.finfo(A.dtype).eps
-    return np.clip(A, eps, 1 - eps)
-
-
-class _ClippedCategoricalCrossEntropy(CategoricalCrossEntropy):
-    """Cross-entropy as scikit-learn's MLPClassifier reports it (probabilities clipped;
-    see :meth:`NeuralNetClassifier._training_loss`); the delta is the engine's."""
-
-    def per_example(self, A, Y):
-        return -(Y * np.log(_clipped(A))).sum(axis=1)
-
-    def cost(self, A, Y, sample_weight=None):
-        return Loss.cost(self, A, Y, sample_weight)
-
-    def cost_from_logits(self, Z, Y, sample_weight=None):
-        return self.cost(Softmax().forward(Z), Y, sample_weight)
-
-    def softmax_and_cost(self, Z, Y, sample_weight=None, out=None):
-        out = Softmax().forward(Z, out=out)
-        return self.cost(out, Y, sample_weight)
-
-
-class _ClippedBinaryCrossEntropy(BinaryCrossEntropy):
-    """Binary cross-entropy as scikit-learn's MLPClassifier reports it (see
-    :class:`_ClippedCategoricalCrossEntropy`)."""
-
-    def per_example(self, A, Y):
-        A = _clipped(A)
-        return -(Y * np.log(A) + (1.0 - Y) * np.log(1.0 - A)).sum(axis=1)
-
-    def cost(self, A, Y, sample_weight=None):
-        return Loss.cost(self, A, Y, sample_weight)
-
-    def cost_from_logits(self, Z, Y, sample_weight=None):
-        return self.cost(Sigmoid().forward(Z), Y, sample_weight)
-
-
 class _LayerArrays(list):
     """``coefs_`` or ``intercepts_``: a list of views of the network's arrays, where
     assigning an item (or, through the estimator's setter, the whole list) copies the
@@ -979,54 +898,6 @@ class _LayerArrays(list):
             )
         for index, value in enumerate(values):
             self[index] = value
-
-
-class _FullBatchDraws(Callback):
-    """scikit-learn shuffles even a batch that holds every row, drawing from its
-    RandomState each epoch (the order changes only the rounding of the sums): draw the
-    same row orders, so that later draws from that stream (a RandomState instance's,
-    a warm-start refit's) stay in step with scikit-learn's."""
-
-    changes_parameters = False
-
-    def __init__(self, m: int) -> None:
-        self.m = m
-
-    def on_epoch_begin(self, epoch, logs=None):
-        self.trainer.row_order.permutation(self.m)
-
-
-class _CarriedStopping(EarlyStopping):
-    """:class:`EarlyStopping` starting from an earlier fit's state (``carried``, from
-    :meth:`state_dict`): the count of epochs without improvement, the best value and
-    the best weights, as scikit-learn's MLP keeps them across warm-start fits."""
-
-    def __init__(self, *args: Any, carried: dict | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.carried = carried
-
-    def on_train_begin(self, logs=None):
-        super().on_train_begin(logs)
-        if self.carried is not None:
-            self.load_state_dict(self.carried)
-            self.best_epoch = None  # an epoch of the earlier fit, not of this one
-
-
-class _AdaptiveStopping(_CarriedStopping):
-    """scikit-learn's ``learning_rate="adaptive"`` stopping rule.
-
-    A plateau of the monitored value divides the rate by 5 (the "plateau" schedule
-    does that); training stops at a plateau only once the rate is already at most
-    1e-6, instead of at the first plateau.
-    """
-
-    changes_parameters = False  # it only sets stop_training
-
-    def on_epoch_end(self, epoch, logs):
-        super().on_epoch_end(epoch, logs)
-        if self.trainer.stop_training and self.trainer.optimizer.learning_rate > _MIN_ADAPTIVE_RATE:
-            self.trainer.stop_training = False
-            self.wait = 0
 
 
 class NeuralNetClassifier(ClassifierMixin, _BaseNeuralNet):
@@ -1649,109 +1520,11 @@ MLPRegressor.__init__.__signature__ = _loss_first(inspect.signature(NeuralNetReg
 
 
 # ---------------------------------------------------------------- helpers
-def _generator(random: np.random.RandomState, *, purpose: int) -> np.random.Generator:
-    """An engine Generator seeded from RandomState ``random``'s current state, without
-    drawing from it: scikit-learn's MLP draws its initial weights, validation split and
-    row orders from that one stream, in that order, and an extra draw would shift them.
-    ``purpose`` tells apart generators seeded from the same state."""
-    state = random.get_state(legacy=False)["state"]
-    entropy = [*state["key"].tolist(), int(state["pos"])]
-    return np.random.default_rng(np.random.SeedSequence(entropy, spawn_key=(purpose,)))
-
-
-class _SklearnRowOrder:
-    """Each shuffled epoch's row order, drawn as scikit-learn's MLP draws it: in each
-    call to fit, ``order`` starts as ``0 .. m-1`` and each epoch becomes
-    ``sklearn.utils.shuffle(order, random_state=random)``, which is ``order[idx]`` for
-    ``idx = 0 .. m-1`` shuffled in place by ``random`` (written out here: the function's
-    checks cost more than the shuffle on small data).
-
-    Its checkpoint state is the RandomState's state when the call began and the number
-    of orders drawn since; loading replays them (a shuffle of ``m`` indices each).
-    """
-
-    def __init__(self, random: np.random.RandomState) -> None:
-        self.random = random
-        self._start = random.get_state(legacy=False)
-        self.drawn = 0
-        self._order: np.ndarray | None = None
-        self._replay = 0
-
-    def permutation(self, m: int) -> np.ndarray:
-        if self._order is None or len(self._order) != m:
-            self._order = np.arange(m)
-            for _ in range(self._replay):
-                self._shuffle()
-            self.drawn, self._replay = self._replay, 0
-        self._shuffle()
-        self.drawn += 1
-        return self._order
-
-    def _shuffle(self) -> None:
-        idx = np.arange(len(self._order))
-        self.random.shuffle(idx)
-        self._order = self._order[idx]
-
-    def state_dict(self) -> dict:
-        state = self._start["state"]
-        return {"start": {**self._start, "state": {"key": state["key"].tolist(),
-                                                   "pos": int(state["pos"])}},
-                "drawn": self.drawn}
-
-    def load_state_dict(self, state: dict | None) -> None:
-        if state is None:  # a checkpoint written without one: keep drawing afresh
-            return
-        start = state["start"]
-        start = {**start, "state": {"key": np.asarray(start["state"]["key"], np.uint32),
-                                    "pos": int(start["state"]["pos"])}}
-        self.random.set_state(start)
-        self._start, self._order, self._replay = start, None, int(state["drawn"])
-
-
-def _sklearn_initial_parameters(
-    sizes: list[int], random: np.random.RandomState, *, logistic: bool, dtype: np.dtype,
-    use_bias: bool,
-) -> list[tuple[np.ndarray, np.ndarray]]:
-    """scikit-learn's MLP initialization, draw for draw: per layer, ``coef`` of shape
-    (n_in, n_out), then the intercept of shape (n_out,) (drawn, then dropped, without
-    ``use_bias``), both ``U(-l, l)`` with ``l = sqrt(factor / (n_in + n_out))`` and
-    ``factor`` 2 for logistic hidden layers, else 6."""
-    factor = 2.0 if logistic else 6.0
-    parameters = []
-    for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True):
-        bound = np.sqrt(factor / (n_in + n_out))
-        coef = random.uniform(-bound, bound, (n_in, n_out)).astype(dtype, copy=False)
-        intercept = random.uniform(-bound, bound, n_out).astype(dtype, copy=False)
-        parameters.append((coef, intercept if use_bias else None))
-    return parameters
-
-
 def _check_weight_sum(weights: np.ndarray | None) -> None:
     if weights is not None:
         total = float(weights.sum(dtype=np.float64))
         if not total > 0:
             raise ValueError(f"sample_weight must have a positive sum; got sum {total}")
-
-
-def _export_stopping_state(stopping: tuple[str, dict] | None) -> dict | None:
-    """The JSON part of ``_stopping_state``: its best weights are the network's own
-    when the fit restored them, and are not written."""
-    if stopping is None:
-        return None
-    monitor, state = stopping
-    return {"monitor": monitor, "best": _json_number(state["best"]), "wait": int(state["wait"])}
-
-
-def _import_stopping_state(value: Any, network: Network) -> tuple[str, dict] | None:
-    """``_stopping_state`` from a model file's ``stopping_state`` (None: start afresh)."""
-    if value is None:
-        return None
-    if not (isinstance(value, dict) and isinstance(value.get("monitor"), str)):
-        raise ValueError("stopping_state must be null or an object {monitor, best, wait}")
-    wait, best = _int(value, "wait"), _float(value, "best", optional=True)
-    # A validation monitor restored the best epoch's weights: they are the network's.
-    arrays = {"best_params": network.params.copy()} if value["monitor"].startswith("val_") else {}
-    return value["monitor"], {"best": best, "best_epoch": None, "wait": wait, "arrays": arrays}
 
 
 def _hidden_sizes(value: Any) -> list[int]:
@@ -1766,146 +1539,6 @@ def _hidden_sizes(value: Any) -> list[int]:
 def _activation_argument(value: Any) -> Any:
     """A tuple (one per hidden layer) stays a list; names and dicts pass through."""
     return list(value) if isinstance(value, tuple) else value
-
-
-def _jsonable_param(value: Any) -> Any:
-    """A parameter value as JSON (tuples, ranges and arrays become lists; RandomState and
-    others become None)."""
-    if isinstance(value, (bool, str)) or value is None:
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, (np.ndarray, range)):  # hidden_layer_sizes=np.array([64, 32])
-        return _jsonable_param(np.asarray(value).tolist())
-    if isinstance(value, (Integral, np.integer)):
-        return int(value)
-    if isinstance(value, (Real, np.floating)):
-        # Strict JSON has no inf (n_iter_no_change=np.inf): written as text, read back.
-        return float(value) if math.isfinite(value) else {"__float__": repr(float(value))}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable_param(v) for v in value]
-    if isinstance(value, dict):
-        if all(isinstance(k, str) for k in value):
-            return {k: _jsonable_param(v) for k, v in value.items()}
-        # class_weight keyed by class labels: keep the label type as [key, value] pairs.
-        return {"__pairs__": [[_jsonable_param(k), _jsonable_param(v)] for k, v in value.items()]}
-    if isinstance(value, np.dtype) or isinstance(value, type):
-        return np.dtype(value).name
-    return None
-
-
-def _from_jsonable_param(value: Any) -> Any:
-    if isinstance(value, dict):
-        if set(value) == {"__pairs__"}:
-            return {_hashable(k): v for k, v in value["__pairs__"]}
-        if set(value) == {"__float__"} and value["__float__"] in _NON_FINITE:
-            return float(value["__float__"])
-        return {k: _from_jsonable_param(v) for k, v in value.items()}
-    if isinstance(value, list):  # JSON has no tuples; scikit-learn's defaults are tuples
-        return tuple(_from_jsonable_param(v) for v in value)
-    return value
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
-_ESTIMATORS = {"classifier": (NeuralNetClassifier, MLPClassifier),
-               "regressor": (NeuralNetRegressor, MLPRegressor)}
-
-
-def _import_estimator_state(
-    kind: str,
-    state: dict[str, Any],
-    network: Network,
-    classes: np.ndarray | None,
-) -> _BaseNeuralNet:
-    """Rebuild a fitted estimator from :meth:`_lucidnet_export_state` (for lucidnet.io).
-
-    Raises ``ValueError``/``TypeError`` when anything does not fit together.
-    """
-    # lucidnet.io has checked the class name, params and fitted being objects, the sizes
-    # and a classifier's classes (_check_estimator_state).
-    cls = {cls.__name__: cls for cls in _ESTIMATORS[kind]}[state["class"]]
-    params, fitted = state["params"], state["fitted"]
-    known = cls().get_params()
-    unknown = set(params) - set(known)
-    if unknown:
-        raise ValueError(f"unknown parameter(s) {', '.join(sorted(unknown))}")
-    estimator = cls(**{name: _from_jsonable_param(value) for name, value in params.items()})
-    estimator._validate_params()
-    n_features, n_outputs = network.layer_sizes[0], network.layer_sizes[-1]
-    estimator.network_ = network
-    estimator._trainer = None
-    estimator.n_features_in_ = n_features
-    estimator.n_outputs_ = n_outputs
-    estimator.out_activation_ = _sklearn_activation_name(network)
-    estimator.n_iter_ = _int(fitted, "n_iter_")
-    estimator.t_ = _int(fitted, "t_")
-    estimator.loss_curve_ = _floats(fitted, "loss_curve_")
-    estimator.loss_ = _float(fitted, "loss_")
-    estimator.best_loss_ = _float(fitted, "best_loss_", optional=True)
-    scores = fitted.get("validation_scores_")
-    estimator.validation_scores_ = None if scores is None else _floats(fitted, "validation_scores_")
-    estimator.best_validation_score_ = _float(fitted, "best_validation_score_", optional=True)
-    estimator._stopping_state = _import_stopping_state(fitted.get("stopping_state"), network)
-    # Only names the estimator was fitted with: the file's informational feature_names
-    # would make scikit-learn expect a DataFrame at predict time.
-    feature_names = fitted.get("feature_names_in_")
-    if feature_names is not None:
-        if not isinstance(feature_names, list) or not all(
-            isinstance(name, str) for name in feature_names
-        ):
-            raise ValueError("feature_names_in_ must be a list of str")
-        if len(feature_names) != n_features:
-            raise ValueError(
-                f"feature_names must list the {n_features} features; got {len(feature_names)}"
-            )
-        estimator.feature_names_in_ = np.asarray(feature_names, dtype=object)
-    if kind == "classifier":
-        _restore_classes(estimator, fitted, classes, network)
-    return estimator
-
-
-def _restore_classes(estimator, fitted, classes, network) -> None:
-    y_type = fitted["y_type_"]  # checked against the classes by lucidnet.io
-    binarizer = LabelBinarizer()
-    if y_type == "multilabel-indicator":
-        binarizer.fit(np.eye(len(classes), dtype=int))
-    else:
-        binarizer.fit(classes)
-    estimator._label_binarizer = binarizer
-    estimator.classes_ = classes
-
-
-def _int(fitted: dict, key: str) -> int:
-    value = fitted.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ValueError(f"{key} must be a non-negative int; got {value!r}")
-    return value
-
-
-def _float(fitted: dict, key: str, *, optional: bool = False) -> float | None:
-    value = fitted.get(key)
-    if value is None and optional:
-        return None
-    if not _is_json_number(value):
-        raise ValueError(f"{key} must be a number; got {value!r}")
-    return float(value)
-
-
-def _floats(fitted: dict, key: str) -> list[float]:
-    value = fitted.get(key)
-    if not isinstance(value, list) or not all(_is_json_number(v) for v in value):
-        raise ValueError(f"{key} must be a list of numbers; got {type(value).__name__}")
-    return [float(v) for v in value]
-
-
-def _is_json_number(value: Any) -> bool:
-    """A number as :func:`_json_number` writes it."""
-    if isinstance(value, str):
-        return value in _NON_FINITE
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _plain_repr(value: Any) -> str:

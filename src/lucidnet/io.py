@@ -856,7 +856,7 @@ def _build_estimator(
     path: str, header: dict[str, Any], network: Network, classes: np.ndarray | None
 ) -> Any:
     # Imported here: scikit-learn is needed only for estimator files.
-    from .estimators import _import_estimator_state
+    from ._estimator_loading import _import_estimator_state
 
     try:
         return _import_estimator_state(header["kind"], header["estimator"], network, classes)
