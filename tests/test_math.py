@@ -284,24 +284,6 @@ def test_fused_delta_is_exactly_what_the_chain_rule_gives(rng):
         np.testing.assert_allclose(loss.delta(A, Y), generic, rtol=1e-10, atol=1e-14)
 
 
-@pytest.mark.parametrize("dtype", ["float32", "float64"])
-@pytest.mark.parametrize("weighted", [False, True])
-def test_a_training_step_s_cost_and_delta_are_those_of_the_two_calls(rng, dtype, weighted):
-    """cost_and_delta (one call, sharing work where it can) gives the very digits of
-    cost_from_logits and delta called apart, for every fused pair."""
-    for activation_name, loss_name in losses.FUSED_PAIRS:
-        loss = losses.get(loss_name)
-        Z = rng.standard_normal((7, 3)).astype(dtype)
-        A = activations.get(activation_name).forward(Z)
-        Y = np.eye(3, dtype=dtype)[rng.integers(0, 3, 7)]
-        w = rng.uniform(0.5, 2.0, 7) if weighted else None
-        out = np.empty_like(A)
-        cost, dZ = loss.cost_and_delta(Z, A, Y, w, out=out)
-        assert dZ is out
-        assert cost == loss.cost_from_logits(Z, Y, w), (activation_name, loss_name)
-        np.testing.assert_array_equal(dZ, loss.delta(A, Y, w))
-
-
 def test_a_name_in_another_case_or_with_a_slip_is_suggested():
     """'ReLU', 'SGD', 'MSE' (the names papers and other libraries write) are refused
     with the registered spelling, not just the list."""

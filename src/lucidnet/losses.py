@@ -161,18 +161,6 @@ class Loss:
         out = np.subtract(A, Y, out=out)
         return _apply_weights(out, self.scale(len(A)), sample_weight)
 
-    def cost_and_delta(
-        self,
-        Z: np.ndarray,
-        A: np.ndarray,
-        Y: np.ndarray,
-        sample_weight: np.ndarray | None = None,
-        out: np.ndarray | None = None,
-    ) -> tuple[float, np.ndarray]:
-        """:meth:`cost_from_logits` of ``Z`` and :meth:`delta` of ``A`` (both (m, n)),
-        for a training step; a loss whose two share work overrides it."""
-        return self.cost_from_logits(Z, Y, sample_weight), self.delta(A, Y, sample_weight, out)
-
     def get_config(self) -> dict[str, Any]:
         """JSON-ready description; ``get(loss.get_config())`` rebuilds it."""
         return {"name": self.name}
@@ -304,18 +292,6 @@ class SquaredError(Loss):
         return 0.5 * self.scale(len(A)) * float(np.vdot(diff, diff))
 
     cost_from_logits = cost
-
-    def cost_and_delta(self, Z, A, Y, sample_weight=None, out=None):
-        if sample_weight is not None:
-            return super().cost_and_delta(Z, A, Y, sample_weight, out)
-        # The cost's A - Y is the delta before its scaling: one subtraction for both,
-        # the same digits as cost() and delta() apart.
-        diff = np.subtract(A, Y, out=out)
-        wide = diff if diff.dtype == np.float64 else diff.astype(np.float64)
-        scale = self.scale(len(A))
-        cost = 0.5 * scale * float(np.vdot(wide, wide))
-        diff *= diff.dtype.type(scale)
-        return cost, diff
 
     def _unscaled_gradient(self, A, Y):
         return A - Y

@@ -453,30 +453,26 @@ class Network:
                     f"shape {cache.A_prev.shape} and Z of shape {cache.Z.shape}"
                 )
         Y = self._as_target(Y, len(caches[-1].A))
-        self._backpropagate(self._output_delta(Y, caches[-1], sample_weight, workspace),
-                            caches, len(Y), l2, workspace)
+        self._backpropagate(Y, caches, sample_weight, l2, workspace)
         return self.gradients()
-
-    def _output_delta(self, Y, output: LayerCache, sample_weight, workspace) -> np.ndarray:
-        """``dZ[L]`` of shape (m, n[L]): the fused delta, or the loss's gradient through
-        the output activation."""
-        if self._fused:
-            return self._loss.delta(output.A, Y, sample_weight,
-                                    out=workspace and workspace.delta[-1])
-        dA = self._loss.gradient(output.A, Y, sample_weight)
-        return self.layers[-1].activation.backward(dA, output.Z, output.A, out=dA)
 
     def _backpropagate(
         self,
-        dZ: np.ndarray,
+        Y: np.ndarray,
         caches: Sequence[LayerCache],
-        m: int,
+        sample_weight: np.ndarray | None,
         l2: float,
         workspace: Workspace | None,
     ) -> None:
-        """:meth:`backward` from the output's ``dZ`` (m, n[L]) on, without building its
-        return value (the training loop's path)."""
+        """:meth:`backward` without building its return value (the training loop's path)."""
         L = len(self.layers)
+        output = caches[-1]
+        delta_out = workspace and workspace.delta[L - 1]
+        if self._fused:
+            dZ = self._loss.delta(output.A, Y, sample_weight, out=delta_out)
+        else:
+            dA = self._loss.gradient(output.A, Y, sample_weight)
+            dZ = self.layers[-1].activation.backward(dA, output.Z, output.A, out=dA)
         for l in range(L - 1, -1, -1):
             layer, cache = self.layers[l], caches[l]
             dA_prev, _, _ = linear_backward(
@@ -496,7 +492,7 @@ class Network:
                 # dZ[l-1] = dA[l-1] * g'(Z[l-1]), overwriting dA[l-1] in place.
                 dZ = self.layers[l - 1].activation.backward(dA_prev, below.Z, below.A, out=dA_prev)
         if l2:
-            factor = l2 * self._loss.scale(m)
+            factor = l2 * self._loss.scale(len(Y))
             for layer in self.layers:
                 layer.dW += factor * layer.W
 
@@ -522,12 +518,10 @@ class Network:
             cost = self._loss.cost_from_logits(cache.Z, Y, sample_weight)
         else:
             cost = self._loss.cost(cache.A, Y, sample_weight)
-        return cost + self._penalty(l2, len(Y)) if l2 else cost
-
-    def _penalty(self, l2: float, m: int) -> float:
-        """The L2 term of the cost, ``l2/2 * scale(m) * sum ||W||^2``."""
-        squares = sum(float(np.vdot(layer.W, layer.W)) for layer in self.layers)
-        return 0.5 * l2 * self._loss.scale(m) * squares
+        if l2:
+            squares = sum(float(np.vdot(layer.W, layer.W)) for layer in self.layers)
+            cost += 0.5 * l2 * self._loss.scale(len(Y)) * squares
+        return cost
 
     def loss_and_gradient(
         self,
@@ -564,16 +558,8 @@ class Network:
         """
         Y = self._as_target(Y, X.shape[0])
         _, caches = self.forward(X, training=training, rng=rng, masks=masks, workspace=workspace)
-        output = caches[-1]
-        if self._fused:  # the cost (from the logits) and dZ[L] in one call: they share work
-            cost, dZ = self._loss.cost_and_delta(output.Z, output.A, Y, sample_weight,
-                                                 out=workspace and workspace.delta[-1])
-        else:
-            cost = self._loss.cost(output.A, Y, sample_weight)
-            dZ = self._output_delta(Y, output, sample_weight, workspace)
-        if l2:
-            cost += self._penalty(l2, len(Y))
-        self._backpropagate(dZ, caches, len(Y), l2, workspace)
+        cost = self.cost_of_output(caches[-1], Y, sample_weight, l2)
+        self._backpropagate(Y, caches, sample_weight, l2, workspace)
         return cost
 
     def cost(
