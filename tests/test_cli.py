@@ -527,6 +527,23 @@ def test_checkpoint_dir_holding_a_checkpoint_is_not_overwritten(tmp_path):
     assert json.loads(done.stdout)["epochs"] == 6
 
 
+@pytest.mark.parametrize("stopper", [["--no-early-stopping"], ["--optimizer", "lbfgs"]])
+def test_validation_rows_nothing_stops_on_are_named_with_how_to_train_on_them(stopper):
+    """Without early stopping the default --validation rows are only scored: a note
+    says so and how to train on them; the advice works, and an explicit --validation
+    gets no note."""
+    common = ["train", "--dataset", "iris", "--epochs", "2", "--json", *stopper]
+    done = run(*common)
+    assert json.loads(done.stdout)["examples"] == {"train": 96, "validation": 24, "test": 30}
+    assert ("--validation 0.2 still held out that fraction of the training rows, scored "
+            "every epoch but never trained on; pass --validation 0 to train on them all"
+            in done.stderr), done.stderr
+    done = run(*common, "--validation", "0")
+    assert json.loads(done.stdout)["examples"] == {"train": 120, "test": 30}
+    assert "never trained on" not in done.stderr
+    assert "never trained on" not in run(*common, "--validation", "0.2").stderr
+
+
 def test_a_target_float32_cannot_resolve_asks_for_float64(tmp_path: Path) -> None:
     """Values of 1.7e9 that differ by tens: float32 steps there are 128 apart, so a
     float32 model would predict one constant (R^2 about 0) in the target's units."""

@@ -543,6 +543,7 @@ def train(**options: Any) -> None:
     summary = _cli_train.run(options)
     with stopped_after_saving(summary):
         _print_training_summary(summary, options)
+    _note_reporting_only_validation(options)
 
 
 @cli.command()
@@ -576,6 +577,7 @@ def demo(**options: Any) -> None:
     summary = _cli_train.run(options)
     with stopped_after_saving(summary):
         _print_training_summary(summary, options)
+    _note_reporting_only_validation(options)
 
 
 def _given(name: str) -> bool:
@@ -608,6 +610,20 @@ def _check_step_options(options: dict) -> None:
     if _given("momentum") and optimizer not in ("momentum", "nesterov"):
         raise click.UsageError(f"--momentum is a setting of --optimizer momentum or "
                                f"nesterov; --optimizer {optimizer} has none")
+
+
+def _note_reporting_only_validation(options: dict) -> None:
+    """Say so, after a fit, when the default --validation rows were held out although
+    nothing stopped on them (--no-early-stopping, or lbfgs): they were only scored,
+    never trained on, which a user turning early stopping off does not expect."""
+    from ._cli_train import early_stopping
+
+    if options["validation"] > 0 and not _given("validation") and not early_stopping(options):
+        why = ("--no-early-stopping" if not options["early_stopping"]
+               else "--optimizer lbfgs (it stops on its own tolerance)")
+        print(f"note: with {why}, --validation {options['validation']:g} still held out "
+              "that fraction of the training rows, scored every epoch but never trained "
+              "on; pass --validation 0 to train on them all", file=sys.stderr)
 
 
 def _full_batch_for_gd(options: dict) -> None:
