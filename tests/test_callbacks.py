@@ -224,6 +224,12 @@ def test_a_monitor_the_logs_will_not_have_is_named_before_the_first_epoch(optimi
     history = trainer(optimizer=optimizer,
                       callbacks=[F1(), EarlyStopping("val_acc", patience=1)]).fit(X, Y, epochs=3)
     assert history.stopped_early
+    # ... and so may a hook set on an instance of lucidnet's own Callback.
+    adds = Callback()
+    adds.on_epoch_end = lambda epoch, logs: logs.__setitem__("val_acc", 0.5)
+    history = trainer(optimizer=optimizer,
+                      callbacks=[adds, EarlyStopping("val_acc", patience=1)]).fit(X, Y, epochs=3)
+    assert history.stopped_early
 
 
 def test_only_overridden_hooks_are_called():

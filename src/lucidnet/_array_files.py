@@ -15,9 +15,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._array_checks import _all_finite
 from ._number_text import MISSING_TOKENS
 from ._table import Table, _feature_columns, _resolve_target
-from ._validation import _all_finite
 from .errors import DataError
 
 # The first bytes of every .npy file (the format's magic string) and of a zip archive

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._array_checks import _all_finite
 from ._number_text import MISSING_TOKENS, _cell_error, _is_number
-from ._validation import _all_finite
 from .errors import DataError
 
 #: A cell of digits with separators: a decimal comma, thousands separators, grouping.
@@ -27,7 +27,7 @@ _NUMBER_WITH_SEPARATORS = re.compile(r"[-+]?[0-9][0-9,._' ]*")
 @dataclass(frozen=True)
 class _Coding:
     """How feature cells other than numbers are read: ``categories`` and ``missing``
-    of :func:`read_table` (``missing_is_nan`` for ``missing="nan"``)."""
+    of :func:`~lucidnet.data.read_table` (``missing_is_nan`` for ``missing="nan"``)."""
 
     categories: str | dict[str, list[str]] | None = None
     missing_is_nan: bool = False

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._array_checks import _all_finite
 from ._cells import _Coding, _features_from_cells, _numeric_categories, _target_from_cells
 from ._delimited_layout import (
     _delimited_text,
@@ -31,7 +32,6 @@ from ._header_guess import _first_line_names, _first_line_note, _header
 from ._number_text import MISSING_TOKENS, _is_number
 from ._table import Table, _feature_columns, _resolve_target
 from ._text_decoding import _read_text
-from ._validation import _all_finite
 from .errors import DataError
 
 

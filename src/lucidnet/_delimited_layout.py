@@ -284,9 +284,9 @@ def _aligned_by_spaces(sample: list[str], tab_rows: list[list[str]]) -> bool:
 
 
 def _refuse_preamble(text: str, delimiter: str | None, path: str) -> None:
-    """The error :func:`read_table` gives a file whose first line is a title or counts
-    above rows all of another width, from ``text``, the complete first lines of the
-    file (the columns of such a file are not its first line's)."""
+    """The error :func:`~lucidnet.data.read_table` gives a file whose first line is a
+    title or counts above rows all of another width, from ``text``, the complete first
+    lines of the file (the columns of such a file are not its first line's)."""
     from itertools import islice
 
     try:

@@ -33,6 +33,6 @@ PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 def file_format(path: PathLike) -> str:
-    """The suffix that says how :func:`read_table` reads ``path``, lower-case:
+    """The suffix that says how :func:`~lucidnet.data.read_table` reads ``path``, lower-case:
     ``".csv"`` for ``data.csv`` and ``data.csv.gz`` alike."""
     return split_suffix(path)[0]

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from ._array_checks import _all_finite
 from ._cells import _Coding
 from ._table import Table, _feature_columns, _resolve_target
-from ._validation import _all_finite
 from .errors import DataError
 
 

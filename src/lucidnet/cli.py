@@ -417,7 +417,9 @@ def _training_options(function: Callable) -> Callable:
                      help="Write loss.png (and confusion_matrix.png, decision_boundary.png "
                           "where they apply) into this directory (needs matplotlib: the "
                           "'plot' extra)."),
-        click.option("--quiet", "-q", is_flag=True, help="Print only the summary table."),
+        click.option("--quiet", "-q", is_flag=True,
+                     help="Print only the summary table: no progress bar or per-epoch "
+                          "lines (notes and warnings still go to stderr)."),
         click.option("--json", "as_json", is_flag=True,
                      help="Print the summary as JSON on stdout, nothing else."),
     ]
@@ -621,9 +623,9 @@ def _note_reporting_only_validation(options: dict) -> None:
     if options["validation"] > 0 and not _given("validation") and not early_stopping(options):
         why = ("--no-early-stopping" if not options["early_stopping"]
                else "--optimizer lbfgs (it stops on its own tolerance)")
-        print(f"note: with {why}, --validation {options['validation']:g} still held out "
-              "that fraction of the training rows, scored every epoch but never trained "
-              "on; pass --validation 0 to train on them all", file=sys.stderr)
+        print(f"note: with {why}, the default --validation {options['validation']:g} "
+              "still held out that fraction of the training rows, scored every epoch but "
+              "never trained on; pass --validation 0 to train on them all", file=sys.stderr)
 
 
 def _full_batch_for_gd(options: dict) -> None:

@@ -80,6 +80,7 @@ from pathlib import Path
 # This module is the reading API; the work is done in private modules of one concern
 # each, whose public names are imported here so that ``from lucidnet.data import X``
 # keeps working.
+from ._array_checks import check_array, check_targets
 from ._array_files import _array_column_names, _load_npy, _load_npz, _read_npy, _read_npz
 from ._cells import _Coding
 from ._compression import COMPRESSIONS, split_suffix
@@ -106,7 +107,6 @@ from ._prediction_files import prediction_rows as prediction_rows
 from ._prediction_files import write_predictions
 from ._table import Table, _list_names, is_column_index
 from ._text_decoding import _head_text, _read_text
-from ._validation import check_array, check_targets
 from .errors import DataError
 
 __all__ = [

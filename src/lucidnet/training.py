@@ -232,6 +232,17 @@ class RowOrder(Protocol):
         """Restore :meth:`state_dict`'s state (None: a checkpoint without one)."""
 
 
+def _may_add_logs(callback: Callback) -> bool:
+    """Whether ``callback``'s ``on_epoch_end`` is code of the user's own (a method of
+    their class, or a function set on the instance), which may add keys to the logs;
+    lucidnet's own hooks never do."""
+    if not overrides(callback, "on_epoch_end"):
+        return False
+    hook = callback.on_epoch_end
+    module = getattr(getattr(hook, "__func__", hook), "__module__", None)
+    return not (isinstance(module, str) and module.startswith("lucidnet."))
+
+
 class _Batches:
     """The mini-batches of one fit, in a fresh random order each epoch.
 
@@ -611,9 +622,7 @@ class Trainer:
             callback.set_trainer(self)
         # A monitor the logs will not have is named now, not after the first epoch,
         # unless a callback of the user's own may add to the logs at an epoch's end.
-        if not any(overrides(callback, "on_epoch_end")
-                   and not type(callback).__module__.startswith("lucidnet.")
-                   for callback in callbacks):
+        if not any(_may_add_logs(callback) for callback in callbacks):
             log_names = self._epoch_log_names(validation is not None)
             for callback in callbacks:
                 if isinstance(callback, EarlyStopping):
