@@ -16,8 +16,8 @@ initial ones, fresh optimizer state) followed by ``run()`` (timed: the scenario'
 * ``pytorch``: ``torch.nn.Linear`` layers, ``torch.optim.SGD``/``Adam``, and a
   DataLoader-free loop: ``torch.randperm`` per epoch and ``index_select`` batches.
 * ``matmul``: exactly the unit's matrix products (forward, ``dW`` and ``dA_prev``)
-  in NumPy with preallocated outputs, on contiguous batches: the floor that the
-  "x matmul" column compares with.
+  in NumPy (``np.dot``, the route lucidnet's layers take) with preallocated outputs,
+  on contiguous batches: the floor that the "x matmul" column compares with.
 
 This module runs work; it does not time it or report it (see :mod:`benchmarks.run`).
 """
@@ -272,7 +272,7 @@ class MatmulOnly:
 
     name = "matmul"
     library = "numpy"
-    api = "np.matmul(out=) on contiguous batches"
+    api = "np.dot(out=) on contiguous batches"
 
     def __init__(self, s: Scenario, data: Data, init: list) -> None:
         self.s, self.X = s, data.X
@@ -300,15 +300,15 @@ class MatmulOnly:
                 A_prev = [X[start : start + self.batch]]
                 buf = self.buffers[len(A_prev[0])]
                 for l in range(len(W)):
-                    A_prev.append(np.matmul(A_prev[l], W[l].T, out=buf["Z"][l]))
+                    A_prev.append(np.dot(A_prev[l], W[l].T, out=buf["Z"][l]))
                 if s.unit == "predict":
                     continue
                 # The forward outputs stand in for the deltas: same shapes, finite values.
                 for l in range(len(W) - 1, -1, -1):
                     dZ = buf["Z"][l]
-                    np.matmul(dZ.T, A_prev[l], out=buf["dW"][l])
+                    np.dot(dZ.T, A_prev[l], out=buf["dW"][l])
                     if l > 0:
-                        np.matmul(dZ, W[l], out=buf["dA"][l])
+                        np.dot(dZ, W[l], out=buf["dA"][l])
 
 
 CONTENDERS = {c.name: c for c in (Lucidnet, ScikitLearn, PyTorch, MatmulOnly)}
