@@ -1,17 +1,22 @@
 """lucidnet's fused SGD step against its general step, on the same fits.
 
 ``PYTHONPATH=src python -m benchmarks.routes [--quick] [--repeats N] [--batches 32,128]
-[--optimizers sgd,nesterov]``
+[--optimizers sgd,nesterov] [--hidden 32] [--scenario 4]``
 
 The Trainer takes :mod:`lucidnet.fused_sgd` on its own for ``sgd``, ``momentum`` and
-``nesterov`` on large enough networks and small enough batches.  This times one-epoch
-``Trainer.fit`` calls of scenario 1's network and data (784-256-128-10, 60,000
-generated examples) both ways, alternating them in one process after a pause each
+``nesterov`` on large enough networks and small enough batches.  This times
+``Trainer.fit`` calls both ways, alternating them in one process after a pause each
 (``benchmarks.run.SETTLE_SECONDS``; none with ``--quick``), and prints the median
 seconds per epoch and the ratio fused/general (below 1: the fused step is faster).
-The general step is forced by raising ``fused_sgd.MIN_PARAMS`` above the network's
-size, the fused one by raising ``fused_sgd.MAX_BATCH`` to the batch size when it is
-larger (that is how ``MAX_BATCH`` was chosen); nothing else differs.
+By default the fits are one epoch of scenario 1's network and data (784-256-128-10,
+60,000 generated examples) at each of ``--batches``, ``--hidden`` replacing the hidden
+layers' widths (256,128); with ``--scenario 4``, the
+scenario's 100 full-batch iterations of the 12288-20-7-5-1 network on 209 examples
+(``--batches`` is then ignored).  The general step is forced by raising
+``fused_sgd.MIN_PARAMS`` above the network's size, the fused one by setting
+``MIN_PARAMS`` and ``fused_sgd.NARROW_UNITS`` to 0 and raising ``fused_sgd.MAX_BATCH``
+to the batch size when it is larger (that is how ``MAX_BATCH`` and ``NARROW_UNITS``
+were chosen); nothing else differs.
 """
 
 from __future__ import annotations
@@ -29,30 +34,41 @@ from .scenarios import initial_weights, make_data, scenarios
 OPTIMIZERS = ("sgd", "momentum", "nesterov")
 
 
-def time_routes(dtype: str, batch_size: int, optimizer: str, repeats: int, quick: bool):
-    """Seconds per epoch of every repeat: ``{"fused": [...], "general": [...]}``."""
+def time_routes(dtype: str, batch_size: int | None, optimizer: str, repeats: int,
+                quick: bool, scenario: int = 1, hidden: list[int] | None = None):
+    """Seconds per epoch of every repeat: ``{"fused": [...], "general": [...]}``.
+
+    ``batch_size`` and ``hidden`` (the hidden layers' widths) apply to scenario 1;
+    scenario 4 trains its own network on its full batch."""
     from lucidnet import Network, fused_sgd
     from lucidnet.training import Trainer
 
-    base = next(s for s in scenarios(quick) if s.key == f"1-{dtype}")
-    s = replace(base, batch_size=batch_size)
+    base = next(s for s in scenarios(quick) if s.key == f"{scenario}-{dtype}")
+    if scenario == 1:
+        sizes = base.sizes if hidden is None else (base.sizes[0], *hidden, base.sizes[-1])
+        s = replace(base, batch_size=batch_size, sizes=sizes)
+    else:
+        s = base
+    epochs = 1 if scenario == 1 else s.units
     data, init = make_data(s), initial_weights(s)
     net = Network(list(s.sizes), s.hidden, s.output, s.loss, dtype=s.dtype)
     initial = _flat(init)
-    smallest_fused, largest_batch = fused_sgd.MIN_PARAMS, fused_sgd.MAX_BATCH
+    rows = len(data.X) if s.batch_size is None else s.batch_size
+    defaults = fused_sgd.MIN_PARAMS, fused_sgd.MAX_BATCH, fused_sgd.NARROW_UNITS
 
     settle = 0.0 if quick else SETTLE_SECONDS
 
     def one_fit(fused: bool) -> float:
-        fused_sgd.MIN_PARAMS = smallest_fused if fused else net.n_params + 1
-        fused_sgd.MAX_BATCH = max(largest_batch, batch_size)
+        fused_sgd.MIN_PARAMS = 0 if fused else net.n_params + 1
+        fused_sgd.MAX_BATCH = max(defaults[1], rows)
+        fused_sgd.NARROW_UNITS = 0 if fused else defaults[2]
         net.params[...] = initial
         trainer = Trainer(net, optimizer=optimizer, learning_rate=s.learning_rate,
-                          batch_size=batch_size, random_state=0)
+                          batch_size=s.batch_size, shuffle=s.shuffle, random_state=0)
         time.sleep(settle)
         start = time.perf_counter()
-        trainer.fit(data.X, data.Y, epochs=1)
-        return time.perf_counter() - start
+        trainer.fit(data.X, data.Y, epochs=epochs)
+        return (time.perf_counter() - start) / epochs
 
     times: dict[str, list[float]] = {"fused": [], "general": []}
     try:
@@ -62,7 +78,7 @@ def time_routes(dtype: str, batch_size: int, optimizer: str, repeats: int, quick
             for route in order:
                 times[route].append(one_fit(route == "fused"))
     finally:
-        fused_sgd.MIN_PARAMS, fused_sgd.MAX_BATCH = smallest_fused, largest_batch
+        fused_sgd.MIN_PARAMS, fused_sgd.MAX_BATCH, fused_sgd.NARROW_UNITS = defaults
     return times
 
 
@@ -74,8 +90,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="batch sizes, comma-separated (default 32,128,512,2048,4096)")
     parser.add_argument("--optimizers", default=",".join(OPTIMIZERS),
                         help=f"comma-separated, of {', '.join(OPTIMIZERS)} (default all)")
+    parser.add_argument("--hidden", default="256,128",
+                        help="scenario 1's hidden layer widths (default 256,128)")
+    parser.add_argument("--scenario", type=int, choices=(1, 4), default=1,
+                        help="the benchmark scenario whose network and data to train "
+                             "(default 1; 4: full batch, --batches ignored)")
     args = parser.parse_args(argv)
-    batches = _positive_ints(parser, "--batches", args.batches)
+    batches = _positive_ints(parser, "--batches", args.batches) if args.scenario == 1 else [None]
+    hidden = _positive_ints(parser, "--hidden", args.hidden)
     optimizers = args.optimizers.split(",")
     if not set(optimizers) <= set(OPTIMIZERS):
         parser.error(f"--optimizers must be some of {', '.join(OPTIMIZERS)}; "
@@ -88,10 +110,12 @@ def main(argv: list[str] | None = None) -> int:
     for dtype in ("float32", "float64"):
         for batch_size in batches:
             for optimizer in optimizers:
-                times = time_routes(dtype, batch_size, optimizer, repeats, args.quick)
+                times = time_routes(dtype, batch_size, optimizer, repeats, args.quick,
+                                    args.scenario, hidden)
                 fused = statistics.median(times["fused"])
                 general = statistics.median(times["general"])
-                print(f"{dtype:8} {batch_size:>5} {optimizer:9} {fused:9.4f} {general:9.4f} "
+                batch = "full" if batch_size is None else batch_size
+                print(f"{dtype:8} {batch:>5} {optimizer:9} {fused:9.4f} {general:9.4f} "
                       f"{fused / general:13.2f}", flush=True)
     return 0
 

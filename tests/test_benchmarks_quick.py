@@ -139,8 +139,17 @@ def test_route_benchmark_times_both_steps_for_every_sgd_rule():
         assert ratio == pytest.approx(fused / general, abs=0.005 + 5e-5 * (1 + ratio) / general)
 
 
+def test_route_benchmark_times_scenario_4_on_its_full_batch():
+    done = _run("--quick", "--scenario", "4", "--optimizers", "sgd",
+                module="benchmarks.routes", timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = [row.split() for row in done.stdout.splitlines()[1:]]
+    assert [row[:3] for row in rows] == [["float32", "full", "sgd"], ["float64", "full", "sgd"]]
+    assert all(float(value) > 0 for row in rows for value in row[3:])
+
+
 @pytest.mark.parametrize("option, value", [("--batches", "0,32"), ("--batches", "a"),
-                                           ("--optimizers", "adam")])
+                                           ("--hidden", "0"), ("--optimizers", "adam")])
 def test_route_benchmark_names_a_bad_option(option, value):
     done = _run("--quick", option, value, module="benchmarks.routes", timeout=60)
     assert done.returncode == 2

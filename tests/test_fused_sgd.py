@@ -20,8 +20,9 @@ from lucidnet.training import Trainer
 
 @pytest.fixture
 def always_fused(monkeypatch):
-    """Make every network big enough for the fused route."""
+    """Make every network big enough (and wide enough) for the fused route."""
     monkeypatch.setattr(fused_sgd, "MIN_PARAMS", 0)
+    monkeypatch.setattr(fused_sgd, "NARROW_UNITS", 0)  # float32 too
 
 
 @pytest.fixture
@@ -104,6 +105,7 @@ CASES = {
 
 def fit_params(monkeypatch, min_params, case, dtype, optimizer="sgd", **trainer_kwargs):
     monkeypatch.setattr(fused_sgd, "MIN_PARAMS", min_params)
+    monkeypatch.setattr(fused_sgd, "NARROW_UNITS", 0)  # float32 too
     X, Y = classification(dtype=dtype)
     spec = CASES[case]
     net = Network(spec["sizes"], spec["hidden"], spec["output"], spec["loss"], dtype=dtype)
@@ -174,6 +176,7 @@ def test_fortran_ordered_unshuffled_data(monkeypatch):
     results = []
     for min_params, data in [(0, np.asfortranarray(X)), (10**12, X)]:
         monkeypatch.setattr(fused_sgd, "MIN_PARAMS", min_params)
+        monkeypatch.setattr(fused_sgd, "NARROW_UNITS", 0)  # float32 too
         net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
         net.initialize(0)
         Trainer(net, optimizer="sgd", learning_rate=0.1, batch_size=32, shuffle=False).fit(
@@ -416,6 +419,7 @@ def test_inputs_whose_squares_overflow_float32_still_train(monkeypatch):
     results = []
     for min_params in (0, 10**12):
         monkeypatch.setattr(fused_sgd, "MIN_PARAMS", min_params)
+        monkeypatch.setattr(fused_sgd, "NARROW_UNITS", 0)  # float32 too
         net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy",
                       dtype="float32")
         net.initialize(0)
@@ -544,3 +548,19 @@ def test_optimizer_state_follows_a_change_of_dtype(always_fused):
     again.fit(X.astype(np.float32), Y.astype(np.float32), epochs=1)
     assert again.optimizer.state["velocity"].dtype == np.float32
     assert np.isfinite(small.params).all()
+
+
+@pytest.mark.parametrize("sizes, fused_in_float32", [
+    ([1200, 20, 10], False),  # 24,000 of 24,200 weights in 20- and 10-unit layers
+    ([200, 128, 10], True),  # 25,600 of 26,880 in a 128-unit layer
+    ([400, 64, 10], False),  # 25,600 of 26,240 in a 64-unit layer
+])
+def test_narrow_float32_networks_take_the_general_step(sizes, fused_in_float32):
+    """In float32 a network whose weights lie mostly in layers of fewer than NARROW_UNITS
+    units trains through the general step (SciPy's BLAS updates them slowly); float64
+    and wider networks keep the fused one."""
+    for dtype, expected in (("float32", fused_in_float32), ("float64", True)):
+        net = Network(sizes, "relu", "softmax", "categorical_cross_entropy", dtype=dtype)
+        assert net.n_params >= fused_sgd.MIN_PARAMS
+        fused = Trainer(net, optimizer="sgd")._fused_sgd(128)
+        assert (fused is not None) is expected, (sizes, dtype)

@@ -59,7 +59,8 @@ Use it through :class:`lucidnet.training.Trainer`, which takes this route on its
 for the optimizers ``"sgd"``, ``"momentum"`` and ``"nesterov"`` without dropout or
 ``clip_norm``, on networks of :data:`MIN_PARAMS` parameters or more (below that, the
 per-call cost of SciPy's wrappers outweighs the passes saved) and batches of at most
-:data:`MAX_BATCH` rows.  While it runs, :attr:`Network.grads` is not filled.
+:data:`MAX_BATCH` rows, except float32 networks whose weights lie mostly in narrow
+layers (:data:`NARROW_UNITS`).  While it runs, :attr:`Network.grads` is not filled.
 """
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ from .activations import ReLU, Softmax
 from .losses import CategoricalCrossEntropy
 from .network import Network, Workspace
 
-__all__ = ["FusedSGD", "MAX_BATCH", "MIN_PARAMS", "RESYNC_STEPS", "applies"]
+__all__ = ["FusedSGD", "MAX_BATCH", "MIN_PARAMS", "NARROW_UNITS", "RESYNC_STEPS", "applies"]
 
 #: Smallest network (in parameters) for which the fused step pays; see the module text.
 MIN_PARAMS = 20_000
@@ -86,6 +87,16 @@ MIN_PARAMS = 20_000
 #: least because SciPy's OpenBLAS build runs the large-``k`` weight product more slowly
 #: than NumPy's.
 MAX_BATCH = 2048
+#: In float32, a network whose weights lie mostly in layers of fewer units than this
+#: takes the general step.  The fused step must run its products on SciPy's BLAS (see
+#: the module text), and the OpenBLAS build SciPy ships runs the products of narrow
+#: float32 layers more slowly than NumPy's build.  Measured with ``python -m
+#: benchmarks.routes`` (fused time over general, plain SGD): the 12288-20-7-5-1
+#: network on its full batch of 209 rows (``--scenario 4``) 1.18-1.30x in float32 and
+#: 0.95-1.03x in float64; 784-h-10 networks (``--hidden h``) at batch 128 and 512, in
+#: float32 1.03x and 1.08x for h = 32, 1.03x and 1.13x for 64, 0.98x and 1.21x for 128,
+#: and in float64 0.71-0.94x for all three.
+NARROW_UNITS = 128
 #: Steps after which the norm bounds are taken exactly again.  Raised step by step they
 #: only grow (they stay valid, just looser); one pass over the parameters per this
 #: many steps keeps them close.  (Taking them every epoch cost a pass over the
@@ -103,7 +114,18 @@ def applies(network: Network, *, batch_rows: int, dropout: bool, clip_norm: floa
         and clip_norm is None
         and network.n_params >= MIN_PARAMS
         and batch_rows <= MAX_BATCH
+        and not _mostly_narrow_float32(network)
     )
+
+
+def _mostly_narrow_float32(network: Network) -> bool:
+    """Whether ``network`` is float32 with over half of its weights in layers of fewer
+    than :data:`NARROW_UNITS` units."""
+    if network.dtype != np.float32:
+        return False
+    weights = [(layer.n_out, layer.n_out * layer.n_in) for layer in network.layers]
+    narrow = sum(size for units, size in weights if units < NARROW_UNITS)
+    return 2 * narrow > sum(size for _, size in weights)
 
 
 class FusedSGD:
