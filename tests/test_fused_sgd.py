@@ -176,7 +176,6 @@ def test_fortran_ordered_unshuffled_data(monkeypatch):
     results = []
     for min_params, data in [(0, np.asfortranarray(X)), (10**12, X)]:
         monkeypatch.setattr(fused_sgd, "MIN_PARAMS", min_params)
-        monkeypatch.setattr(fused_sgd, "NARROW_UNITS", 0)  # float32 too
         net = Network([12, 8, 4], "relu", "softmax", "categorical_cross_entropy")
         net.initialize(0)
         Trainer(net, optimizer="sgd", learning_rate=0.1, batch_size=32, shuffle=False).fit(
@@ -551,7 +550,7 @@ def test_optimizer_state_follows_a_change_of_dtype(always_fused):
 
 
 @pytest.mark.parametrize("sizes, fused_in_float32", [
-    ([1200, 20, 10], False),  # 24,000 of 24,200 weights in 20- and 10-unit layers
+    ([1200, 20, 10], False),  # all 24,200 weights in 20- and 10-unit layers
     ([200, 128, 10], True),  # 25,600 of 26,880 in a 128-unit layer
     ([400, 64, 10], False),  # 25,600 of 26,240 in a 64-unit layer
 ])

@@ -9,6 +9,7 @@ import pytest
 
 import lucidnet
 from lucidnet import Dense, DivergenceError, Network, explain, gradcheck, losses
+from lucidnet.layers import linear_backward, linear_forward
 
 
 def test_parameters_are_views_of_one_flat_buffer(rng):
@@ -79,6 +80,59 @@ def test_float32_end_to_end(loss, rng):
     twin = net.astype("float64")
     twin.loss_and_gradient(X.astype(float), Y.astype(float))
     np.testing.assert_allclose(net.grads, twin.grads, rtol=2e-3, atol=1e-5)
+
+
+class _AbsoluteError(losses.Loss):
+    """``L = sum_k |a_k - y_k|``, a loss of one's own whose gradient NumPy builds in
+    float64 whatever the network's dtype (``np.where`` of Python floats), unless
+    ``same_dtype``."""
+
+    name = "absolute_error"
+    natural_activation = "identity"
+
+    def __init__(self, same_dtype: bool) -> None:
+        self.same_dtype = same_dtype
+
+    def per_example(self, A, Y):
+        return np.abs(A - Y).sum(axis=1)
+
+    def _unscaled_gradient(self, A, Y):
+        signs = np.where(A > Y, 1.0, -1.0)
+        return signs.astype(A.dtype) if self.same_dtype else signs
+
+
+def test_a_float64_gradient_of_ones_own_loss_trains_a_float32_network(rng):
+    """The layers write their products into float32 buffers, cast as np.matmul casts;
+    the result is the float32 computation's up to float32 rounding."""
+    X = rng.standard_normal((64, 5)).astype(np.float32)
+    Y = rng.standard_normal((64, 1)).astype(np.float32)
+    trained = []
+    for same_dtype in (False, True):
+        net = Network([5, 8, 1], "relu", "identity", _AbsoluteError(same_dtype),
+                      dtype="float32", random_state=0)
+        lucidnet.Trainer(net, optimizer="sgd", learning_rate=0.01, batch_size=16,
+                         random_state=0).fit(X, Y, epochs=3)
+        assert net.params.dtype == np.float32
+        trained.append(net.params.copy())
+    np.testing.assert_allclose(trained[0], trained[1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("order, dtype", [("F", np.float64), ("C", np.float32)])
+def test_linear_steps_write_into_any_buffer_np_matmul_takes(order, dtype, rng):
+    """Buffers of another layout or dtype than the products' get their values cast in,
+    as ``np.matmul(..., out=...)`` does."""
+    A, W, b = rng.standard_normal((6, 4)), rng.standard_normal((3, 4)), rng.standard_normal(3)
+    dZ = rng.standard_normal((6, 3))
+    Z = linear_forward(A, W, b, out=np.empty((6, 3), dtype, order=order))
+    # The bias is added after the cast: float32 rounds twice.
+    np.testing.assert_allclose(Z, (np.matmul(A, W.T) + b).astype(dtype), rtol=1e-6, atol=1e-6)
+    dW_out, dA_out = np.empty((3, 4), dtype, order=order), np.empty((6, 4), dtype, order=order)
+    dA, dW, db = linear_backward(dZ, A, W, dW_out=dW_out, db_out=np.empty(3, dtype),
+                                 dA_prev_out=dA_out)
+    assert dW is dW_out and dA is dA_out
+    np.testing.assert_array_equal(dW, np.matmul(dZ.T, A).astype(dtype))
+    np.testing.assert_array_equal(dA, np.matmul(dZ, W).astype(dtype))
+    np.testing.assert_allclose(db, dZ.sum(axis=0).astype(dtype), rtol=1e-6)
 
 
 def test_predict_and_predict_proba(rng):

@@ -50,4 +50,5 @@ def row_max(Z: np.ndarray) -> np.ndarray:
 
 def row_sum(Z: np.ndarray) -> np.ndarray:
     """``Z.sum(axis=1)`` for ``Z`` of shape (m, n), as ``Z @ ones(n)``: shape (m,)."""
-    return np.dot(Z, ones(Z.shape[1], Z.dtype))  # np.dot: see layers.linear_forward
+    # np.dot: np.matmul's call, but less dispatch (see lucidnet.layers._product).
+    return np.dot(Z, ones(Z.shape[1], Z.dtype))

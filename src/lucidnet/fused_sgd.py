@@ -91,11 +91,12 @@ MAX_BATCH = 2048
 #: takes the general step.  The fused step must run its products on SciPy's BLAS (see
 #: the module text), and the OpenBLAS build SciPy ships runs the products of narrow
 #: float32 layers more slowly than NumPy's build.  Measured with ``python -m
-#: benchmarks.routes`` (fused time over general, plain SGD): the 12288-20-7-5-1
-#: network on its full batch of 209 rows (``--scenario 4``) 1.18-1.30x in float32 and
-#: 0.95-1.03x in float64; 784-h-10 networks (``--hidden h``) at batch 128 and 512, in
-#: float32 1.03x and 1.08x for h = 32, 1.03x and 1.13x for 64, 0.98x and 1.21x for 128,
-#: and in float64 0.71-0.94x for all three.
+#: benchmarks.routes`` (fused time over general): the 12288-20-7-5-1 network on its
+#: full batch of 209 rows (``--scenario 4``; sgd, momentum and nesterov) 1.18-1.30x in
+#: float32 and 0.95-1.03x in float64; 784-h-10 networks (``--hidden h``, plain SGD) at
+#: batch 128 and 512, in float32 1.03x and 1.08x for h = 32, 1.03x and 1.13x for 64,
+#: 0.98x and 1.21x for 128, and in float64 0.71-0.94x for all three.  128 units keep
+#: the fused step: at the benchmark's batch of 128 it was the faster one.
 NARROW_UNITS = 128
 #: Steps after which the norm bounds are taken exactly again.  Raised step by step they
 #: only grow (they stay valid, just looser); one pass over the parameters per this

@@ -362,8 +362,9 @@ class Trainer:
         A name from :func:`lucidnet.optimizers.names`.  ``"sgd"``, ``"momentum"`` and
         ``"nesterov"`` on a network of :data:`lucidnet.fused_sgd.MIN_PARAMS` parameters
         or more, without dropout or ``clip_norm``, in batches of at most
-        :data:`lucidnet.fused_sgd.MAX_BATCH` rows (in float32, not mostly narrower
-        than :data:`lucidnet.fused_sgd.NARROW_UNITS` units), run as
+        :data:`lucidnet.fused_sgd.MAX_BATCH` rows (and, in float32, with at most half
+        of its weights in layers of fewer than :data:`lucidnet.fused_sgd.NARROW_UNITS`
+        units), run as
         :class:`lucidnet.fused_sgd.FusedSGD`: the same steps up to rounding, each
         layer's update accumulated by BLAS straight into ``W`` or into the velocity
         (``network.grads`` is then not filled).  ``"lbfgs"`` runs SciPy's L-BFGS-B on
