@@ -10,9 +10,9 @@ The Trainer takes :mod:`lucidnet.fused_sgd` on its own for ``sgd``, ``momentum``
 seconds per epoch and the ratio fused/general (below 1: the fused step is faster).
 By default the fits are one epoch of scenario 1's network and data (784-256-128-10,
 60,000 generated examples) at each of ``--batches``, ``--hidden`` replacing the hidden
-layers' widths (256,128); with ``--scenario 4``, the
-scenario's 100 full-batch iterations of the 12288-20-7-5-1 network on 209 examples
-(``--batches`` is then ignored).  The general step is forced by raising
+layers' widths (256,128); with ``--scenario 4``, the scenario's 100 full-batch
+iterations of the 12288-20-7-5-1 network on 209 examples (``--batches`` and
+``--hidden`` are then ignored).  The general step is forced by raising
 ``fused_sgd.MIN_PARAMS`` above the network's size, the fused one by setting
 ``MIN_PARAMS`` and ``fused_sgd.NARROW_UNITS`` to 0 and raising ``fused_sgd.MAX_BATCH``
 to the batch size when it is larger (that is how ``MAX_BATCH`` and ``NARROW_UNITS``
