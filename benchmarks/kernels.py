@@ -1,12 +1,13 @@
 """``python -m benchmarks.kernels``: lucidnet's array kernels against the plain NumPy spelling.
 
 Each row times one engine operation two ways on the shapes of the benchmark's
-784-256-128-10 network (a training batch of 128 rows and a prediction chunk of 2,048):
-the straightforward NumPy expression, and the route ``lucidnet`` takes
-(``lucidnet._kernels``, the softmax and ReLU activations, the categorical
-cross-entropy from logits).  Both give the same values (the tests check that); the
-table shows what the route buys.  Each figure is the best of several repeats of many
-calls on warm caches, in microseconds per call.
+784-256-128-10 network (a training batch of 128 rows and a prediction chunk of 2,048),
+and a layer's product on the 2-3-1 network's first layer (3 rows): the straightforward
+NumPy expression, and the route ``lucidnet`` takes (``lucidnet._kernels``, the softmax
+and ReLU activations, the categorical cross-entropy from logits, the layers' product).
+Both give the same values (the tests check that); the table shows what the route
+buys.  Each figure is the best of several repeats of many calls on warm caches, in
+microseconds per call.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from lucidnet import activations, losses
+    from lucidnet.layers import _product
 
     relu, softmax = activations.get("relu"), activations.get("softmax")
     cce = losses.get("categorical_cross_entropy")
@@ -66,13 +68,24 @@ def main(argv: list[str] | None = None) -> int:
                  partial(_plain_cce_per_example, logits, Y),
                  partial(cce.per_example_from_logits, logits, Y)),
             ]
-            for name, array, plain, ours in cases:
-                shape = "x".join(map(str, array.shape))
-                plain_us = _best_microseconds(plain, array.size, args.repeats)
-                ours_us = _best_microseconds(ours, array.size, args.repeats)
-                print(f"{name:28s} {np.dtype(dtype).name:8s} {shape:12s} "
-                      f"{plain_us:9.1f} {ours_us:12.1f}")
+            _print_rows(cases, dtype, args.repeats)
+        # A 2-3-1 network's first layer, Z = X W^T into a kept buffer: a product this
+        # small costs about as much as its dispatch.
+        X, W = rng.standard_normal((3, 2)).astype(dtype), rng.standard_normal((3, 2)).astype(dtype)
+        Z = np.empty((3, 3), dtype)
+        _print_rows([("layer product X W^T", Z, partial(np.matmul, X, W.T, out=Z),
+                      partial(_product, X, W.T, Z))], dtype, args.repeats)
     return 0
+
+
+def _print_rows(cases: list, dtype: type, repeats: int) -> None:
+    """One table row per ``(name, array, plain call, lucidnet's call)``."""
+    for name, array, plain, ours in cases:
+        shape = "x".join(map(str, array.shape))
+        plain_us = _best_microseconds(plain, array.size, repeats)
+        ours_us = _best_microseconds(ours, array.size, repeats)
+        print(f"{name:28s} {np.dtype(dtype).name:8s} {shape:12s} "
+              f"{plain_us:9.1f} {ours_us:12.1f}")
 
 
 if __name__ == "__main__":

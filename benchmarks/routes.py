@@ -55,13 +55,14 @@ def time_routes(dtype: str, batch_size: int | None, optimizer: str, repeats: int
     initial = _flat(init)
     rows = len(data.X) if s.batch_size is None else s.batch_size
     defaults = fused_sgd.MIN_PARAMS, fused_sgd.MAX_BATCH, fused_sgd.NARROW_UNITS
+    _, largest_batch, narrow_units = defaults
 
     settle = 0.0 if quick else SETTLE_SECONDS
 
     def one_fit(fused: bool) -> float:
         fused_sgd.MIN_PARAMS = 0 if fused else net.n_params + 1
-        fused_sgd.MAX_BATCH = max(defaults[1], rows)
-        fused_sgd.NARROW_UNITS = 0 if fused else defaults[2]
+        fused_sgd.MAX_BATCH = max(largest_batch, rows)
+        fused_sgd.NARROW_UNITS = 0 if fused else narrow_units
         net.params[...] = initial
         trainer = Trainer(net, optimizer=optimizer, learning_rate=s.learning_rate,
                           batch_size=s.batch_size, shuffle=s.shuffle, random_state=0)

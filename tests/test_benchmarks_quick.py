@@ -115,7 +115,7 @@ def test_kernel_benchmark_times_every_operation_both_ways():
     done = _run("--repeats", "1", module="benchmarks.kernels", timeout=120)
     assert done.returncode == 0, done.stderr
     rows = done.stdout.splitlines()[1:]
-    assert len(rows) == 12  # 3 operations x 2 dtypes x 2 sizes
+    assert len(rows) == 14  # 3 operations x 2 dtypes x 2 sizes, and a product per dtype
     for row in rows:
         plain_us, lucidnet_us = (float(value) for value in row.split()[-2:])
         assert math.isfinite(plain_us) and plain_us > 0

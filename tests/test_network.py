@@ -117,6 +117,23 @@ def test_a_float64_gradient_of_ones_own_loss_trains_a_float32_network(rng):
     np.testing.assert_allclose(trained[0], trained[1], rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("m, n_in, n_out", [(3, 2, 3), (128, 784, 256), (209, 300, 20)])
+def test_linear_steps_give_np_matmuls_bits(m, n_in, n_out, dtype, rng):
+    """The layers' products (through np.dot) into the training loop's C-ordered buffers
+    are exactly np.matmul's."""
+    A = rng.standard_normal((m, n_in)).astype(dtype)
+    W = rng.standard_normal((n_out, n_in)).astype(dtype)
+    dZ = rng.standard_normal((m, n_out)).astype(dtype)
+    Z = linear_forward(A, W, None, out=np.empty((m, n_out), dtype))
+    np.testing.assert_array_equal(Z, np.matmul(A, W.T))
+    dA, dW, db = linear_backward(dZ, A, W, dW_out=np.empty_like(W), db_out=np.empty(n_out, dtype),
+                                 dA_prev_out=np.empty_like(A))
+    np.testing.assert_array_equal(dW, np.matmul(dZ.T, A))
+    np.testing.assert_array_equal(db, np.matmul(np.ones(m, dtype), dZ))
+    np.testing.assert_array_equal(dA, np.matmul(dZ, W))
+
+
 @pytest.mark.parametrize("order, dtype", [("F", np.float64), ("C", np.float32)])
 def test_linear_steps_write_into_any_buffer_np_matmul_takes(order, dtype, rng):
     """Buffers of another layout or dtype than the products' get their values cast in,

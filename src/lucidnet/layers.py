@@ -55,8 +55,9 @@ def _product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None) -> np.ndarray
     """``a @ b`` for 1-D or 2-D ``a`` and ``b``, written into ``out`` when given.
 
     Through ``np.dot`` rather than ``np.matmul``: on contiguous (or transposed) 2-D
-    arrays the same BLAS call and the same bits, but about 0.3 us less of dispatch,
-    nearly half of each product of a tiny network (issue 5's 2-3-1 scenario).
+    arrays the same BLAS call and the same bits, but less dispatch, which is most of a
+    tiny network's product (``python -m benchmarks.kernels``: 0.4-0.5 us against
+    0.8 us on the 2-3-1 network's first layer).
     ``np.dot`` writes only into a C-contiguous ``out`` of exactly the result's dtype;
     any other ``out`` (a float32 buffer for a float64 gradient from a loss of one's
     own, a Fortran-ordered one) goes to ``np.matmul``, which casts into it.
